@@ -1,0 +1,36 @@
+"""The composition root: settings, database and acting user, built the same way for the
+CLI, the desktop and the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.config import AuthoritySettings, load_settings, resolve_database_url
+from app.db import Database, make_database, upgrade
+from app.secrets import PasswordPrompt
+from app.services.users import Actor, resolve_actor
+
+
+@dataclass(frozen=True)
+class AppContext:
+    settings: AuthoritySettings
+    db: Database
+    actor: Actor
+
+
+def bootstrap(
+    db_url: str | None = None,
+    settings_path: str | None = None,
+    username: str | None = None,
+    *,
+    migrate: bool = True,
+    prompt: PasswordPrompt | None = None,
+) -> AppContext:
+    """Load settings, open (and if behind, upgrade) the database, resolve the acting user."""
+    settings = load_settings(settings_path)
+    db = make_database(resolve_database_url(db_url, settings), prompt=prompt)
+    if migrate:
+        upgrade(db)
+    with db.uow() as uow:
+        actor = resolve_actor(uow, username)
+    return AppContext(settings=settings, db=db, actor=actor)

@@ -1,0 +1,276 @@
+"""The `revdesk` command line: parse, call a service, print. Thin by design.
+
+Exit codes (the public contract): 0 success; 1 runtime failure; 2 bad usage or bad input
+(message on stderr naming the file, line and field). User errors never print a traceback.
+`--json` prints exactly one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import date
+from typing import Any, Callable, Sequence
+
+from app import clock
+from app.config import SettingsError
+from app.db import DatabaseUnavailable
+from app.money import MoneyError, fmt, parse_pounds
+from app.services.csvfiles import CsvFileError
+from app.services.errors import NotAllowed, NotFound, ServiceError, ValidationError
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A bad option value found after parsing (exit 2)."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)") from None
+
+
+def _pounds(text: str) -> int:
+    try:
+        return parse_pounds(text)
+    except MoneyError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="revdesk", description="Revenues Desk: council tax billing and recovery.")
+    parser.add_argument("--db", help="database URL (default: REVDESK_DATABASE_URL, settings, or the embedded SQLite file)")
+    parser.add_argument("--settings", help="authority settings TOML (default: REVDESK_SETTINGS or the built-in file)")
+    parser.add_argument("--user", help="acting user for audit (default: your login name)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("gui", help="start the desktop application (the default)")
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db.add_parser("upgrade", help="create or upgrade the schema")
+    db.add_parser("status", help="show the schema revision")
+
+    demo = sub.add_parser("demo", help="fill the database with realistic synthetic data")
+    demo.add_argument("--accounts", type=int, required=True)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--as-of", type=_date, default=None)
+    demo.add_argument("--json", action="store_true")
+
+    imp = sub.add_parser("import", help="import a CSV file").add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind in ("properties", "accounts", "payments"):
+        p = imp.add_parser(kind, help=f"import {kind}")
+        p.add_argument("file")
+        p.add_argument("--all-or-nothing", action="store_true", help="import nothing if any row is rejected")
+        p.add_argument("--json", action="store_true")
+
+    search = sub.add_parser("search", help="find accounts by reference, name, address or postcode")
+    search.add_argument("text", nargs="+")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--json", action="store_true")
+
+    account = sub.add_parser("account", help="accounts").add_subparsers(dest="account_command", metavar="ACTION", required=True)
+    show = account.add_parser("show", help="show an account")
+    show.add_argument("ref")
+    show.add_argument("--as-of", type=_date, default=None)
+    show.add_argument("--json", action="store_true")
+
+    rules = sub.add_parser("rules", help="statutory calculators").add_subparsers(dest="rule", metavar="RULE", required=True)
+    inst = rules.add_parser("instalments", help="statutory instalment plan (AER 1992 Sch 1)")
+    inst.add_argument("--amount", type=_pounds, required=True, help="aggregate amount in pounds")
+    inst.add_argument("--count", type=int, required=True)
+    inst.add_argument("--first", type=_date, required=True)
+    inst.add_argument("--interval", choices=["monthly"], default="monthly")
+    inst.add_argument("--json", action="store_true")
+
+    users = sub.add_parser("user", help="users and roles").add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    ul = users.add_parser("list", help="list users")
+    ul.add_argument("--json", action="store_true")
+    us = users.add_parser("set-role", help="give a user a role (admin only)")
+    us.add_argument("username")
+    us.add_argument("role", choices=["officer", "team_leader", "manager", "admin"])
+    us.add_argument("--team")
+    us.add_argument("--json", action="store_true")
+    return parser
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    print(json.dumps(data, default=str))
+
+
+def _prompt_password(account: str) -> str | None:
+    if not sys.stdin.isatty():
+        return None
+    return getpass.getpass(f"Password for {account} (not stored): ")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    command = args.command or "gui"
+    try:
+        if command == "gui":
+            from app.ui.main_window import run_gui
+
+            return run_gui(db_url=args.db, settings_path=args.settings, username=args.user)
+        if command == "rules":
+            return _rules(args)
+        return _with_context(args, command)
+    except (CsvFileError, ValidationError, SettingsError, UsageError) as exc:
+        print(f"revdesk: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (DatabaseUnavailable, NotAllowed, NotFound, ServiceError) as exc:
+        print(f"revdesk: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("revdesk: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _with_context(args: argparse.Namespace, command: str) -> int:
+    from app.bootstrap import bootstrap
+
+    ctx = bootstrap(args.db, args.settings, args.user, prompt=_prompt_password)
+    try:
+        handler = HANDLERS[command]
+        return handler(ctx, args)
+    finally:
+        ctx.db.dispose()
+
+
+def _db(ctx: Any, args: argparse.Namespace) -> int:
+    from app.db import current_revision, describe, upgrade
+
+    if args.db_command == "upgrade":
+        upgrade(ctx.db)  # bootstrap has already upgraded; this reports where the schema is
+    print(f"{describe(ctx.db.url)}: schema at revision {current_revision(ctx.db)}")
+    return EXIT_OK
+
+
+def _demo(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.demo import generate_demo
+
+    if args.accounts < 1:
+        raise UsageError("--accounts must be at least 1")
+    as_of = args.as_of or clock.today()
+    report = _progress_printer(quiet=args.json)
+    result = generate_demo(ctx.db, ctx.actor, ctx.settings, accounts=args.accounts, seed=args.seed, as_of=as_of, progress=report)
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        print(f"\rDemo data: {result.accounts:,} accounts, {result.transactions:,} transactions in {result.seconds:.1f} s.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _progress_printer(quiet: bool) -> Callable[[int, int], None] | None:
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        print(f"\r{done:,} / {total:,}", end="", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _import(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services import imports
+
+    with ctx.db.uow() as uow:
+        if args.kind == "properties":
+            summary = imports.import_properties(uow, ctx.actor, ctx.settings, args.file, all_or_nothing=args.all_or_nothing)
+        elif args.kind == "accounts":
+            summary = imports.import_accounts(uow, ctx.actor, ctx.settings, args.file, all_or_nothing=args.all_or_nothing)
+        else:
+            summary = imports.import_payments(uow, ctx.actor, args.file, all_or_nothing=args.all_or_nothing)
+    for err in summary.errors:
+        print(f"revdesk: {args.file}, line {err.line}, field '{err.field}': {err.message}", file=sys.stderr)
+    if args.json:
+        _print_json(summary.to_json())
+    else:
+        extra = f" ({summary.suspense} to suspense)" if summary.suspense else ""
+        print(f"Imported {summary.imported}{extra}, skipped {summary.skipped}, rejected {summary.rejected}.")
+    return EXIT_BAD_INPUT if summary.rejected else EXIT_OK
+
+
+def _search(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.search import search_accounts
+
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    with ctx.db.uow() as uow:
+        results = search_accounts(uow, " ".join(args.text), limit=args.limit)
+    if args.json:
+        _print_json({"results": [r.to_json() for r in results]})
+    else:
+        for r in results:
+            print(f"{r.account_ref:<12} {r.name:<30} {r.address}, {r.postcode:<9} {fmt(r.balance_pence):>12}")
+        if not results:
+            print("No accounts found.")
+    return EXIT_OK
+
+
+def _account(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.accounts import account_summary
+
+    as_of = args.as_of or clock.today()
+    with ctx.db.uow() as uow:
+        summary = account_summary(uow, args.ref, as_of)
+    if args.json:
+        _print_json(summary.to_json())
+        return EXIT_OK
+    print(f"{summary.account_ref}  {summary.name}" + (f" (with {', '.join(summary.joint_names)})" if summary.joint_names else ""))
+    print(f"{summary.address}, {summary.postcode}  band {summary.band}" + (f", {summary.parish}" if summary.parish else ""))
+    print(f"Balance {fmt(summary.balance_pence)}; recovery stage {summary.recovery.stage}")
+    for y in summary.years:
+        print(f"  {y.year}/{(y.year + 1) % 100:02d}: charge {fmt(y.charge_pence)}, paid {fmt(y.paid_pence)}, balance {fmt(y.balance_pence)}")
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from app.rules.instalments import InstalmentError, schedule
+
+    if args.rule == "instalments":
+        if not 1 <= args.count <= 12:
+            print("revdesk: --count must be from 1 to 12 monthly instalments", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            plan = schedule(args.amount, args.count, args.first)
+        except InstalmentError as exc:
+            print(f"revdesk: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if args.json:
+            _print_json({"instalments": [{"due": i.due.isoformat(), "amount_pence": i.amount_pence} for i in plan]})
+        else:
+            for i in plan:
+                print(f"{i.due:%d/%m/%Y}  {fmt(i.amount_pence):>12}")
+    return EXIT_OK
+
+
+def _user(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.users import Role, list_users, set_role
+
+    with ctx.db.uow() as uow:
+        if args.user_command == "set-role":
+            changed = set_role(uow, ctx.actor, args.username, Role.parse(args.role), args.team)
+            users = [changed]
+        else:
+            users = list_users(uow)
+    if args.json:
+        _print_json({"users": [{"username": u.username, "role": u.role.label, "team": u.team} for u in users]})
+    else:
+        for u in users:
+            print(f"{u.username:<20} {u.role.label:<12} {u.team}")
+    return EXIT_OK
+
+
+HANDLERS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
+    "db": _db, "demo": _demo, "import": _import, "search": _search, "account": _account, "user": _user,
+}
+
+
+def entry_point() -> None:
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Configuration: authority settings (TOML), the database URL and the user data folder.
+
+Authority settings are data, not code: Band D figures per year and parish, costs and
+recovery timings change every year and with the law, so councils edit a TOML file.
+The parsed settings keep the raw mapping too, so later features can add keys without
+breaking files written for earlier ones.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import platformdirs
+
+from app.paths import DEFAULT_SETTINGS
+
+APP_NAME = "revenues-desk"
+BANDS_ENGLAND = ("A", "B", "C", "D", "E", "F", "G", "H")
+BANDS_WALES = BANDS_ENGLAND + ("I",)
+
+
+class SettingsError(ValueError):
+    """The authority settings file is missing, unreadable or inconsistent."""
+
+
+@dataclass(frozen=True)
+class YearSettings:
+    """One financial year's figures. `year` 2025 means 2025/26 (1 April to 31 March)."""
+
+    year: int
+    band_d_pence: Mapping[str, int]  # parish name ("" = unparished) -> Band D charge
+
+
+@dataclass(frozen=True)
+class AuthoritySettings:
+    name: str
+    country: str
+    years: Mapping[int, YearSettings]
+    raw: Mapping[str, Any] = field(repr=False)
+    source: str = ""
+
+    @property
+    def bands(self) -> tuple[str, ...]:
+        return BANDS_WALES if self.country == "wales" else BANDS_ENGLAND
+
+    def parishes(self) -> list[str]:
+        """Every named parish any configured year knows (excluding the unparished "")."""
+        names: set[str] = set()
+        for year in self.years.values():
+            names.update(p for p in year.band_d_pence if p)
+        return sorted(names)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        value = self.raw.get(name, {})
+        return value if isinstance(value, Mapping) else {}
+
+    @property
+    def database_url(self) -> str | None:
+        url = self.section("database").get("url")
+        return str(url) if url else None
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> AuthoritySettings:
+    """Read settings from `path`, else `REVDESK_SETTINGS`, else the built-in default."""
+    chosen = Path(path or os.environ.get("REVDESK_SETTINGS") or DEFAULT_SETTINGS)
+    try:
+        raw = tomllib.loads(chosen.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"Settings file {chosen} does not exist.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"Settings file {chosen} is not valid TOML: {exc}.") from None
+    return parse_settings(raw, source=str(chosen))
+
+
+def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySettings:
+    authority = raw.get("authority", {})
+    country = str(authority.get("country", "england")).lower()
+    if country not in ("england", "wales"):
+        raise SettingsError(f"{source}: [authority] country must be 'england' or 'wales', not '{country}'.")
+    years: dict[int, YearSettings] = {}
+    for key, body in raw.get("years", {}).items():
+        try:
+            year = int(key)
+        except ValueError:
+            raise SettingsError(f"{source}: [years.{key}] is not a year such as 2025.") from None
+        band_d = body.get("band_d_pence", {})
+        if not isinstance(band_d, Mapping) or not band_d:
+            raise SettingsError(f"{source}: [years.{key}] band_d_pence must map parish names to pence.")
+        for parish, pence in band_d.items():
+            if not isinstance(pence, int) or isinstance(pence, bool) or pence <= 0:
+                raise SettingsError(
+                    f"{source}: [years.{key}] band_d_pence for '{parish}' must be a positive whole number of pence."
+                )
+        years[year] = YearSettings(year=year, band_d_pence=dict(band_d))
+    return AuthoritySettings(
+        name=str(authority.get("name", "Unnamed authority")),
+        country=country,
+        years=years,
+        raw=dict(raw),
+        source=source,
+    )
+
+
+def user_data_dir() -> Path:
+    """The per-user folder for the embedded database (created on demand)."""
+    folder = Path(os.environ.get("REVDESK_DATA_DIR") or platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{user_data_dir() / 'revdesk.db'}"
+
+
+def resolve_database_url(cli_url: str | None, settings: AuthoritySettings | None) -> str:
+    """`--db`, else `REVDESK_DATABASE_URL`, else settings `[database] url`, else embedded SQLite."""
+    return (
+        cli_url
+        or os.environ.get("REVDESK_DATABASE_URL")
+        or (settings.database_url if settings else None)
+        or default_database_url()
+    )

@@ -1,0 +1,182 @@
+"""Engine factory, unit of work and schema upgrade.
+
+One composition point builds engines for both databases: SQLite (embedded default: WAL,
+foreign keys on) and PostgreSQL (shared, psycopg 3). Services receive a `UnitOfWork`;
+it commits only when asked and rolls back otherwise, so a failed use case leaves nothing
+half-written.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Callable, Self
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.paths import MIGRATIONS
+from app.secrets import PasswordPrompt, with_password
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or opened; the message is one sentence for a person."""
+
+
+@dataclass(frozen=True)
+class Database:
+    """An engine and its session factory: what services and workers need to start a unit of work."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def url(self) -> URL:
+        return self.engine.url
+
+    def uow(self) -> "UnitOfWork":
+        return UnitOfWork(self.sessions)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MB page cache
+    cursor.execute("PRAGMA temp_store=MEMORY")
+    cursor.execute("PRAGMA mmap_size=1073741824")
+    cursor.close()
+
+
+def describe(url: URL) -> str:
+    """A URL safe to show a person (no password)."""
+    return url.render_as_string(hide_password=True)
+
+
+def make_database(url: str | URL, prompt: PasswordPrompt | None = None, echo: bool = False) -> Database:
+    """Build the engine for `url`; check it can be reached. Raises DatabaseUnavailable."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except ArgumentError:
+        raise DatabaseUnavailable(f"'{url}' is not a database URL (expected sqlite:///FILE or postgresql://...).") from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername.startswith("sqlite"):
+        if parsed.database and parsed.database != ":memory:":
+            folder = Path(parsed.database).expanduser().resolve().parent
+            if not folder.is_dir():
+                raise DatabaseUnavailable(f"The folder {folder} for the database file does not exist.")
+        engine = create_engine(parsed, echo=echo)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    elif parsed.drivername.startswith("postgresql"):
+        parsed = with_password(parsed, prompt)
+        engine = create_engine(
+            parsed, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 5}
+        )
+    else:
+        raise DatabaseUnavailable(f"Revenues Desk works with SQLite or PostgreSQL, not '{parsed.drivername}'.")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except (OperationalError, DBAPIError) as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(f"Cannot reach the database at {describe(parsed)}: {_first_line(exc)}.") from None
+    return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def _first_line(exc: BaseException) -> str:
+    original = getattr(exc, "orig", None) or exc
+    return str(original).strip().splitlines()[0].rstrip(".") if str(original).strip() else type(original).__name__
+
+
+class UnitOfWork:
+    """One transaction: `with db.uow() as uow: ...; uow.commit()`. Rolls back unless committed."""
+
+    session: Session
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def __enter__(self) -> Self:
+        self.session = self._sessions()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+
+# --- schema --------------------------------------------------------------------------
+
+def alembic_config(db: Database):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = db.engine
+    return cfg
+
+
+def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(db: Database) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(db)).get_current_head()
+
+
+def upgrade(db: Database, backup: bool = True) -> bool:
+    """Bring the schema to the newest revision. Returns True if anything was applied.
+
+    Only runs when behind. An existing SQLite file is copied first (revdesk.db.bak-<time>),
+    so a failed migration never costs a council its data.
+    """
+    from alembic import command
+
+    if current_revision(db) == head_revision(db):
+        return False
+    if backup and db.dialect == "sqlite" and _has_tables(db):
+        path = db.url.database
+        if path and path != ":memory:" and Path(path).exists():
+            db.engine.dispose()
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")  # clock-ok: a file name, not a rule
+            shutil.copy2(path, f"{path}.bak-{stamp}")
+    command.upgrade(alembic_config(db), "head")
+    return True
+
+
+def _has_tables(db: Database) -> bool:
+    return bool(inspect(db.engine).get_table_names())
+
+

@@ -1,0 +1,106 @@
+"""Council tax accounts, the people on them and their liability periods.
+
+An account is one taxpayer's liability at one or more consecutive periods of a property.
+A liability period names the jointly and severally liable people for those days; the
+discounts and exemptions that apply carry their own effective dates within the period.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, Versioned, created_at, pk
+from app.models.person import Person
+from app.models.property import Property
+
+
+class Account(Versioned, Base):
+    __tablename__ = "account"
+
+    id: Mapped[uuid.UUID] = pk()
+    account_ref: Mapped[str] = mapped_column(String(20), unique=True)
+    payment_method: Mapped[str] = mapped_column(String(10), default="cash")  # cash | dd
+    instalment_count: Mapped[int] = mapped_column(default=10)
+    instalment_day: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
+    # Denormalised text the search index is built from: ref, names, address, postcode.
+    search_text: Mapped[str] = mapped_column(String(1000), default="")
+    # A stable 63-bit integer that the SQLite FTS5 index uses as its rowid (derived from the id).
+    search_key: Mapped[int] = mapped_column(unique=True)
+    created_at: Mapped[datetime] = created_at()
+
+    parties: Mapped[list[AccountParty]] = relationship(
+        back_populates="account", order_by="AccountParty.ordinal", cascade="all, delete-orphan"
+    )
+    periods: Mapped[list[LiabilityPeriod]] = relationship(
+        back_populates="account", order_by="LiabilityPeriod.start_date", cascade="all, delete-orphan"
+    )
+
+
+class AccountParty(Base):
+    """A person named on the account: ordinal 0 is the lead taxpayer, others are joint."""
+
+    __tablename__ = "account_party"
+    __table_args__ = (UniqueConstraint("account_id", "person_id"),)
+
+    id: Mapped[uuid.UUID] = pk()
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    ordinal: Mapped[int] = mapped_column(default=0)
+
+    account: Mapped[Account] = relationship(back_populates="parties")
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class LiabilityPeriod(Versioned, Base):
+    __tablename__ = "liability_period"
+    __table_args__ = (Index("ix_liability_period_property_dates", "property_id", "start_date"),)
+
+    id: Mapped[uuid.UUID] = pk()
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("property.id"))
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]  # None: still liable
+    disabled_reduction: Mapped[bool] = mapped_column(default=False)
+    liability_basis: Mapped[str] = mapped_column(String(20), default="resident")  # LGFA 1992 s6(2) rank
+
+    account: Mapped[Account] = relationship(back_populates="periods")
+    property: Mapped[Property] = relationship(lazy="joined")
+    discounts: Mapped[list[Discount]] = relationship(
+        back_populates="period", order_by="Discount.start_date", cascade="all, delete-orphan"
+    )
+    exemptions: Mapped[list[Exemption]] = relationship(
+        back_populates="period", order_by="Exemption.start_date", cascade="all, delete-orphan"
+    )
+
+
+class Discount(Base):
+    """A discount (SPD 25%, ALL_DISREGARDED 50%) for days inside a liability period."""
+
+    __tablename__ = "liability_discount"
+
+    id: Mapped[uuid.UUID] = pk()
+    period_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("liability_period.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+
+    period: Mapped[LiabilityPeriod] = relationship(back_populates="discounts")
+
+
+class Exemption(Base):
+    """An exemption class (SI 1992/558 letter) for days inside a liability period."""
+
+    __tablename__ = "liability_exemption"
+
+    id: Mapped[uuid.UUID] = pk()
+    period_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("liability_period.id", ondelete="CASCADE"), index=True)
+    exemption_class: Mapped[str] = mapped_column(String(2))
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+
+    period: Mapped[LiabilityPeriod] = relationship(back_populates="exemptions")

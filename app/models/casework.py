@@ -1,0 +1,106 @@
+"""Case work: arrangements, diary codes and entries, notes, escalations."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, Versioned, created_at, pk
+
+
+class Arrangement(Versioned, Base):
+    """A payment arrangement agreed with the taxpayer. status: live | broken | completed | cancelled."""
+
+    __tablename__ = "arrangement"
+
+    id: Mapped[uuid.UUID] = pk()
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"), index=True)
+    frequency: Mapped[str] = mapped_column(String(20))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    total_pence: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12), default="live")
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = created_at()
+
+    instalments: Mapped[list[ArrangementInstalment]] = relationship(
+        back_populates="arrangement", order_by="ArrangementInstalment.seq", cascade="all, delete-orphan"
+    )
+
+
+class ArrangementInstalment(Base):
+    __tablename__ = "arrangement_instalment"
+
+    id: Mapped[uuid.UUID] = pk()
+    arrangement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("arrangement.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int]
+    due_on: Mapped[date]
+    amount_pence: Mapped[int]
+
+    arrangement: Mapped[Arrangement] = relationship(back_populates="instalments")
+
+
+class DiaryCode(Base):
+    """A kind of follow-up ("check arrangement", "trace"...), its default period and owning team."""
+
+    __tablename__ = "diary_code"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    description: Mapped[str]
+    default_days: Mapped[int] = mapped_column(default=14)
+    team: Mapped[str] = mapped_column(String(60), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class DiaryEntry(Versioned, Base):
+    """A brought-forward item. status: open | completed. `claimed_by` marks who is working it."""
+
+    __tablename__ = "diary_entry"
+    __table_args__ = (Index("ix_diary_entry_open_due", "status", "code", "due_on"),)
+
+    id: Mapped[uuid.UUID] = pk()
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"), index=True)
+    code: Mapped[str] = mapped_column(ForeignKey("diary_code.code"))
+    due_on: Mapped[date]
+    team: Mapped[str] = mapped_column(String(60), default="")
+    owner: Mapped[str | None] = mapped_column(String(80))
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(80))
+    completed_at: Mapped[datetime | None]
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = created_at()
+
+
+class Note(Base):
+    """An append-only note on an account."""
+
+    __tablename__ = "note"
+
+    id: Mapped[uuid.UUID] = pk()
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = created_at()
+
+
+class Escalation(Versioned, Base):
+    """A case referred to a team leader. status: open | approved | rejected | referred."""
+
+    __tablename__ = "escalation"
+
+    id: Mapped[uuid.UUID] = pk()
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    raised_by: Mapped[str] = mapped_column(String(80))
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = created_at()

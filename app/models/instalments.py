@@ -1,0 +1,41 @@
+"""Instalment plans: the statutory schedule a year's charge is payable by."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, Versioned, created_at, pk
+
+
+class InstalmentPlan(Versioned, Base):
+    """status: `active` or `superseded` (a rebill replaces the plan, keeping the old one)."""
+
+    __tablename__ = "instalment_plan"
+    __table_args__ = (Index("ix_instalment_plan_account_year", "account_id", "financial_year"),)
+
+    id: Mapped[uuid.UUID] = pk()
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"))
+    financial_year: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    issued_on: Mapped[date]
+    created_at: Mapped[datetime] = created_at()
+
+    instalments: Mapped[list[Instalment]] = relationship(
+        back_populates="plan", order_by="Instalment.seq", cascade="all, delete-orphan"
+    )
+
+
+class Instalment(Base):
+    __tablename__ = "instalment"
+
+    id: Mapped[uuid.UUID] = pk()
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("instalment_plan.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int]
+    due_on: Mapped[date]
+    amount_pence: Mapped[int]
+
+    plan: Mapped[InstalmentPlan] = relationship(back_populates="instalments")

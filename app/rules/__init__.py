@@ -1,0 +1,1 @@
+"""Pure statutory and policy calculators: no database, no Qt, no I/O, no clock."""

@@ -1,0 +1,25 @@
+"""Typed service errors whose messages are fit to show an officer as they are."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base of every error a service raises on purpose. `str(err)` is one clear sentence."""
+
+
+class ValidationError(ServiceError):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotAllowed(ServiceError):
+    """The acting user's role does not permit this."""
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class Conflict(ServiceError):
+    """Someone else changed the record, or the action was already done."""
