@@ -16,10 +16,9 @@ from typing import Any, Callable, Sequence
 
 from app import clock
 from app.config import SettingsError
-from app.db import DatabaseUnavailable
 from app.money import MoneyError, fmt, parse_pounds
 from app.services.csvfiles import CsvFileError
-from app.services.errors import NotAllowed, NotFound, ServiceError, ValidationError
+from app.errors import DatabaseUnavailable, NotAllowed, NotFound, ServiceError, ValidationError
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 

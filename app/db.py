@@ -20,12 +20,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.errors import DatabaseUnavailable
 from app.paths import MIGRATIONS
 from app.secrets import PasswordPrompt, with_password
-
-
-class DatabaseUnavailable(RuntimeError):
-    """The database cannot be reached or opened; the message is one sentence for a person."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +171,14 @@ def upgrade(db: Database, backup: bool = True) -> bool:
             shutil.copy2(path, f"{path}.bak-{stamp}")
     command.upgrade(alembic_config(db), "head")
     return True
+
+
+SEARCH_INDEX_OBJECTS = {"account_fts", "ix_account_search_trgm"}
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    """Alembic comparison filter: the hand-made search index objects are not in the models."""
+    return not (name in SEARCH_INDEX_OBJECTS or (name or "").startswith("account_fts_"))
 
 
 def _has_tables(db: Database) -> bool:

@@ -8,15 +8,8 @@ out of autogenerate comparison by `include_object`.
 from alembic import context
 
 import app.models  # noqa: F401  (every table on the metadata)
+from app.db import include_object
 from app.models.base import Base
-
-SEARCH_OBJECTS = {"account_fts", "ix_account_search_trgm"}
-
-
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
-    if name in SEARCH_OBJECTS or (name or "").startswith("account_fts_"):
-        return False
-    return True
 
 
 def run_migrations_online() -> None:

@@ -17,7 +17,7 @@ from app.models import (
 )
 from app.rules.apportionment import financial_year_of
 from app.rules.instalments import allocate_paid
-from app.services.errors import NotFound
+from app.errors import NotFound
 
 CREDIT_KINDS = ("payment", "refund", "reversal", "transfer")  # cash movements, not changes to the charge
 CHARGE_KINDS = ("charge", "adjustment")

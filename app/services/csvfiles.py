@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from app.money import MoneyError, parse_pounds
-from app.services.errors import ServiceError
+from app.errors import ServiceError
 
 
 class CsvFileError(ServiceError):

@@ -36,7 +36,7 @@ from app.rules.instalments import add_months, schedule
 from app.rules.references import make_reference
 from app.services.bulk import BulkWriter, NativeValues
 from app.services.demo_names import FORENAMES, HOUSE_NAMES, STREET_KINDS, STREET_NAMES, SURNAMES
-from app.services.errors import ValidationError
+from app.errors import ValidationError
 from app.services.search_index import build_search_text, search_key_for
 from app.services.users import Actor, Role, audit
 

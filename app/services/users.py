@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from app.db import UnitOfWork
 from app.models import AuditEvent, User
-from app.services.errors import NotAllowed, NotFound, ValidationError
+from app.errors import NotAllowed, NotFound, ValidationError
 
 
 class Role(IntEnum):

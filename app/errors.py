@@ -1,4 +1,4 @@
-"""Typed service errors whose messages are fit to show an officer as they are."""
+"""Typed errors whose messages are fit to show an officer as they are (CLI and desktop alike)."""
 
 from __future__ import annotations
 
@@ -23,3 +23,7 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     """Someone else changed the record, or the action was already done."""
+
+
+class DatabaseUnavailable(ServiceError):
+    """The database cannot be reached or opened; the message is one sentence for a person."""
