@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--accounts", type=int, required=True)
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--as-of", type=_date, default=None)
+    demo.add_argument("--if-empty", action="store_true", help="do nothing if the database already has accounts")
     demo.add_argument("--json", action="store_true")
 
     imp = sub.add_parser("import", help="import a CSV file").add_subparsers(dest="kind", metavar="KIND", required=True)
@@ -152,9 +153,14 @@ def _db(ctx: Any, args: argparse.Namespace) -> int:
 
 def _demo(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.demo import generate_demo
+    from app.services.desk import Desk
 
     if args.accounts < 1:
         raise UsageError("--accounts must be at least 1")
+    if args.if_empty and Desk(ctx).has_accounts():
+        if args.json:
+            _print_json({"accounts": 0, "skipped": "the database already has accounts"})
+        return EXIT_OK
     as_of = args.as_of or clock.today()
     report = _progress_printer(quiet=args.json)
     result = generate_demo(ctx.db, ctx.actor, ctx.settings, accounts=args.accounts, seed=args.seed, as_of=as_of, progress=report)

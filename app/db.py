@@ -115,8 +115,7 @@ class UnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.session.rollback()
-        self.session.close()
+        self.session.close()  # rolls back whatever was not committed; loaded objects stay readable
 
     def commit(self) -> None:
         self.session.commit()

@@ -21,6 +21,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.bootstrap import AppContext, bootstrap  # noqa: E402
+from app.config import AuthoritySettings, load_settings  # noqa: E402
 from app.db import make_database, upgrade  # noqa: E402
 from tests.memory_keyring import MemoryKeyring  # noqa: E402
 
@@ -125,3 +126,9 @@ def ctx(db_url: str) -> Iterator[AppContext]:
 @pytest.fixture
 def examples() -> Path:
     return EXAMPLES
+
+
+@pytest.fixture
+def demo_settings() -> AuthoritySettings:
+    """The built-in authority settings (years 2023-2026), which demo data needs."""
+    return load_settings(None)

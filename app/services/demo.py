@@ -250,8 +250,8 @@ class _Generator:
         for i, inst in enumerate(due[:paid_count]):
             on = inst.due if method == "dd" else inst.due - timedelta(days=rng.randrange(0, 5))
             self._pay(rows, account_id, f"P{year}{serial:08d}{i:02d}", year, inst.amount_pence, on, pay_method)
-        if behaviour == "credit" and due:
-            self._pay(rows, account_id, f"P{year}{serial:08d}X", year, rng.randrange(1000, 15000), due[-1].due, "bank")
+        if behaviour == "credit" and due:  # paid the year in full, and a little more, up front
+            self._pay(rows, account_id, f"P{year}{serial:08d}X", year, charge - sum(i.amount_pence for i in due) + rng.randrange(1000, 15000), due[-1].due, "bank")
         missed = due[paid_count:]
         if missed:
             owed = sum(i.amount_pence for i in missed)
@@ -415,7 +415,7 @@ def generate_demo(
 
 def _ensure_reference_data(uow: Any, settings: AuthoritySettings) -> dict[str, uuid.UUID]:
     session = uow.session
-    parish_ids = dict(session.execute(select(Parish.name, Parish.id)).tuples().all())
+    parish_ids = dict(session.execute(select(Parish.name, Parish.id)).all())
     for name in settings.parishes():
         if name not in parish_ids:
             parish = Parish(name=name)

@@ -90,7 +90,7 @@ def import_properties(
     existing = {
         p.uprn: p for p in session.scalars(select(Property).where(Property.uprn.in_([r.get("uprn") for r in rows])))
     } if rows else {}
-    parish_ids = dict(session.execute(select(Parish.name, Parish.id)).tuples().all())
+    parish_ids = dict(session.execute(select(Parish.name, Parish.id)).all())
     first_line: dict[str, int] = {}
     run = _record_run(uow, actor, "import_properties", path)
     for row in rows:
@@ -407,7 +407,7 @@ def _post_payment_chunk(
     accounts = dict(
         session.execute(
             select(Account.account_ref, Account.id).where(Account.account_ref.in_({p.account_ref for p in fresh}))
-        ).tuples().all()
+        ).all()
     )
     outstanding = year_balances(uow, list(accounts.values()))
     stamp = now()

@@ -81,7 +81,7 @@ def account_rows(uow: UnitOfWork, account_ids: list[uuid.UUID]) -> list[SearchRe
     if not account_ids:
         return []
     session = uow.session
-    refs = dict(session.execute(select(Account.id, Account.account_ref).where(Account.id.in_(account_ids))).tuples().all())
+    refs = dict(session.execute(select(Account.id, Account.account_ref).where(Account.id.in_(account_ids))).all())
     names: dict[uuid.UUID, str] = {}
     for account_id, title, forenames, surname in session.execute(
         select(AccountParty.account_id, Person.title, Person.forenames, Person.surname)
@@ -107,7 +107,7 @@ def account_rows(uow: UnitOfWork, account_ids: list[uuid.UUID]) -> list[SearchRe
             select(LedgerTransaction.account_id, func.sum(LedgerTransaction.amount_pence))
             .where(LedgerTransaction.account_id.in_(account_ids))
             .group_by(LedgerTransaction.account_id)
-        ).tuples().all()
+        ).all()
     )
     return [
         SearchResult(

@@ -1,0 +1,85 @@
+"""How values read to an officer: UK dates, pounds, financial years and plain-English labels.
+
+Kept free of Qt so table models, headers and tests share one wording and it can be
+checked without a window.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.errors import ServiceError
+from app.money import fmt
+
+STAGE_LABELS = {
+    "none": "No recovery action",
+    "reminder_1": "First reminder",
+    "reminder_2": "Second reminder",
+    "final_notice": "Final notice",
+    "summons": "Summons issued",
+    "liability_order": "Liability order granted",
+}
+DISCOUNT_LABELS = {
+    "SPD": "Single person discount",
+    "ALL_DISREGARDED": "All residents disregarded",
+}
+PAYMENT_METHOD_LABELS = {"dd": "Direct Debit", "cash": "Cash payer"}
+TRANSACTION_LABELS = {"write_off": "Write-off"}
+
+
+def uk_date(value: date | None) -> str:
+    """23/11/2026; an empty string for no date."""
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def money(pence: int) -> str:
+    return fmt(pence)
+
+
+def financial_year(year: int) -> str:
+    """2026 -> "2026/27" (1 April 2026 to 31 March 2027)."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def humanise(code: str) -> str:
+    """"vulnerability_review" -> "Vulnerability review": for codes without a set label."""
+    text = code.replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def stage_label(stage: str) -> str:
+    return STAGE_LABELS.get(stage) or humanise(stage)
+
+
+def discount_label(kind: str) -> str:
+    return DISCOUNT_LABELS.get(kind) or humanise(kind)
+
+
+def payment_method_label(method: str) -> str:
+    return PAYMENT_METHOD_LABELS.get(method) or humanise(method)
+
+
+def transaction_label(kind: str) -> str:
+    return TRANSACTION_LABELS.get(kind) or humanise(kind)
+
+
+def date_range(start: date | None, end: date | None) -> str:
+    """"from 01/04/2024" or "01/04/2024 to 31/03/2025"."""
+    if end is None:
+        return f"from {uk_date(start)}" if start else ""
+    return f"{uk_date(start)} to {uk_date(end)}"
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """count(1, "result") -> "1 result"; count(1200, "account") -> "1,200 accounts"."""
+    word = singular if n == 1 else (plural or f"{singular}s")
+    return f"{n:,} {word}"
+
+
+def error_sentence(exc: BaseException) -> str:
+    """One sentence for a person. Service errors are written for officers already; anything
+    else is unexpected, so say so plainly and name it (the traceback goes to the log)."""
+    if isinstance(exc, ServiceError):
+        return str(exc)
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"Something unexpected went wrong ({detail.rstrip('.')}); please try again."

@@ -1,0 +1,21 @@
+# Sourced by scripts/run and scripts/test: make sure .venv exists and has this project installed.
+# Re-installs only when pyproject.toml changed since the last install.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="${PYTHON:-python3}"
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "Creating $VENV ..." >&2
+  "$PY" -m venv "$VENV"
+fi
+STAMP="$VENV/.installed-$1"
+if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ]; then
+  echo "Installing Revenues Desk ($1) into $VENV ..." >&2
+  "$VENV/bin/python" -m pip install --quiet --upgrade pip 2>/dev/null || true
+  if [ "$1" = "dev" ]; then
+    "$VENV/bin/python" -m pip install --quiet -e "$ROOT[dev]"
+  else
+    "$VENV/bin/python" -m pip install --quiet -e "$ROOT"
+  fi
+  touch "$STAMP"
+fi
