@@ -167,7 +167,7 @@ def _demo(ctx: Any, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result.to_json())
     else:
-        print(f"\rDemo data: {result.accounts:,} accounts, {result.transactions:,} transactions in {result.seconds:.1f} s.", file=sys.stderr)
+        print(f"\rDemo data: {result.accounts:,} accounts, {result.transactions:,} transactions in {result.seconds} s.", file=sys.stderr)
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ Run as a module only to build (used internally by `ensure_demo_db`):
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import math
 import os
@@ -121,16 +122,34 @@ def ensure_demo_db(kind: Kind, accounts: int, seed: int = 1) -> str:
     """The URL of a demo database holding `accounts` accounts, building it only if needed.
 
     Reused when it already holds exactly that many accounts (a build is minutes at 1M);
-    otherwise (missing, partial or a different size) it is rebuilt from scratch under a
-    temporary name and renamed into place only when complete, so an interrupted build is
-    never mistaken for a finished one.
+    if missing it is built under a temporary name and renamed into place only when
+    complete, so an interrupted build is never mistaken for a finished one. A database
+    under the final name with another count is refused, not deleted: it is someone
+    else's, or a `revdesk demo` build still running.
     """
     DATA.mkdir(parents=True, exist_ok=True)
+    with open(DATA / f".{kind}-{accounts}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two benchmarks started together build once
+        return _ensure_locked(kind, accounts, seed)
+
+
+def _ensure_locked(kind: Kind, accounts: int, seed: int) -> str:
     if kind == "sqlite":
         have = _sqlite_count(sqlite_path(accounts))
     else:
         have = _pg_count(pg_name(accounts))
+    if have and have != accounts:
+        # Our own builds appear under the final name only when complete, so this is
+        # someone else's database (or a build in progress, e.g. `revdesk demo` writing
+        # straight to it): never delete it.
+        where = sqlite_path(accounts) if kind == "sqlite" else pg_name(accounts)
+        raise SystemExit(
+            f"{where} holds {have:,} accounts, not {accounts:,}: a build may be in progress. "
+            "Wait for it, or delete the database to have it rebuilt."
+        )
     if have == accounts:
+        if kind == "postgresql" and ensure_pg_statistics(pg_name(accounts)):
+            _note_no_statistics(accounts)
         info = read_build_info(kind, accounts)
         if info and info.get("seed") not in (None, seed):
             log(f"note: {kind} {accounts:,} database was built with seed {info.get('seed')}, not {seed}; reusing it")
@@ -171,6 +190,36 @@ def _build(kind: Kind, accounts: int, seed: int) -> None:
         _pg_drop(pg_name(accounts))
         with _pg_admin() as conn:
             conn.execute(f'ALTER DATABASE "{staging_name}" RENAME TO "{pg_name(accounts)}"')
+        if ensure_pg_statistics(pg_name(accounts)):
+            _note_no_statistics(accounts)
+
+
+def _note_no_statistics(accounts: int) -> None:
+    """Record in the PostgreSQL sidecar that the demo build left no planner statistics."""
+    path = sidecar_path("postgresql", accounts)
+    info = read_build_info("postgresql", accounts) or {"accounts": accounts}
+    info["demo_left_no_statistics"] = True
+    path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+
+
+def ensure_pg_statistics(name: str) -> bool:
+    """ANALYZE the database if it has no column statistics; True if it had to.
+
+    Why: generate_demo's closing ANALYZE on PostgreSQL runs in a transaction that is never
+    committed, so pg_statistic stays empty and the planner guesses (seq scans, hash joins
+    over whole tables). Production servers would soon autoanalyze; this server may have
+    autovacuum off. Benchmarks measure the app against an analysed database, and the
+    sidecar records that the demo left none (`demo_left_no_statistics`).
+    """
+    with psycopg.connect(f"{PG_SERVER}/{name}", autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM pg_stats WHERE schemaname = 'public' AND tablename = 'account'").fetchone()
+        if row and row[0]:
+            return False
+        log(f"warning: {name} has no planner statistics (generate_demo's ANALYZE was not committed); running ANALYZE")
+        started = time.perf_counter()
+        conn.execute("ANALYZE")
+        log(f"  ANALYZE took {time.perf_counter() - started:.1f} s")
+        return True
 
 
 def _child_build(kind: Kind, accounts: int, seed: int, url: str, sidecar: Path) -> None:

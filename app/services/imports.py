@@ -212,6 +212,10 @@ def _overlaps(a_from: date, a_to: date | None, b_from: date, b_to: date | None) 
     return a_from <= (b_to or date.max) and b_from <= (a_to or date.max)
 
 
+def _span(start: date, end: date | None) -> str:
+    return f"{start:%d/%m/%Y}–{end:%d/%m/%Y}" if end else f"from {start:%d/%m/%Y}"
+
+
 def split_name(full: str) -> tuple[str, str]:
     """'Marcus Reid' -> ('Marcus', 'Reid'); a single word is a surname."""
     parts = full.split()
@@ -301,13 +305,9 @@ def _check_account_group(
     for r in group:
         for start, end, owner in held[r.uprn]:
             if _overlaps(r.liable_from, r.liable_to, start, end):
-                until = f"{end:%d/%m/%Y}" if end else "open-ended"
                 return (
                     r.row.line, "liable_from",
-                    f"liability {r.liable_from:%d/%m/%Y}–{r.liable_to:%d/%m/%Y} overlaps account {owner} "
-                    f"({start:%d/%m/%Y}–{until}) at UPRN {r.uprn}; name joint taxpayers in joint_names"
-                    if r.liable_to else
-                    f"liability from {r.liable_from:%d/%m/%Y} overlaps account {owner} ({start:%d/%m/%Y}–{until}) "
+                    f"liability {_span(r.liable_from, r.liable_to)} overlaps account {owner} ({_span(start, end)}) "
                     f"at UPRN {r.uprn}; name joint taxpayers in joint_names",
                 )
     return None

@@ -116,3 +116,14 @@ def test_demo_can_be_cancelled(ctx: AppContext, demo_settings: AuthoritySettings
         progress=lambda done, total: calls.append(done), cancelled=lambda: len(calls) >= 1,
     )
     assert result.accounts == calls[0] < 12000
+
+
+def test_demo_snapshots_the_years_it_charged(ctx: AppContext, demo_settings: AuthoritySettings) -> None:
+    from app.services.settings_snapshots import capture_year_settings, year_settings
+
+    generate_demo(ctx.db, ctx.actor, demo_settings, accounts=3, seed=1, as_of=AS_OF)
+    with ctx.db.uow() as uow:
+        snap = year_settings(uow, 2026)
+        assert snap is not None and snap["band_d_pence"] == dict(demo_settings.years[2026].band_d_pence)
+        assert year_settings(uow, 2023) is None
+        assert capture_year_settings(uow, demo_settings, [2025, 2026]) == []  # never overwritten

@@ -1,11 +1,17 @@
 """The models and the migrations describe the same schema, on both databases (design rule 11)."""
 
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from app.bootstrap import AppContext
 from app.db import current_revision, head_revision, include_object
-from app.models import Base
+from app.models import Account, AuditEvent, Base, LedgerTransaction, Note
+from tests.services.helpers import load_examples
 
 
 def test_models_and_migrations_agree(ctx: AppContext) -> None:
@@ -24,3 +30,18 @@ def test_search_index_exists(ctx: AppContext) -> None:
         else:
             names = {r[0] for r in conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'account'")}
             assert "ix_account_search_trgm" in names
+
+
+
+def test_ledger_audit_and_notes_are_append_only(ctx: AppContext, examples: Path) -> None:
+    load_examples(ctx, examples)  # payments: ledger rows and audit events
+    with ctx.db.uow() as uow:
+        account_id = uow.session.scalars(select(Account.id)).first()
+        uow.session.add(Note(account_id=account_id, text="Called, promised to pay", created_by="admin"))
+        uow.commit()
+    for model in (AuditEvent, LedgerTransaction, Note):
+        with ctx.db.uow() as uow:
+            assert uow.session.scalar(select(func.count()).select_from(model))
+        for stmt in (update(model).values(created_by="mallory") if model is not AuditEvent else update(model).values(username="mallory"), delete(model)):
+            with ctx.db.uow() as uow, pytest.raises(DBAPIError, match="append-only"):
+                uow.session.execute(stmt)

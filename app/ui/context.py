@@ -1,0 +1,21 @@
+"""What every pane is given: the service facade, the worker helper and the date.
+
+`today` is injected (not read by each pane) so the whole desktop works "as of" one date:
+`app.clock.today` in the application, a fixed date in tests and screenshots.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from app.services.desk import Desk
+from app.ui.workers import TaskRunner
+
+
+@dataclass(frozen=True)
+class UiContext:
+    desk: Desk
+    runner: TaskRunner
+    today: Callable[[], date]

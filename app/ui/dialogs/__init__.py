@@ -1,0 +1,1 @@
+"""Dialogs: the database password prompt and the demo data offer."""

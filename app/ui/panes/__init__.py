@@ -1,0 +1,1 @@
+"""The panes the left navigation switches between, and the pages inside them."""

@@ -1,0 +1,79 @@
+"""Small building blocks every pane uses, so tables, labels and status lines behave and
+look the same everywhere (styling comes from `app.ui.style` through `role`)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+
+from app.ui.models.base import SortFilterProxy
+from app.ui.style import set_role
+
+ROW_HEIGHT = 30
+
+
+def label(text: str = "", role: str | None = None, *, wrap: bool = False, selectable: bool = False) -> QLabel:
+    widget = QLabel(text)
+    if role:
+        set_role(widget, role)
+    widget.setWordWrap(wrap)
+    if selectable:
+        # Officers copy references and postcodes into other systems.
+        widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return widget
+
+
+def make_table(
+    proxy: SortFilterProxy,
+    *,
+    stretch: int | None = None,
+    widths: dict[int, int] | None = None,
+    parent: QWidget | None = None,
+) -> QTableView:
+    """A read-only, sortable, row-selecting table. Rows keep the model's order until a
+    header is clicked; Tab leaves the table rather than moving between cells."""
+    view = QTableView(parent)
+    view.setModel(proxy)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setTabKeyNavigation(False)
+    view.setCornerButtonEnabled(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setMinimumSectionSize(48)
+    for column, width in (widths or {}).items():
+        header.resizeSection(column, width)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # keep the service's order at first
+    view.setSortingEnabled(True)
+    return view
+
+
+class StatusLine(QLabel):
+    """One line under a list or form: a count, "Searching…", or an error in red."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        set_role(self, "muted")
+
+    def show_info(self, text: str) -> None:
+        set_role(self, "muted")
+        self.setText(text)
+
+    def show_error(self, text: str) -> None:
+        set_role(self, "error")
+        self.setText(text)
+
+    @property
+    def is_error(self) -> bool:
+        return self.property("role") == "error"
