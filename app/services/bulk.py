@@ -14,10 +14,11 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Sequence
 
-from sqlalchemy import Table
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Integer, Table
 from sqlalchemy.engine import Connection
 
 from app.ids import IdSequence
+from app.models.base import GUID
 
 
 class NativeValues:
@@ -59,6 +60,25 @@ class NativeValues:
         return json.dumps(value)
 
 
+def pg_type_name(column_type: Any) -> str:
+    """The PostgreSQL type a binary COPY must declare for a column (see app.models.base)."""
+    if isinstance(column_type, GUID):
+        return "uuid"
+    if isinstance(column_type, BigInteger):
+        return "int8"
+    if isinstance(column_type, Integer):
+        return "int4"
+    if isinstance(column_type, Boolean):
+        return "bool"
+    if isinstance(column_type, DateTime):
+        return "timestamptz"
+    if isinstance(column_type, Date):
+        return "date"
+    if isinstance(column_type, JSON):
+        return "json"
+    return "text"
+
+
 class BulkWriter:
     """Write native-valued tuples to tables through an open SQLAlchemy connection's driver."""
 
@@ -77,7 +97,9 @@ class BulkWriter:
                 marks = ", ".join("?" for _ in columns)
                 cursor.executemany(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", rows)
             else:
-                with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                types = [pg_type_name(table.c[name].type) for name in columns]
+                with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(types)
                     for row in rows:
                         copy.write_row(row)
         finally:

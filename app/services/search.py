@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Row, func, select, text
+from sqlalchemy import func, select
 
 from app.db import UnitOfWork
 from app.models import Account, AccountParty, LedgerTransaction, LiabilityPeriod, Person, Property
@@ -43,36 +43,49 @@ def search_accounts(uow: UnitOfWork, query: str, limit: int = 20) -> list[Search
     if not terms or limit <= 0:
         return []
     candidates = _candidates(uow, terms)
-    ranked = sorted(candidates, key=lambda row: _score(row.account_ref, row.search_text, terms, query))[:limit]
-    return account_rows(uow, [row.id for row in ranked])
+    ranked = sorted(candidates, key=lambda row: _score(row[1], row[2], terms, query))[:limit]
+    return account_rows(uow, [row[0] for row in ranked])
 
 
-def _candidates(uow: UnitOfWork, terms: list[str]) -> list[Row]:  # type: ignore[type-arg]
-    if uow.dialect == "sqlite":
-        match = " ".join(f'"{t}"*' for t in terms)  # words() leaves only [0-9a-z]: always safe to quote
-        stmt = text(
-            "SELECT a.id AS id, a.account_ref AS account_ref, a.search_text AS search_text "
-            "FROM account_fts JOIN account a ON a.search_key = account_fts.rowid "
-            "WHERE account_fts MATCH :match LIMIT :n"
-        ).columns(Account.id, Account.account_ref, Account.search_text)
-        return list(uow.session.execute(stmt, {"match": match, "n": CANDIDATES}))
-    stmt = select(Account.id, Account.account_ref, Account.search_text)
-    for term in terms:
-        stmt = stmt.where(Account.search_text.like(f"% {term}%"))
-    return list(uow.session.execute(stmt.limit(CANDIDATES)))
+def _candidates(uow: UnitOfWork, terms: list[str]) -> list[tuple[uuid.UUID, str, str]]:
+    """(id, ref, search_text) of up to CANDIDATES accounts matching every term as a word prefix."""
+    if uow.dialect != "sqlite":
+        stmt = select(Account.id, Account.account_ref, Account.search_text)
+        for term in terms:
+            stmt = stmt.where(Account.search_text.like(f"% {term}%"))
+        return [tuple(r) for r in uow.session.execute(stmt.limit(CANDIDATES))]  # type: ignore[misc]
+    # FTS5 answers a prefix of up to 3 characters from its prefix index at once, and a whole
+    # word incrementally; a longer prefix of a common word ("exampl"*) costs it ~10 ms. So
+    # longer terms are first tried as whole words, and as prefixes only if that finds too few.
+    found = _fts(uow, " ".join(f'"{t}"*' if len(t) <= 3 else f'"{t}"' for t in terms))
+    if len(found) < CANDIDATES and any(len(t) > 3 for t in terms):
+        seen = {row[0] for row in found}
+        found += [row for row in _fts(uow, " ".join(f'"{t}"*' for t in terms)) if row[0] not in seen]
+    return found[:CANDIDATES]
+
+
+def _fts(uow: UnitOfWork, match: str) -> list[tuple[uuid.UUID, str, str]]:
+    """words() leaves only [0-9a-z] in a term, so quoting it is always safe in MATCH."""
+    rows = uow.session.connection().exec_driver_sql(
+        "SELECT a.id, a.account_ref, a.search_text FROM account_fts "
+        "JOIN account a ON a.search_key = account_fts.rowid WHERE account_fts MATCH ? LIMIT ?",
+        (match, CANDIDATES),
+    )
+    return [(uuid.UUID(bytes=bytes(i)), ref, text_) for i, ref, text_ in rows]
 
 
 def _score(ref: str, search_text: str, terms: list[str], query: str) -> tuple[int, int, int, str]:
     """Lower sorts first: exact reference, reference prefix, then whole-word matches, then
-    how early the words match (names come before the address in the text), then ref."""
+    how early the words match (names come before the address in the text), then ref.
+    Plain substring tests: this runs for every candidate on every keystroke."""
     q = query.strip().lower()
     if ref.lower() == q:
         return (0, 0, 0, ref)
     if ref.lower().startswith(q):
         return (1, 0, 0, ref)
-    tokens = search_text.split()
-    whole = sum(1 for t in terms if t in tokens)
-    first = min((i for i, tok in enumerate(tokens) for t in terms if tok.startswith(t)), default=len(tokens))
+    padded = search_text + " "
+    whole = sum(1 for t in terms if f" {t} " in padded)
+    first = min((i for i in (search_text.find(" " + t) for t in terms) if i >= 0), default=len(search_text))
     return (2, -whole, first, ref)
 
 
@@ -80,41 +93,41 @@ def account_rows(uow: UnitOfWork, account_ids: list[uuid.UUID]) -> list[SearchRe
     """Small result rows (lead name, current address, balance) for accounts, in the given order."""
     if not account_ids:
         return []
-    session = uow.session
-    refs = dict(session.execute(select(Account.id, Account.account_ref).where(Account.id.in_(account_ids))).all())
-    names: dict[uuid.UUID, str] = {}
-    for account_id, title, forenames, surname in session.execute(
-        select(AccountParty.account_id, Person.title, Person.forenames, Person.surname)
-        .join(Person, Person.id == AccountParty.person_id)
-        .where(AccountParty.account_id.in_(account_ids), AccountParty.ordinal == 0)
-    ):
-        names[account_id] = " ".join(p for p in (title, forenames, surname) if p)
     latest = (
-        select(LiabilityPeriod.account_id, func.max(LiabilityPeriod.start_date).label("start"))
-        .where(LiabilityPeriod.account_id.in_(account_ids))
-        .group_by(LiabilityPeriod.account_id)
-        .subquery()
+        select(func.max(LiabilityPeriod.start_date))
+        .where(LiabilityPeriod.account_id == Account.id)
+        .correlate(Account)
+        .scalar_subquery()
     )
-    addresses: dict[uuid.UUID, tuple[str, str]] = {}
-    for account_id, line1, line2, town, postcode in session.execute(
-        select(LiabilityPeriod.account_id, Property.address_line1, Property.address_line2, Property.town, Property.postcode)
-        .join(latest, (latest.c.account_id == LiabilityPeriod.account_id) & (latest.c.start == LiabilityPeriod.start_date))
-        .join(Property, Property.id == LiabilityPeriod.property_id)
-    ):
-        addresses[account_id] = (", ".join(p for p in (line1, line2, town) if p), postcode)
+    stmt = (
+        select(
+            Account.id, Account.account_ref, Person.title, Person.forenames, Person.surname,
+            Property.address_line1, Property.address_line2, Property.town, Property.postcode,
+        )
+        .join(AccountParty, (AccountParty.account_id == Account.id) & (AccountParty.ordinal == 0), isouter=True)
+        .join(Person, Person.id == AccountParty.person_id, isouter=True)
+        .join(LiabilityPeriod, (LiabilityPeriod.account_id == Account.id) & (LiabilityPeriod.start_date == latest), isouter=True)
+        .join(Property, Property.id == LiabilityPeriod.property_id, isouter=True)
+        .where(Account.id.in_(account_ids))
+    )
+    found = {row[0]: row for row in uow.session.execute(stmt)}
     balances = dict(
-        session.execute(
+        uow.session.execute(
             select(LedgerTransaction.account_id, func.sum(LedgerTransaction.amount_pence))
             .where(LedgerTransaction.account_id.in_(account_ids))
             .group_by(LedgerTransaction.account_id)
         ).all()
     )
-    return [
-        SearchResult(
-            account_id=i, account_ref=refs[i], name=names.get(i, ""),
-            address=addresses.get(i, ("", ""))[0], postcode=addresses.get(i, ("", ""))[1],
-            balance_pence=int(balances.get(i) or 0),
-        )
-        for i in account_ids
-        if i in refs
-    ]
+    results: list[SearchResult] = []
+    for account_id in account_ids:
+        row = found.get(account_id)
+        if row is None:
+            continue
+        _, ref, title, forenames, surname, line1, line2, town, postcode = row
+        results.append(SearchResult(
+            account_id=account_id, account_ref=ref,
+            name=" ".join(p for p in (title, forenames, surname) if p),
+            address=", ".join(p for p in (line1, line2, town) if p), postcode=postcode or "",
+            balance_pence=int(balances.get(account_id) or 0),
+        ))
+    return results

@@ -39,21 +39,21 @@ QMainWindow, QDialog {{ background: {window}; }}
 QWidget {{ color: {text}; }}
 QToolTip {{ background: {surface}; color: {text}; border: 1px solid {border_strong}; padding: 4px; }}
 
-QListWidget#NavList {{
-    background: {surface}; border: none; border-right: 1px solid {border};
-    padding-top: 10px; outline: 0;
-}}
+QFrame#NavPanel {{ background: {surface}; border: none; border-right: 1px solid {border}; }}
+QLabel[role="nav-title"] {{ font-size: 12pt; font-weight: 700; color: {accent_dark}; }}
+QListWidget#NavList {{ background: transparent; border: none; outline: 0; }}
 QListWidget#NavList::item {{
     padding: 9px 14px; margin: 1px 8px; border-radius: 4px; color: {text};
 }}
 QListWidget#NavList::item:hover {{ background: {header}; }}
 QListWidget#NavList::item:selected {{ background: {accent_soft}; color: {accent_dark}; font-weight: 600; }}
 
-QLineEdit, QSpinBox, QComboBox {{
+QLineEdit {{
     background: {surface}; border: 1px solid {border_strong}; border-radius: 4px;
     padding: 5px 8px; selection-background-color: {accent}; selection-color: white;
 }}
-QLineEdit:focus, QSpinBox:focus, QComboBox:focus {{ border: 1px solid {accent}; }}
+QLineEdit:focus {{ border: 1px solid {accent}; }}
+QSpinBox, QComboBox {{ min-height: 24px; }}
 QLineEdit#SearchBox {{ font-size: 12pt; padding: 8px 10px; }}
 
 QPushButton {{
@@ -81,6 +81,8 @@ QHeaderView::section {{
     border-bottom: 1px solid {border}; border-right: 1px solid {border}; padding: 6px 8px;
 }}
 
+QScrollArea[role="tab-scroll"] {{ background: transparent; border: none; }}
+QScrollArea[role="tab-scroll"] > QWidget > QWidget {{ background: transparent; }}
 QTabWidget::pane {{ border: 1px solid {border}; border-radius: 4px; background: {surface}; top: -1px; }}
 QTabBar::tab {{
     background: transparent; color: {muted}; padding: 8px 18px; margin-right: 2px;
@@ -103,6 +105,8 @@ QFrame#AccountHeader, QFrame[role="card"] {{
     background: {surface}; border: 1px solid {border}; border-radius: 6px;
 }}
 QFrame#AccountHeader QLabel {{ background: transparent; }}
+QFrame#AccountHeader QLabel[role="chip"] {{ background: {accent_soft}; }}
+QFrame[role="divider"] {{ background: {border}; border: none; }}
 
 QLabel[role="muted"] {{ color: {muted}; }}
 QLabel[role="caption"] {{ color: {muted}; font-size: 9pt; }}
@@ -122,7 +126,11 @@ QLabel[role="banner-warning"] {{
 
 
 def set_role(widget: QWidget, role: str) -> None:
-    """Give a widget a stylesheet role; re-polish so a change shows at once."""
+    """Give a widget a stylesheet role; re-polish so a change of colour shows at once.
+
+    Qt re-applies colours on re-polish but not padding or margins, so a role that changes
+    a shown widget's box (chip, banner) must be set before it is shown; widgets that need
+    both looks use two labels instead."""
     if widget.property("role") == role:
         return
     widget.setProperty("role", role)

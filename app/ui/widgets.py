@@ -28,10 +28,14 @@ def make_table(
     *,
     stretch: int | None = None,
     widths: dict[int, int] | None = None,
+    fit: tuple[int, ...] = (),
     parent: QWidget | None = None,
 ) -> QTableView:
     """A read-only, sortable, row-selecting table. Rows keep the model's order until a
-    header is clicked; Tab leaves the table rather than moving between cells."""
+    header is clicked; Tab leaves the table rather than moving between cells.
+
+    `widths` fixes starting widths, `fit` sizes short columns (dates, bands) to their
+    contents, and `stretch` gives the rest to one column (usually an address)."""
     view = QTableView(parent)
     view.setModel(proxy)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -51,6 +55,8 @@ def make_table(
     header.setMinimumSectionSize(48)
     for column, width in (widths or {}).items():
         header.resizeSection(column, width)
+    for column in fit:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # keep the service's order at first
@@ -76,4 +82,4 @@ class StatusLine(QLabel):
 
     @property
     def is_error(self) -> bool:
-        return self.property("role") == "error"
+        return bool(self.property("role") == "error")

@@ -22,6 +22,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from app.errors import ServiceError
+from app.ui.signals import emit
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class TaskHandle:
 class TaskControl:
     """Given to the work function on the worker thread: report progress, check for cancel."""
 
-    def __init__(self, relay: _Relay, handle: TaskHandle) -> None:
+    def __init__(self, relay: _Relay[Any], handle: TaskHandle) -> None:
         self._relay = relay
         self._handle = handle
         self._last_emit = 0.0
@@ -65,7 +66,7 @@ class TaskControl:
         if done < total and now - self._last_emit < PROGRESS_INTERVAL_S:
             return
         self._last_emit = now
-        self._relay.progressed.emit(done, total)
+        emit(self._relay.progressed, done, total)
 
     def cancelled(self) -> bool:
         return self._handle.cancel_requested
@@ -163,13 +164,13 @@ class TaskRunner(QObject):
             except BaseException as exc:  # noqa: BLE001 - on a worker thread nothing else would see it
                 if not isinstance(exc, ServiceError) or on_failure is None:
                     log.error("Background task '%s' failed", handle.description, exc_info=exc)
-                relay.completed.emit(False, exc)
+                emit(relay.completed, False, exc)
             else:
-                relay.completed.emit(True, result)
+                emit(relay.completed, True, result)
 
         self._active[handle] = relay
         if len(self._active) == 1:
-            self.busy_changed.emit(True)
+            emit(self.busy_changed, True)
         self._pool.start(job)
         return handle
 
@@ -188,4 +189,4 @@ class TaskRunner(QObject):
 
     def _task_done(self, handle: TaskHandle) -> None:
         if self._active.pop(handle, None) is not None and not self._active:
-            self.busy_changed.emit(False)
+            emit(self.busy_changed, False)

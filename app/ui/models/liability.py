@@ -1,5 +1,6 @@
 """Liability as the account view shows it (read-only for now): the periods someone was
-liable for a property, and the charge each financial year came to.
+liable for a property, and the charge each financial year came to. Who is liable is in
+the header and the period details, so the periods table leaves it out.
 
 Discounts and exemptions are summarised in words with their dates, so an officer can
 read a period without opening it; the liability editor will edit them later.
@@ -36,8 +37,7 @@ class PeriodsModel(DtoTableModel):
     COL_POSTCODE = 3
     COL_BAND = 4
     COL_PARISH = 5
-    COL_LIABLE = 6
-    COL_DISCOUNTS = 7
+    COL_DISCOUNTS = 6
 
     COLUMNS: ClassVar[Sequence[Column]] = (
         date_column("From", lambda p: p.start_date),
@@ -46,7 +46,6 @@ class PeriodsModel(DtoTableModel):
         text_column("Postcode", lambda p: p.postcode),
         Column("Band", lambda p: p.band, lambda p: p.band, ALIGN_CENTER),
         text_column("Parish", lambda p: p.parish or "Unparished"),
-        text_column("Liable", liable_text, tooltip=True),
         text_column("Discounts", discounts_text, tooltip=True),
     )
 

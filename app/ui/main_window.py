@@ -1,0 +1,342 @@
+"""The desktop's entry point and main window.
+
+`run_gui` is what `revdesk` (and `revdesk gui`) call: it bootstraps the same way as the
+CLI, asking for a server password if the keyring has none, explains in one sentence why
+it cannot start when the database or the settings are wrong, and otherwise shows the
+window and runs the event loop.
+
+Start-up is kept to what is needed to draw a usable window: no counting, no listing.
+The only query after the window appears is `has_accounts()` (one indexed row), run on
+a worker, which decides whether to offer demo data on an empty embedded database.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import date
+from functools import partial
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Callable, cast
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QProgressBar,
+    QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from app import clock
+from app.bootstrap import bootstrap
+from app.config import SettingsError
+from app.errors import ServiceError
+from app.services.desk import Desk
+from app.ui.context import UiContext
+from app.ui.dialogs.demo_data import DemoDataDialog
+from app.ui.dialogs.password import ask_password
+from app.ui.formatting import count, error_sentence, humanise
+from app.ui.navigation import NAVIGATION, Pane
+from app.ui.panes.accounts_pane import AccountsPane
+from app.ui.style import apply_style
+from app.ui.widgets import label
+from app.ui.workers import TaskRunner
+
+if TYPE_CHECKING:
+    from app.services.demo import DemoResult
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Revenues Desk"
+WINDOW_SIZE = (1280, 800)
+BUSY_DELAY_MS = 300  # a search that answers at once should not flash a busy indicator
+CLOSE_WAIT_MS = 60_000
+
+
+def database_label(desk: Desk) -> str:
+    """Short text for the status bar; the full (password-free) URL goes in the tooltip."""
+    description = desk.database_description
+    if desk.is_embedded:
+        name = description.replace("\\", "/").rsplit("/", 1)[-1] or description
+        return f"Embedded database: {name}"
+    return f"Server database: {description.split('://', 1)[-1]}"
+
+
+def user_label(desk: Desk) -> str:
+    actor = desk.actor
+    return f"{actor.display_name or actor.username} · {humanise(actor.role.label)}"
+
+
+class MainWindow(QMainWindow):
+    """Navigation on the left, the chosen pane on the right, menus with their shortcuts,
+    and a status bar saying which database and which user (with role) this is: officers
+    with access to training and live databases must always see which one they are in."""
+
+    def __init__(self, desk: Desk, *, today: Callable[[], date] = clock.today) -> None:
+        super().__init__()
+        self.desk = desk
+        self.runner = TaskRunner(self)
+        self.ui = UiContext(desk, self.runner, today)
+        self.demo_dialog: DemoDataDialog | None = None
+        self.setWindowTitle(f"{APP_NAME} — {desk.authority_name}")
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("NavList")
+        self.nav.setAccessibleName("Navigation")
+        self.stack = QStackedWidget()
+        self.panes: dict[str, QWidget] = {}
+        for entry in NAVIGATION:
+            pane = entry.build(self.ui)
+            self.panes[entry.key] = pane
+            self.stack.addWidget(pane)
+            item = QListWidgetItem(entry.title)
+            item.setToolTip(f"{entry.title} ({entry.shortcut})")
+            self.nav.addItem(item)
+        self.accounts = cast(AccountsPane, self.panes["accounts"])
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._nav_panel())
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar()
+        self.accounts.page_changed.connect(self._update_actions)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.nav.setCurrentRow(0)
+        self.resize(*WINDOW_SIZE)
+
+    # --- building -------------------------------------------------------------------
+
+    def _nav_panel(self) -> QFrame:
+        panel = QFrame()
+        panel.setObjectName("NavPanel")
+        panel.setFixedWidth(210)
+        box = QVBoxLayout(panel)
+        box.setContentsMargins(0, 18, 0, 12)
+        box.setSpacing(2)
+        brand = label(APP_NAME, "nav-title")
+        authority = label(self.desk.authority_name, "caption", wrap=True)
+        for widget in (brand, authority):
+            widget.setContentsMargins(18, 0, 12, 0)
+            box.addWidget(widget)
+        box.addSpacing(14)
+        box.addWidget(self.nav, 1)
+        return panel
+
+    def _action(self, text: str, shortcut: str | None, slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda: slot())  # menu slots take no "checked" argument
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.demo_action = self._action("Load &demo data…", None, self.offer_demo_data)
+        self.demo_action.setEnabled(False)  # until start() finds the embedded database empty
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
+        file_menu.addAction(self.quit_action)
+
+        go_menu = bar.addMenu("&Go")
+        self.find_action = self._action("&Find account", "Ctrl+F", self.find_account)
+        self.back_action = self._action("&Back to search", "Esc", self.back_to_search)
+        go_menu.addAction(self.find_action)
+        go_menu.addAction(self.back_action)
+        go_menu.addSeparator()
+        for row, entry in enumerate(NAVIGATION):
+            go_menu.addAction(self._action(entry.title, entry.shortcut, partial(self.nav.setCurrentRow, row)))
+
+        help_menu = bar.addMenu("&Help")
+        self.about_action = self._action("&About Revenues Desk", None, self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        status.setSizeGripEnabled(False)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setFixedSize(90, 12)
+        self.busy_bar.setTextVisible(False)
+        self.busy_label = QLabel("Working…")
+        self.db_label = QLabel(database_label(self.desk))
+        self.db_label.setToolTip(self.desk.database_description)
+        self.user_label = QLabel(user_label(self.desk))
+        self.user_label.setToolTip("Signed in as this user; actions are recorded under this name.")
+        for widget in (self.busy_bar, self.busy_label):
+            widget.setVisible(False)
+            status.addWidget(widget)
+        status.addPermanentWidget(self.db_label)
+        status.addPermanentWidget(self.user_label)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_DELAY_MS)
+        self._busy_timer.timeout.connect(lambda: self._show_busy(True))
+        self.runner.busy_changed.connect(self._busy_changed)
+
+    # --- behaviour ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """After the window is shown: find out (cheaply, on a worker) whether there is
+        anything to search, and offer demo data on an empty embedded database."""
+        desk = self.desk
+        self.runner.run(
+            lambda _task: desk.has_accounts(),
+            on_success=self._accounts_checked,
+            on_failure=lambda exc: self.statusBar().showMessage(error_sentence(exc)),
+            owner=self,
+            description="check for accounts",
+        )
+        self.accounts.focus_primary()
+
+    def _accounts_checked(self, has_accounts: bool) -> None:
+        self.demo_action.setEnabled(self.desk.is_embedded and not has_accounts)
+        if has_accounts:
+            return
+        if self.desk.is_embedded:
+            self.offer_demo_data()
+        else:
+            self.statusBar().showMessage("The database has no accounts yet.")
+
+    def offer_demo_data(self) -> DemoDataDialog:
+        if self.demo_dialog is not None and self.demo_dialog.isVisible():
+            return self.demo_dialog
+        dialog = DemoDataDialog(self.ui, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.loaded.connect(self._demo_loaded)
+        dialog.finished.connect(lambda _code: self.find_account())
+        self.demo_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _demo_loaded(self, result: DemoResult) -> None:
+        self.demo_action.setEnabled(False)
+        self.statusBar().showMessage(f"Demo data loaded: {count(result.accounts, 'account')}.", 15_000)
+
+    def current_pane(self) -> QWidget | None:
+        return self.stack.currentWidget()
+
+    def find_account(self) -> None:
+        self.nav.setCurrentRow(0)
+        self.accounts.find_account()
+
+    def back_to_search(self) -> None:
+        if self.accounts.showing_account:
+            self.accounts.show_search()
+
+    def show_about(self) -> None:
+        try:
+            app_version = version("revenues-desk")
+        except PackageNotFoundError:
+            app_version = "development"
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {app_version}</h3>"
+            f"<p>Council tax case work for {self.desk.authority_name}.</p>"
+            f"<p>Database: {self.desk.database_description}<br>User: {user_label(self.desk)}</p>"
+            "<p>Free software under the GNU Affero General Public License, version 3 or later.</p>",
+        )
+
+    def _nav_changed(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        pane = self.stack.currentWidget()
+        if hasattr(pane, "focus_primary"):
+            cast(Pane, pane).focus_primary()
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        # Esc belongs to "back" only while an account is open; otherwise widgets keep it.
+        self.back_action.setEnabled(self.current_pane() is self.accounts and self.accounts.showing_account)
+
+    def _busy_changed(self, busy: bool) -> None:
+        if busy:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self._show_busy(False)
+
+    def _show_busy(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+        self.busy_label.setVisible(busy)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop background work cleanly: a demo load stops after its current batch."""
+        self.runner.cancel_all()
+        if self.runner.busy:
+            self.statusBar().showMessage("Finishing background work…")
+        self.runner.wait_for_done(CLOSE_WAIT_MS)
+        if self.demo_dialog is not None and self.demo_dialog.isVisible():
+            self.demo_dialog.done(0)  # its work has stopped; don't leave it open on its own
+        super().closeEvent(event)
+
+
+# --- start-up -------------------------------------------------------------------------
+
+def show_startup_error(message: str) -> None:
+    QMessageBox.critical(None, f"{APP_NAME} cannot start", message)
+
+
+def no_display_reason() -> str | None:
+    """On Linux without a display Qt would abort the process; say why instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return "There is no display for the desktop; use the command line instead (revdesk --help)."
+
+
+def application() -> QApplication:
+    """The QApplication, created and styled once."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName("revenues-desk")
+    apply_style(app)
+    return app
+
+
+def open_main_window(
+    db_url: str | None = None,
+    settings_path: str | None = None,
+    username: str | None = None,
+    *,
+    today: Callable[[], date] = clock.today,
+) -> MainWindow | None:
+    """Bootstrap and show the window, or explain in one sentence why not (None)."""
+    application()
+    try:
+        ctx = bootstrap(db_url, settings_path, username, prompt=ask_password)
+    except (ServiceError, SettingsError) as exc:  # DatabaseUnavailable, a disabled user, bad settings
+        show_startup_error(str(exc))
+        return None
+    window = MainWindow(Desk(ctx), today=today)
+    window.show()
+    window.start()
+    return window
+
+
+def run_gui(db_url: str | None = None, settings_path: str | None = None, username: str | None = None) -> int:
+    """The desktop application: 0 when the officer quits, 1 if it could not start."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if reason := no_display_reason():
+        print(f"revdesk: {reason}", file=sys.stderr)
+        return 1
+    app = application()
+    window = open_main_window(db_url, settings_path, username)
+    if window is None:
+        return 1
+    try:
+        return app.exec()
+    finally:
+        window.desk.close()

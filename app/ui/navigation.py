@@ -1,0 +1,35 @@
+"""The left navigation: which panes exist and how each is built.
+
+Only panes that exist are listed (no greyed-out promises). A later pane (Worklist,
+Escalations, Runs, Court mode) is added by writing its widget, which takes a UiContext
+and has `focus_primary()`, and appending a `NavEntry` here; the window builds the list,
+the stacked pages and the Go menu (with its Ctrl+number shortcut) from this tuple.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+from PySide6.QtWidgets import QWidget
+
+from app.ui.context import UiContext
+from app.ui.panes.accounts_pane import AccountsPane
+
+
+class Pane(Protocol):
+    def focus_primary(self) -> None:
+        """Put the keyboard focus where the officer starts work in this pane."""
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    title: str
+    shortcut: str
+    build: Callable[[UiContext], QWidget]
+
+
+NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry("accounts", "Accounts", "Ctrl+1", AccountsPane),
+)

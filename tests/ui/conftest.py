@@ -1,0 +1,92 @@
+"""Fixtures for desktop tests: a demo database copied per test, and the real main window
+opened on it exactly as `revdesk` does (bootstrap, Desk, show, start-up check).
+
+The demo data is built once per session (300 accounts, seed 1, as of 23/11/2026) and
+copied for each test, so every test starts from the same accounts and may change them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from app.bootstrap import bootstrap
+from app.models import Account, AccountParty, Hold
+from app.paths import DEFAULT_SETTINGS
+from app.services.desk import Desk
+from app.ui.main_window import MainWindow, open_main_window
+
+AS_OF = date(2026, 11, 23)
+DEMO_ACCOUNTS = 300
+OFFICER = "officer1"  # made by the demo data as an officer in the Recovery team
+
+OpenWindow = Callable[..., MainWindow]
+
+
+@pytest.fixture(scope="session")
+def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copyfile(sqlite_template, path)
+    ctx = bootstrap(f"sqlite:///{path}", str(DEFAULT_SETTINGS), "admin")
+    try:
+        Desk(ctx).generate_demo(DEMO_ACCOUNTS, 1, AS_OF)
+        with ctx.db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        ctx.db.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_url(demo_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot) -> Iterator[OpenWindow]:
+    """Open the real main window on a database; closed (workers finished) afterwards."""
+    opened: list[MainWindow] = []
+
+    def _open(url: str, username: str = OFFICER) -> MainWindow:
+        window = open_main_window(url, str(DEFAULT_SETTINGS), username, today=lambda: AS_OF)
+        assert window is not None, "the window did not open"
+        opened.append(window)
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: not window.runner.busy)  # start-up check done
+        return window
+
+    yield _open
+    for window in opened:
+        window.close()
+        window.runner.wait_for_done()
+        window.desk.close()
+
+
+@pytest.fixture
+def window(open_window: OpenWindow, demo_url: str) -> MainWindow:
+    return open_window(demo_url)
+
+
+def account_refs(url: str, *, held: bool = False, joint: bool = False) -> list[str]:
+    """Demo accounts with a hold or a joint taxpayer, straight from the database (the UI
+    has no such list yet), to open in the account view."""
+    ctx = bootstrap(url, str(DEFAULT_SETTINGS), "admin", migrate=False)
+    try:
+        stmt = select(Account.account_ref).order_by(Account.account_ref)
+        if held:
+            stmt = stmt.join(Hold, Hold.account_id == Account.id).where(Hold.end_date.is_(None), Hold.start_date <= AS_OF)
+        if joint:
+            stmt = stmt.join(AccountParty, AccountParty.account_id == Account.id).where(AccountParty.ordinal == 1)
+        with ctx.db.uow() as uow:
+            return list(dict.fromkeys(uow.session.scalars(stmt)))
+    finally:
+        ctx.db.dispose()
