@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Any, Callable, Literal, Sequence, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # allow `python bench/x.py` as well as `python -m bench.x`
@@ -88,7 +88,7 @@ def _sqlite_count(path: Path) -> int:
         return 0
 
 
-def _pg_admin() -> psycopg.Connection:  # type: ignore[type-arg]
+def _pg_admin() -> psycopg.Connection[tuple[object, ...]]:
     return psycopg.connect(f"{PG_SERVER}/{PG_ADMIN_DB}", autocommit=True)
 
 
@@ -124,8 +124,8 @@ def ensure_demo_db(kind: Kind, accounts: int, seed: int = 1) -> str:
     Reused when it already holds exactly that many accounts (a build is minutes at 1M);
     if missing it is built under a temporary name and renamed into place only when
     complete, so an interrupted build is never mistaken for a finished one. A database
-    under the final name with another count is refused, not deleted: it is someone
-    else's, or a `revdesk demo` build still running.
+    under the final name with another count (even 0) is refused, not deleted: it is
+    someone else's, or a `revdesk demo` build still running.
     """
     DATA.mkdir(parents=True, exist_ok=True)
     with open(DATA / f".{kind}-{accounts}.lock", "w") as lock:
@@ -135,10 +135,12 @@ def ensure_demo_db(kind: Kind, accounts: int, seed: int = 1) -> str:
 
 def _ensure_locked(kind: Kind, accounts: int, seed: int) -> str:
     if kind == "sqlite":
+        exists = sqlite_path(accounts).exists()
         have = _sqlite_count(sqlite_path(accounts))
     else:
+        exists = _pg_exists(pg_name(accounts))
         have = _pg_count(pg_name(accounts))
-    if have and have != accounts:
+    if exists and have != accounts:
         # Our own builds appear under the final name only when complete, so this is
         # someone else's database (or a build in progress, e.g. `revdesk demo` writing
         # straight to it): never delete it.
@@ -148,6 +150,7 @@ def _ensure_locked(kind: Kind, accounts: int, seed: int) -> str:
             "Wait for it, or delete the database to have it rebuilt."
         )
     if have == accounts:
+        ensure_schema_current(db_url(kind, accounts))
         if kind == "postgresql" and ensure_pg_statistics(pg_name(accounts)):
             _note_no_statistics(accounts)
         info = read_build_info(kind, accounts)
@@ -155,9 +158,27 @@ def _ensure_locked(kind: Kind, accounts: int, seed: int) -> str:
             log(f"note: {kind} {accounts:,} database was built with seed {info.get('seed')}, not {seed}; reusing it")
         log(f"reusing {kind} demo database with {accounts:,} accounts")
         return db_url(kind, accounts)
-    log(f"building {kind} demo database with {accounts:,} accounts (seed {seed}); found {have:,}")
+    log(f"building {kind} demo database with {accounts:,} accounts (seed {seed})")
     _build(kind, accounts, seed)
     return db_url(kind, accounts)
+
+
+def ensure_schema_current(url: str) -> None:
+    """Upgrade a reused database to the head migration, as the app does when it opens one.
+
+    Why: a database built before a migration (say, a new index) would otherwise be
+    benchmarked without it, and the figures would not describe the current code.
+    """
+    from app.db import current_revision, head_revision, make_database, upgrade
+
+    db = make_database(url)
+    try:
+        have, head = current_revision(db), head_revision(db)
+        if have != head:
+            log(f"upgrading the schema from {have} to {head}")
+            upgrade(db, backup=False)  # a bench database is rebuilt, not restored
+    finally:
+        db.dispose()
 
 
 def _build(kind: Kind, accounts: int, seed: int) -> None:
@@ -178,16 +199,23 @@ def _build(kind: Kind, accounts: int, seed: int) -> None:
         sys.executable, "-m", "bench._common", "build", "--kind", kind, "--accounts", str(accounts),
         "--seed", str(seed), "--url", url, "--sidecar", str(sidecar),
     ]
-    subprocess.run(cmd, check=True, cwd=ROOT)  # stdout of the child goes to our stderr via log()
+    subprocess.run(cmd, check=True, cwd=ROOT, stdout=sys.stderr)  # our stdout is for the one JSON object
+    taken = "{} appeared while building; the new database is left at {}. Delete one and rerun."
     if kind == "sqlite":
-        with sqlite3.connect(staging) as conn:  # fold the WAL in so one file is the whole database
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        lite = sqlite3.connect(staging)
+        try:
+            lite.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # fold the WAL in: one file is the whole database
+        finally:
+            lite.close()
         final = sqlite_path(accounts)
-        _remove_sqlite(final)
+        if final.exists():
+            raise SystemExit(taken.format(final, staging))
+        _remove_sqlite(final)  # stale -wal/-shm only
         os.replace(staging, final)
         _remove_sqlite(staging)
     else:
-        _pg_drop(pg_name(accounts))
+        if _pg_exists(pg_name(accounts)):
+            raise SystemExit(taken.format(pg_name(accounts), staging_name))
         with _pg_admin() as conn:
             conn.execute(f'ALTER DATABASE "{staging_name}" RENAME TO "{pg_name(accounts)}"')
         if ensure_pg_statistics(pg_name(accounts)):
@@ -242,9 +270,11 @@ def _child_build(kind: Kind, accounts: int, seed: int, url: str, sidecar: Path) 
     seconds = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # largest child: the generator from 50k accounts
-    info = {
+    elapsed_ms = getattr(result, "elapsed_ms", None)  # DemoResult's own timing (was `seconds`)
+    generate_seconds = elapsed_ms / 1000 if isinstance(elapsed_ms, int) else float(result.seconds)
+    info: dict[str, object] = {
         "kind": kind, "accounts": result.accounts, "seed": seed, "as_of": AS_OF.isoformat(),
-        "build_seconds": round(seconds, 2), "generate_seconds": round(result.seconds, 2),
+        "build_seconds": round(seconds, 2), "generate_seconds": round(generate_seconds, 2),
         "transactions": result.transactions, "properties": result.properties,
         "peak_rss_mb": round(own / 1024, 1), "children_peak_rss_mb": round(children / 1024, 1) if children else None,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),  # clock-ok: provenance only
@@ -271,7 +301,7 @@ def database_size_mb(kind: Kind, accounts: int) -> float | None:
         return round(path.stat().st_size / 2**20, 1) if path.exists() else None
     with _pg_admin() as conn:
         row = conn.execute("SELECT pg_database_size(%s)", (pg_name(accounts),)).fetchone()
-    return round(row[0] / 2**20, 1) if row else None
+    return round(cast(int, row[0]) / 2**20, 1) if row else None
 
 
 def build_report(kind: Kind, accounts: int) -> dict[str, object]:
@@ -280,6 +310,27 @@ def build_report(kind: Kind, accounts: int) -> dict[str, object]:
     info.pop("kind", None)
     info["size_mb"] = database_size_mb(kind, accounts)
     return info
+
+
+def raw_connection(db: Database) -> tuple[Any, Callable[[], None]]:
+    """A driver connection held for the raw queries, and the function that gives it back.
+
+    On PostgreSQL it is put in autocommit so a raw timing is the query alone, without the
+    BEGIN/ROLLBACK round trips a unit of work adds (those are in the service figure).
+    SQLite's driver opens no transaction for a SELECT, so it needs nothing.
+    """
+    conn = db.engine.raw_connection()
+    driver = conn.driver_connection
+    assert driver is not None
+    if db.dialect == "postgresql":
+        driver.autocommit = True
+
+    def give_back() -> None:
+        if db.dialect == "postgresql":
+            driver.autocommit = False  # the pool hands it out again as the app expects
+        conn.close()
+
+    return driver, give_back
 
 
 # --- statistics ----------------------------------------------------------------------

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event  # noqa: E402
 
 from bench._common import (  # noqa: E402
-    AS_OF, KINDS, Kind, build_report, ensure_demo_db, log, peak_rss_mb, sample_refs, summarise_ms,
+    AS_OF, KINDS, Kind, build_report, ensure_demo_db, log, peak_rss_mb, raw_connection, sample_refs, summarise_ms,
 )
 from app.db import Database, make_database  # noqa: E402
 from app.services.accounts import account_summary  # noqa: E402
@@ -77,10 +77,10 @@ RAW_QUERIES: dict[str, str] = {
 }
 
 
-def raw_open(db: Database) -> Callable[[str], int]:
+def raw_open(db: Database) -> tuple[Callable[[str], int], Callable[[], None]]:
     """A function running RAW_QUERIES for one ref on one held driver connection; returns
     the number of ledger rows (a sanity figure)."""
-    conn = db.engine.raw_connection()
+    conn, give_back = raw_connection(db)
     sqlite = db.dialect == "sqlite"
     mark = "?" if sqlite else "%s"
     sql = {name: q.replace("?", mark) for name, q in RAW_QUERIES.items()}
@@ -124,10 +124,8 @@ def raw_open(db: Database) -> Callable[[str], int]:
             return ledger
         finally:
             cur.close()
-            if not sqlite:
-                conn.rollback()  # end the read transaction, as the unit of work does
 
-    return run
+    return run, give_back
 
 
 def service_open(db: Database) -> Callable[[str], int]:
@@ -161,10 +159,11 @@ def count_statements(db: Database, refs: list[str]) -> dict[str, float | int]:
 def bench_kind(kind: Kind, accounts: int, seed: int, count: int, repeat: int) -> dict[str, Any]:
     url = ensure_demo_db(kind, accounts, seed)
     db = make_database(url)
+    close_raw: Callable[[], None] | None = None
     try:
         refs = sample_refs(db, count, seed + 1000)  # another stream than search's samples
         service = service_open(db)
-        raw = raw_open(db)
+        raw, close_raw = raw_open(db)
         log(f"{kind}: warming up on {len(refs)} accounts")
         ledger_rows = [raw(ref) for ref in refs]
         for ref in refs:
@@ -195,6 +194,8 @@ def bench_kind(kind: Kind, accounts: int, seed: int, count: int, repeat: int) ->
             "meets_target": service_stats["p95_ms"] <= TARGET_P95_MS,
         }
     finally:
+        if close_raw is not None:
+            close_raw()
         db.dispose()
 
 

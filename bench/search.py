@@ -29,7 +29,8 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import (  # noqa: E402
-    CATEGORIES, KINDS, Kind, QuerySet, build_query_set, build_report, ensure_demo_db, log, peak_rss_mb, summarise_ms,
+    CATEGORIES, KINDS, Kind, QuerySet, build_query_set, build_report, ensure_demo_db, log, peak_rss_mb, raw_connection,
+    summarise_ms,
 )
 from app.db import Database, make_database  # noqa: E402
 from app.services.search import CANDIDATES, MAX_WORDS, search_accounts  # noqa: E402
@@ -39,10 +40,10 @@ TARGETS_P95_MS: dict[Kind, float] = {"sqlite": 5, "postgresql": 15}
 PATHOLOGICAL = ("one_letter",)
 
 
-def raw_query(db: Database) -> Callable[[str], int]:
+def raw_query(db: Database) -> tuple[Callable[[str], int], Callable[[], None]]:
     """A function running only the index query the service runs, on one held driver
     connection (as a pooled app connection would be); returns the number of rows."""
-    conn = db.engine.raw_connection()
+    conn, give_back = raw_connection(db)
     if db.dialect == "sqlite":
         sql = (
             "SELECT a.id, a.account_ref, a.search_text FROM account_fts "
@@ -58,7 +59,7 @@ def raw_query(db: Database) -> Callable[[str], int]:
             finally:
                 cur.close()
 
-        return run_sqlite
+        return run_sqlite, give_back
 
     def run_pg(text: str) -> int:
         terms = words(text)[:MAX_WORDS]
@@ -69,13 +70,11 @@ def raw_query(db: Database) -> Callable[[str], int]:
                 f"SELECT id, account_ref, search_text FROM account WHERE {where} LIMIT %s",
                 (*[f"% {t}%" for t in terms], CANDIDATES),
             )
-            rows = len(cur.fetchall())
+            return len(cur.fetchall())
         finally:
             cur.close()
-        conn.rollback()  # end the read transaction as the service's unit of work does
-        return rows
 
-    return run_pg
+    return run_pg, give_back
 
 
 def service_query(db: Database, limit: int) -> Callable[[str], int]:
@@ -104,10 +103,11 @@ def _stats(durations: dict[str, list[float]], by_form: dict[str, dict[str, list[
 def bench_kind(kind: Kind, accounts: int, seed: int, repeat: int, per_category: int, limit: int) -> dict[str, Any]:
     url = ensure_demo_db(kind, accounts, seed)
     db = make_database(url)
+    close_raw: Callable[[], None] | None = None
     try:
         queries: QuerySet = build_query_set(db, seed, per_category)
         service = service_query(db, limit)
-        raw = raw_query(db)
+        raw, close_raw = raw_query(db)
         log(f"{kind}: warming up ({sum(len(q) for q in queries.values())} queries)")
         for category in CATEGORIES:
             for _form, text in queries[category]:
@@ -147,6 +147,8 @@ def bench_kind(kind: Kind, accounts: int, seed: int, repeat: int, per_category: 
             "example_queries": {c: [q for _f, q in queries[c][:4]] for c in CATEGORIES},
         }
     finally:
+        if close_raw is not None:
+            close_raw()
         db.dispose()
 
 

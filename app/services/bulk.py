@@ -56,8 +56,14 @@ class NativeValues:
     def flag(self, value: bool) -> Any:
         return int(value) if self.sqlite else value
 
-    def json(self, value: Any) -> str:
-        return json.dumps(value)
+    def json(self, value: Any) -> Any:
+        """SQLite stores JSON as text; psycopg's binary COPY needs the Json wrapper (a plain
+        str would be stored as a JSON string, not an object)."""
+        if self.sqlite:
+            return json.dumps(value)
+        from psycopg.types.json import Json
+
+        return Json(value)
 
 
 def pg_type_name(column_type: Any) -> str:

@@ -100,6 +100,12 @@ class CsvRow:
 
 
 def parse_date(text: str) -> date | None:
+    value = text.strip()
+    if len(value) == 10 and value[4] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(text.strip(), fmt).date()

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from app.clock import now
 from app.config import AuthoritySettings
@@ -27,6 +27,7 @@ from app.models import (
 from app.rules.allocation import allocate_oldest_first
 from app.rules.apportionment import financial_year_of
 from app.rules.bands import BandError, check_band
+from app.services.bulk import BulkWriter, NativeValues
 from app.services.csvfiles import CsvRow, ImportSummary, RowInvalid, read_rows
 from app.services.search_index import build_search_text, search_key_for
 from app.services.users import Actor, audit
@@ -395,9 +396,22 @@ def import_payments(
     return _finish(uow, summary, all_or_nothing)
 
 
+PAYMENT_COLUMNS_OUT = (
+    "id", "external_ref", "account_id", "account_ref_given", "received_on", "amount_pence", "method", "status",
+    "batch_run_id", "created_by", "created_at",
+)
+LEDGER_COLUMNS_OUT = (
+    "id", "account_id", "financial_year", "kind", "amount_pence", "posted_on", "reference", "description",
+    "payment_id", "batch_run_id", "created_by", "created_at",
+)
+AUDIT_COLUMNS_OUT = ("id", "at", "username", "action", "entity", "entity_id", "account_id", "after")
+
+
 def _post_payment_chunk(
     uow: UnitOfWork, actor: Actor, chunk: list[_PaymentRow], run_id: uuid.UUID, summary: ImportSummary
 ) -> None:
+    """Post one chunk: payments, their ledger allocations and audit events, written in bulk
+    (a council's daily bank file is tens of thousands of rows)."""
     session = uow.session
     present = set(session.scalars(select(Payment.external_ref).where(Payment.external_ref.in_([p.ref for p in chunk]))))
     fresh = [p for p in chunk if p.ref not in present]
@@ -410,49 +424,47 @@ def _post_payment_chunk(
         ).all()
     )
     outstanding = year_balances(uow, list(accounts.values()))
-    stamp = now()
-    payments: list[dict[str, Any]] = []
-    ledger: list[dict[str, Any]] = []
-    audits: list[dict[str, Any]] = []
+    v = NativeValues(uow.dialect)
+    stamp = v.timestamp(now())
+    run = v.id(run_id)
+    payments: list[tuple[Any, ...]] = []
+    ledger: list[tuple[Any, ...]] = []
+    audits: list[tuple[Any, ...]] = []
     for p in sorted(fresh, key=lambda p: (p.received_on, p.line)):
-        payment_id = uuid.uuid4()
+        payment_id = v.new_id()
         account_id = accounts.get(p.account_ref)
-        status = "allocated" if account_id else "suspense"
-        payments.append({
-            "id": payment_id, "external_ref": p.ref, "account_id": account_id, "account_ref_given": p.account_ref,
-            "received_on": p.received_on, "amount_pence": p.amount_pence, "method": p.method, "status": status,
-            "batch_run_id": run_id, "created_by": actor.username, "created_at": stamp,
-        })
+        native_account = v.id(account_id) if account_id else None
+        received = v.date(p.received_on)
+        payments.append((
+            payment_id, p.ref, native_account, p.account_ref, received, p.amount_pence, p.method,
+            "allocated" if account_id else "suspense", run, actor.username, stamp,
+        ))
         allocation: list[tuple[int, int]] = []
+        summary.imported += 1
         if account_id is not None:
             years = outstanding.setdefault(account_id, {})
             allocation = allocate_oldest_first(years, p.amount_pence, financial_year_of(p.received_on))
             for year, pence in allocation:
                 years[year] = years.get(year, 0) - pence
-                ledger.append({
-                    "id": uuid.uuid4(), "account_id": account_id, "financial_year": year, "kind": "payment",
-                    "amount_pence": -pence, "posted_on": p.received_on, "reference": p.ref,
-                    "description": f"Payment ({p.method})", "payment_id": payment_id, "reverses_id": None,
-                    "batch_run_id": run_id, "created_by": actor.username, "created_at": stamp,
-                })
-            summary.imported += 1
+                ledger.append((
+                    v.new_id(), native_account, year, "payment", -pence, received, p.ref, f"Payment ({p.method})",
+                    payment_id, run, actor.username, stamp,
+                ))
         else:
-            summary.imported += 1
             summary.suspense += 1
-        audits.append({
-            "id": uuid.uuid4(), "at": stamp, "username": actor.username,
-            "action": "payment.posted" if account_id else "payment.suspense", "entity": "payment",
-            "entity_id": payment_id, "account_id": account_id, "before": None,
-            "after": {
+        audits.append((
+            v.new_id(), stamp, actor.username, "payment.posted" if account_id else "payment.suspense", "payment",
+            payment_id, native_account,
+            v.json({
                 "payment_ref": p.ref, "account_ref": p.account_ref, "amount_pence": p.amount_pence,
                 "received_on": p.received_on.isoformat(), "method": p.method,
                 "allocation": [{"year": y, "amount_pence": a} for y, a in allocation],
-            },
-        })
-    session.execute(insert(Payment), payments)
-    if ledger:
-        session.execute(insert(LedgerTransaction), ledger)
-    session.execute(insert(AuditEvent), audits)
+            }),
+        ))
+    writer = BulkWriter(session.connection())
+    writer.write(Payment.__table__, PAYMENT_COLUMNS_OUT, payments)
+    writer.write(LedgerTransaction.__table__, LEDGER_COLUMNS_OUT, ledger)
+    writer.write(AuditEvent.__table__, AUDIT_COLUMNS_OUT, audits)
 
 
 def year_balances(uow: UnitOfWork, account_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[int, int]]:

@@ -43,35 +43,35 @@ def search_accounts(uow: UnitOfWork, query: str, limit: int = 20) -> list[Search
     if not terms or limit <= 0:
         return []
     candidates = _candidates(uow, terms)
-    ranked = sorted(candidates, key=lambda row: _score(row[1], row[2], terms, query))[:limit]
-    return account_rows(uow, [row[0] for row in ranked])
+    ranked = sorted(candidates, key=lambda row: _score(row[0], row[1], terms, query))[:limit]
+    return account_rows(uow, [ref for ref, _ in ranked])
 
 
-def _candidates(uow: UnitOfWork, terms: list[str]) -> list[tuple[uuid.UUID, str, str]]:
-    """(id, ref, search_text) of up to CANDIDATES accounts matching every term as a word prefix."""
+def _candidates(uow: UnitOfWork, terms: list[str]) -> list[tuple[str, str]]:
+    """(account_ref, search_text) of up to CANDIDATES accounts matching every term as a word prefix."""
     if uow.dialect != "sqlite":
-        stmt = select(Account.id, Account.account_ref, Account.search_text)
+        stmt = select(Account.account_ref, Account.search_text)
         for term in terms:
             stmt = stmt.where(Account.search_text.like(f"% {term}%"))
-        return [tuple(r) for r in uow.session.execute(stmt.limit(CANDIDATES))]  # type: ignore[misc]
+        return [(ref, text_) for ref, text_ in uow.session.execute(stmt.limit(CANDIDATES))]
     # FTS5 answers a prefix of up to 3 characters from its prefix index at once, and a whole
     # word incrementally; a longer prefix of a common word ("exampl"*) costs it ~10 ms. So
     # longer terms are first tried as whole words, and as prefixes only if that finds too few.
     found = _fts(uow, " ".join(f'"{t}"*' if len(t) <= 3 else f'"{t}"' for t in terms))
     if len(found) < CANDIDATES and any(len(t) > 3 for t in terms):
-        seen = {row[0] for row in found}
+        seen = {ref for ref, _ in found}
         found += [row for row in _fts(uow, " ".join(f'"{t}"*' for t in terms)) if row[0] not in seen]
     return found[:CANDIDATES]
 
 
-def _fts(uow: UnitOfWork, match: str) -> list[tuple[uuid.UUID, str, str]]:
+def _fts(uow: UnitOfWork, match: str) -> list[tuple[str, str]]:
     """words() leaves only [0-9a-z] in a term, so quoting it is always safe in MATCH."""
     rows = uow.session.connection().exec_driver_sql(
-        "SELECT a.id, a.account_ref, a.search_text FROM account_fts "
+        "SELECT a.account_ref, a.search_text FROM account_fts "
         "JOIN account a ON a.search_key = account_fts.rowid WHERE account_fts MATCH ? LIMIT ?",
         (match, CANDIDATES),
     )
-    return [(uuid.UUID(bytes=bytes(i)), ref, text_) for i, ref, text_ in rows]
+    return [(ref, text_) for ref, text_ in rows]
 
 
 def _score(ref: str, search_text: str, terms: list[str], query: str) -> tuple[int, int, int, str]:
@@ -89,45 +89,45 @@ def _score(ref: str, search_text: str, terms: list[str], query: str) -> tuple[in
     return (2, -whole, first, ref)
 
 
-def account_rows(uow: UnitOfWork, account_ids: list[uuid.UUID]) -> list[SearchResult]:
-    """Small result rows (lead name, current address, balance) for accounts, in the given order."""
-    if not account_ids:
+def account_rows(uow: UnitOfWork, account_refs: list[str]) -> list[SearchResult]:
+    """Small result rows (lead name, current address, balance) for accounts, in the given order.
+
+    Two indexed queries: the accounts with their lead taxpayer and ledger balance, then their
+    liability periods with the property (the latest period gives the current address).
+    """
+    if not account_refs:
         return []
-    latest = (
-        select(func.max(LiabilityPeriod.start_date))
-        .where(LiabilityPeriod.account_id == Account.id)
+    balance = (
+        select(func.coalesce(func.sum(LedgerTransaction.amount_pence), 0))
+        .where(LedgerTransaction.account_id == Account.id)
         .correlate(Account)
         .scalar_subquery()
     )
-    stmt = (
-        select(
-            Account.id, Account.account_ref, Person.title, Person.forenames, Person.surname,
-            Property.address_line1, Property.address_line2, Property.town, Property.postcode,
+    accounts = {
+        row[1]: row
+        for row in uow.session.execute(
+            select(Account.id, Account.account_ref, Person.title, Person.forenames, Person.surname, balance)
+            .join(AccountParty, (AccountParty.account_id == Account.id) & (AccountParty.ordinal == 0), isouter=True)
+            .join(Person, Person.id == AccountParty.person_id, isouter=True)
+            .where(Account.account_ref.in_(account_refs))
         )
-        .join(AccountParty, (AccountParty.account_id == Account.id) & (AccountParty.ordinal == 0), isouter=True)
-        .join(Person, Person.id == AccountParty.person_id, isouter=True)
-        .join(LiabilityPeriod, (LiabilityPeriod.account_id == Account.id) & (LiabilityPeriod.start_date == latest), isouter=True)
-        .join(Property, Property.id == LiabilityPeriod.property_id, isouter=True)
-        .where(Account.id.in_(account_ids))
-    )
-    found = {row[0]: row for row in uow.session.execute(stmt)}
-    balances = dict(
-        uow.session.execute(
-            select(LedgerTransaction.account_id, func.sum(LedgerTransaction.amount_pence))
-            .where(LedgerTransaction.account_id.in_(account_ids))
-            .group_by(LedgerTransaction.account_id)
-        ).all()
-    )
+    }
+    addresses: dict[uuid.UUID, tuple[str, str]] = {}
+    for account_id, line1, line2, town, postcode in uow.session.execute(
+        select(LiabilityPeriod.account_id, Property.address_line1, Property.address_line2, Property.town, Property.postcode)
+        .join(Property, Property.id == LiabilityPeriod.property_id)
+        .where(LiabilityPeriod.account_id.in_([row[0] for row in accounts.values()]))
+        .order_by(LiabilityPeriod.start_date)
+    ):
+        addresses[account_id] = (", ".join(p for p in (line1, line2, town) if p), postcode)  # latest wins
     results: list[SearchResult] = []
-    for account_id in account_ids:
-        row = found.get(account_id)
-        if row is None:
+    for ref in account_refs:
+        if ref not in accounts:
             continue
-        _, ref, title, forenames, surname, line1, line2, town, postcode = row
+        account_id, _, title, forenames, surname, pence = accounts[ref]
+        address, postcode = addresses.get(account_id, ("", ""))
         results.append(SearchResult(
-            account_id=account_id, account_ref=ref,
-            name=" ".join(p for p in (title, forenames, surname) if p),
-            address=", ".join(p for p in (line1, line2, town) if p), postcode=postcode or "",
-            balance_pence=int(balances.get(account_id) or 0),
+            account_id=account_id, account_ref=ref, name=" ".join(p for p in (title, forenames, surname) if p),
+            address=address, postcode=postcode, balance_pence=int(pence or 0),
         ))
     return results

@@ -127,3 +127,10 @@ def test_demo_snapshots_the_years_it_charged(ctx: AppContext, demo_settings: Aut
         assert snap is not None and snap["band_d_pence"] == dict(demo_settings.years[2026].band_d_pence)
         assert year_settings(uow, 2023) is None
         assert capture_year_settings(uow, demo_settings, [2025, 2026]) == []  # never overwritten
+
+
+def test_demo_json_is_stored_as_objects(ctx: AppContext, demo_settings: AuthoritySettings) -> None:
+    generate_demo(ctx.db, ctx.actor, demo_settings, accounts=200, seed=2, as_of=AS_OF)
+    with ctx.db.uow() as uow:
+        details = list(uow.session.scalars(select(RecoveryEvent.details).limit(5)))
+    assert details and all(d == {} for d in details)
