@@ -1,7 +1,7 @@
 """Type-ahead account search.
 
 Fast at a million accounts because neither database is asked to rank: the index returns
-up to CANDIDATES matching accounts (FTS5 prefix MATCH without ORDER BY rank, which costs
+up to CANDIDATES (100) matching accounts (FTS5 prefix MATCH without ORDER BY rank, which costs
 ~1 s on a short prefix; trigram LIKE on PostgreSQL), they are ranked here, and only the
 best `limit` are turned into result rows. A query matching more than CANDIDATES accounts
 is cut to the first CANDIDATES the index yields; the officer types more to narrow it.
@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from app.db import UnitOfWork
 from app.models import Account, AccountParty, LedgerTransaction, LiabilityPeriod, Person, Property
-from app.services.search_index import words
+from app.services.search_index import full_postcode, words
 
-CANDIDATES = 200
+CANDIDATES = 100
 MAX_WORDS = 6
 
 
@@ -42,7 +42,13 @@ def search_accounts(uow: UnitOfWork, query: str, limit: int = 20) -> list[Search
     terms = words(query)[:MAX_WORDS]
     if not terms or limit <= 0:
         return []
-    candidates = _candidates(uow, terms)
+    postcode = full_postcode(query)
+    if postcode:
+        candidates = _exact(uow, postcode)
+    elif len(terms) == 1 and terms[0].isdigit():
+        candidates = _reference_prefix(uow, terms[0]) or _candidates(uow, terms)
+    else:
+        candidates = _candidates(uow, terms)
     ranked = sorted(candidates, key=lambda row: _score(row[0], row[1], terms, query))[:limit]
     return account_rows(uow, [ref for ref, _ in ranked])
 
@@ -62,6 +68,29 @@ def _candidates(uow: UnitOfWork, terms: list[str]) -> list[tuple[str, str]]:
         seen = {ref for ref, _ in found}
         found += [row for row in _fts(uow, " ".join(f'"{t}"*' for t in terms)) if row[0] not in seen]
     return found[:CANDIDATES]
+
+
+def _reference_prefix(uow: UnitOfWork, digits: str) -> list[tuple[str, str]]:
+    """Accounts whose reference starts with `digits`, by a range scan of the reference's
+    unique index (digits sort the same way in every collation). A trigram search for digits
+    is slow on PostgreSQL: digit trigrams are in every reference."""
+    upper = digits[:-1] + chr(ord(digits[-1]) + 1)
+    stmt = (
+        select(Account.account_ref, Account.search_text)
+        .where(Account.account_ref >= digits, Account.account_ref < upper)
+        .order_by(Account.account_ref)
+        .limit(CANDIDATES)
+    )
+    return [(ref, text_) for ref, text_ in uow.session.execute(stmt) if ref.startswith(digits)]
+
+
+def _exact(uow: UnitOfWork, word: str) -> list[tuple[str, str]]:
+    """Accounts whose text has `word` as a whole word: a full postcode's compact form, which
+    is far more selective than its two halves as prefixes ("ex1"* matches a whole town)."""
+    if uow.dialect == "sqlite":
+        return _fts(uow, f'"{word}"')
+    stmt = select(Account.account_ref, Account.search_text).where(Account.search_text.like(f"% {word}%"))
+    return [(ref, text_) for ref, text_ in uow.session.execute(stmt.limit(CANDIDATES))]
 
 
 def _fts(uow: UnitOfWork, match: str) -> list[tuple[str, str]]:

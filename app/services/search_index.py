@@ -15,12 +15,20 @@ import uuid
 from typing import Iterable
 
 _WORD = re.compile(r"[0-9a-z]+")
+# A complete UK postcode: outward code (A9, A99, A9A, AA9, AA99, AA9A) then inward code (9AA).
+_POSTCODE = re.compile(r"^\s*([a-z]{1,2}[0-9][0-9a-z]?)\s*([0-9][a-z]{2})\s*$", re.IGNORECASE)
 
 
 def words(text: str) -> list[str]:
     """Lower-case ASCII words: accents dropped, everything else a separator."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return _WORD.findall(folded)
+
+
+def full_postcode(text: str) -> str | None:
+    """'EX1 2LX' / 'ex12lx' -> 'ex12lx' (the compact word the index holds); else None."""
+    match = _POSTCODE.match(text)
+    return (match.group(1) + match.group(2)).lower() if match else None
 
 
 def build_search_text(account_ref: str, names: Iterable[str], address: str, postcode: str) -> str:

@@ -9,6 +9,7 @@ from app.bootstrap import AppContext
 from app.config import AuthoritySettings
 from app.services.demo import generate_demo
 from app.services.search import search_accounts
+from app.services.search_index import full_postcode
 from tests.services.helpers import load_examples
 
 
@@ -71,3 +72,18 @@ def test_o_brien_is_found(ctx: AppContext, demo_settings: AuthoritySettings) -> 
         results = search_accounts(uow, "O'Brien", 50)
     assert results and all("O'Brien" in r.name for r in results)
 
+
+
+@pytest.mark.parametrize(("text", "compact"), [("EX1 2LX", "ex12lx"), ("ex12lx", "ex12lx"), ("SW1A 1AA", "sw1a1aa"), (" ec1a 1bb ", "ec1a1bb")])
+def test_full_postcodes_are_recognised(text: str, compact: str) -> None:
+    assert full_postcode(text) == compact
+
+
+@pytest.mark.parametrize("text", ["EX1", "12 station", "hughes", "EX1 2L", "1234567"])
+def test_other_text_is_not_a_postcode(text: str) -> None:
+    assert full_postcode(text) is None
+
+
+def test_full_postcode_matches_only_that_postcode(loaded: AppContext) -> None:
+    assert sorted(refs(loaded, "EX2 9LL")) == ["70000002", "70000003"]
+    assert refs(loaded, "EX1 4QT") == ["70000001"]
