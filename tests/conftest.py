@@ -10,7 +10,6 @@ which turns that skip into a failure.
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from pathlib import Path
 from typing import Iterator
@@ -24,6 +23,7 @@ from app.bootstrap import AppContext, bootstrap  # noqa: E402
 from app.config import AuthoritySettings, load_settings  # noqa: E402
 from app.db import make_database, upgrade  # noqa: E402
 from tests.memory_keyring import MemoryKeyring  # noqa: E402
+from tests.sqlite_files import copy_database  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 EXAMPLES = SHARED / "formats" / "examples"
@@ -89,10 +89,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, migrated database of each kind."""
     if request.param == "sqlite":
-        template = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "test.db"
-        shutil.copyfile(template, path)
-        yield f"sqlite:///{path}"
+        yield copy_database(request.getfixturevalue("sqlite_template"), tmp_path)
         return
     template = request.getfixturevalue("pg_template")
     name = f"rd_t_{uuid.uuid4().hex[:12]}"
@@ -108,9 +105,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     """A fresh embedded database only (for UI and CLI tests)."""
-    path = tmp_path / "test.db"
-    shutil.copyfile(sqlite_template, path)
-    return f"sqlite:///{path}"
+    return copy_database(sqlite_template, tmp_path)
 
 
 @pytest.fixture

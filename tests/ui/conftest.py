@@ -21,6 +21,7 @@ from app.models import Account, AccountParty, Hold
 from app.paths import DEFAULT_SETTINGS
 from app.services.desk import Desk
 from app.ui.main_window import MainWindow, open_main_window
+from tests.sqlite_files import copy_database
 
 AS_OF = date(2026, 11, 23)
 DEMO_ACCOUNTS = 300
@@ -45,9 +46,7 @@ def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactor
 
 @pytest.fixture
 def demo_url(demo_template: Path, tmp_path: Path) -> str:
-    path = tmp_path / "demo.db"
-    shutil.copyfile(demo_template, path)
-    return f"sqlite:///{path}"
+    return copy_database(demo_template, tmp_path, "demo.db")
 
 
 @pytest.fixture
