@@ -19,7 +19,6 @@ import math
 import os
 import random
 import resource
-import shutil
 import sqlite3
 import subprocess
 import sys

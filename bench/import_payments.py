@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
         log(f"first import of {args.rows:,} rows")
         first, first_s = timed_import(url, csv_path)
         after_first = bench_payment_rows(copy)
-        log(f"second import of the same file")
+        log("second import of the same file")
         second, second_s = timed_import(url, csv_path)
         after_second = bench_payment_rows(copy)
 

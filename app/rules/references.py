@@ -1,9 +1,9 @@
 """Account references: 8 digits plus a modulus-11 check digit (9 characters).
 
 A check digit catches the typing errors officers make most (one wrong digit, two digits
-swapped). Weights 9..2 over the 8 digits; check = (11 - sum mod 11) mod 11, and a
-result of 10 is written as 0 (as many council systems do; it still catches every single-digit error
-except into/out of that case). Imported references are kept exactly as given.
+swapped). Weights 9..2 over the 8 digits; check = (11 - sum mod 11) mod 11, with a
+result of 10 written as 0, as many council systems do (so the rare error that moves the
+remainder between 0 and 10 goes unnoticed). Imported references are kept as given.
 """
 
 from __future__ import annotations

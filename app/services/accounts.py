@@ -239,7 +239,7 @@ def _years(
                 discounts=discounts,
                 instalments=[
                     InstalmentView(i.due_on, i.amount_pence, p)
-                    for i, p in zip(plan.instalments if plan else [], paid)
+                    for i, p in zip(plan.instalments if plan else [], paid, strict=True)
                 ],
             )
         )

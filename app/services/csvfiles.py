@@ -151,6 +151,6 @@ def read_rows(path: str | Path, required: tuple[str, ...], optional: tuple[str, 
             start_line = reader.line_num + 1
             if not any(v.strip() for v in record):
                 continue
-            yield CsvRow(line, dict(zip(columns, record)), too_many_values=len(record) > len(columns))
+            yield CsvRow(line, dict(zip(columns, record, strict=False)), too_many_values=len(record) > len(columns))
     except csv.Error as exc:
         raise CsvFileError(name, reader.line_num, None, f"is not valid CSV ({exc})") from None

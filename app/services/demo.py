@@ -87,7 +87,7 @@ class _Place:
 
 def _places(settings: AuthoritySettings) -> list[_Place]:
     places = [_Place("Exampleton", "", "EX")]
-    for i, parish in enumerate(settings.parishes()):
+    for parish in settings.parishes():
         places.append(_Place(parish.removesuffix(" Parish"), parish, "EX"))
     return places
 

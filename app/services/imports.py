@@ -361,7 +361,7 @@ def _parse_payment_row(row: CsvRow) -> _PaymentRow:
         raise RowInvalid("payment_ref", "payment_ref is longer than 60 characters")
     amount = row.pence("amount")
     if amount <= 0:
-        raise RowInvalid("amount", f"amount must be more than £0.00 (refunds and reversals are not imported here)")
+        raise RowInvalid("amount", "amount must be more than £0.00 (refunds and reversals are not imported here)")
     method = row.required("method").lower()
     if method not in PAYMENT_METHODS:
         raise RowInvalid("method", f"'{row.get('method')}' is not a payment method ({', '.join(PAYMENT_METHODS)})")
