@@ -76,10 +76,38 @@ class LiabilityPeriod(Versioned, Base):
     exemptions: Mapped[list[Exemption]] = relationship(
         back_populates="period", order_by="Exemption.start_date", cascade="all, delete-orphan"
     )
+    joint_parties: Mapped[list[LiabilityParty]] = relationship(
+        back_populates="period", order_by="LiabilityParty.start_date", cascade="all, delete-orphan"
+    )
+
+
+class LiabilityParty(Base):
+    """A person jointly and severally liable with the lead taxpayer for days of a period (LGFA 1992 s6(3), s9).
+
+    Joint liability does not change the charge; it changes who is named on the demand
+    notice and who can be pursued. A partner who moves in mid-period joins from that day.
+    """
+
+    __tablename__ = "liability_party"
+    __table_args__ = (UniqueConstraint("period_id", "person_id", "start_date"),)
+
+    id: Mapped[uuid.UUID] = pk()
+    period_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("liability_period.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+
+    period: Mapped[LiabilityPeriod] = relationship(back_populates="joint_parties")
+    person: Mapped[Person] = relationship(lazy="joined")
 
 
 class Discount(Base):
-    """A discount (SPD 25%, ALL_DISREGARDED 50%) for days inside a liability period."""
+    """A discount or premium for days inside a liability period.
+
+    kind: `SPD` (single person, 25%), `ALL_DISREGARDED` (50%), or a premium the council
+    levies: `LONG_TERM_EMPTY` (rate by years empty since `empty_since`, from settings) or
+    `SECOND_HOME`.
+    """
 
     __tablename__ = "liability_discount"
 
@@ -88,6 +116,7 @@ class Discount(Base):
     kind: Mapped[str] = mapped_column(String(30))
     start_date: Mapped[date]
     end_date: Mapped[date | None]
+    empty_since: Mapped[date | None]  # LONG_TERM_EMPTY: the day the home was last occupied
 
     period: Mapped[LiabilityPeriod] = relationship(back_populates="discounts")
 
@@ -104,3 +133,21 @@ class Exemption(Base):
     end_date: Mapped[date | None]
 
     period: Mapped[LiabilityPeriod] = relationship(back_populates="exemptions")
+
+
+class ReductionAward(Base):
+    """Council tax reduction (local CTR scheme) or a s13A discretionary reduction.
+
+    A credit against the charge for the days it applies (not a payment): `percent_bp`
+    of the day's net charge, in basis points (10000 = 100%).
+    """
+
+    __tablename__ = "reduction_award"
+
+    id: Mapped[uuid.UUID] = pk()
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # ctr | s13a
+    percent_bp: Mapped[int]
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    created_by: Mapped[str] = mapped_column(String(80))

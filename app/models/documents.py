@@ -4,25 +4,50 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from app.models.base import Base, Versioned, created_at, pk
 
 
-class Document(Base):
-    """A letter as sent: the file's bytes are kept unchanged with the template version."""
+class LetterTemplate(Base):
+    """Every version of a letter template ever used, kept so any letter can be reproduced exactly.
 
-    __tablename__ = "document"
+    `version` is the first 16 hex digits of the file's SHA-256.
+    """
+
+    __tablename__ = "letter_template"
+    __table_args__ = (UniqueConstraint("name", "version"),)
 
     id: Mapped[uuid.UUID] = pk()
-    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    version: Mapped[str] = mapped_column(String(40))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    created_at: Mapped[datetime] = created_at()
+
+
+class Document(Base):
+    """A letter as sent, with its template version.
+
+    A letter issued singly keeps the rendered file's bytes. A mass run (annual billing)
+    keeps the merge data instead (`data`) with the exact template version: rendering the
+    two again gives the same letter, without storing 250,000 Word files in the database.
+    """
+
+    __tablename__ = "document"
+    __table_args__ = (Index("ix_document_account_kind_year", "account_id", "kind", "financial_year"),)
+
+    id: Mapped[uuid.UUID] = pk()
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"))
     kind: Mapped[str] = mapped_column(String(40))
     template: Mapped[str] = mapped_column(String(120))
     template_version: Mapped[str] = mapped_column(String(40))
     file_name: Mapped[str]
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    data: Mapped[dict[str, Any] | None]
+    financial_year: Mapped[int | None]
     issued_on: Mapped[date]
     batch_run_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("batch_run.id"))
     created_by: Mapped[str] = mapped_column(String(80))

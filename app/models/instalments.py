@@ -22,6 +22,9 @@ class InstalmentPlan(Versioned, Base):
     financial_year: Mapped[int]
     status: Mapped[str] = mapped_column(String(12), default="active")
     issued_on: Mapped[date]
+    # The year's net charge the plan was drawn up for and what had been paid by then.
+    net_charge_pence: Mapped[int] = mapped_column(default=0)
+    paid_at_issue_pence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = created_at()
 
     instalments: Mapped[list[Instalment]] = relationship(
