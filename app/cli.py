@@ -9,37 +9,16 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
-from datetime import date
 from typing import Any, Callable, Sequence
 
 from app import clock
+from app.commands import COMMAND_MODULES
+from app.commands.common import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, UsageError, date_arg, pounds_arg, print_json
 from app.config import SettingsError
-from app.money import MoneyError, fmt, parse_pounds
+from app.money import fmt
 from app.services.csvfiles import CsvFileError
 from app.errors import DatabaseUnavailable, NotAllowed, NotFound, ServiceError, ValidationError
-
-EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A bad option value found after parsing (exit 2)."""
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)") from None
-
-
-def _pounds(text: str) -> int:
-    try:
-        return parse_pounds(text)
-    except MoneyError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revdesk", description="Revenues Desk: council tax billing and recovery.")
@@ -57,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="fill the database with realistic synthetic data")
     demo.add_argument("--accounts", type=int, required=True)
     demo.add_argument("--seed", type=int, default=1)
-    demo.add_argument("--as-of", type=_date, default=None)
+    demo.add_argument("--as-of", type=date_arg, default=None)
     demo.add_argument("--if-empty", action="store_true", help="do nothing if the database already has accounts")
     demo.add_argument("--json", action="store_true")
 
@@ -76,14 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     account = sub.add_parser("account", help="accounts").add_subparsers(dest="account_command", metavar="ACTION", required=True)
     show = account.add_parser("show", help="show an account")
     show.add_argument("ref")
-    show.add_argument("--as-of", type=_date, default=None)
+    show.add_argument("--as-of", type=date_arg, default=None)
     show.add_argument("--json", action="store_true")
 
     rules = sub.add_parser("rules", help="statutory calculators").add_subparsers(dest="rule", metavar="RULE", required=True)
     inst = rules.add_parser("instalments", help="statutory instalment plan (AER 1992 Sch 1)")
-    inst.add_argument("--amount", type=_pounds, required=True, help="aggregate amount in pounds")
+    inst.add_argument("--amount", type=pounds_arg, required=True, help="aggregate amount in pounds")
     inst.add_argument("--count", type=int, required=True)
-    inst.add_argument("--first", type=_date, required=True)
+    inst.add_argument("--first", type=date_arg, required=True)
     inst.add_argument("--interval", choices=["monthly"], default="monthly")
     inst.add_argument("--json", action="store_true")
 
@@ -95,11 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     us.add_argument("role", choices=["officer", "team_leader", "manager", "admin"])
     us.add_argument("--team")
     us.add_argument("--json", action="store_true")
+
+    for module in COMMAND_MODULES:
+        module.register(sub, HANDLERS)
     return parser
-
-
-def _print_json(data: dict[str, Any]) -> None:
-    print(json.dumps(data, default=str))
 
 
 def _prompt_password(account: str) -> str | None:
@@ -159,13 +137,13 @@ def _demo(ctx: Any, args: argparse.Namespace) -> int:
         raise UsageError("--accounts must be at least 1")
     if args.if_empty and Desk(ctx).has_accounts():
         if args.json:
-            _print_json({"accounts": 0, "skipped": "the database already has accounts"})
+            print_json({"accounts": 0, "skipped": "the database already has accounts"})
         return EXIT_OK
     as_of = args.as_of or clock.today()
     report = _progress_printer(quiet=args.json)
     result = generate_demo(ctx.db, ctx.actor, ctx.settings, accounts=args.accounts, seed=args.seed, as_of=as_of, progress=report)
     if args.json:
-        _print_json(result.to_json())
+        print_json(result.to_json())
     else:
         print(f"\rDemo data: {result.accounts:,} accounts, {result.transactions:,} transactions in {result.seconds} s.", file=sys.stderr)
     return EXIT_OK
@@ -194,7 +172,7 @@ def _import(ctx: Any, args: argparse.Namespace) -> int:
     for err in summary.errors:
         print(f"revdesk: {args.file}, line {err.line}, field '{err.field}': {err.message}", file=sys.stderr)
     if args.json:
-        _print_json(summary.to_json())
+        print_json(summary.to_json())
     else:
         extra = f" ({summary.suspense} to suspense)" if summary.suspense else ""
         print(f"Imported {summary.imported}{extra}, skipped {summary.skipped}, rejected {summary.rejected}.")
@@ -209,7 +187,7 @@ def _search(ctx: Any, args: argparse.Namespace) -> int:
     with ctx.db.uow() as uow:
         results = search_accounts(uow, " ".join(args.text), limit=args.limit)
     if args.json:
-        _print_json({"results": [r.to_json() for r in results]})
+        print_json({"results": [r.to_json() for r in results]})
     else:
         for r in results:
             print(f"{r.account_ref:<12} {r.name:<30} {r.address}, {r.postcode:<9} {fmt(r.balance_pence):>12}")
@@ -225,7 +203,7 @@ def _account(ctx: Any, args: argparse.Namespace) -> int:
     with ctx.db.uow() as uow:
         summary = account_summary(uow, args.ref, as_of)
     if args.json:
-        _print_json(summary.to_json())
+        print_json(summary.to_json())
         return EXIT_OK
     print(f"{summary.account_ref}  {summary.name}" + (f" (with {', '.join(summary.joint_names)})" if summary.joint_names else ""))
     print(f"{summary.address}, {summary.postcode}  band {summary.band}" + (f", {summary.parish}" if summary.parish else ""))
@@ -248,7 +226,7 @@ def _rules(args: argparse.Namespace) -> int:
             print(f"revdesk: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
         if args.json:
-            _print_json({"instalments": [{"due": i.due.isoformat(), "amount_pence": i.amount_pence} for i in plan]})
+            print_json({"instalments": [{"due": i.due.isoformat(), "amount_pence": i.amount_pence} for i in plan]})
         else:
             for i in plan:
                 print(f"{i.due:%d/%m/%Y}  {fmt(i.amount_pence):>12}")
@@ -265,7 +243,7 @@ def _user(ctx: Any, args: argparse.Namespace) -> int:
         else:
             users = list_users(uow)
     if args.json:
-        _print_json({"users": [{"username": u.username, "role": u.role.label, "team": u.team} for u in users]})
+        print_json({"users": [{"username": u.username, "role": u.role.label, "team": u.team} for u in users]})
     else:
         for u in users:
             print(f"{u.username:<20} {u.role.label:<12} {u.team}")

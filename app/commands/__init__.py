@@ -1,0 +1,13 @@
+"""Command groups beyond the foundation's, one module per group.
+
+Each module has `register(sub, handlers)`: it adds its sub-parser(s) to `revdesk`'s
+sub-commands and its handler(s) to the dispatch table. Handlers take the application
+context and the parsed arguments and return an exit code; they stay thin (parse, call a
+service, print).
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+COMMAND_MODULES: list[ModuleType] = []
