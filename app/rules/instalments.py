@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 MINIMUM_INSTALMENT_PENCE = 500
 
@@ -72,3 +72,119 @@ def allocate_paid(amounts: list[int], paid_pence: int) -> list[int]:
         result.append(part)
         left -= part
     return result
+
+
+# --- How many instalments, from when: Schedule 1 para 1 and reg 21(1A)-(1D) -------------------
+
+
+@dataclass(frozen=True)
+class InstalmentPolicy:
+    """The council's instalment settings (the law may make 12 the default: keep it a setting).
+
+    - `ten_full_by`: a notice issued on or before this day of the year (30 April) gets the
+      full 10 (Sch 1 para 1(1)); later, one less than the whole months left after issue.
+    - `twelve_full_by`: a request for 12 gets all 12 if the notice is issued by 15 April
+      (reg 21(1B)); later, as many as the whole months left after issue.
+    - `notice_days`: the notice must be issued at least 14 days before the first
+      instalment is due (reg 21(2)).
+    - `single_after_december`: the authority asks for one instalment when the notice is
+      issued after 31 December.
+    """
+
+    default_count: int = 10
+    default_day: int = 1
+    ten_full_by: tuple[int, int] = (4, 30)
+    twelve_full_by: tuple[int, int] = (4, 15)
+    notice_days: int = 14
+    single_after_december: bool = False
+
+
+def check_instalment_day(day: int) -> int:
+    """Instalments fall on the same day each month: 1-28, so every month has it."""
+    if not 1 <= day <= 28:
+        raise InstalmentError(f"The instalment day must be from 1 to 28 (every month has it), not {day}.")
+    return day
+
+
+def check_instalment_count(count: int) -> int:
+    if count not in (10, 12):
+        raise InstalmentError(f"The instalment scheme is 10 or 12 monthly instalments, not {count}.")
+    return count
+
+
+def _whole_months_after(issued_on: date, year: int) -> int:
+    """Whole calendar months left in financial year `year` after the month of `issued_on`."""
+    if issued_on < date(year, 4, 1):
+        return 12
+    months_into = (issued_on.year - year) * 12 + issued_on.month - 4  # April = 0
+    return max(0, 11 - months_into)
+
+
+def instalments_allowed(issued_on: date, year: int, requested: int, policy: InstalmentPolicy) -> int:
+    """Sch 1 para 1 / reg 21(1A)-(1D): the number of instalments a notice issued on `issued_on` may give."""
+    check_instalment_count(requested)
+    if policy.single_after_december and issued_on > date(year, 12, 31):
+        return 1
+    months_left = _whole_months_after(issued_on, year)
+    if requested == 12:
+        full = issued_on <= date(year, *policy.twelve_full_by)
+        return 12 if full else max(1, months_left)
+    full = issued_on <= date(year, *policy.ten_full_by)
+    return 10 if full else max(1, months_left - 1)
+
+
+def first_due_date(issued_on: date, year: int, day: int, policy: InstalmentPolicy) -> date:
+    """The first instalment day at least `notice_days` after issue, and not before the year starts."""
+    earliest = max(issued_on + timedelta(days=policy.notice_days), date(year, 4, 1))
+    candidate = date(earliest.year, earliest.month, day)
+    return candidate if candidate >= earliest else add_months(candidate, 1)
+
+
+def _months_until_year_end(first: date, year: int) -> int:
+    return max(0, (year + 1 - first.year) * 12 + 3 - first.month + 1)
+
+
+def bill_schedule(
+    aggregate_pence: int, issued_on: date, year: int, requested: int, day: int, policy: InstalmentPolicy
+) -> list[DueInstalment]:
+    """The plan on a (first) demand notice for `year` issued on `issued_on`."""
+    check_instalment_day(day)
+    count = instalments_allowed(issued_on, year, requested, policy)
+    first = first_due_date(issued_on, year, day, policy)
+    count = max(1, min(count, _months_until_year_end(first, year)))
+    return schedule(aggregate_pence, count, first)
+
+
+def reprofile(
+    net_pence: int,
+    paid_pence: int,
+    previous: list[DueInstalment],
+    issued_on: date,
+    year: int,
+    day: int,
+    policy: InstalmentPolicy,
+    requested: int = 10,
+) -> list[DueInstalment]:
+    """The plan on an amended notice after the charge changed (Sch 1 para 2 as amended 1995).
+
+    Instalments falling due before the amended notice can take effect (issue + notice days)
+    stand at what was paid towards them; what is left of the new charge after all payments
+    is spread, by the para 2 rounding, over the instalment dates still to come. With no
+    dates left, the balance is due in one instalment after the notice period. With nothing
+    left to pay (a credit), there are no further instalments.
+    """
+    check_instalment_day(day)
+    earliest = issued_on + timedelta(days=policy.notice_days)
+    past = [i for i in previous if i.due < earliest]
+    future_dates = [i.due for i in previous if i.due >= earliest]
+    covered = allocate_paid([i.amount_pence for i in past], paid_pence)
+    kept = [DueInstalment(i.due, amount) for i, amount in zip(past, covered, strict=True) if amount > 0]
+    remaining = net_pence - paid_pence
+    if remaining <= 0:
+        return kept
+    if not previous:
+        return kept + bill_schedule(remaining, issued_on, year, requested, day, policy)
+    if not future_dates:
+        future_dates = [first_due_date(issued_on, year, day, policy) if issued_on < date(year + 1, 3, 1) else earliest]
+    amounts = split_amounts(remaining, len(future_dates))
+    return kept + [DueInstalment(d, a) for d, a in zip(future_dates, amounts, strict=False)]

@@ -1,0 +1,102 @@
+"""Discounts, premiums and exemption classes.
+
+- Discounts (LGFA 1992 s11): 25% when only one resident adult counts (`SPD`); 50% when
+  none counts (`ALL_DISREGARDED`). Only one discount applies on a day: the larger.
+- Exemption classes (Council Tax (Exempt Dwellings) Order 1992, SI 1992/558): a letter
+  removes the charge for the days it applies. Classes A and C were abolished in England
+  from April 2013 and remain in Wales.
+- Premiums (LGFA 1992 s11B, s11C as amended by the Levelling-up and Regeneration Act 2023):
+  a council's choice of percentage per year, so the rates come from settings. A long-term
+  empty premium's rate depends on how many whole years the home has been empty, counted
+  from when it was last occupied (a change of owner does not reset it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Mapping
+
+DISCOUNT_RATES: dict[str, Fraction] = {"SPD": Fraction(1, 4), "ALL_DISREGARDED": Fraction(1, 2)}
+PREMIUM_KINDS = ("LONG_TERM_EMPTY", "SECOND_HOME")
+ADJUSTMENT_KINDS = tuple(DISCOUNT_RATES) + PREMIUM_KINDS
+DESCRIPTIONS: dict[str, str] = {
+    "SPD": "single person discount 25%",
+    "ALL_DISREGARDED": "all residents disregarded 50%",
+    "LONG_TERM_EMPTY": "long-term empty premium",
+    "SECOND_HOME": "second home premium",
+}
+
+EXEMPTION_CLASSES_ENGLAND = tuple("BDEFGHIJKLMNOPQRSTUVW")
+EXEMPTION_CLASSES_WALES = tuple("ABCDEFGHIJKLMNOPQRSTUVW")
+
+
+class AdjustmentError(ValueError):
+    pass
+
+
+def check_exemption_class(code: str, country: str = "england") -> str:
+    letter = code.strip().upper()
+    classes = EXEMPTION_CLASSES_WALES if country == "wales" else EXEMPTION_CLASSES_ENGLAND
+    if letter not in classes:
+        raise AdjustmentError(f"'{code}' is not an exemption class in {country.title()}.")
+    return letter
+
+
+def check_adjustment_kind(kind: str) -> str:
+    code = kind.strip().upper()
+    if code not in ADJUSTMENT_KINDS:
+        raise AdjustmentError(f"'{kind}' is not a discount or premium (use one of {', '.join(ADJUSTMENT_KINDS)}).")
+    return code
+
+
+@dataclass(frozen=True)
+class PremiumPolicy:
+    """One year's premium percentages. `long_term_empty` maps whole years empty -> percent.
+
+    e.g. {1: 100, 5: 200, 10: 300}: from one year empty +100%, from five +200%, from ten +300%.
+    """
+
+    long_term_empty: Mapping[int, int] = field(default_factory=dict)
+    second_home: int = 0
+
+
+def whole_years_between(start: date, day: date) -> int:
+    years = day.year - start.year - ((day.month, day.day) < (start.month, start.day))
+    return max(0, years)
+
+
+def premium_percent(kind: str, policy: PremiumPolicy, day: date, empty_since: date | None) -> int:
+    """The premium percentage on `day` (0 when the council levies none or the threshold is not met)."""
+    if kind == "SECOND_HOME":
+        return policy.second_home
+    if kind == "LONG_TERM_EMPTY":
+        if empty_since is None:
+            return 0
+        years = whole_years_between(empty_since, day)
+        rate = 0
+        for threshold in sorted(policy.long_term_empty):
+            if years >= threshold:
+                rate = policy.long_term_empty[threshold]
+        return rate
+    return 0
+
+
+def premium_thresholds(policy: PremiumPolicy, empty_since: date) -> list[date]:
+    """The anniversaries of `empty_since` on which the long-term empty rate may change."""
+    result = []
+    for years in sorted(policy.long_term_empty):
+        try:
+            result.append(empty_since.replace(year=empty_since.year + years))
+        except ValueError:  # 29 February
+            result.append(date(empty_since.year + years, 3, 1))
+    return result
+
+
+def day_factor(discounts: list[str], premiums: list[int], exempt: bool) -> Fraction:
+    """What fraction of the full daily charge is payable: 0 if exempt; (1 - larger discount) x (1 + premiums)."""
+    if exempt:
+        return Fraction(0)
+    rate = max((DISCOUNT_RATES[d] for d in discounts if d in DISCOUNT_RATES), default=Fraction(0))
+    return (1 - rate) * (1 + Fraction(sum(premiums), 100))
