@@ -17,6 +17,8 @@ from typing import Any, Mapping
 import platformdirs
 
 from app.paths import DEFAULT_SETTINGS
+from app.rules.discounts import PremiumPolicy
+from app.rules.instalments import InstalmentPolicy
 
 APP_NAME = "revenues-desk"
 BANDS_ENGLAND = ("A", "B", "C", "D", "E", "F", "G", "H")
@@ -33,6 +35,7 @@ class YearSettings:
 
     year: int
     band_d_pence: Mapping[str, int]  # parish name ("" = unparished) -> Band D charge
+    premiums: PremiumPolicy = field(default_factory=PremiumPolicy)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,16 @@ class AuthoritySettings:
     def section(self, name: str) -> Mapping[str, Any]:
         value = self.raw.get(name, {})
         return value if isinstance(value, Mapping) else {}
+
+    def instalment_policy(self) -> InstalmentPolicy:
+        """The `[instalments]` section (defaults: 10 on the 1st; statutory cut-off dates)."""
+        section = self.section("instalments")
+        return InstalmentPolicy(
+            default_count=int(section.get("default_count", 10)),
+            default_day=int(section.get("default_day", 1)),
+            notice_days=int(section.get("notice_days", 14)),
+            single_after_december=bool(section.get("single_after_december", False)),
+        )
 
     @property
     def database_url(self) -> str | None:
@@ -95,7 +108,14 @@ def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySetting
                 raise SettingsError(
                     f"{source}: [years.{key}] band_d_pence for '{parish}' must be a positive whole number of pence."
                 )
-        years[year] = YearSettings(year=year, band_d_pence=dict(band_d))
+        years[year] = YearSettings(year=year, band_d_pence=dict(band_d), premiums=_premiums(body.get("premiums", {}), f"{source}: [years.{key}]"))
+    instalments = raw.get("instalments", {})
+    if instalments:
+        count, day = instalments.get("default_count", 10), instalments.get("default_day", 1)
+        if count not in (10, 12):
+            raise SettingsError(f"{source}: [instalments] default_count must be 10 or 12.")
+        if not isinstance(day, int) or not 1 <= day <= 28:
+            raise SettingsError(f"{source}: [instalments] default_day must be from 1 to 28.")
     return AuthoritySettings(
         name=str(authority.get("name", "Unnamed authority")),
         country=country,
@@ -103,6 +123,21 @@ def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySetting
         raw=dict(raw),
         source=source,
     )
+
+
+def _premiums(body: Any, where: str) -> PremiumPolicy:
+    """`premiums = { long_term_empty = { "1" = 100, "5" = 200 }, second_home = 100 }` (percentages)."""
+    if not isinstance(body, Mapping):
+        raise SettingsError(f"{where} premiums must be a table.")
+    tiers = body.get("long_term_empty", {})
+    second = body.get("second_home", 0)
+    try:
+        parsed = {int(years): int(pc) for years, pc in tiers.items()}
+    except (AttributeError, TypeError, ValueError):
+        raise SettingsError(f"{where} premiums.long_term_empty must map whole years empty to a percentage.") from None
+    if any(pc < 0 or pc > 300 for pc in parsed.values()) or not isinstance(second, int) or not 0 <= second <= 100:
+        raise SettingsError(f"{where} premiums are percentages: long-term empty at most 300, second homes at most 100.")
+    return PremiumPolicy(long_term_empty=parsed, second_home=second)
 
 
 def user_data_dir() -> Path:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, created_at, pk
 
-KINDS = ("charge", "adjustment", "payment", "refund", "costs", "write_off", "transfer", "reversal")
+KINDS = ("charge", "adjustment", "reduction", "payment", "refund", "costs", "write_off", "transfer", "reversal")
 
 
 class LedgerTransaction(Base):

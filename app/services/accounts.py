@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.db import UnitOfWork
 from app.models import (
     Account, AccountParty, Arrangement, DiaryEntry, Hold, InstalmentPlan,
-    LedgerTransaction, LiabilityPeriod, RecoveryEvent,
+    LedgerTransaction, LiabilityPeriod, RecoveryEvent, ReductionAward,
 )
 from app.rules.apportionment import financial_year_of
 from app.rules.instalments import allocate_paid
@@ -25,6 +25,7 @@ CHARGE_KINDS = ("charge", "adjustment")
 
 @dataclass(frozen=True)
 class PeriodView:
+    period_id: uuid.UUID
     property_uprn: str
     address: str
     postcode: str
@@ -36,6 +37,7 @@ class PeriodView:
     discounts: list[dict[str, Any]]
     exemptions: list[dict[str, Any]]
     disabled_reduction: bool
+    joint: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class YearView:
     balance_pence: int
     discounts: list[str]
     instalments: list[InstalmentView]
+    reduction_pence: int = 0
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,9 @@ class AccountSummary:
     recovery: RecoveryView
     arrangement: dict[str, Any] | None
     diary: list[dict[str, Any]] = field(default_factory=list)
+    reductions: list[dict[str, Any]] = field(default_factory=list)
+    instalment_count: int = 10
+    instalment_day: int = 1
 
     def to_json(self) -> dict[str, Any]:
         """The contract's `account show --json` shape: money in *_pence, dates ISO."""
@@ -139,11 +145,17 @@ def account_summary(uow: UnitOfWork, account_ref: str, as_of: date) -> AccountSu
             selectinload(Account.parties).joinedload(AccountParty.person),
             selectinload(Account.periods).selectinload(LiabilityPeriod.discounts),
             selectinload(Account.periods).selectinload(LiabilityPeriod.exemptions),
+            selectinload(Account.periods).selectinload(LiabilityPeriod.joint_parties),
         )
     ).one_or_none()
     if account is None:
         raise NotFound(f"There is no account with reference {account_ref.strip()}.")
     names = [p.person.full_name() for p in account.parties]
+    for period in account.periods:
+        for party in period.joint_parties:
+            if party.start_date <= as_of and (party.end_date is None or party.end_date >= as_of):
+                if party.person.full_name() not in names:
+                    names.append(party.person.full_name())
     periods = [_period_view(p, names) for p in account.periods]
     current = next((p for p in reversed(periods) if p.start_date <= as_of), periods[-1] if periods else None)
 
@@ -179,12 +191,21 @@ def account_summary(uow: UnitOfWork, account_ref: str, as_of: date) -> AccountSu
         recovery=_recovery(uow, account.id, as_of),
         arrangement=_arrangement(uow, account.id),
         diary=_diary(uow, account.id),
+        reductions=[
+            {"id": r.id, "kind": r.kind, "percent_bp": r.percent_bp, "from": r.start_date, "to": r.end_date}
+            for r in uow.session.scalars(
+                select(ReductionAward).where(ReductionAward.account_id == account.id).order_by(ReductionAward.start_date)
+            )
+        ],
+        instalment_count=account.instalment_count,
+        instalment_day=account.instalment_day,
     )
 
 
 def _period_view(period: LiabilityPeriod, account_names: list[str]) -> PeriodView:
     prop = period.property
     return PeriodView(
+        period_id=period.id,
         property_uprn=prop.uprn,
         address=prop.address(),
         postcode=prop.postcode,
@@ -193,9 +214,18 @@ def _period_view(period: LiabilityPeriod, account_names: list[str]) -> PeriodVie
         start_date=period.start_date,
         end_date=period.end_date,
         liable=account_names,
-        discounts=[{"kind": d.kind, "from": d.start_date, "to": d.end_date} for d in period.discounts],
-        exemptions=[{"class": e.exemption_class, "from": e.start_date, "to": e.end_date} for e in period.exemptions],
+        discounts=[
+            {"id": d.id, "kind": d.kind, "from": d.start_date, "to": d.end_date, "empty_since": d.empty_since}
+            for d in period.discounts
+        ],
+        exemptions=[
+            {"id": e.id, "class": e.exemption_class, "from": e.start_date, "to": e.end_date} for e in period.exemptions
+        ],
         disabled_reduction=period.disabled_reduction,
+        joint=[
+            {"id": j.id, "name": j.person.full_name(), "from": j.start_date, "to": j.end_date}
+            for j in period.joint_parties
+        ],
     )
 
 
@@ -204,8 +234,10 @@ def _years(
 ) -> list[YearView]:
     by_year: dict[int, dict[str, int]] = {}
     for t in txns:
-        bucket = by_year.setdefault(t.financial_year, {"charge": 0, "paid": 0, "costs": 0, "other": 0})
-        if t.kind in CHARGE_KINDS:
+        bucket = by_year.setdefault(t.financial_year, {"charge": 0, "paid": 0, "costs": 0, "other": 0, "reduction": 0})
+        if t.kind == "reduction":
+            bucket["reduction"] -= t.amount_pence
+        elif t.kind in CHARGE_KINDS:
             bucket["charge"] += t.amount_pence
         elif t.kind in CREDIT_KINDS:
             bucket["paid"] -= t.amount_pence
@@ -221,7 +253,7 @@ def _years(
     plan_by_year = {p.financial_year: p for p in plans}
     result: list[YearView] = []
     for year in sorted(set(by_year) | set(plan_by_year), reverse=True):
-        b = by_year.get(year, {"charge": 0, "paid": 0, "costs": 0, "other": 0})
+        b = by_year.get(year, {"charge": 0, "paid": 0, "costs": 0, "other": 0, "reduction": 0})
         plan = plan_by_year.get(year)
         amounts = [i.amount_pence for i in plan.instalments] if plan else []
         paid = allocate_paid(amounts, b["paid"])
@@ -235,12 +267,13 @@ def _years(
                 charge_pence=b["charge"],
                 paid_pence=b["paid"],
                 costs_pence=b["costs"],
-                balance_pence=b["charge"] - b["paid"] + b["costs"] + b["other"],
+                balance_pence=b["charge"] - b["reduction"] - b["paid"] + b["costs"] + b["other"],
                 discounts=discounts,
                 instalments=[
                     InstalmentView(i.due_on, i.amount_pence, p)
                     for i, p in zip(plan.instalments if plan else [], paid, strict=True)
                 ],
+                reduction_pence=b["reduction"],
             )
         )
     return result
