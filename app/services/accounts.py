@@ -111,21 +111,24 @@ class AccountSummary:
 
     def to_json(self) -> dict[str, Any]:
         """The contract's `account show --json` shape: money in *_pence, dates ISO."""
-        data = _jsonable(asdict(self))
+        data = jsonable(asdict(self))
         data.pop("account_id")
         return data
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)
     return value
+
+
+_jsonable = jsonable  # the name other modules first imported
 
 
 def get_account_id(uow: UnitOfWork, account_ref: str) -> uuid.UUID:
