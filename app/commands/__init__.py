@@ -11,3 +11,7 @@ from __future__ import annotations
 from types import ModuleType
 
 COMMAND_MODULES: list[ModuleType] = []
+
+from app.commands import letters  # noqa: E402  (letters export, document show)
+
+COMMAND_MODULES.append(letters)

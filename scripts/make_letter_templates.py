@@ -1,0 +1,448 @@
+"""Build the council tax demand notice templates in resources/letters/.
+
+    .venv/bin/python scripts/make_letter_templates.py
+
+Writes `demand_notice.docx` and `amended_demand_notice.docx`: tidy A4 letters with docxtpl
+(Jinja) tags for the merge data the billing service produces (money as integer pence,
+formatted with `|money`; dates as ISO text, formatted with `|ukdate`). Council officers may
+edit the files in Word afterwards (keep the {{ ... }} and {% ... %} tags whole); from then on
+the edited files are the templates and this script is only a starting point.
+
+The output is deterministic (fixed document dates, zip entry dates and order), so running
+the script again gives identical files and the templates' versions (their SHA-256) do not
+change unless the wording or layout does.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from app.services.letters import TEMPLATES_DIR, normalise_docx
+
+FONT = "Arial"
+INK = RGBColor(0x1F, 0x1F, 0x1F)
+ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
+MUTED = RGBColor(0x59, 0x59, 0x59)
+RULE = "1F3A5F"
+LINE = "BFBFBF"
+SHADE = "E8EEF5"
+BUILT = datetime(2026, 1, 1)  # fixed document dates: the same script gives the same bytes
+
+# Word refuses properties out of schema order, so each is inserted before what must follow it.
+P_AFTER_BORDER = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)
+TBL_AFTER_MARGINS = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+TC_AFTER_SHADING = (
+    "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark", "w:headers", "w:cellIns",
+    "w:cellDel", "w:cellMerge", "w:tcPrChange",
+)
+
+
+def build(amended: bool) -> bytes:
+    doc = Document()
+    _page_setup(doc)
+    _styles(doc)
+    body = doc
+
+    _para(body, "{{ authority }}", size=18, bold=True, color=ACCENT, after=0)
+    sub = _para(body, "Council Tax  ·  Revenues Service", size=10, color=MUTED, after=10)
+    _bottom_rule(sub)
+
+    _address_block(doc)
+
+    title = "Amended Council Tax Demand Notice {{ year_label }}" if amended else "Council Tax Demand Notice {{ year_label }}"
+    _para(body, title, size=15, bold=True, color=ACCENT, before=12, after=2)
+    _para(body, "Council tax for 1 April {{ year }} to 31 March {{ year + 1 }}", color=MUTED, after=8)
+
+    if amended:
+        _heading(body, "Why you have received this notice")
+        _para(body, "{{ reason }}")
+        _para(
+            body,
+            "This notice replaces the demand notice we sent you earlier for {{ year_label }}. "
+            "The instalments shown below replace the instalments on that notice.",
+        )
+
+    _heading(body, "Your property")
+    facts = _table(doc, [("Property", "{{ property_address }}"), ("Valuation band", "{{ band }}")], [55, 115], grid=False)
+    _add_conditional_row(facts, "parish", ("Parish", "{{ parish }}"))
+    for label, value in (
+        ("Band D council tax {{ year_label }}", "{{ band_d_pence|money }}"),
+        ("Annual charge for band {{ band }}", "{{ annual_charge_pence|money }}"),
+    ):
+        _row(facts, (label, value))
+    _bold_column(facts, 0)
+
+    _heading(body, "How your charge is worked out")
+    lines = _table(doc, [("From", "To", "Days", "Description", "Amount")], [24, 24, 14, 78, 30], header=True)
+    _row(lines, ("{%tr for line in lines %}", "", "", "", ""))
+    _row(lines, (
+        "{{ line['from']|ukdate }}", "{{ line['to']|ukdate }}", "{{ line['days'] }}",
+        "{{ line['description'] }}", "{{ line['amount_pence']|money }}",
+    ))
+    _row(lines, ("{%tr endfor %}", "", "", "", ""))
+    _align_column(lines, 2, WD_ALIGN_PARAGRAPH.RIGHT)
+    _align_column(lines, 4, WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(body, "", after=0, size=4)
+
+    totals = _table(doc, [
+        ("Council tax charge", "{{ charge_pence|money }}"),
+        ("Less council tax reduction", "{{ (0 - reduction_pence)|money }}"),
+        ("Net charge", "{{ net_charge_pence|money }}"),
+        ("Less amount already paid", "{{ (0 - paid_pence)|money }}"),
+        ("Balance to pay", "{{ balance_pence|money }}"),
+    ], [70, 30], grid=True, align=WD_TABLE_ALIGNMENT.RIGHT)
+    _align_column(totals, 1, WD_ALIGN_PARAGRAPH.RIGHT)
+    for index in (2, 4):
+        for cell in totals.rows[index].cells:
+            _bold(cell)
+    for cell in totals.rows[4].cells:
+        _shade(cell, SHADE)
+
+    _para(body, "{%p if balance_pence < 0 %}")
+    _para(body, "Your account is in credit by {{ (0 - balance_pence)|money }}. Please contact us if you would like a refund.", bold=True)
+    _para(body, "{%p endif %}")
+
+    _para(body, "{%p if instalments %}")
+    _heading(body, "Your instalments")
+    _para(body, "Please pay the balance of {{ balance_pence|money }} by these instalments, each by the date shown:")
+    plan = _table(doc, [("Due date", "Amount")], [40, 30], header=True)
+    _row(plan, ("{%tr for instalment in instalments %}", ""))
+    _row(plan, ("{{ instalment['due']|ukdate }}", "{{ instalment['amount_pence']|money }}"))
+    _row(plan, ("{%tr endfor %}", ""))
+    _align_column(plan, 1, WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(body, "{%p else %}")
+    _para(body, "There is nothing more to pay for {{ year_label }}.", bold=True, before=8)
+    _para(body, "{%p endif %}")
+
+    _heading(body, "How to pay")
+    _para(body, "{%p if payment_method == 'dd' %}")
+    _para(
+        body,
+        "You pay by Direct Debit. We will collect each instalment shown above from your bank "
+        "account on or just after its due date. You do not need to do anything"
+        + (": the new amounts will be collected automatically." if amended else "."),
+    )
+    _para(body, "{%p else %}")
+    _para(body, "Please pay each instalment by its due date, quoting your account reference {{ account_ref }}.")
+    _bullet(body, "Direct Debit", " – the easiest way to pay: ask us to set one up, or apply on our website.")
+    _bullet(body, "Online or by phone", " with a debit card, through our website or automated payments line.")
+    _bullet(body, "Bank transfer", " using your account reference as the payment reference.")
+    _para(body, "{%p endif %}")
+    _para(
+        body,
+        "If you do not pay an instalment on time we will send you a reminder. If you still do "
+        "not pay, you will lose the right to pay by instalments and the whole balance for the "
+        "year will become due. If you are having difficulty paying, please contact us straight "
+        "away: we can often agree a plan, and you may be entitled to council tax reduction.",
+        before=6,
+    )
+
+    _heading(body, "Your rights")
+    _para(
+        body,
+        "If you think you should not pay council tax, or that the amount is wrong (for example "
+        "because a discount, exemption or reduction should apply), please write to us saying why. "
+        "If you disagree with our answer, or we have not answered within two months, you may "
+        "appeal to the Valuation Tribunal. If you think your property is in the wrong valuation "
+        "band, contact the Valuation Office Agency. Please keep paying while your challenge or "
+        "appeal is considered; anything overpaid will be refunded. How your council tax is "
+        "worked out and how it is spent is explained on our website.",
+        size=9, color=MUTED,
+    )
+
+    _footer(doc)
+    _properties(doc, amended)
+    _prune(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return normalise_docx(buffer.getvalue())
+
+
+# --- layout helpers ----------------------------------------------------------------------
+
+def _page_setup(doc) -> None:  # type: ignore[no-untyped-def]
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin, section.bottom_margin = Mm(16), Mm(18)
+    section.header_distance, section.footer_distance = Mm(8), Mm(8)
+
+
+def _styles(doc) -> None:  # type: ignore[no-untyped-def]
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(10)
+    normal.font.color.rgb = INK
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.1
+
+
+def _para(container, text: str, *, size: float | None = None, bold: bool = False, color: RGBColor | None = None,
+          before: float | None = None, after: float | None = None) -> Paragraph:  # type: ignore[no-untyped-def]
+    paragraph = container.add_paragraph()
+    _fill(paragraph, text, size=size, bold=bold, color=color)
+    if before is not None:
+        paragraph.paragraph_format.space_before = Pt(before)
+    if after is not None:
+        paragraph.paragraph_format.space_after = Pt(after)
+    return paragraph
+
+
+def _fill(paragraph: Paragraph, text: str, *, size: float | None = None, bold: bool = False,
+          color: RGBColor | None = None) -> None:
+    if not text:
+        return
+    run = paragraph.add_run(text)
+    run.bold = bold or None
+    if size is not None:
+        run.font.size = Pt(size)
+    if color is not None:
+        run.font.color.rgb = color
+
+
+def _heading(container, text: str) -> Paragraph:  # type: ignore[no-untyped-def]
+    paragraph = _para(container, text, size=11, bold=True, color=ACCENT, before=10, after=4)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def _bullet(container, lead: str, rest: str) -> None:  # type: ignore[no-untyped-def]
+    paragraph = container.add_paragraph()
+    paragraph.paragraph_format.left_indent = Mm(6)
+    paragraph.paragraph_format.first_line_indent = Mm(-4)
+    paragraph.add_run("•\u00a0\u00a0")
+    paragraph.add_run(lead).bold = True
+    paragraph.add_run(rest)
+
+
+def _bottom_rule(paragraph: Paragraph) -> None:
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "8"), ("w:space", "4"), ("w:color", RULE)):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().insert_element_before(borders, *P_AFTER_BORDER)
+
+
+def _table(doc, rows: list[tuple[str, ...]], widths_mm: list[int], *, header: bool = False, grid: bool = True,  # type: ignore[no-untyped-def]
+           align: WD_TABLE_ALIGNMENT = WD_TABLE_ALIGNMENT.LEFT) -> Table:
+    table = doc.add_table(rows=0, cols=len(widths_mm))
+    table.alignment = align
+    table.autofit = False
+    _table_borders(table, grid)
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+    for values in rows:
+        _row(table, values)
+    if header:
+        for cell in table.rows[0].cells:
+            _bold(cell)
+            _shade(cell, SHADE)
+        _repeat_header(table.rows[0])
+    return table
+
+
+def _row(table: Table, values: tuple[str, ...]) -> None:
+    row = table.add_row()
+    for cell, value, column in zip(row.cells, values, table.columns, strict=True):
+        cell.width = column.width
+        paragraph = cell.paragraphs[0]
+        paragraph.paragraph_format.space_after = Pt(1)
+        paragraph.paragraph_format.space_before = Pt(1)
+        _fill(paragraph, value)
+
+
+def _add_conditional_row(table: Table, condition: str, values: tuple[str, str]) -> None:
+    _row(table, (f"{{%tr if {condition} %}}", ""))
+    _row(table, values)
+    _row(table, ("{%tr endif %}", ""))
+
+
+def _table_borders(table: Table, grid: bool) -> None:
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        visible = grid and edge in ("top", "bottom", "insideH")
+        element.set(qn("w:val"), "single" if visible else "nil")
+        if visible:
+            element.set(qn("w:sz"), "4")
+            element.set(qn("w:space"), "0")
+            element.set(qn("w:color"), LINE)
+        borders.append(element)
+    properties.insert_element_before(borders, "w:shd", "w:tblLayout", *TBL_AFTER_MARGINS)
+    margins = OxmlElement("w:tblCellMar")
+    for edge, width in (("left", "80"), ("right", "80")):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), width)
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    properties.insert_element_before(margins, *TBL_AFTER_MARGINS)
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().insert_element_before(shading, *TC_AFTER_SHADING)
+
+
+def _bold(cell: _Cell) -> None:
+    for paragraph in cell.paragraphs:
+        for run in paragraph.runs:
+            run.bold = True
+
+
+def _bold_column(table: Table, index: int) -> None:
+    for row in table.rows:
+        text = row.cells[index].text
+        if not text.startswith("{%"):
+            _bold(row.cells[index])
+
+
+def _align_column(table: Table, index: int, alignment: WD_ALIGN_PARAGRAPH) -> None:
+    for row in table.rows:
+        for paragraph in row.cells[index].paragraphs:
+            paragraph.alignment = alignment
+
+
+def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(marker)
+
+
+def _address_block(doc) -> None:  # type: ignore[no-untyped-def]
+    """Names and postal address on the left (for a window envelope), reference and date on the right."""
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    _table_borders(table, grid=False)
+    left, right = table.rows[0].cells
+    for cell, width in ((left, 100), (right, 70)):
+        cell.width = Mm(width)
+    for column, width in zip(table.columns, (100, 70), strict=True):
+        column.width = Mm(width)
+    lines = [
+        "{%p for name in names %}", "{{ name }}", "{%p endfor %}",
+        "{%p for line in address_lines %}", "{{ line }}", "{%p endfor %}",
+        "{{ postcode }}",
+    ]
+    left.paragraphs[0].add_run(lines[0])
+    for text in lines[1:]:
+        _cell_line(left, text)
+    right.paragraphs[0].add_run("Account reference").bold = True
+    _cell_line(right, "{{ account_ref }}", size=13, bold=True, color=ACCENT)
+    _cell_line(right, "Date of issue", bold=True, before=4)
+    _cell_line(right, "{{ issued_on|ukdate }}")
+    _cell_line(right, "Please quote your account reference whenever you contact us or pay.", size=8.5,
+               color=MUTED, before=4)
+    for cell in (left, right):
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.space_after = Pt(0)
+    _shade(right, SHADE)
+
+
+def _cell_line(cell: _Cell, text: str, *, size: float | None = None, bold: bool = False,
+               color: RGBColor | None = None, before: float | None = None) -> None:
+    paragraph = cell.add_paragraph()
+    _fill(paragraph, text, size=size, bold=bold, color=color)
+    if before is not None:
+        paragraph.paragraph_format.space_before = Pt(before)
+
+
+def _footer(doc) -> None:  # type: ignore[no-untyped-def]
+    paragraph = doc.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _fill(paragraph, "{{ authority }}  ·  Council Tax  ·  Account {{ account_ref }}  ·  Page ", size=8, color=MUTED)
+    _field(paragraph, "PAGE")
+    _fill(paragraph, " of ", size=8, color=MUTED)
+    _field(paragraph, "NUMPAGES")
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "16")
+    properties.append(size)
+    run.append(properties)
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _properties(doc, amended: bool) -> None:  # type: ignore[no-untyped-def]
+    props = doc.core_properties
+    props.title = "Amended Council Tax Demand Notice" if amended else "Council Tax Demand Notice"
+    props.subject = "Council tax"
+    props.author = props.last_modified_by = "Revenues Desk"
+    props.comments = "Letter template: edit the wording in Word, keeping the merge tags whole."
+    props.created = props.modified = props.last_printed = BUILT
+    props.revision = 1
+    props.keywords = props.category = props.content_status = props.identifier = props.language = props.version = ""
+
+
+KEEP_STYLES = {
+    "Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid", "Header", "HeaderChar", "Footer",
+    "FooterChar", "Heading1", "Heading2", "Heading1Char", "Heading2Char", "ListParagraph",
+    "ListBullet", "ListBullet2", "ListBullet3", "ListNumber", "ListNumber2", "ListNumber3",
+}
+DROP_PARTS = ("/stylesWithEffects", "/customXml", "/webSettings", "/thumbnail")
+
+
+def _prune(doc) -> None:  # type: ignore[no-untyped-def]
+    """Leave out what python-docx's blank document carries and a letter never uses.
+
+    Its styles (hundreds of table styles) and Word 2010's duplicate `stylesWithEffects`
+    make 800 KB; letters are stored uncompressed (see app.services.letters.normalise_docx),
+    so every rendered letter would carry them.
+    """
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for rel_id, rel in list(rels.items()):
+            if rel.reltype.endswith(DROP_PARTS):
+                rels.pop(rel_id)
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in KEEP_STYLES:
+            styles.remove(style)
+
+
+def main() -> None:
+    TEMPLATES_DIR.mkdir(parents=True, exist_ok=True)
+    for name, amended in (("demand_notice", False), ("amended_demand_notice", True)):
+        path: Path = TEMPLATES_DIR / f"{name}.docx"
+        content = build(amended)
+        changed = not path.exists() or path.read_bytes() != content
+        if changed:
+            path.write_bytes(content)
+        print(f"{path}: {'written' if changed else 'unchanged'} ({len(content):,} bytes)")
+
+
+if __name__ == "__main__":
+    main()
