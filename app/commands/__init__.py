@@ -15,3 +15,7 @@ COMMAND_MODULES: list[ModuleType] = []
 from app.commands import letters  # noqa: E402  (letters export, document show)
 
 COMMAND_MODULES.append(letters)
+
+from app.commands import billing  # noqa: E402  (bill, liability)
+
+COMMAND_MODULES.append(billing)

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Sequence
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, type_coerce, update
+from sqlalchemy.types import NullType
 
 from app.clock import now
 from app.config import AuthoritySettings
@@ -53,7 +54,7 @@ Cancelled = Callable[[], bool]
 class PlanFacts:
     plan_id: uuid.UUID
     version: int
-    instalments: tuple[DueInstalment, ...]
+    instalments: tuple[DueInstalment, ...] | None  # None: not loaded (see load_facts_range)
 
 
 @dataclass(frozen=True)
@@ -82,61 +83,89 @@ def load_facts(uow: UnitOfWork, account_ids: Sequence[uuid.UUID], years: Sequenc
     """Everything `decide` needs for these accounts and years, in nine set-based queries per 900 accounts."""
     result: list[AccountFacts] = []
     for ids in _in_chunks(list(account_ids)):
-        result.extend(_load_chunk(uow, ids, years))
+        result.extend(_load_chunk(uow, years, lambda column, ids=ids: column.in_(ids), True))  # type: ignore[misc]
     return result
 
 
-def _load_chunk(uow: UnitOfWork, ids: Sequence[uuid.UUID], years: Sequence[int]) -> list[AccountFacts]:
+def load_facts_range(uow: UnitOfWork, first_id: uuid.UUID, last_id: uuid.UUID, years: Sequence[int]) -> list[AccountFacts]:
+    """The same for every account with first_id <= id <= last_id: a batch run walks accounts in
+    key order, and a key range is far cheaper to bind and to scan than a list of 2,000 keys.
+    Plans come without their instalments (`instalments is None`): only an account whose charge
+    changed needs them, and `run_annual_billing` loads those separately."""
+    return _load_chunk(uow, years, lambda column: column.between(first_id, last_id), False)
+
+
+def _raw(column: Any) -> Any:
+    """A key column as the driver returns it (bytes on SQLite, UUID on PostgreSQL): used only as a
+    dict key, so a chunk's hundreds of thousands of keys are not each made into a UUID object."""
+    return type_coerce(column, NullType())
+
+
+def _uuid(raw: Any) -> uuid.UUID:
+    return raw if isinstance(raw, uuid.UUID) else uuid.UUID(bytes=bytes(raw))
+
+
+def _load_chunk(
+    uow: UnitOfWork, years: Sequence[int], which: Callable[[Any], Any], with_instalments: bool
+) -> list[AccountFacts]:
     s = uow.session
     first, last = year_start(min(years)), year_end(max(years))
     accounts = s.execute(
-        select(Account.id, Account.account_ref, Account.instalment_count, Account.instalment_day, Account.payment_method)
-        .where(Account.id.in_(ids))
+        select(_raw(Account.id), Account.account_ref, Account.instalment_count, Account.instalment_day,
+               Account.payment_method)
+        .where(which(Account.id))
     ).all()
     names: dict[uuid.UUID, list[str]] = defaultdict(list)
     for account_id, title, forenames, surname in s.execute(
-        select(AccountParty.account_id, Person.title, Person.forenames, Person.surname)
+        select(_raw(AccountParty.account_id), Person.title, Person.forenames, Person.surname)
         .join(Person, Person.id == AccountParty.person_id)
-        .where(AccountParty.account_id.in_(ids))
+        .where(which(AccountParty.account_id))
         .order_by(AccountParty.account_id, AccountParty.ordinal)
     ):
         names[account_id].append(" ".join(p for p in (title, forenames, surname) if p))
     period_rows = s.execute(
         select(
-            LiabilityPeriod.id, LiabilityPeriod.account_id, LiabilityPeriod.start_date, LiabilityPeriod.end_date,
+            _raw(LiabilityPeriod.id), _raw(LiabilityPeriod.account_id), LiabilityPeriod.start_date, LiabilityPeriod.end_date,
             LiabilityPeriod.disabled_reduction, Property.band, Parish.name, Property.address_line1,
             Property.address_line2, Property.town, Property.postcode,
         )
         .join(Property, Property.id == LiabilityPeriod.property_id)
         .outerjoin(Parish, Parish.id == Property.parish_id)
         .where(
-            LiabilityPeriod.account_id.in_(ids), LiabilityPeriod.start_date <= last,
+            which(LiabilityPeriod.account_id), LiabilityPeriod.start_date <= last,
             or_(LiabilityPeriod.end_date.is_(None), LiabilityPeriod.end_date >= first),
         )
         .order_by(LiabilityPeriod.account_id, LiabilityPeriod.start_date)
     ).all()
-    period_ids = [r[0] for r in period_rows]
+    period_ids = {r[0] for r in period_rows}
     adjustments: dict[uuid.UUID, list[Dated]] = defaultdict(list)
     exemptions: dict[uuid.UUID, list[Dated]] = defaultdict(list)
     joint: dict[uuid.UUID, list[str]] = defaultdict(list)
     if period_ids:
+        # Joined to their periods by account so the same account predicate (list or range) applies.
         for pid, kind, start, end, since in s.execute(
-            select(Discount.period_id, Discount.kind, Discount.start_date, Discount.end_date, Discount.empty_since)
-            .where(Discount.period_id.in_(period_ids))
+            select(_raw(Discount.period_id), Discount.kind, Discount.start_date, Discount.end_date, Discount.empty_since)
+            .join(LiabilityPeriod, LiabilityPeriod.id == Discount.period_id)
+            .where(which(LiabilityPeriod.account_id))
         ):
-            adjustments[pid].append(Dated(kind, start, end, empty_since=since))
+            if pid in period_ids:
+                adjustments[pid].append(Dated(kind, start, end, empty_since=since))
         for pid, code, start, end in s.execute(
-            select(Exemption.period_id, Exemption.exemption_class, Exemption.start_date, Exemption.end_date)
-            .where(Exemption.period_id.in_(period_ids))
+            select(_raw(Exemption.period_id), Exemption.exemption_class, Exemption.start_date, Exemption.end_date)
+            .join(LiabilityPeriod, LiabilityPeriod.id == Exemption.period_id)
+            .where(which(LiabilityPeriod.account_id))
         ):
-            exemptions[pid].append(Dated(code, start, end))
+            if pid in period_ids:
+                exemptions[pid].append(Dated(code, start, end))
         for pid, title, forenames, surname in s.execute(
-            select(LiabilityParty.period_id, Person.title, Person.forenames, Person.surname)
+            select(_raw(LiabilityParty.period_id), Person.title, Person.forenames, Person.surname)
             .join(Person, Person.id == LiabilityParty.person_id)
-            .where(LiabilityParty.period_id.in_(period_ids), LiabilityParty.start_date <= last,
+            .join(LiabilityPeriod, LiabilityPeriod.id == LiabilityParty.period_id)
+            .where(which(LiabilityPeriod.account_id), LiabilityParty.start_date <= last,
                    or_(LiabilityParty.end_date.is_(None), LiabilityParty.end_date >= first))
         ):
-            joint[pid].append(" ".join(p for p in (title, forenames, surname) if p))
+            if pid in period_ids:
+                joint[pid].append(" ".join(p for p in (title, forenames, surname) if p))
     periods: dict[uuid.UUID, list[tuple[PeriodFacts, tuple[str, str], list[str]]]] = defaultdict(list)
     for pid, account_id, start, end, disabled, band, parish, line1, line2, town, postcode in period_rows:
         facts = PeriodFacts(
@@ -148,9 +177,9 @@ def _load_chunk(uow: UnitOfWork, ids: Sequence[uuid.UUID], years: Sequence[int])
         periods[account_id].append((facts, (address, postcode), joint[pid]))
     reductions: dict[uuid.UUID, list[Dated]] = defaultdict(list)
     for account_id, kind, bp, start, end in s.execute(
-        select(ReductionAward.account_id, ReductionAward.kind, ReductionAward.percent_bp, ReductionAward.start_date,
+        select(_raw(ReductionAward.account_id), ReductionAward.kind, ReductionAward.percent_bp, ReductionAward.start_date,
                ReductionAward.end_date)
-        .where(ReductionAward.account_id.in_(ids), ReductionAward.start_date <= last,
+        .where(which(ReductionAward.account_id), ReductionAward.start_date <= last,
                or_(ReductionAward.end_date.is_(None), ReductionAward.end_date >= first))
     ):
         reductions[account_id].append(Dated(kind, start, end, percent_bp=bp))
@@ -158,9 +187,9 @@ def _load_chunk(uow: UnitOfWork, ids: Sequence[uuid.UUID], years: Sequence[int])
     reduced: dict[uuid.UUID, dict[int, int]] = defaultdict(dict)
     paid: dict[uuid.UUID, dict[int, int]] = defaultdict(dict)
     for account_id, year, kind, total in s.execute(
-        select(LedgerTransaction.account_id, LedgerTransaction.financial_year, LedgerTransaction.kind,
+        select(_raw(LedgerTransaction.account_id), LedgerTransaction.financial_year, LedgerTransaction.kind,
                func.sum(LedgerTransaction.amount_pence))
-        .where(LedgerTransaction.account_id.in_(ids), LedgerTransaction.financial_year.in_(list(years)))
+        .where(which(LedgerTransaction.account_id), LedgerTransaction.financial_year.in_(list(years)))
         .group_by(LedgerTransaction.account_id, LedgerTransaction.financial_year, LedgerTransaction.kind)
     ):
         total = int(total)
@@ -172,27 +201,31 @@ def _load_chunk(uow: UnitOfWork, ids: Sequence[uuid.UUID], years: Sequence[int])
             paid[account_id][year] = paid[account_id].get(year, 0) - total
     plans: dict[uuid.UUID, dict[int, PlanFacts]] = defaultdict(dict)
     plan_rows = s.execute(
-        select(InstalmentPlan.id, InstalmentPlan.account_id, InstalmentPlan.financial_year, InstalmentPlan.version)
-        .where(InstalmentPlan.account_id.in_(ids), InstalmentPlan.financial_year.in_(list(years)),
+        select(_raw(InstalmentPlan.id), _raw(InstalmentPlan.account_id), InstalmentPlan.financial_year,
+               InstalmentPlan.version)
+        .where(which(InstalmentPlan.account_id), InstalmentPlan.financial_year.in_(list(years)),
                InstalmentPlan.status == "active")
     ).all()
     instalments: dict[uuid.UUID, list[DueInstalment]] = defaultdict(list)
-    if plan_rows:
+    if plan_rows and with_instalments:
         for plan_id, due, amount in s.execute(
-            select(Instalment.plan_id, Instalment.due_on, Instalment.amount_pence)
-            .where(Instalment.plan_id.in_([r[0] for r in plan_rows]))
+            select(_raw(Instalment.plan_id), Instalment.due_on, Instalment.amount_pence)
+            .join(InstalmentPlan, InstalmentPlan.id == Instalment.plan_id)
+            .where(which(InstalmentPlan.account_id), InstalmentPlan.financial_year.in_(list(years)),
+                   InstalmentPlan.status == "active")
             .order_by(Instalment.plan_id, Instalment.seq)
         ):
             instalments[plan_id].append(DueInstalment(due, amount))
     for plan_id, account_id, year, version in plan_rows:
-        plans[account_id][year] = PlanFacts(plan_id, version, tuple(instalments[plan_id]))
+        plans[account_id][year] = PlanFacts(_uuid(plan_id), version,
+                                            tuple(instalments[plan_id]) if with_instalments else None)
     result = []
     for account_id, ref, count, day, method in accounts:
         rows = periods[account_id]
         joint_names = [n for _, _, js in rows for n in js]
         all_names = names[account_id] + [n for n in dict.fromkeys(joint_names) if n not in names[account_id]]
         result.append(AccountFacts(
-            account_id=account_id, account_ref=ref, instalment_count=count, instalment_day=day, payment_method=method,
+            account_id=_uuid(account_id), account_ref=ref, instalment_count=count, instalment_day=day, payment_method=method,
             names=tuple(all_names), periods=tuple(p for p, _, _ in rows), addresses=tuple(a for _, a, _ in rows),
             reductions=tuple(reductions[account_id]), charged_pence=charged[account_id], reduced_pence=reduced[account_id],
             paid_pence=paid[account_id], plans=plans[account_id],
@@ -243,15 +276,33 @@ def year_policy(settings: AuthoritySettings, year: int) -> YearPolicy:
     return YearPolicy(year, ys.band_d_pence, ys.premiums)
 
 
+class InstalmentsNotLoaded(Exception):
+    """`decide` must re-profile a plan whose instalments were not loaded (load the account fully)."""
+
+
+class Memo:
+    """Results of the pure rules for one run's fixed policy: most accounts share a handful of
+    (band, parish, discount, dates) combinations, so a run computes each only once."""
+
+    def __init__(self) -> None:
+        self.charges: dict[tuple[Any, ...], YearCharge] = {}
+        self.schedules: dict[tuple[Any, ...], tuple[DueInstalment, ...]] = {}
+
+
 def decide(
     facts: AccountFacts, year: int, policy: YearPolicy, instalments: InstalmentPolicy, issued_on: date,
-    authority: str, reason: str = "",
+    authority: str, reason: str = "", memo: Memo | None = None,
 ) -> BillingDecision:
     """Compare the rules' charge for `year` with the ledger and plan, and say what must change."""
-    try:
-        charge = year_charge(facts.periods, facts.reductions, policy)
-    except ChargeError as exc:
-        raise ValidationError(f"Account {facts.account_ref}: {exc}", field="parish") from None
+    key = (_clipped_periods(facts.periods, year), _clipped(facts.reductions, year))
+    charge = memo.charges.get(key) if memo is not None else None
+    if charge is None:
+        try:
+            charge = year_charge(facts.periods, facts.reductions, policy)
+        except ChargeError as exc:
+            raise ValidationError(f"Account {facts.account_ref}: {exc}", field="parish") from None
+        if memo is not None:
+            memo.charges[key] = charge
     charged = facts.charged_pence.get(year, 0)
     reduced = facts.reduced_pence.get(year, 0)
     paid = facts.paid_pence.get(year, 0)
@@ -267,13 +318,20 @@ def decide(
         liable_from = min((line.start for line in charge.lines), default=issued_on)
         schedule_from = liable_from if liable_from > max(issued_on, year_start(year)) else issued_on
         if first_bill:  # the whole charge in instalments; anything paid already counts towards the first
-            plan = tuple(bill_schedule(charge.net_pence, schedule_from, year, facts.instalment_count,
-                                       facts.instalment_day, instalments))
+            plan_key = (charge.net_pence, schedule_from, facts.instalment_count, facts.instalment_day)
+            plan = memo.schedules.get(plan_key) if memo is not None else None
+            if plan is None:
+                plan = tuple(bill_schedule(charge.net_pence, schedule_from, year, facts.instalment_count,
+                                           facts.instalment_day, instalments))
+                if memo is not None:
+                    memo.schedules[plan_key] = plan
         else:
             plan = tuple(reprofile(charge.net_pence, paid, [], schedule_from, year, facts.instalment_day,
                                    instalments, requested=facts.instalment_count))
         notice = "demand_notice" if first_bill else "amended_demand_notice"
     elif current is not None and (charge_delta or reduction_delta):
+        if current.instalments is None:
+            raise InstalmentsNotLoaded(facts.account_id)
         plan = tuple(reprofile(charge.net_pence, paid, list(current.instalments), issued_on, year,
                                facts.instalment_day, instalments, requested=facts.instalment_count))
         notice = "amended_demand_notice"
@@ -286,6 +344,25 @@ def decide(
         charged_before_pence=charged, reduced_before_pence=reduced, paid_pence=paid,
         charge_delta_pence=charge_delta, reduction_delta_pence=reduction_delta, plan=plan,
         superseded_plan=current if plan is not None else None, notice=notice, notice_data=data,
+    )
+
+
+def _clipped(items: tuple[Dated, ...], year: int) -> tuple[Dated, ...]:
+    """Items cut to the year: the charge for a year depends only on these days, so accounts
+    liable since different dates share one memo entry."""
+    first, last = year_start(year), year_end(year)
+    return tuple(
+        Dated(i.code, max(i.start, first), None if i.end is None or i.end > last else i.end, i.empty_since, i.percent_bp)
+        for i in items if i.start <= last and (i.end is None or i.end >= first)
+    )
+
+
+def _clipped_periods(periods: tuple[PeriodFacts, ...], year: int) -> tuple[PeriodFacts, ...]:
+    first, last = year_start(year), year_end(year)
+    return tuple(
+        PeriodFacts(max(p.start, first), None if p.end is None or p.end > last else p.end, p.band, p.parish,
+                    p.disabled_reduction, _clipped(p.adjustments, year), _clipped(p.exemptions, year))
+        for p in periods if p.start <= last and (p.end is None or p.end >= first)
     )
 
 
@@ -407,8 +484,8 @@ def apply(
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 raise Conflict(f"Account {d.account_ref}'s instalments were changed by someone else since you opened it.")
+        plan_id = v.new_id()
         if d.plan is not None:
-            plan_id = v.new_id()
             plans.append((plan_id, account, d.year, "active", posted, d.net_pence, d.paid_pence, stamp, 1))
             instalments.extend(
                 (v.new_id(), plan_id, seq, v.date(i.due), i.amount_pence) for seq, i in enumerate(d.plan, start=1)
@@ -427,10 +504,11 @@ def apply(
         audits.append((
             v.new_id(), stamp, actor.username, "billing.billed" if d.notice == "demand_notice" else "billing.rebilled",
             "account", account, account,
+            # The plans themselves are kept (a superseded plan is never deleted): the audit names them.
             v.json({"year": d.year, "charge_pence": d.charged_before_pence, "reduction_pence": d.reduced_before_pence,
-                    "instalments": _plan_json(d.superseded_plan.instalments) if d.superseded_plan else []}),
+                    "plan_id": str(d.superseded_plan.plan_id) if d.superseded_plan else None}),
             v.json({"year": d.year, "charge_pence": d.charge.charge_pence, "reduction_pence": d.charge.reduction_pence,
-                    "instalments": _plan_json(d.plan or ()), "reason": reason}),
+                    "plan_id": str(_as_uuid(plan_id)) if d.plan is not None else None, "reason": reason}),
         ))
     writer = BulkWriter(session.connection())
     writer.write(LedgerTransaction.__table__, LEDGER_COLUMNS, ledger)
@@ -445,10 +523,6 @@ def apply(
 
 def _as_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(bytes=bytes(value))
-
-
-def _plan_json(plan: Iterable[DueInstalment]) -> list[dict[str, Any]]:
-    return [{"due": i.due.isoformat(), "amount_pence": i.amount_pence} for i in plan]
 
 
 def template_versions(uow: UnitOfWork) -> dict[str, str]:
@@ -493,7 +567,7 @@ class RebillResult:
 
 def result_view(d: BillingDecision, document_id: uuid.UUID | None = None) -> RebillResult:
     before = d.charged_before_pence - d.reduced_before_pence
-    previous = d.superseded_plan.instalments if d.superseded_plan else ()
+    previous = (d.superseded_plan.instalments or ()) if d.superseded_plan else ()
     return RebillResult(
         year=d.year, charge_pence=d.charge.charge_pence, reduction_pence=d.charge.reduction_pence, net_pence=d.net_pence,
         charge_before_pence=d.charged_before_pence, reduction_before_pence=d.reduced_before_pence,
@@ -630,6 +704,7 @@ def run_annual_billing(
         summary = dict(run.summary)
         done = run.done
     instalments = settings.instalment_policy()
+    memo = Memo()
     cursor = uuid.UUID(summary["cursor"]) if summary.get("cursor") else None
     status = "completed"
     while True:
@@ -643,8 +718,17 @@ def run_annual_billing(
             ids = list(uow.session.scalars(query))
             if not ids:
                 break
-            facts = load_facts(uow, ids, [year])
-            decisions = [decide(f, year, policy, instalments, as_of, settings.name) for f in facts]
+            wanted = set(ids)
+            facts = [f for f in load_facts_range(uow, ids[0], ids[-1], [year]) if f.account_id in wanted]
+            decisions: list[BillingDecision] = []
+            reload: list[uuid.UUID] = []
+            for f in facts:
+                try:
+                    decisions.append(decide(f, year, policy, instalments, as_of, settings.name, memo=memo))
+                except InstalmentsNotLoaded:
+                    reload.append(f.account_id)
+            decisions += [decide(f, year, policy, instalments, as_of, settings.name, memo=memo)
+                          for f in load_facts(uow, reload, [year])]
             applied = apply(uow, actor, decisions, as_of, versions, batch_run_id=run_id)
             cursor = ids[-1]
             done += len(ids)
