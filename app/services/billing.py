@@ -72,6 +72,7 @@ class AccountFacts:
     reduced_pence: dict[int, int] = field(default_factory=dict)  # reductions credited per year (positive)
     paid_pence: dict[int, int] = field(default_factory=dict)  # cash received per year (positive)
     plans: dict[int, PlanFacts] = field(default_factory=dict)
+    billed_years: frozenset[int] = frozenset()  # years with any charge, adjustment or reduction posted (even £0)
 
 
 def _in_chunks(ids: Sequence[uuid.UUID], size: int = 900) -> Iterable[Sequence[uuid.UUID]]:
@@ -183,6 +184,7 @@ def _load_chunk(
                or_(ReductionAward.end_date.is_(None), ReductionAward.end_date >= first))
     ):
         reductions[account_id].append(Dated(kind, start, end, percent_bp=bp))
+    billed: dict[Any, set[int]] = defaultdict(set)
     charged: dict[uuid.UUID, dict[int, int]] = defaultdict(dict)
     reduced: dict[uuid.UUID, dict[int, int]] = defaultdict(dict)
     paid: dict[uuid.UUID, dict[int, int]] = defaultdict(dict)
@@ -193,6 +195,8 @@ def _load_chunk(
         .group_by(LedgerTransaction.account_id, LedgerTransaction.financial_year, LedgerTransaction.kind)
     ):
         total = int(total)
+        if kind in ("charge", "adjustment", "reduction"):
+            billed[account_id].add(year)
         if kind in ("charge", "adjustment"):
             charged[account_id][year] = charged[account_id].get(year, 0) + total
         elif kind == "reduction":
@@ -228,7 +232,7 @@ def _load_chunk(
             account_id=_uuid(account_id), account_ref=ref, instalment_count=count, instalment_day=day, payment_method=method,
             names=tuple(all_names), periods=tuple(p for p, _, _ in rows), addresses=tuple(a for _, a, _ in rows),
             reductions=tuple(reductions[account_id]), charged_pence=charged[account_id], reduced_pence=reduced[account_id],
-            paid_pence=paid[account_id], plans=plans[account_id],
+            paid_pence=paid[account_id], plans=plans[account_id], billed_years=frozenset(billed[account_id]),
         ))
     return result
 
@@ -311,7 +315,7 @@ def decide(
     reduction_delta = charge.reduction_pence - reduced
     plan: tuple[DueInstalment, ...] | None = None
     notice: str | None = None
-    first_bill = not charged and not reduced and bool(charge.lines)
+    first_bill = year not in facts.billed_years and bool(charge.lines)
     if current is None and (first_bill or charge_delta or reduction_delta):
         # Liability starting after both the issue date and the start of the year (a move in
         # recorded ahead of time) is scheduled from its first day: nothing falls due earlier.
@@ -465,7 +469,7 @@ def apply(
         account = v.id(d.account_id)
         label = f"{d.year}/{(d.year + 1) % 100:02d}"
         if d.charge_delta_pence:
-            first = d.charged_before_pence == 0 and d.superseded_plan is None
+            first = d.notice == "demand_notice"
             kind = "charge" if first else "adjustment"
             text = f"Council tax {label}" if first else f"Rebill {label}" + (f": {reason}" if reason else "")
             ledger.append((v.new_id(), account, d.year, kind, d.charge_delta_pence, posted, f"BILL-{d.year}", text,

@@ -255,3 +255,18 @@ def test_move_in_creates_a_checked_reference_and_bills_to_the_day(ctx: AppContex
     with ctx.db.uow() as uow, pytest.raises(ValidationError, match="already liable"):
         liability.move_in(uow, ctx.actor, ctx.settings, uprn="200001000004",
                           taxpayer=liability.NewTaxpayer(surname="Other"), start_date=date(2025, 11, 1), as_of=as_of)
+
+
+def test_demo_years_agree_with_the_rules_and_next_year_bills_everyone(ctx: AppContext, demo_settings) -> None:  # type: ignore[no-untyped-def]
+    """The demo generator charges each year its own way; billing those years again must find
+    nothing to change (the generator and the rules agree to the penny), and the next year's
+    annual run must bill every liable account exactly once."""
+    from app.services.demo import generate_demo
+
+    generate_demo(ctx.db, ctx.actor, demo_settings, accounts=300, seed=5, as_of=date(2026, 11, 23))
+    for year in (2024, 2025, 2026):
+        again = run_annual_billing(ctx.db, ctx.actor, demo_settings, year=year, as_of=date(2026, 11, 23))
+        assert (again.charges, again.adjustments, again.notices) == (0, 0, 0), year
+    nxt = run_annual_billing(ctx.db, ctx.actor, demo_settings, year=2027, as_of=date(2027, 3, 10))
+    assert nxt.notices == nxt.accounts_examined > 200
+    assert _count(ctx, Document, kind="demand_notice") == nxt.notices
