@@ -19,3 +19,7 @@ COMMAND_MODULES.append(letters)
 from app.commands import billing  # noqa: E402  (bill, liability)
 
 COMMAND_MODULES.append(billing)
+
+from app.commands import payments  # noqa: E402  (payment, refund, dd)
+
+COMMAND_MODULES.append(payments)

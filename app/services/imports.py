@@ -13,9 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.clock import now
 from app.config import AuthoritySettings
@@ -24,11 +24,12 @@ from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Discount, Exemption, LedgerTransaction,
     LiabilityPeriod, Parish, Payment, Person, Property,
 )
-from app.rules.allocation import allocate_oldest_first
-from app.rules.apportionment import financial_year_of
 from app.rules.bands import BandError, check_band
 from app.services.bulk import BulkWriter, NativeValues
 from app.services.csvfiles import CsvRow, ImportSummary, RowInvalid, read_rows
+from app.services.payments import (
+    PAYMENT_METHODS, allocate_payment, payment_audit_details, payment_description, year_balances,
+)
 from app.services.search_index import build_search_text, search_key_for
 from app.services.users import Actor, audit
 
@@ -42,7 +43,6 @@ ACCOUNT_OPTIONAL = (
     "disabled_band_reduction", "payment_method", "instalments", "instalment_day",
 )
 PAYMENT_COLUMNS = ("payment_ref", "account_ref", "date", "amount", "method")
-PAYMENT_METHODS = ("dd", "card", "bank", "cash", "cheque", "benefit_deduction", "aoe", "ea")
 DISCOUNTS = {"SPD": "SPD", "ALL_DISREGARDED": "ALL_DISREGARDED"}
 # SI 1992/558 classes; A and C were abolished in England from April 2013 (still in Wales).
 EXEMPTION_CLASSES_ENGLAND = tuple("BDEFGHIJKLMNOPQRSTUVW")
@@ -442,12 +442,10 @@ def _post_payment_chunk(
         allocation: list[tuple[int, int]] = []
         summary.imported += 1
         if account_id is not None:
-            years = outstanding.setdefault(account_id, {})
-            allocation = allocate_oldest_first(years, p.amount_pence, financial_year_of(p.received_on))
+            allocation = allocate_payment(outstanding.setdefault(account_id, {}), p.amount_pence, p.received_on)
             for year, pence in allocation:
-                years[year] = years.get(year, 0) - pence
                 ledger.append((
-                    v.new_id(), native_account, year, "payment", -pence, received, p.ref, f"Payment ({p.method})",
+                    v.new_id(), native_account, year, "payment", -pence, received, p.ref, payment_description(p.method),
                     payment_id, run, actor.username, stamp,
                 ))
         else:
@@ -455,27 +453,10 @@ def _post_payment_chunk(
         audits.append((
             v.new_id(), stamp, actor.username, "payment.posted" if account_id else "payment.suspense", "payment",
             payment_id, native_account,
-            v.json({
-                "payment_ref": p.ref, "account_ref": p.account_ref, "amount_pence": p.amount_pence,
-                "received_on": p.received_on.isoformat(), "method": p.method,
-                "allocation": [{"year": y, "amount_pence": a} for y, a in allocation],
-            }),
+            v.json(payment_audit_details(p.ref, p.account_ref, p.amount_pence, p.received_on, p.method, allocation)),
         ))
     writer = BulkWriter(session.connection())
     writer.write(Payment.__table__, PAYMENT_COLUMNS_OUT, payments)
     writer.write(LedgerTransaction.__table__, LEDGER_COLUMNS_OUT, ledger)
     writer.write(AuditEvent.__table__, AUDIT_COLUMNS_OUT, audits)
 
-
-def year_balances(uow: UnitOfWork, account_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[int, int]]:
-    """Outstanding pence per financial year for each account (from the ledger)."""
-    ids = list(account_ids)
-    result: dict[uuid.UUID, dict[int, int]] = defaultdict(dict)
-    for start in range(0, len(ids), 900):
-        for account_id, year, total in uow.session.execute(
-            select(LedgerTransaction.account_id, LedgerTransaction.financial_year, func.sum(LedgerTransaction.amount_pence))
-            .where(LedgerTransaction.account_id.in_(ids[start : start + 900]))
-            .group_by(LedgerTransaction.account_id, LedgerTransaction.financial_year)
-        ):
-            result[account_id][year] = int(total)
-    return result
