@@ -22,9 +22,29 @@ STAGE_LABELS = {
 DISCOUNT_LABELS = {
     "SPD": "Single person discount",
     "ALL_DISREGARDED": "All residents disregarded",
+    "LONG_TERM_EMPTY": "Long-term empty premium",
+    "SECOND_HOME": "Second home premium",
 }
 PAYMENT_METHOD_LABELS = {"dd": "Direct Debit", "cash": "Cash payer"}
-TRANSACTION_LABELS = {"write_off": "Write-off"}
+PAYMENT_CHANNEL_LABELS = {
+    "dd": "Direct Debit", "card": "Debit or credit card", "bank": "Bank transfer", "cash": "Cash",
+    "cheque": "Cheque", "benefit_deduction": "Deduction from benefits", "aoe": "Attachment of earnings",
+    "ea": "Enforcement agent",
+}
+TRANSACTION_LABELS = {
+    "charge": "Charge",
+    "adjustment": "Adjustment (rebill)",
+    "reduction": "Council tax reduction",
+    "payment": "Payment",
+    "refund": "Refund",
+    "reversal": "Payment reversed",
+    "costs": "Costs",
+    "write_off": "Write-off",
+    "transfer": "Transfer",
+}
+REDUCTION_LABELS = {"ctr": "Council tax reduction", "s13a": "Discretionary reduction (s13A)"}
+NOTICE_LABELS = {"demand_notice": "A demand notice", "amended_demand_notice": "An amended demand notice"}
+RUN_STATUS_LABELS = {"completed": "Completed", "cancelled": "Cancelled (run again to resume)", "running": "Running"}
 
 
 def uk_date(value: date | None) -> str:
@@ -57,6 +77,30 @@ def discount_label(kind: str) -> str:
 
 def payment_method_label(method: str) -> str:
     return PAYMENT_METHOD_LABELS.get(method) or humanise(method)
+
+
+def payment_channel_label(method: str) -> str:
+    """How a payment came in ("bank" -> "Bank transfer")."""
+    return PAYMENT_CHANNEL_LABELS.get(method) or humanise(method)
+
+
+def reduction_label(kind: str) -> str:
+    return REDUCTION_LABELS.get(kind) or humanise(kind)
+
+
+def run_status_label(status: str) -> str:
+    return RUN_STATUS_LABELS.get(status) or humanise(status)
+
+
+def signed_money(pence: int) -> str:
+    """A difference: "+£12.00", "-£966.57" or "£0.00"."""
+    return f"+{money(pence)}" if pence > 0 else money(pence)
+
+
+def percent_text(basis_points: int) -> str:
+    """2500 -> "25%"; 3333 -> "33.33%"."""
+    whole, part = divmod(basis_points, 100)
+    return f"{whole}%" if not part else f"{whole}.{part:02d}".rstrip("0") + "%"
 
 
 def transaction_label(kind: str) -> str:

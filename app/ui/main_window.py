@@ -20,7 +20,7 @@ from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Callable, cast
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QProgressBar,
@@ -34,9 +34,11 @@ from app.errors import ServiceError
 from app.services.desk import Desk
 from app.ui.context import UiContext
 from app.ui.dialogs.demo_data import DemoDataDialog
+from app.ui.dialogs.liability_editor import MoveInDialog
 from app.ui.dialogs.password import ask_password
 from app.ui.formatting import count, error_sentence, humanise
 from app.ui.navigation import NAVIGATION, Pane
+from app.ui.panes.account_tabs import LIABILITY_ACTIONS
 from app.ui.panes.accounts_pane import AccountsPane
 from app.ui.style import apply_style
 from app.ui.widgets import label
@@ -51,6 +53,7 @@ APP_NAME = "Revenues Desk"
 WINDOW_SIZE = (1280, 800)
 BUSY_DELAY_MS = 300  # a search that answers at once should not flash a busy indicator
 CLOSE_WAIT_MS = 60_000
+NAV_ITEM_HEIGHT = 38
 
 
 def database_label(desk: Desk) -> str:
@@ -78,6 +81,8 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.ui = UiContext(desk, self.runner, today)
         self.demo_dialog: DemoDataDialog | None = None
+        self.move_in_dialog: MoveInDialog | None = None
+        self.account_actions: dict[str, QAction] = {}
         self.setWindowTitle(f"{APP_NAME} — {desk.authority_name}")
 
         self.nav = QListWidget()
@@ -90,6 +95,7 @@ class MainWindow(QMainWindow):
             self.panes[entry.key] = pane
             self.stack.addWidget(pane)
             item = QListWidgetItem(entry.title)
+            item.setSizeHint(QSize(0, NAV_ITEM_HEIGHT))  # the stylesheet's padding is not in Qt's own size
             item.setToolTip(f"{entry.title} ({entry.shortcut})")
             self.nav.addItem(item)
         self.accounts = cast(AccountsPane, self.panes["accounts"])
@@ -105,6 +111,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self.accounts.page_changed.connect(self._update_actions)
+        self.accounts.account_said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.setCurrentRow(0)
         self.resize(*WINDOW_SIZE)
@@ -152,6 +159,23 @@ class MainWindow(QMainWindow):
         go_menu.addSeparator()
         for row, entry in enumerate(NAVIGATION):
             go_menu.addAction(self._action(entry.title, entry.shortcut, partial(self.nav.setCurrentRow, row)))
+
+        account_menu = bar.addMenu("&Account")
+        self.move_in_action = self._action("Move &in (new taxpayer)…", "Ctrl+Shift+N", self.move_in)
+        account_menu.addAction(self.move_in_action)
+        account_menu.addSeparator()
+        for key, text, shortcut in LIABILITY_ACTIONS:
+            action = self._action(text, shortcut, partial(self._account_change, key))
+            self.account_actions[key] = action
+            account_menu.addAction(action)
+        account_menu.addSeparator()
+        for key, text, shortcut, slot in (
+            ("take_payment", "Take &payment…", "Ctrl+Shift+P", lambda: self.accounts.account.take_payment()),
+            ("request_refund", "Request &refund…", "Ctrl+Shift+F", lambda: self.accounts.account.request_refund()),
+        ):
+            action = self._action(text, shortcut, slot)
+            self.account_actions[key] = action
+            account_menu.addAction(action)
 
         help_menu = bar.addMenu("&Help")
         self.about_action = self._action("&About Revenues Desk", None, self.show_about)
@@ -253,7 +277,31 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         # Esc belongs to "back" only while an account is open; otherwise widgets keep it.
-        self.back_action.setEnabled(self.current_pane() is self.accounts and self.accounts.showing_account)
+        showing = self.current_pane() is self.accounts and self.accounts.showing_account
+        self.back_action.setEnabled(showing)
+        for action in self.account_actions.values():
+            action.setEnabled(showing)
+
+    def _account_change(self, key: str) -> None:
+        if self.accounts.showing_account:
+            self.accounts.account.open_change(key)
+
+    def move_in(self) -> MoveInDialog:
+        """A new taxpayer at a property: a new account, opened once it is saved."""
+        if self.move_in_dialog is not None and self.move_in_dialog.isVisible():
+            return self.move_in_dialog
+        dialog = MoveInDialog(self.ui, None, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.saved.connect(self._moved_in)
+        self.move_in_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _moved_in(self, change: object) -> None:
+        ref = getattr(change, "account_ref", "")
+        self.statusBar().showMessage(f"Account {ref} opened for the new taxpayer.", 15_000)
+        self.nav.setCurrentRow(0)
+        self.accounts.open_account(ref)
 
     def _busy_changed(self, busy: bool) -> None:
         if busy:

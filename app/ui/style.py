@@ -25,6 +25,7 @@ COLOURS = {
     "header": "#f0f2f5",
     "alternate": "#f8f9fb",
     "danger": "#b42318",
+    "danger_bg": "#fdf0ef",
     "success": "#1a7f37",
     "warning_bg": "#fff4e0",
     "warning_border": "#efb45a",
@@ -53,7 +54,22 @@ QLineEdit {{
     padding: 5px 8px; selection-background-color: {accent}; selection-color: white;
 }}
 QLineEdit:focus {{ border: 1px solid {accent}; }}
-QSpinBox, QComboBox {{ min-height: 24px; }}
+QSpinBox, QComboBox, QDateEdit, QDoubleSpinBox {{ min-height: 24px; }}
+QDateEdit, QSpinBox, QDoubleSpinBox, QComboBox, QPlainTextEdit {{
+    background: {surface}; border: 1px solid {border_strong}; border-radius: 4px; padding: 3px 6px;
+}}
+QDateEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus, QComboBox:focus, QPlainTextEdit:focus {{
+    border: 1px solid {accent};
+}}
+QDateEdit:disabled, QSpinBox:disabled, QDoubleSpinBox:disabled, QComboBox:disabled, QLineEdit:disabled {{
+    background: {header}; color: {muted};
+}}
+QComboBox::drop-down, QDateEdit::drop-down {{ border: none; width: 20px; }}
+QLineEdit[invalid="true"], QDateEdit[invalid="true"], QComboBox[invalid="true"], QSpinBox[invalid="true"],
+QDoubleSpinBox[invalid="true"], QPlainTextEdit[invalid="true"] {{
+    border: 1px solid {danger}; background: {danger_bg};
+}}
+QCheckBox {{ spacing: 8px; }}
 QLineEdit#SearchBox {{ font-size: 12pt; padding: 8px 10px; }}
 
 QPushButton {{
@@ -63,6 +79,12 @@ QPushButton {{
 QPushButton:hover {{ background: {header}; }}
 QPushButton:focus {{ border: 1px solid {accent}; }}
 QPushButton:disabled {{ color: {muted}; background: {header}; }}
+QToolButton {{
+    background: {surface}; border: 1px solid {border_strong}; border-radius: 4px; padding: 6px 22px 6px 14px;
+    min-height: 18px;
+}}
+QToolButton:hover {{ background: {header}; }}
+QToolButton::menu-indicator {{ subcontrol-position: right center; right: 8px; }}
 QPushButton[role="primary"] {{ background: {accent}; border-color: {accent}; color: white; }}
 QPushButton[role="primary"]:hover {{ background: {accent_dark}; }}
 QPushButton[role="link"] {{
@@ -115,6 +137,14 @@ QLabel[role="page-title"] {{ font-size: 13pt; font-weight: 600; }}
 QLabel[role="section"] {{ font-weight: 600; color: #323f4b; }}
 QLabel[role="amount"] {{ font-size: 17pt; font-weight: 600; }}
 QLabel[role="error"] {{ color: {danger}; }}
+QLabel[role="positive"] {{ color: {success}; }}
+QLabel[role="figure"] {{ font-size: 13pt; font-weight: 600; }}
+QLabel[role="banner-error"] {{
+    background: {danger_bg}; border: 1px solid #f1b5ae; color: {danger}; border-radius: 4px; padding: 8px 12px;
+}}
+QLabel[role="banner-info"] {{
+    background: {accent_soft}; border: 1px solid #b9d0ee; color: {accent_dark}; border-radius: 4px; padding: 8px 12px;
+}}
 QLabel[role="chip"] {{
     background: {accent_soft}; color: {accent_dark}; border-radius: 10px; padding: 2px 10px;
 }}
@@ -134,6 +164,18 @@ def set_role(widget: QWidget, role: str) -> None:
     if widget.property("role") == role:
         return
     widget.setProperty("role", role)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+def set_invalid(widget: QWidget, reason: str | None) -> None:
+    """Mark a field red with the reason in its tooltip, or clear it (reason None)."""
+    invalid = reason is not None
+    widget.setToolTip(reason or "")
+    if bool(widget.property("invalid")) == invalid:
+        return
+    widget.setProperty("invalid", invalid)
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)

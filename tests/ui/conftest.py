@@ -54,8 +54,8 @@ def open_window(qtbot: QtBot) -> Iterator[OpenWindow]:
     """Open the real main window on a database; closed (workers finished) afterwards."""
     opened: list[MainWindow] = []
 
-    def _open(url: str, username: str = OFFICER) -> MainWindow:
-        window = open_main_window(url, str(DEFAULT_SETTINGS), username, today=lambda: AS_OF)
+    def _open(url: str, username: str = OFFICER, *, settings: Path = DEFAULT_SETTINGS, today: date = AS_OF) -> MainWindow:
+        window = open_main_window(url, str(settings), username, today=lambda: today)
         assert window is not None, "the window did not open"
         opened.append(window)
         qtbot.waitExposed(window)
@@ -89,3 +89,71 @@ def account_refs(url: str, *, held: bool = False, joint: bool = False) -> list[s
             return list(dict.fromkeys(uow.session.scalars(stmt)))
     finally:
         ctx.db.dispose()
+
+
+# --- the shared examples (five accounts, settings for 2025/26), for billing and liability ---
+
+EXAMPLE_ISSUE = date(2025, 3, 10)
+EXAMPLE_TODAY = date(2025, 7, 1)
+
+
+@pytest.fixture(scope="session")
+def examples_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example properties, accounts and payments, not yet billed."""
+    from tests.conftest import EXAMPLES
+    from tests.services.helpers import load_examples
+
+    path = tmp_path_factory.mktemp("examples") / "examples.db"
+    shutil.copyfile(sqlite_template, path)
+    ctx = bootstrap(f"sqlite:///{path}", str(EXAMPLES / "settings.toml"), "admin")
+    try:
+        load_examples(ctx, EXAMPLES)
+        with ctx.db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        ctx.db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def billed_template(examples_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The examples after annual billing for 2025/26 (issued 10/03/2025), as the billing tests do."""
+    from tests.conftest import EXAMPLES
+
+    path = tmp_path_factory.mktemp("billed") / "billed.db"
+    shutil.copyfile(examples_template, path)
+    ctx = bootstrap(f"sqlite:///{path}", str(EXAMPLES / "settings.toml"), "admin")
+    try:
+        Desk(ctx).run_annual_billing(2025, EXAMPLE_ISSUE)
+        with ctx.db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        ctx.db.dispose()
+    return path
+
+
+@pytest.fixture
+def examples_url(examples_template: Path, tmp_path: Path) -> str:
+    return copy_database(examples_template, tmp_path, "examples.db")
+
+
+@pytest.fixture
+def billed_url(billed_template: Path, tmp_path: Path) -> str:
+    return copy_database(billed_template, tmp_path, "billed.db")
+
+
+@pytest.fixture
+def open_examples(open_window: OpenWindow) -> Callable[..., MainWindow]:
+    """Open the window on an examples database with the example settings, as of 01/07/2025."""
+    from tests.conftest import EXAMPLES
+
+    def _open(url: str, username: str = "admin", today: date = EXAMPLE_TODAY) -> MainWindow:
+        return open_window(url, username, settings=EXAMPLES / "settings.toml", today=today)
+
+    return _open
+
+
+def open_account(qtbot: QtBot, window: MainWindow, ref: str) -> None:
+    view = window.accounts.account
+    window.accounts.open_account(ref)
+    qtbot.waitUntil(lambda: view.summary is not None and view.summary.account_ref == ref, timeout=5000)

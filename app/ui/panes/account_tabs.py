@@ -11,17 +11,54 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from PySide6.QtCore import QItemSelection, Qt
-from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton, QTableView, QToolButton, QVBoxLayout,
+    QWidget,
+)
 
 from app.services.accounts import AccountSummary, PeriodView, YearView
-from app.ui.formatting import count, financial_year, money
+from app.services.payments import PaymentAllocation
+from app.ui.formatting import count, date_range, financial_year, money, percent_text, reduction_label
+from app.ui.models.allocations import AllocationsModel
 from app.ui.models.base import SortFilterProxy
 from app.ui.models.instalments import InstalmentsModel, instalment_rows
 from app.ui.models.liability import PeriodsModel, YearsModel, discounts_text, exemptions_text, liable_text
 from app.ui.models.transactions import TransactionsModel
+from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import ROW_HEIGHT, label, make_table
+
+# The liability editor's actions: key, menu text, shortcut. The first few are buttons on
+# the Liability tab, the rest are in its "More changes" menu; all are in the Account menu.
+LIABILITY_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("move_out", "Move out…", "Ctrl+Shift+O"),
+    ("add_discount", "Add discount or premium…", "Ctrl+Shift+D"),
+    ("add_exemption", "Add exemption…", "Ctrl+Shift+X"),
+    ("add_joint", "Add joint taxpayer…", "Ctrl+Shift+J"),
+    ("reduction", "Council tax reduction…", "Ctrl+Shift+R"),
+    ("end_discount", "End discount or premium…", "Ctrl+Alt+D"),
+    ("end_exemption", "End exemption…", "Ctrl+Alt+X"),
+    ("end_joint", "End joint liability…", "Ctrl+Alt+J"),
+    ("end_reduction", "End council tax reduction…", "Ctrl+Alt+R"),
+    ("disabled_reduction", "Disabled band reduction on/off…", "Ctrl+Shift+B"),
+    ("split_period", "Split period…", "Ctrl+Shift+S"),
+)
+BUTTON_ACTIONS = 5
+BUTTON_TEXT = {"move_out": "Move out…", "add_discount": "Add discount…", "add_exemption": "Add exemption…",
+               "add_joint": "Add joint taxpayer…", "reduction": "Reduction…"}
+
+
+def joint_text_for(period: PeriodView) -> str:
+    parts = [f"{j['name']} {date_range(j['from'], j['to'])}" for j in period.joint]
+    return "; ".join(parts) or "None"
+
+
+def reductions_text(summary: AccountSummary) -> str:
+    parts = [f"{reduction_label(r['kind'])} {percent_text(r['percent_bp'])} {date_range(r['from'], r['to'])}"
+             for r in summary.reductions]
+    return "; ".join(parts) or "None"
 
 
 class AccountTab(QWidget):
@@ -48,9 +85,34 @@ class LiabilityTab(AccountTab):
     """Who was liable for which property when, and what each year's charge came to."""
 
     TITLE = "Liability"
+    action_requested = Signal(str)  # a LIABILITY_ACTIONS key
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._summary: AccountSummary | None = None
+        self.buttons: dict[str, QPushButton] = {}
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        for key, text, shortcut in LIABILITY_ACTIONS[:BUTTON_ACTIONS]:
+            button = QPushButton(BUTTON_TEXT.get(key, text))
+            button.setToolTip(f"{text.rstrip('…')} ({shortcut})")
+            button.clicked.connect(lambda _checked=False, k=key: emit(self.action_requested, k))
+            self.buttons[key] = button
+            bar.addWidget(button)
+        self.more = QToolButton()
+        self.more.setText("More")
+        self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_menu = QMenu(self.more)
+        for key, text, shortcut in LIABILITY_ACTIONS[BUTTON_ACTIONS:]:
+            action = QAction(text, self.more_menu)
+            action.setShortcut(shortcut)
+            action.setShortcutVisibleInContextMenu(True)
+            action.triggered.connect(lambda _checked=False, k=key: emit(self.action_requested, k))
+            self.more_menu.addAction(action)
+        self.more.setMenu(self.more_menu)
+        bar.addWidget(self.more)
+        bar.addStretch(1)
+        self.body.addLayout(bar)
         self.periods_model = PeriodsModel(self)
         self.periods_proxy = SortFilterProxy(self.periods_model, self)
         p = PeriodsModel
@@ -71,7 +133,8 @@ class LiabilityTab(AccountTab):
         fields = (  # two caption/value pairs a row, read left to right
             ("Property reference (UPRN)", "uprn"), ("Discounts", "discounts"),
             ("Liable", "liable"), ("Exemptions", "exemptions"),
-            ("Disabled band reduction", "disabled"),
+            ("Joint taxpayers", "joint"), ("Disabled band reduction", "disabled"),
+            ("Reductions (account)", "reductions"),
         )
         for n, (caption, key) in enumerate(fields):
             row, column = divmod(n, 2)
@@ -100,7 +163,12 @@ class LiabilityTab(AccountTab):
         self.body.addWidget(self.years)
         self.body.addStretch(1)
 
+    def selected_period_id(self) -> object | None:
+        rows = self.periods.selectionModel().selectedRows()
+        return self.periods_proxy.row_at(rows[0].row()).period_id if rows else None
+
     def show_summary(self, summary: AccountSummary, as_of: date) -> None:
+        self._summary = summary
         self.periods_model.set_rows(summary.periods)
         self.years_model.set_rows(summary.years)
         _fit_rows(self.periods, len(summary.periods), 5)
@@ -128,6 +196,8 @@ class LiabilityTab(AccountTab):
             "discounts": discounts_text(period) if period else "",
             "exemptions": exemptions_text(period) if period else "",
             "disabled": ("Yes" if period.disabled_reduction else "No") if period else "",
+            "joint": joint_text_for(period) if period else "",
+            "reductions": reductions_text(self._summary) if self._summary else "",
         }
         for key, text in values.items():
             self._detail_values[key].setText(text)
@@ -165,6 +235,24 @@ class TransactionsTab(AccountTab):
         bar.addWidget(self.count)
         self.body.addLayout(bar)
         self.body.addWidget(self.table, 1)
+
+        self.allocations_model = AllocationsModel(self)
+        self.allocations_proxy = SortFilterProxy(self.allocations_model, self)
+        a = AllocationsModel
+        self.allocations = make_table(
+            self.allocations_proxy, stretch=a.COL_ALLOCATION, widths={a.COL_REFERENCE: 170, a.COL_AMOUNT: 120},
+            fit=(a.COL_RECEIVED, a.COL_METHOD, a.COL_STATUS),
+        )
+        self.allocations.sortByColumn(a.COL_RECEIVED, Qt.SortOrder.DescendingOrder)
+        self.allocations_caption = label("Payments and how they were allocated (oldest debt first)", "section")
+        self.body.addWidget(self.allocations_caption)
+        self.body.addWidget(self.allocations)
+
+    def show_allocations(self, payments: list[PaymentAllocation]) -> None:
+        self.allocations_model.set_rows(payments)
+        _fit_rows(self.allocations, len(payments), 5)
+        self.allocations_caption.setVisible(bool(payments))
+        self.allocations.setVisible(bool(payments))
 
     def show_summary(self, summary: AccountSummary, as_of: date) -> None:
         self.model.set_rows(summary.transactions)
@@ -237,8 +325,9 @@ class InstalmentsTab(AccountTab):
             self.totals.setText("")
             self.empty.setText("There are no charges on this account yet.")
         else:
+            reduction = f"   ·   Reduction {money(-year.reduction_pence)}" if year.reduction_pence else ""
             self.totals.setText(
-                f"Charge {money(year.charge_pence)}   ·   Paid {money(year.paid_pence)}   ·   "
+                f"Charge {money(year.charge_pence)}{reduction}   ·   Paid {money(year.paid_pence)}   ·   "
                 f"Costs {money(year.costs_pence)}   ·   Balance {money(year.balance_pence)}"
             )
             self.empty.setText(

@@ -19,6 +19,7 @@ from app.ui.signals import emit
 
 class AccountsPane(QStackedWidget):
     page_changed = Signal()
+    account_said = Signal(str)  # the account view's sentence for the status bar
 
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +35,7 @@ class AccountsPane(QStackedWidget):
         if self._account is None:
             self._account = AccountView(self._ui)
             self._account.back_requested.connect(self.show_search)
+            self._account.said.connect(lambda text: emit(self.account_said, text))
             self.addWidget(self._account)
         return self._account
 

@@ -1,0 +1,787 @@
+"""The liability editor: one small form per change, each with a trial calculation.
+
+Every change dialog works the same way:
+
+- the fields are checked as the officer types; a field that is wrong turns red with the
+  reason in its tooltip, and Save stays disabled while anything is wrong;
+- once the details are complete, a moment after the last keystroke, the change is run
+  with `preview=True` on a worker: the service makes it, recalculates the account and
+  rolls everything back, and the panel shows what saving would do;
+- Save runs it for real; the account view then reloads;
+- a service error is one sentence in the dialog (its field red); a change made by
+  someone else in the meantime offers to reload the account without losing what was typed.
+
+A subclass declares its fields (`build`), what it sends (`values`) and the checks it can
+make before asking the service (`problems`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable, ClassVar
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDateEdit, QDialog, QDoubleSpinBox, QFrame, QHBoxLayout, QLineEdit, QPushButton, QSpinBox,
+    QVBoxLayout, QWidget,
+)
+
+from app.errors import Conflict, NotFound, ValidationError
+from app.services.accounts import AccountSummary, PeriodView
+from app.services.liability import LiabilityChange, NewTaxpayer
+from app.ui.context import UiContext
+from app.ui.dialogs.preview_panel import PreviewPanel
+from app.ui.formatting import (
+    date_range, discount_label, error_sentence, payment_method_label, percent_text, reduction_label, uk_date,
+)
+from app.ui.forms import OptionalDate, date_edit, form_layout, from_qdate
+from app.ui.signals import emit
+from app.ui.style import set_invalid, set_role
+from app.ui.widgets import label
+from app.ui.workers import TaskHandle
+
+PREVIEW_DELAY_MS = 350
+Choice = tuple[str, Any]
+
+
+def period_text(period: PeriodView) -> str:
+    return f"{date_range(period.start_date, period.end_date)} · {period.address}"
+
+
+def _period_for(summary: AccountSummary | None, period_id: Any) -> PeriodView | None:
+    if summary is None:
+        return None
+    return next((p for p in summary.periods if p.period_id == period_id), None)
+
+
+class ChangeDialog(QDialog):
+    """The shared shape of every liability change: form, trial calculation, Save."""
+
+    saved = Signal(object)  # LiabilityChange, after it was saved
+    reload_requested = Signal()  # the officer asked to reload the account (the dialog stays open)
+
+    CHANGE: ClassVar[str] = ""
+    TITLE: ClassVar[str] = ""
+    INTRO: ClassVar[str] = ""
+    SAVE_TEXT: ClassVar[str] = "Save change"
+
+    def __init__(
+        self, ui: UiContext, summary: AccountSummary | None, parent: QWidget | None = None, *,
+        period_id: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ui = ui
+        self.summary = summary
+        self.as_of = ui.today()
+        self._initial_period = period_id
+        self._generation = 0
+        self._save_handle: TaskHandle | None = None
+        self._server_problem: tuple[str, str] | None = None  # (field, reason) for the values it was given
+        self._choices: list[tuple[QComboBox, Callable[[], list[Choice]]]] = []
+        self.fields: dict[str, QWidget] = {}  # service field name -> the widget that turns red
+        self.result: LiabilityChange | None = None
+        self.setWindowTitle(self.TITLE)
+        self.setMinimumWidth(1000)
+
+        self.form = form_layout()
+        self.build()
+        self.preview = PreviewPanel()
+        self.error = label("", "banner-error", wrap=True)
+        self.error.setVisible(False)
+        self.reload_button = QPushButton("Reload account")
+        self.reload_button.setToolTip("Reload the account; what you typed here is kept.")
+        self.reload_button.setVisible(False)
+        self.reload_button.clicked.connect(self._reload)
+        self.status = label("", "muted")
+        self.save_button = QPushButton(self.SAVE_TEXT)
+        set_role(self.save_button, "primary")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+
+        heading = QVBoxLayout()
+        heading.setSpacing(4)
+        heading.addWidget(label(self.TITLE, "page-title"))
+        context = self.context_text()
+        if context:
+            heading.addWidget(label(context, "muted", wrap=True))
+        if self.INTRO:
+            heading.addWidget(label(self.INTRO, "muted", wrap=True))
+
+        form_card = QFrame()
+        set_role(form_card, "card")
+        form_box = QVBoxLayout(form_card)
+        form_box.setContentsMargins(18, 14, 18, 14)
+        form_box.addLayout(self.form)
+
+        errors = QHBoxLayout()
+        errors.setSpacing(10)
+        errors.addWidget(self.error, 1)
+        errors.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignVCenter)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 18)
+        layout.setSpacing(12)
+        layout.addLayout(heading)
+        layout.addWidget(form_card)
+        layout.addWidget(label("Trial calculation", "section"))
+        layout.addWidget(self.preview)
+        layout.addLayout(errors)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.run_preview)
+        self._changed()
+
+    # --- what a subclass provides ---------------------------------------------------
+
+    def build(self) -> None:
+        raise NotImplementedError
+
+    def values(self) -> dict[str, Any]:
+        """The service's keyword fields (without as_of/preview)."""
+        raise NotImplementedError
+
+    def problems(self) -> dict[str, str]:
+        """What is wrong before asking the service: field -> reason (one sentence)."""
+        return {}
+
+    def context_text(self) -> str:
+        if self.summary is None:
+            return ""
+        return f"Account {self.summary.account_ref} · {self.summary.name}"
+
+    # --- building helpers -------------------------------------------------------------
+
+    def add_row(self, caption: str, widget: QWidget, field: str | None = None) -> QWidget:
+        self.form.addRow(caption, widget)
+        if field is not None:
+            self.fields[field] = widget
+        for signal in _change_signals(widget):
+            signal.connect(self._changed)
+        return widget
+
+    def add_choice(self, caption: str, field: str, items: Callable[[], list[Choice]], current: Any = None) -> QComboBox:
+        combo = QComboBox()
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.setMinimumWidth(260)
+        combo.setAccessibleName(caption)
+        self._choices.append((combo, items))
+        self._fill(combo, items(), current)
+        return self.add_row(caption, combo, field)  # type: ignore[return-value]
+
+    def add_period_choice(self) -> QComboBox:
+        periods = lambda: [(period_text(p), p.period_id) for p in (self.summary.periods if self.summary else [])]  # noqa: E731
+        current = self._initial_period
+        if current is None and self.summary and self.summary.periods:
+            current = next((p.period_id for p in reversed(self.summary.periods) if p.start_date <= self.as_of),
+                           self.summary.periods[-1].period_id)
+        return self.add_choice("Liability period", "period_id", periods, current)
+
+    def add_date(self, caption: str, field: str, value: date) -> QDateEdit:
+        edit = date_edit(value, accessible=caption)
+        self.add_row(caption, edit, field)
+        return edit
+
+    def add_text(self, caption: str, field: str, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText(placeholder)
+        edit.setFixedWidth(260)
+        edit.setAccessibleName(caption)
+        self.add_row(caption, edit, field)
+        return edit
+
+    @staticmethod
+    def _fill(combo: QComboBox, items: list[Choice], current: Any) -> None:
+        combo.blockSignals(True)
+        combo.clear()
+        for text, data in items:
+            combo.addItem(text, data)
+        index = combo.findData(current) if current is not None else -1
+        combo.setCurrentIndex(index if index >= 0 else (0 if items else -1))
+        combo.blockSignals(False)
+
+    def selected_period(self) -> PeriodView | None:
+        combo = self.fields.get("period_id")
+        return _period_for(self.summary, combo.currentData()) if isinstance(combo, QComboBox) else None
+
+    # --- behaviour ----------------------------------------------------------------------
+
+    @property
+    def saving(self) -> bool:
+        return self._save_handle is not None and not self._save_handle.finished
+
+    @property
+    def preview_result(self) -> LiabilityChange | None:
+        """The trial calculation for the values as they are now, once it has arrived."""
+        return self.preview.change
+
+    def set_summary(self, summary: AccountSummary) -> None:
+        """The account was reloaded: refresh the lists, keep what was typed, try again."""
+        self.summary = summary
+        for combo, items in self._choices:
+            self._fill(combo, items(), combo.currentData())
+        self.error.setVisible(False)
+        self.reload_button.setVisible(False)
+        self._changed()
+
+    def _changed(self, *_args: Any) -> None:
+        """A field changed: re-check at once; ask for a trial calculation after a pause."""
+        self._generation += 1  # any trial still running is for old values
+        self._server_problem = None
+        self.error.setVisible(False)
+        self.reload_button.setVisible(False)
+        problems = self._mark(self.problems())
+        if problems:
+            self._timer.stop()
+            first = next(iter(problems.values()))
+            self.preview.show_message(f"Not calculated yet: {first}")
+        else:
+            self.preview.show_message("Calculating the new charge…")
+            self._timer.start()
+        self._update_buttons()
+
+    def _mark(self, problems: dict[str, str]) -> dict[str, str]:
+        for field, widget in self.fields.items():
+            set_invalid(_mark_target(widget), problems.get(field))
+        return problems
+
+    def is_valid(self) -> bool:
+        return not self.problems() and self._server_problem is None
+
+    def _update_buttons(self) -> None:
+        self.save_button.setEnabled(self.is_valid() and not self.saving)
+
+    def run_preview(self) -> None:
+        """The trial calculation, on a worker; a newer edit makes its answer stale."""
+        self._timer.stop()
+        if self.problems():
+            return
+        self._generation += 1
+        generation = self._generation
+        desk, change, as_of, values = self._ui.desk, self.CHANGE, self.as_of, self.values()
+        self.status.setText("Calculating…")
+        self._ui.runner.run(
+            lambda _task: desk.change_liability(change, as_of=as_of, preview=True, **values),
+            on_success=lambda result: self._previewed(generation, result),
+            on_failure=lambda exc: self._preview_failed(generation, exc),
+            owner=self,
+            description=f"trial calculation ({change})",
+        )
+
+    def _previewed(self, generation: int, change: LiabilityChange) -> None:
+        if generation != self._generation:
+            return
+        self.status.setText("")
+        self.preview.show_change(change)
+        self._update_buttons()
+
+    def _preview_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.status.setText("")
+        self.preview.show_message("The change cannot be calculated as it stands; see below.")
+        self.show_error(exc)
+
+    def show_error(self, exc: BaseException) -> None:
+        """One sentence; the field it is about turns red; a stale account can be reloaded."""
+        sentence = error_sentence(exc)
+        self.error.setText(sentence)
+        self.error.setVisible(True)
+        if isinstance(exc, ValidationError):
+            field = self._field_for(exc.field)
+            self._server_problem = (field or "", sentence)
+            if field is not None:
+                set_invalid(_mark_target(self.fields[field]), sentence)
+        self.reload_button.setVisible(isinstance(exc, (Conflict, NotFound)))
+        self._update_buttons()
+
+    def _field_for(self, service_field: str | None) -> str | None:
+        if service_field in self.fields:
+            return service_field
+        aliases = {"effective_date": ("start_date", "end_date", "on_date"), "period": ("period_id",),
+                   "percent": ("percent_bp",), "instalments": ("instalment_count",)}
+        for name in aliases.get(service_field or "", ()):
+            if name in self.fields:
+                return name
+        return None
+
+    def save(self) -> None:
+        if not self.is_valid() or self.saving:
+            return
+        desk, change, as_of, values = self._ui.desk, self.CHANGE, self.as_of, self.values()
+        self._timer.stop()
+        self._generation += 1  # a trial still running no longer matters
+        self.status.setText("Saving…")
+        self.error.setVisible(False)
+        self._save_handle = self._ui.runner.run(
+            lambda _task: desk.change_liability(change, as_of=as_of, preview=False, **values),
+            on_success=self._saved,
+            on_failure=self._save_failed,
+            on_finished=self._update_buttons,
+            owner=self,
+            description=f"save {change}",
+        )
+        self._update_buttons()
+
+    def _saved(self, change: LiabilityChange) -> None:
+        self.result = change
+        self.status.setText("Saved.")
+        emit(self.saved, change)
+        self.accept()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.status.setText("Nothing was saved.")
+        self.show_error(exc)
+
+    def _reload(self) -> None:
+        self.status.setText("Reloading the account…")
+        emit(self.reload_requested)
+
+    def reject(self) -> None:
+        if self.saving:
+            return  # the save finishes (or fails) first; never leave it unseen
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.saving:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+def _change_signals(widget: QWidget) -> list[Any]:
+    if isinstance(widget, QComboBox):
+        return [widget.currentIndexChanged]
+    if isinstance(widget, QDateEdit):
+        return [widget.dateChanged]
+    if isinstance(widget, QLineEdit):
+        return [widget.textChanged]
+    if isinstance(widget, QCheckBox):
+        return [widget.toggled]
+    if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+        return [widget.valueChanged]
+    if isinstance(widget, OptionalDate):
+        return [widget.changed]
+    return []
+
+
+def _mark_target(widget: QWidget) -> QWidget:
+    return widget.edit if isinstance(widget, OptionalDate) else widget
+
+
+def _d(edit: QDateEdit) -> date:
+    return from_qdate(edit.date())
+
+
+def _outside(start: date, end: date | None, period: PeriodView | None, what: str) -> dict[str, str]:
+    """The service's effective-date rule, checked as the officer types."""
+    if period is None:
+        return {"period_id": "Choose the liability period."}
+    if end is not None and end < start:
+        return {"end_date": f"The {what} cannot end before it starts ({uk_date(start)})."}
+    if start < period.start_date or (period.end_date is not None and start > period.end_date):
+        return {"start_date": f"The {what} must start within the liability period ({date_range(period.start_date, period.end_date)})."}
+    if period.end_date is not None and (end is None or end > period.end_date):
+        return {"end_date": f"The {what} must end by {uk_date(period.end_date)}, when the liability period ends."}
+    return {}
+
+
+# --- periods --------------------------------------------------------------------------------
+
+
+class MoveOutDialog(ChangeDialog):
+    CHANGE = "move_out"
+    TITLE = "Move out"
+    INTRO = "The taxpayer is liable up to and including the move-out date; discounts and joint liability end with it."
+    SAVE_TEXT = "Save move out"
+
+    def build(self) -> None:
+        self.add_period_choice()
+        self.end = self.add_date("Move-out date (last day liable)", "end_date", self.as_of)
+
+    def values(self) -> dict[str, Any]:
+        return {"period_id": self.fields["period_id"].currentData(), "end_date": _d(self.end)}  # type: ignore[attr-defined]
+
+    def problems(self) -> dict[str, str]:
+        period = self.selected_period()
+        if period is None:
+            return {"period_id": "Choose the liability period."}
+        if _d(self.end) < period.start_date:
+            return {"end_date": f"The move-out date is before the move-in date ({uk_date(period.start_date)})."}
+        return {}
+
+
+class SplitPeriodDialog(ChangeDialog):
+    CHANGE = "split_period"
+    TITLE = "Split liability period"
+    INTRO = "Splitting changes nothing on its own: it lets something (such as a disabled reduction) change from a date."
+    SAVE_TEXT = "Split period"
+
+    def build(self) -> None:
+        self.add_period_choice()
+        self.on = self.add_date("Second part starts on", "on_date", self.as_of)
+
+    def values(self) -> dict[str, Any]:
+        return {"period_id": self.fields["period_id"].currentData(), "on_date": _d(self.on)}  # type: ignore[attr-defined]
+
+    def problems(self) -> dict[str, str]:
+        period = self.selected_period()
+        if period is None:
+            return {"period_id": "Choose the liability period."}
+        on = _d(self.on)
+        if on <= period.start_date or (period.end_date is not None and on > period.end_date):
+            return {"on_date": f"The split date must fall after the period starts and within it "
+                               f"({date_range(period.start_date, period.end_date)})."}
+        return {}
+
+
+class DisabledReductionDialog(ChangeDialog):
+    CHANGE = "set_disabled_reduction"
+    TITLE = "Disabled band reduction"
+    INTRO = "The reduction applies to the whole period: split the period first to change it from a date."
+
+    def build(self) -> None:
+        self.add_period_choice()
+        period = self.selected_period()
+        self.applies = QCheckBox("A disabled band reduction applies to this period")
+        self.applies.setChecked(not period.disabled_reduction if period else True)
+        self.add_row("Reduction", self.applies, "applies")
+        self.fields["period_id"].currentIndexChanged.connect(self._period_changed)  # type: ignore[attr-defined]
+
+    def _period_changed(self) -> None:
+        period = self.selected_period()
+        if period is not None:
+            self.applies.setChecked(not period.disabled_reduction)
+
+    def values(self) -> dict[str, Any]:
+        return {"period_id": self.fields["period_id"].currentData(), "applies": self.applies.isChecked()}  # type: ignore[attr-defined]
+
+    def problems(self) -> dict[str, str]:
+        period = self.selected_period()
+        if period is None:
+            return {"period_id": "Choose the liability period."}
+        if period.disabled_reduction == self.applies.isChecked():
+            state = "already has" if period.disabled_reduction else "does not have"
+            return {"applies": f"This period {state} a disabled band reduction: nothing would change."}
+        return {}
+
+
+# --- discounts, premiums and exemptions ---------------------------------------------------
+
+
+class AddDiscountDialog(ChangeDialog):
+    CHANGE = "set_discount"
+    TITLE = "Add discount or premium"
+    SAVE_TEXT = "Save discount"
+
+    def build(self) -> None:
+        self.add_period_choice()
+        kinds = [(discount_label(k), k) for k in self._ui.desk.adjustment_kinds]
+        self.kind = self.add_choice("Discount or premium", "kind", lambda: kinds, "SPD")
+        period = self.selected_period()
+        start = max(period.start_date, self.as_of) if period else self.as_of
+        if period is not None and period.end_date is not None:
+            start = min(start, period.end_date)
+        self.start = self.add_date("Applies from", "start_date", start)
+        self.end = OptionalDate(period.end_date or self.as_of if period else self.as_of, "Ends on",
+                                checked=bool(period and period.end_date))
+        self.add_row("Until", self.end, "end_date")
+        self.empty_since = date_edit(start, accessible="Empty since")
+        self.add_row("Empty since", self.empty_since, "empty_since")
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        self.empty_since.setEnabled(self.kind.currentData() == "LONG_TERM_EMPTY")
+
+    def values(self) -> dict[str, Any]:
+        kind = self.kind.currentData()
+        return {
+            "period_id": self.fields["period_id"].currentData(),  # type: ignore[attr-defined]
+            "kind": kind, "start_date": _d(self.start), "end_date": self.end.value(),
+            "empty_since": _d(self.empty_since) if kind == "LONG_TERM_EMPTY" else None,
+        }
+
+    def problems(self) -> dict[str, str]:
+        what = "premium" if self.kind.currentData() in ("LONG_TERM_EMPTY", "SECOND_HOME") else "discount"
+        found = _outside(_d(self.start), self.end.value(), self.selected_period(), what)
+        if not found and self.kind.currentData() == "LONG_TERM_EMPTY" and _d(self.empty_since) > _d(self.start):
+            found = {"empty_since": "The home must have been empty before the premium starts."}
+        return found
+
+
+class AddExemptionDialog(ChangeDialog):
+    CHANGE = "set_exemption"
+    TITLE = "Add exemption"
+    SAVE_TEXT = "Save exemption"
+
+    def build(self) -> None:
+        self.add_period_choice()
+        classes = [(f"Class {c}", c) for c in self._ui.desk.exemption_classes]
+        self.klass = self.add_choice("Exemption class", "exemption_class", lambda: classes)
+        period = self.selected_period()
+        start = max(period.start_date, self.as_of) if period else self.as_of
+        self.start = self.add_date("Exempt from", "start_date", start)
+        self.end = OptionalDate(period.end_date or self.as_of if period else self.as_of, "Ends on",
+                                checked=bool(period and period.end_date))
+        self.add_row("Until", self.end, "end_date")
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "period_id": self.fields["period_id"].currentData(),  # type: ignore[attr-defined]
+            "exemption_class": self.klass.currentData(), "start_date": _d(self.start), "end_date": self.end.value(),
+        }
+
+    def problems(self) -> dict[str, str]:
+        return _outside(_d(self.start), self.end.value(), self.selected_period(), "exemption")
+
+
+class _EndDialog(ChangeDialog):
+    """End something that has a start date (discount, exemption, joint party, reduction)."""
+
+    ITEM_FIELD: ClassVar[str] = ""
+    ITEM_CAPTION: ClassVar[str] = ""
+    NOTHING: ClassVar[str] = ""
+    WHAT: ClassVar[str] = ""
+    ALLOW_DAY_BEFORE: ClassVar[bool] = False  # a discount ended the day before it began never applied
+
+    def items(self) -> list[tuple[str, Any, date]]:
+        """(text, id, start date) of the things that can be ended."""
+        raise NotImplementedError
+
+    def build(self) -> None:
+        self.add_choice(self.ITEM_CAPTION, self.ITEM_FIELD, lambda: [(t, i) for t, i, _ in self.items()])
+        self.end = self.add_date("Last day it applies", "end_date", self.as_of)
+
+    def _start(self) -> date | None:
+        chosen = self.fields[self.ITEM_FIELD].currentData()  # type: ignore[attr-defined]
+        return next((s for _, i, s in self.items() if i == chosen), None)
+
+    def values(self) -> dict[str, Any]:
+        return {self.ITEM_FIELD: self.fields[self.ITEM_FIELD].currentData(), "end_date": _d(self.end)}  # type: ignore[attr-defined]
+
+    def problems(self) -> dict[str, str]:
+        start = self._start()
+        if start is None:
+            return {self.ITEM_FIELD: self.NOTHING}
+        earliest = start.toordinal() - (1 if self.ALLOW_DAY_BEFORE else 0)
+        if _d(self.end).toordinal() < earliest:
+            return {"end_date": f"The {self.WHAT} cannot end before it started ({uk_date(start)})."}
+        return {}
+
+
+class EndDiscountDialog(_EndDialog):
+    CHANGE = "end_discount"
+    TITLE = "End discount or premium"
+    ITEM_FIELD = "discount_id"
+    ITEM_CAPTION = "Discount or premium"
+    NOTHING = "There is no discount or premium on this account to end."
+    WHAT = "discount"
+    ALLOW_DAY_BEFORE = True
+    SAVE_TEXT = "End discount"
+
+    def items(self) -> list[tuple[str, Any, date]]:
+        periods = self.summary.periods if self.summary else []
+        return [(f"{discount_label(d['kind'])} {date_range(d['from'], d['to'])}", d["id"], d["from"])
+                for p in periods for d in p.discounts]
+
+
+class EndExemptionDialog(_EndDialog):
+    CHANGE = "end_exemption"
+    TITLE = "End exemption"
+    ITEM_FIELD = "exemption_id"
+    ITEM_CAPTION = "Exemption"
+    NOTHING = "There is no exemption on this account to end."
+    WHAT = "exemption"
+    SAVE_TEXT = "End exemption"
+
+    def items(self) -> list[tuple[str, Any, date]]:
+        periods = self.summary.periods if self.summary else []
+        return [(f"Class {e['class']} {date_range(e['from'], e['to'])}", e["id"], e["from"])
+                for p in periods for e in p.exemptions]
+
+
+# --- joint taxpayers ---------------------------------------------------------------------------
+
+
+class AddJointDialog(ChangeDialog):
+    CHANGE = "add_joint_party"
+    TITLE = "Add joint taxpayer"
+    INTRO = "The person becomes jointly and severally liable with the taxpayer from the date given."
+    SAVE_TEXT = "Add joint taxpayer"
+
+    def build(self) -> None:
+        self.add_period_choice()
+        self.title_edit = self.add_text("Title", "title", "Mr, Mrs, Ms, Dr…")
+        self.forenames = self.add_text("Forenames", "forenames")
+        self.surname = self.add_text("Surname", "surname")
+        period = self.selected_period()
+        self.start = self.add_date("Jointly liable from", "start_date", max(period.start_date, self.as_of) if period else self.as_of)
+
+    def values(self) -> dict[str, Any]:
+        person = NewTaxpayer(surname=self.surname.text().strip(), forenames=self.forenames.text().strip(),
+                             title=self.title_edit.text().strip())
+        return {"period_id": self.fields["period_id"].currentData(), "person": person, "start_date": _d(self.start)}  # type: ignore[attr-defined]
+
+    def problems(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if not self.surname.text().strip():
+            found["surname"] = "The joint taxpayer's surname is required."
+        period = self.selected_period()
+        if period is not None and period.end_date is not None and period.end_date < self.as_of:
+            found["period_id"] = f"This liability period ended on {uk_date(period.end_date)}: choose a current one."
+        found.update({k: v for k, v in _outside(_d(self.start), period.end_date if period else None, period,
+                                                 "joint liability").items() if k != "end_date"})
+        return found
+
+
+class EndJointDialog(_EndDialog):
+    CHANGE = "end_joint_party"
+    TITLE = "End joint liability"
+    ITEM_FIELD = "party_id"
+    ITEM_CAPTION = "Joint taxpayer"
+    NOTHING = "There is no joint taxpayer on this account."
+    WHAT = "joint liability"
+    SAVE_TEXT = "End joint liability"
+
+    def items(self) -> list[tuple[str, Any, date]]:
+        periods = self.summary.periods if self.summary else []
+        return [(f"{j['name']} {date_range(j['from'], j['to'])}", j["id"], j["from"]) for p in periods for j in p.joint]
+
+
+# --- reductions -----------------------------------------------------------------------------------
+
+
+class ReductionDialog(ChangeDialog):
+    CHANGE = "set_reduction"
+    TITLE = "Council tax reduction"
+    INTRO = "A percentage of the charge for the days the award covers, credited to the account."
+    SAVE_TEXT = "Save award"
+
+    def build(self) -> None:
+        kinds = [(reduction_label(k), k) for k in ("ctr", "s13a")]
+        self.kind = self.add_choice("Reduction", "kind", lambda: kinds, "ctr")
+        self.percent = QDoubleSpinBox()
+        self.percent.setRange(0.0, 100.0)
+        self.percent.setDecimals(2)
+        self.percent.setSuffix(" %")
+        self.percent.setValue(100.0)
+        self.percent.setFixedWidth(150)
+        self.percent.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.add_row("Percentage of the charge", self.percent, "percent_bp")
+        year_began = date(self.as_of.year if self.as_of.month >= 4 else self.as_of.year - 1, 4, 1)
+        liable_from = self.summary.liable_from if self.summary and self.summary.liable_from else year_began
+        self.start = self.add_date("Award from", "start_date", max(liable_from, year_began))
+        self.end = OptionalDate(self.as_of, "Ends on")
+        self.add_row("Until", self.end, "end_date")
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "account_ref": self.summary.account_ref if self.summary else "", "kind": self.kind.currentData(),
+            "percent_bp": round(self.percent.value() * 100), "start_date": _d(self.start), "end_date": self.end.value(),
+        }
+
+    def problems(self) -> dict[str, str]:
+        if round(self.percent.value() * 100) <= 0:
+            return {"percent_bp": "The reduction is a percentage above 0 and at most 100."}
+        end = self.end.value()
+        if end is not None and end < _d(self.start):
+            return {"end_date": "The reduction cannot end before it starts."}
+        return {}
+
+
+class EndReductionDialog(_EndDialog):
+    CHANGE = "end_reduction"
+    TITLE = "End council tax reduction"
+    ITEM_FIELD = "award_id"
+    ITEM_CAPTION = "Award"
+    NOTHING = "There is no reduction award on this account."
+    WHAT = "reduction"
+    SAVE_TEXT = "End award"
+
+    def items(self) -> list[tuple[str, Any, date]]:
+        awards = self.summary.reductions if self.summary else []
+        return [(f"{reduction_label(r['kind'])} {percent_text(r['percent_bp'])} {date_range(r['from'], r['to'])}",
+                 r["id"], r["from"]) for r in awards]
+
+
+# --- a new taxpayer ---------------------------------------------------------------------------
+
+
+class MoveInDialog(ChangeDialog):
+    CHANGE = "move_in"
+    TITLE = "Move in"
+    INTRO = "A new taxpayer becomes liable for a property: a new account is opened and billed."
+    SAVE_TEXT = "Open account"
+
+    def build(self) -> None:
+        self.uprn = self.add_text("Property reference (UPRN)", "uprn", "e.g. 200001000004")
+        self.title_edit = self.add_text("Title", "title", "Mr, Mrs, Ms, Dr…")
+        self.forenames = self.add_text("Forenames", "forenames")
+        self.surname = self.add_text("Surname", "surname")
+        self.start = self.add_date("Liable from", "start_date", self.as_of)
+        methods = [(payment_method_label(m), m) for m in ("cash", "dd")]
+        self.method = self.add_choice("Pays by", "payment_method", lambda: methods, "cash")
+        self.count = self.add_choice("Instalments", "instalment_count", lambda: [("10 a year", 10), ("12 a year", 12)], 10)
+        self.day = QSpinBox()
+        self.day.setRange(1, 28)
+        self.day.setValue(1)
+        self.day.setFixedWidth(90)
+        self.add_row("Instalment day of the month", self.day, "instalment_day")
+
+    def context_text(self) -> str:
+        return ""
+
+    def values(self) -> dict[str, Any]:
+        taxpayer = NewTaxpayer(surname=self.surname.text().strip(), forenames=self.forenames.text().strip(),
+                               title=self.title_edit.text().strip())
+        return {
+            "uprn": self.uprn.text().strip(), "taxpayer": taxpayer, "start_date": _d(self.start),
+            "payment_method": self.method.currentData(), "instalment_count": self.count.currentData(),
+            "instalment_day": self.day.value(),
+        }
+
+    def problems(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if not self.uprn.text().strip():
+            found["uprn"] = "Enter the property's UPRN."
+        if not self.surname.text().strip():
+            found["surname"] = "The taxpayer's surname is required."
+        return found
+
+    def _field_for(self, service_field: str | None) -> str | None:
+        if service_field is None and self.error.text().startswith("There is no property"):
+            return "uprn"
+        return super()._field_for(service_field)
+
+    def show_error(self, exc: BaseException) -> None:
+        if isinstance(exc, NotFound) and "property" in str(exc):
+            exc = ValidationError(str(exc), field="uprn")  # a mistyped UPRN: mark the field, no reload offered
+        super().show_error(exc)
+
+
+CHANGE_DIALOGS: dict[str, type[ChangeDialog]] = {
+    "move_out": MoveOutDialog,
+    "add_discount": AddDiscountDialog,
+    "end_discount": EndDiscountDialog,
+    "add_exemption": AddExemptionDialog,
+    "end_exemption": EndExemptionDialog,
+    "add_joint": AddJointDialog,
+    "end_joint": EndJointDialog,
+    "disabled_reduction": DisabledReductionDialog,
+    "reduction": ReductionDialog,
+    "end_reduction": EndReductionDialog,
+    "split_period": SplitPeriodDialog,
+}
+

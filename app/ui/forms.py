@@ -1,0 +1,105 @@
+"""Form building blocks shared by every editor dialog: UK date fields, an optional end
+date, money entry, an aligned form layout and a dialog error banner.
+
+Validation is the dialog's job; these widgets only make the same kind of field look and
+behave the same everywhere (dd/MM/yyyy with a calendar, £ amounts, red when invalid).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, QLineEdit, QWidget
+
+from app.money import MoneyError, parse_pounds
+from app.ui.signals import emit
+
+DATE_FORMAT = "dd/MM/yyyy"
+FIELD_WIDTH = 260
+
+
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def date_edit(value: date, *, accessible: str = "") -> QDateEdit:
+    """A UK date field (23/11/2026) with a calendar pop-up."""
+    edit = QDateEdit(to_qdate(value))
+    edit.setDisplayFormat(DATE_FORMAT)
+    edit.setCalendarPopup(True)
+    edit.setMinimumDate(QDate(1993, 4, 1))  # council tax began on 1 April 1993
+    edit.setFixedWidth(150)
+    if accessible:
+        edit.setAccessibleName(accessible)
+    return edit
+
+
+class OptionalDate(QWidget):
+    """"Ends on [date]" or open-ended: a check box switches the date on."""
+
+    changed = Signal()
+
+    def __init__(self, value: date, caption: str = "Ends on", *, checked: bool = False) -> None:
+        super().__init__()
+        self.check = QCheckBox(caption)
+        self.check.setChecked(checked)
+        self.edit = date_edit(value, accessible=caption)
+        self.edit.setEnabled(checked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        layout.addWidget(self.check)
+        layout.addWidget(self.edit)
+        layout.addStretch(1)
+        self.check.toggled.connect(self._toggled)
+        self.edit.dateChanged.connect(lambda _d: emit(self.changed))
+
+    def _toggled(self, on: bool) -> None:
+        self.edit.setEnabled(on)
+        emit(self.changed)
+
+    def value(self) -> date | None:
+        return from_qdate(self.edit.date()) if self.check.isChecked() else None
+
+    def set_value(self, value: date | None) -> None:
+        self.check.setChecked(value is not None)
+        if value is not None:
+            self.edit.setDate(to_qdate(value))
+
+
+def money_edit(placeholder: str = "0.00") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    edit.setFixedWidth(150)
+    return edit
+
+
+def pence_or_reason(text: str) -> tuple[int | None, str | None]:
+    """Parse an amount typed by an officer: (pence, None) or (None, why not)."""
+    if not text.strip():
+        return None, "Enter an amount, such as 123.45."
+    try:
+        pence = parse_pounds(text)
+    except MoneyError as exc:
+        return None, f"That is not an amount of money: {exc}."
+    if pence <= 0:
+        return None, "The amount must be more than £0.00."
+    return pence, None
+
+
+def form_layout() -> QFormLayout:
+    """Labels left-aligned in one column, fields at their natural width beside them."""
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    form.setFormAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+    form.setHorizontalSpacing(18)
+    form.setVerticalSpacing(10)
+    return form
