@@ -15,6 +15,7 @@ with what the ledger already holds; `apply` writes the difference. So:
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from app.services.bulk import BulkWriter, NativeValues
 from app.services.settings_snapshots import capture_year_settings
 from app.services.users import Actor, Role, require_role
 
-CHUNK = 2000
+CHUNK = 5000
 CASH_KINDS = ("payment", "refund", "reversal", "transfer")
 NOTICE_TEMPLATES = {"demand_notice": "demand_notice", "amended_demand_notice": "amended_demand_notice"}
 
@@ -291,6 +292,8 @@ class Memo:
     def __init__(self) -> None:
         self.charges: dict[tuple[Any, ...], YearCharge] = {}
         self.schedules: dict[tuple[Any, ...], tuple[DueInstalment, ...]] = {}
+        self.lines: dict[YearCharge, list[dict[str, Any]]] = {}
+        self.instalments: dict[tuple[DueInstalment, ...], list[dict[str, Any]]] = {}
 
 
 def decide(
@@ -342,7 +345,7 @@ def decide(
     data = None
     if notice is not None and plan is not None:
         data = notice_data(facts, charge, policy, paid, plan, issued_on, authority, amended=notice != "demand_notice",
-                           reason=reason)
+                           reason=reason, memo=memo)
     return BillingDecision(
         account_id=facts.account_id, account_ref=facts.account_ref, year=year, charge=charge,
         charged_before_pence=charged, reduced_before_pence=reduced, paid_pence=paid,
@@ -372,9 +375,28 @@ def _clipped_periods(periods: tuple[PeriodFacts, ...], year: int) -> tuple[Perio
 
 def notice_data(
     facts: AccountFacts, charge: YearCharge, policy: YearPolicy, paid: int, plan: Sequence[DueInstalment],
-    issued_on: date, authority: str, *, amended: bool, reason: str,
+    issued_on: date, authority: str, *, amended: bool, reason: str, memo: Memo | None = None,
 ) -> dict[str, Any]:
-    """The merge data of a demand notice (the letters service's template fields)."""
+    """The merge data of a demand notice (the letters service's template fields).
+
+    With a memo, accounts with the same charge lines or instalments share one (read-only) list,
+    which `apply` then encodes once.
+    """
+    lines = memo.lines.get(charge) if memo is not None else None
+    if lines is None:
+        lines = [
+            {"from": line.start.isoformat(), "to": line.end.isoformat(), "days": line.days,
+             "description": line.description, "amount_pence": line.amount_pence}
+            for line in charge.lines
+        ]
+        if memo is not None:
+            memo.lines[charge] = lines
+    key = tuple(plan)
+    due = memo.instalments.get(key) if memo is not None else None
+    if due is None:
+        due = [{"due": i.due.isoformat(), "amount_pence": i.amount_pence} for i in plan]
+        if memo is not None:
+            memo.instalments[key] = due
     in_year = [i for i, p in enumerate(facts.periods)
                if p.start <= year_end(charge.year) and (p.end is None or p.end >= year_start(charge.year))]
     latest = in_year[-1] if in_year else (len(facts.periods) - 1)
@@ -394,17 +416,13 @@ def notice_data(
         "year_label": f"{charge.year}/{(charge.year + 1) % 100:02d}",
         "band_d_pence": policy.band_d_pence.get(period.parish if period else "", 0),
         "annual_charge_pence": charge.lines[-1].annual_pence if charge.lines else 0,
-        "lines": [
-            {"from": line.start.isoformat(), "to": line.end.isoformat(), "days": line.days,
-             "description": line.description, "amount_pence": line.amount_pence}
-            for line in charge.lines
-        ],
+        "lines": lines,
         "charge_pence": charge.charge_pence,
         "reduction_pence": charge.reduction_pence,
         "net_charge_pence": charge.net_pence,
         "paid_pence": paid,
         "balance_pence": charge.net_pence - paid,
-        "instalments": [{"due": i.due.isoformat(), "amount_pence": i.amount_pence} for i in plan],
+        "instalments": due,
         "payment_method": facts.payment_method,
         "amended": amended,
         "reason": reason,
@@ -462,6 +480,8 @@ def apply(
     instalments: list[tuple[Any, ...]] = []
     documents: list[tuple[Any, ...]] = []
     audits: list[tuple[Any, ...]] = []
+    native_dates: dict[date, Any] = {}  # a run's 2 million instalments fall on a few dozen dates
+    fragments: dict[int, str] = {}  # shared lists of the notices, encoded once (see notice_data)
     applied = Applied()
     for d in decisions:
         if not d.changed:
@@ -492,7 +512,9 @@ def apply(
         if d.plan is not None:
             plans.append((plan_id, account, d.year, "active", posted, d.net_pence, d.paid_pence, stamp, 1))
             instalments.extend(
-                (v.new_id(), plan_id, seq, v.date(i.due), i.amount_pence) for seq, i in enumerate(d.plan, start=1)
+                (v.new_id(), plan_id, seq, native_dates.get(i.due) or native_dates.setdefault(i.due, v.date(i.due)),
+                 i.amount_pence)
+                for seq, i in enumerate(d.plan, start=1)
             )
             applied.plans += 1
         if d.notice is not None:
@@ -500,7 +522,8 @@ def apply(
             template = NOTICE_TEMPLATES[d.notice]
             documents.append((
                 doc_id, account, d.notice, template, template_versions.get(template, ""),
-                f"{d.notice}-{d.account_ref}-{d.year}-{issued_on.isoformat()}.docx", v.json(d.notice_data), d.year,
+                f"{d.notice}-{d.account_ref}-{d.year}-{issued_on.isoformat()}.docx",
+                v.json_text(_encode_notice(d.notice_data or {}, fragments)), d.year,
                 posted, run, actor.username, stamp,
             ))
             applied.documents[(d.account_id, d.year)] = _as_uuid(doc_id)
@@ -523,6 +546,20 @@ def apply(
     if any(d.superseded_plan for d in decisions if d.changed):
         session.expire_all()
     return applied
+
+
+def _encode_notice(data: dict[str, Any], fragments: dict[int, str]) -> str:
+    """JSON text of a notice's data, encoding each shared list once (keyed by identity: the
+    decisions hold the lists alive for the whole `apply`)."""
+    head = {k: v for k, v in data.items() if k not in ("lines", "instalments")}
+    parts = [json.dumps(head)[:-1]]
+    for key in ("lines", "instalments"):
+        value = data.get(key, [])
+        text = fragments.get(id(value))
+        if text is None:
+            text = fragments[id(value)] = json.dumps(value)
+        parts.append(f', "{key}": {text}')
+    return "".join(parts) + "}"
 
 
 def _as_uuid(value: Any) -> uuid.UUID:

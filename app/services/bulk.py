@@ -65,6 +65,18 @@ class NativeValues:
 
         return Json(value)
 
+    def json_text(self, text: str) -> Any:
+        """Already-encoded JSON text, stored as it is (no decode and re-encode)."""
+        if self.sqlite:
+            return text
+        from psycopg.types.json import Json
+
+        return Json(text, dumps=_as_is)
+
+
+def _as_is(text: str) -> str:
+    return text
+
 
 def pg_type_name(column_type: Any) -> str:
     """The PostgreSQL type a binary COPY must declare for a column (see app.models.base)."""
