@@ -16,6 +16,7 @@ with what the ledger already holds; `apply` writes the difference. So:
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ from app.services.bulk import BulkWriter, NativeValues
 from app.services.settings_snapshots import capture_year_settings
 from app.services.users import Actor, Role, require_role
 
-CHUNK = 5000
+CHUNK = int(os.environ.get("REVDESK_BILLING_CHUNK", "5000"))  # accounts per committed chunk (tuning knob)
 CASH_KINDS = ("payment", "refund", "reversal", "transfer")
 NOTICE_TEMPLATES = {"demand_notice": "demand_notice", "amended_demand_notice": "amended_demand_notice"}
 
