@@ -128,9 +128,6 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-_jsonable = jsonable  # the name other modules first imported
-
-
 def get_account_id(uow: UnitOfWork, account_ref: str) -> uuid.UUID:
     account_id = uow.session.scalar(select(Account.id).where(Account.account_ref == account_ref.strip()))
     if account_id is None:

@@ -39,7 +39,7 @@ from app.services.accounts import CREDIT_KINDS, get_account_id
 from app.services.conflicts import saving
 from app.services.dto import JsonView, clean_text
 from app.services.csvfiles import CsvRow, ImportSummary, RowInvalid, read_rows
-from app.services.imports import _close_run, _finish, _record_run
+from app.services.imports import close_file_run, finish_import, record_file_run
 from app.services.payments import payment_audit_details, post_to_ledger, reverse_payment, year_balances
 from app.services.users import Actor, Role, audit, require_role
 
@@ -442,7 +442,7 @@ def import_returns(
             select(DirectDebitMandate).where(DirectDebitMandate.reference.in_({r.mandate_reference for r in parsed}))
         )
     } if parsed else {}
-    run = _record_run(uow, actor, "dd_returns", path)
+    run = record_file_run(uow, actor, "dd_returns", path)
     done: dict[tuple[str, date], int] = {}  # (mandate, due date) -> line applied
     for r in parsed:
         try:
@@ -457,10 +457,10 @@ def import_returns(
         except RowInvalid as exc:
             summary.reject(r.line, exc.field, exc.message)
     summary.errors.sort(key=lambda e: e.line)
-    _close_run(run, summary)
+    close_file_run(run, summary)
     audit(uow, actor.username, "import.dd_returns", "batch_run", run.id, after=run.summary)
     with saving(uow, "The Direct Debit returns"):
-        finished = _finish(uow, summary, all_or_nothing)
+        finished = finish_import(uow, summary, all_or_nothing)
     if finished is summary:
         return summary
     return ReturnsSummary(rejected=finished.rejected, errors=finished.errors)

@@ -6,14 +6,14 @@ from dataclasses import asdict
 from typing import Any
 
 from app.errors import ValidationError
-from app.services.accounts import _jsonable
+from app.services.accounts import jsonable
 
 
 class JsonView:
     """Mixin for frozen-dataclass DTOs: `to_json()` with dates ISO, UUIDs as text, money in *_pence."""
 
     def to_json(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))  # type: ignore[call-overload]
+        return jsonable(asdict(self))  # type: ignore[call-overload]
 
 
 def clean_text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:

@@ -50,7 +50,8 @@ EXEMPTION_CLASSES_WALES = tuple("ABCDEFGHIJKLMNOPQRSTUVW")
 CHUNK = 5000
 
 
-def _finish(uow: UnitOfWork, summary: ImportSummary, all_or_nothing: bool) -> ImportSummary:
+def finish_import(uow: UnitOfWork, summary: ImportSummary, all_or_nothing: bool) -> ImportSummary:
+    """Commit the good rows; with all-or-nothing and any row rejected, commit nothing (every file import ends here)."""
     if all_or_nothing and summary.rejected:
         uow.rollback()
         return ImportSummary(imported=0, skipped=0, rejected=summary.rejected, errors=summary.errors)
@@ -62,7 +63,8 @@ def _file_hash(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _record_run(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path) -> BatchRun:
+def record_file_run(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path) -> BatchRun:
+    """A run record for importing one file (with its SHA-256, so the file can be identified later)."""
     run = BatchRun(
         kind=kind, run_key=f"{kind}:{uuid.uuid4()}", parameters={"file": str(path), "sha256": _file_hash(path)},
         created_by=actor.username,
@@ -72,7 +74,8 @@ def _record_run(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path) -> B
     return run
 
 
-def _close_run(run: BatchRun, summary: ImportSummary) -> None:
+def close_file_run(run: BatchRun, summary: ImportSummary) -> None:
+    """Mark a file run completed with its counts."""
     run.status = "completed"
     run.done = run.total = summary.imported + summary.skipped + summary.rejected
     run.summary = {k: v for k, v in summary.to_json().items() if k != "errors"}
@@ -93,7 +96,7 @@ def import_properties(
     } if rows else {}
     parish_ids = dict(session.execute(select(Parish.name, Parish.id)).all())
     first_line: dict[str, int] = {}
-    run = _record_run(uow, actor, "import_properties", path)
+    run = record_file_run(uow, actor, "import_properties", path)
     for row in rows:
         try:
             row.check_shape()
@@ -134,9 +137,9 @@ def import_properties(
             parish_ids[parish] = new_parish.id
         session.add(Property(uprn=uprn, parish_id=parish_ids.get(parish) if parish else None, **values))
         summary.imported += 1
-    _close_run(run, summary)
+    close_file_run(run, summary)
     audit(uow, actor.username, "import.properties", "batch_run", run.id, after=run.summary)
-    return _finish(uow, summary, all_or_nothing)
+    return finish_import(uow, summary, all_or_nothing)
 
 
 def normalise_postcode(text: str) -> str:
@@ -256,7 +259,7 @@ def import_accounts(
     groups: dict[str, list[_AccountRow]] = defaultdict(list)
     for r in parsed:
         groups[r.account_ref].append(r)
-    run = _record_run(uow, actor, "import_accounts", path)
+    run = record_file_run(uow, actor, "import_accounts", path)
     for ref, group in groups.items():
         group.sort(key=lambda r: r.liable_from)
         failure = _check_account_group(ref, group, properties, existing_accounts, held)
@@ -276,9 +279,9 @@ def import_accounts(
             held[r.uprn].append((r.liable_from, r.liable_to, ref))
         summary.imported += len(group)
     summary.errors.sort(key=lambda e: e.line)
-    _close_run(run, summary)
+    close_file_run(run, summary)
     audit(uow, actor.username, "import.accounts", "batch_run", run.id, after=run.summary)
-    return _finish(uow, summary, all_or_nothing)
+    return finish_import(uow, summary, all_or_nothing)
 
 
 def _check_account_group(
@@ -386,14 +389,14 @@ def import_payments(
             good.append(parsed)
         except RowInvalid as exc:
             summary.reject(row.line, exc.field, exc.message)
-    run = _record_run(uow, actor, "import_payments", path)
+    run = record_file_run(uow, actor, "import_payments", path)
     for start in range(0, len(good), CHUNK):
         _post_payment_chunk(uow, actor, good[start : start + CHUNK], run.id, summary)
         if progress:
             progress(min(start + CHUNK, len(good)), len(good))
-    _close_run(run, summary)
+    close_file_run(run, summary)
     audit(uow, actor.username, "import.payments", "batch_run", run.id, after=run.summary)
-    return _finish(uow, summary, all_or_nothing)
+    return finish_import(uow, summary, all_or_nothing)
 
 
 PAYMENT_COLUMNS_OUT = (
