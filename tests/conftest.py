@@ -25,8 +25,10 @@ from app.db import make_database, upgrade  # noqa: E402
 from tests.memory_keyring import MemoryKeyring  # noqa: E402
 from tests.sqlite_files import copy_database  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-EXAMPLES = SHARED / "formats" / "examples"
+# The contract's example files (../shared/formats/examples), kept in the repository so the
+# suite runs from any clone; tests/test_examples.py checks the copy against the original when present.
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+SHARED_EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "formats" / "examples"
 PG_ADMIN_URL = os.environ.get("REVDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REQUIRE_PG = os.environ.get("REVDESK_REQUIRE_POSTGRES") == "1"
 
