@@ -65,6 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     inst.add_argument("--first", type=date_arg, required=True)
     inst.add_argument("--interval", choices=["monthly"], default="monthly")
     inst.add_argument("--json", action="store_true")
+    aoe = rules.add_parser("aoe", help="council tax attachment of earnings deduction (AER 1992 reg 38, Sch 4)")
+    aoe.add_argument("--net", type=pounds_arg, required=True, help="net earnings for the pay period, in pounds")
+    aoe.add_argument("--period", required=True, metavar="weekly|monthly|daily", help="the table: weekly, monthly or daily")
+    aoe.add_argument("--periods", type=int, default=1, help="pay period length in weeks, months or days (e.g. 2 = fortnightly)")
+    aoe.add_argument("--country", default="england", metavar="england|wales")
+    aoe.add_argument("--order-date", type=date_arg, default=None, help="the date the order was made (default 1 April 2007)")
+    aoe.add_argument("--json", action="store_true")
+    eaf = rules.add_parser("ea-fees", help="enforcement agent fees, cumulative to a stage (SI 2014/1)")
+    eaf.add_argument("--debt", type=pounds_arg, required=True, help="the sum to be recovered, in pounds")
+    eaf.add_argument("--stage", required=True, metavar="compliance|enforcement|sale")
+    eaf.add_argument("--vulnerable-without-advice", action="store_true", help="reg 12: no enforcement stage fee")
+    eaf.add_argument("--json", action="store_true")
 
     users = sub.add_parser("user", help="users and roles").add_subparsers(dest="user_command", metavar="ACTION", required=True)
     ul = users.add_parser("list", help="list users")
@@ -216,6 +228,8 @@ def _account(ctx: Any, args: argparse.Namespace) -> int:
 def _rules(args: argparse.Namespace) -> int:
     from app.rules.instalments import InstalmentError, schedule
 
+    if args.rule in ("aoe", "ea-fees"):
+        return _recovery_rules(args)
     if args.rule == "instalments":
         if not 1 <= args.count <= 12:
             print("revdesk: --count must be from 1 to 12 monthly instalments", file=sys.stderr)
@@ -230,6 +244,34 @@ def _rules(args: argparse.Namespace) -> int:
         else:
             for i in plan:
                 print(f"{i.due:%d/%m/%Y}  {fmt(i.amount_pence):>12}")
+    return EXIT_OK
+
+
+def _recovery_rules(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from app.rules.attachment_of_earnings import AttachmentError, explain
+    from app.rules.enforcement_fees import FeeError, breakdown
+
+    data: dict[str, Any]
+    try:
+        if args.rule == "aoe":
+            made = args.order_date or date(2007, 4, 1)
+            d = explain(args.net, args.period, country=args.country, order_made=made, periods=args.periods)
+            data = {"deduction_pence": d.deduction_pence, "band": d.band_description, "source": d.source, "table": d.table}
+            text = f"{fmt(d.deduction_pence)}  ({d.explanation()})"
+        else:
+            lines = breakdown(args.debt, args.stage, vulnerable_without_advice=args.vulnerable_without_advice)
+            total = sum(line.total_pence for line in lines)
+            data = {"fees_pence": total, "stages": [{"stage": l.stage, "fee_pence": l.total_pence} for l in lines]}
+            text = "\n".join(f"{l.stage:<12} {fmt(l.total_pence):>12}" for l in lines) + f"\n{'total':<12} {fmt(total):>12}"
+    except (AttachmentError, FeeError) as exc:
+        print(f"revdesk: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.json:
+        print_json(data)
+    else:
+        print(text)
     return EXIT_OK
 
 

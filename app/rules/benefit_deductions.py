@@ -1,0 +1,99 @@
+"""Council tax deductions from benefit after a liability order.
+
+The Council Tax (Deductions from Income Support) Regulations 1993 (SI 1993/494) let the
+authority ask the DWP to pay part of the debtor's benefit to it:
+
+- **Universal Credit**: a fixed 5% of the claimant's UC standard allowance for each
+  monthly assessment period. "5% of the standard allowance" is defined in the UC, PIP,
+  JSA and ESA (Claims and Payments) Regulations 2013 (SI 2013/380) Schedule 6 para 1 as
+  5% rounded **up** to the next multiple of 5p. If the whole amount cannot be taken
+  because of the overall limit on deductions (15% of the standard allowance from 30 April
+  2025, per the domain notes *(check)*), nothing is taken: there is no part deduction.
+- **Legacy income-related benefits** (income support, income-based JSA, income-related
+  ESA, pension credit): each week, 5% of the personal allowance for a single claimant
+  aged 25 or over (SI 1993/494 reg 1(2) definition, as amended by SI 2002/3019 reg 33),
+  rounded up to the next 5p (SI 1993/494 reg 5, per the domain notes; the regulation text
+  itself was not seen, but CPAG's £4.55 a week for 2024/25 = 5% of £90.50 rounded up). The weekly allowance changes every April,
+  so it is an input; `LEGACY_SINGLE_25_WEEKLY_PENCE` holds known years as defaults.
+
+Figures *(check against the year's uprating order before relying on them)*: 2025/26 UC
+standard allowances and the 2024/25 and 2025/26 legacy personal allowance were checked
+against CPAG's published rate tables (askcpag.org.uk "Universal credit rates 2025/26",
+"Means-tested benefit rates 2025/26"), not against the uprating orders themselves.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Iterable, Mapping
+
+UC_DEDUCTION_PERCENT = 5
+UC_OVERALL_CAP_PERCENT = 15  # of the standard allowance, from 30 April 2025 (check)
+LEGACY_DEDUCTION_PERCENT = 5
+
+# Monthly UC standard allowance, pence, by financial year (year = the April it starts).
+UC_STANDARD_ALLOWANCE_PENCE: Mapping[int, Mapping[str, int]] = {
+    2024: {"single_under_25": 31_168, "single_25_plus": 39_345, "couple_under_25": 48_923, "couple_25_plus": 61_760},
+    2025: {"single_under_25": 31_698, "single_25_plus": 40_014, "couple_under_25": 49_755, "couple_25_plus": 62_810},
+}
+
+# Weekly personal allowance for a single claimant aged 25 or over, pence.
+LEGACY_SINGLE_25_WEEKLY_PENCE: Mapping[int, int] = {2024: 9_050, 2025: 9_205}
+
+
+class BenefitDeductionError(ValueError):
+    pass
+
+
+def round_up_to_5p(value: Fraction) -> int:
+    """Up to the next whole multiple of 5p (an exact multiple stays as it is)."""
+    fives = -(-value.numerator // (5 * value.denominator))
+    return fives * 5
+
+
+def uc_standard_allowance_pence(year: int, kind: str) -> int:
+    try:
+        return UC_STANDARD_ALLOWANCE_PENCE[year][kind]
+    except KeyError:
+        raise BenefitDeductionError(f"No UC standard allowance is held for {kind} in {year}/{(year + 1) % 100:02d}.") from None
+
+
+def uc_five_percent_pence(standard_allowance_pence: int) -> int:
+    """5% of the standard allowance, rounded up to the next 5p (SI 2013/380 Sch 6 para 1)."""
+    if standard_allowance_pence < 0:
+        raise BenefitDeductionError("The standard allowance cannot be negative.")
+    return round_up_to_5p(Fraction(standard_allowance_pence * UC_DEDUCTION_PERCENT, 100))
+
+
+def uc_cap_pence(standard_allowance_pence: int, cap_percent: int = UC_OVERALL_CAP_PERCENT) -> Fraction:
+    """The overall limit on deductions for an assessment period (exact, not rounded)."""
+    return Fraction(standard_allowance_pence * cap_percent, 100)
+
+
+def uc_deduction_pence(
+    standard_allowance_pence: int, other_deductions_pence: Iterable[int] = (), *, cap_percent: int = UC_OVERALL_CAP_PERCENT
+) -> int:
+    """The council tax deduction for one UC assessment period: the full 5%, or nothing.
+
+    `other_deductions_pence` are the deductions already being taken in that period (the DWP
+    decides their priority); if adding the 5% would take the total over the cap, 0.
+    """
+    amount = uc_five_percent_pence(standard_allowance_pence)
+    others = sum(other_deductions_pence)
+    if others < 0:
+        raise BenefitDeductionError("Other deductions cannot be negative.")
+    return amount if others + amount <= uc_cap_pence(standard_allowance_pence, cap_percent) else 0
+
+
+def legacy_weekly_deduction_pence(single_25_personal_allowance_pence: int) -> int:
+    """Weekly deduction from IS / income-based JSA / income-related ESA / pension credit (SI 1993/494 reg 5)."""
+    if single_25_personal_allowance_pence < 0:
+        raise BenefitDeductionError("The personal allowance cannot be negative.")
+    return round_up_to_5p(Fraction(single_25_personal_allowance_pence * LEGACY_DEDUCTION_PERCENT, 100))
+
+
+def legacy_weekly_deduction_for_year(year: int, allowances: Mapping[int, int] = LEGACY_SINGLE_25_WEEKLY_PENCE) -> int:
+    """The weekly legacy-benefit deduction for financial year `year` from the allowances held (or given)."""
+    if year not in allowances:
+        raise BenefitDeductionError(f"No single 25+ personal allowance is held for {year}/{(year + 1) % 100:02d}; set it in the settings.")
+    return legacy_weekly_deduction_pence(allowances[year])
