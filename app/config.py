@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -19,6 +20,7 @@ import platformdirs
 from app.paths import DEFAULT_SETTINGS
 from app.rules.discounts import PremiumPolicy
 from app.rules.instalments import InstalmentPolicy
+from app.rules.recovery_policy import RecoveryPolicy
 
 APP_NAME = "revenues-desk"
 BANDS_ENGLAND = ("A", "B", "C", "D", "E", "F", "G", "H")
@@ -71,6 +73,29 @@ class AuthoritySettings:
             single_after_december=bool(section.get("single_after_december", False)),
         )
 
+    def recovery_policy(self) -> RecoveryPolicy:
+        """`[recovery]` timings and `[costs]` as the engine's policy (checked when the file is read)."""
+        r, costs = self.section("recovery"), self.section("costs")
+        defaults = RecoveryPolicy()
+        return RecoveryPolicy(
+            reminder_days=int(r.get("reminder_days", defaults.reminder_days)),
+            pay_within_days=int(r.get("pay_within_days", defaults.pay_within_days)),
+            max_reminders=int(r.get("max_reminders", defaults.max_reminders)),
+            summons_after_days=int(r.get("summons_after_days", defaults.summons_after_days)),
+            hearing_lead_days=int(r.get("hearing_lead_days", defaults.hearing_lead_days)),
+            minimum_balance_pence=int(r.get("minimum_balance_pence", defaults.minimum_balance_pence)),
+            summons_limit_years=int(r.get("summons_limit_years", defaults.summons_limit_years)),
+            summons_costs_pence=int(costs.get("summons_pence", 0)),
+            liability_order_costs_pence=int(costs.get("liability_order_pence", 0)),
+            hearing_dates=tuple(sorted(_as_date(d) for d in r.get("hearing_dates", []))),
+        )
+
+    def recovery_letter_template(self, stage: str) -> str:
+        """The letter template for a recovery stage (`[recovery.letters]`; reminders share one by default)."""
+        letters = self.section("recovery").get("letters", {})
+        default = "reminder" if stage.startswith("reminder") else stage
+        return str(letters.get(stage, default)) if isinstance(letters, Mapping) else default
+
     @property
     def database_url(self) -> str | None:
         url = self.section("database").get("url")
@@ -109,6 +134,7 @@ def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySetting
                     f"{source}: [years.{key}] band_d_pence for '{parish}' must be a positive whole number of pence."
                 )
         years[year] = YearSettings(year=year, band_d_pence=dict(band_d), premiums=_premiums(body.get("premiums", {}), f"{source}: [years.{key}]"))
+    _check_recovery(raw, source)
     instalments = raw.get("instalments", {})
     if instalments:
         count, day = instalments.get("default_count", 10), instalments.get("default_day", 1)
@@ -123,6 +149,30 @@ def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySetting
         raw=dict(raw),
         source=source,
     )
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _check_recovery(raw: Mapping[str, Any], source: str) -> None:
+    """Bad recovery settings are found when the file is read, not half way through a run."""
+    section = raw.get("recovery", {})
+    if not isinstance(section, Mapping):
+        raise SettingsError(f"{source}: [recovery] must be a table.")
+    for key in ("reminder_days", "pay_within_days", "max_reminders", "summons_after_days", "hearing_lead_days",
+                "minimum_balance_pence", "summons_limit_years"):
+        value = section.get(key, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise SettingsError(f"{source}: [recovery] {key} must be a whole number of 0 or more.")
+    for value in section.get("hearing_dates", []):
+        try:
+            _as_date(value)
+        except ValueError:
+            raise SettingsError(f"{source}: [recovery] hearing_dates: '{value}' is not a date (YYYY-MM-DD).") from None
+    for key, value in raw.get("costs", {}).items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise SettingsError(f"{source}: [costs] {key} must be a whole number of pence.")
 
 
 def _premiums(body: Any, where: str) -> PremiumPolicy:

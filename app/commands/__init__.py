@@ -23,3 +23,7 @@ COMMAND_MODULES.append(billing)
 from app.commands import payments  # noqa: E402  (payment, refund, dd)
 
 COMMAND_MODULES.append(payments)
+
+from app.commands import recovery  # noqa: E402  (recovery run, show, stats)
+
+COMMAND_MODULES.append(recovery)

@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Sequence
 
-from sqlalchemy import func, or_, select, type_coerce, update
-from sqlalchemy.types import NullType
+from sqlalchemy import func, or_, select, update
 
 from app.clock import now
 from app.config import AuthoritySettings
@@ -38,6 +37,7 @@ from app.rules.apportionment import financial_year_of, year_end, year_start
 from app.rules.instalments import DueInstalment, InstalmentPolicy, bill_schedule, reprofile
 from app.rules.liability import ChargeError, Dated, PeriodFacts, YearCharge, YearPolicy, year_charge
 from app.services.bulk import BulkWriter, NativeValues
+from app.services.sqlkeys import raw_key, to_uuid
 from app.services.settings_snapshots import capture_year_settings
 from app.services.users import Actor, Role, require_role
 
@@ -98,29 +98,19 @@ def load_facts_range(uow: UnitOfWork, first_id: uuid.UUID, last_id: uuid.UUID, y
     return _load_chunk(uow, years, lambda column: column.between(first_id, last_id), False)
 
 
-def _raw(column: Any) -> Any:
-    """A key column as the driver returns it (bytes on SQLite, UUID on PostgreSQL): used only as a
-    dict key, so a chunk's hundreds of thousands of keys are not each made into a UUID object."""
-    return type_coerce(column, NullType())
-
-
-def _uuid(raw: Any) -> uuid.UUID:
-    return raw if isinstance(raw, uuid.UUID) else uuid.UUID(bytes=bytes(raw))
-
-
 def _load_chunk(
     uow: UnitOfWork, years: Sequence[int], which: Callable[[Any], Any], with_instalments: bool
 ) -> list[AccountFacts]:
     s = uow.session
     first, last = year_start(min(years)), year_end(max(years))
     accounts = s.execute(
-        select(_raw(Account.id), Account.account_ref, Account.instalment_count, Account.instalment_day,
+        select(raw_key(Account.id), Account.account_ref, Account.instalment_count, Account.instalment_day,
                Account.payment_method)
         .where(which(Account.id))
     ).all()
     names: dict[uuid.UUID, list[str]] = defaultdict(list)
     for account_id, title, forenames, surname in s.execute(
-        select(_raw(AccountParty.account_id), Person.title, Person.forenames, Person.surname)
+        select(raw_key(AccountParty.account_id), Person.title, Person.forenames, Person.surname)
         .join(Person, Person.id == AccountParty.person_id)
         .where(which(AccountParty.account_id))
         .order_by(AccountParty.account_id, AccountParty.ordinal)
@@ -128,7 +118,7 @@ def _load_chunk(
         names[account_id].append(" ".join(p for p in (title, forenames, surname) if p))
     period_rows = s.execute(
         select(
-            _raw(LiabilityPeriod.id), _raw(LiabilityPeriod.account_id), LiabilityPeriod.start_date, LiabilityPeriod.end_date,
+            raw_key(LiabilityPeriod.id), raw_key(LiabilityPeriod.account_id), LiabilityPeriod.start_date, LiabilityPeriod.end_date,
             LiabilityPeriod.disabled_reduction, Property.band, Parish.name, Property.address_line1,
             Property.address_line2, Property.town, Property.postcode,
         )
@@ -147,21 +137,21 @@ def _load_chunk(
     if period_ids:
         # Joined to their periods by account so the same account predicate (list or range) applies.
         for pid, kind, start, end, since in s.execute(
-            select(_raw(Discount.period_id), Discount.kind, Discount.start_date, Discount.end_date, Discount.empty_since)
+            select(raw_key(Discount.period_id), Discount.kind, Discount.start_date, Discount.end_date, Discount.empty_since)
             .join(LiabilityPeriod, LiabilityPeriod.id == Discount.period_id)
             .where(which(LiabilityPeriod.account_id))
         ):
             if pid in period_ids:
                 adjustments[pid].append(Dated(kind, start, end, empty_since=since))
         for pid, code, start, end in s.execute(
-            select(_raw(Exemption.period_id), Exemption.exemption_class, Exemption.start_date, Exemption.end_date)
+            select(raw_key(Exemption.period_id), Exemption.exemption_class, Exemption.start_date, Exemption.end_date)
             .join(LiabilityPeriod, LiabilityPeriod.id == Exemption.period_id)
             .where(which(LiabilityPeriod.account_id))
         ):
             if pid in period_ids:
                 exemptions[pid].append(Dated(code, start, end))
         for pid, title, forenames, surname in s.execute(
-            select(_raw(LiabilityParty.period_id), Person.title, Person.forenames, Person.surname)
+            select(raw_key(LiabilityParty.period_id), Person.title, Person.forenames, Person.surname)
             .join(Person, Person.id == LiabilityParty.person_id)
             .join(LiabilityPeriod, LiabilityPeriod.id == LiabilityParty.period_id)
             .where(which(LiabilityPeriod.account_id), LiabilityParty.start_date <= last,
@@ -180,7 +170,7 @@ def _load_chunk(
         periods[account_id].append((facts, (address, postcode), joint[pid]))
     reductions: dict[uuid.UUID, list[Dated]] = defaultdict(list)
     for account_id, kind, bp, start, end in s.execute(
-        select(_raw(ReductionAward.account_id), ReductionAward.kind, ReductionAward.percent_bp, ReductionAward.start_date,
+        select(raw_key(ReductionAward.account_id), ReductionAward.kind, ReductionAward.percent_bp, ReductionAward.start_date,
                ReductionAward.end_date)
         .where(which(ReductionAward.account_id), ReductionAward.start_date <= last,
                or_(ReductionAward.end_date.is_(None), ReductionAward.end_date >= first))
@@ -191,7 +181,7 @@ def _load_chunk(
     reduced: dict[uuid.UUID, dict[int, int]] = defaultdict(dict)
     paid: dict[uuid.UUID, dict[int, int]] = defaultdict(dict)
     for account_id, year, kind, total in s.execute(
-        select(_raw(LedgerTransaction.account_id), LedgerTransaction.financial_year, LedgerTransaction.kind,
+        select(raw_key(LedgerTransaction.account_id), LedgerTransaction.financial_year, LedgerTransaction.kind,
                func.sum(LedgerTransaction.amount_pence))
         .where(which(LedgerTransaction.account_id), LedgerTransaction.financial_year.in_(list(years)))
         .group_by(LedgerTransaction.account_id, LedgerTransaction.financial_year, LedgerTransaction.kind)
@@ -207,7 +197,7 @@ def _load_chunk(
             paid[account_id][year] = paid[account_id].get(year, 0) - total
     plans: dict[uuid.UUID, dict[int, PlanFacts]] = defaultdict(dict)
     plan_rows = s.execute(
-        select(_raw(InstalmentPlan.id), _raw(InstalmentPlan.account_id), InstalmentPlan.financial_year,
+        select(raw_key(InstalmentPlan.id), raw_key(InstalmentPlan.account_id), InstalmentPlan.financial_year,
                InstalmentPlan.version)
         .where(which(InstalmentPlan.account_id), InstalmentPlan.financial_year.in_(list(years)),
                InstalmentPlan.status == "active")
@@ -215,7 +205,7 @@ def _load_chunk(
     instalments: dict[uuid.UUID, list[DueInstalment]] = defaultdict(list)
     if plan_rows and with_instalments:
         for plan_id, due, amount in s.execute(
-            select(_raw(Instalment.plan_id), Instalment.due_on, Instalment.amount_pence)
+            select(raw_key(Instalment.plan_id), Instalment.due_on, Instalment.amount_pence)
             .join(InstalmentPlan, InstalmentPlan.id == Instalment.plan_id)
             .where(which(InstalmentPlan.account_id), InstalmentPlan.financial_year.in_(list(years)),
                    InstalmentPlan.status == "active")
@@ -223,7 +213,7 @@ def _load_chunk(
         ):
             instalments[plan_id].append(DueInstalment(due, amount))
     for plan_id, account_id, year, version in plan_rows:
-        plans[account_id][year] = PlanFacts(_uuid(plan_id), version,
+        plans[account_id][year] = PlanFacts(to_uuid(plan_id), version,
                                             tuple(instalments[plan_id]) if with_instalments else None)
     result = []
     for account_id, ref, count, day, method in accounts:
@@ -231,7 +221,7 @@ def _load_chunk(
         joint_names = [n for _, _, js in rows for n in js]
         all_names = names[account_id] + [n for n in dict.fromkeys(joint_names) if n not in names[account_id]]
         result.append(AccountFacts(
-            account_id=_uuid(account_id), account_ref=ref, instalment_count=count, instalment_day=day, payment_method=method,
+            account_id=to_uuid(account_id), account_ref=ref, instalment_count=count, instalment_day=day, payment_method=method,
             names=tuple(all_names), periods=tuple(p for p, _, _ in rows), addresses=tuple(a for _, a, _ in rows),
             reductions=tuple(reductions[account_id]), charged_pence=charged[account_id], reduced_pence=reduced[account_id],
             paid_pence=paid[account_id], plans=plans[account_id], billed_years=frozenset(billed[account_id]),
@@ -527,7 +517,7 @@ def apply(
                 v.json_text(_encode_notice(d.notice_data or {}, fragments)), d.year,
                 posted, run, actor.username, stamp,
             ))
-            applied.documents[(d.account_id, d.year)] = _as_uuid(doc_id)
+            applied.documents[(d.account_id, d.year)] = _asto_uuid(doc_id)
             applied.notices += 1
         audits.append((
             v.new_id(), stamp, actor.username, "billing.billed" if d.notice == "demand_notice" else "billing.rebilled",
@@ -536,7 +526,7 @@ def apply(
             v.json({"year": d.year, "charge_pence": d.charged_before_pence, "reduction_pence": d.reduced_before_pence,
                     "plan_id": str(d.superseded_plan.plan_id) if d.superseded_plan else None}),
             v.json({"year": d.year, "charge_pence": d.charge.charge_pence, "reduction_pence": d.charge.reduction_pence,
-                    "plan_id": str(_as_uuid(plan_id)) if d.plan is not None else None, "reason": reason}),
+                    "plan_id": str(_asto_uuid(plan_id)) if d.plan is not None else None, "reason": reason}),
         ))
     writer = BulkWriter(session.connection())
     writer.write(LedgerTransaction.__table__, LEDGER_COLUMNS, ledger)
@@ -563,7 +553,7 @@ def _encode_notice(data: dict[str, Any], fragments: dict[int, str]) -> str:
     return "".join(parts) + "}"
 
 
-def _as_uuid(value: Any) -> uuid.UUID:
+def _asto_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(bytes=bytes(value))
 
 

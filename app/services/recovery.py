@@ -1,0 +1,476 @@
+"""The daily recovery run, one account's recovery view, and recovery statistics.
+
+The run walks every account in key order, in committed chunks. Each chunk is screened
+with two grouped queries (what had fallen due by today per account and year; what the
+ledger holds); only account-years in arrears go on to the engine
+(`app.rules.recovery_policy.next_actions`) with their instalments, recovery history and
+holds. The actions are written as recovery events, summons costs in the ledger, letters
+(merge data with the template version, rendered by `revdesk letters export --run`) and
+audit events.
+
+Idempotent for a date: the engine reads the history, so a step taken today is not due
+again today; a second run for the same `as_of` examines everything and adds nothing. A
+run that was cancelled or killed resumes after its last committed chunk. `dry_run`
+computes the same summary and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Callable, Iterable, Sequence
+
+from sqlalchemy import case, func, or_, select, update
+
+from app.clock import now
+from app.config import AuthoritySettings
+from app.db import Database, UnitOfWork
+from app.models import (
+    Account, AccountParty, AuditEvent, BatchRun, Document, Hold, Instalment, InstalmentPlan, LedgerTransaction,
+    LiabilityPeriod, Person, Property, RecoveryEvent,
+)
+from app.rules.apportionment import year_start
+from app.rules.instalments import DueInstalment
+from app.rules.recovery_policy import (
+    AccountState, Action, Decision, HoldState, RecoveryPolicy, StageEvent, YearState, next_actions,
+)
+from app.services.bulk import BulkWriter, NativeValues
+from app.services.sqlkeys import raw_key, to_uuid
+from app.services.users import Actor, Role, require_role
+
+CHUNK = int(os.environ.get("REVDESK_RECOVERY_CHUNK", "5000"))  # accounts per committed chunk (tuning knob)
+CASH_KINDS = ("payment", "refund", "reversal", "transfer")
+ACTION_STAGES = ("reminder_1", "reminder_2", "final_notice", "summons")
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+# --- loading account states -------------------------------------------------------------------
+
+
+@dataclass
+class _Screen:
+    """One account-year's figures from the grouped queries."""
+
+    balance: int = 0
+    paid: int = 0
+    due_now: int = 0
+    has_plan: bool = False
+    plan_id: Any = None
+
+
+def _screen(uow: UnitOfWork, which: Callable[[Any], Any], as_of: date) -> dict[Any, dict[int, _Screen]]:
+    """Balance, cash paid and amount fallen due by `as_of`, per account and year (raw keys)."""
+    s = uow.session
+    found: dict[Any, dict[int, _Screen]] = defaultdict(dict)
+    paid = func.sum(case((LedgerTransaction.kind.in_(CASH_KINDS), -LedgerTransaction.amount_pence), else_=0))
+    for account, year, balance, cash in s.execute(
+        select(raw_key(LedgerTransaction.account_id), LedgerTransaction.financial_year,
+               func.sum(LedgerTransaction.amount_pence), paid)
+        .where(which(LedgerTransaction.account_id), LedgerTransaction.posted_on <= as_of)
+        .group_by(LedgerTransaction.account_id, LedgerTransaction.financial_year)
+    ):
+        found[account][year] = _Screen(balance=int(balance), paid=int(cash or 0))
+    due = func.sum(case((Instalment.due_on <= as_of, Instalment.amount_pence), else_=0))
+    for account, year, plan_id, due_now in s.execute(
+        select(raw_key(InstalmentPlan.account_id), InstalmentPlan.financial_year, raw_key(InstalmentPlan.id), due)
+        .join(Instalment, Instalment.plan_id == InstalmentPlan.id)
+        .where(which(InstalmentPlan.account_id), InstalmentPlan.status == "active")
+        .group_by(InstalmentPlan.account_id, InstalmentPlan.financial_year, InstalmentPlan.id)
+    ):
+        screen = found[account].get(year)
+        if screen is not None:
+            screen.due_now, screen.has_plan, screen.plan_id = int(due_now or 0), True, plan_id
+    return found
+
+
+def _in_arrears(year: int, screen: _Screen, as_of: date, minimum: int) -> bool:
+    if screen.balance < minimum:
+        return False
+    if screen.has_plan:
+        return screen.due_now - screen.paid > 0
+    return year_start(year) <= as_of
+
+
+def _states(uow: UnitOfWork, which: Callable[[Any], Any], as_of: date, policy: RecoveryPolicy) -> dict[Any, AccountState]:
+    """The engine state of every account (raw key) with a year in arrears."""
+    s = uow.session
+    screens = _screen(uow, which, as_of)
+    wanted: dict[Any, dict[int, _Screen]] = {}
+    for account, years in screens.items():
+        arrears = {y: sc for y, sc in years.items() if _in_arrears(y, sc, as_of, policy.minimum_balance_pence)}
+        if arrears:
+            wanted[account] = arrears
+    if not wanted:
+        return {}
+    raw_ids = list(wanted)
+    plan_ids = [sc.plan_id for years in wanted.values() for sc in years.values() if sc.has_plan]
+    instalments: dict[Any, list[DueInstalment]] = defaultdict(list)
+    for start in range(0, len(plan_ids), 900):
+        for plan_id, due, amount in s.execute(
+            select(raw_key(Instalment.plan_id), Instalment.due_on, Instalment.amount_pence)
+            .where(raw_key(Instalment.plan_id).in_(plan_ids[start : start + 900]))
+            .order_by(Instalment.plan_id, Instalment.seq)
+        ):
+            instalments[plan_id].append(DueInstalment(due, amount))
+    events: dict[tuple[Any, int], list[StageEvent]] = defaultdict(list)
+    holds: dict[Any, list[HoldState]] = defaultdict(list)
+    for start in range(0, len(raw_ids), 900):
+        ids = raw_ids[start : start + 900]
+        for account, year, stage, on, hearing in s.execute(
+            select(raw_key(RecoveryEvent.account_id), RecoveryEvent.financial_year, RecoveryEvent.stage,
+                   RecoveryEvent.event_date, RecoveryEvent.hearing_date)
+            .where(raw_key(RecoveryEvent.account_id).in_(ids), RecoveryEvent.event_date <= as_of)
+            .order_by(RecoveryEvent.account_id, RecoveryEvent.event_date, RecoveryEvent.created_at)
+        ):
+            events[(account, year)].append(StageEvent(stage, on, hearing))
+        for account, kind, reason, h_start, h_end in s.execute(
+            select(raw_key(Hold.account_id), Hold.kind, Hold.reason, Hold.start_date, Hold.end_date)
+            .where(raw_key(Hold.account_id).in_(ids), Hold.start_date <= as_of,
+                   or_(Hold.end_date.is_(None), Hold.end_date >= as_of))
+        ):
+            holds[account].append(HoldState(kind, reason, h_start, h_end))
+    states: dict[Any, AccountState] = {}
+    for account, years in wanted.items():
+        states[account] = AccountState(
+            account_ref="",
+            years=tuple(
+                YearState(
+                    year=y, balance_pence=sc.balance, paid_pence=sc.paid,
+                    instalments=tuple(instalments[sc.plan_id]) if sc.has_plan else (),
+                    events=tuple(events[(account, y)]),
+                    due_without_plan=None if sc.has_plan else year_start(y),
+                )
+                for y, sc in sorted(years.items())
+            ),
+            holds=tuple(holds[account]),
+        )
+    return states
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecoveryRunSummary:
+    run_id: uuid.UUID | None
+    as_of: date
+    dry_run: bool
+    status: str
+    accounts_examined: int
+    actions: dict[str, int]
+    skipped_on_hold: int
+    letters: int
+    costs_pence: int
+    resumed: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "run_id": str(self.run_id) if self.run_id else None, "as_of": self.as_of.isoformat(),
+            "dry_run": self.dry_run, "status": self.status, "accounts_examined": self.accounts_examined,
+            "actions": dict(self.actions), "skipped_on_hold": self.skipped_on_hold, "letters": self.letters,
+            "costs_pence": self.costs_pence, "resumed": self.resumed,
+        }
+
+
+@dataclass
+class _Tally:
+    examined: int = 0
+    actions: dict[str, int] = field(default_factory=lambda: {stage: 0 for stage in ACTION_STAGES})
+    on_hold: int = 0
+    letters: int = 0
+    costs: int = 0
+    cursor: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"examined": self.examined, "actions": self.actions, "on_hold": self.on_hold, "letters": self.letters,
+                "costs": self.costs, "cursor": self.cursor}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> _Tally:
+        tally = cls()
+        tally.examined = int(data.get("examined", 0))
+        tally.actions.update({k: int(v) for k, v in data.get("actions", {}).items()})
+        tally.on_hold, tally.letters = int(data.get("on_hold", 0)), int(data.get("letters", 0))
+        tally.costs, tally.cursor = int(data.get("costs", 0)), data.get("cursor")
+        return tally
+
+
+def _held_back(decision: Decision) -> bool:
+    return decision.on_hold is not None and any("on hold" in a.next_step for a in decision.advice)
+
+
+def run_recovery(
+    db: Database, actor: Actor, settings: AuthoritySettings, *, as_of: date, dry_run: bool = False,
+    progress: Progress | None = None, cancelled: Cancelled | None = None, chunk: int = CHUNK,
+) -> RecoveryRunSummary:
+    """One recovery run for `as_of` over every account (see the module docstring)."""
+    require_role(actor, Role.OFFICER if dry_run else Role.TEAM_LEADER, "run recovery" if not dry_run else "preview recovery")
+    policy = settings.recovery_policy()
+    with db.uow() as uow:
+        total = int(uow.session.scalar(select(func.count()).select_from(Account)) or 0)
+        run_id: uuid.UUID | None = None
+        tally = _Tally()
+        resumed = False
+        if not dry_run:
+            unfinished = uow.session.scalars(
+                select(BatchRun).where(BatchRun.kind == "recovery", BatchRun.as_of == as_of,
+                                       BatchRun.status.in_(("running", "cancelled")))
+                .order_by(BatchRun.started_at.desc()).limit(1)
+            ).one_or_none()
+            if unfinished is not None:
+                run, resumed = unfinished, True
+                tally = _Tally.from_dict(run.summary)
+            else:
+                count = uow.session.scalar(select(func.count()).select_from(BatchRun)
+                                           .where(BatchRun.kind == "recovery", BatchRun.as_of == as_of)) or 0
+                run = BatchRun(kind="recovery", run_key=f"recovery:{as_of.isoformat()}:{count + 1}", as_of=as_of,
+                               parameters={"dry_run": False}, total=total, created_by=actor.username,
+                               summary=tally.to_dict())
+                uow.session.add(run)
+            run.status, run.total = "running", total
+            uow.commit()
+            run_id = run.id
+    templates = {stage: settings.recovery_letter_template(stage) for stage in ACTION_STAGES}
+    versions: dict[str, str] = {}
+    if not dry_run:
+        from app.services import letters
+
+        with db.uow() as uow:
+            versions = {name: letters.ensure_template_stored(uow, name) for name in set(templates.values())}
+            uow.commit()
+    cursor: Any = None if tally.cursor is None else bytes.fromhex(tally.cursor) if db.dialect == "sqlite" else uuid.UUID(tally.cursor)
+    status = "completed"
+    while True:
+        if cancelled is not None and cancelled():
+            status = "cancelled"
+            break
+        with db.uow() as uow:
+            query = select(raw_key(Account.id)).order_by(Account.id).limit(chunk)
+            if cursor is not None:
+                query = query.where(raw_key(Account.id) > cursor)
+            ids = list(uow.session.scalars(query))
+            if not ids:
+                break
+            lo, hi = ids[0], ids[-1]
+            which = _range(lo, hi)
+            states = _states(uow, which, as_of, policy)
+            tally.examined += len(ids)
+            decisions = {account: next_actions(state, policy, as_of) for account, state in states.items()}
+            for decision in decisions.values():
+                for action in decision.actions:
+                    tally.actions[action.stage] = tally.actions.get(action.stage, 0) + 1
+                    tally.costs += action.costs_pence
+                    tally.letters += 1
+                tally.on_hold += _held_back(decision)
+            cursor = hi
+            tally.cursor = cursor.hex() if isinstance(cursor, bytes) else str(cursor)
+            if not dry_run:
+                _write(uow, actor, settings, as_of, decisions, templates, versions, run_id)
+                uow.session.execute(
+                    update(BatchRun).where(BatchRun.id == run_id)
+                    .values(done=tally.examined, summary=tally.to_dict())
+                    .execution_options(synchronize_session=False)
+                )
+                uow.commit()
+        if progress is not None:
+            progress(tally.examined, total)
+    if not dry_run:
+        with db.uow() as uow:
+            run = uow.session.get_one(BatchRun, run_id)
+            run.status = status
+            if status == "completed":
+                run.finished_at = now()
+            uow.commit()
+    return RecoveryRunSummary(
+        run_id=run_id, as_of=as_of, dry_run=dry_run, status=status, accounts_examined=tally.examined,
+        actions=dict(tally.actions), skipped_on_hold=tally.on_hold, letters=tally.letters, costs_pence=tally.costs,
+        resumed=resumed,
+    )
+
+
+def _range(lo: Any, hi: Any) -> Callable[[Any], Any]:
+    return lambda column: raw_key(column).between(lo, hi)
+
+
+EVENT_COLUMNS = ("id", "account_id", "financial_year", "stage", "event_date", "amount_pence", "hearing_date", "details",
+                 "batch_run_id", "created_by", "created_at")
+LEDGER_COLUMNS = ("id", "account_id", "financial_year", "kind", "amount_pence", "posted_on", "reference", "description",
+                  "batch_run_id", "created_by", "created_at")
+DOCUMENT_COLUMNS = ("id", "account_id", "kind", "template", "template_version", "file_name", "data", "financial_year",
+                    "issued_on", "batch_run_id", "created_by", "created_at")
+AUDIT_COLUMNS = ("id", "at", "username", "action", "entity", "entity_id", "account_id", "before", "after")
+
+
+def _write(
+    uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, as_of: date, decisions: dict[Any, Decision],
+    templates: dict[str, str], versions: dict[str, str], run_id: uuid.UUID | None,
+) -> None:
+    acting = {account: d for account, d in decisions.items() if d.actions}
+    if not acting:
+        return
+    people = _letter_facts(uow, list(acting))
+    v = NativeValues(uow.dialect)
+    stamp = v.timestamp(now())
+    run = v.id(run_id) if run_id else None
+    today = v.date(as_of)
+    events: list[tuple[Any, ...]] = []
+    ledger: list[tuple[Any, ...]] = []
+    documents: list[tuple[Any, ...]] = []
+    audits: list[tuple[Any, ...]] = []
+    for account, decision in acting.items():
+        ref, names, address, postcode = people.get(account, ("", [], "", ""))
+        native = account  # raw keys are what the driver stores (bytes on SQLite, UUID on PostgreSQL)
+        for action in decision.actions:
+            event_id = v.new_id()
+            events.append((event_id, native, action.year, action.stage, today, action.amount_pence,
+                           v.date(action.hearing_date), v.json({"why": action.why}), run, actor.username, stamp))
+            if action.costs_pence:
+                ledger.append((v.new_id(), native, action.year, "costs", action.costs_pence, today,
+                               f"SUMMONS-{action.year}", "Summons costs", run, actor.username, stamp))
+            template = templates[action.stage]
+            data = _letter_data(settings, as_of, action, ref, names, address, postcode)
+            documents.append((v.new_id(), native, action.stage, template, versions.get(template, ""),
+                              f"{action.stage}-{ref}-{action.year}-{as_of.isoformat()}.docx", v.json_text(json.dumps(data)),
+                              action.year, today, run, actor.username, stamp))
+            audits.append((v.new_id(), stamp, actor.username, f"recovery.{action.stage}", "recovery_event", event_id,
+                           native, None, v.json({"year": action.year, "stage": action.stage,
+                                                 "amount_pence": action.amount_pence, "costs_pence": action.costs_pence,
+                                                 "hearing_date": action.hearing_date.isoformat() if action.hearing_date else None,
+                                                 "why": action.why})))
+    writer = BulkWriter(uow.session.connection())
+    writer.write(RecoveryEvent.__table__, EVENT_COLUMNS, events)
+    writer.write(LedgerTransaction.__table__, LEDGER_COLUMNS, ledger)
+    writer.write(Document.__table__, DOCUMENT_COLUMNS, documents)
+    writer.write(AuditEvent.__table__, AUDIT_COLUMNS, audits)
+
+
+def _letter_data(settings: AuthoritySettings, as_of: date, action: Action, ref: str, names: list[str], address: str,
+                 postcode: str) -> dict[str, Any]:
+    return {
+        "authority": settings.name, "issued_on": as_of.isoformat(), "account_ref": ref, "names": names,
+        "address_lines": [p.strip() for p in address.split(",") if p.strip()], "postcode": postcode,
+        "property_address": f"{address}, {postcode}" if postcode else address,
+        "year": action.year, "year_label": f"{action.year}/{(action.year + 1) % 100:02d}", "stage": action.stage,
+        "amount_pence": action.amount_pence, "costs_pence": action.costs_pence,
+        "pay_by": (as_of + timedelta(days=settings.recovery_policy().pay_within_days)).isoformat(),
+        "hearing_date": action.hearing_date.isoformat() if action.hearing_date else None, "why": action.why,
+    }
+
+
+def _letter_facts(uow: UnitOfWork, raw_ids: Sequence[Any]) -> dict[Any, tuple[str, list[str], str, str]]:
+    """Reference, names and latest address of each account (for its letters)."""
+    s = uow.session
+    refs: dict[Any, str] = {}
+    names: dict[Any, list[str]] = defaultdict(list)
+    places: dict[Any, tuple[str, str]] = {}
+    for start in range(0, len(raw_ids), 900):
+        ids = list(raw_ids[start : start + 900])
+        refs.update(s.execute(select(raw_key(Account.id), Account.account_ref).where(raw_key(Account.id).in_(ids))).all())
+        for account, title, forenames, surname in s.execute(
+            select(raw_key(AccountParty.account_id), Person.title, Person.forenames, Person.surname)
+            .join(Person, Person.id == AccountParty.person_id)
+            .where(raw_key(AccountParty.account_id).in_(ids)).order_by(AccountParty.account_id, AccountParty.ordinal)
+        ):
+            names[account].append(" ".join(p for p in (title, forenames, surname) if p))
+        for account, line1, line2, town, postcode in s.execute(
+            select(raw_key(LiabilityPeriod.account_id), Property.address_line1, Property.address_line2, Property.town,
+                   Property.postcode)
+            .join(Property, Property.id == LiabilityPeriod.property_id)
+            .where(raw_key(LiabilityPeriod.account_id).in_(ids)).order_by(LiabilityPeriod.start_date)
+        ):
+            places[account] = (", ".join(p for p in (line1, line2, town) if p), postcode)
+    return {a: (refs.get(a, ""), names[a], *places.get(a, ("", ""))) for a in raw_ids}
+
+
+# --- one account ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecoveryView:
+    """The Recovery tab: history, where each year stands, what happens next and why."""
+
+    account_ref: str
+    history: list[dict[str, Any]]
+    years: list[dict[str, Any]]
+    next_actions: list[dict[str, Any]]
+    holds: list[dict[str, Any]]
+    on_hold: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        from app.services.accounts import jsonable
+
+        return jsonable({"account_ref": self.account_ref, "history": self.history, "years": self.years,
+                         "next_actions": self.next_actions, "holds": self.holds, "on_hold": self.on_hold})
+
+
+def account_recovery(uow: UnitOfWork, settings: AuthoritySettings, account_ref: str, as_of: date) -> RecoveryView:
+    """The engine's view of one account on `as_of` (nothing written)."""
+    from app.services.accounts import get_account_id
+
+    account_id = get_account_id(uow, account_ref)
+    raw = account_id.bytes if uow.dialect == "sqlite" else account_id
+    policy = settings.recovery_policy()
+    states = _states(uow, lambda column: raw_key(column) == raw, as_of, policy)
+    state = states.get(raw, AccountState(account_ref, ()))
+    decision = next_actions(state, policy, as_of)
+    history = uow.session.execute(
+        select(RecoveryEvent.financial_year, RecoveryEvent.stage, RecoveryEvent.event_date, RecoveryEvent.amount_pence,
+               RecoveryEvent.hearing_date, RecoveryEvent.created_by)
+        .where(RecoveryEvent.account_id == account_id).order_by(RecoveryEvent.event_date, RecoveryEvent.created_at)
+    ).all()
+    holds = uow.session.execute(
+        select(Hold.id, Hold.kind, Hold.reason, Hold.start_date, Hold.end_date).where(Hold.account_id == account_id)
+        .order_by(Hold.start_date)
+    ).all()
+    return RecoveryView(
+        account_ref=account_ref,
+        history=[{"year": y, "stage": st, "date": d, "amount_pence": a, "hearing_date": h, "by": by}
+                 for y, st, d, a, h, by in history],
+        years=[{"year": a.year, "stage": a.stage, "stage_date": a.stage_date, "next_step": a.next_step}
+               for a in decision.advice],
+        next_actions=[{"year": a.year, "stage": a.stage, "amount_pence": a.amount_pence, "costs_pence": a.costs_pence,
+                       "hearing_date": a.hearing_date, "why": a.why} for a in decision.actions],
+        holds=[{"hold_id": i, "kind": k, "reason": r, "from": s_, "to": e,
+                "in_force": s_ <= as_of and (e is None or e >= as_of)} for i, k, r, s_, e in holds],
+        on_hold=decision.on_hold.kind if decision.on_hold else None,
+    )
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageDay:
+    day: date
+    stage: str
+    count: int
+    amount_pence: int
+
+
+def recovery_stats(uow: UnitOfWork, *, from_date: date, to_date: date) -> list[StageDay]:
+    """Recovery steps taken per day and stage, with the amounts demanded (team leader dashboards)."""
+    rows = uow.session.execute(
+        select(RecoveryEvent.event_date, RecoveryEvent.stage, func.count(), func.sum(RecoveryEvent.amount_pence))
+        .where(RecoveryEvent.event_date >= from_date, RecoveryEvent.event_date <= to_date)
+        .group_by(RecoveryEvent.event_date, RecoveryEvent.stage)
+        .order_by(RecoveryEvent.event_date, RecoveryEvent.stage)
+    ).all()
+    return [StageDay(d, st, int(c), int(a or 0)) for d, st, c, a in rows]
+
+
+def stats_json(days: Iterable[StageDay]) -> dict[str, Any]:
+    by_stage: dict[str, dict[str, int]] = {}
+    per_day: list[dict[str, Any]] = []
+    for row in days:
+        totals = by_stage.setdefault(row.stage, {"count": 0, "amount_pence": 0})
+        totals["count"] += row.count
+        totals["amount_pence"] += row.amount_pence
+        per_day.append({"date": row.day.isoformat(), "stage": row.stage, "count": row.count,
+                        "amount_pence": row.amount_pence})
+    return {"by_stage": by_stage, "per_day": per_day}

@@ -1,0 +1,126 @@
+"""Build the recovery letter templates in resources/letters/: reminder, final notice, summons.
+
+    .venv/bin/python scripts/make_recovery_letters.py
+
+Same house style and the same layout pieces as the demand notices (scripts/make_letter_templates.py,
+imported, not copied); deterministic output, so the templates' versions only change with
+their wording. Merge data (app.services.recovery): authority, issued_on, account_ref, names,
+address_lines, postcode, property_address, year, year_label, stage, amount_pence,
+costs_pence, pay_by, hearing_date, why. Which template each stage uses is set in the
+authority settings (`[recovery.letters]`).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import make_letter_templates as house  # noqa: E402
+
+from app.services.letters import TEMPLATES_DIR, normalise_docx  # noqa: E402
+
+LETTERS = {
+    "reminder": "Council Tax Reminder Notice",
+    "final_notice": "Council Tax Final Notice",
+    "summons": "Council Tax Summons to the Magistrates' Court",
+}
+
+
+def build(name: str) -> bytes:
+    doc = Document()
+    house._page_setup(doc)
+    house._styles(doc)
+    house._para(doc, "{{ authority }}", size=18, bold=True, color=house.ACCENT, after=0)
+    house._bottom_rule(house._para(doc, "Council Tax  ·  Revenues Service", size=10, color=house.MUTED, after=10))
+    house._address_block(doc)
+    title = LETTERS[name] + (" {% if stage == 'reminder_2' %}(second reminder){% endif %}" if name == "reminder" else "")
+    house._para(doc, title, size=15, bold=True, color=house.ACCENT, before=12, after=2)
+    house._para(doc, "Council tax {{ year_label }}  ·  {{ property_address }}", color=house.MUTED, after=8)
+    summary = house._table(doc, _rows(name), [70, 40], grid=True, align=WD_TABLE_ALIGNMENT.LEFT)
+    house._align_column(summary, 1, WD_ALIGN_PARAGRAPH.RIGHT)
+    house._bold_column(summary, 0)
+    for paragraph_text in _body(name):
+        house._para(doc, paragraph_text, before=6)
+    house._heading(doc, "If you cannot pay")
+    house._para(
+        doc,
+        "Please contact us straight away. We can often agree a plan you can afford, and you may be "
+        "entitled to council tax reduction or a discount. Free, confidential debt advice is available "
+        "from organisations such as Citizens Advice, StepChange and National Debtline.",
+    )
+    house._footer(doc)
+    props = doc.core_properties
+    props.title, props.subject = LETTERS[name], "Council tax recovery"
+    props.author = props.last_modified_by = "Revenues Desk"
+    props.comments = "Letter template: edit the wording in Word, keeping the merge tags whole."
+    props.created = props.modified = props.last_printed = house.BUILT
+    props.revision = 1
+    props.keywords = props.category = props.content_status = props.identifier = props.language = props.version = ""
+    house._prune(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return normalise_docx(buffer.getvalue())
+
+
+def _rows(name: str) -> list[tuple[str, str]]:
+    if name == "summons":
+        return [
+            ("Council tax unpaid", "{{ (amount_pence - costs_pence)|money }}"),
+            ("Costs of this summons", "{{ costs_pence|money }}"),
+            ("Total now due", "{{ amount_pence|money }}"),
+            ("Hearing date", "{{ hearing_date|ukdate }}"),
+        ]
+    return [("Amount to pay now", "{{ amount_pence|money }}"), ("Pay by", "{{ pay_by|ukdate }}")]
+
+
+def _body(name: str) -> list[str]:
+    if name == "reminder":
+        return [
+            "Our records show that the council tax instalments due for {{ year_label }} have not been paid "
+            "in full. Please pay {{ amount_pence|money }} (the overdue amount and anything falling due in the "
+            "next 7 days) by {{ pay_by|ukdate }}, quoting your account reference {{ account_ref }}.",
+            "If you do not pay within 7 days you will lose the right to pay by instalments and the whole "
+            "balance for {{ year_label }} will become due (Council Tax (Administration and Enforcement) "
+            "Regulations 1992, regulation 23). We may then apply to the magistrates' court for a liability "
+            "order, which adds costs to what you owe.",
+        ]
+    if name == "final_notice":
+        return [
+            "You have missed an instalment again after reminders this year, so you have lost the right to "
+            "pay by instalments. The whole balance of {{ amount_pence|money }} for {{ year_label }} is now "
+            "due. Please pay it by {{ pay_by|ukdate }}, quoting your account reference {{ account_ref }}.",
+            "If the balance is not paid we will apply to the magistrates' court for a liability order "
+            "without further notice, and costs will be added.",
+        ]
+    return [
+        "The council has complained to the magistrates' court that you have not paid council tax for "
+        "{{ year_label }}. You are summoned to appear at the court on {{ hearing_date|ukdate }} to explain "
+        "why you have not paid. If the court makes a liability order, further costs will be added and the "
+        "council may deduct the debt from your earnings or benefits or instruct enforcement agents.",
+        "You do not need to attend if you pay the total of {{ amount_pence|money }} (including the "
+        "summons costs) before the hearing: the application will then be withdrawn. If you think you do "
+        "not owe this amount, contact us at once; not having the money is not a defence, but we can "
+        "usually agree an arrangement.",
+    ]
+
+
+def main() -> None:
+    TEMPLATES_DIR.mkdir(parents=True, exist_ok=True)
+    for name in LETTERS:
+        path: Path = TEMPLATES_DIR / f"{name}.docx"
+        content = build(name)
+        changed = not path.exists() or path.read_bytes() != content
+        if changed:
+            path.write_bytes(content)
+        print(f"{path}: {'written' if changed else 'unchanged'} ({len(content):,} bytes)")
+
+
+if __name__ == "__main__":
+    main()
