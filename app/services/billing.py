@@ -27,7 +27,7 @@ from sqlalchemy import func, or_, select, update
 
 from app.clock import now
 from app.config import AuthoritySettings
-from app.db import Database, UnitOfWork
+from app.db import Database, UnitOfWork, batch_reading
 from app.errors import ValidationError
 from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Discount, Document, Exemption, Instalment, InstalmentPlan,
@@ -751,7 +751,8 @@ def run_annual_billing(
             if not ids:
                 break
             wanted = set(ids)
-            facts = [f for f in load_facts_range(uow, ids[0], ids[-1], [year]) if f.account_id in wanted]
+            with batch_reading(uow):
+                facts = [f for f in load_facts_range(uow, ids[0], ids[-1], [year]) if f.account_id in wanted]
             decisions: list[BillingDecision] = []
             reload: list[uuid.UUID] = []
             for f in facts:

@@ -28,12 +28,12 @@ from sqlalchemy import case, func, or_, select, update
 
 from app.clock import now
 from app.config import AuthoritySettings
-from app.db import Database, UnitOfWork
+from app.db import Database, UnitOfWork, batch_reading
 from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Document, Hold, Instalment, InstalmentPlan, LedgerTransaction,
     LiabilityPeriod, Person, Property, RecoveryEvent,
 )
-from app.rules.apportionment import year_start
+from app.rules.apportionment import financial_year_of, year_start
 from app.rules.instalments import DueInstalment
 from app.rules.recovery_policy import (
     AccountState, Action, Decision, HoldState, RecoveryPolicy, StageEvent, YearState, next_actions,
@@ -64,72 +64,86 @@ class _Screen:
     plan_id: Any = None
 
 
-def _screen(uow: UnitOfWork, which: Callable[[Any], Any], as_of: date) -> dict[Any, dict[int, _Screen]]:
-    """Balance, cash paid and amount fallen due by `as_of`, per account and year (raw keys)."""
-    s = uow.session
-    found: dict[Any, dict[int, _Screen]] = defaultdict(dict)
+def _fetch(conn: Any, statement: Any) -> list[Any]:
+    """All rows at once (the driver's fetchall), not one Python call per row."""
+    return conn.execute(statement).fetchall()  # type: ignore[no-any-return]
+
+
+def _screen(uow: UnitOfWork, which: Callable[[Any], Any], as_of: date, minimum: int) -> dict[Any, dict[int, _Screen]]:
+    """The account-years in arrears on `as_of` (raw keys), found in one query.
+
+    A year is in arrears when its balance is at least the minimum and either its active
+    plan had more fall due by today than was paid, or it has no plan (a year billed in one
+    sum) and has started. The database does the grouping and the test, so only the few
+    account-years in arrears come back to Python.
+    """
+    s = uow.session.connection()  # Core rows: no ORM result machinery
     paid = func.sum(case((LedgerTransaction.kind.in_(CASH_KINDS), -LedgerTransaction.amount_pence), else_=0))
-    for account, year, balance, cash in s.execute(
-        select(raw_key(LedgerTransaction.account_id), LedgerTransaction.financial_year,
-               func.sum(LedgerTransaction.amount_pence), paid)
+    ledger = (
+        select(LedgerTransaction.account_id.label("account_id"), LedgerTransaction.financial_year.label("year"),
+               func.sum(LedgerTransaction.amount_pence).label("balance"), paid.label("paid"))
         .where(which(LedgerTransaction.account_id), LedgerTransaction.posted_on <= as_of)
         .group_by(LedgerTransaction.account_id, LedgerTransaction.financial_year)
-    ):
-        found[account][year] = _Screen(balance=int(balance), paid=int(cash or 0))
-    due = func.sum(case((Instalment.due_on <= as_of, Instalment.amount_pence), else_=0))
-    for account, year, plan_id, due_now in s.execute(
-        select(raw_key(InstalmentPlan.account_id), InstalmentPlan.financial_year, raw_key(InstalmentPlan.id), due)
+        .subquery()
+    )
+    plans = (
+        select(InstalmentPlan.account_id.label("account_id"), InstalmentPlan.financial_year.label("year"),
+               InstalmentPlan.id.label("plan_id"),
+               func.sum(case((Instalment.due_on <= as_of, Instalment.amount_pence), else_=0)).label("due"))
         .join(Instalment, Instalment.plan_id == InstalmentPlan.id)
         .where(which(InstalmentPlan.account_id), InstalmentPlan.status == "active")
         .group_by(InstalmentPlan.account_id, InstalmentPlan.financial_year, InstalmentPlan.id)
-    ):
-        screen = found[account].get(year)
-        if screen is not None:
-            screen.due_now, screen.has_plan, screen.plan_id = int(due_now or 0), True, plan_id
+        .subquery()
+    )
+    rows = _fetch(s, (
+        select(raw_key(ledger.c.account_id), ledger.c.year, ledger.c.balance, ledger.c.paid, raw_key(plans.c.plan_id),
+               plans.c.due)
+        .select_from(ledger.outerjoin(plans, (plans.c.account_id == ledger.c.account_id) & (plans.c.year == ledger.c.year)))
+        .where(ledger.c.balance >= minimum)
+        .where(or_(
+            (plans.c.plan_id.is_not(None)) & (plans.c.due - ledger.c.paid > 0),
+            (plans.c.plan_id.is_(None)) & (ledger.c.year <= financial_year_of(as_of)),
+        ))
+    ))
+    found: dict[Any, dict[int, _Screen]] = defaultdict(dict)
+    for account, year, balance, cash, plan_id, due_now in rows:
+        found[account][year] = _Screen(int(balance), int(cash or 0), int(due_now or 0), plan_id is not None, plan_id)
     return found
-
-
-def _in_arrears(year: int, screen: _Screen, as_of: date, minimum: int) -> bool:
-    if screen.balance < minimum:
-        return False
-    if screen.has_plan:
-        return screen.due_now - screen.paid > 0
-    return year_start(year) <= as_of
 
 
 def _states(uow: UnitOfWork, which: Callable[[Any], Any], as_of: date, policy: RecoveryPolicy) -> dict[Any, AccountState]:
     """The engine state of every account (raw key) with a year in arrears."""
-    s = uow.session
-    screens = _screen(uow, which, as_of)
-    wanted: dict[Any, dict[int, _Screen]] = {}
-    for account, years in screens.items():
-        arrears = {y: sc for y, sc in years.items() if _in_arrears(y, sc, as_of, policy.minimum_balance_pence)}
-        if arrears:
-            wanted[account] = arrears
+    s = uow.session.connection()  # Core rows: no ORM result machinery for hundreds of thousands of rows
+    wanted = _screen(uow, which, as_of, policy.minimum_balance_pence)
     if not wanted:
         return {}
     raw_ids = list(wanted)
     plan_ids = [sc.plan_id for years in wanted.values() for sc in years.values() if sc.has_plan]
     instalments: dict[Any, list[DueInstalment]] = defaultdict(list)
+    shared: dict[tuple[date, int], DueInstalment] = {}  # (frozen) instalments repeat across accounts
     for start in range(0, len(plan_ids), 900):
-        for plan_id, due, amount in s.execute(
+        for plan_id, due, amount in _fetch(s, 
             select(raw_key(Instalment.plan_id), Instalment.due_on, Instalment.amount_pence)
             .where(raw_key(Instalment.plan_id).in_(plan_ids[start : start + 900]))
             .order_by(Instalment.plan_id, Instalment.seq)
         ):
-            instalments[plan_id].append(DueInstalment(due, amount))
+            key = (due, amount)
+            instalment = shared.get(key)
+            if instalment is None:
+                instalment = shared[key] = DueInstalment(due, amount)
+            instalments[plan_id].append(instalment)
     events: dict[tuple[Any, int], list[StageEvent]] = defaultdict(list)
     holds: dict[Any, list[HoldState]] = defaultdict(list)
     for start in range(0, len(raw_ids), 900):
         ids = raw_ids[start : start + 900]
-        for account, year, stage, on, hearing in s.execute(
+        for account, year, stage, on, hearing in _fetch(s, 
             select(raw_key(RecoveryEvent.account_id), RecoveryEvent.financial_year, RecoveryEvent.stage,
                    RecoveryEvent.event_date, RecoveryEvent.hearing_date)
             .where(raw_key(RecoveryEvent.account_id).in_(ids), RecoveryEvent.event_date <= as_of)
             .order_by(RecoveryEvent.account_id, RecoveryEvent.event_date, RecoveryEvent.created_at)
         ):
             events[(account, year)].append(StageEvent(stage, on, hearing))
-        for account, kind, reason, h_start, h_end in s.execute(
+        for account, kind, reason, h_start, h_end in _fetch(s, 
             select(raw_key(Hold.account_id), Hold.kind, Hold.reason, Hold.start_date, Hold.end_date)
             .where(raw_key(Hold.account_id).in_(ids), Hold.start_date <= as_of,
                    or_(Hold.end_date.is_(None), Hold.end_date >= as_of))
@@ -258,8 +272,8 @@ def run_recovery(
             if not ids:
                 break
             lo, hi = ids[0], ids[-1]
-            which = _range(lo, hi)
-            states = _states(uow, which, as_of, policy)
+            with batch_reading(uow):
+                states = _states(uow, _range(lo, hi), as_of, policy)
             tally.examined += len(ids)
             decisions = {account: next_actions(state, policy, as_of) for account, state in states.items()}
             for decision in decisions.values():
@@ -365,20 +379,20 @@ def _letter_data(settings: AuthoritySettings, as_of: date, action: Action, ref: 
 
 def _letter_facts(uow: UnitOfWork, raw_ids: Sequence[Any]) -> dict[Any, tuple[str, list[str], str, str]]:
     """Reference, names and latest address of each account (for its letters)."""
-    s = uow.session
+    s = uow.session.connection()  # Core rows: no ORM result machinery for hundreds of thousands of rows
     refs: dict[Any, str] = {}
     names: dict[Any, list[str]] = defaultdict(list)
     places: dict[Any, tuple[str, str]] = {}
     for start in range(0, len(raw_ids), 900):
         ids = list(raw_ids[start : start + 900])
         refs.update(s.execute(select(raw_key(Account.id), Account.account_ref).where(raw_key(Account.id).in_(ids))).all())
-        for account, title, forenames, surname in s.execute(
+        for account, title, forenames, surname in _fetch(s, 
             select(raw_key(AccountParty.account_id), Person.title, Person.forenames, Person.surname)
             .join(Person, Person.id == AccountParty.person_id)
             .where(raw_key(AccountParty.account_id).in_(ids)).order_by(AccountParty.account_id, AccountParty.ordinal)
         ):
             names[account].append(" ".join(p for p in (title, forenames, surname) if p))
-        for account, line1, line2, town, postcode in s.execute(
+        for account, line1, line2, town, postcode in _fetch(s, 
             select(raw_key(LiabilityPeriod.account_id), Property.address_line1, Property.address_line2, Property.town,
                    Property.postcode)
             .join(Property, Property.id == LiabilityPeriod.property_id)
