@@ -18,6 +18,7 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     run = actions.add_parser("run", help="one recovery run for a date")
     run.add_argument("--as-of", type=date_arg, default=None, help="the run's date (default today)")
     run.add_argument("--dry-run", action="store_true", help="the same summary, nothing written")
+    run.add_argument("--letters-dir", default=None, help="also write the run's letters as Word files into this folder")
     run.add_argument("--json", action="store_true")
     show = actions.add_parser("show", help="an account's recovery: history, stage, next action and why")
     show.add_argument("ref")
@@ -42,13 +43,20 @@ def _recovery(ctx: Any, args: argparse.Namespace) -> int:
 
         summary = recovery.run_recovery(ctx.db, ctx.actor, ctx.settings, as_of=as_of, dry_run=args.dry_run,
                                         progress=report)
+        written = None
+        if args.letters_dir and summary.run_id is not None:
+            from app.services.letters import export_letters
+
+            written = export_letters(ctx.db, batch_run_id=summary.run_id, out_dir=args.letters_dir)
         if args.json:
-            print_json(summary.to_json())
+            print_json({**summary.to_json(), **({"letters_written": written} if written is not None else {})})
         else:
             done = ", ".join(f"{n:,} {stage.replace('_', ' ')}" for stage, n in summary.actions.items() if n) or "no actions"
             what = "Dry run" if summary.dry_run else f"Recovery run ({summary.status})"
             print(f"{what} for {as_of:%d/%m/%Y}: {summary.accounts_examined:,} accounts, {done}; "
                   f"{summary.skipped_on_hold:,} on hold; {summary.letters:,} letters; costs {fmt(summary.costs_pence)}.")
+            if written is not None:
+                print(f"{written:,} letters written to {args.letters_dir}.")
         return EXIT_OK
     if args.recovery_command == "show":
         as_of = args.as_of or clock.today()

@@ -31,7 +31,9 @@ def billed(capsys: pytest.CaptureFixture[str], sqlite_url: str, examples: Path) 
     return sqlite_url
 
 
-def test_recovery_run_summary_contract(capsys: pytest.CaptureFixture[str], billed: str, examples: Path) -> None:
+def test_recovery_run_summary_contract(
+    capsys: pytest.CaptureFixture[str], billed: str, examples: Path, tmp_path: Path
+) -> None:
     settings = examples / "settings.toml"
     code, out, err = run(capsys, billed, "recovery", "run", "--as-of", "2025-05-08", "--dry-run", "--json", settings=settings)
     assert code == 0, err
@@ -40,9 +42,11 @@ def test_recovery_run_summary_contract(capsys: pytest.CaptureFixture[str], bille
         assert key in dry
     assert dry["dry_run"] is True and dry["actions"]["reminder_1"] == 2
     assert set(dry["actions"]) >= {"reminder_1", "reminder_2", "final_notice", "summons"}
-    code, out, _ = run(capsys, billed, "recovery", "run", "--as-of", "2025-05-08", "--json", settings=settings)
+    code, out, _ = run(capsys, billed, "recovery", "run", "--as-of", "2025-05-08", "--json", "--letters-dir",
+                       str(tmp_path / "letters"), settings=settings)
     real = json.loads(out)
     assert real["actions"] == dry["actions"] and real["letters"] == 2 and real["dry_run"] is False
+    assert real["letters_written"] == 2 and len(list((tmp_path / "letters").glob("reminder_1-*.docx"))) == 2
     code, out, _ = run(capsys, billed, "recovery", "run", "--as-of", "2025-05-08", "--json", settings=settings)
     assert sum(json.loads(out)["actions"].values()) == 0
     code, out, _ = run(capsys, billed, "recovery", "show", "70000005", "--as-of", "2025-05-09", "--json", settings=settings)
