@@ -36,7 +36,8 @@ from app.models import (
 from app.rules.apportionment import financial_year_of, year_start
 from app.rules.instalments import DueInstalment
 from app.rules.recovery_policy import (
-    AccountState, Action, Decision, HoldState, RecoveryPolicy, StageEvent, YearState, next_actions,
+    RESET_STAGES, STATUTORY_STAGES, AccountState, Action, Decision, HoldState, RecoveryPolicy, StageEvent, YearState,
+    next_actions,
 )
 from app.services.bulk import BulkWriter, NativeValues
 from app.services.sqlkeys import raw_key, to_uuid
@@ -111,44 +112,58 @@ def _screen(uow: UnitOfWork, which: Callable[[Any], Any], as_of: date, minimum: 
     return found
 
 
-def _states(uow: UnitOfWork, which: Callable[[Any], Any], as_of: date, policy: RecoveryPolicy) -> dict[Any, AccountState]:
-    """The engine state of every account (raw key) with a year in arrears."""
+def _states(
+    uow: UnitOfWork, which: Callable[[Any], Any], as_of: date, policy: RecoveryPolicy, *, prune: bool = False,
+) -> dict[Any, AccountState]:
+    """The engine state of every account (raw key) with a year in arrears.
+
+    With `prune` (the run), a year whose last step is a summons or a liability order is
+    left out before its instalments are read: the engine takes no step for it (the court
+    decides), and in a mature authority such years are most of the arrears.
+    """
     s = uow.session.connection()  # Core rows: no ORM result machinery for hundreds of thousands of rows
     wanted = _screen(uow, which, as_of, policy.minimum_balance_pence)
     if not wanted:
         return {}
     raw_ids = list(wanted)
+    events: dict[tuple[Any, int], list[StageEvent]] = defaultdict(list)
+    holds: dict[Any, list[HoldState]] = defaultdict(list)
+    for start in range(0, len(raw_ids), 900):
+        ids = raw_ids[start : start + 900]
+        for account, year, stage, on, hearing in _fetch(s, (
+            select(raw_key(RecoveryEvent.account_id), RecoveryEvent.financial_year, RecoveryEvent.stage,
+                   RecoveryEvent.event_date, RecoveryEvent.hearing_date)
+            .where(raw_key(RecoveryEvent.account_id).in_(ids), RecoveryEvent.event_date <= as_of)
+            .order_by(RecoveryEvent.account_id, RecoveryEvent.event_date, RecoveryEvent.created_at)
+        )):
+            events[(account, year)].append(StageEvent(stage, on, hearing))
+        for account, kind, reason, h_start, h_end in _fetch(s, (
+            select(raw_key(Hold.account_id), Hold.kind, Hold.reason, Hold.start_date, Hold.end_date)
+            .where(raw_key(Hold.account_id).in_(ids), Hold.start_date <= as_of,
+                   or_(Hold.end_date.is_(None), Hold.end_date >= as_of))
+        )):
+            holds[account].append(HoldState(kind, reason, h_start, h_end))
+    if prune:
+        for account in raw_ids:
+            years = wanted[account]
+            for year in [y for y in years if _with_the_court(events.get((account, y), ()))]:
+                del years[year]
+            if not years:
+                del wanted[account]
     plan_ids = [sc.plan_id for years in wanted.values() for sc in years.values() if sc.has_plan]
     instalments: dict[Any, list[DueInstalment]] = defaultdict(list)
     shared: dict[tuple[date, int], DueInstalment] = {}  # (frozen) instalments repeat across accounts
     for start in range(0, len(plan_ids), 900):
-        for plan_id, due, amount in _fetch(s, 
+        for plan_id, due, amount in _fetch(s, (
             select(raw_key(Instalment.plan_id), Instalment.due_on, Instalment.amount_pence)
             .where(raw_key(Instalment.plan_id).in_(plan_ids[start : start + 900]))
             .order_by(Instalment.plan_id, Instalment.seq)
-        ):
+        )):
             key = (due, amount)
             instalment = shared.get(key)
             if instalment is None:
                 instalment = shared[key] = DueInstalment(due, amount)
             instalments[plan_id].append(instalment)
-    events: dict[tuple[Any, int], list[StageEvent]] = defaultdict(list)
-    holds: dict[Any, list[HoldState]] = defaultdict(list)
-    for start in range(0, len(raw_ids), 900):
-        ids = raw_ids[start : start + 900]
-        for account, year, stage, on, hearing in _fetch(s, 
-            select(raw_key(RecoveryEvent.account_id), RecoveryEvent.financial_year, RecoveryEvent.stage,
-                   RecoveryEvent.event_date, RecoveryEvent.hearing_date)
-            .where(raw_key(RecoveryEvent.account_id).in_(ids), RecoveryEvent.event_date <= as_of)
-            .order_by(RecoveryEvent.account_id, RecoveryEvent.event_date, RecoveryEvent.created_at)
-        ):
-            events[(account, year)].append(StageEvent(stage, on, hearing))
-        for account, kind, reason, h_start, h_end in _fetch(s, 
-            select(raw_key(Hold.account_id), Hold.kind, Hold.reason, Hold.start_date, Hold.end_date)
-            .where(raw_key(Hold.account_id).in_(ids), Hold.start_date <= as_of,
-                   or_(Hold.end_date.is_(None), Hold.end_date >= as_of))
-        ):
-            holds[account].append(HoldState(kind, reason, h_start, h_end))
     states: dict[Any, AccountState] = {}
     for account, years in wanted.items():
         states[account] = AccountState(
@@ -165,6 +180,15 @@ def _states(uow: UnitOfWork, which: Callable[[Any], Any], as_of: date, policy: R
             holds=tuple(holds[account]),
         )
     return states
+
+
+def _with_the_court(events: Iterable[StageEvent]) -> bool:
+    """The year's last statutory step is a summons or a liability order (see next_actions)."""
+    last = None
+    for event in events:
+        if event.stage in STATUTORY_STAGES + RESET_STAGES:
+            last = event.stage
+    return last in ("summons", "liability_order")
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -273,7 +297,7 @@ def run_recovery(
                 break
             lo, hi = ids[0], ids[-1]
             with batch_reading(uow):
-                states = _states(uow, _range(lo, hi), as_of, policy)
+                states = _states(uow, _range(lo, hi), as_of, policy, prune=True)
             tally.examined += len(ids)
             decisions = {account: next_actions(state, policy, as_of) for account, state in states.items()}
             for decision in decisions.values():
