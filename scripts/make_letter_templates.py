@@ -433,11 +433,119 @@ def _prune(doc) -> None:  # type: ignore[no-untyped-def]
             styles.remove(style)
 
 
+# --- recovery letters (attachment of earnings, deductions from benefit) -------------------
+
+def build_attachment_of_earnings_order() -> bytes:
+    """The order sent to the employer (AER 1992 reg 37-39), with the Schedule 4 table to use."""
+    doc = _recovery_letter_start("Attachment of Earnings Order")
+    body = doc
+    _para(body, "Council tax attachment of earnings order {{ case_ref }}", size=15, bold=True, color=ACCENT, before=12, after=2)
+    _para(body, "Council Tax (Administration and Enforcement) Regulations 1992, regulations 37 to 42 and Schedule 4",
+          color=MUTED, after=8)
+    _para(body, "To {{ employer_name }}{% if payroll_ref %} (payroll reference {{ payroll_ref }}){% endif %}:")
+    _para(
+        body,
+        "A liability order was made by the magistrates' court on {{ liability_order_date|ukdate }} against your employee "
+        "named below for council tax for {{ year_label }}. Under regulation 37 we order you to make deductions from "
+        "their earnings and pay them to us until the amount below has been paid.",
+    )
+    _heading(body, "Your employee")
+    facts = _table(doc, [
+        ("Name", "{{ debtor_name }}"), ("Address", "{{ debtor_address }}"), ("Account reference", "{{ account_ref }}"),
+        ("Amount to be paid", "{{ debt_pence|money }}"), ("Pay period", "{{ pay_period }}"),
+        ("Order in date order", "{{ priority }}"),
+    ], [55, 115], grid=False)
+    _bold_column(facts, 0)
+
+    _heading(body, "How much to deduct each pay day")
+    _para(
+        body,
+        "On each pay day, work out the employee's net earnings (after income tax, employee's national insurance and "
+        "pension contributions) and deduct the percentage shown in {{ table_name }} of {{ source }}. The percentage "
+        "applies to the whole of the net earnings, except in the top band. You may also deduct {{ admin_fee_pence|money }} "
+        "towards your costs each time you make a deduction.",
+    )
+    table = _table(doc, [("Net earnings", "Deduction rate")], [120, 40], header=True)
+    _row(table, ("{%tr for band in bands %}", ""))
+    _row(table, ("{{ band['band'] }}", "{{ band['percent'] }}%"))
+    _row(table, ("{%tr endfor %}", ""))
+    _align_column(table, 1, WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(body, "{%p if has_example %}")
+    _para(body, "For example, net earnings of {{ net_pence|money }} each {{ pay_period }} pay day give a deduction of "
+                "{{ deduction_pence|money }}.", bold=True, before=6)
+    _para(body, "{%p endif %}")
+    _heading(body, "What you must do")
+    _para(
+        body,
+        "Pay the deductions to us by the 19th of the month after the month in which they were made, quoting the order "
+        "reference {{ case_ref }}. Tell us in writing within 14 days if the employee leaves your employment or you are "
+        "not their employer. If there is more than one order for this employee, deal with them in date order. It is an "
+        "offence to fail to comply with this order without reasonable excuse.",
+    )
+    return _recovery_letter_end(doc, "Attachment of Earnings Order")
+
+
+def build_benefit_deduction_application() -> bytes:
+    """The application to the DWP for deductions from benefit (SI 1993/494)."""
+    doc = _recovery_letter_start("Application for Deductions from Benefit")
+    body = doc
+    _para(body, "Application for deductions from benefit: council tax", size=15, bold=True, color=ACCENT, before=12, after=2)
+    _para(body, "Council Tax (Deductions from Income Support) Regulations 1993", color=MUTED, after=8)
+    _para(
+        body,
+        "A liability order was made by the magistrates' court on {{ liability_order_date|ukdate }} for council tax for "
+        "{{ year_label }}. The debtor named below receives {{ benefit }}. We apply for deductions to be made from "
+        "that benefit and paid to us until the amount below has been paid.",
+    )
+    _heading(body, "The debtor")
+    facts = _table(doc, [
+        ("Name", "{{ debtor_name }}"), ("Address", "{{ debtor_address }}"),
+        ("National Insurance number", "{{ ni_number }}"), ("Account reference", "{{ account_ref }}"),
+        ("Our reference", "{{ case_ref }}"), ("Amount outstanding", "{{ debt_pence|money }}"),
+        ("Deduction", "{{ amount_pence|money }} {{ frequency }}"), ("Basis", "{{ basis }}"),
+    ], [55, 115], grid=False)
+    _bold_column(facts, 0)
+    _para(body, "Please quote our reference {{ case_ref }} with each payment you make to us.", before=8)
+    return _recovery_letter_end(doc, "Application for Deductions from Benefit")
+
+
+def _recovery_letter_start(title: str):  # type: ignore[no-untyped-def]
+    doc = Document()
+    _page_setup(doc)
+    _styles(doc)
+    _para(doc, "{{ authority }}", size=18, bold=True, color=ACCENT, after=0)
+    sub = _para(doc, "Council Tax  ·  Recovery", size=10, color=MUTED, after=10)
+    _bottom_rule(sub)
+    _address_block(doc)
+    return doc
+
+
+def _recovery_letter_end(doc, title: str) -> bytes:  # type: ignore[no-untyped-def]
+    _footer(doc)
+    props = doc.core_properties
+    props.title = title
+    props.subject = "Council tax recovery"
+    props.author = props.last_modified_by = "Revenues Desk"
+    props.comments = "Letter template: edit the wording in Word, keeping the merge tags whole."
+    props.created = props.modified = props.last_printed = BUILT
+    props.revision = 1
+    props.keywords = props.category = props.content_status = props.identifier = props.language = props.version = ""
+    _prune(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return normalise_docx(buffer.getvalue())
+
+
 def main() -> None:
     TEMPLATES_DIR.mkdir(parents=True, exist_ok=True)
-    for name, amended in (("demand_notice", False), ("amended_demand_notice", True)):
+    builders = {
+        "demand_notice": lambda: build(False), "amended_demand_notice": lambda: build(True),
+        "attachment_of_earnings_order": build_attachment_of_earnings_order,
+        "benefit_deduction_application": build_benefit_deduction_application,
+    }
+    for name, builder in builders.items():
         path: Path = TEMPLATES_DIR / f"{name}.docx"
-        content = build(amended)
+        content = builder()
         changed = not path.exists() or path.read_bytes() != content
         if changed:
             path.write_bytes(content)

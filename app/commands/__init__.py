@@ -27,3 +27,11 @@ COMMAND_MODULES.append(payments)
 from app.commands import recovery  # noqa: E402  (recovery run, show, stats)
 
 COMMAND_MODULES.append(recovery)
+
+from app.commands import court  # noqa: E402  (court hearings, list, outcome, outcomes)
+
+COMMAND_MODULES.append(court)
+
+from app.commands import enforcement  # noqa: E402  (hold, aoe, benefit, agent, candidates, routes, cases)
+
+COMMAND_MODULES.append(enforcement)
