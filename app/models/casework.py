@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +16,7 @@ class Arrangement(Versioned, Base):
     """A payment arrangement agreed with the taxpayer. status: live | broken | completed | cancelled."""
 
     __tablename__ = "arrangement"
+    __table_args__ = (Index("ix_arrangement_status_checked", "status", "checked_to"),)
 
     id: Mapped[uuid.UUID] = pk()
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"), index=True)
@@ -23,6 +25,15 @@ class Arrangement(Versioned, Base):
     end_date: Mapped[date]
     total_pence: Mapped[int]
     status: Mapped[str] = mapped_column(String(12), default="live")
+    # Monitoring: a payment short by more than `tolerance_pence`, still short `grace_days`
+    # after its due date, breaks the arrangement; `checked_to` is the last day monitored.
+    grace_days: Mapped[int] = mapped_column(default=3)
+    tolerance_pence: Mapped[int] = mapped_column(default=0)
+    checked_to: Mapped[date | None]
+    broken_on: Mapped[date | None]
+    status_reason: Mapped[str] = mapped_column(String(300), default="")
+    # The income and expenditure statement the offer was assessed on (Standard Financial Statement).
+    income_expenditure: Mapped[dict[str, Any] | None]
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = created_at()
 
@@ -59,7 +70,11 @@ class DiaryEntry(Versioned, Base):
     """A brought-forward item. status: open | completed. `claimed_by` marks who is working it."""
 
     __tablename__ = "diary_entry"
-    __table_args__ = (Index("ix_diary_entry_open_due", "status", "code", "due_on"),)
+    __table_args__ = (
+        Index("ix_diary_entry_open_due", "status", "code", "due_on"),
+        Index("ix_diary_entry_team_due", "status", "team", "due_on"),
+        Index("ix_diary_entry_owner_due", "status", "owner", "due_on"),
+    )
 
     id: Mapped[uuid.UUID] = pk()
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"), index=True)
@@ -73,6 +88,7 @@ class DiaryEntry(Versioned, Base):
     claimed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(80))
     completed_at: Mapped[datetime | None]
+    completion_note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = created_at()
 
@@ -96,8 +112,11 @@ class Escalation(Versioned, Base):
 
     id: Mapped[uuid.UUID] = pk()
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(40))  # vulnerable | complex | write_off | refund | other
     note: Mapped[str] = mapped_column(Text, default="")
+    amount_pence: Mapped[int | None]  # a write-off or refund over the officer's limit
+    subject_id: Mapped[uuid.UUID | None]  # the refund request / write-off it is about, if any
+    team: Mapped[str] = mapped_column(String(60), default="")
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     raised_by: Mapped[str] = mapped_column(String(80))
     decided_by: Mapped[str | None] = mapped_column(String(80))
