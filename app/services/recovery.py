@@ -40,7 +40,7 @@ from app.rules.recovery_policy import (
     next_actions,
 )
 from app.services.bulk import BulkWriter, NativeValues
-from app.services.sqlkeys import raw_key, to_uuid
+from app.services.sqlkeys import raw_key
 from app.services.users import Actor, Role, require_role
 
 CHUNK = int(os.environ.get("REVDESK_RECOVERY_CHUNK", "5000"))  # accounts per committed chunk (tuning knob)
