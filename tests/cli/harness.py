@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -26,3 +28,9 @@ class Revdesk:
         code, out, err = self(*args, "--json", user=user)
         assert code == 0, err
         return json.loads(out)
+
+
+def sqlite_count(path: Path, sql: str) -> int:
+    """One number from an SQLite file another process is writing (used to watch a batch run)."""
+    with closing(sqlite3.connect(path)) as conn:
+        return int(conn.execute(sql).fetchone()[0])

@@ -8,18 +8,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 
 from app.bootstrap import bootstrap
 from app.config import load_settings
 from app.services.demo import generate_demo
-
-
-def _count(path: Path, sql: str) -> int:
-    with closing(sqlite3.connect(path)) as conn:
-        return int(conn.execute(sql).fetchone()[0])
+from tests.cli.harness import sqlite_count
 
 
 def test_killed_billing_run_resumes_exactly_once(tmp_path: Path) -> None:
@@ -35,7 +30,7 @@ def test_killed_billing_run_resumes_exactly_once(tmp_path: Path) -> None:
     done = 0
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            done = _count(path, "SELECT coalesce(max(done), 0) FROM batch_run WHERE kind = 'billing'")
+            done = sqlite_count(path, "SELECT coalesce(max(done), 0) FROM batch_run WHERE kind = 'billing'")
         except sqlite3.OperationalError:
             done = 0  # busy: try again
         if done >= 400:
@@ -44,16 +39,16 @@ def test_killed_billing_run_resumes_exactly_once(tmp_path: Path) -> None:
     assert proc.poll() is None, "the run finished before it could be killed: make the data bigger"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    charged_at_kill = _count(path, "SELECT count(*) FROM ledger_transaction WHERE financial_year = 2027")
+    charged_at_kill = sqlite_count(path, "SELECT count(*) FROM ledger_transaction WHERE financial_year = 2027")
     assert 0 < charged_at_kill < 2900
     resumed = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     assert '"resumed": true' in resumed.stdout and '"status": "completed"' in resumed.stdout
-    liable = _count(path, "SELECT count(DISTINCT account_id) FROM liability_period WHERE start_date <= '2028-03-31' "
+    liable = sqlite_count(path, "SELECT count(DISTINCT account_id) FROM liability_period WHERE start_date <= '2028-03-31' "
                           "AND (end_date IS NULL OR end_date >= '2027-04-01')")
-    assert _count(path, "SELECT count(*) FROM document WHERE financial_year = 2027") == liable
-    assert _count(path, "SELECT count(*) FROM (SELECT account_id FROM ledger_transaction WHERE financial_year = 2027 "
+    assert sqlite_count(path, "SELECT count(*) FROM document WHERE financial_year = 2027") == liable
+    assert sqlite_count(path, "SELECT count(*) FROM (SELECT account_id FROM ledger_transaction WHERE financial_year = 2027 "
                         "AND kind = 'charge' GROUP BY account_id HAVING count(*) > 1)") == 0
-    assert _count(path, "SELECT count(*) FROM (SELECT account_id FROM instalment_plan WHERE financial_year = 2027 "
+    assert sqlite_count(path, "SELECT count(*) FROM (SELECT account_id FROM instalment_plan WHERE financial_year = 2027 "
                         "AND status = 'active' GROUP BY account_id HAVING count(*) > 1)") == 0
-    assert _count(path, "SELECT count(*) FROM instalment_plan WHERE financial_year = 2027") == liable
+    assert sqlite_count(path, "SELECT count(*) FROM instalment_plan WHERE financial_year = 2027") == liable

@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 from app.bootstrap import bootstrap
 from app.config import load_settings
 from app.services.demo import generate_demo
+from tests.cli.harness import sqlite_count
 from tests.cli.test_cli import run
 
 
@@ -63,11 +63,6 @@ def test_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str], billed: s
     assert exit_info.value.code == 2
 
 
-def _count(path: Path, sql: str) -> int:
-    with closing(sqlite3.connect(path)) as conn:
-        return int(conn.execute(sql).fetchone()[0])
-
-
 def test_killed_recovery_run_resumes_without_duplicate_letters_or_costs(tmp_path: Path) -> None:
     path = tmp_path / "kill.db"
     ctx = bootstrap(f"sqlite:///{path}", None, "admin")
@@ -80,7 +75,7 @@ def test_killed_recovery_run_resumes_without_duplicate_letters_or_costs(tmp_path
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            if _count(path, "SELECT coalesce(max(done), 0) FROM batch_run WHERE kind = 'recovery'") >= 600:
+            if sqlite_count(path, "SELECT coalesce(max(done), 0) FROM batch_run WHERE kind = 'recovery'") >= 600:
                 break
         except sqlite3.OperationalError:
             pass  # busy: try again
@@ -88,17 +83,17 @@ def test_killed_recovery_run_resumes_without_duplicate_letters_or_costs(tmp_path
     assert proc.poll() is None, "the run finished before it could be killed: make the data bigger"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    letters_at_kill = _count(path, "SELECT count(*) FROM document WHERE issued_on = '2026-11-23'")
+    letters_at_kill = sqlite_count(path, "SELECT count(*) FROM document WHERE issued_on = '2026-11-23'")
     resumed = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     summary = json.loads(resumed.stdout)
     assert summary["resumed"] and summary["status"] == "completed" and summary["accounts_examined"] == 4000
-    letters = _count(path, "SELECT count(*) FROM document WHERE issued_on = '2026-11-23'")
-    events = _count(path, "SELECT count(*) FROM recovery_event WHERE event_date = '2026-11-23'")
+    letters = sqlite_count(path, "SELECT count(*) FROM document WHERE issued_on = '2026-11-23'")
+    events = sqlite_count(path, "SELECT count(*) FROM recovery_event WHERE event_date = '2026-11-23'")
     assert letters == events == summary["letters"] > letters_at_kill
-    assert _count(path, "SELECT count(*) FROM (SELECT account_id, financial_year, stage FROM recovery_event "
+    assert sqlite_count(path, "SELECT count(*) FROM (SELECT account_id, financial_year, stage FROM recovery_event "
                         "WHERE event_date = '2026-11-23' GROUP BY 1, 2, 3 HAVING count(*) > 1)") == 0
-    summons = _count(path, "SELECT count(*) FROM recovery_event WHERE event_date = '2026-11-23' AND stage = 'summons'")
-    assert _count(path, "SELECT count(*) FROM ledger_transaction WHERE kind = 'costs' AND posted_on = '2026-11-23'") == summons
+    summons = sqlite_count(path, "SELECT count(*) FROM recovery_event WHERE event_date = '2026-11-23' AND stage = 'summons'")
+    assert sqlite_count(path, "SELECT count(*) FROM ledger_transaction WHERE kind = 'costs' AND posted_on = '2026-11-23'") == summons
     again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert sum(json.loads(again.stdout)["actions"].values()) == 0
