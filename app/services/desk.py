@@ -7,7 +7,8 @@ Methods are safe to call from worker threads: every call has its own session.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any, Callable
 
 from sqlalchemy import func, select
@@ -17,12 +18,16 @@ from app.db import describe
 from app.errors import ValidationError
 from app.models import Account
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
-from app.services import billing, liability, payments, refunds
+from app.services import billing, court, enforcement, holds, liability, payments, recovery, refunds
 from app.services.accounts import AccountSummary, account_summary, get_account_id
 from app.services.billing import BillingRunSummary
+from app.services.court import BulkError, BulkOutcome, HearingList, OutcomeResult
 from app.services.demo import Cancelled, DemoResult, Progress, generate_demo
 from app.services.liability import LiabilityChange
+from app.services.enforcement import AoeSchedule, CaseView, OrderResult, RouteAdvice
+from app.services.holds import HoldView
 from app.services.payments import PaymentAllocation, PaymentResult
+from app.services.recovery import RecoveryRunSummary, RecoveryView
 from app.services.refunds import RefundView
 from app.services.search import SearchResult, search_accounts
 from app.services.users import Actor
@@ -43,6 +48,22 @@ LIABILITY_CHANGES: dict[str, Callable[..., LiabilityChange]] = {
     "set_reduction": liability.set_reduction,
     "end_reduction": liability.end_reduction,
 }
+
+HEARINGS_LOOK_BACK_DAYS = 120  # outcomes are recorded on or after the day: recent hearings stay on offer
+OUTCOME_CHUNK = 25  # accounts per committed chunk when recording outcomes in bulk (progress, cancel)
+
+
+@dataclass(frozen=True)
+class AccountRecovery:
+    """Everything the Recovery tab and the header's "next action" show for one account."""
+
+    view: RecoveryView
+    routes: list[RouteAdvice]
+    cases: list[CaseView]
+    liability_order_years: list[int] = field(default_factory=list)
+
+    def route(self, name: str) -> RouteAdvice | None:
+        return next((r for r in self.routes if r.route == name), None)
 
 
 class Desk:
@@ -180,6 +201,157 @@ class Desk:
     def billing_runs(self) -> list[BillingRunSummary]:
         with self._ctx.db.uow() as uow:
             return billing.billing_runs(uow)
+
+    # --- recovery ---------------------------------------------------------------------------
+
+    def run_recovery(
+        self, as_of: date, *, dry_run: bool = False, progress: Progress | None = None,
+        cancelled: Cancelled | None = None, chunk: int | None = None,
+    ) -> RecoveryRunSummary:
+        """The daily recovery run (a team leader), or its dry run (any officer: nothing is written)."""
+        return recovery.run_recovery(
+            self._ctx.db, self._ctx.actor, self._ctx.settings, as_of=as_of, dry_run=dry_run, progress=progress,
+            cancelled=cancelled, chunk=chunk or recovery.CHUNK,
+        )
+
+    def account_recovery(self, account_ref: str, as_of: date) -> AccountRecovery:
+        """Where recovery stands on one account: history, each year's next step and why, holds,
+        the routes open after a liability order and the enforcement cases in place."""
+        with self._ctx.db.uow() as uow:
+            view = recovery.account_recovery(uow, self._ctx.settings, account_ref, as_of)
+            routes = enforcement.recovery_routes(uow, self._ctx.settings, account_ref, as_of)
+            cases = enforcement.list_cases(uow, account_ref=account_ref)
+        years = sorted({h["year"] for h in view.history if h["stage"] == "liability_order"})
+        return AccountRecovery(view=view, routes=routes, cases=cases, liability_order_years=years)
+
+    @property
+    def hold_kinds(self) -> dict[str, str]:
+        """Kinds of hold an officer may add, code -> label, in the order offered."""
+        return dict(holds.HOLD_LABELS)
+
+    @property
+    def breathing_space_days(self) -> int:
+        return int(self._ctx.settings.section("recovery").get("breathing_space_days", holds.BREATHING_SPACE_DAYS))
+
+    def add_hold(
+        self, account_ref: str, *, kind: str, reason: str, start_date: date, end_date: date | None, as_of: date,
+    ) -> HoldView:
+        with self._ctx.db.uow() as uow:
+            return holds.add_hold(
+                uow, self._ctx.actor, account_ref=account_ref, kind=kind, reason=reason, start_date=start_date,
+                end_date=end_date, as_of=as_of, breathing_space_days=self.breathing_space_days,
+            )
+
+    def lift_hold(self, hold_id: uuid.UUID, *, end_date: date, reason: str, as_of: date) -> HoldView:
+        with self._ctx.db.uow() as uow:
+            return holds.lift_hold(uow, self._ctx.actor, hold_id=hold_id, end_date=end_date, reason=reason, as_of=as_of)
+
+    # --- after the liability order ----------------------------------------------------------
+
+    @property
+    def pay_periods(self) -> tuple[str, ...]:
+        return tuple(enforcement.PAY_PERIODS)
+
+    @property
+    def benefits(self) -> tuple[str, ...]:
+        return enforcement.BENEFITS
+
+    @property
+    def uc_categories(self) -> tuple[str, ...]:
+        return enforcement.UC_CATEGORIES
+
+    def aoe_schedule(self, net_pence: int, pay_period: str, made_on: date) -> AoeSchedule:
+        """The statutory deduction from one pay day's net earnings (pure calculation, no database)."""
+        return enforcement.aoe_schedule(net_pence, pay_period, self._ctx.settings.country, made_on)
+
+    def make_attachment_order(
+        self, account_ref: str, *, year: int | None, employer_name: str, employer_address: str, payroll_ref: str,
+        pay_period: str, net_pay_pence: int | None, made_on: date, as_of: date,
+    ) -> OrderResult:
+        with self._ctx.db.uow() as uow:
+            return enforcement.make_attachment_order(
+                uow, self._ctx.actor, self._ctx.settings, account_ref=account_ref, year=year,
+                employer_name=employer_name, employer_address=employer_address, payroll_ref=payroll_ref,
+                pay_period=pay_period, net_pay_pence=net_pay_pence, made_on=made_on, as_of=as_of,
+            )
+
+    def apply_benefit_deduction(
+        self, account_ref: str, *, year: int | None, benefit: str, uc_category: str | None,
+        other_deductions_pence: int, ni_number: str, applied_on: date, as_of: date,
+    ) -> OrderResult:
+        with self._ctx.db.uow() as uow:
+            return enforcement.apply_benefit_deduction(
+                uow, self._ctx.actor, self._ctx.settings, account_ref=account_ref, year=year, benefit=benefit,
+                uc_category=uc_category, other_deductions_pence=other_deductions_pence, ni_number=ni_number,
+                applied_on=applied_on, as_of=as_of,
+            )
+
+    def refer_to_agent(
+        self, account_ref: str, *, year: int | None, agent: str, referred_on: date, vulnerable_without_advice: bool,
+        as_of: date,
+    ) -> CaseView:
+        with self._ctx.db.uow() as uow:
+            return enforcement.refer_to_agent(
+                uow, self._ctx.actor, account_ref=account_ref, year=year, agent=agent, referred_on=referred_on,
+                vulnerable_without_advice=vulnerable_without_advice, as_of=as_of,
+            )
+
+    @property
+    def enforcement_agents(self) -> list[str]:
+        """Agents named in the settings (`[enforcement] agents`), to offer in the referral form."""
+        agents = self._ctx.settings.section("enforcement").get("agents", []) or []
+        return [str(a) for a in agents]
+
+    # --- court --------------------------------------------------------------------------------
+
+    def hearing_dates(self, as_of: date) -> list[date]:
+        """Hearing dates from the settings, from a few months back (outcomes are recorded after
+        the day) onwards, in order."""
+        return court.upcoming_hearings(self._ctx.settings, as_of - timedelta(days=HEARINGS_LOOK_BACK_DAYS))
+
+    def hearing_list(self, hearing_date: date, as_of: date) -> HearingList:
+        with self._ctx.db.uow() as uow:
+            return court.hearing_list(uow, hearing_date, as_of)
+
+    def record_outcome(
+        self, account_ref: str, *, hearing_date: date, outcome: str, adjourned_to: date | None = None, note: str = "",
+        as_of: date,
+    ) -> OutcomeResult:
+        with self._ctx.db.uow() as uow:
+            return court.record_outcome(
+                uow, self._ctx.actor, self._ctx.settings, account_ref=account_ref, hearing_date=hearing_date,
+                outcome=outcome, adjourned_to=adjourned_to, note=note, as_of=as_of,
+            )
+
+    def record_outcomes(
+        self, *, hearing_date: date, outcome: str, account_refs: list[str] | None, adjourned_to: date | None = None,
+        note: str = "", as_of: date, progress: Progress | None = None, cancelled: Cancelled | None = None,
+    ) -> BulkOutcome:
+        """One outcome for many accounts (None: everyone still listed), in committed chunks so
+        the desktop can show progress and stop between chunks; what was recorded is kept."""
+        if account_refs is None:
+            listed = self.hearing_list(hearing_date, as_of)
+            refs = list(dict.fromkeys(e.account_ref for e in listed.entries))
+        else:
+            refs = list(dict.fromkeys(account_refs))
+        recorded = skipped = 0
+        errors: list[BulkError] = []
+        results: list[OutcomeResult] = []
+        for start in range(0, len(refs), OUTCOME_CHUNK):
+            if cancelled is not None and cancelled():
+                break
+            with self._ctx.db.uow() as uow:
+                part = court.record_outcomes_bulk(
+                    uow, self._ctx.actor, self._ctx.settings, hearing_date=hearing_date, outcome=outcome,
+                    account_refs=refs[start : start + OUTCOME_CHUNK], adjourned_to=adjourned_to, note=note, as_of=as_of,
+                )
+            recorded, skipped = recorded + part.recorded, skipped + part.skipped
+            errors.extend(part.errors)
+            results.extend(part.results)
+            if progress is not None:
+                progress(min(start + OUTCOME_CHUNK, len(refs)), len(refs))
+        return BulkOutcome(hearing_date=hearing_date, outcome=outcome, recorded=recorded, skipped=skipped, errors=errors,
+                           results=results)
 
     def close(self) -> None:
         self._ctx.db.dispose()

@@ -18,7 +18,20 @@ STAGE_LABELS = {
     "final_notice": "Final notice",
     "summons": "Summons issued",
     "liability_order": "Liability order granted",
+    "adjourned": "Hearing adjourned",
+    "withdrawn": "Summons withdrawn",
+    "paid_before_hearing": "Paid before the hearing",
+    "dd_returned": "Direct Debit returned",
 }
+ROUTE_LABELS = {
+    "attachment_of_earnings": "Attachment of earnings",
+    "benefit_deduction": "Deduction from benefit",
+    "enforcement_agent": "Enforcement agent",
+    "charging_order": "Charging order",
+    "bankruptcy": "Bankruptcy",
+    "committal": "Committal",
+}
+OUTCOME_LABELS = {"granted": "Granted", "withdrawn": "Withdrawn", "adjourned": "Adjourned", "paid": "Paid"}
 DISCOUNT_LABELS = {
     "SPD": "Single person discount",
     "ALL_DISREGARDED": "All residents disregarded",
@@ -44,7 +57,8 @@ TRANSACTION_LABELS = {
 }
 REDUCTION_LABELS = {"ctr": "Council tax reduction", "s13a": "Discretionary reduction (s13A)"}
 NOTICE_LABELS = {"demand_notice": "A demand notice", "amended_demand_notice": "An amended demand notice"}
-RUN_STATUS_LABELS = {"completed": "Completed", "cancelled": "Cancelled (run again to resume)", "running": "Running"}
+RUN_STATUS_LABELS = {"completed": "Completed", "cancelled": "Cancelled (run again to resume)", "running": "Running",
+                     "preview": "Preview (nothing written)"}
 
 
 def uk_date(value: date | None) -> str:
@@ -69,6 +83,23 @@ def humanise(code: str) -> str:
 
 def stage_label(stage: str) -> str:
     return STAGE_LABELS.get(stage) or humanise(stage)
+
+
+def route_label(route: str) -> str:
+    return ROUTE_LABELS.get(route) or humanise(route)
+
+
+def outcome_label(outcome: str) -> str:
+    return OUTCOME_LABELS.get(outcome) or humanise(outcome)
+
+
+def sentence(text: str) -> str:
+    """A service's phrase as a sentence: capital first letter, one full stop."""
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def discount_label(kind: str) -> str:

@@ -99,6 +99,10 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{entry.title} ({entry.shortcut})")
             self.nav.addItem(item)
         self.accounts = cast(AccountsPane, self.panes["accounts"])
+        for pane in self.panes.values():
+            requested = getattr(pane, "account_requested", None)
+            if requested is not None:
+                requested.connect(self.show_account)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -249,6 +253,11 @@ class MainWindow(QMainWindow):
     def find_account(self) -> None:
         self.nav.setCurrentRow(0)
         self.accounts.find_account()
+
+    def show_account(self, account_ref: str) -> None:
+        """Open an account from another pane (a hearing list's row)."""
+        self.nav.setCurrentRow(0)
+        self.accounts.open_account(account_ref)
 
     def back_to_search(self) -> None:
         if self.accounts.showing_account:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.ui.context import UiContext
 from app.ui.panes.accounts_pane import AccountsPane
+from app.ui.panes.hearings import HearingsPane
 from app.ui.panes.refunds import RefundApprovalsPane
 from app.ui.panes.runs import RunsPane
 
@@ -36,4 +37,5 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("accounts", "Accounts", "Ctrl+1", AccountsPane),
     NavEntry("runs", "Runs", "Ctrl+2", RunsPane),
     NavEntry("refunds", "Refund approvals", "Ctrl+3", RefundApprovalsPane),
+    NavEntry("hearings", "Hearings", "Ctrl+4", HearingsPane),
 )

@@ -26,7 +26,7 @@ from app.ui.widgets import label
 from app.ui.workers import TaskHandle
 
 
-class _AccountFormDialog(QDialog):
+class AccountFormDialog(QDialog):
     """A small form about one account, saved on a worker; the account view reloads after."""
 
     saved = Signal(object)  # the service's result
@@ -153,7 +153,7 @@ class _AccountFormDialog(QDialog):
         super().closeEvent(event)
 
 
-class TakePaymentDialog(_AccountFormDialog):
+class TakePaymentDialog(AccountFormDialog):
     TITLE = "Take payment"
     SAVE_TEXT = "Take payment"
 
@@ -200,7 +200,7 @@ class TakePaymentDialog(_AccountFormDialog):
                                            reference=reference, as_of=as_of)
 
 
-class RequestRefundDialog(_AccountFormDialog):
+class RequestRefundDialog(AccountFormDialog):
     TITLE = "Request refund"
     SAVE_TEXT = "Request refund"
 

@@ -9,27 +9,52 @@ officer must never read one taxpayer's balance under another's name.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog, QFrame, QHBoxLayout, QPushButton, QScrollArea, QStackedWidget, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from app.errors import ServiceError
 from app.services.accounts import AccountSummary
+from app.services.desk import AccountRecovery, Desk
 from app.services.liability import LiabilityChange
 from app.services.payments import PaymentAllocation
 from app.ui.context import UiContext
 from app.ui.dialogs.liability_editor import CHANGE_DIALOGS, ChangeDialog
 from app.ui.dialogs.payments import RequestRefundDialog, TakePaymentDialog, received_text
-from app.ui.formatting import error_sentence, money, signed_money
+from app.ui.dialogs.recovery import (
+    AddHoldDialog, AgentReferralDialog, AttachmentOfEarningsDialog, BenefitDeductionDialog, LiftHoldDialog,
+)
+from app.ui.formatting import error_sentence, money, route_label, signed_money
+from app.ui.models.recovery import next_action_text
 from app.ui.panes.account_header import AccountHeader
-from app.ui.panes.account_tabs import ACCOUNT_TABS, AccountTab, LiabilityTab, TransactionsTab
+from app.ui.panes.account_tabs import ACCOUNT_TABS, AccountTab, LiabilityTab, RecoveryTab, TransactionsTab
 from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine
 
 PAGE_MESSAGE, PAGE_ACCOUNT = 0, 1
 TAB_MIN_HEIGHT = 260
+ENFORCEMENT_DIALOGS = {
+    "attachment_of_earnings": AttachmentOfEarningsDialog,
+    "benefit_deduction": BenefitDeductionDialog,
+    "enforcement_agent": AgentReferralDialog,
+}
+
+
+def load_account(desk: Desk, account_ref: str, as_of: date) -> tuple[Any, ...]:
+    """On a worker: the summary, payment allocations and recovery of one account. Recovery
+    that cannot be worked out is handed back as its error, so the account still opens."""
+    summary = desk.account(account_ref, as_of)
+    allocations = desk.payment_allocations(account_ref)
+    recovery: AccountRecovery | ServiceError
+    try:
+        recovery = desk.account_recovery(account_ref, as_of)
+    except ServiceError as exc:
+        recovery = exc
+    return summary, allocations, recovery
 
 
 def _scrollable(tab: AccountTab) -> QScrollArea:
@@ -39,8 +64,11 @@ def _scrollable(tab: AccountTab) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    tab.setMinimumHeight(TAB_MIN_HEIGHT)
     area.setWidget(tab)
+    # At least TAB_MIN_HEIGHT, and never less than what the tab's layout needs (a fixed
+    # minimum would override the layout's and squash a long tab instead of scrolling it).
+    tab.setMinimumHeight(0)
+    area.setMinimumHeight(TAB_MIN_HEIGHT)
     return area
 
 
@@ -55,6 +83,7 @@ class AccountView(QWidget):
         self._ui = ui
         self._generation = 0
         self._summary: AccountSummary | None = None
+        self.recovery: AccountRecovery | None = None
 
         self.back = QPushButton("←  Back to search   (Esc)")
         set_role(self.back, "link")
@@ -83,6 +112,9 @@ class AccountView(QWidget):
         liability = self.tab(LiabilityTab)
         assert isinstance(liability, LiabilityTab)
         liability.action_requested.connect(self.open_change)
+        recovery_tab = self.tab(RecoveryTab)
+        assert isinstance(recovery_tab, RecoveryTab)
+        recovery_tab.action_requested.connect(self.open_recovery_action)
 
         account_page = QWidget()
         account_layout = QVBoxLayout(account_page)
@@ -138,8 +170,8 @@ class AccountView(QWidget):
         self.message.show_info(f"Opening account {account_ref}…")
         self.pages.setCurrentIndex(PAGE_MESSAGE)
         self._ui.runner.run(
-            lambda _task: (desk.account(account_ref, as_of), desk.payment_allocations(account_ref)),
-            on_success=lambda loaded: self._show(generation, loaded[0], loaded[1], as_of),
+            lambda _task: load_account(desk, account_ref, as_of),
+            on_success=lambda loaded: self._show(generation, *loaded, as_of),
             on_failure=lambda exc: self._fail(generation, exc),
             owner=self,
             description=f"open account {account_ref}",
@@ -155,16 +187,16 @@ class AccountView(QWidget):
         as_of = self._ui.today()
         desk = self._ui.desk
         self._ui.runner.run(
-            lambda _task: (desk.account(ref, as_of), desk.payment_allocations(ref)),
-            on_success=lambda loaded: self._show(generation, loaded[0], loaded[1], as_of, keep_focus=True),
+            lambda _task: load_account(desk, ref, as_of),
+            on_success=lambda loaded: self._show(generation, *loaded, as_of, keep_focus=True),
             on_failure=lambda exc: self._fail(generation, exc),
             owner=self,
             description=f"reload account {ref}",
         )
 
     def _show(
-        self, generation: int, summary: AccountSummary, allocations: list[PaymentAllocation], as_of: date,
-        *, keep_focus: bool = False,
+        self, generation: int, summary: AccountSummary, allocations: list[PaymentAllocation],
+        recovery: AccountRecovery | ServiceError, as_of: date, *, keep_focus: bool = False,
     ) -> None:
         if generation != self._generation:
             return  # another account was asked for since
@@ -175,6 +207,17 @@ class AccountView(QWidget):
         transactions = self.tab(TransactionsTab)
         assert isinstance(transactions, TransactionsTab)
         transactions.show_allocations(allocations)
+        recovery_tab = self.tab(RecoveryTab)
+        assert isinstance(recovery_tab, RecoveryTab)
+        if isinstance(recovery, AccountRecovery):
+            self.recovery = recovery
+            recovery_tab.show_recovery(recovery, self._ui.desk.hold_kinds, as_of)
+            text, due = next_action_text(recovery.view)
+            self.header.show_next_action(text, due=due)
+        else:
+            self.recovery = None
+            recovery_tab.show_failure(recovery)
+            self.header.show_next_action(f"Not known: {error_sentence(recovery)}", due=False)
         self.refund_button.setEnabled(summary.balance_pence < 0)
         self.refund_button.setToolTip(
             "Ask for a credit to be refunded (Ctrl+Shift+F)" if summary.balance_pence < 0
@@ -227,6 +270,45 @@ class AccountView(QWidget):
         ), self.reload()))
         self._open(dialog)
         return dialog
+
+    def open_recovery_action(self, key: str) -> QDialog | None:
+        """A hold, or a step after the liability order, from the Recovery tab."""
+        summary, recovery = self.summary, self.recovery
+        if summary is None or recovery is None:
+            return None
+        tab = self.tab(RecoveryTab)
+        assert isinstance(tab, RecoveryTab)
+        dialog: QDialog
+        if key == "add_hold":
+            dialog = AddHoldDialog(self._ui, summary, self)
+            dialog.saved.connect(lambda hold: self._recovery_saved(f"Hold added: {hold.describe()}."))
+        elif key == "lift_hold":
+            hold = tab.selected_hold()
+            if hold is None:
+                return None
+            dialog = LiftHoldDialog(self._ui, summary, hold, tab.hold_label(hold["kind"]), self)
+            dialog.saved.connect(lambda hold: self._recovery_saved(
+                f"Hold lifted: {hold.label} ends on {hold.end_date:%d/%m/%Y}."))
+        elif key in ENFORCEMENT_DIALOGS:
+            dialog = ENFORCEMENT_DIALOGS[key](self._ui, summary, recovery, self)
+            dialog.saved.connect(lambda result: self._recovery_saved(self._case_sentence(key, result)))
+        else:
+            return None
+        self._open(dialog)
+        return dialog
+
+    @staticmethod
+    def _case_sentence(key: str, result: Any) -> str:
+        case = getattr(result, "case", result)
+        what = route_label(key)
+        schedule = getattr(result, "schedule", None)
+        deduction = f"; {money(schedule.deduction_pence)} each pay day" if schedule is not None else ""
+        letter = " The letter is stored on the account." if getattr(result, "document", None) else ""
+        return f"{what} started: case {case.case_ref} for {money(case.debt_pence)}{deduction}.{letter}"
+
+    def _recovery_saved(self, sentence: str) -> None:
+        self._say(sentence)
+        self.reload()
 
     def _open(self, dialog: QDialog) -> None:
         previous = self.dialog

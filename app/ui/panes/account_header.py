@@ -135,6 +135,14 @@ class AccountHeader(QWidget):
         set_role(divider, "divider")
         inner.addWidget(divider)
         inner.addLayout(facts)
+        next_row = QHBoxLayout()
+        next_row.setSpacing(10)
+        next_caption = label("NEXT ACTION", "caption")
+        next_caption.setFixedWidth(90)
+        next_row.addWidget(next_caption, 0, Qt.AlignmentFlag.AlignTop)
+        self.next_action = label("", wrap=True, selectable=True)
+        next_row.addWidget(self.next_action, 1)
+        inner.addLayout(next_row)
 
         self._banners = QVBoxLayout()
         self._banners.setSpacing(6)
@@ -158,6 +166,11 @@ class AccountHeader(QWidget):
         in_recovery = summary.recovery.stage != "none"
         self.stage.show_value(stage_text(summary), highlight=in_recovery, muted=not in_recovery)
         self._show_holds(summary.recovery.holds)
+
+    def show_next_action(self, text: str, *, due: bool) -> None:
+        """What recovery does next on the account and why (from the recovery engine)."""
+        self.next_action.setText(text)
+        set_role(self.next_action, "" if due else "muted")
 
     def hold_banners(self) -> list[QLabel]:
         items = (self._banners.itemAt(i) for i in range(self._banners.count()))

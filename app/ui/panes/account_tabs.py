@@ -9,7 +9,7 @@ Documents) are added by writing the class and listing it there.
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction
@@ -19,12 +19,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.accounts import AccountSummary, PeriodView, YearView
+from app.services.desk import AccountRecovery
 from app.services.payments import PaymentAllocation
-from app.ui.formatting import count, date_range, financial_year, money, percent_text, reduction_label
+from app.ui.formatting import (
+    count, date_range, error_sentence, financial_year, money, percent_text, reduction_label, route_label,
+)
 from app.ui.models.allocations import AllocationsModel
 from app.ui.models.base import SortFilterProxy
 from app.ui.models.instalments import InstalmentsModel, instalment_rows
 from app.ui.models.liability import PeriodsModel, YearsModel, discounts_text, exemptions_text, liable_text
+from app.ui.models.recovery import (
+    CasesModel, HoldsModel, RecoveryHistoryModel, RecoveryYearsModel, hold_rows, year_rows,
+)
 from app.ui.models.transactions import TransactionsModel
 from app.ui.signals import emit
 from app.ui.style import set_role
@@ -337,4 +343,165 @@ class InstalmentsTab(AccountTab):
         self.table.setVisible(bool(rows))
 
 
-ACCOUNT_TABS: tuple[type[AccountTab], ...] = (LiabilityTab, TransactionsTab, InstalmentsTab)
+# The steps open after a liability order: the route's key, the button's text.
+ENFORCEMENT_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("attachment_of_earnings", "Attachment of earnings…"),
+    ("benefit_deduction", "Benefit deduction…"),
+    ("enforcement_agent", "Refer to enforcement agent…"),
+)
+
+
+class RecoveryTab(AccountTab):
+    """Where recovery stands: each year's stage, the next step and why (the header above
+    sums it up in one line), the steps after a liability order, the holds and the history
+    of notices and court events."""
+
+    TITLE = "Recovery"
+    action_requested = Signal(str)  # add_hold, lift_hold, or an ENFORCEMENT_ACTIONS key
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.recovery: AccountRecovery | None = None
+        self._labels: dict[str, str] = {}
+        self._as_of = date.min
+
+
+        self.years_model = RecoveryYearsModel(self)
+        self.years_proxy = SortFilterProxy(self.years_model, self)
+        y = RecoveryYearsModel
+        self.years = make_table(self.years_proxy, stretch=y.COL_NEXT, fit=(y.COL_YEAR, y.COL_STAGE, y.COL_SINCE,
+                                                                          y.COL_AMOUNT))
+        self.years_empty = label("No year is in arrears: there is no recovery step to take.", "muted", wrap=True)
+
+        self.enforce_buttons: dict[str, QPushButton] = {}
+        enforce_bar = QHBoxLayout()
+        enforce_bar.setSpacing(8)
+        for key, text in ENFORCEMENT_ACTIONS:
+            button = QPushButton(text)
+            button.clicked.connect(lambda _checked=False, k=key: emit(self.action_requested, k))
+            self.enforce_buttons[key] = button
+            enforce_bar.addWidget(button)
+        enforce_bar.addStretch(1)
+        self.routes = label("", "muted", wrap=True, selectable=True)
+        self.cases_model = CasesModel(self)
+        self.cases_proxy = SortFilterProxy(self.cases_model, self)
+        c = CasesModel
+        self.cases = make_table(self.cases_proxy, stretch=c.COL_STATUS, widths={c.COL_DEBT: 110, c.COL_COLLECTED: 110},
+                                fit=(c.COL_REF, c.COL_KIND, c.COL_YEAR, c.COL_OPENED))
+
+        self.history_model = RecoveryHistoryModel(self)
+        self.history_proxy = SortFilterProxy(self.history_model, self)
+        h = RecoveryHistoryModel
+        self.history = make_table(self.history_proxy, stretch=h.COL_BY, widths={h.COL_STAGE: 220, h.COL_AMOUNT: 120},
+                                  fit=(h.COL_DATE, h.COL_YEAR, h.COL_HEARING))
+        self.history.sortByColumn(h.COL_DATE, Qt.SortOrder.DescendingOrder)
+        self.history_empty = label("No recovery action has been taken on this account.", "muted")
+
+        self.add_hold_button = QPushButton("Add hold…")
+        self.add_hold_button.setToolTip("Stop recovery on this account for a reason (breathing space, dispute, ...)")
+        self.add_hold_button.clicked.connect(lambda: emit(self.action_requested, "add_hold"))
+        self.lift_hold_button = QPushButton("Lift hold…")
+        self.lift_hold_button.clicked.connect(lambda: emit(self.action_requested, "lift_hold"))
+        self.holds_model = HoldsModel(self)
+        self.holds_proxy = SortFilterProxy(self.holds_model, self)
+        k = HoldsModel
+        self.holds = make_table(self.holds_proxy, stretch=k.COL_REASON, widths={k.COL_KIND: 230},
+                                fit=(k.COL_FROM, k.COL_TO, k.COL_STATE))
+        self.holds.selectionModel().selectionChanged.connect(lambda *_: self._update_hold_buttons())
+        self.holds_empty = label("No holds.", "muted")
+        self.problem = label("", "error", wrap=True)
+        self.problem.setVisible(False)
+
+        holds_bar = QHBoxLayout()
+        holds_bar.setSpacing(8)
+        holds_bar.addWidget(label("Holds", "section"))
+        holds_bar.addStretch(1)
+        holds_bar.addWidget(self.add_hold_button)
+        holds_bar.addWidget(self.lift_hold_button)
+
+        self.body.addWidget(self.problem)
+        self.body.addWidget(label("Where each year stands", "section"))
+        self.body.addWidget(self.years_empty)
+        self.body.addWidget(self.years)
+        self.body.addWidget(label("After the liability order", "section"))
+        self.body.addLayout(enforce_bar)
+        self.body.addWidget(self.routes)
+        self.body.addWidget(self.cases)
+        self.body.addLayout(holds_bar)
+        self.body.addWidget(self.holds_empty)
+        self.body.addWidget(self.holds)
+        self.body.addWidget(label("History", "section"))
+        self.body.addWidget(self.history_empty)
+        self.body.addWidget(self.history)
+        self.body.addStretch(1)
+
+    def show_summary(self, summary: AccountSummary, as_of: date) -> None:
+        self._as_of = as_of
+
+    def show_failure(self, exc: BaseException) -> None:
+        """The account opened but its recovery could not be worked out: say so, offer nothing."""
+        self.recovery = None
+        self.problem.setText(f"Recovery could not be shown: {error_sentence(exc)}")
+        self.problem.setVisible(True)
+        for button in (*self.enforce_buttons.values(), self.add_hold_button, self.lift_hold_button):
+            button.setEnabled(False)
+
+    def show_recovery(self, recovery: AccountRecovery, hold_labels: dict[str, str], as_of: date) -> None:
+        self.recovery = recovery
+        self._labels = hold_labels
+        self._as_of = as_of
+        view = recovery.view
+        self.problem.setVisible(False)
+
+        rows = year_rows(view)
+        self.years_model.set_rows(rows)
+        _fit_rows(self.years, len(rows), 4)
+        self.years.setVisible(bool(rows))
+        self.years_empty.setVisible(not rows)
+
+        self.history_model.set_rows(view.history)
+        _fit_rows(self.history, len(view.history), 8)
+        self.history.setVisible(bool(view.history))
+        self.history_empty.setVisible(not view.history)
+
+        holds = hold_rows(view, hold_labels, as_of)
+        self.holds_model.set_rows(holds)
+        _fit_rows(self.holds, len(holds), 4)
+        self.holds.setVisible(bool(holds))
+        self.holds_empty.setVisible(not holds)
+        self.add_hold_button.setEnabled(True)
+        current = next((n for n, h in enumerate(holds) if h["in_force"]), None)
+        if current is not None:
+            self.holds.selectRow(self.holds_proxy.mapFromSource(self.holds_model.index(current, 0)).row())
+        self._update_hold_buttons()
+
+        for key, button in self.enforce_buttons.items():
+            route = recovery.route(key)
+            button.setEnabled(route is not None and route.status == "available")
+            button.setToolTip(route.reason if route else "")
+        reasons = [f"{route_label(r.route)}: {r.reason}" for r in recovery.routes
+                   if r.route in self.enforce_buttons]
+        first = recovery.routes[0].reason if recovery.routes else ""
+        same = all(r.reason == first for r in recovery.routes)
+        self.routes.setText(first if same else "\n".join(reasons))
+        self.cases_model.set_rows(recovery.cases)
+        _fit_rows(self.cases, len(recovery.cases), 4)
+        self.cases.setVisible(bool(recovery.cases))
+
+    def selected_hold(self) -> dict[str, Any] | None:
+        rows = self.holds.selectionModel().selectedRows()
+        return self.holds_proxy.row_at(rows[0].row()) if rows else None
+
+    def _update_hold_buttons(self) -> None:
+        hold = self.selected_hold()
+        liftable = hold is not None and (hold["to"] is None or hold["to"] >= self._as_of)
+        self.lift_hold_button.setEnabled(liftable)
+        self.lift_hold_button.setToolTip(
+            "End the selected hold" if liftable else "Select a hold that has not ended to lift it."
+        )
+
+    def hold_label(self, kind: str) -> str:
+        return self._labels.get(kind, kind)
+
+
+ACCOUNT_TABS: tuple[type[AccountTab], ...] = (LiabilityTab, TransactionsTab, InstalmentsTab, RecoveryTab)

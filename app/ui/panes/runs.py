@@ -1,4 +1,5 @@
-"""Runs: annual billing for a financial year, with progress, Cancel and a summary.
+"""Runs: annual billing for a financial year, with progress, Cancel and a summary; and,
+on its own page, the daily recovery run (`app.ui.panes.recovery_runs`).
 
 The run works in committed chunks on a worker thread; the bar shows accounts examined
 out of the accounts liable in the year. Cancel is cooperative: the run stops after the
@@ -12,7 +13,9 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox, QFrame, QGridLayout, QHBoxLayout, QProgressBar, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+)
 
 from app.services.billing import BillingRunSummary
 from app.ui.context import UiContext
@@ -20,6 +23,7 @@ from app.ui.formatting import count, error_sentence, financial_year, money, run_
 from app.ui.forms import date_edit, form_layout, from_qdate
 from app.ui.models.base import SortFilterProxy
 from app.ui.models.runs import BillingRunsModel
+from app.ui.panes.recovery_runs import RecoveryRunSection
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine, label, make_table
 from app.ui.workers import TaskHandle
@@ -102,10 +106,10 @@ class RunsPane(QWidget):
                                     r.COL_NOTICES))
         self.runs_status = StatusLine()
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 16)
+        billing_page = QWidget()
+        layout = QVBoxLayout(billing_page)
+        layout.setContentsMargins(0, 12, 0, 0)
         layout.setSpacing(12)
-        layout.addWidget(label("Runs", "page-title"))
         layout.addWidget(run_card)
         layout.addWidget(label("Last run", "section"))
         layout.addWidget(self.summary_card)
@@ -117,13 +121,30 @@ class RunsPane(QWidget):
         layout.addWidget(self.runs, 1)
         self.summary_card.setVisible(False)
 
+        self.recovery = RecoveryRunSection(ui)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(billing_page, "Annual billing")
+        self.tabs.addTab(self.recovery, "Recovery")
+        self.tabs.currentChanged.connect(lambda _i: self.focus_primary())
+        page = QVBoxLayout(self)
+        page.setContentsMargins(24, 18, 24, 16)
+        page.setSpacing(8)
+        page.addWidget(label("Runs", "page-title"))
+        page.addWidget(self.tabs, 1)
+
     # --- behaviour ------------------------------------------------------------------------
 
     @property
     def running(self) -> bool:
         return self._handle is not None and not self._handle.finished
 
+    def show_recovery(self) -> None:
+        self.tabs.setCurrentWidget(self.recovery)
+
     def focus_primary(self) -> None:
+        if self.tabs.currentWidget() is self.recovery:
+            self.recovery.focus_primary()
+            return
         self.year.setFocus(Qt.FocusReason.OtherFocusReason)
         self.load_runs()
 
