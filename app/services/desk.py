@@ -214,6 +214,10 @@ class Desk:
             cancelled=cancelled, chunk=chunk or recovery.CHUNK,
         )
 
+    def recovery_runs(self) -> list[RecoveryRunSummary]:
+        with self._ctx.db.uow() as uow:
+            return recovery.recovery_runs(uow)
+
     def account_recovery(self, account_ref: str, as_of: date) -> AccountRecovery:
         """Where recovery stands on one account: history, each year's next step and why, holds,
         the routes open after a liability order and the enforcement cases in place."""

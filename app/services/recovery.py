@@ -332,6 +332,22 @@ def run_recovery(
     )
 
 
+def recovery_runs(uow: UnitOfWork, limit: int = 20) -> list[RecoveryRunSummary]:
+    """The latest recovery runs, newest first (dry runs write nothing, so are not among them)."""
+    runs = uow.session.scalars(
+        select(BatchRun).where(BatchRun.kind == "recovery").order_by(BatchRun.started_at.desc()).limit(limit)
+    ).all()
+    result = []
+    for run in runs:
+        tally = _Tally.from_dict(run.summary)
+        result.append(RecoveryRunSummary(
+            run_id=run.id, as_of=run.as_of or date.min, dry_run=False, status=run.status,
+            accounts_examined=tally.examined, actions=dict(tally.actions), skipped_on_hold=tally.on_hold,
+            letters=tally.letters, costs_pence=tally.costs,
+        ))
+    return result
+
+
 def _range(lo: Any, hi: Any) -> Callable[[Any], Any]:
     return lambda column: raw_key(column).between(lo, hi)
 

@@ -15,7 +15,7 @@ from app.errors import NotAllowed
 from app.models import Document, Hold, LedgerTransaction, RecoveryEvent
 from app.services.accounts import account_summary, get_account_id
 from app.services.billing import run_annual_billing
-from app.services.recovery import account_recovery, recovery_stats, run_recovery
+from app.services.recovery import account_recovery, recovery_runs, recovery_stats, run_recovery
 from app.services.users import resolve_actor
 from tests.services.helpers import load_examples
 
@@ -83,6 +83,9 @@ def test_a_second_run_for_the_same_date_adds_nothing_and_dry_run_matches(billed:
     again = run_recovery(ctx.db, ctx.actor, ctx.settings, as_of=date(2025, 5, 8))
     assert sum(again.actions.values()) == 0 and again.letters == 0 and again.accounts_examined == 5
     assert _count(ctx, RecoveryEvent) == sum(real.actions.values())
+    with ctx.db.uow() as uow:
+        listed = recovery_runs(uow)
+    assert [r.run_id for r in listed] == [again.run_id, real.run_id] and listed[1].actions == real.actions
 
 
 def test_holds_stop_the_engine_and_lifting_resumes(billed: AppContext) -> None:

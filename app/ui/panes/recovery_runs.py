@@ -119,7 +119,7 @@ class RecoveryRunSection(QWidget):
         layout.addWidget(self.summary_title)
         layout.addWidget(self.summary_card)
         previous = QHBoxLayout()
-        previous.addWidget(label("Recovery runs and previews from this window", "section"))
+        previous.addWidget(label("Recovery runs (and this window's previews)", "section"))
         previous.addStretch(1)
         previous.addWidget(self.runs_status)
         layout.addLayout(previous)
@@ -196,9 +196,23 @@ class RecoveryRunSection(QWidget):
                 "Run it again for the same date to carry on."
             )
         self._show_summary(summary)
-        self.session_runs.insert(0, summary)
-        self.runs_model.set_rows(self.session_runs)
-        self.runs_status.setText(count(len(self.session_runs), "run"))
+        if summary.dry_run:
+            self.session_runs.insert(0, summary)
+        self.load_runs()
+
+    def load_runs(self) -> None:
+        """Recovery runs from the database, with this window's previews (which write nothing) first."""
+        desk = self._ui.desk
+        self._ui.runner.run(
+            lambda _task: desk.recovery_runs(), on_success=self._runs_loaded,
+            on_failure=lambda exc: self.runs_status.setText(error_sentence(exc)), owner=self,
+            description="recovery runs",
+        )
+
+    def _runs_loaded(self, runs: list[RecoveryRunSummary]) -> None:
+        rows = self.session_runs + runs
+        self.runs_model.set_rows(rows)
+        self.runs_status.setText(count(len(rows), "run") if rows else "None yet.")
 
     def _show_summary(self, s: RecoveryRunSummary) -> None:
         values = {

@@ -150,6 +150,7 @@ class RunsPane(QWidget):
 
     def load_runs(self) -> None:
         desk = self._ui.desk
+        self.recovery.load_runs()
         self.runs_status.show_info("Loading…")
         self._ui.runner.run(
             lambda _task: desk.billing_runs(), on_success=self._runs_loaded,
