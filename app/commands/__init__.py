@@ -35,3 +35,7 @@ COMMAND_MODULES.append(court)
 from app.commands import enforcement  # noqa: E402  (hold, aoe, benefit, agent, candidates, routes, cases)
 
 COMMAND_MODULES.append(enforcement)
+
+from app.commands import casework  # noqa: E402  (worklist, diary, note, trace, escalations)
+
+COMMAND_MODULES.append(casework)

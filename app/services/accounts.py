@@ -319,7 +319,8 @@ def _diary(uow: UnitOfWork, account_id: uuid.UUID) -> list[dict[str, Any]]:
         select(DiaryEntry).where(DiaryEntry.account_id == account_id).order_by(DiaryEntry.due_on.desc())
     ).all()
     return [
-        {"diary_id": str(e.id), "code": e.code, "due": e.due_on, "status": e.status, "owner": e.owner, "note": e.note}
+        {"diary_id": str(e.id), "code": e.code, "due": e.due_on, "status": e.status, "owner": e.owner, "note": e.note,
+         "team": e.team, "claimed_by": e.claimed_by, "completed_by": e.completed_by, "completion_note": e.completion_note}
         for e in entries
     ]
 

@@ -1,0 +1,42 @@
+"""Set-up shared by the worklist, escalation and notes tests: the example accounts, the
+diary codes synced from the settings, and users with roles and teams."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+from app.bootstrap import AppContext
+from app.services import users, worklists
+from app.services.users import Actor, Role
+from app.services.worklists import DiaryView
+from tests.services.helpers import load_examples
+
+AS_OF = date(2025, 6, 30)
+OFFICER = Actor("olivia", Role.OFFICER, team="Recovery")
+OFFICER_2 = Actor("oscar", Role.OFFICER, team="Recovery")
+LEADER = Actor("tom", Role.TEAM_LEADER, team="Recovery")
+LEADER_2 = Actor("priya", Role.TEAM_LEADER, team="Recovery")
+MANAGER = Actor("mona", Role.MANAGER, team="Recovery")
+REFS = ("70000001", "70000002", "70000003", "70000004", "70000005")
+
+
+def set_up(ctx: AppContext, examples: Path) -> AppContext:
+    load_examples(ctx, examples)
+    with ctx.db.uow() as uow:
+        worklists.sync_diary_codes(uow, ctx.settings)
+    for actor in (OFFICER, OFFICER_2, LEADER, LEADER_2, MANAGER):
+        with ctx.db.uow() as uow:
+            users.set_role(uow, ctx.actor, actor.username, actor.role, team=actor.team)
+    return ctx
+
+
+def diary(ctx: AppContext, ref: str = "70000001", code: str = "CORR", due: date | None = None,
+          actor: Actor = OFFICER, **kw: object) -> DiaryView:
+    with ctx.db.uow() as uow:
+        return worklists.add_entry(uow, actor, account_ref=ref, code=code, as_of=kw.pop("as_of", AS_OF), due=due, **kw)  # type: ignore[arg-type]
+
+
+def ids(views: list[DiaryView]) -> list[uuid.UUID]:
+    return [v.diary_id for v in views]
