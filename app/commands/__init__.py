@@ -39,3 +39,7 @@ COMMAND_MODULES.append(enforcement)
 from app.commands import casework  # noqa: E402  (worklist, diary, note, trace, escalations)
 
 COMMAND_MODULES.append(casework)
+
+from app.commands import arrangements  # noqa: E402  (arrangement plan, create, amend, show, cancel, monitor)
+
+COMMAND_MODULES.append(arrangements)
