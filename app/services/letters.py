@@ -29,7 +29,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, Template, TemplateError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -236,6 +235,8 @@ def render(name: str, data: Mapping[str, Any], *, version: str | None = None, uo
 
 
 def _render_bytes(name: str, template: bytes, data: Mapping[str, Any]) -> bytes:
+    from docxtpl import DocxTemplate  # heavy (python-docx, lxml): loaded on first render, not at start-up
+
     doc = DocxTemplate(io.BytesIO(template))
     try:
         doc.render(dict(data), _ENV, autoescape=True)
