@@ -18,19 +18,26 @@ from app.db import describe
 from app.errors import ValidationError
 from app.models import Account
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
-from app.services import billing, court, enforcement, holds, liability, payments, recovery, refunds
+from app.services import (
+    billing, court, enforcement, escalations, holds, liability, notes, payments, recovery, refunds, users, worklists,
+)
 from app.services.accounts import AccountSummary, account_summary, get_account_id
 from app.services.billing import BillingRunSummary
 from app.services.court import BulkError, BulkOutcome, HearingList, OutcomeResult
 from app.services.demo import Cancelled, DemoResult, Progress, generate_demo
 from app.services.liability import LiabilityChange
+from app.services.notes import NoteView
 from app.services.enforcement import AoeSchedule, CaseView, OrderResult, RouteAdvice
+from app.services.escalations import EscalationQueue, EscalationView
 from app.services.holds import HoldView
 from app.services.payments import PaymentAllocation, PaymentResult
 from app.services.recovery import RecoveryRunSummary, RecoveryView
 from app.services.refunds import RefundView
 from app.services.search import SearchResult, search_accounts
 from app.services.users import Actor
+from app.services.worklists import (
+    ClaimedEntry, CompletionResult, DiaryCodeView, DiaryView, ReassignResult, SyncResult, TraceResult, WorklistPage,
+)
 
 # The liability changes the desktop's editor may make, by name (each takes the same
 # uow/actor/settings plus keyword fields, `as_of` and `preview`).
@@ -64,6 +71,17 @@ class AccountRecovery:
 
     def route(self, name: str) -> RouteAdvice | None:
         return next((r for r in self.routes if r.route == name), None)
+
+
+@dataclass(frozen=True)
+class AccountCasework:
+    """What the account's Diary & notes tab shows: diary entries (open first, by due date,
+    then completed, newest first), notes (newest first) and escalations (newest first)."""
+
+    diary: list[DiaryView]
+    notes: list[NoteView]
+    escalations: list[EscalationView]
+    codes: list[DiaryCodeView]  # the diary codes in use, for "Add diary entry"
 
 
 class Desk:
@@ -356,6 +374,138 @@ class Desk:
                 progress(min(start + OUTCOME_CHUNK, len(refs)), len(refs))
         return BulkOutcome(hearing_date=hearing_date, outcome=outcome, recorded=recorded, skipped=skipped, errors=errors,
                            results=results)
+
+    # --- case work: diary, worklists, notes, tracing, escalations ----------------------------
+
+    def sync_diary_codes(self) -> SyncResult:
+        """Bring the diary codes in line with the settings (idempotent; the desktop calls it
+        once at start-up, on a worker)."""
+        with self._ctx.db.uow() as uow:
+            return worklists.sync_diary_codes(uow, self._ctx.settings, self._ctx.actor.username)
+
+    def diary_codes(self) -> list[DiaryCodeView]:
+        with self._ctx.db.uow() as uow:
+            return worklists.list_codes(uow)
+
+    def users(self) -> list[Actor]:
+        """Everyone who may be given work (team leaders reassigning)."""
+        with self._ctx.db.uow() as uow:
+            return users.list_users(uow)
+
+    def worklist(
+        self, *, as_of: date, code: str | None = None, team: str | None = None, owner: str | None = None,
+        mine: bool = False, due_only: bool = False, sort: str = "due", page: int = 1, page_size: int = 50,
+    ) -> WorklistPage:
+        with self._ctx.db.uow() as uow:
+            return worklists.worklist(
+                uow, self._ctx.actor, as_of=as_of, code=code, team=team, owner=owner, mine=mine, due_only=due_only,
+                sort=sort, page=page, page_size=page_size,
+            )
+
+    def claim_next(self, *, as_of: date, code: str | None = None, team: str | None = None) -> ClaimedEntry | None:
+        with self._ctx.db.uow() as uow:
+            return worklists.claim_next(uow, self._ctx.actor, as_of=as_of, code=code, team=team)
+
+    def release_claim(self, diary_id: uuid.UUID) -> None:
+        with self._ctx.db.uow() as uow:
+            worklists.release_claim(uow, self._ctx.actor, diary_id=diary_id)
+
+    def add_diary_entry(
+        self, account_ref: str, *, code: str, as_of: date, due: date | None = None, owner: str | None = None,
+        team: str | None = None, note: str = "",
+    ) -> DiaryView:
+        with self._ctx.db.uow() as uow:
+            return worklists.add_entry(
+                uow, self._ctx.actor, account_ref=account_ref, code=code, as_of=as_of, due=due, owner=owner, team=team,
+                note=note,
+            )
+
+    def complete_diary_entry(
+        self, diary_id: uuid.UUID, *, note: str, as_of: date, next_date: date | None = None,
+        expected_version: int | None = None,
+    ) -> CompletionResult:
+        with self._ctx.db.uow() as uow:
+            return worklists.complete_entry(
+                uow, self._ctx.actor, diary_id=diary_id, note=note, as_of=as_of, next_date=next_date,
+                expected_version=expected_version,
+            )
+
+    def reschedule_diary_entry(
+        self, diary_id: uuid.UUID, *, due: date, note: str, as_of: date, expected_version: int | None = None,
+    ) -> DiaryView:
+        with self._ctx.db.uow() as uow:
+            return worklists.reschedule_entry(
+                uow, self._ctx.actor, diary_id=diary_id, due=due, note=note, as_of=as_of,
+                expected_version=expected_version,
+            )
+
+    def reassign_diary_entries(
+        self, diary_ids: list[uuid.UUID], *, owner: str | None = None, team: str | None = None,
+    ) -> ReassignResult:
+        with self._ctx.db.uow() as uow:
+            return worklists.reassign_entries(uow, self._ctx.actor, diary_ids=diary_ids, owner=owner, team=team)
+
+    def account_diary(self, account_ref: str) -> list[DiaryView]:
+        with self._ctx.db.uow() as uow:
+            return worklists.account_entries(uow, account_ref=account_ref)
+
+    def account_casework(self, account_ref: str) -> AccountCasework:
+        with self._ctx.db.uow() as uow:
+            return AccountCasework(
+                diary=worklists.account_entries(uow, account_ref=account_ref),
+                notes=notes.list_notes(uow, account_ref=account_ref),
+                escalations=escalations.account_escalations(uow, account_ref=account_ref),
+                codes=worklists.list_codes(uow),
+            )
+
+    def add_note(self, account_ref: str, text: str) -> NoteView:
+        with self._ctx.db.uow() as uow:
+            return notes.add_note(uow, self._ctx.actor, account_ref=account_ref, text=text)
+
+    def notes(self, account_ref: str, limit: int | None = None) -> list[NoteView]:
+        with self._ctx.db.uow() as uow:
+            return notes.list_notes(uow, account_ref=account_ref, limit=limit)
+
+    def record_gone_away(self, account_ref: str, *, as_of: date, note: str = "") -> TraceResult:
+        with self._ctx.db.uow() as uow:
+            return worklists.record_gone_away(uow, self._ctx.actor, account_ref=account_ref, as_of=as_of, note=note)
+
+    def record_traced(self, account_ref: str, *, new_address: str, as_of: date, note: str = "") -> TraceResult:
+        with self._ctx.db.uow() as uow:
+            return worklists.record_traced(
+                uow, self._ctx.actor, account_ref=account_ref, new_address=new_address, as_of=as_of, note=note,
+            )
+
+    @property
+    def escalation_reasons(self) -> tuple[str, ...]:
+        return escalations.REASONS
+
+    def raise_escalation(
+        self, account_ref: str, *, reason: str, note: str, amount_pence: int | None = None,
+        subject_id: uuid.UUID | None = None,
+    ) -> EscalationView:
+        with self._ctx.db.uow() as uow:
+            return escalations.raise_escalation(
+                uow, self._ctx.actor, account_ref=account_ref, reason=reason, note=note, amount_pence=amount_pence,
+                subject_id=subject_id,
+            )
+
+    def escalation_queue(self, *, team: str | None = None, status: str | None = None) -> EscalationQueue:
+        with self._ctx.db.uow() as uow:
+            return escalations.escalation_queue(uow, self._ctx.actor, team=team, status=status)
+
+    def decide_escalation(
+        self, escalation_id: uuid.UUID, *, decision: str, note: str, as_of: date, expected_version: int | None = None,
+    ) -> EscalationView:
+        with self._ctx.db.uow() as uow:
+            return escalations.decide_escalation(
+                uow, self._ctx.actor, escalation_id=escalation_id, decision=decision, note=note, as_of=as_of,
+                expected_version=expected_version,
+            )
+
+    def account_escalations(self, account_ref: str) -> list[EscalationView]:
+        with self._ctx.db.uow() as uow:
+            return escalations.account_escalations(uow, account_ref=account_ref)
 
     def close(self) -> None:
         self._ctx.db.dispose()

@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
             requested = getattr(pane, "account_requested", None)
             if requested is not None:
                 requested.connect(self.show_account)
+            diary = getattr(pane, "diary_requested", None)
+            if diary is not None:
+                diary.connect(self.show_account_diary)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -221,6 +224,12 @@ class MainWindow(QMainWindow):
             owner=self,
             description="check for accounts",
         )
+        self.runner.run(
+            lambda _task: desk.sync_diary_codes(),
+            on_failure=lambda exc: self.statusBar().showMessage(f"Diary codes not loaded: {error_sentence(exc)}"),
+            owner=self,
+            description="sync diary codes",
+        )
         self.accounts.focus_primary()
 
     def _accounts_checked(self, has_accounts: bool) -> None:
@@ -258,6 +267,17 @@ class MainWindow(QMainWindow):
         """Open an account from another pane (a hearing list's row)."""
         self.nav.setCurrentRow(0)
         self.accounts.open_account(account_ref)
+
+    def show_account_diary(self, account_ref: str, diary_id: object) -> None:
+        """Open an account at its Diary & notes tab with one diary entry highlighted (Next)."""
+        self.nav.setCurrentRow(0)
+        self.accounts.open_account(account_ref, diary_id=diary_id)
+
+    def show_pane(self, key: str) -> QWidget:
+        """Switch the navigation to a pane by its key ("worklist", "runs", ...)."""
+        row = next(n for n, entry in enumerate(NAVIGATION) if entry.key == key)
+        self.nav.setCurrentRow(row)
+        return self.panes[key]
 
     def back_to_search(self) -> None:
         if self.accounts.showing_account:

@@ -18,6 +18,7 @@ from app.ui.panes.accounts_pane import AccountsPane
 from app.ui.panes.hearings import HearingsPane
 from app.ui.panes.refunds import RefundApprovalsPane
 from app.ui.panes.runs import RunsPane
+from app.ui.panes.worklist import WorklistPane
 
 
 class Pane(Protocol):
@@ -35,7 +36,8 @@ class NavEntry:
 
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("accounts", "Accounts", "Ctrl+1", AccountsPane),
-    NavEntry("runs", "Runs", "Ctrl+2", RunsPane),
-    NavEntry("refunds", "Refund approvals", "Ctrl+3", RefundApprovalsPane),
-    NavEntry("hearings", "Hearings", "Ctrl+4", HearingsPane),
+    NavEntry("worklist", "Worklist", "Ctrl+2", WorklistPane),
+    NavEntry("runs", "Runs", "Ctrl+3", RunsPane),
+    NavEntry("refunds", "Refund approvals", "Ctrl+4", RefundApprovalsPane),
+    NavEntry("hearings", "Hearings", "Ctrl+5", HearingsPane),
 )

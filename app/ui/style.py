@@ -87,6 +87,15 @@ QToolButton:hover {{ background: {header}; }}
 QToolButton::menu-indicator {{ subcontrol-position: right center; right: 8px; }}
 QPushButton[role="primary"] {{ background: {accent}; border-color: {accent}; color: white; }}
 QPushButton[role="primary"]:hover {{ background: {accent_dark}; }}
+QPushButton[role="segment"] {{ border-radius: 0px; padding: 6px 14px; margin-left: -1px; }}
+QPushButton[role="segment"]:checked {{
+    background: {accent_soft}; border: 1px solid {accent}; color: {accent_dark}; font-weight: 600;
+}}
+QListWidget#CodeList {{
+    background: {surface}; border: 1px solid {border}; border-radius: 4px; outline: 0; padding: 2px;
+}}
+QListWidget#CodeList::item {{ padding: 4px 8px; border-radius: 3px; }}
+QListWidget#CodeList::item:selected {{ background: {accent_soft}; color: {accent_dark}; }}
 QPushButton[role="link"] {{
     background: transparent; border: none; color: {accent}; padding: 2px 0; text-align: left;
 }}

@@ -157,3 +157,31 @@ def open_account(qtbot: QtBot, window: MainWindow, ref: str) -> None:
     view = window.accounts.account
     window.accounts.open_account(ref)
     qtbot.waitUntil(lambda: view.summary is not None and view.summary.account_ref == ref, timeout=5000)
+
+
+# --- case work: users with roles and teams on the examples database ---
+
+CASEWORK_USERS = (("olivia", "officer", "Recovery"), ("oscar", "officer", "Recovery"),
+                  ("tom", "team_leader", "Recovery"), ("priya", "team_leader", "Recovery"))
+
+
+def add_users(url: str) -> None:
+    """Officers olivia and oscar, team leaders tom and priya, all in the Recovery team."""
+    from app.services import users
+    from app.services.users import Role
+    from tests.conftest import EXAMPLES
+
+    ctx = bootstrap(url, str(EXAMPLES / "settings.toml"), "admin", migrate=False)
+    try:
+        for name, role, team in CASEWORK_USERS:
+            with ctx.db.uow() as uow:
+                users.set_role(uow, ctx.actor, name, Role.parse(role), team=team)
+    finally:
+        ctx.db.dispose()
+
+
+def other_desk(url: str, username: str) -> Desk:
+    """Another person at another desk, on the same database (close it after)."""
+    from tests.conftest import EXAMPLES
+
+    return Desk(bootstrap(url, str(EXAMPLES / "settings.toml"), username, migrate=False))

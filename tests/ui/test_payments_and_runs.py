@@ -74,7 +74,7 @@ def test_refund_requested_then_approved_by_a_team_leader(qtbot: QtBot, open_exam
 
     pane = window.panes["refunds"]
     assert isinstance(pane, RefundApprovalsPane)
-    window.nav.setCurrentRow(2)
+    window.show_pane("refunds")
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=5000)
     pane.approve_button.click()  # an officer may not decide refunds
     qtbot.waitUntil(lambda: pane.status.is_error, timeout=5000)
@@ -83,7 +83,7 @@ def test_refund_requested_then_approved_by_a_team_leader(qtbot: QtBot, open_exam
     leader = open_examples(billed_url, "admin")
     lead_pane = leader.panes["refunds"]
     assert isinstance(lead_pane, RefundApprovalsPane)
-    leader.nav.setCurrentRow(2)
+    leader.show_pane("refunds")
     qtbot.waitUntil(lambda: lead_pane.model.rowCount() == 1, timeout=5000)
     lead_pane.reject_button.click()  # rejecting needs a note
     assert lead_pane.status.is_error and "why" in lead_pane.status.text()
@@ -98,7 +98,7 @@ def test_runs_pane_bills_the_year_with_progress_and_a_summary(qtbot: QtBot, open
     window = open_examples(examples_url, today=date(2025, 3, 10))
     pane = window.panes["runs"]
     assert isinstance(pane, RunsPane)
-    window.nav.setCurrentRow(1)
+    window.show_pane("runs")
     qtbot.waitUntil(lambda: pane.runs_status.text() == "No billing runs yet.", timeout=5000)
     assert pane.year.currentData() == 2025
     pane.run_button.click()

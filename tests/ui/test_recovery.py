@@ -110,7 +110,7 @@ def test_recovery_preview_writes_nothing_then_the_run_takes_the_steps(qtbot: QtB
     window = open_examples(billed_url, today=REMINDERS)
     pane = window.panes["runs"]
     assert isinstance(pane, RunsPane)
-    window.nav.setCurrentRow(1)
+    window.show_pane("runs")
     pane.show_recovery()
     section = pane.recovery
     section.preview_button.click()
@@ -204,7 +204,7 @@ def test_hearing_list_single_outcome_refusal_and_grant_all(qtbot: QtBot, open_ex
                          end_date=None, as_of=HEARING)
     pane = window.panes["hearings"]
     assert isinstance(pane, HearingsPane)
-    window.nav.setCurrentRow(3)
+    window.show_pane("hearings")
     qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10000)
     assert pane.hearing_date == HEARING
     h = HearingModel

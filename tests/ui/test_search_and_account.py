@@ -43,7 +43,7 @@ def surname_in_demo(desk: Desk) -> str:
 
 def test_window_shows_authority_user_role_and_only_existing_panes(window: MainWindow) -> None:
     assert "Example District Council" in window.windowTitle()
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Accounts", "Runs", "Refund approvals", "Hearings"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Accounts", "Worklist", "Runs", "Refund approvals", "Hearings"]
     assert window.db_label.text() == "Embedded database: demo.db"
     assert window.user_label.text() == "officer1 · Officer"
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
@@ -80,7 +80,7 @@ def test_type_a_surname_and_open_the_account_with_the_keyboard(qtbot: QtBot, win
     assert MONEY.match(header.balance.text())
     assert expected.postcode in header.address.text()
     assert header.band.text() == expected.band
-    assert view.tab_titles() == ["Liability", "Transactions", "Instalments", "Recovery"]
+    assert view.tab_titles() == ["Liability", "Transactions", "Instalments", "Recovery", "Diary & notes"]
     assert window.back_action.isEnabled()
 
     qtbot.keyClick(view.tabs, Qt.Key.Key_Escape)

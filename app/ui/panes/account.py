@@ -8,6 +8,7 @@ officer must never read one taxpayer's balance under another's name.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -18,19 +19,23 @@ from PySide6.QtWidgets import (
 
 from app.errors import ServiceError
 from app.services.accounts import AccountSummary
-from app.services.desk import AccountRecovery, Desk
+from app.services.desk import AccountCasework, AccountRecovery, Desk
 from app.services.liability import LiabilityChange
 from app.services.payments import PaymentAllocation
 from app.ui.context import UiContext
+from app.ui.dialogs.casework import (
+    AddDiaryDialog, AddNoteDialog, CompleteDiaryDialog, EscalateDialog, RescheduleDiaryDialog, TraceDialog,
+)
 from app.ui.dialogs.liability_editor import CHANGE_DIALOGS, ChangeDialog
 from app.ui.dialogs.payments import RequestRefundDialog, TakePaymentDialog, received_text
 from app.ui.dialogs.recovery import (
     AddHoldDialog, AgentReferralDialog, AttachmentOfEarningsDialog, BenefitDeductionDialog, LiftHoldDialog,
 )
-from app.ui.formatting import error_sentence, money, route_label, signed_money
+from app.ui.formatting import error_sentence, money, route_label, signed_money, uk_date
 from app.ui.models.recovery import next_action_text
 from app.ui.panes.account_header import AccountHeader
 from app.ui.panes.account_tabs import ACCOUNT_TABS, AccountTab, LiabilityTab, RecoveryTab, TransactionsTab
+from app.ui.panes.casework_tab import DiaryNotesTab
 from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine
@@ -44,9 +49,13 @@ ENFORCEMENT_DIALOGS = {
 }
 
 
+ALL_TABS: tuple[type[AccountTab], ...] = (*ACCOUNT_TABS, DiaryNotesTab)
+
+
 def load_account(desk: Desk, account_ref: str, as_of: date) -> tuple[Any, ...]:
-    """On a worker: the summary, payment allocations and recovery of one account. Recovery
-    that cannot be worked out is handed back as its error, so the account still opens."""
+    """On a worker: the summary, payment allocations, recovery and case work of one account.
+    Recovery or case work that cannot be loaded is handed back as its error, so the account
+    still opens."""
     summary = desk.account(account_ref, as_of)
     allocations = desk.payment_allocations(account_ref)
     recovery: AccountRecovery | ServiceError
@@ -54,7 +63,12 @@ def load_account(desk: Desk, account_ref: str, as_of: date) -> tuple[Any, ...]:
         recovery = desk.account_recovery(account_ref, as_of)
     except ServiceError as exc:
         recovery = exc
-    return summary, allocations, recovery
+    casework: AccountCasework | ServiceError
+    try:
+        casework = desk.account_casework(account_ref)
+    except ServiceError as exc:
+        casework = exc
+    return summary, allocations, recovery, casework
 
 
 def _scrollable(tab: AccountTab) -> QScrollArea:
@@ -105,7 +119,7 @@ class AccountView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(False)
         self._tabs: list[AccountTab] = []
-        for tab_class in ACCOUNT_TABS:
+        for tab_class in ALL_TABS:
             tab = tab_class()
             self._tabs.append(tab)
             self.tabs.addTab(_scrollable(tab), tab_class.TITLE)
@@ -115,6 +129,10 @@ class AccountView(QWidget):
         recovery_tab = self.tab(RecoveryTab)
         assert isinstance(recovery_tab, RecoveryTab)
         recovery_tab.action_requested.connect(self.open_recovery_action)
+        self.diary_tab = self.tab(DiaryNotesTab)
+        assert isinstance(self.diary_tab, DiaryNotesTab)
+        self.diary_tab.action_requested.connect(self.open_casework_action)
+        self._focus_diary: object = None
 
         account_page = QWidget()
         account_layout = QVBoxLayout(account_page)
@@ -152,7 +170,7 @@ class AccountView(QWidget):
         return self._summary if self.pages.currentIndex() == PAGE_ACCOUNT else None
 
     def tab_titles(self) -> list[str]:
-        return [self.tabs.tabText(i) for i in range(self.tabs.count())]
+        return [self.tabs.tabText(i).replace("&&", "&") for i in range(self.tabs.count())]
 
     def tab(self, tab_class: type[AccountTab]) -> AccountTab:
         return next(t for t in self._tabs if isinstance(t, tab_class))
@@ -160,7 +178,10 @@ class AccountView(QWidget):
     def show_tab(self, tab_class: type[AccountTab]) -> None:
         self.tabs.setCurrentIndex(next(i for i, t in enumerate(self._tabs) if isinstance(t, tab_class)))
 
-    def open_account(self, account_ref: str) -> None:
+    def open_account(self, account_ref: str, diary_id: object = None) -> None:
+        """Load and show an account; with `diary_id`, at the Diary & notes tab with that
+        entry highlighted (the worklist's Next)."""
+        self._focus_diary = diary_id
         self._generation += 1
         generation = self._generation
         as_of = self._ui.today()
@@ -196,7 +217,8 @@ class AccountView(QWidget):
 
     def _show(
         self, generation: int, summary: AccountSummary, allocations: list[PaymentAllocation],
-        recovery: AccountRecovery | ServiceError, as_of: date, *, keep_focus: bool = False,
+        recovery: AccountRecovery | ServiceError, casework: AccountCasework | ServiceError, as_of: date, *,
+        keep_focus: bool = False,
     ) -> None:
         if generation != self._generation:
             return  # another account was asked for since
@@ -218,13 +240,18 @@ class AccountView(QWidget):
             self.recovery = None
             recovery_tab.show_failure(recovery)
             self.header.show_next_action(f"Not known: {error_sentence(recovery)}", due=False)
+        highlight = self._focus_diary
+        self.diary_tab.show_casework(casework, highlight if isinstance(highlight, uuid.UUID) else None)
         self.refund_button.setEnabled(summary.balance_pence < 0)
         self.refund_button.setToolTip(
             "Ask for a credit to be refunded (Ctrl+Shift+F)" if summary.balance_pence < 0
             else "The account is not in credit, so there is nothing to refund."
         )
         self.pages.setCurrentIndex(PAGE_ACCOUNT)
-        if not keep_focus:
+        if self._focus_diary is not None and not keep_focus:
+            self.show_tab(DiaryNotesTab)
+            self.diary_tab.focus_diary()
+        elif not keep_focus:
             self.tabs.setFocus(Qt.FocusReason.OtherFocusReason)
         if isinstance(self.dialog, ChangeDialog) and self.dialog.isVisible():
             self.dialog.set_summary(summary)
@@ -307,6 +334,57 @@ class AccountView(QWidget):
         return f"{what} started: case {case.case_ref} for {money(case.debt_pence)}{deduction}.{letter}"
 
     def _recovery_saved(self, sentence: str) -> None:
+        self._say(sentence)
+        self.reload()
+
+    def open_casework_action(self, key: str) -> QDialog | None:
+        """A form from the Diary & notes tab: note, diary entry, tracing, escalation, or
+        completing / moving the selected diary entry."""
+        summary = self.summary
+        if summary is None:
+            return None
+        dialog: QDialog
+        if key == "add_note":
+            dialog = AddNoteDialog(self._ui, summary, self)
+            dialog.saved.connect(lambda _note: self._casework_saved("Note added."))
+        elif key == "add_diary":
+            dialog = AddDiaryDialog(self._ui, summary, self._codes(), self)
+            dialog.saved.connect(lambda entry: self._casework_saved(
+                f"Diary entry {entry.code} added for {uk_date(entry.due)}."))
+        elif key == "trace":
+            dialog = TraceDialog(self._ui, summary, self)
+            dialog.saved.connect(lambda result: self._casework_saved(
+                "Traced: the new address is on the notes and a TRACED entry was made." if result.follow_up
+                else "Gone away recorded: a TRACE entry is with the tracing team." if result.created
+                else "Gone away recorded on the notes: the account is already being traced."))
+        elif key == "escalate":
+            dialog = EscalateDialog(self._ui, summary, self)
+            dialog.saved.connect(lambda esc: self._casework_saved(
+                f"Escalated to the {esc.team or 'team'} team leaders."))
+        elif key in ("complete", "reschedule"):
+            entry = self.diary_tab.selected_entry()
+            if entry is None or entry.status != "open":
+                return None
+            if key == "complete":
+                days = next((c.default_days for c in self._codes() if c.code == entry.code), 14)
+                dialog = CompleteDiaryDialog(self._ui, entry, self, description=entry.description, default_days=days)
+                dialog.saved.connect(lambda result: self._casework_saved(
+                    f"{result.completed.code} completed" + (
+                        f"; brought forward to {uk_date(result.follow_up.due)}." if result.follow_up else ".")))
+            else:
+                dialog = RescheduleDiaryDialog(self._ui, entry, self, description=entry.description)
+                dialog.saved.connect(lambda view: self._casework_saved(f"{view.code} moved to {uk_date(view.due)}."))
+        else:
+            return None
+        self._open(dialog)
+        return dialog
+
+    def _codes(self) -> list[Any]:
+        casework = self.diary_tab.casework
+        return list(casework.codes) if casework is not None else []
+
+    def _casework_saved(self, sentence: str) -> None:
+        self._focus_diary = None
         self._say(sentence)
         self.reload()
 

@@ -43,9 +43,10 @@ class AccountsPane(QStackedWidget):
     def showing_account(self) -> bool:
         return self._account is not None and self.currentWidget() is self._account
 
-    def open_account(self, account_ref: str) -> None:
+    def open_account(self, account_ref: str, diary_id: object = None) -> None:
+        """Open an account; with `diary_id`, at its Diary & notes tab with that entry highlighted."""
         self.setCurrentWidget(self.account)
-        self.account.open_account(account_ref)
+        self.account.open_account(account_ref, diary_id=diary_id)
 
     def show_search(self) -> None:
         """Back from an account: the cursor goes to the box, text selected, so the next

@@ -1,0 +1,506 @@
+"""Case work forms: completing and moving diary entries (brought forward, B/F), reassigning
+them in bulk, and from the account's Diary & notes tab: a note, a diary entry, gone away or
+traced, and an escalation to a team leader.
+
+B/F convention: completing or moving an entry needs a short note. Every form checks as the
+officer types (red field, reason in its tooltip) and leaves the final word to the service:
+a refusal, or a conflict ("already completed by olivia on 30/06/2025"), is one sentence in
+the form's banner and nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any, Callable, ClassVar, Protocol, Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QButtonGroup, QComboBox, QDialog, QFrame, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton,
+    QVBoxLayout, QWidget,
+)
+
+from app.errors import ValidationError
+from app.services.accounts import AccountSummary
+from app.services.users import Actor
+from app.services.worklists import DiaryCodeView
+from app.ui.context import UiContext
+from app.ui.formatting import count, error_sentence, money, uk_date
+from app.ui.forms import OptionalDate, date_edit, form_layout, from_qdate, money_edit, pence_or_reason, to_qdate
+from app.ui.models.casework import reason_label
+from app.ui.signals import emit
+from app.ui.style import set_invalid, set_role
+from app.ui.widgets import label
+from app.ui.workers import TaskHandle
+
+FIELD_WIDTH = 340
+DEFAULT_BF_DAYS = 14
+
+
+class DiaryLike(Protocol):
+    """A worklist row or an account's diary entry: what the B/F forms need."""
+
+    @property
+    def diary_id(self) -> uuid.UUID: ...
+    @property
+    def account_ref(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def due(self) -> date: ...
+    @property
+    def version(self) -> int: ...
+
+
+def note_edit(placeholder: str, *, lines: int = 3) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    edit.setFixedWidth(FIELD_WIDTH)
+    edit.setFixedHeight(18 * lines + 16)
+    return edit
+
+
+def line_edit(placeholder: str = "", *, max_length: int = 300) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setFixedWidth(FIELD_WIDTH)
+    edit.setMaxLength(max_length)
+    return edit
+
+
+def text_of(widget: QWidget) -> str:
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    raise TypeError(widget)
+
+
+class CaseFormDialog(QDialog):
+    """A small form saved on a worker: validation as the officer types, the service's
+    refusal as one sentence in a banner (with its field in red), nothing lost on failure."""
+
+    saved = Signal(object)  # the service's result
+
+    TITLE: ClassVar[str] = ""
+    SAVE_TEXT: ClassVar[str] = "Save"
+
+    def __init__(self, ui: UiContext, subtitle: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ui = ui
+        self.as_of = ui.today()
+        self._handle: TaskHandle | None = None
+        self._server_problem: str | None = None
+        self.fields: dict[str, QWidget] = {}
+        self.result: Any = None
+        self.setWindowTitle(self.TITLE)
+        self.setMinimumWidth(560)
+
+        self.form = form_layout()
+        self.error = label("", "banner-error", wrap=True)
+        self.error.setVisible(False)
+        self.status = label("", "muted")
+        self.save_button = QPushButton(self.SAVE_TEXT)
+        set_role(self.save_button, "primary")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+
+        card = QFrame()
+        set_role(card, "card")
+        card_box = QVBoxLayout(card)
+        card_box.setContentsMargins(18, 14, 18, 14)
+        card_box.addLayout(self.form)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 18)
+        layout.setSpacing(12)
+        layout.addWidget(label(self.TITLE, "page-title"))
+        layout.addWidget(label(subtitle, "muted", wrap=True))
+        layout.addWidget(card)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+    def add_row(self, caption: str, widget: QWidget, field: str) -> None:
+        self.form.addRow(caption, widget)
+        self.fields[field] = widget
+        if isinstance(widget, QLineEdit):
+            widget.textChanged.connect(self._changed)
+        elif isinstance(widget, QPlainTextEdit):
+            widget.textChanged.connect(self._changed)
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(self._changed)
+        elif isinstance(widget, OptionalDate):
+            widget.changed.connect(self._changed)
+        elif hasattr(widget, "dateChanged"):
+            widget.dateChanged.connect(self._changed)
+
+    def problems(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def work(self) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    @property
+    def saving(self) -> bool:
+        return self._handle is not None and not self._handle.finished
+
+    def _changed(self, *_args: Any) -> None:
+        self._server_problem = None
+        self.error.setVisible(False)
+        problems = self.problems()
+        for field, widget in self.fields.items():
+            set_invalid(widget, problems.get(field))
+        self._update_buttons()
+
+    def is_valid(self) -> bool:
+        return not self.problems() and self._server_problem is None
+
+    def _update_buttons(self) -> None:
+        self.save_button.setEnabled(self.is_valid() and not self.saving)
+
+    def save(self) -> None:
+        if not self.is_valid() or self.saving:
+            return
+        work = self.work()
+        self.status.setText("Saving…")
+        self.error.setVisible(False)
+        self._handle = self._ui.runner.run(
+            lambda _task: work(), on_success=self._saved, on_failure=self._failed,
+            on_finished=self._update_buttons, owner=self, description=self.TITLE,
+        )
+        self._update_buttons()
+
+    def _saved(self, result: Any) -> None:
+        self.result = result
+        self.status.setText("Saved.")
+        emit(self.saved, result)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText("Nothing was saved.")
+        sentence = error_sentence(exc)
+        self.error.setText(sentence)
+        self.error.setVisible(True)
+        self._server_problem = sentence
+        if isinstance(exc, ValidationError) and exc.field in self.fields:
+            set_invalid(self.fields[exc.field], sentence)
+        self._update_buttons()
+
+    def reject(self) -> None:
+        if not self.saving:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.saving:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+def _entry_subtitle(entry: DiaryLike, description: str = "") -> str:
+    what = f"{entry.code} {description}".strip()
+    return f"Account {entry.account_ref} · {what} · due {uk_date(entry.due)}"
+
+
+class CompleteDiaryDialog(CaseFormDialog):
+    """Clear a diary entry with a short note; optionally bring the case forward to a date
+    (a follow-up entry with the same code, team and officer)."""
+
+    TITLE = "Complete diary entry"
+    SAVE_TEXT = "Complete"
+
+    def __init__(self, ui: UiContext, entry: DiaryLike, parent: QWidget | None = None, *,
+                 description: str = "", default_days: int = DEFAULT_BF_DAYS) -> None:
+        super().__init__(ui, _entry_subtitle(entry, description), parent)
+        self.entry = entry
+        self.note = note_edit("What was done, e.g. Called: will pay £50 on Friday")
+        self.next_date = OptionalDate(self.as_of + timedelta(days=max(1, default_days)), "Bring forward to")
+        self.add_row("Note", self.note, "note")
+        self.add_row("Next diary date", self.next_date, "next_date")
+        self.form.addRow("", label("Leave “Bring forward” unticked to clear the case from the diary.", "caption",
+                                   wrap=True))
+        self.note.setFocus()
+        self._changed()
+
+    def problems(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if not self.note.toPlainText().strip():
+            found["note"] = "Write a short note saying what was done."
+        nxt = self.next_date.value()
+        if nxt is not None and nxt <= self.as_of:
+            found["next_date"] = f"The next diary date must be after {uk_date(self.as_of)}."
+        return found
+
+    def work(self) -> Callable[[], Any]:
+        desk, entry, as_of = self._ui.desk, self.entry, self.as_of
+        note, nxt = self.note.toPlainText(), self.next_date.value()
+        return lambda: desk.complete_diary_entry(entry.diary_id, note=note, as_of=as_of, next_date=nxt,
+                                                 expected_version=entry.version)
+
+
+class RescheduleDiaryDialog(CaseFormDialog):
+    """Move an open entry to another date, with a note saying why (kept on the account)."""
+
+    TITLE = "Reschedule diary entry"
+    SAVE_TEXT = "Reschedule"
+
+    def __init__(self, ui: UiContext, entry: DiaryLike, parent: QWidget | None = None, *, description: str = "") -> None:
+        super().__init__(ui, _entry_subtitle(entry, description), parent)
+        self.entry = entry
+        self.due = date_edit(max(entry.due, self.as_of) + timedelta(days=7), accessible="New diary date")
+        self.due.setMinimumDate(to_qdate(self.as_of))
+        self.note = note_edit("Why the date moves, e.g. Taxpayer on holiday until the 14th", lines=2)
+        self.add_row("New diary date", self.due, "due")
+        self.add_row("Note", self.note, "note")
+        self.note.setFocus()
+        self._changed()
+
+    def problems(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if from_qdate(self.due.date()) < self.as_of:
+            found["due"] = "The new diary date cannot be in the past."
+        if not self.note.toPlainText().strip():
+            found["note"] = "Write a short note saying why the date moves."
+        return found
+
+    def work(self) -> Callable[[], Any]:
+        desk, entry, as_of = self._ui.desk, self.entry, self.as_of
+        due, note = from_qdate(self.due.date()), self.note.toPlainText()
+        return lambda: desk.reschedule_diary_entry(entry.diary_id, due=due, note=note, as_of=as_of,
+                                                   expected_version=entry.version)
+
+
+KEEP = "__keep__"
+TEAM_QUEUE = ""
+
+
+class ReassignDialog(CaseFormDialog):
+    """Team leader: give the selected entries to an officer (or back to the team queue),
+    optionally moving them to another team."""
+
+    TITLE = "Reassign diary work"
+    SAVE_TEXT = "Reassign"
+
+    def __init__(self, ui: UiContext, diary_ids: Sequence[uuid.UUID], people: Sequence[Actor], teams: Sequence[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ui, f"{count(len(diary_ids), 'diary entry', 'diary entries')} selected. Claims on them are "
+                             "released.", parent)
+        self.diary_ids = list(diary_ids)
+        self.owner = QComboBox()
+        self.owner.setMinimumWidth(FIELD_WIDTH)
+        self.owner.addItem("Leave the officer as it is", KEEP)
+        self.owner.addItem("Back to the team queue (no officer)", TEAM_QUEUE)
+        for person in people:
+            team = f" · {person.team}" if person.team else ""
+            self.owner.addItem(f"{person.display_name or person.username}{team}", person.username)
+        self.team = QComboBox()
+        self.team.setMinimumWidth(FIELD_WIDTH)
+        self.team.addItem("Leave the team as it is", KEEP)
+        for team_name in teams:
+            self.team.addItem(team_name, team_name)
+        self.add_row("Give to", self.owner, "owner")
+        self.add_row("Team", self.team, "team")
+        if self.owner.count() > 2:
+            self.owner.setCurrentIndex(2)
+        self.owner.setFocus()
+        self._changed()
+
+    def problems(self) -> dict[str, str]:
+        if self.owner.currentData() == KEEP and self.team.currentData() == KEEP:
+            return {"owner": "Choose an officer or a team to give the work to."}
+        return {}
+
+    def work(self) -> Callable[[], Any]:
+        desk, ids = self._ui.desk, self.diary_ids
+        owner = None if self.owner.currentData() == KEEP else str(self.owner.currentData())
+        team = None if self.team.currentData() == KEEP else str(self.team.currentData())
+        return lambda: desk.reassign_diary_entries(ids, owner=owner, team=team)
+
+
+def _account_subtitle(summary: AccountSummary) -> str:
+    return f"Account {summary.account_ref} · {summary.name} · balance {money(summary.balance_pence)}"
+
+
+class AddNoteDialog(CaseFormDialog):
+    TITLE = "Add note"
+    SAVE_TEXT = "Add note"
+
+    def __init__(self, ui: UiContext, summary: AccountSummary, parent: QWidget | None = None) -> None:
+        super().__init__(ui, _account_subtitle(summary), parent)
+        self.summary = summary
+        self.text = note_edit("e.g. Called the taxpayer: will pay the arrears on Friday", lines=5)
+        self.add_row("Note", self.text, "text")
+        self.form.addRow("", label("Notes cannot be changed once added; a correction is a new note.", "caption",
+                                   wrap=True))
+        self.text.setFocus()
+        self._changed()
+
+    def problems(self) -> dict[str, str]:
+        return {} if self.text.toPlainText().strip() else {"text": "Write the note."}
+
+    def work(self) -> Callable[[], Any]:
+        desk, ref, text = self._ui.desk, self.summary.account_ref, self.text.toPlainText()
+        return lambda: desk.add_note(ref, text)
+
+
+class AddDiaryDialog(CaseFormDialog):
+    """Diary the account: a code, a date (the code's default until changed), who works it."""
+
+    TITLE = "Add diary entry"
+    SAVE_TEXT = "Add to diary"
+
+    def __init__(self, ui: UiContext, summary: AccountSummary, codes: Sequence[DiaryCodeView],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ui, _account_subtitle(summary), parent)
+        self.summary = summary
+        self._due_auto = True
+        self.code = QComboBox()
+        self.code.setMinimumWidth(FIELD_WIDTH)
+        for code in codes:
+            self.code.addItem(f"{code.code} · {code.description}", code)
+        self.due = date_edit(self.as_of, accessible="Diary date")
+        self.due.setMinimumDate(to_qdate(self.as_of))
+        self.owner = QComboBox()
+        self.owner.setMinimumWidth(FIELD_WIDTH)
+        self.hint = label("", "caption", wrap=True)
+        self.note = note_edit("What needs doing, e.g. Answer the letter of 20 June")
+        self.add_row("Diary code", self.code, "code")
+        self.add_row("Due on", self.due, "due")
+        self.add_row("Worked by", self.owner, "owner")
+        self.add_row("Note", self.note, "note")
+        self.form.addRow("", self.hint)
+        self.code.currentIndexChanged.connect(self._code_changed)
+        self.due.dateChanged.connect(self._due_edited)
+        self._code_changed()
+        self.note.setFocus()
+
+    def _code_changed(self, *_args: Any) -> None:
+        code: DiaryCodeView | None = self.code.currentData()
+        me = self._ui.desk.actor.username
+        self.owner.blockSignals(True)
+        self.owner.clear()
+        self.owner.addItem(f"The {code.team} team queue" if code and code.team else "The team queue", None)
+        self.owner.addItem(f"Me ({me})", me)
+        self.owner.blockSignals(False)
+        if code is not None:
+            if self._due_auto:
+                self.due.blockSignals(True)
+                self.due.setDate(to_qdate(self.as_of + timedelta(days=code.default_days)))
+                self.due.blockSignals(False)
+            self.hint.setText(f"{code.description}: usually {count(code.default_days, 'day')} ahead, "
+                              f"for the {code.team or 'officer’s'} team.")
+        self._changed()
+
+    def _due_edited(self, *_args: Any) -> None:
+        self._due_auto = False
+
+    def problems(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if self.code.currentData() is None:
+            found["code"] = "There are no diary codes set up."
+        if from_qdate(self.due.date()) < self.as_of:
+            found["due"] = "The diary date cannot be in the past."
+        return found
+
+    def work(self) -> Callable[[], Any]:
+        desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
+        code: DiaryCodeView = self.code.currentData()
+        due, owner, note = from_qdate(self.due.date()), self.owner.currentData(), self.note.toPlainText()
+        return lambda: desk.add_diary_entry(ref, code=code.code, as_of=as_of, due=due, owner=owner, note=note)
+
+
+class TraceDialog(CaseFormDialog):
+    """Post came back "gone away" (a TRACE entry for the tracing team), or the taxpayer is
+    traced to a new address (TRACE completed, a TRACED entry to act on it)."""
+
+    TITLE = "Gone away / traced"
+    SAVE_TEXT = "Record"
+
+    def __init__(self, ui: UiContext, summary: AccountSummary, parent: QWidget | None = None) -> None:
+        super().__init__(ui, _account_subtitle(summary), parent)
+        self.summary = summary
+        self.gone_away = QRadioButton("Gone away: post returned, taxpayer not at the address")
+        self.traced = QRadioButton("Traced: the taxpayer's new address is known")
+        self.group = QButtonGroup(self)
+        self.group.addButton(self.gone_away)
+        self.group.addButton(self.traced)
+        self.gone_away.setChecked(True)
+        choice = QWidget()
+        choice_box = QVBoxLayout(choice)
+        choice_box.setContentsMargins(0, 0, 0, 0)
+        choice_box.addWidget(self.gone_away)
+        choice_box.addWidget(self.traced)
+        self.address = line_edit("e.g. 4 Mill Lane, Fenby FE1 2AB")
+        self.note = note_edit("e.g. Post returned marked “not known at this address”", lines=2)
+        self.form.addRow("What happened", choice)
+        self.add_row("New address", self.address, "address")
+        self.add_row("Note", self.note, "note")
+        self.group.buttonToggled.connect(lambda *_: self._mode_changed())
+        self._mode_changed()
+
+    def _mode_changed(self) -> None:
+        self.address.setEnabled(self.traced.isChecked())
+        self.save_button.setText("Record traced" if self.traced.isChecked() else "Record gone away")
+        self._changed()
+
+    def problems(self) -> dict[str, str]:
+        if self.traced.isChecked() and not self.address.text().strip():
+            return {"address": "Enter the new address."}
+        return {}
+
+    def work(self) -> Callable[[], Any]:
+        desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
+        note, address = self.note.toPlainText(), self.address.text()
+        if self.traced.isChecked():
+            return lambda: desk.record_traced(ref, new_address=address, as_of=as_of, note=note)
+        return lambda: desk.record_gone_away(ref, as_of=as_of, note=note)
+
+
+class EscalateDialog(CaseFormDialog):
+    """Refer the case to a team leader: a reason, what they should decide, an amount if any."""
+
+    TITLE = "Escalate to a team leader"
+    SAVE_TEXT = "Escalate"
+
+    def __init__(self, ui: UiContext, summary: AccountSummary, parent: QWidget | None = None) -> None:
+        super().__init__(ui, _account_subtitle(summary), parent)
+        self.summary = summary
+        self.reason = QComboBox()
+        self.reason.setMinimumWidth(FIELD_WIDTH)
+        for reason in ui.desk.escalation_reasons:
+            self.reason.addItem(reason_label(reason), reason)
+        self.note = note_edit("What the team leader should decide, and why", lines=4)
+        self.amount = money_edit("optional")
+        self.amount.setAccessibleName("Amount in pounds")
+        self.add_row("Reason", self.reason, "reason")
+        self.add_row("Note", self.note, "note")
+        self.add_row("Amount (£)", self.amount, "amount")
+        self.form.addRow("", label(f"It goes to the {ui.desk.actor.team or 'your'} team's leaders, oldest first.",
+                                   "caption", wrap=True))
+        self.note.setFocus()
+        self._changed()
+
+    def problems(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if not self.note.toPlainText().strip():
+            found["note"] = "Say what the team leader should decide."
+        if self.amount.text().strip():
+            _, reason = pence_or_reason(self.amount.text())
+            if reason:
+                found["amount"] = reason
+        return found
+
+    def work(self) -> Callable[[], Any]:
+        desk, ref = self._ui.desk, self.summary.account_ref
+        reason, note = self.reason.currentData(), self.note.toPlainText()
+        pence = pence_or_reason(self.amount.text())[0] if self.amount.text().strip() else None
+        return lambda: desk.raise_escalation(ref, reason=reason, note=note, amount_pence=pence)
+
