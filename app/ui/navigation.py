@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.ui.context import UiContext
 from app.ui.panes.accounts_pane import AccountsPane
+from app.ui.panes.escalations import EscalationsPane
 from app.ui.panes.hearings import HearingsPane
 from app.ui.panes.refunds import RefundApprovalsPane
 from app.ui.panes.runs import RunsPane
@@ -37,7 +38,8 @@ class NavEntry:
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("accounts", "Accounts", "Ctrl+1", AccountsPane),
     NavEntry("worklist", "Worklist", "Ctrl+2", WorklistPane),
-    NavEntry("runs", "Runs", "Ctrl+3", RunsPane),
-    NavEntry("refunds", "Refund approvals", "Ctrl+4", RefundApprovalsPane),
-    NavEntry("hearings", "Hearings", "Ctrl+5", HearingsPane),
+    NavEntry("escalations", "Escalations", "Ctrl+3", EscalationsPane),
+    NavEntry("runs", "Runs", "Ctrl+4", RunsPane),
+    NavEntry("refunds", "Refund approvals", "Ctrl+5", RefundApprovalsPane),
+    NavEntry("hearings", "Hearings", "Ctrl+6", HearingsPane),
 )
