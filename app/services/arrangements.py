@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from app.clock import now
 from app.config import AuthoritySettings
@@ -46,6 +46,7 @@ from app.models import (
     Account,
     Arrangement,
     ArrangementInstalment,
+    AuditEvent,
     BatchRun,
     DiaryCode,
     DiaryEntry,
@@ -70,9 +71,10 @@ from app.rules.arrangements import (
 )
 from app.rules.instalments import DueInstalment, allocate_paid
 from app.services.accounts import get_account_id
+from app.services.bulk import BulkWriter, NativeValues
 from app.services.conflicts import saving
 from app.services.dto import JsonView, clean_text
-from app.services.sqlkeys import raw_key, to_uuid
+from app.services.sqlkeys import raw_key
 from app.services.users import Actor, Role, audit, require_role
 
 CHUNK = int(os.environ.get("REVDESK_ARRANGEMENT_CHUNK", "5000"))  # arrangements per committed chunk
@@ -678,48 +680,85 @@ def _check_chunk(uow: UnitOfWork, rows: Sequence[Any], as_of: date) -> dict[Any,
     return outcomes
 
 
+DIARY_COLUMNS = ("id", "account_id", "code", "due_on", "team", "owner", "note", "status", "claimed_by", "claimed_at",
+                 "completed_by", "completed_at", "completion_note", "created_by", "created_at", "version")
+AUDIT_COLUMNS = ("id", "at", "username", "action", "entity", "entity_id", "account_id", "before", "after")
+
+
 def _apply(uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, policy: ArrangementPolicy, team: str,
            as_of: date, rows: Sequence[Any], outcomes: Mapping[Any, Any], tally: _Tally) -> None:
+    """Write a chunk's outcomes in bulk: `checked_to` for the kept; status, holds lifted, diary
+    entries and audit events for the broken and completed (Core statements, not one ORM
+    object per row: a day after a bank holiday can break thousands at once)."""
     kept = [a for a, o in outcomes.items() if o != "cleared" and o.status == "kept"]
     kept_set = set(kept)
     changed = [row for row in rows if row[0] not in kept_set]
     tally.checked += len(rows)
     tally.kept += len(kept)
     table = Arrangement.__table__
+    connection = uow.session.connection()
     for start_at in range(0, len(kept), 900):
-        uow.session.execute(
-            update(table).where(raw_key(table.c.id).in_(kept[start_at : start_at + 900]))
-            .values(checked_to=as_of)
-        )
+        connection.execute(update(table).where(raw_key(table.c.id).in_(kept[start_at : start_at + 900]))
+                           .values(checked_to=as_of))
     if not changed:
         return
-    stamp = now()
-    broken_accounts: list[uuid.UUID] = []
-    ended_accounts: list[uuid.UUID] = []
-    for arrangement_raw, account_raw, *_ in changed:
-        outcome = outcomes[arrangement_raw]
-        arrangement = uow.session.get_one(Arrangement, to_uuid(arrangement_raw))
-        ref = uow.session.scalar(select(Account.account_ref).where(Account.id == arrangement.account_id)) or ""
-        before = _details(arrangement, ref)
-        arrangement.checked_to = as_of
+    v = NativeValues(uow.dialect)
+    stamp = v.timestamp(now())
+    accounts = [row[1] for row in changed]
+    refs: dict[Any, str] = {}
+    for start_at in range(0, len(accounts), 900):
+        refs.update(_fetch(uow, select(raw_key(Account.id), Account.account_ref)
+                           .where(raw_key(Account.id).in_(accounts[start_at : start_at + 900]))))
+    updates: list[dict[str, Any]] = []
+    diary: list[tuple[Any, ...]] = []
+    audits: list[tuple[Any, ...]] = []
+    for arrangement, account, *_ in changed:
+        outcome = outcomes[arrangement]
         if outcome == "cleared" or outcome.status == "completed":
-            arrangement.status = "completed"
-            arrangement.status_reason = ("Nothing is owed on the account any more." if outcome == "cleared"
-                                         else outcome.reason)
+            status, broken_on = "completed", None
+            reason = "Nothing is owed on the account any more." if outcome == "cleared" else outcome.reason
             tally.completed += 1
         else:
-            arrangement.status, arrangement.broken_on, arrangement.status_reason = "broken", outcome.broken_on, outcome.reason[:300]
+            status, broken_on, reason = "broken", outcome.broken_on, outcome.reason
             tally.broken += 1
-            broken_accounts.append(arrangement.account_id)
-            uow.session.add(DiaryEntry(
-                account_id=arrangement.account_id, code=policy.diary_code, due_on=as_of, team=team, owner=None,
-                note=f"Arrangement broken on {outcome.broken_on:%d/%m/%Y}: {outcome.reason}", status="open",
-                created_by=actor.username, created_at=stamp,
-            ))
+            diary.append((v.new_id(), account, policy.diary_code, v.date(as_of), team, None,
+                          f"Arrangement broken on {broken_on:%d/%m/%Y}: {reason}", "open", None, None, None, None, "",
+                          actor.username, stamp, 1))
             tally.diary += 1
-        ended_accounts.append(arrangement.account_id)
-        audit(uow, actor.username, f"arrangement.{arrangement.status}", "arrangement", arrangement.id,
-              account_id=arrangement.account_id, before=before,
-              after={**_details(arrangement, ref), "as_of": as_of.isoformat()})
-    tally.lifted += _lift_holds(uow, actor, ended_accounts, as_of, "Arrangement ended by the monitoring run")
-    uow.session.flush()
+        updates.append({"k": arrangement, "s": status, "b": broken_on, "r": reason[:300]})
+        audits.append((v.new_id(), stamp, actor.username, f"arrangement.{status}", "arrangement", arrangement, account,
+                       v.json({"status": "live"}),
+                       v.json({"account_ref": refs.get(account, ""), "status": status,
+                               "broken_on": broken_on.isoformat() if broken_on else None, "status_reason": reason,
+                               "as_of": as_of.isoformat(), "run": "arrangement_monitor"})))
+    connection.execute(
+        update(table).where(raw_key(table.c.id) == bindparam("k"))
+        .values(status=bindparam("s"), broken_on=bindparam("b"), status_reason=bindparam("r"), checked_to=as_of,
+                version=table.c.version + 1),
+        updates,
+    )
+    holds: list[dict[str, Any]] = []
+    hold_table = Hold.__table__
+    for start_at in range(0, len(accounts), 900):
+        for hold, account, start in _fetch(uow, (
+            select(raw_key(Hold.id), raw_key(Hold.account_id), Hold.start_date)
+            .where(raw_key(Hold.account_id).in_(accounts[start_at : start_at + 900]), Hold.kind == "arrangement")
+            .where(or_(Hold.end_date.is_(None), Hold.end_date >= as_of))
+        )):
+            end = _lift_end(start, as_of)
+            holds.append({"k": hold, "e": end})
+            audits.append((v.new_id(), stamp, actor.username, "hold.lifted", "hold", hold, account,
+                           v.json({"end_date": None}),
+                           v.json({"kind": "arrangement", "end_date": end.isoformat(),
+                                   "lift_reason": "Arrangement ended by the monitoring run",
+                                   "as_of": as_of.isoformat()})))
+    if holds:
+        connection.execute(
+            update(hold_table).where(raw_key(hold_table.c.id) == bindparam("k"))
+            .values(end_date=bindparam("e"), lifted_by=actor.username, version=hold_table.c.version + 1),
+            holds,
+        )
+    tally.lifted += len(holds)
+    writer = BulkWriter(connection)
+    writer.write(DiaryEntry.__table__, DIARY_COLUMNS, diary)
+    writer.write(AuditEvent.__table__, AUDIT_COLUMNS, audits)
