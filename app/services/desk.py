@@ -15,13 +15,14 @@ from sqlalchemy import func, select
 
 from app.bootstrap import AppContext
 from app.db import describe
-from app.errors import ValidationError
+from app.errors import NotFound, ValidationError
 from app.models import Account
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
 from app.services import (
-    billing, court, enforcement, escalations, holds, liability, notes, payments, recovery, refunds, users, worklists,
+    arrangements, billing, court, enforcement, escalations, holds, liability, notes, payments, recovery, refunds, users, worklists,
 )
 from app.services.accounts import AccountSummary, account_summary, get_account_id
+from app.services.arrangements import ArrangementPlan, ArrangementView
 from app.services.billing import BillingRunSummary
 from app.services.court import BulkError, BulkOutcome, HearingList, OutcomeResult
 from app.services.demo import Cancelled, DemoResult, Progress, generate_demo
@@ -56,6 +57,7 @@ LIABILITY_CHANGES: dict[str, Callable[..., LiabilityChange]] = {
     "end_reduction": liability.end_reduction,
 }
 
+ARRANGEMENT_FREQUENCIES = ("weekly", "fortnightly", "four-weekly", "monthly")
 HEARINGS_LOOK_BACK_DAYS = 120  # outcomes are recorded on or after the day: recent hearings stay on offer
 OUTCOME_CHUNK = 25  # accounts per committed chunk when recording outcomes in bulk (progress, cancel)
 
@@ -506,6 +508,48 @@ class Desk:
     def account_escalations(self, account_ref: str) -> list[EscalationView]:
         with self._ctx.db.uow() as uow:
             return escalations.account_escalations(uow, account_ref=account_ref)
+
+    # --- payment arrangements ---------------------------------------------------------------
+
+    @property
+    def arrangement_frequencies(self) -> tuple[str, ...]:
+        return ARRANGEMENT_FREQUENCIES
+
+    def plan_arrangement(
+        self, account_ref: str, *, frequency: str, start: date, end: date | None = None,
+        amount_pence: int | None = None, as_of: date, income_expenditure: dict[str, Any] | None = None,
+    ) -> ArrangementPlan:
+        """The proposed schedule for what the account owes (nothing saved): the planner's live preview."""
+        with self._ctx.db.uow() as uow:
+            return arrangements.plan_arrangement(
+                uow, self._ctx.settings, account_ref=account_ref, frequency=frequency, start=start, end=end,
+                amount_pence=amount_pence, as_of=as_of, income_expenditure=income_expenditure,
+            )
+
+    def create_arrangement(
+        self, account_ref: str, *, frequency: str, start: date, end: date | None = None,
+        amount_pence: int | None = None, as_of: date, income_expenditure: dict[str, Any] | None = None,
+        confirm_warnings: bool = False,
+    ) -> ArrangementView:
+        with self._ctx.db.uow() as uow:
+            return arrangements.create_arrangement(
+                uow, self._ctx.actor, self._ctx.settings, account_ref=account_ref, frequency=frequency, start=start,
+                end=end, amount_pence=amount_pence, as_of=as_of, income_expenditure=income_expenditure,
+                confirm_warnings=confirm_warnings,
+            )
+
+    def cancel_arrangement(self, account_ref: str, *, reason: str, as_of: date) -> ArrangementView:
+        with self._ctx.db.uow() as uow:
+            return arrangements.cancel_arrangement(uow, self._ctx.actor, account_ref=account_ref, reason=reason,
+                                                   as_of=as_of)
+
+    def arrangement(self, account_ref: str, as_of: date) -> ArrangementView | None:
+        """The account's current arrangement (the live one, else the latest), or None."""
+        with self._ctx.db.uow() as uow:
+            try:
+                return arrangements.show_arrangement(uow, account_ref=account_ref, as_of=as_of)
+            except NotFound:
+                return None
 
     def close(self) -> None:
         self._ctx.db.dispose()

@@ -504,3 +504,28 @@ class EscalateDialog(CaseFormDialog):
         pence = pence_or_reason(self.amount.text())[0] if self.amount.text().strip() else None
         return lambda: desk.raise_escalation(ref, reason=reason, note=note, amount_pence=pence)
 
+
+
+class CancelArrangementDialog(CaseFormDialog):
+    """End the live arrangement with a reason: the hold is lifted and recovery resumes."""
+
+    TITLE = "Cancel arrangement"
+    SAVE_TEXT = "Cancel arrangement"
+
+    def __init__(self, ui: UiContext, summary: AccountSummary, parent: QWidget | None = None) -> None:
+        super().__init__(ui, _account_subtitle(summary), parent)
+        self.summary = summary
+        self.cancel_button.setText("Keep it")
+        self.reason = line_edit("e.g. Taxpayer asked to pay in full by card")
+        self.add_row("Reason", self.reason, "reason")
+        self.form.addRow("", label("The recovery hold is lifted: the next recovery run may take the next step.",
+                                   "caption", wrap=True))
+        self.reason.setFocus()
+        self._changed()
+
+    def problems(self) -> dict[str, str]:
+        return {} if self.reason.text().strip() else {"reason": "Say why the arrangement is cancelled."}
+
+    def work(self) -> Callable[[], Any]:
+        desk, ref, as_of, reason = self._ui.desk, self.summary.account_ref, self.as_of, self.reason.text()
+        return lambda: desk.cancel_arrangement(ref, reason=reason, as_of=as_of)

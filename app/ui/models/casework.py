@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Sequence
+from typing import Any, ClassVar, Sequence
 
 from PySide6.QtGui import QColor
 
@@ -141,3 +141,47 @@ class EscalationsModel(DtoTableModel):
     def row(self, source_row: int) -> EscalationView:
         row: EscalationView = self._rows[source_row]
         return row
+
+
+class PlanModel(DtoTableModel):
+    """A proposed schedule: each payment and what is left to pay after it."""
+
+    COL_NUMBER = 0
+    COL_DUE = 1
+    COL_AMOUNT = 2
+    COL_LEFT = 3
+
+    COLUMNS: ClassVar[Sequence[Column]] = (
+        Column("No.", lambda r: str(r["n"]), lambda r: r["n"], ALIGN_RIGHT),
+        date_column("Due", lambda r: r["due"]),
+        money_column("Amount", lambda r: r["amount_pence"]),
+        money_column("Left to pay", lambda r: r["left_pence"]),
+    )
+
+
+class ArrangementLinesModel(DtoTableModel):
+    """A live arrangement's instalments and what has been paid towards each."""
+
+    COL_NUMBER = 0
+    COL_DUE = 1
+    COL_AMOUNT = 2
+    COL_PAID = 3
+    COL_STATUS = 4
+
+    COLUMNS: ClassVar[Sequence[Column]] = (
+        Column("No.", lambda r: str(r.seq), lambda r: r.seq, ALIGN_RIGHT),
+        date_column("Due", lambda r: r.due),
+        money_column("Amount", lambda r: r.amount_pence),
+        money_column("Paid", lambda r: r.paid_pence),
+        text_column("", lambda r: "Paid" if r.paid_pence >= r.amount_pence else
+                    ("Part paid" if r.paid_pence else "")),
+    )
+
+
+def plan_rows(balance_pence: int, instalments: Sequence[Any]) -> list[dict[str, Any]]:
+    left = balance_pence
+    rows = []
+    for n, payment in enumerate(instalments, start=1):
+        left -= payment.amount_pence
+        rows.append({"n": n, "due": payment.due, "amount_pence": payment.amount_pence, "left_pence": max(left, 0)})
+    return rows

@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 
 from app.errors import ServiceError
 from app.services.accounts import AccountSummary
+from app.services.arrangements import ArrangementView
 from app.services.desk import AccountCasework, AccountRecovery, Desk
 from app.services.liability import LiabilityChange
 from app.services.payments import PaymentAllocation
 from app.ui.context import UiContext
 from app.ui.dialogs.casework import (
-    AddDiaryDialog, AddNoteDialog, CompleteDiaryDialog, EscalateDialog, RescheduleDiaryDialog, TraceDialog,
+    AddDiaryDialog, CancelArrangementDialog, AddNoteDialog, CompleteDiaryDialog, EscalateDialog, RescheduleDiaryDialog, TraceDialog,
 )
 from app.ui.dialogs.liability_editor import CHANGE_DIALOGS, ChangeDialog
 from app.ui.dialogs.payments import RequestRefundDialog, TakePaymentDialog, received_text
@@ -35,6 +36,7 @@ from app.ui.formatting import error_sentence, money, route_label, signed_money, 
 from app.ui.models.recovery import next_action_text
 from app.ui.panes.account_header import AccountHeader
 from app.ui.panes.account_tabs import ACCOUNT_TABS, AccountTab, LiabilityTab, RecoveryTab, TransactionsTab
+from app.ui.panes.arrangement_tab import ArrangementTab
 from app.ui.panes.casework_tab import DiaryNotesTab
 from app.ui.signals import emit
 from app.ui.style import set_role
@@ -49,7 +51,7 @@ ENFORCEMENT_DIALOGS = {
 }
 
 
-ALL_TABS: tuple[type[AccountTab], ...] = (*ACCOUNT_TABS, DiaryNotesTab)
+ALL_TABS: tuple[type[AccountTab], ...] = (*ACCOUNT_TABS, ArrangementTab, DiaryNotesTab)
 
 
 def load_account(desk: Desk, account_ref: str, as_of: date) -> tuple[Any, ...]:
@@ -68,7 +70,12 @@ def load_account(desk: Desk, account_ref: str, as_of: date) -> tuple[Any, ...]:
         casework = desk.account_casework(account_ref)
     except ServiceError as exc:
         casework = exc
-    return summary, allocations, recovery, casework
+    arrangement: ArrangementView | ServiceError | None
+    try:
+        arrangement = desk.arrangement(account_ref, as_of)
+    except ServiceError as exc:
+        arrangement = exc
+    return summary, allocations, recovery, casework, arrangement
 
 
 def _scrollable(tab: AccountTab) -> QScrollArea:
@@ -133,6 +140,11 @@ class AccountView(QWidget):
         assert isinstance(self.diary_tab, DiaryNotesTab)
         self.diary_tab.action_requested.connect(self.open_casework_action)
         self._focus_diary: object = None
+        self.arrangement_tab = self.tab(ArrangementTab)
+        assert isinstance(self.arrangement_tab, ArrangementTab)
+        self.arrangement_tab.attach(ui)
+        self.arrangement_tab.saved.connect(self._arrangement_agreed)
+        self.arrangement_tab.cancel_requested.connect(self.cancel_arrangement)
 
         account_page = QWidget()
         account_layout = QVBoxLayout(account_page)
@@ -217,8 +229,8 @@ class AccountView(QWidget):
 
     def _show(
         self, generation: int, summary: AccountSummary, allocations: list[PaymentAllocation],
-        recovery: AccountRecovery | ServiceError, casework: AccountCasework | ServiceError, as_of: date, *,
-        keep_focus: bool = False,
+        recovery: AccountRecovery | ServiceError, casework: AccountCasework | ServiceError,
+        arrangement: ArrangementView | ServiceError | None, as_of: date, *, keep_focus: bool = False,
     ) -> None:
         if generation != self._generation:
             return  # another account was asked for since
@@ -240,6 +252,7 @@ class AccountView(QWidget):
             self.recovery = None
             recovery_tab.show_failure(recovery)
             self.header.show_next_action(f"Not known: {error_sentence(recovery)}", due=False)
+        self.arrangement_tab.show_arrangement(arrangement)
         highlight = self._focus_diary
         self.diary_tab.show_casework(casework, highlight if isinstance(highlight, uuid.UUID) else None)
         self.refund_button.setEnabled(summary.balance_pence < 0)
@@ -376,6 +389,21 @@ class AccountView(QWidget):
                 dialog.saved.connect(lambda view: self._casework_saved(f"{view.code} moved to {uk_date(view.due)}."))
         else:
             return None
+        self._open(dialog)
+        return dialog
+
+    def _arrangement_agreed(self, view: ArrangementView) -> None:
+        regular = view.instalments[0].amount_pence if view.instalments else 0
+        self._say(f"Arrangement agreed: {len(view.instalments)} payments of {money(regular)} from "
+                  f"{uk_date(view.start)}; recovery is on hold and the confirmation letter is on the account.")
+        self.reload()
+
+    def cancel_arrangement(self) -> CancelArrangementDialog | None:
+        summary = self.summary
+        if summary is None:
+            return None
+        dialog = CancelArrangementDialog(self._ui, summary, self)
+        dialog.saved.connect(lambda _view: self._casework_saved("Arrangement cancelled: the recovery hold is lifted."))
         self._open(dialog)
         return dialog
 
