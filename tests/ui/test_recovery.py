@@ -126,7 +126,7 @@ def test_recovery_preview_writes_nothing_then_the_run_takes_the_steps(qtbot: QtB
     assert (section.progress.value(), section.progress.maximum()) == (5, 5)
     assert section.figure("reminder_1") == "2" and section.figure("letters") == "2"
     assert section.figure("status") == "Completed" and "complete" in section.status.text()
-    assert section.runs_model.rowCount() == 2
+    qtbot.waitUntil(lambda: section.runs_model.rowCount() == 2, timeout=5000)  # the list reloads on a worker
     assert [h["stage"] for h in window.desk.account_recovery("70000005", REMINDERS).view.history] == ["reminder_1"]
 
     section.as_of.setDate(section.as_of.date().addDays(14))  # 22/05/2025: summonses, with costs

@@ -53,13 +53,13 @@ class WorklistModel(DtoTableModel):
     COL_NOTE = 7
 
     COLUMNS: ClassVar[Sequence[Column]] = (
-        Column("Due", lambda r: uk_date(r.due) + ("  overdue" if r.overdue else ""), lambda r: r.due,
-               foreground=lambda r: _overdue_colour(r.overdue)),
+        Column("Due", lambda r: uk_date(r.due), lambda r: r.due,
+               tooltip=lambda r: "Overdue" if r.overdue else "", foreground=lambda r: _overdue_colour(r.overdue)),
         text_column("Code", lambda r: r.code),
         text_column("Account", lambda r: r.account_ref),
         text_column("Name", lambda r: r.name, tooltip=True),
         money_column("Balance", lambda r: r.balance_pence),
-        text_column("Stage", lambda r: worklist_stage(r.stage)),
+        text_column("Stage", lambda r: worklist_stage(r.stage), tooltip=True),
         Column("Officer", lambda r: r.owner or f"{r.team} queue",
                lambda r: (r.owner or "").casefold(),
                tooltip=lambda r: f"Being worked by {r.claimed_by}" if r.claimed_by else ""),

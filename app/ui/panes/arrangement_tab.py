@@ -38,6 +38,7 @@ from app.ui.widgets import label, make_table
 from app.ui.workers import TaskHandle
 
 DEBOUNCE_MS = 250
+FORM_WIDTH = 400
 FIRST_PAYMENT_DAYS = 7
 FREQUENCY_TITLES = {"weekly": "Weekly", "fortnightly": "Fortnightly", "four-weekly": "Every four weeks",
                     "monthly": "Monthly"}
@@ -209,9 +210,10 @@ class ArrangementTab(AccountTab):
         planner.setContentsMargins(0, 0, 0, 0)
         planner.setHorizontalSpacing(16)
         planner.setVerticalSpacing(10)
+        form_card.setFixedWidth(FORM_WIDTH)
         planner.addWidget(form_card, 0, 0, Qt.AlignmentFlag.AlignTop)
-        planner.addLayout(plan_box, 0, 1, 2, 1)
-        planner.addWidget(self.statement, 1, 0, Qt.AlignmentFlag.AlignTop)
+        planner.addLayout(plan_box, 0, 1)
+        planner.addWidget(self.statement, 1, 0, 1, 2)
         planner.setColumnStretch(1, 1)
 
         self.problem = label("", "error", wrap=True)
@@ -411,7 +413,7 @@ class ArrangementTab(AccountTab):
             self.confirm.setChecked(False)
         rows = plan_rows(plan.balance_pence, plan.instalments)
         self.plan_model.set_rows(rows)
-        _fit_rows(self.schedule, len(rows), 12)
+        _fit_rows(self.schedule, len(rows), 8)
         self.schedule.setVisible(bool(rows))
         self._update_save()
 

@@ -62,8 +62,8 @@ class DiaryNotesTab(AccountTab):
         self.diary_model = DiaryModel(self)
         self.diary_proxy = SortFilterProxy(self.diary_model, self)
         d = DiaryModel
-        self.diary = make_table(self.diary_proxy, stretch=d.COL_NOTE, widths={d.COL_WHAT: 200, d.COL_STATUS: 200},
-                                fit=(d.COL_DUE, d.COL_CODE, d.COL_OFFICER))
+        self.diary = make_table(self.diary_proxy, stretch=d.COL_NOTE, widths={d.COL_WHAT: 190},
+                                fit=(d.COL_DUE, d.COL_CODE, d.COL_OFFICER, d.COL_STATUS))
         self.diary.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.diary_empty = label("Nothing is diarised on this account.", "muted")
         self.diary_count = label("", "muted")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog, QHBoxLayout, QListWidget, QListWidgetItem,
     QPushButton, QVBoxLayout, QWidget,
@@ -84,6 +84,9 @@ class WorklistPane(QWidget):
             button = QPushButton(text)
             button.setCheckable(True)
             set_role(button, "segment")
+            bold = button.font()
+            bold.setBold(True)
+            button.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(text) + 34)  # checked is bold: no clipping
             self.scope_group.addButton(button)
             self.scope_buttons[key] = button
             scope_bar.addWidget(button)
@@ -105,15 +108,15 @@ class WorklistPane(QWidget):
         self.codes = QListWidget()
         self.codes.setObjectName("CodeList")
         self.codes.setAccessibleName("Diary codes")
-        self.codes.setFixedWidth(250)
+        self.codes.setFixedWidth(240)
         self.codes.currentRowChanged.connect(lambda _r: self._filter_changed())
 
         self.model = WorklistModel(self)
         self.proxy = SortFilterProxy(self.model, self)
         w = WorklistModel
-        self.table = make_table(self.proxy, stretch=w.COL_NOTE, widths={w.COL_NAME: 190, w.COL_STAGE: 150,
-                                                                       w.COL_OWNER: 130, w.COL_DUE: 130},
-                                fit=(w.COL_CODE, w.COL_ACCOUNT, w.COL_BALANCE))
+        self.table = make_table(self.proxy, stretch=w.COL_NOTE, widths={w.COL_NAME: 135, w.COL_STAGE: 140,
+                                                                       w.COL_OWNER: 120},
+                                fit=(w.COL_DUE, w.COL_CODE, w.COL_ACCOUNT, w.COL_BALANCE))
         self.table.setSortingEnabled(False)  # paged: the server sorts (header clicks choose its order)
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
@@ -316,6 +319,7 @@ class WorklistPane(QWidget):
             return
         self.result = page
         self._show_codes(loaded.counts)
+        self.table.setColumnHidden(WorklistModel.COL_OWNER, self.scope == "mine")  # all yours: no need to say
         selected = {r.diary_id for r in self.selected_rows()}
         self.model.set_rows(page.rows)
         self.totals.setText(counts_text(page.total, page.due, page.overdue))
