@@ -180,3 +180,18 @@ def test_officers_are_not_offered_reassign(qtbot: QtBot, open_examples, billed_u
     pane = worklist(qtbot, window, rows=0)
     assert not pane.reassign_button.isVisibleTo(pane)
     assert "all" not in pane.scope_buttons
+
+
+def test_a_reload_keeps_the_rows_selected(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
+    add_users(billed_url)
+    window = open_examples(billed_url, "olivia")
+    for ref in ("70000001", "70000002", "70000003"):
+        window.desk.add_diary_entry(ref, code="CORR", as_of=TODAY, owner="olivia")
+    pane = worklist(qtbot, window, rows=3)
+    pane.table.selectAll()
+    reloaded(qtbot, pane, pane.load)
+    assert len(pane.selected_rows()) == 3 and not pane.complete_button.isEnabled()
+    pane.table.selectRow(1)
+    reloaded(qtbot, pane, pane.load)
+    assert [r.account_ref for r in pane.selected_rows()] == [pane.model.row(1).account_ref]
+    assert pane.complete_button.isEnabled()

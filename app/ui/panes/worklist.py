@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog, QHBoxLayout, QListWidget, QListWidgetItem,
@@ -330,14 +330,13 @@ class WorklistPane(QWidget):
         scope = SCOPES[self.scope].lower() if self.scope != "team" else "team queue"
         self.empty.setText("" if page.rows else f"Nothing open in your {scope}{' for this code' if self.code else ''}.")
         self.empty.setVisible(not page.rows)
-        rows = [n for n, r in enumerate(page.rows) if r.diary_id in selected]
-        if rows:
-            for n in rows:
-                self.table.selectRow(n) if n == rows[0] else self.table.selectionModel().select(
-                    self.proxy.index(n, 0), self.table.selectionModel().SelectionFlag.Select
-                    | self.table.selectionModel().SelectionFlag.Rows)
-        elif page.rows:
-            self.table.selectRow(0)
+        keep = [n for n, r in enumerate(page.rows) if r.diary_id in selected] or ([0] if page.rows else [])
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for n in keep:  # the rows selected before the reload stay selected
+            self.table.selectionModel().select(self.proxy.index(n, 0), flags)
+        if keep:
+            self.table.selectionModel().setCurrentIndex(self.proxy.index(keep[0], 0),
+                                                        QItemSelectionModel.SelectionFlag.NoUpdate)
         self._update_buttons()
 
     def _show_codes(self, counts: WorklistPage) -> None:
