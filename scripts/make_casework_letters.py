@@ -13,7 +13,6 @@ in the authority settings (default `arrangement_confirmation`).
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -26,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import make_letter_templates as house
 
-from app.services.letters import TEMPLATES_DIR, normalise_docx
 
 TITLE = "Council Tax Payment Arrangement"
 
@@ -80,31 +78,14 @@ def build_arrangement_confirmation() -> bytes:
         "from organisations such as Citizens Advice, StepChange and National Debtline.",
     )
     house._footer(doc)
-    props = doc.core_properties
-    props.title, props.subject = TITLE, "Council tax arrangement"
-    props.author = props.last_modified_by = "Revenues Desk"
-    props.comments = "Letter template: edit the wording in Word, keeping the merge tags whole."
-    props.created = props.modified = props.last_printed = house.BUILT
-    props.revision = 1
-    props.keywords = props.category = props.content_status = props.identifier = props.language = props.version = ""
-    house._prune(doc)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return normalise_docx(buffer.getvalue())
+    return house.finish(doc, TITLE, "Council tax arrangement")
 
 
 BUILDERS = {"arrangement_confirmation": build_arrangement_confirmation}
 
 
 def main() -> None:
-    TEMPLATES_DIR.mkdir(parents=True, exist_ok=True)
-    for name, builder in BUILDERS.items():
-        path: Path = TEMPLATES_DIR / f"{name}.docx"
-        content = builder()
-        changed = not path.exists() or path.read_bytes() != content
-        if changed:
-            path.write_bytes(content)
-        print(f"{path}: {'written' if changed else 'unchanged'} ({len(content):,} bytes)")
+    house.write_templates(BUILDERS)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -168,11 +169,7 @@ def build(amended: bool) -> bytes:
     )
 
     _footer(doc)
-    _properties(doc, amended)
-    _prune(doc)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return normalise_docx(buffer.getvalue())
+    return finish(doc, "Amended Council Tax Demand Notice" if amended else "Council Tax Demand Notice", "Council tax")
 
 
 # --- layout helpers ----------------------------------------------------------------------
@@ -397,15 +394,35 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _properties(doc, amended: bool) -> None:  # type: ignore[no-untyped-def]
+def finish(doc, title: str, subject: str) -> bytes:  # type: ignore[no-untyped-def]
+    """The end of every template: fixed document properties, unused parts pruned, deterministic bytes.
+
+    Shared by scripts/make_recovery_letters.py and scripts/make_casework_letters.py.
+    """
     props = doc.core_properties
-    props.title = "Amended Council Tax Demand Notice" if amended else "Council Tax Demand Notice"
-    props.subject = "Council tax"
+    props.title = title
+    props.subject = subject
     props.author = props.last_modified_by = "Revenues Desk"
     props.comments = "Letter template: edit the wording in Word, keeping the merge tags whole."
     props.created = props.modified = props.last_printed = BUILT
     props.revision = 1
     props.keywords = props.category = props.content_status = props.identifier = props.language = props.version = ""
+    _prune(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return normalise_docx(buffer.getvalue())
+
+
+def write_templates(builders: dict[str, Callable[[], bytes]]) -> None:
+    """Write each template that changed (unchanged files keep their bytes, so their version)."""
+    TEMPLATES_DIR.mkdir(parents=True, exist_ok=True)
+    for name, builder in builders.items():
+        path: Path = TEMPLATES_DIR / f"{name}.docx"
+        content = builder()
+        changed = not path.exists() or path.read_bytes() != content
+        if changed:
+            path.write_bytes(content)
+        print(f"{path}: {'written' if changed else 'unchanged'} ({len(content):,} bytes)")
 
 
 KEEP_STYLES = {
@@ -522,34 +539,15 @@ def _recovery_letter_start(title: str):  # type: ignore[no-untyped-def]
 
 def _recovery_letter_end(doc, title: str) -> bytes:  # type: ignore[no-untyped-def]
     _footer(doc)
-    props = doc.core_properties
-    props.title = title
-    props.subject = "Council tax recovery"
-    props.author = props.last_modified_by = "Revenues Desk"
-    props.comments = "Letter template: edit the wording in Word, keeping the merge tags whole."
-    props.created = props.modified = props.last_printed = BUILT
-    props.revision = 1
-    props.keywords = props.category = props.content_status = props.identifier = props.language = props.version = ""
-    _prune(doc)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return normalise_docx(buffer.getvalue())
+    return finish(doc, title, "Council tax recovery")
 
 
 def main() -> None:
-    TEMPLATES_DIR.mkdir(parents=True, exist_ok=True)
-    builders = {
+    write_templates({
         "demand_notice": lambda: build(False), "amended_demand_notice": lambda: build(True),
         "attachment_of_earnings_order": build_attachment_of_earnings_order,
         "benefit_deduction_application": build_benefit_deduction_application,
-    }
-    for name, builder in builders.items():
-        path: Path = TEMPLATES_DIR / f"{name}.docx"
-        content = builder()
-        changed = not path.exists() or path.read_bytes() != content
-        if changed:
-            path.write_bytes(content)
-        print(f"{path}: {'written' if changed else 'unchanged'} ({len(content):,} bytes)")
+    })
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ authority settings (`[recovery.letters]`).
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -24,7 +23,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_letter_templates as house  # noqa: E402
 
-from app.services.letters import TEMPLATES_DIR, normalise_docx  # noqa: E402
 
 LETTERS = {
     "reminder": "Council Tax Reminder Notice",
@@ -56,17 +54,7 @@ def build(name: str) -> bytes:
         "from organisations such as Citizens Advice, StepChange and National Debtline.",
     )
     house._footer(doc)
-    props = doc.core_properties
-    props.title, props.subject = LETTERS[name], "Council tax recovery"
-    props.author = props.last_modified_by = "Revenues Desk"
-    props.comments = "Letter template: edit the wording in Word, keeping the merge tags whole."
-    props.created = props.modified = props.last_printed = house.BUILT
-    props.revision = 1
-    props.keywords = props.category = props.content_status = props.identifier = props.language = props.version = ""
-    house._prune(doc)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return normalise_docx(buffer.getvalue())
+    return house.finish(doc, LETTERS[name], "Council tax recovery")
 
 
 def _rows(name: str) -> list[tuple[str, str]]:
@@ -112,14 +100,7 @@ def _body(name: str) -> list[str]:
 
 
 def main() -> None:
-    TEMPLATES_DIR.mkdir(parents=True, exist_ok=True)
-    for name in LETTERS:
-        path: Path = TEMPLATES_DIR / f"{name}.docx"
-        content = build(name)
-        changed = not path.exists() or path.read_bytes() != content
-        if changed:
-            path.write_bytes(content)
-        print(f"{path}: {'written' if changed else 'unchanged'} ({len(content):,} bytes)")
+    house.write_templates({name: (lambda name=name: build(name)) for name in LETTERS})
 
 
 if __name__ == "__main__":
