@@ -12,27 +12,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from typing import Any, Callable, ClassVar, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QDialog, QFrame, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton,
-    QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QButtonGroup, QComboBox, QLineEdit, QPlainTextEdit, QRadioButton, QVBoxLayout, QWidget
 
-from app.errors import ValidationError
 from app.services.accounts import AccountSummary
 from app.services.users import Actor
 from app.services.worklists import DiaryCodeView
 from app.ui.context import UiContext
-from app.ui.formatting import count, error_sentence, money, uk_date
-from app.ui.forms import OptionalDate, date_edit, form_layout, from_qdate, money_edit, pence_or_reason, to_qdate
+from app.ui.dialogs.form_dialog import AccountFormDialog, FormDialog
+from app.ui.formatting import count, uk_date
+from app.ui.forms import OptionalDate, date_edit, from_qdate, money_edit, pence_or_reason, to_qdate
 from app.ui.models.casework import reason_label
-from app.ui.signals import emit
-from app.ui.style import set_invalid, set_role
 from app.ui.widgets import label
-from app.ui.workers import TaskHandle
 
 FIELD_WIDTH = 340
 DEFAULT_BF_DAYS = 14
@@ -78,139 +70,12 @@ def text_of(widget: QWidget) -> str:
     raise TypeError(widget)
 
 
-class CaseFormDialog(QDialog):
-    """A small form saved on a worker: validation as the officer types, the service's
-    refusal as one sentence in a banner (with its field in red), nothing lost on failure."""
-
-    saved = Signal(object)  # the service's result
-
-    TITLE: ClassVar[str] = ""
-    SAVE_TEXT: ClassVar[str] = "Save"
-
-    def __init__(self, ui: UiContext, subtitle: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ui = ui
-        self.as_of = ui.today()
-        self._handle: TaskHandle | None = None
-        self._server_problem: str | None = None
-        self.fields: dict[str, QWidget] = {}
-        self.result: Any = None
-        self.setWindowTitle(self.TITLE)
-        self.setMinimumWidth(560)
-
-        self.form = form_layout()
-        self.error = label("", "banner-error", wrap=True)
-        self.error.setVisible(False)
-        self.status = label("", "muted")
-        self.save_button = QPushButton(self.SAVE_TEXT)
-        set_role(self.save_button, "primary")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.reject)
-
-        card = QFrame()
-        set_role(card, "card")
-        card_box = QVBoxLayout(card)
-        card_box.setContentsMargins(18, 14, 18, 14)
-        card_box.addLayout(self.form)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 18)
-        layout.setSpacing(12)
-        layout.addWidget(label(self.TITLE, "page-title"))
-        layout.addWidget(label(subtitle, "muted", wrap=True))
-        layout.addWidget(card)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
-
-    def add_row(self, caption: str, widget: QWidget, field: str) -> None:
-        self.form.addRow(caption, widget)
-        self.fields[field] = widget
-        if isinstance(widget, QLineEdit):
-            widget.textChanged.connect(self._changed)
-        elif isinstance(widget, QPlainTextEdit):
-            widget.textChanged.connect(self._changed)
-        elif isinstance(widget, QComboBox):
-            widget.currentIndexChanged.connect(self._changed)
-        elif isinstance(widget, OptionalDate):
-            widget.changed.connect(self._changed)
-        elif hasattr(widget, "dateChanged"):
-            widget.dateChanged.connect(self._changed)
-
-    def problems(self) -> dict[str, str]:
-        raise NotImplementedError
-
-    def work(self) -> Callable[[], Any]:
-        raise NotImplementedError
-
-    @property
-    def saving(self) -> bool:
-        return self._handle is not None and not self._handle.finished
-
-    def _changed(self, *_args: Any) -> None:
-        self._server_problem = None
-        self.error.setVisible(False)
-        problems = self.problems()
-        for field, widget in self.fields.items():
-            set_invalid(widget, problems.get(field))
-        self._update_buttons()
-
-    def is_valid(self) -> bool:
-        return not self.problems() and self._server_problem is None
-
-    def _update_buttons(self) -> None:
-        self.save_button.setEnabled(self.is_valid() and not self.saving)
-
-    def save(self) -> None:
-        if not self.is_valid() or self.saving:
-            return
-        work = self.work()
-        self.status.setText("Saving…")
-        self.error.setVisible(False)
-        self._handle = self._ui.runner.run(
-            lambda _task: work(), on_success=self._saved, on_failure=self._failed,
-            on_finished=self._update_buttons, owner=self, description=self.TITLE,
-        )
-        self._update_buttons()
-
-    def _saved(self, result: Any) -> None:
-        self.result = result
-        self.status.setText("Saved.")
-        emit(self.saved, result)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.status.setText("Nothing was saved.")
-        sentence = error_sentence(exc)
-        self.error.setText(sentence)
-        self.error.setVisible(True)
-        self._server_problem = sentence
-        if isinstance(exc, ValidationError) and exc.field in self.fields:
-            set_invalid(self.fields[exc.field], sentence)
-        self._update_buttons()
-
-    def reject(self) -> None:
-        if not self.saving:
-            super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.saving:
-            event.ignore()
-            return
-        super().closeEvent(event)
-
-
 def _entry_subtitle(entry: DiaryLike, description: str = "") -> str:
     what = f"{entry.code} {description}".strip()
     return f"Account {entry.account_ref} · {what} · due {uk_date(entry.due)}"
 
 
-class CompleteDiaryDialog(CaseFormDialog):
+class CompleteDiaryDialog(FormDialog):
     """Clear a diary entry with a short note; optionally bring the case forward to a date
     (a follow-up entry with the same code, team and officer)."""
 
@@ -246,7 +111,7 @@ class CompleteDiaryDialog(CaseFormDialog):
                                                  expected_version=entry.version)
 
 
-class RescheduleDiaryDialog(CaseFormDialog):
+class RescheduleDiaryDialog(FormDialog):
     """Move an open entry to another date, with a note saying why (kept on the account)."""
 
     TITLE = "Reschedule diary entry"
@@ -282,7 +147,7 @@ KEEP = "__keep__"
 TEAM_QUEUE = ""
 
 
-class ReassignDialog(CaseFormDialog):
+class ReassignDialog(FormDialog):
     """Team leader: give the selected entries to an officer (or back to the team queue),
     optionally moving them to another team."""
 
@@ -325,17 +190,19 @@ class ReassignDialog(CaseFormDialog):
         return lambda: desk.reassign_diary_entries(ids, owner=owner, team=team)
 
 
-def _account_subtitle(summary: AccountSummary) -> str:
-    return f"Account {summary.account_ref} · {summary.name} · balance {money(summary.balance_pence)}"
+class AccountCaseDialog(AccountFormDialog):
+    """Case work from the account's Diary & notes tab: as wide as the diary forms, whose
+    note boxes need the room."""
+
+    MIN_WIDTH = FormDialog.MIN_WIDTH
 
 
-class AddNoteDialog(CaseFormDialog):
+class AddNoteDialog(AccountCaseDialog):
     TITLE = "Add note"
     SAVE_TEXT = "Add note"
 
     def __init__(self, ui: UiContext, summary: AccountSummary, parent: QWidget | None = None) -> None:
-        super().__init__(ui, _account_subtitle(summary), parent)
-        self.summary = summary
+        super().__init__(ui, summary, parent)
         self.text = note_edit("e.g. Called the taxpayer: will pay the arrears on Friday", lines=5)
         self.add_row("Note", self.text, "text")
         self.form.addRow("", label("Notes cannot be changed once added; a correction is a new note.", "caption",
@@ -351,7 +218,7 @@ class AddNoteDialog(CaseFormDialog):
         return lambda: desk.add_note(ref, text)
 
 
-class AddDiaryDialog(CaseFormDialog):
+class AddDiaryDialog(AccountCaseDialog):
     """Diary the account: a code, a date (the code's default until changed), who works it."""
 
     TITLE = "Add diary entry"
@@ -359,8 +226,7 @@ class AddDiaryDialog(CaseFormDialog):
 
     def __init__(self, ui: UiContext, summary: AccountSummary, codes: Sequence[DiaryCodeView],
                  parent: QWidget | None = None) -> None:
-        super().__init__(ui, _account_subtitle(summary), parent)
-        self.summary = summary
+        super().__init__(ui, summary, parent)
         self._due_auto = True
         self.code = QComboBox()
         self.code.setMinimumWidth(FIELD_WIDTH)
@@ -417,7 +283,7 @@ class AddDiaryDialog(CaseFormDialog):
         return lambda: desk.add_diary_entry(ref, code=code.code, as_of=as_of, due=due, owner=owner, note=note)
 
 
-class TraceDialog(CaseFormDialog):
+class TraceDialog(AccountCaseDialog):
     """Post came back "gone away" (a TRACE entry for the tracing team), or the taxpayer is
     traced to a new address (TRACE completed, a TRACED entry to act on it)."""
 
@@ -425,8 +291,7 @@ class TraceDialog(CaseFormDialog):
     SAVE_TEXT = "Record"
 
     def __init__(self, ui: UiContext, summary: AccountSummary, parent: QWidget | None = None) -> None:
-        super().__init__(ui, _account_subtitle(summary), parent)
-        self.summary = summary
+        super().__init__(ui, summary, parent)
         self.gone_away = QRadioButton("Gone away: post returned, taxpayer not at the address")
         self.traced = QRadioButton("Traced: the taxpayer's new address is known")
         self.group = QButtonGroup(self)
@@ -464,15 +329,14 @@ class TraceDialog(CaseFormDialog):
         return lambda: desk.record_gone_away(ref, as_of=as_of, note=note)
 
 
-class EscalateDialog(CaseFormDialog):
+class EscalateDialog(AccountCaseDialog):
     """Refer the case to a team leader: a reason, what they should decide, an amount if any."""
 
     TITLE = "Escalate to a team leader"
     SAVE_TEXT = "Escalate"
 
     def __init__(self, ui: UiContext, summary: AccountSummary, parent: QWidget | None = None) -> None:
-        super().__init__(ui, _account_subtitle(summary), parent)
-        self.summary = summary
+        super().__init__(ui, summary, parent)
         self.reason = QComboBox()
         self.reason.setMinimumWidth(FIELD_WIDTH)
         for reason in ui.desk.escalation_reasons:
@@ -506,15 +370,14 @@ class EscalateDialog(CaseFormDialog):
 
 
 
-class CancelArrangementDialog(CaseFormDialog):
+class CancelArrangementDialog(AccountCaseDialog):
     """End the live arrangement with a reason: the hold is lifted and recovery resumes."""
 
     TITLE = "Cancel arrangement"
     SAVE_TEXT = "Cancel arrangement"
 
     def __init__(self, ui: UiContext, summary: AccountSummary, parent: QWidget | None = None) -> None:
-        super().__init__(ui, _account_subtitle(summary), parent)
-        self.summary = summary
+        super().__init__(ui, summary, parent)
         self.cancel_button.setText("Keep it")
         self.reason = line_edit("e.g. Taxpayer asked to pay in full by card")
         self.add_row("Reason", self.reason, "reason")

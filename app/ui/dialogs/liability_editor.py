@@ -21,9 +21,8 @@ from datetime import date
 from typing import Any, Callable, ClassVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDialog, QDoubleSpinBox, QFrame, QHBoxLayout, QLineEdit, QPushButton, QSpinBox,
+    QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QHBoxLayout, QLineEdit, QPushButton, QSpinBox,
     QVBoxLayout, QWidget,
 )
 
@@ -31,15 +30,15 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.services.accounts import AccountSummary, PeriodView
 from app.services.liability import LiabilityChange, NewTaxpayer
 from app.ui.context import UiContext
+from app.ui.dialogs.form_dialog import SavingDialog
 from app.ui.dialogs.preview_panel import PreviewPanel
 from app.ui.formatting import (
     date_range, discount_label, error_sentence, payment_method_label, percent_text, reduction_label, uk_date,
 )
-from app.ui.forms import OptionalDate, date_edit, form_layout, from_qdate
+from app.ui.forms import OptionalDate, date_edit, from_qdate
 from app.ui.signals import emit
-from app.ui.style import set_invalid, set_role
+from app.ui.style import set_invalid
 from app.ui.widgets import label
-from app.ui.workers import TaskHandle
 
 PREVIEW_DELAY_MS = 350
 Choice = tuple[str, Any]
@@ -55,51 +54,35 @@ def _period_for(summary: AccountSummary | None, period_id: Any) -> PeriodView | 
     return next((p for p in summary.periods if p.period_id == period_id), None)
 
 
-class ChangeDialog(QDialog):
+class ChangeDialog(SavingDialog):
     """The shared shape of every liability change: form, trial calculation, Save."""
 
     saved = Signal(object)  # LiabilityChange, after it was saved
     reload_requested = Signal()  # the officer asked to reload the account (the dialog stays open)
 
     CHANGE: ClassVar[str] = ""
-    TITLE: ClassVar[str] = ""
     INTRO: ClassVar[str] = ""
     SAVE_TEXT: ClassVar[str] = "Save change"
+    MIN_WIDTH = 1000
 
     def __init__(
         self, ui: UiContext, summary: AccountSummary | None, parent: QWidget | None = None, *,
         period_id: Any = None,
     ) -> None:
-        super().__init__(parent)
-        self._ui = ui
+        super().__init__(ui, parent)
         self.summary = summary
-        self.as_of = ui.today()
         self._initial_period = period_id
         self._generation = 0
-        self._save_handle: TaskHandle | None = None
         self._server_problem: tuple[str, str] | None = None  # (field, reason) for the values it was given
         self._choices: list[tuple[QComboBox, Callable[[], list[Choice]]]] = []
-        self.fields: dict[str, QWidget] = {}  # service field name -> the widget that turns red
         self.result: LiabilityChange | None = None
-        self.setWindowTitle(self.TITLE)
-        self.setMinimumWidth(1000)
 
-        self.form = form_layout()
         self.build()
         self.preview = PreviewPanel()
-        self.error = label("", "banner-error", wrap=True)
-        self.error.setVisible(False)
         self.reload_button = QPushButton("Reload account")
         self.reload_button.setToolTip("Reload the account; what you typed here is kept.")
         self.reload_button.setVisible(False)
         self.reload_button.clicked.connect(self._reload)
-        self.status = label("", "muted")
-        self.save_button = QPushButton(self.SAVE_TEXT)
-        set_role(self.save_button, "primary")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.reject)
 
         heading = QVBoxLayout()
         heading.setSpacing(4)
@@ -110,32 +93,19 @@ class ChangeDialog(QDialog):
         if self.INTRO:
             heading.addWidget(label(self.INTRO, "muted", wrap=True))
 
-        form_card = QFrame()
-        set_role(form_card, "card")
-        form_box = QVBoxLayout(form_card)
-        form_box.setContentsMargins(18, 14, 18, 14)
-        form_box.addLayout(self.form)
-
         errors = QHBoxLayout()
         errors.setSpacing(10)
         errors.addWidget(self.error, 1)
         errors.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 18)
-        layout.setSpacing(12)
+        layout = self.page_layout()
         layout.addLayout(heading)
-        layout.addWidget(form_card)
+        layout.addWidget(self.form_card())
         layout.addWidget(label("Trial calculation", "section"))
         layout.addWidget(self.preview)
         layout.addLayout(errors)
         layout.addStretch(1)
-        layout.addLayout(buttons)
+        layout.addLayout(self.button_row())
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -218,10 +188,6 @@ class ChangeDialog(QDialog):
     # --- behaviour ----------------------------------------------------------------------
 
     @property
-    def saving(self) -> bool:
-        return self._save_handle is not None and not self._save_handle.finished
-
-    @property
     def preview_result(self) -> LiabilityChange | None:
         """The trial calculation for the values as they are now, once it has arrived."""
         return self.preview.change
@@ -255,12 +221,6 @@ class ChangeDialog(QDialog):
         for field, widget in self.fields.items():
             set_invalid(_mark_target(widget), problems.get(field))
         return problems
-
-    def is_valid(self) -> bool:
-        return not self.problems() and self._server_problem is None
-
-    def _update_buttons(self) -> None:
-        self.save_button.setEnabled(self.is_valid() and not self.saving)
 
     def run_preview(self) -> None:
         """The trial calculation, on a worker; a newer edit makes its answer stale."""
@@ -316,48 +276,19 @@ class ChangeDialog(QDialog):
                 return name
         return None
 
-    def save(self) -> None:
-        if not self.is_valid() or self.saving:
-            return
+    def work(self) -> Callable[[], Any]:
+        """The change for real; once saving starts, a trial still pending or running no longer matters."""
         desk, change, as_of, values = self._ui.desk, self.CHANGE, self.as_of, self.values()
         self._timer.stop()
-        self._generation += 1  # a trial still running no longer matters
-        self.status.setText("Saving…")
-        self.error.setVisible(False)
-        self._save_handle = self._ui.runner.run(
-            lambda _task: desk.change_liability(change, as_of=as_of, preview=False, **values),
-            on_success=self._saved,
-            on_failure=self._save_failed,
-            on_finished=self._update_buttons,
-            owner=self,
-            description=f"save {change}",
-        )
-        self._update_buttons()
+        self._generation += 1
+        return lambda: desk.change_liability(change, as_of=as_of, preview=False, **values)
 
-    def _saved(self, change: LiabilityChange) -> None:
-        self.result = change
-        self.status.setText("Saved.")
-        emit(self.saved, change)
-        self.accept()
-
-    def _save_failed(self, exc: BaseException) -> None:
-        self.status.setText("Nothing was saved.")
-        self.show_error(exc)
+    def save_description(self) -> str:
+        return f"save {self.CHANGE}"
 
     def _reload(self) -> None:
         self.status.setText("Reloading the account…")
         emit(self.reload_requested)
-
-    def reject(self) -> None:
-        if self.saving:
-            return  # the save finishes (or fails) first; never leave it unseen
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.saving:
-            event.ignore()
-            return
-        super().closeEvent(event)
 
 
 def _change_signals(widget: QWidget) -> list[Any]:

@@ -8,149 +8,17 @@ someone else meanwhile) is shown as one sentence with the field it is about in r
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QComboBox, QDialog, QFrame, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from app.errors import ValidationError
 from app.services.accounts import AccountSummary
 from app.ui.context import UiContext
-from app.ui.formatting import error_sentence, money, payment_channel_label, uk_date
-from app.ui.forms import date_edit, form_layout, from_qdate, money_edit, pence_or_reason, to_qdate
+from app.ui.dialogs.form_dialog import AccountFormDialog
+from app.ui.formatting import money, payment_channel_label, uk_date
+from app.ui.forms import date_edit, from_qdate, money_edit, pence_or_reason, to_qdate
 from app.ui.models.refunds import refund_method_label
-from app.ui.signals import emit
-from app.ui.style import set_invalid, set_role
 from app.ui.widgets import label
-from app.ui.workers import TaskHandle
-
-
-class AccountFormDialog(QDialog):
-    """A small form about one account, saved on a worker; the account view reloads after."""
-
-    saved = Signal(object)  # the service's result
-
-    TITLE: ClassVar[str] = ""
-    SAVE_TEXT: ClassVar[str] = "Save"
-
-    def __init__(self, ui: UiContext, summary: AccountSummary, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ui = ui
-        self.summary = summary
-        self.as_of = ui.today()
-        self._handle: TaskHandle | None = None
-        self._server_problem: str | None = None
-        self.fields: dict[str, QWidget] = {}
-        self.result: Any = None
-        self.setWindowTitle(self.TITLE)
-        self.setMinimumWidth(520)
-
-        self.form = form_layout()
-        self.error = label("", "banner-error", wrap=True)
-        self.error.setVisible(False)
-        self.status = label("", "muted")
-        self.save_button = QPushButton(self.SAVE_TEXT)
-        set_role(self.save_button, "primary")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.reject)
-
-        card = QFrame()
-        set_role(card, "card")
-        card_box = QVBoxLayout(card)
-        card_box.setContentsMargins(18, 14, 18, 14)
-        card_box.addLayout(self.form)
-
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 18)
-        layout.setSpacing(12)
-        layout.addWidget(label(self.TITLE, "page-title"))
-        layout.addWidget(label(
-            f"Account {summary.account_ref} · {summary.name} · balance {money(summary.balance_pence)}", "muted", wrap=True
-        ))
-        layout.addWidget(card)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
-
-    def add_row(self, caption: str, widget: QWidget, field: str) -> None:
-        self.form.addRow(caption, widget)
-        self.fields[field] = widget
-        if isinstance(widget, QLineEdit):
-            widget.textChanged.connect(self._changed)
-        elif isinstance(widget, QComboBox):
-            widget.currentIndexChanged.connect(self._changed)
-        elif hasattr(widget, "dateChanged"):
-            widget.dateChanged.connect(self._changed)
-
-    def problems(self) -> dict[str, str]:
-        raise NotImplementedError
-
-    def work(self) -> Callable[[Any], Any]:
-        raise NotImplementedError
-
-    @property
-    def saving(self) -> bool:
-        return self._handle is not None and not self._handle.finished
-
-    def _changed(self, *_args: Any) -> None:
-        self._server_problem = None
-        self.error.setVisible(False)
-        problems = self.problems()
-        for field, widget in self.fields.items():
-            set_invalid(widget, problems.get(field))
-        self._update_buttons()
-
-    def is_valid(self) -> bool:
-        return not self.problems() and self._server_problem is None
-
-    def _update_buttons(self) -> None:
-        self.save_button.setEnabled(self.is_valid() and not self.saving)
-
-    def save(self) -> None:
-        if not self.is_valid() or self.saving:
-            return
-        work = self.work()
-        self.status.setText("Saving…")
-        self.error.setVisible(False)
-        self._handle = self._ui.runner.run(
-            lambda _task: work(None), on_success=self._saved, on_failure=self._failed,
-            on_finished=self._update_buttons, owner=self, description=self.TITLE,
-        )
-        self._update_buttons()
-
-    def _saved(self, result: Any) -> None:
-        self.result = result
-        self.status.setText("Saved.")
-        emit(self.saved, result)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.status.setText("Nothing was saved.")
-        sentence = error_sentence(exc)
-        self.error.setText(sentence)
-        self.error.setVisible(True)
-        self._server_problem = sentence
-        if isinstance(exc, ValidationError) and exc.field in self.fields:
-            set_invalid(self.fields[exc.field], sentence)
-        self._update_buttons()
-
-    def reject(self) -> None:
-        if not self.saving:
-            super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.saving:
-            event.ignore()
-            return
-        super().closeEvent(event)
 
 
 class TakePaymentDialog(AccountFormDialog):
@@ -192,12 +60,12 @@ class TakePaymentDialog(AccountFormDialog):
             found["reference"] = "A payment reference is required."
         return found
 
-    def work(self) -> Callable[[Any], Any]:
+    def work(self) -> Callable[[], Any]:
         desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
         pence, _ = pence_or_reason(self.amount.text())
         received, method, reference = from_qdate(self.received.date()), self.method.currentData(), self.reference.text()
-        return lambda _: desk.take_payment(ref, amount_pence=pence or 0, received_on=received, method=method,
-                                           reference=reference, as_of=as_of)
+        return lambda: desk.take_payment(ref, amount_pence=pence or 0, received_on=received, method=method,
+                                        reference=reference, as_of=as_of)
 
 
 class RequestRefundDialog(AccountFormDialog):
@@ -257,12 +125,12 @@ class RequestRefundDialog(AccountFormDialog):
     def is_valid(self) -> bool:
         return self.available_pence is not None and super().is_valid()
 
-    def work(self) -> Callable[[Any], Any]:
+    def work(self) -> Callable[[], Any]:
         desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
         pence, _ = pence_or_reason(self.amount.text())
         payee, method, reason = self.payee.text(), self.method.currentData(), self.reason.text()
-        return lambda _: desk.request_refund(ref, amount_pence=pence or 0, payee=payee, method=method, reason=reason,
-                                             as_of=as_of)
+        return lambda: desk.request_refund(ref, amount_pence=pence or 0, payee=payee, method=method, reason=reason,
+                                          as_of=as_of)
 
 
 def received_text(result: Any) -> str:

@@ -19,7 +19,7 @@ from app.errors import ServiceError
 from app.services.accounts import AccountSummary
 from app.services.desk import AccountRecovery
 from app.ui.context import UiContext
-from app.ui.dialogs.payments import AccountFormDialog
+from app.ui.dialogs.form_dialog import AccountFormDialog
 from app.ui.formatting import error_sentence, financial_year, humanise, money, uk_date
 from app.ui.forms import OptionalDate, date_edit, from_qdate, money_edit, pence_or_reason, to_qdate
 from app.ui.widgets import label
@@ -68,7 +68,6 @@ class AddHoldDialog(AccountFormDialog):
         self.kind.currentIndexChanged.connect(self._default_end)
         self.start.dateChanged.connect(self._default_end)
         self.end.changed.connect(self._end_edited)
-        self.end.changed.connect(self._changed)
         self.reason.setFocus()
         self._default_end()
 
@@ -113,11 +112,11 @@ class AddHoldDialog(AccountFormDialog):
             found["end_date"] = f"The hold cannot end before it starts ({uk_date(start)})."
         return found
 
-    def work(self) -> Callable[[Any], Any]:
+    def work(self) -> Callable[[], Any]:
         desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
         kind, reason = self.kind.currentData(), self.reason.text()
         start, end = from_qdate(self.start.date()), self.end.value()
-        return lambda _: desk.add_hold(ref, kind=kind, reason=reason, start_date=start, end_date=end, as_of=as_of)
+        return lambda: desk.add_hold(ref, kind=kind, reason=reason, start_date=start, end_date=end, as_of=as_of)
 
 
 class LiftHoldDialog(AccountFormDialog):
@@ -150,10 +149,10 @@ class LiftHoldDialog(AccountFormDialog):
             found["reason"] = "Say why the hold is lifted."
         return found
 
-    def work(self) -> Callable[[Any], Any]:
+    def work(self) -> Callable[[], Any]:
         desk, as_of, hold_id = self._ui.desk, self.as_of, self.hold["hold_id"]
         day, reason = from_qdate(self.last_day.date()), self.reason.text()
-        return lambda _: desk.lift_hold(hold_id, end_date=day, reason=reason, as_of=as_of)
+        return lambda: desk.lift_hold(hold_id, end_date=day, reason=reason, as_of=as_of)
 
 
 class _LiabilityOrderDialog(AccountFormDialog):
@@ -217,7 +216,6 @@ class AttachmentOfEarningsDialog(_LiabilityOrderDialog):
         self.add_row("Order made on", self.on, "date")
         self.add_row("Employer", self.employer, "employer_name")
         self.add_row("Employer's address", self.address, "employer_address")
-        self.address.textChanged.connect(self._changed)
         self.add_row("Payroll reference", self.payroll, "payroll_ref")
         self.add_row("Pay period", self.period, "pay_period")
         self.add_row("Net pay per pay day (£)", self.net_pay, "net_pay")
@@ -268,12 +266,12 @@ class AttachmentOfEarningsDialog(_LiabilityOrderDialog):
             found["net_pay"] = problem
         return found
 
-    def work(self) -> Callable[[Any], Any]:
+    def work(self) -> Callable[[], Any]:
         desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
         year, made = self.year.currentData(), from_qdate(self.on.date())
         employer, address, payroll = self.employer.text(), self.address.toPlainText(), self.payroll.text()
         period, (net, _) = self.period.currentData(), self._net_pence()
-        return lambda _: desk.make_attachment_order(
+        return lambda: desk.make_attachment_order(
             ref, year=year, employer_name=employer, employer_address=address, payroll_ref=payroll, pay_period=period,
             net_pay_pence=net, made_on=made, as_of=as_of,
         )
@@ -332,14 +330,14 @@ class BenefitDeductionDialog(_LiabilityOrderDialog):
             found["other_deductions"] = reason
         return found
 
-    def work(self) -> Callable[[Any], Any]:
+    def work(self) -> Callable[[], Any]:
         desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
         year, applied = self.year.currentData(), from_qdate(self.on.date())
         benefit = self.benefit.currentData()
         category = self.category.currentData() if self._uc() else None
         other, _ = self._other_pence()
         ni = self.ni_number.text()
-        return lambda _: desk.apply_benefit_deduction(
+        return lambda: desk.apply_benefit_deduction(
             ref, year=year, benefit=benefit, uc_category=category, other_deductions_pence=other, ni_number=ni,
             applied_on=applied, as_of=as_of,
         )
@@ -380,9 +378,9 @@ class AgentReferralDialog(_LiabilityOrderDialog):
             found["agent"] = "Name the enforcement agent."
         return found
 
-    def work(self) -> Callable[[Any], Any]:
+    def work(self) -> Callable[[], Any]:
         desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
         year, referred = self.year.currentData(), from_qdate(self.on.date())
         agent, vulnerable = self.agent.currentText(), self.vulnerable.isChecked()
-        return lambda _: desk.refer_to_agent(ref, year=year, agent=agent, referred_on=referred,
-                                             vulnerable_without_advice=vulnerable, as_of=as_of)
+        return lambda: desk.refer_to_agent(ref, year=year, agent=agent, referred_on=referred,
+                                          vulnerable_without_advice=vulnerable, as_of=as_of)
