@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.services.recovery import RecoveryRunSummary
 from app.ui.context import UiContext
@@ -23,9 +23,9 @@ from app.ui.formatting import count, error_sentence, money, run_status_label, uk
 from app.ui.forms import date_edit, form_layout, from_qdate
 from app.ui.models.base import SortFilterProxy
 from app.ui.models.recovery import RecoveryRunsModel
+from app.ui.panes.run_page import RunPage
 from app.ui.style import set_role
-from app.ui.widgets import StatusLine, label, make_table
-from app.ui.workers import TaskHandle
+from app.ui.widgets import label, make_table
 
 FIGURES = (
     ("examined", "Accounts examined"), ("reminder_1", "First reminders"), ("reminder_2", "Second reminders"),
@@ -35,13 +35,12 @@ FIGURES = (
 PER_ROW = 5
 
 
-class RecoveryRunSection(QWidget):
+class RecoveryRunSection(RunPage):
+    STOPPING = "Stopping after the chunk being worked on…"
+
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ui = ui
-        self._handle: TaskHandle | None = None
+        super().__init__(ui, parent)
         self._dry_run = False
-        self.chunk: int | None = None
         self.last_summary: RecoveryRunSummary | None = None
         self.session_runs: list[RecoveryRunSummary] = []
 
@@ -53,56 +52,17 @@ class RecoveryRunSection(QWidget):
         set_role(self.run_button, "primary")
         self.run_button.setToolTip("Send the notices and issue the summonses that are due (a team leader)")
         self.run_button.clicked.connect(lambda: self.start(dry_run=False))
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(self.cancel)
 
         form = form_layout()
         form.addRow("Recovery as of", self.as_of)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        buttons.addWidget(self.preview_button)
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addStretch(1)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.progress.setFormat("")
-        self.status = StatusLine()
-
-        card = QFrame()
-        set_role(card, "card")
-        box = QVBoxLayout(card)
-        box.setContentsMargins(18, 14, 18, 16)
-        box.setSpacing(12)
-        box.addWidget(label("Daily recovery", "section"))
-        box.addWidget(label(
+        card = self.run_card(
+            "Daily recovery",
             "Sends reminders and final notices and issues summonses for the next hearing, as the recovery policy "
             "says, for every account in arrears. Accounts on hold are held back. Preview first: it writes nothing.",
-            "muted", wrap=True,
-        ))
-        box.addLayout(form)
-        box.addLayout(buttons)
-        box.addWidget(self.progress)
-        box.addWidget(self.status)
-
-        self._figures: dict[str, QWidget] = {}
+            form, self.preview_button, self.run_button,
+        )
         self.summary_title = label("Last run", "section")
-        self.summary_card = QFrame()
-        set_role(self.summary_card, "card")
-        grid = QGridLayout(self.summary_card)
-        grid.setContentsMargins(18, 12, 18, 12)
-        grid.setHorizontalSpacing(36)
-        grid.setVerticalSpacing(2)
-        for n, (key, caption) in enumerate(FIGURES):
-            row, column = divmod(n, PER_ROW)
-            grid.addWidget(label(caption.upper(), "caption"), row * 3, column)
-            value = label("—", "figure", selectable=True)
-            grid.addWidget(value, row * 3 + 1, column)
-            self._figures[key] = value
-        grid.setRowMinimumHeight(2, 10)  # a gap between the two rows of figures
-        grid.setColumnStretch(PER_ROW, 1)
+        self.summary_card = self.figures_card(FIGURES, per_row=PER_ROW, padding=12, column_gap=36)
 
         self.runs_model = RecoveryRunsModel(self)
         self.runs_proxy = SortFilterProxy(self.runs_model, self)
@@ -112,24 +72,9 @@ class RecoveryRunSection(QWidget):
                                     r.COL_SUMMONS, r.COL_HOLD))
         self.runs_status = label("None yet.", "muted")
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
-        layout.setSpacing(12)
-        layout.addWidget(card)
-        layout.addWidget(self.summary_title)
-        layout.addWidget(self.summary_card)
-        previous = QHBoxLayout()
-        previous.addWidget(label("Recovery runs (and this window's previews)", "section"))
-        previous.addStretch(1)
-        previous.addWidget(self.runs_status)
-        layout.addLayout(previous)
-        layout.addWidget(self.runs, 1)
+        self.lay_out(self, card, self.summary_title, self.summary_card, "Recovery runs (and this window's previews)",
+                     self.runs_status, self.runs)
         self.summary_title.setVisible(False)
-        self.summary_card.setVisible(False)
-
-    @property
-    def running(self) -> bool:
-        return self._handle is not None and not self._handle.finished
 
     def focus_primary(self) -> None:
         self.as_of.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -140,23 +85,13 @@ class RecoveryRunSection(QWidget):
         desk, chunk = self._ui.desk, self.chunk
         as_of: date = from_qdate(self.as_of.date())
         self._dry_run = dry_run
-        self._set_running(True)
-        self.progress.setRange(0, 0)
         what = "Previewing" if dry_run else "Running"
-        self.status.show_info(f"{what} recovery as of {uk_date(as_of)}: counting the accounts…")
-        self._handle = self._ui.runner.run(
+        self.start_run(
             lambda task: desk.run_recovery(as_of, dry_run=dry_run, progress=task.progress, cancelled=task.cancelled,
                                            chunk=chunk),
-            on_progress=self._progressed, on_success=self._finished, on_failure=self._failed,
-            on_finished=lambda: self._set_running(False), owner=self,
+            starting=f"{what} recovery as of {uk_date(as_of)}: counting the accounts…",
             description=f"recovery {'preview' if dry_run else 'run'} {as_of}",
         )
-
-    def cancel(self) -> None:
-        if self.running and self._handle is not None:
-            self._handle.cancel()
-            self.cancel_button.setEnabled(False)
-            self.status.show_info("Stopping after the chunk being worked on…")
 
     def _set_running(self, running: bool) -> None:
         self.preview_button.setEnabled(not running)
@@ -164,20 +99,11 @@ class RecoveryRunSection(QWidget):
         self.cancel_button.setEnabled(running)
         self.as_of.setEnabled(not running)
 
-    def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(1, total))
-        self.progress.setValue(done)
-        self.progress.setFormat(f"{done:,} of {total:,} accounts")
-        if not (self._handle and self._handle.cancel_requested):
-            self.status.show_info(f"Examined {done:,} of {count(total, 'account')}…")
-
     def _finished(self, summary: RecoveryRunSummary) -> None:
         self.last_summary = summary
         steps = sum(summary.actions.values())
         if summary.status == "completed":
-            self.progress.setRange(0, max(1, summary.accounts_examined))
-            self.progress.setValue(summary.accounts_examined)
-            self.progress.setFormat(f"{summary.accounts_examined:,} of {summary.accounts_examined:,} accounts")
+            self._show_all_examined(summary.accounts_examined)
             if summary.dry_run:
                 self.status.show_info(
                     f"Preview as of {uk_date(summary.as_of)}: the run would take {count(steps, 'step')}. "
@@ -215,21 +141,11 @@ class RecoveryRunSection(QWidget):
         self.runs_status.setText(count(len(rows), "run") if rows else "None yet.")
 
     def _show_summary(self, s: RecoveryRunSummary) -> None:
-        values = {
+        self._show_figures({
             "examined": f"{s.accounts_examined:,}", "on_hold": f"{s.skipped_on_hold:,}", "letters": f"{s.letters:,}",
             "costs": money(s.costs_pence), "status": run_status_label("preview" if s.dry_run else s.status),
             **{stage: f"{s.actions.get(stage, 0):,}" for stage in ("reminder_1", "reminder_2", "final_notice", "summons")},
-        }
-        for key, text in values.items():
-            self._figures[key].setText(text)  # type: ignore[attr-defined]
+        })
         self.summary_title.setText(f"{'Preview' if s.dry_run else 'Run'} as of {uk_date(s.as_of)}")
         self.summary_title.setVisible(True)
         self.summary_card.setVisible(True)
-
-    def figure(self, key: str) -> str:
-        return str(self._figures[key].text())  # type: ignore[attr-defined]
-
-    def _failed(self, exc: BaseException) -> None:
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.status.show_error(error_sentence(exc))
