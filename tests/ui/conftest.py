@@ -8,15 +8,16 @@ copied for each test, so every test starts from the same accounts and may change
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.bootstrap import bootstrap
+from app.bootstrap import AppContext, bootstrap
 from app.models import Account, AccountParty, Hold
 from app.paths import DEFAULT_SETTINGS
 from app.services.desk import Desk
@@ -30,18 +31,24 @@ OFFICER = "officer1"  # made by the demo data as an officer in the Recovery team
 OpenWindow = Callable[..., MainWindow]
 
 
-@pytest.fixture(scope="session")
-def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    shutil.copyfile(sqlite_template, path)
-    ctx = bootstrap(f"sqlite:///{path}", str(DEFAULT_SETTINGS), "admin")
+def make_template(source: Path, path: Path, settings: Path, fill: Callable[[AppContext], Any]) -> Path:
+    """Copy `source` to `path` and `fill` it as admin, once a session; the WAL is folded back
+    into the one file so each test can copy it."""
+    shutil.copyfile(source, path)
+    ctx = bootstrap(f"sqlite:///{path}", str(settings), "admin")
     try:
-        Desk(ctx).generate_demo(DEMO_ACCOUNTS, 1, AS_OF)
+        fill(ctx)
         with ctx.db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         ctx.db.dispose()
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_template(sqlite_template, tmp_path_factory.mktemp("demo") / "demo.db", DEFAULT_SETTINGS,
+                         lambda ctx: Desk(ctx).generate_demo(DEMO_ACCOUNTS, 1, AS_OF))
 
 
 @pytest.fixture
@@ -103,16 +110,8 @@ def examples_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFa
     from tests.conftest import EXAMPLES
     from tests.services.helpers import load_examples
 
-    path = tmp_path_factory.mktemp("examples") / "examples.db"
-    shutil.copyfile(sqlite_template, path)
-    ctx = bootstrap(f"sqlite:///{path}", str(EXAMPLES / "settings.toml"), "admin")
-    try:
-        load_examples(ctx, EXAMPLES)
-        with ctx.db.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        ctx.db.dispose()
-    return path
+    return make_template(sqlite_template, tmp_path_factory.mktemp("examples") / "examples.db",
+                         EXAMPLES / "settings.toml", lambda ctx: load_examples(ctx, EXAMPLES))
 
 
 @pytest.fixture(scope="session")
@@ -120,16 +119,8 @@ def billed_template(examples_template: Path, tmp_path_factory: pytest.TempPathFa
     """The examples after annual billing for 2025/26 (issued 10/03/2025), as the billing tests do."""
     from tests.conftest import EXAMPLES
 
-    path = tmp_path_factory.mktemp("billed") / "billed.db"
-    shutil.copyfile(examples_template, path)
-    ctx = bootstrap(f"sqlite:///{path}", str(EXAMPLES / "settings.toml"), "admin")
-    try:
-        Desk(ctx).run_annual_billing(2025, EXAMPLE_ISSUE)
-        with ctx.db.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        ctx.db.dispose()
-    return path
+    return make_template(examples_template, tmp_path_factory.mktemp("billed") / "billed.db",
+                         EXAMPLES / "settings.toml", lambda ctx: Desk(ctx).run_annual_billing(2025, EXAMPLE_ISSUE))
 
 
 @pytest.fixture
@@ -151,6 +142,29 @@ def open_examples(open_window: OpenWindow) -> Callable[..., MainWindow]:
         return open_window(url, username, settings=EXAMPLES / "settings.toml", today=today)
 
     return _open
+
+
+def hold_after_first_chunk(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+    """Make the chunked run `Desk.<method>` wait after its first chunk until Cancel is
+    pressed, so a cancel-and-resume test is deterministic; `monkeypatch.undo()` restores it."""
+    original = getattr(Desk, method)
+
+    def held(self: Desk, *args: Any, progress: Any = None, cancelled: Any = None, **kwargs: Any) -> Any:
+        chunks: list[int] = []
+
+        def counted(done: int, total: int) -> None:
+            chunks.append(done)
+            progress(done, total)
+
+        def gate() -> bool:
+            deadline = time.monotonic() + 10
+            while chunks and not cancelled() and time.monotonic() < deadline:
+                time.sleep(0.005)
+            return bool(cancelled())
+
+        return original(self, *args, progress=counted, cancelled=gate, **kwargs)
+
+    monkeypatch.setattr(Desk, method, held)
 
 
 def open_account(qtbot: QtBot, window: MainWindow, ref: str) -> None:

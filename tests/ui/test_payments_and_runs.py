@@ -3,17 +3,15 @@ shared examples (settings for 2025/26)."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from app.services.desk import Desk
 from app.ui.dialogs.payments import RequestRefundDialog, TakePaymentDialog
 from app.ui.panes.refunds import RefundApprovalsPane
 from app.ui.panes.runs import RunsPane
-from tests.ui.conftest import open_account
+from tests.ui.conftest import hold_after_first_chunk, open_account
 
 
 def test_take_payment_changes_the_balance(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -113,26 +111,7 @@ def test_runs_pane_bills_the_year_with_progress_and_a_summary(qtbot: QtBot, open
 
 
 def test_cancel_a_run_then_resume_it(qtbot: QtBot, open_examples, examples_url: str, monkeypatch: Any) -> None:  # type: ignore[no-untyped-def]
-    original = Desk.run_annual_billing
-
-    def held_after_first_chunk(self: Desk, year: int, as_of: date, progress: Any = None, cancelled: Any = None,
-                               chunk: int | None = None) -> Any:
-        """The run waits after its first chunk until Cancel is pressed, so the test is deterministic."""
-        chunks: list[int] = []
-
-        def counted(done: int, total: int) -> None:
-            chunks.append(done)
-            progress(done, total)
-
-        def gate() -> bool:
-            deadline = time.monotonic() + 10
-            while chunks and not cancelled() and time.monotonic() < deadline:
-                time.sleep(0.005)
-            return bool(cancelled())
-
-        return original(self, year, as_of, progress=counted, cancelled=gate, chunk=chunk)
-
-    monkeypatch.setattr(Desk, "run_annual_billing", held_after_first_chunk)
+    hold_after_first_chunk(monkeypatch, "run_annual_billing")
     window = open_examples(examples_url, today=date(2025, 3, 10))
     pane = window.panes["runs"]
     assert isinstance(pane, RunsPane)

@@ -4,20 +4,18 @@ hearing list with outcomes, and an attachment of earnings order after a liabilit
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from app.services.desk import Desk
 from app.ui.dialogs.recovery import AddHoldDialog, AttachmentOfEarningsDialog, LiftHoldDialog
 from app.ui.main_window import MainWindow
 from app.ui.models.recovery import HearingModel, RecoveryYearsModel
 from app.ui.panes.account_tabs import RecoveryTab
 from app.ui.panes.hearings import HearingsPane
 from app.ui.panes.runs import RunsPane
-from tests.ui.conftest import open_account
+from tests.ui.conftest import hold_after_first_chunk, open_account
 
 REMINDERS = date(2025, 5, 8)  # 70000005 and 70000002 are 7 days late: first reminders
 SUMMONSES = date(2025, 5, 22)  # reminders not paid: summonses for the hearing on 15/07/2025
@@ -136,26 +134,7 @@ def test_recovery_preview_writes_nothing_then_the_run_takes_the_steps(qtbot: QtB
 
 
 def test_cancel_a_recovery_run_then_resume_it(qtbot: QtBot, open_examples, billed_url: str, monkeypatch: Any) -> None:  # type: ignore[no-untyped-def]
-    original = Desk.run_recovery
-
-    def held_after_first_chunk(self: Desk, as_of: date, *, dry_run: bool = False, progress: Any = None,
-                               cancelled: Any = None, chunk: int | None = None) -> Any:
-        """The run waits after its first chunk until Cancel is pressed, so the test is deterministic."""
-        chunks: list[int] = []
-
-        def counted(done: int, total: int) -> None:
-            chunks.append(done)
-            progress(done, total)
-
-        def gate() -> bool:
-            deadline = time.monotonic() + 10
-            while chunks and not cancelled() and time.monotonic() < deadline:
-                time.sleep(0.005)
-            return bool(cancelled())
-
-        return original(self, as_of, dry_run=dry_run, progress=counted, cancelled=gate, chunk=chunk)
-
-    monkeypatch.setattr(Desk, "run_recovery", held_after_first_chunk)
+    hold_after_first_chunk(monkeypatch, "run_recovery")
     window = open_examples(billed_url, today=REMINDERS)
     pane = window.panes["runs"]
     assert isinstance(pane, RunsPane)
