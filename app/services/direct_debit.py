@@ -39,7 +39,7 @@ from app.services.accounts import CREDIT_KINDS, get_account_id
 from app.services.conflicts import saving
 from app.services.dto import JsonView, clean_text
 from app.services.csvfiles import CsvRow, ImportSummary, RowInvalid, read_rows
-from app.services.imports import close_file_run, finish_import, record_file_run
+from app.services.imports import complete_file_import, record_file_run
 from app.services.payments import payment_audit_details, post_to_ledger, reverse_payment, year_balances
 from app.services.users import Actor, Role, audit, require_role
 
@@ -457,13 +457,8 @@ def import_returns(
         except RowInvalid as exc:
             summary.reject(r.line, exc.field, exc.message)
     summary.errors.sort(key=lambda e: e.line)
-    close_file_run(run, summary)
-    audit(uow, actor.username, "import.dd_returns", "batch_run", run.id, after=run.summary)
     with saving(uow, "The Direct Debit returns"):
-        finished = finish_import(uow, summary, all_or_nothing)
-    if finished is summary:
-        return summary
-    return ReturnsSummary(rejected=finished.rejected, errors=finished.errors)
+        return complete_file_import(uow, actor, run, summary, all_or_nothing)
 
 
 def _apply_return(

@@ -51,7 +51,7 @@ from app.services.csvfiles import ImportSummary, RowInvalid, read_rows
 from app.services.debtors import Debtor, debtors, year_balance_pence, year_costs_pence, year_label
 from app.services.dto import JsonView, clean_text
 from app.services.holds import BREATHING_SPACE_KINDS, HoldView, active_holds, holds_in_force
-from app.services.imports import close_file_run, finish_import, record_file_run
+from app.services.imports import complete_file_import, record_file_run
 from app.services.letters import issue_letter
 from app.services.payments import AllocationPart, payment_audit_details, post_to_ledger
 from app.services.users import Actor, Role, audit, require_role
@@ -851,13 +851,8 @@ def import_agent_returns(
         except RowInvalid as exc:
             summary.reject(r.line, exc.field, exc.message)
     summary.errors.sort(key=lambda e: e.line)
-    close_file_run(run, summary)
-    audit(uow, actor.username, "import.ea_returns", "batch_run", run.id, after=run.summary)
     with saving(uow, "The enforcement agent returns"):
-        finished = finish_import(uow, summary, all_or_nothing)
-    if finished is summary:
-        return summary
-    return AgentReturnsSummary(rejected=finished.rejected, errors=finished.errors)
+        return complete_file_import(uow, actor, run, summary, all_or_nothing)
 
 
 def _apply_agent_row(

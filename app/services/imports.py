@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from sqlalchemy import select
 
@@ -50,13 +50,28 @@ EXEMPTION_CLASSES_WALES = tuple("ABCDEFGHIJKLMNOPQRSTUVW")
 CHUNK = 5000
 
 
-def finish_import(uow: UnitOfWork, summary: ImportSummary, all_or_nothing: bool) -> ImportSummary:
-    """Commit the good rows; with all-or-nothing and any row rejected, commit nothing (every file import ends here)."""
+S = TypeVar("S", bound=ImportSummary)
+
+
+def finish_import(uow: UnitOfWork, summary: S, all_or_nothing: bool) -> S:
+    """Commit the good rows; with all-or-nothing and any row rejected, commit nothing.
+
+    The summary keeps its own kind (returns files count more than rows), with nothing
+    counted as done when nothing was kept.
+    """
     if all_or_nothing and summary.rejected:
         uow.rollback()
-        return ImportSummary(imported=0, skipped=0, rejected=summary.rejected, errors=summary.errors)
+        return type(summary)(rejected=summary.rejected, errors=summary.errors)
     uow.commit()
     return summary
+
+
+def complete_file_import(uow: UnitOfWork, actor: Actor, run: BatchRun, summary: S, all_or_nothing: bool) -> S:
+    """How every file import ends: the run record closed and audited (`import.<kind>`), then
+    the good rows committed (or nothing, with all-or-nothing)."""
+    close_file_run(run, summary)
+    audit(uow, actor.username, f"import.{run.kind.removeprefix('import_')}", "batch_run", run.id, after=run.summary)
+    return finish_import(uow, summary, all_or_nothing)
 
 
 def _file_hash(path: str | Path) -> str:
@@ -137,9 +152,7 @@ def import_properties(
             parish_ids[parish] = new_parish.id
         session.add(Property(uprn=uprn, parish_id=parish_ids.get(parish) if parish else None, **values))
         summary.imported += 1
-    close_file_run(run, summary)
-    audit(uow, actor.username, "import.properties", "batch_run", run.id, after=run.summary)
-    return finish_import(uow, summary, all_or_nothing)
+    return complete_file_import(uow, actor, run, summary, all_or_nothing)
 
 
 def normalise_postcode(text: str) -> str:
@@ -279,9 +292,7 @@ def import_accounts(
             held[r.uprn].append((r.liable_from, r.liable_to, ref))
         summary.imported += len(group)
     summary.errors.sort(key=lambda e: e.line)
-    close_file_run(run, summary)
-    audit(uow, actor.username, "import.accounts", "batch_run", run.id, after=run.summary)
-    return finish_import(uow, summary, all_or_nothing)
+    return complete_file_import(uow, actor, run, summary, all_or_nothing)
 
 
 def _check_account_group(
@@ -394,9 +405,7 @@ def import_payments(
         _post_payment_chunk(uow, actor, good[start : start + CHUNK], run.id, summary)
         if progress:
             progress(min(start + CHUNK, len(good)), len(good))
-    close_file_run(run, summary)
-    audit(uow, actor.username, "import.payments", "batch_run", run.id, after=run.summary)
-    return finish_import(uow, summary, all_or_nothing)
+    return complete_file_import(uow, actor, run, summary, all_or_nothing)
 
 
 PAYMENT_COLUMNS_OUT = (
