@@ -71,7 +71,7 @@ from app.rules.arrangements import (
 )
 from app.rules.instalments import DueInstalment, allocate_paid
 from app.services.accounts import get_account_id
-from app.services.bulk import BulkWriter, NativeValues
+from app.services.bulk import AUDIT_COLUMNS, BulkWriter, NativeValues
 from app.services.conflicts import saving
 from app.services.dto import JsonView, clean_text
 from app.services.sqlkeys import raw_key
@@ -682,7 +682,6 @@ def _check_chunk(uow: UnitOfWork, rows: Sequence[Any], as_of: date) -> dict[Any,
 
 DIARY_COLUMNS = ("id", "account_id", "code", "due_on", "team", "owner", "note", "status", "claimed_by", "claimed_at",
                  "completed_by", "completed_at", "completion_note", "created_by", "created_at", "version")
-AUDIT_COLUMNS = ("id", "at", "username", "action", "entity", "entity_id", "account_id", "before", "after")
 
 
 def _apply(uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, policy: ArrangementPolicy, team: str,

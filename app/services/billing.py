@@ -36,7 +36,7 @@ from app.models import (
 from app.rules.apportionment import financial_year_of, year_end, year_start
 from app.rules.instalments import DueInstalment, InstalmentPolicy, bill_schedule, reprofile
 from app.rules.liability import ChargeError, Dated, PeriodFacts, YearCharge, YearPolicy, year_charge
-from app.services.bulk import BulkWriter, NativeValues
+from app.services.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, LEDGER_COLUMNS, BulkWriter, NativeValues
 from app.services.sqlkeys import raw_key, to_uuid
 from app.services.settings_snapshots import capture_year_settings
 from app.services.users import Actor, Role, require_role
@@ -423,20 +423,11 @@ def notice_data(
 # --- writing the decision ---------------------------------------------------------------------
 
 
-LEDGER_COLUMNS = (
-    "id", "account_id", "financial_year", "kind", "amount_pence", "posted_on", "reference", "description",
-    "batch_run_id", "created_by", "created_at",
-)
 PLAN_COLUMNS = (
     "id", "account_id", "financial_year", "status", "issued_on", "net_charge_pence", "paid_at_issue_pence",
     "created_at", "version",
 )
 INSTALMENT_COLUMNS = ("id", "plan_id", "seq", "due_on", "amount_pence")
-DOCUMENT_COLUMNS = (
-    "id", "account_id", "kind", "template", "template_version", "file_name", "data", "financial_year", "issued_on",
-    "batch_run_id", "created_by", "created_at",
-)
-AUDIT_COLUMNS = ("id", "at", "username", "action", "entity", "entity_id", "account_id", "before", "after")
 
 
 @dataclass

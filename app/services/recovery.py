@@ -39,7 +39,7 @@ from app.rules.recovery_policy import (
     RESET_STAGES, STATUTORY_STAGES, AccountState, Action, Decision, HoldState, RecoveryPolicy, StageEvent, YearState,
     next_actions,
 )
-from app.services.bulk import BulkWriter, NativeValues
+from app.services.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, LEDGER_COLUMNS, BulkWriter, NativeValues
 from app.services.sqlkeys import raw_key
 from app.services.users import Actor, Role, require_role
 
@@ -354,11 +354,6 @@ def _range(lo: Any, hi: Any) -> Callable[[Any], Any]:
 
 EVENT_COLUMNS = ("id", "account_id", "financial_year", "stage", "event_date", "amount_pence", "hearing_date", "details",
                  "batch_run_id", "created_by", "created_at")
-LEDGER_COLUMNS = ("id", "account_id", "financial_year", "kind", "amount_pence", "posted_on", "reference", "description",
-                  "batch_run_id", "created_by", "created_at")
-DOCUMENT_COLUMNS = ("id", "account_id", "kind", "template", "template_version", "file_name", "data", "financial_year",
-                    "issued_on", "batch_run_id", "created_by", "created_at")
-AUDIT_COLUMNS = ("id", "at", "username", "action", "entity", "entity_id", "account_id", "before", "after")
 
 
 def _write(
