@@ -36,6 +36,11 @@ def overlap_days(start: date, end: date | None, from_day: date, to_day: date) ->
     return max(0, (last - first).days + 1)
 
 
+def periods_overlap(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+    """Whether two inclusive date ranges share a day (an end of None = open-ended)."""
+    return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
+
+
 def days_liable_in_year(start: date, end: date | None, year: int) -> int:
     return overlap_days(start, end, year_start(year), year_end(year))
 

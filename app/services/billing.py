@@ -28,7 +28,7 @@ from sqlalchemy import func, or_, select, update
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading
-from app.errors import ValidationError
+from app.errors import Conflict, ValidationError
 from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Discount, Document, Exemption, Instalment, InstalmentPlan,
     LedgerTransaction, LiabilityParty, LiabilityPeriod, Parish, Person, Property, ReductionAward,
@@ -450,8 +450,6 @@ def apply(
     A stale plan (someone re-planned the account since it was loaded) raises Conflict via
     the version check, and the whole unit of work rolls back.
     """
-    from app.errors import Conflict
-
     session = uow.session
     v = NativeValues(uow.dialect)
     stamp = v.timestamp(now())

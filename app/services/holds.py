@@ -25,6 +25,7 @@ from sqlalchemy import select
 from app.db import UnitOfWork
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Account, Hold
+from app.rules.apportionment import periods_overlap
 from app.models.recovery import HOLD_KINDS
 from app.services.accounts import get_account_id
 from app.services.conflicts import saving
@@ -109,7 +110,7 @@ def add_hold(
     account_id = get_account_id(uow, account_ref)
     ref = account_ref.strip()
     for other in uow.session.scalars(select(Hold).where(Hold.account_id == account_id, Hold.kind == kind)):
-        overlaps = other.start_date <= (end_date or date.max) and (other.end_date is None or start_date <= other.end_date)
+        overlaps = periods_overlap(other.start_date, other.end_date, start_date, end_date)
         if overlaps:
             raise Conflict(f"Account {ref} already has a hold of that kind: {_view(other, ref).describe()}.")
     hold = Hold(

@@ -24,6 +24,7 @@ from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Discount, Exemption, LedgerTransaction,
     LiabilityPeriod, Parish, Payment, Person, Property,
 )
+from app.rules.apportionment import periods_overlap
 from app.rules.bands import BandError, check_band
 from app.services.bulk import BulkWriter, NativeValues
 from app.services.csvfiles import CsvRow, ImportSummary, RowInvalid, read_rows
@@ -225,10 +226,6 @@ def _parse_account_row(row: CsvRow, country: str) -> _AccountRow:
     )
 
 
-def _overlaps(a_from: date, a_to: date | None, b_from: date, b_to: date | None) -> bool:
-    return a_from <= (b_to or date.max) and b_from <= (a_to or date.max)
-
-
 def _span(start: date, end: date | None) -> str:
     return f"{start:%d/%m/%Y}–{end:%d/%m/%Y}" if end else f"from {start:%d/%m/%Y}"
 
@@ -319,7 +316,7 @@ def _check_account_group(
         return None
     for r in group:
         for start, end, owner in held[r.uprn]:
-            if _overlaps(r.liable_from, r.liable_to, start, end):
+            if periods_overlap(r.liable_from, r.liable_to, start, end):
                 return (
                     r.row.line, "liable_from",
                     f"liability {_span(r.liable_from, r.liable_to)} overlaps account {owner} ({_span(start, end)}) "

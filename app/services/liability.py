@@ -23,6 +23,7 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.models import (
     Account, AccountParty, Discount, Exemption, LiabilityParty, LiabilityPeriod, Person, Property, ReductionAward,
 )
+from app.rules.apportionment import periods_overlap
 from app.rules.discounts import AdjustmentError, check_adjustment_kind, check_exemption_class
 from app.rules.instalments import InstalmentError, check_instalment_count, check_instalment_day
 from app.rules.references import make_reference
@@ -64,10 +65,6 @@ def _inside(start: date, end: date | None, period: LiabilityPeriod, what: str) -
         )
 
 
-def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
-    return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
-
-
 def _period(uow: UnitOfWork, period_id: uuid.UUID) -> LiabilityPeriod:
     period = uow.session.get(LiabilityPeriod, period_id)
     if period is None:
@@ -91,7 +88,7 @@ def _check_property_free(uow: UnitOfWork, property_id: uuid.UUID, start: date, e
         .where(LiabilityPeriod.property_id == property_id)
     ).all()
     for pid, s, e, ref in rows:
-        if pid != ignore_period and _overlaps(start, end, s, e):
+        if pid != ignore_period and periods_overlap(start, end, s, e):
             raise ValidationError(
                 f"Account {ref} is already liable for this property {_span(s, e)}: end that liability first, "
                 f"or add the person as a joint taxpayer on it.", field="start_date",
@@ -126,7 +123,7 @@ def _warnings(uow: UnitOfWork, account_id: uuid.UUID, as_of: date) -> list[str]:
     for period in periods:
         for party in period.joint_parties:
             for d in period.discounts:
-                if d.kind == "SPD" and _overlaps(d.start_date, d.end_date, party.start_date, party.end_date):
+                if d.kind == "SPD" and periods_overlap(d.start_date, d.end_date, party.start_date, party.end_date):
                     found.append(
                         f"A single person discount applies while {party.person.full_name()} is jointly liable "
                         f"(from {party.start_date:%d/%m/%Y}): check whether it should end."
@@ -370,7 +367,7 @@ def set_discount(
     if empty_since is not None and empty_since > start_date:
         raise ValidationError("The home must have been empty before the premium starts.", field="empty_since")
     for d in period.discounts:
-        if d.kind == code and _overlaps(start_date, end_date, d.start_date, d.end_date):
+        if d.kind == code and periods_overlap(start_date, end_date, d.start_date, d.end_date):
             raise ValidationError(
                 f"A {code} already applies {_span(d.start_date, d.end_date)}: end it before adding another.",
                 field="start_date",
@@ -420,7 +417,7 @@ def set_exemption(
     period = _period(uow, period_id)
     _inside(start_date, end_date, period, "exemption")
     for e in period.exemptions:
-        if _overlaps(start_date, end_date, e.start_date, e.end_date):
+        if periods_overlap(start_date, end_date, e.start_date, e.end_date):
             raise ValidationError(
                 f"Class {e.exemption_class} already applies {_span(e.start_date, e.end_date)}.", field="start_date"
             )
@@ -467,7 +464,7 @@ def set_reduction(
     held = uow.session.scalars(select(ReductionAward).where(ReductionAward.account_id == account.id,
                                                             ReductionAward.kind == kind)).all()
     for r in held:
-        if _overlaps(start_date, end_date, r.start_date, r.end_date):
+        if periods_overlap(start_date, end_date, r.start_date, r.end_date):
             raise ValidationError(f"A {kind} award already applies {_span(r.start_date, r.end_date)}.", field="start_date")
     award = ReductionAward(account_id=account.id, kind=kind, percent_bp=percent_bp, start_date=start_date,
                            end_date=end_date, created_by=actor.username)

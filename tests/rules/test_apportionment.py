@@ -40,3 +40,11 @@ def test_full_year_is_the_annual_amount() -> None:
 def test_years_spanned() -> None:
     assert years_spanned(date(2024, 10, 1), None, date(2026, 5, 1)) == [2024, 2025, 2026]
     assert years_spanned(date(2025, 5, 1), date(2025, 4, 1), date(2026, 5, 1)) == []
+
+
+def test_periods_overlap_inclusive_and_open_ended() -> None:
+    from app.rules.apportionment import periods_overlap
+
+    assert periods_overlap(date(2025, 4, 1), date(2025, 6, 30), date(2025, 6, 30), None)  # share the 30th
+    assert not periods_overlap(date(2025, 4, 1), date(2025, 6, 29), date(2025, 6, 30), None)
+    assert periods_overlap(date(2020, 1, 1), None, date(2025, 1, 1), date(2025, 1, 1))
