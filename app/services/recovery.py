@@ -364,6 +364,7 @@ def _write(
     if not acting:
         return
     people = _letter_facts(uow, list(acting))
+    pay_by = as_of + timedelta(days=settings.recovery_policy().pay_within_days)  # once, not per letter
     v = NativeValues(uow.dialect)
     stamp = v.timestamp(now())
     run = v.id(run_id) if run_id else None
@@ -383,7 +384,7 @@ def _write(
                 ledger.append((v.new_id(), native, action.year, "costs", action.costs_pence, today,
                                f"SUMMONS-{action.year}", "Summons costs", run, actor.username, stamp))
             template = templates[action.stage]
-            data = _letter_data(settings, as_of, action, ref, names, address, postcode)
+            data = _letter_data(settings.name, as_of, pay_by, action, ref, names, address, postcode)
             documents.append((v.new_id(), native, action.stage, template, versions.get(template, ""),
                               f"{action.stage}-{ref}-{action.year}-{as_of.isoformat()}.docx", v.json_text(json.dumps(data)),
                               action.year, today, run, actor.username, stamp))
@@ -399,15 +400,15 @@ def _write(
     writer.write(AuditEvent.__table__, AUDIT_COLUMNS, audits)
 
 
-def _letter_data(settings: AuthoritySettings, as_of: date, action: Action, ref: str, names: list[str], address: str,
+def _letter_data(authority: str, as_of: date, pay_by: date, action: Action, ref: str, names: list[str], address: str,
                  postcode: str) -> dict[str, Any]:
     return {
-        "authority": settings.name, "issued_on": as_of.isoformat(), "account_ref": ref, "names": names,
+        "authority": authority, "issued_on": as_of.isoformat(), "account_ref": ref, "names": names,
         "address_lines": [p.strip() for p in address.split(",") if p.strip()], "postcode": postcode,
         "property_address": f"{address}, {postcode}" if postcode else address,
         "year": action.year, "year_label": f"{action.year}/{(action.year + 1) % 100:02d}", "stage": action.stage,
         "amount_pence": action.amount_pence, "costs_pence": action.costs_pence,
-        "pay_by": (as_of + timedelta(days=settings.recovery_policy().pay_within_days)).isoformat(),
+        "pay_by": pay_by.isoformat(),
         "hearing_date": action.hearing_date.isoformat() if action.hearing_date else None, "why": action.why,
     }
 
