@@ -19,6 +19,7 @@ from app.config import SettingsError
 from app.money import fmt
 from app.services.csvfiles import CsvFileError
 from app.errors import DatabaseUnavailable, NotAllowed, NotFound, ServiceError, ValidationError
+from app.rules.apportionment import year_label
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revdesk", description="Revenues Desk: council tax billing and recovery.")
@@ -221,7 +222,7 @@ def _account(ctx: Any, args: argparse.Namespace) -> int:
     print(f"{summary.address}, {summary.postcode}  band {summary.band}" + (f", {summary.parish}" if summary.parish else ""))
     print(f"Balance {fmt(summary.balance_pence)}; recovery stage {summary.recovery.stage}")
     for y in summary.years:
-        print(f"  {y.year}/{(y.year + 1) % 100:02d}: charge {fmt(y.charge_pence)}, paid {fmt(y.paid_pence)}, balance {fmt(y.balance_pence)}")
+        print(f"  {year_label(y.year)}: charge {fmt(y.charge_pence)}, paid {fmt(y.paid_pence)}, balance {fmt(y.balance_pence)}")
     return EXIT_OK
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from app import clock
 from app.commands.common import EXIT_OK, Handler, UsageError, date_arg, print_json
 from app.money import fmt
+from app.rules.apportionment import year_label
 
 
 def percent_bp(text: str) -> int:
@@ -101,7 +102,7 @@ def _bill(ctx: Any, args: argparse.Namespace) -> int:
     if args.json:
         print_json(summary.to_json())
     else:
-        label = f"{summary.year}/{(summary.year + 1) % 100:02d}"
+        label = year_label(summary.year)
         print(f"Billing {label} ({summary.status}): {summary.accounts_examined:,} accounts, {summary.charges:,} charged, "
               f"{summary.notices:,} notices, {fmt(summary.charged_pence)} charged.")
     return EXIT_OK
@@ -167,7 +168,7 @@ def _liability(ctx: Any, args: argparse.Namespace) -> int:
     verb = "Would change" if change.preview else "Changed"
     print(f"{verb} account {change.account_ref}:")
     for r in change.results:
-        print(f"  {r.year}/{(r.year + 1) % 100:02d}: charge {fmt(r.net_pence)} (difference {fmt(r.difference_pence)}), "
+        print(f"  {year_label(r.year)}: charge {fmt(r.net_pence)} (difference {fmt(r.difference_pence)}), "
               f"balance {fmt(r.balance_pence)}" + (f"; {r.notice.replace('_', ' ')}" if r.notice else ""))
     for warning in change.warnings:
         print(f"  Note: {warning}")

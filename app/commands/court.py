@@ -12,6 +12,7 @@ from typing import Any, Callable
 from app import clock
 from app.commands.common import EXIT_BAD_INPUT, EXIT_OK, Handler, date_arg, print_json
 from app.money import fmt
+from app.rules.apportionment import year_label
 
 Configure = Callable[[argparse.ArgumentParser], None]
 ACTIONS: dict[str, tuple[str, Configure, Handler]] = {}
@@ -81,7 +82,7 @@ def _list(ctx: Any, args: argparse.Namespace) -> int:
     with ctx.db.uow() as uow:
         listing = hearing_list(uow, args.hearing, args.as_of or clock.today())
     lines = [
-        f"{e.account_ref:<10} {e.year}/{(e.year + 1) % 100:02d} {e.name[:28]:<28} {e.postcode:<9} "
+        f"{e.account_ref:<10} {year_label(e.year)} {e.name[:28]:<28} {e.postcode:<9} "
         f"summonsed {fmt(e.summons_amount_pence):>11}  owed now {fmt(e.balance_pence):>11}"
         + (f"  HOLD: {e.holds[0].label}" if e.holds else "")
         for e in listing.entries

@@ -11,6 +11,7 @@ from typing import Any
 from app import clock
 from app.commands.common import EXIT_BAD_INPUT, EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json
 from app.money import fmt
+from app.rules.apportionment import year_label
 
 
 def register(sub: Any, handlers: dict[str, Handler]) -> None:
@@ -83,7 +84,7 @@ def _as_of(parser: argparse.ArgumentParser) -> None:
 
 
 def _allocation_text(result: Any) -> str:
-    return ", ".join(f"{p.year}/{(p.year + 1) % 100:02d} {fmt(p.amount_pence)}" for p in result.allocation)
+    return ", ".join(f"{year_label(p.year)} {fmt(p.amount_pence)}" for p in result.allocation)
 
 
 def _payment(ctx: Any, args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 from app import clock
 from app.commands.common import EXIT_OK, Handler, date_arg, print_json
 from app.money import fmt
+from app.rules.apportionment import year_label
 
 
 def register(sub: Any, handlers: dict[str, Handler]) -> None:
@@ -66,7 +67,7 @@ def _recovery(ctx: Any, args: argparse.Namespace) -> int:
             print_json(view.to_json())
         else:
             for year in view.years:
-                print(f"{year['year']}/{(year['year'] + 1) % 100:02d}: {year['stage'].replace('_', ' ')} — {year['next_step']}")
+                print(f"{year_label(year['year'])}: {year['stage'].replace('_', ' ')} — {year['next_step']}")
             if view.on_hold:
                 print(f"On hold: {view.on_hold.replace('_', ' ')}")
         return EXIT_OK

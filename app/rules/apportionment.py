@@ -17,6 +17,11 @@ def financial_year_of(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def year_label(year: int) -> str:
+    """2025 -> "2025/26", as councils write a financial year."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
 def year_start(year: int) -> date:
     return date(year, 4, 1)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from typing import Iterable, Mapping
+from app.rules.apportionment import year_label
 
 UC_DEDUCTION_PERCENT = 5
 UC_OVERALL_CAP_PERCENT = 15  # of the standard allowance, from 30 April 2025 (check)
@@ -55,7 +56,7 @@ def uc_standard_allowance_pence(year: int, kind: str) -> int:
     try:
         return UC_STANDARD_ALLOWANCE_PENCE[year][kind]
     except KeyError:
-        raise BenefitDeductionError(f"No UC standard allowance is held for {kind} in {year}/{(year + 1) % 100:02d}.") from None
+        raise BenefitDeductionError(f"No UC standard allowance is held for {kind} in {year_label(year)}.") from None
 
 
 def uc_five_percent_pence(standard_allowance_pence: int) -> int:
@@ -95,5 +96,5 @@ def legacy_weekly_deduction_pence(single_25_personal_allowance_pence: int) -> in
 def legacy_weekly_deduction_for_year(year: int, allowances: Mapping[int, int] = LEGACY_SINGLE_25_WEEKLY_PENCE) -> int:
     """The weekly legacy-benefit deduction for financial year `year` from the allowances held (or given)."""
     if year not in allowances:
-        raise BenefitDeductionError(f"No single 25+ personal allowance is held for {year}/{(year + 1) % 100:02d}; set it in the settings.")
+        raise BenefitDeductionError(f"No single 25+ personal allowance is held for {year_label(year)}; set it in the settings.")
     return legacy_weekly_deduction_pence(allowances[year])

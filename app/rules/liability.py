@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Mapping, Sequence
 
-from app.rules.apportionment import days_in_year, year_end, year_start
+from app.rules.apportionment import days_in_year, year_end, year_label, year_start
 from app.rules.bands import annual_charge_pence, band_ninths, round_pence
 from app.rules.discounts import DESCRIPTIONS, DISCOUNT_RATES, PremiumPolicy, premium_percent, premium_thresholds
 
@@ -124,7 +124,7 @@ def year_charge(periods: Sequence[PeriodFacts], reductions: Sequence[Dated], pol
             continue
         if period.parish not in policy.band_d_pence:
             where = period.parish or "the unparished area"
-            raise ChargeError(f"There is no Band D figure for {where} in {policy.year}/{(policy.year + 1) % 100:02d}.")
+            raise ChargeError(f"There is no Band D figure for {where} in {year_label(policy.year)}.")
         cuts = {start, end + timedelta(days=1)}
         for item in (*period.adjustments, *period.exemptions, *reductions):
             cuts.add(item.start)

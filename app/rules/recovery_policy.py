@@ -27,6 +27,7 @@ from datetime import date, timedelta
 
 from app.money import fmt
 from app.rules.instalments import DueInstalment, add_months
+from app.rules.apportionment import year_label
 
 STATUTORY_STAGES = ("reminder_1", "reminder_2", "final_notice", "summons", "liability_order")
 RESET_STAGES = ("withdrawn", "paid_before_hearing")  # the year starts again from the instalments
@@ -116,10 +117,6 @@ class Decision:
     advice: tuple[YearAdvice, ...] = field(default_factory=tuple)
 
 
-def _label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
 def _due_by(state: YearState, day: date) -> int:
     """What had fallen due for the year by `day`."""
     if not state.instalments:
@@ -167,7 +164,7 @@ def next_actions(state: AccountState, policy: RecoveryPolicy, as_of: date) -> De
 
 
 def _year(y: YearState, policy: RecoveryPolicy, as_of: date) -> tuple[Action | None, str]:
-    label = _label(y.year)
+    label = year_label(y.year)
     if y.balance_pence < policy.minimum_balance_pence:
         return None, ("paid" if y.balance_pence <= 0 else f"balance below the {fmt(policy.minimum_balance_pence)} minimum")
     events = [e for e in y.events if e.stage not in INFORMATION_STAGES]

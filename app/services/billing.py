@@ -33,7 +33,7 @@ from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Discount, Document, Exemption, Instalment, InstalmentPlan,
     LedgerTransaction, LiabilityParty, LiabilityPeriod, Parish, Person, Property, ReductionAward,
 )
-from app.rules.apportionment import financial_year_of, year_end, year_start
+from app.rules.apportionment import financial_year_of, year_end, year_label, year_start
 from app.rules.instalments import DueInstalment, InstalmentPolicy, bill_schedule, reprofile
 from app.rules.liability import ChargeError, Dated, PeriodFacts, YearCharge, YearPolicy, year_charge
 from app.services.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, LEDGER_COLUMNS, BulkWriter, NativeValues
@@ -266,7 +266,7 @@ class BillingDecision:
 def year_policy(settings: AuthoritySettings, year: int) -> YearPolicy:
     if year not in settings.years:
         raise ValidationError(
-            f"The settings have no Band D figures for {year}/{(year + 1) % 100:02d}: add [years.{year}] first.", field="year"
+            f"The settings have no Band D figures for {year_label(year)}: add [years.{year}] first.", field="year"
         )
     ys = settings.years[year]
     return YearPolicy(year, ys.band_d_pence, ys.premiums)
@@ -404,7 +404,7 @@ def notice_data(
         "band": period.band if period else "",
         "parish": period.parish if period else "",
         "year": charge.year,
-        "year_label": f"{charge.year}/{(charge.year + 1) % 100:02d}",
+        "year_label": year_label(charge.year),
         "band_d_pence": policy.band_d_pence.get(period.parish if period else "", 0),
         "annual_charge_pence": charge.lines[-1].annual_pence if charge.lines else 0,
         "lines": lines,
@@ -467,7 +467,7 @@ def apply(
         if not d.changed:
             continue
         account = v.id(d.account_id)
-        label = f"{d.year}/{(d.year + 1) % 100:02d}"
+        label = year_label(d.year)
         if d.charge_delta_pence:
             first = d.notice == "demand_notice"
             kind = "charge" if first else "adjustment"
@@ -609,7 +609,7 @@ def years_to_rebill(settings: AuthoritySettings, facts: AccountFacts, from_day: 
     if missing and missing[0] < min(settings.years, default=first):
         raise ValidationError(
             f"The change goes back to {from_day:%d/%m/%Y}, before the first year the settings hold "
-            f"({min(settings.years)}/{(min(settings.years) + 1) % 100:02d}).", field="effective_date"
+            f"({year_label(min(settings.years))}).", field="effective_date"
         )
     return [y for y in wanted if y in settings.years]
 

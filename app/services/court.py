@@ -35,8 +35,9 @@ from app.db import UnitOfWork
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Account, LedgerTransaction, RecoveryEvent
 from app.money import fmt
+from app.rules.apportionment import year_label
 from app.services.conflicts import saving
-from app.services.debtors import debtors, year_balance_pence, year_label
+from app.services.debtors import debtors, year_balance_pence
 from app.services.dto import JsonView
 from app.services.holds import HoldView, holds_in_force
 from app.services.users import Actor, Role, audit, require_role

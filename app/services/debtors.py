@@ -93,5 +93,3 @@ def year_costs_pence(uow: UnitOfWork, account_id: uuid.UUID, year: int, as_of: d
     return int(uow.session.scalar(query) or 0)
 
 
-def year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"

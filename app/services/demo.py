@@ -31,7 +31,7 @@ from app.models import (
     Account, AccountParty, DiaryCode, DiaryEntry, Discount, Exemption, Hold, Instalment, InstalmentPlan,
     LedgerTransaction, LiabilityPeriod, Parish, Payment, Person, Property, RecoveryEvent, User,
 )
-from app.rules.apportionment import apportion_pence, days_liable_in_year, financial_year_of, year_end, year_start
+from app.rules.apportionment import apportion_pence, days_liable_in_year, financial_year_of, year_end, year_label, year_start
 from app.rules.bands import annual_charge_pence, round_pence
 from app.rules.instalments import add_months, schedule
 from app.rules.references import make_reference
@@ -362,7 +362,7 @@ def demo_years(settings: AuthoritySettings, as_of: date) -> list[int]:
     years = [y for y in sorted(settings.years) if y <= current][-3:]
     if not years or years[-1] != current:
         raise ValidationError(
-            f"The settings have no Band D figures for {current}/{(current + 1) % 100:02d}, the year of {as_of:%d/%m/%Y}.",
+            f"The settings have no Band D figures for {year_label(current)}, the year of {as_of:%d/%m/%Y}.",
             field="as_of",
         )
     return years

@@ -45,10 +45,11 @@ from app.rules import attachment_of_earnings as aoe_rules
 from app.rules import benefit_deductions as benefit_rules
 from app.rules import enforcement_fees as fee_rules
 from app.rules.apportionment import financial_year_of
+from app.rules.apportionment import year_label
 from app.services.accounts import get_account_id
 from app.services.conflicts import saving
 from app.services.csvfiles import ImportSummary, RowInvalid, read_rows
-from app.services.debtors import Debtor, debtors, year_balance_pence, year_costs_pence, year_label
+from app.services.debtors import Debtor, debtors, year_balance_pence, year_costs_pence
 from app.services.dto import JsonView, clean_text
 from app.services.holds import BREATHING_SPACE_KINDS, HoldView, active_holds, holds_in_force
 from app.services.imports import complete_file_import, record_file_run

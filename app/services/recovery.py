@@ -33,7 +33,7 @@ from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Document, Hold, Instalment, InstalmentPlan, LedgerTransaction,
     LiabilityPeriod, Person, Property, RecoveryEvent,
 )
-from app.rules.apportionment import financial_year_of, year_start
+from app.rules.apportionment import financial_year_of, year_label, year_start
 from app.rules.instalments import DueInstalment
 from app.rules.recovery_policy import (
     RESET_STAGES, STATUTORY_STAGES, AccountState, Action, Decision, HoldState, RecoveryPolicy, StageEvent, YearState,
@@ -406,7 +406,7 @@ def _letter_data(authority: str, as_of: date, pay_by: date, action: Action, ref:
         "authority": authority, "issued_on": as_of.isoformat(), "account_ref": ref, "names": names,
         "address_lines": [p.strip() for p in address.split(",") if p.strip()], "postcode": postcode,
         "property_address": f"{address}, {postcode}" if postcode else address,
-        "year": action.year, "year_label": f"{action.year}/{(action.year + 1) % 100:02d}", "stage": action.stage,
+        "year": action.year, "year_label": year_label(action.year), "stage": action.stage,
         "amount_pence": action.amount_pence, "costs_pence": action.costs_pence,
         "pay_by": pay_by.isoformat(),
         "hearing_date": action.hearing_date.isoformat() if action.hearing_date else None, "why": action.why,

@@ -10,6 +10,7 @@ from datetime import date
 
 from app.errors import ServiceError
 from app.money import fmt
+from app.rules.apportionment import year_label
 
 STAGE_LABELS = {
     "none": "No recovery action",
@@ -72,7 +73,7 @@ def money(pence: int) -> str:
 
 def financial_year(year: int) -> str:
     """2026 -> "2026/27" (1 April 2026 to 31 March 2027)."""
-    return f"{year}/{(year + 1) % 100:02d}"
+    return year_label(year)
 
 
 def humanise(code: str) -> str:
