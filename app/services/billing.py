@@ -618,11 +618,15 @@ def decide_account(
     uow: UnitOfWork, settings: AuthoritySettings, account_id: uuid.UUID, from_day: date, as_of: date, reason: str,
 ) -> list[BillingDecision]:
     """The decisions for one account from `from_day`'s year onwards (reads the session's current, flushed state)."""
-    probe = load_facts(uow, [account_id], [financial_year_of(from_day), financial_year_of(as_of)])
-    all_years = years_to_rebill(settings, probe[0], from_day, as_of) if probe else []
+    # One load over every year that could need it (up to the last year the settings hold),
+    # which is also how a later year already billed (next year's bills, sent in March) is seen.
+    first = financial_year_of(from_day)
+    last = max(financial_year_of(as_of), max(settings.years, default=first))
+    loaded = load_facts(uow, [account_id], list(range(first, max(first, last) + 1)))
+    all_years = years_to_rebill(settings, loaded[0], from_day, as_of) if loaded else []
     if not all_years:
         return []
-    facts = load_facts(uow, [account_id], all_years)[0]
+    facts = loaded[0]
     instalments = settings.instalment_policy()
     return [decide(facts, y, year_policy(settings, y), instalments, as_of, settings.name, reason) for y in all_years]
 

@@ -270,3 +270,24 @@ def test_demo_years_agree_with_the_rules_and_next_year_bills_everyone(ctx: AppCo
     nxt = run_annual_billing(ctx.db, ctx.actor, demo_settings, year=2027, as_of=date(2027, 3, 10))
     assert nxt.notices == nxt.accounts_examined > 200
     assert _count(ctx, Document, kind="demand_notice") == nxt.notices
+
+
+def test_a_change_late_in_the_year_also_rebills_next_year_already_billed(ctx: AppContext, demo_settings) -> None:  # type: ignore[no-untyped-def]
+    """Next year's bills go out in March: a change effective in March must correct both years."""
+    from app.models import LiabilityPeriod
+    from app.services.demo import generate_demo
+
+    generate_demo(ctx.db, ctx.actor, demo_settings, accounts=60, seed=5, as_of=date(2026, 11, 23))
+    run_annual_billing(ctx.db, ctx.actor, demo_settings, year=2027, as_of=date(2027, 3, 10))
+    with ctx.db.uow() as uow:
+        period_id = uow.session.scalars(
+            select(LiabilityPeriod.id).where(LiabilityPeriod.end_date.is_(None), ~LiabilityPeriod.discounts.any())
+            .order_by(LiabilityPeriod.id).limit(1)
+        ).one()
+    with ctx.db.uow() as uow:
+        change = liability.set_discount(uow, ctx.actor, demo_settings, period_id=period_id, kind="SPD",
+                                        start_date=date(2027, 3, 1), end_date=None, as_of=date(2027, 3, 15))
+    by_year = {r.year: r for r in change.results}
+    assert set(by_year) == {2026, 2027}
+    assert by_year[2026].difference_pence < 0 and by_year[2027].difference_pence < 0
+    assert by_year[2027].notice == "amended_demand_notice"
