@@ -199,7 +199,10 @@ def upgrade(db: Database, backup: bool = True) -> bool:
     return True
 
 
-SEARCH_INDEX_OBJECTS = {"account_fts", "ix_account_search_trgm", "ix_account_search_vector", "search_vector"}
+SEARCH_INDEX_OBJECTS = {
+    "account_fts", "ix_account_search_trgm", "account_search_word", "ix_account_search_pairs",
+    "ix_account_search_vector", "search_vector",  # 0007, dropped by 0008 (still named for downgrades)
+}
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]

@@ -7,8 +7,8 @@ Two figures per query category tell where time goes:
 * service: `search_accounts` in its own unit of work, as the app calls it (index query,
   ranking in Python, result rows with name, address and balance);
 * raw: the index query alone on a driver cursor (FTS5 `MATCH ... LIMIT 200` on SQLite,
-  on PostgreSQL the word-prefix full-text query `search_vector @@ 'smi:*' LIMIT 100` for one
-  word and the trigram `LIKE` for several), the floor the service cannot beat.
+  on PostgreSQL the service's own `pg_candidate_query`: a word-table range scan for one
+  word, the word-pair index for several), the floor the service cannot beat.
 
 Queries are built from real demo data with a seeded RNG (see `_common.build_query_set`),
 so runs and the two databases compare. The one-letter category is reported but kept out
@@ -34,7 +34,7 @@ from bench._common import (  # noqa: E402
     summarise_ms,
 )
 from app.db import Database, make_database  # noqa: E402
-from app.services.search import CANDIDATES, MAX_WORDS, search_accounts  # noqa: E402
+from app.services.search import CANDIDATES, MAX_WORDS, pg_candidate_query, search_accounts  # noqa: E402
 from app.services.search_index import words  # noqa: E402
 
 TARGETS_P95_MS: dict[Kind, float] = {"sqlite": 5, "postgresql": 15}
@@ -63,21 +63,10 @@ def raw_query(db: Database) -> tuple[Callable[[str], int], Callable[[], None]]:
         return run_sqlite, give_back
 
     def run_pg(text: str) -> int:
-        terms = words(text)[:MAX_WORDS]
+        sql, params = pg_candidate_query(words(text)[:MAX_WORDS])
         cur = conn.cursor()
         try:
-            if len(terms) == 1:
-                cur.execute(
-                    "SELECT id, account_ref, search_text FROM account "
-                    "WHERE search_vector @@ to_tsquery('simple', %s) LIMIT %s",
-                    (f"{terms[0]}:*", CANDIDATES),
-                )
-            else:
-                where = " AND ".join("search_text LIKE %s" for _ in terms)
-                cur.execute(
-                    f"SELECT id, account_ref, search_text FROM account WHERE {where} LIMIT %s",
-                    (*[f"% {t}%" for t in terms], CANDIDATES),
-                )
+            cur.execute(sql, params)
             return len(cur.fetchall())
         finally:
             cur.close()

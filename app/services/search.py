@@ -1,25 +1,31 @@
 """Type-ahead account search.
 
-Fast at a million accounts because neither database is asked to rank: the index returns
-up to CANDIDATES (100) matching accounts (FTS5 prefix MATCH without ORDER BY rank, which costs
-~1 s on a short prefix; on PostgreSQL, for one word, a word-prefix full-text query,
-`search_vector @@ 'smi:*'`, which answers from a sorted range of words where a trigram LIKE
-must collect and recheck every row sharing " sm"; for several words the trigram LIKE), they
-are ranked here, and only the
-best `limit` are turned into result rows. A query matching more than CANDIDATES accounts
-is cut to the first CANDIDATES the index yields; the officer types more to narrow it.
+Fast at a million accounts because neither database is asked to rank: an index returns up
+to CANDIDATES (100) matching accounts, they are ranked here, and only the best `limit` are
+turned into result rows. A query matching more than CANDIDATES accounts is cut to the first
+CANDIDATES the index yields; the officer types more to narrow it.
+
+SQLite: FTS5 prefix MATCH without ORDER BY rank (which costs ~1 s on a short prefix).
+PostgreSQL (migration 0008): one word is a B-tree range scan of the account's words that
+stops after CANDIDATES entries; two or more words are one exact key of the word-pair index
+("mar rob" -> "mar_rob"), every term then checked as a word prefix; what neither can answer
+(a one-letter second word, only one word besides a reference) falls back to the trigram
+LIKE. GIN alone (trigram or full-text) cannot stop early and measured 10-50 ms for common
+prefixes at a million accounts.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select, true
 
 from app.db import UnitOfWork
 from app.models import Account, AccountParty, LedgerTransaction, LiabilityPeriod, Person, Property
-from app.services.search_index import full_postcode, words
+from app.services.search_index import full_postcode, pair_keys, words
 
 CANDIDATES = 100
 MAX_WORDS = 6
@@ -59,16 +65,7 @@ def search_accounts(uow: UnitOfWork, query: str, limit: int = 20) -> list[Search
 def _candidates(uow: UnitOfWork, terms: list[str]) -> list[tuple[str, str]]:
     """(account_ref, search_text) of up to CANDIDATES accounts matching every term as a word prefix."""
     if uow.dialect != "sqlite":
-        if len(terms) == 1:
-            return _words_pg(uow, f"{terms[0]}:*")
-        # Two or more words: the trigram index intersects them better than two word ranges
-        # (measured at 1,000,000 accounts), since each rarer trigram narrows the set.
-        where = " AND ".join(f"search_text LIKE %(t{i})s" for i in range(len(terms)))
-        params: dict[str, object] = {f"t{i}": f"% {t}%" for i, t in enumerate(terms)}
-        rows = uow.session.connection().exec_driver_sql(
-            f"SELECT account_ref, search_text FROM account WHERE {where} LIMIT %(n)s", {**params, "n": CANDIDATES},
-        )
-        return [(ref, text_) for ref, text_ in rows]
+        return _candidates_pg(uow, terms)
     # FTS5 answers a prefix of up to 3 characters from its prefix index at once, and a whole
     # word incrementally; a longer prefix of a common word ("exampl"*) costs it ~10 ms. So
     # longer terms are first tried as whole words, and as prefixes only if that finds too few.
@@ -79,14 +76,59 @@ def _candidates(uow: UnitOfWork, terms: list[str]) -> list[tuple[str, str]]:
     return found[:CANDIDATES]
 
 
+def _candidates_pg(uow: UnitOfWork, terms: list[str]) -> list[tuple[str, str]]:
+    sql, params = pg_candidate_query(terms)
+    return [(ref, text_) for ref, text_ in uow.session.connection().exec_driver_sql(sql, params)]
+
+
+def pg_candidate_query(terms: list[str]) -> tuple[str, dict[str, object]]:
+    """PostgreSQL: the SQL (psycopg `%(name)s` style) and parameters selecting (account_ref,
+    search_text) of up to CANDIDATES accounts matching every term as a word prefix. Also run
+    bare by bench/search.py as the index query the service cannot beat."""
+    if len(terms) == 1:
+        return _WORDS_PG, {"low": terms[0], "high": _prefix_upper(terms[0]), "n": CANDIDATES}
+    # words() leaves only [0-9a-z] in a term, so it is safe inside a LIKE pattern.
+    params: dict[str, object] = {f"t{i}": f"% {t}%" for i, t in enumerate(terms)}
+    params["n"] = CANDIDATES
+    matches_all = " AND ".join(f"search_text LIKE %(t{i})s" for i in range(len(terms)))
+    keys = pair_keys(terms)
+    if keys is None:
+        return f"SELECT account_ref, search_text FROM account WHERE {matches_all} LIMIT %(n)s", params
+    # MATERIALIZED: otherwise the planner also answers the LIKEs from the trigram index and
+    # ANDs the two bitmaps, which costs the full trigram scan the key avoids. The CTE is read
+    # only as far as LIMIT needs.
+    params["keys"] = keys
+    return (
+        "WITH paired AS MATERIALIZED (SELECT account_ref, search_text FROM account "
+        "WHERE revdesk_search_pairs(search_text) && %(keys)s::text[]) "
+        f"SELECT account_ref, search_text FROM paired WHERE {matches_all} LIMIT %(n)s"
+    ), params
+
+
+# Accounts with a word in [low, high), from the word table (migration 0008). The range scan
+# stops after CANDIDATES words; words sort whole before longer ("roberts" before
+# "robertson"), so exact words come first. An account with two words in the range counts
+# twice, so a few fewer than CANDIDATES accounts may come back.
+_WORDS_PG = (
+    "SELECT account_ref, search_text FROM account WHERE search_key IN ("
+    "SELECT search_key FROM account_search_word WHERE word >= %(low)s AND word < %(high)s "
+    "ORDER BY word, search_key LIMIT %(n)s)"
+)
+
+
+def _prefix_upper(prefix: str) -> str:
+    """The least string after every string starting with `prefix`, in byte order (digits
+    and lower-case letters sort the same way in every collation)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 def _reference_prefix(uow: UnitOfWork, digits: str) -> list[tuple[str, str]]:
     """Accounts whose reference starts with `digits`, by a range scan of the reference's
-    unique index (digits sort the same way in every collation). A trigram search for digits
-    is slow on PostgreSQL: digit trigrams are in every reference."""
-    upper = digits[:-1] + chr(ord(digits[-1]) + 1)
+    unique index. A trigram search for digits is slow on PostgreSQL: digit trigrams are in
+    every reference."""
     stmt = (
         select(Account.account_ref, Account.search_text)
-        .where(Account.account_ref >= digits, Account.account_ref < upper)
+        .where(Account.account_ref >= digits, Account.account_ref < _prefix_upper(digits))
         .order_by(Account.account_ref)
         .limit(CANDIDATES)
     )
@@ -98,18 +140,9 @@ def _exact(uow: UnitOfWork, word: str) -> list[tuple[str, str]]:
     is far more selective than its two halves as prefixes ("ex1"* matches a whole town)."""
     if uow.dialect == "sqlite":
         return _fts(uow, f'"{word}"')
-    return _words_pg(uow, word)
-
-
-def _words_pg(uow: UnitOfWork, tsquery: str) -> list[tuple[str, str]]:
-    """PostgreSQL: the word-prefix full-text index (migration 0007). words() leaves only
-    [0-9a-z] in a term, so the query text is always a valid tsquery ("dav:* & smi:*")."""
-    rows = uow.session.connection().exec_driver_sql(
-        "SELECT account_ref, search_text FROM account "
-        "WHERE search_vector @@ to_tsquery('simple', %(q)s) LIMIT %(n)s",
-        {"q": tsquery, "n": CANDIDATES},
-    )
-    return [(ref, text_) for ref, text_ in rows]
+    # "0" is the least word character, so [word, word + "0") holds `word` alone.
+    params = {"low": word, "high": word + "0", "n": CANDIDATES}
+    return [(ref, text_) for ref, text_ in uow.session.connection().exec_driver_sql(_WORDS_PG, params)]
 
 
 def _fts(uow: UnitOfWork, match: str) -> list[tuple[str, str]]:
@@ -145,31 +178,8 @@ def account_rows(uow: UnitOfWork, account_refs: list[str]) -> list[SearchResult]
     """
     if not account_refs:
         return []
-    balance = (
-        select(func.coalesce(func.sum(LedgerTransaction.amount_pence), 0))
-        .where(LedgerTransaction.account_id == Account.id)
-        .correlate(Account)
-        .scalar_subquery()
-    )
-    latest_property = (
-        select(LiabilityPeriod.property_id)
-        .where(LiabilityPeriod.account_id == Account.id)
-        .order_by(LiabilityPeriod.start_date.desc())
-        .limit(1)
-        .correlate(Account)
-        .scalar_subquery()
-    )
-    rows = {
-        row[1]: row
-        for row in uow.session.execute(
-            select(Account.id, Account.account_ref, Person.title, Person.forenames, Person.surname, balance,
-                   Property.address_line1, Property.address_line2, Property.town, Property.postcode)
-            .join(AccountParty, (AccountParty.account_id == Account.id) & (AccountParty.ordinal == 0), isouter=True)
-            .join(Person, Person.id == AccountParty.person_id, isouter=True)
-            .join(Property, Property.id == latest_property, isouter=True)
-            .where(Account.account_ref.in_(account_refs))
-        )
-    }
+    stmt = _rows_statement(uow.dialect)
+    rows = {row[1]: row for row in uow.session.execute(stmt, {"refs": account_refs})}
     results: list[SearchResult] = []
     for ref in account_refs:
         if ref not in rows:
@@ -181,3 +191,37 @@ def account_rows(uow: UnitOfWork, account_refs: list[str]) -> list[SearchResult]
             balance_pence=int(pence or 0),
         ))
     return results
+
+
+@cache
+def _rows_statement(dialect: str) -> Select[tuple[Any, ...]]:
+    """The result-row query, built once per dialect: building it costs more than running it
+    (about 2 ms of Python per keystroke), and the same statement object lets SQLAlchemy and
+    psycopg reuse the compiled SQL and the server's prepared plan."""
+    balance = (
+        select(func.coalesce(func.sum(LedgerTransaction.amount_pence), 0))
+        .where(LedgerTransaction.account_id == Account.id)
+        .correlate(Account)
+        .scalar_subquery()
+    )
+    latest = (
+        select(LiabilityPeriod.property_id)
+        .where(LiabilityPeriod.account_id == Account.id)
+        .order_by(LiabilityPeriod.start_date.desc())
+        .limit(1)
+    )
+    stmt = (
+        select(Account.id, Account.account_ref, Person.title, Person.forenames, Person.surname, balance,
+               Property.address_line1, Property.address_line2, Property.town, Property.postcode)
+        .join(AccountParty, (AccountParty.account_id == Account.id) & (AccountParty.ordinal == 0), isouter=True)
+        .join(Person, Person.id == AccountParty.person_id, isouter=True)
+    )
+    if dialect == "sqlite":
+        # SQLite has no LATERAL; its planner evaluates the correlated subquery per account.
+        stmt = stmt.join(Property, Property.id == latest.correlate(Account).scalar_subquery(), isouter=True)
+    else:
+        # PostgreSQL given `property.id = (correlated subquery)` may hash the whole property
+        # table (seen in EXPLAIN); LATERAL makes it one index probe per account.
+        period = latest.correlate(Account).lateral("latest_period")
+        stmt = stmt.outerjoin(period, true()).join(Property, Property.id == period.c.property_id, isouter=True)
+    return stmt.where(Account.account_ref.in_(bindparam("refs", expanding=True)))

@@ -2,8 +2,9 @@
 
 `account.search_text` is " ref names address postcode postcode-without-space" as
 lower-case alphanumeric words separated by single spaces, with a leading space. SQLite
-indexes it with FTS5 (kept in step by triggers); PostgreSQL with a pg_trgm GIN index
-queried as `LIKE '% word%'` (a word-prefix match). The user's text is reduced to the same
+indexes it with FTS5 (kept in step by triggers); PostgreSQL with a table of its words
+(one word's prefix), a GIN index of word pairs (two words) and a pg_trgm GIN index queried
+as `LIKE '% word%'` (a word-prefix match, for what the other two cannot answer). The user's text is reduced to the same
 words, so punctuation (O'Brien) can never reach a MATCH expression or a LIKE pattern.
 """
 
@@ -41,6 +42,49 @@ def build_search_text(account_ref: str, names: Iterable[str], address: str, post
     if compact and len(words(postcode)) > 1:
         parts.append(compact)
     return " " + " ".join(parts)
+
+
+PAIR_PREFIX = 3
+_WORD_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def pairable(word: str) -> bool:
+    """Whether a word is in the pair index: long digit runs (account references, which
+    search finds by their own index) are not. Mirrors `revdesk_search_pairs` (migration 0008)."""
+    return not (len(word) >= 6 and word.isdigit())
+
+
+def pair_key(a: str, b: str) -> str:
+    """The pair-index key for two words: their first three characters, in byte order, joined
+    by "_" ("smith", "mary" -> "mar_smi"). Byte order is Python's and the SQL function's `~<=~`."""
+    x, y = a[:PAIR_PREFIX], b[:PAIR_PREFIX]
+    return f"{x}_{y}" if x <= y else f"{y}_{x}"
+
+
+def pair_keys(terms: list[str]) -> list[str] | None:
+    """Pair-index keys any account matching every typed term must hold one of, or None when
+    the terms cannot use the pair index.
+
+    The two longest pairable terms are paired (the longest are the most selective). A term
+    shorter than three characters is a prefix of the three the index keeps, so it stands for
+    itself (a word that short, such as house number "12") and each one-character extension
+    ("12" -> "12", "120".."12z"); one character gives 1 + 36 + 36 x 36 keys. The caller
+    still checks every term as a word prefix: a key only narrows the candidates.
+    """
+    usable = sorted((t for t in terms if pairable(t)), key=len, reverse=True)
+    if len(usable) < 2 or len(usable[0]) < PAIR_PREFIX:
+        return None
+    long, short = usable[0], usable[1]
+    if long.startswith(short):  # one word could match both ("mar mary"); a pair needs two
+        return None
+    if len(short) >= PAIR_PREFIX:
+        return [pair_key(long, short)]
+    completions = [short]
+    frontier = [short]
+    for _ in range(PAIR_PREFIX - len(short)):
+        frontier = [stem + c for stem in frontier for c in _WORD_CHARS]
+        completions.extend(frontier)
+    return [pair_key(long, word) for word in completions]
 
 
 SEARCH_KEY_MASK = (1 << 63) - 1

@@ -4,12 +4,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings
 from app.services.demo import generate_demo
 from app.services.search import search_accounts
-from app.services.search_index import full_postcode
+from app.models import Account
+from app.services.search_index import full_postcode, pair_key, pair_keys, words
 from tests.services.helpers import load_examples
 
 
@@ -87,3 +89,75 @@ def test_other_text_is_not_a_postcode(text: str) -> None:
 def test_full_postcode_matches_only_that_postcode(loaded: AppContext) -> None:
     assert sorted(refs(loaded, "EX2 9LL")) == ["70000002", "70000003"]
     assert refs(loaded, "EX1 4QT") == ["70000001"]
+
+
+def _expected(ctx: AppContext, text: str) -> set[str]:
+    """Brute force: accounts whose search text has every typed word as a word prefix."""
+    terms = words(text)
+    with ctx.db.uow() as uow:
+        rows = uow.session.execute(select(Account.account_ref, Account.search_text)).all()
+    return {ref for ref, st in rows if all(f" {t}" in st for t in terms)}
+
+
+@pytest.fixture
+def demo300(ctx: AppContext, demo_settings: AuthoritySettings) -> AppContext:
+    generate_demo(ctx.db, ctx.actor, demo_settings, accounts=300, seed=11, as_of=date(2026, 11, 23))
+    return ctx
+
+
+def test_several_words_find_exactly_the_accounts_holding_them(demo300: AppContext) -> None:
+    """Every shape of several-word query (both words long, a two- or one-character word,
+    one word the prefix of the other, a reference beside a name) finds the same accounts as
+    a brute-force scan, on both databases: on PostgreSQL these take different index paths."""
+    with demo300.db.uow() as uow:
+        texts = [st for (st,) in uow.session.execute(select(Account.search_text).limit(40))]
+    queries: list[str] = []
+    for st in texts:
+        ref, first, *rest = st.split()
+        last = rest[-3] if len(rest) >= 3 else first
+        queries += [f"{first[:3]} {last[:3]}", f"{last} {first[:2]}", f"{first[:4]} {last[:1]}",
+                    f"{first} {first[:2]}", f"{ref} {first[:3]}", f"{first[:3]} {last[:3]} {rest[0][:2]}"]
+    checked = 0
+    for query in queries:
+        expected = _expected(demo300, query)
+        if len(expected) <= 100:
+            assert set(refs(demo300, query, limit=100)) == expected, query
+            checked += 1
+    assert checked > 100
+
+
+def test_search_follows_a_changed_search_text(ctx: AppContext, examples: Path) -> None:
+    """The word table (PostgreSQL) and FTS5 (SQLite) are kept in step by the database."""
+    load_examples(ctx, examples)
+    with ctx.db.uow() as uow:
+        account = uow.session.execute(select(Account).where(Account.account_ref == "70000001")).scalar_one()
+        account.search_text = " 70000001 zebedee quixley 12 station road exampleton ex1 4qt ex14qt"
+        uow.commit()
+    assert refs(ctx, "hughes") == []
+    assert refs(ctx, "quix") == ["70000001"]
+    assert refs(ctx, "zeb qui") == ["70000001"]
+    assert refs(ctx, "dan hug") == []
+
+
+@pytest.mark.parametrize(
+    ("terms", "keys"),
+    [
+        (["dan", "hug"], ["dan_hug"]),
+        (["hughes", "daniel"], ["dan_hug"]),                 # byte order, whatever was typed first
+        (["12", "station"], ["12_sta", *[f"12{c}_sta" for c in "0123456789abcdefghijklmnopqrstuvwxyz"]]),
+        (["ab", "station"], ["ab_sta", *[f"ab{c}_sta" for c in "0123456789abcdefghijklmnopqrstuvwxyz"]]),
+        (["zo", "station"], ["sta_zo", *[f"sta_zo{c}" for c in "0123456789abcdefghijklmnopqrstuvwxyz"]]),
+        (["mary", "mar"], None),                             # one word may match both
+        (["70000001", "hug"], None),                         # a reference is not in the pair index
+        (["jo", "sm"], None),                                # no word of three characters
+    ],
+)
+def test_pair_keys(terms: list[str], keys: list[str] | None) -> None:
+    found = pair_keys(terms)
+    assert (sorted(found) if found is not None else None) == (sorted(keys) if keys is not None else None)
+
+
+def test_pair_keys_for_a_one_character_word_cover_every_completion() -> None:
+    keys = pair_keys(["5", "high"])
+    assert keys is not None and len(keys) == 1 + 36 + 36 * 36
+    assert pair_key("high", "5") in keys and pair_key("high", "52a") in keys and pair_key("high", "5zz") in keys
