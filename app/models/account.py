@@ -29,6 +29,11 @@ class Account(Versioned, Base):
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
     # Denormalised text the search index is built from: ref, names, address, postcode.
     search_text: Mapped[str] = mapped_column(String(1000), default="")
+    # What a search result shows (lead taxpayer, current address), kept with search_text so
+    # type-ahead reads one row per account instead of five tables (migration 0009).
+    result_name: Mapped[str] = mapped_column(String(300), default="")
+    result_address: Mapped[str] = mapped_column(String(510), default="")
+    result_postcode: Mapped[str] = mapped_column(String(10), default="")
     # A stable 63-bit integer that the SQLite FTS5 index uses as its rowid (derived from the id).
     search_key: Mapped[int] = mapped_column(unique=True)
     created_at: Mapped[datetime] = created_at()

@@ -38,7 +38,7 @@ from app.rules.references import make_reference
 from app.services.bulk import BulkWriter, NativeValues
 from app.services.demo_names import FORENAMES, HOUSE_NAMES, STREET_KINDS, STREET_NAMES, SURNAMES
 from app.errors import ValidationError
-from app.services.search_index import build_search_text, search_key_for
+from app.services.search_index import SEARCH_COLUMNS, search_columns, search_key_for
 from app.services.settings_snapshots import capture_year_settings
 from app.services.users import Actor, Role, audit
 
@@ -170,7 +170,7 @@ class _Generator:
         day = rng.choice((1, 1, 1, 15, 28, 10, 20)) if method == "dd" else 1
         rows["account"].append((
             account_id, ref, method, count, day, "open" if end is None else "closed",
-            build_search_text(ref, names, address, postcode), search_key_for(account_int), self.stamp, 1,
+            *search_columns(ref, names, address, postcode).values(), search_key_for(account_int), self.stamp, 1,
         ))
         for i, (title, forenames, surname) in enumerate(people):
             person_id = self.v.new_id()
@@ -290,7 +290,7 @@ class _Generator:
 
 TABLE_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "property": (Property, ("id", "uprn", "address_line1", "address_line2", "town", "postcode", "band", "parish_id", "version")),
-    "account": (Account, ("id", "account_ref", "payment_method", "instalment_count", "instalment_day", "status", "search_text", "search_key", "created_at", "version")),
+    "account": (Account, ("id", "account_ref", "payment_method", "instalment_count", "instalment_day", "status", *SEARCH_COLUMNS, "search_key", "created_at", "version")),
     "person": (Person, ("id", "title", "forenames", "surname", "email", "phone", "version")),
     "account_party": (AccountParty, ("id", "account_id", "person_id", "ordinal")),
     "liability_period": (LiabilityPeriod, ("id", "account_id", "property_id", "start_date", "end_date", "disabled_reduction", "liability_basis", "version")),

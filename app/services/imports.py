@@ -31,7 +31,7 @@ from app.services.csvfiles import CsvRow, ImportSummary, RowInvalid, read_rows
 from app.services.payments import (
     PAYMENT_METHODS, allocate_payment, payment_audit_details, payment_description, year_balances,
 )
-from app.services.search_index import build_search_text, search_key_for
+from app.services.search_index import search_columns, search_key_for
 from app.services.users import Actor, audit
 
 Progress = Callable[[int, int], None]
@@ -337,7 +337,7 @@ def _create_account(uow: UnitOfWork, group: list[_AccountRow], properties: dict[
         id=account_id, account_ref=lead.account_ref, payment_method=group[-1].payment_method,
         instalment_count=group[-1].instalments, instalment_day=group[-1].instalment_day,
         search_key=search_key_for(account_id),
-        search_text=build_search_text(lead.account_ref, [p.full_name() for p in people], prop.address(), prop.postcode),
+        **search_columns(lead.account_ref, [p.full_name() for p in people], prop.address(), prop.postcode),
     )
     account.parties = [AccountParty(person=p, ordinal=i) for i, p in enumerate(people)]
     for r in group:

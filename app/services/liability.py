@@ -28,7 +28,7 @@ from app.rules.discounts import AdjustmentError, check_adjustment_kind, check_ex
 from app.rules.instalments import InstalmentError, check_instalment_count, check_instalment_day
 from app.rules.references import make_reference
 from app.services.billing import RebillResult, decide_account, rebill_account, result_view
-from app.services.search_index import build_search_text, search_key_for
+from app.services.search_index import search_columns, search_key_for
 from app.services.users import Actor, Role, audit, require_role
 
 
@@ -173,7 +173,7 @@ def move_in(
     account = Account(
         id=account_id, account_ref=ref, payment_method=payment_method, instalment_count=count, instalment_day=day,
         search_key=search_key_for(account_id),
-        search_text=build_search_text(ref, [person.full_name()], prop.address(), prop.postcode),
+        **search_columns(ref, [person.full_name()], prop.address(), prop.postcode),
     )
     account.parties = [AccountParty(person=person, ordinal=0)]
     account.periods = [LiabilityPeriod(property=prop, start_date=start_date, end_date=None)]
@@ -313,7 +313,7 @@ def add_joint_party(
     new = Person(title=person.title.strip(), forenames=person.forenames.strip(), surname=person.surname.strip(),
                  email=person.email.strip(), phone=person.phone.strip())
     period.joint_parties.append(LiabilityParty(person=new, start_date=start_date, end_date=period.end_date))
-    _refresh_search_text(uow, period.account, extra=[new.full_name()])
+    _refresh_search_columns(uow, period.account, extra=[new.full_name()])
     uow.session.flush()
     audit(uow, actor.username, "liability.joint_added", "liability_period", period.id, account_id=period.account_id,
           after={"name": new.full_name(), "from": start_date.isoformat()})
@@ -339,12 +339,12 @@ def end_joint_party(
                    reason=f"{party.person.full_name()} no longer liable after {end_date:%d/%m/%Y}", preview=preview)
 
 
-def _refresh_search_text(uow: UnitOfWork, account: Account, extra: list[str]) -> None:
+def _refresh_search_columns(uow: UnitOfWork, account: Account, extra: list[str]) -> None:
     names = [p.person.full_name() for p in account.parties] + extra
     latest = account.periods[-1].property if account.periods else None
-    account.search_text = build_search_text(
-        account.account_ref, names, latest.address() if latest else "", latest.postcode if latest else ""
-    )
+    columns = search_columns(account.account_ref, names, latest.address() if latest else "", latest.postcode if latest else "")
+    for name, value in columns.items():
+        setattr(account, name, value)
 
 
 # --- discounts, premiums, exemptions, reductions ---------------------------------------------

@@ -32,6 +32,17 @@ def full_postcode(text: str) -> str | None:
     return (match.group(1) + match.group(2)).lower() if match else None
 
 
+SEARCH_COLUMNS = ("search_text", "result_name", "result_address", "result_postcode")
+
+
+def search_columns(account_ref: str, names: list[str], address: str, postcode: str) -> dict[str, str]:
+    """Every account column search reads, from the same facts: the indexed text and what a
+    result row shows (the first name is the lead taxpayer's). Set them together wherever an
+    account's names or current property change, so the row shown is the row found."""
+    values = (build_search_text(account_ref, names, address, postcode), names[0] if names else "", address, postcode)
+    return dict(zip(SEARCH_COLUMNS, values, strict=True))
+
+
 def build_search_text(account_ref: str, names: Iterable[str], address: str, postcode: str) -> str:
     parts: list[str] = [*words(account_ref)]
     for name in names:

@@ -244,8 +244,14 @@ def test_move_in_creates_a_checked_reference_and_bills_to_the_day(ctx: AppContex
                                    taxpayer=liability.NewTaxpayer(surname="Okafor", forenames="Grace", title="Ms"),
                                    start_date=date(2025, 10, 17), as_of=as_of)
     from app.rules.references import is_valid_reference
+    from app.services.search import search_accounts
 
     assert is_valid_reference(change.account_ref)
+    with ctx.db.uow() as uow:  # found by the new name, its result row names her at the address
+        (found,) = [r for r in search_accounts(uow, "grace okafor") if r.account_ref == change.account_ref]
+        (old,) = search_accounts(uow, "jordan price")
+    assert (found.name, found.postcode, found.balance_pence) == ("Ms Grace Okafor", old.postcode, 85897)
+    assert found.address == old.address and "Fen Lane" in found.address
     # Band C in Fenby: 212480 x 8/9 = 188871.11 -> 188871; 17 Oct - 31 Mar = 166 days -> 85897.50 (.496) -> 85897
     result = change.results[0]
     assert result.charge_pence == 85897 and result.notice == "demand_notice"

@@ -1,16 +1,20 @@
 """The models and the migrations describe the same schema, on both databases (design rule 11)."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from app.bootstrap import AppContext
-from app.db import current_revision, head_revision, include_object
+from app.config import AuthoritySettings
+from app.db import alembic_config, current_revision, head_revision, include_object
 from app.models import Account, AuditEvent, Base, LedgerTransaction, Note
+from app.services.demo import generate_demo
 from tests.services.helpers import load_examples
 
 
@@ -29,7 +33,26 @@ def test_search_index_exists(ctx: AppContext) -> None:
             assert {"account_fts", "account_fts_ai", "account_fts_ad", "account_fts_au"} <= names
         else:
             names = {r[0] for r in conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'account'")}
-            assert "ix_account_search_trgm" in names
+            assert {"ix_account_search_trgm", "ix_account_search_pairs"} <= names
+
+
+def test_result_columns_are_filled_in_by_the_upgrade_as_the_services_fill_them(
+    ctx: AppContext, examples: Path, demo_settings: AuthoritySettings,
+) -> None:
+    """Migration 0009 computes every existing account's result columns in SQL; they must
+    equal what search_columns() gives new accounts (joint names, empty lines, latest period)."""
+    generate_demo(ctx.db, ctx.actor, demo_settings, accounts=200, seed=4, as_of=date(2026, 11, 23))
+    load_examples(ctx, examples)
+    columns = (Account.account_ref, Account.result_name, Account.result_address, Account.result_postcode)
+    with ctx.db.uow() as uow:
+        before = set(uow.session.execute(select(*columns)).all())
+    config = alembic_config(ctx.db)
+    command.downgrade(config, "0008")
+    command.upgrade(config, "head")
+    with ctx.db.uow() as uow:
+        after = set(uow.session.execute(select(*columns)).all())
+    assert len(before) == 205 and all(row[1] and row[2] and row[3] for row in before)
+    assert after == before
 
 
 
