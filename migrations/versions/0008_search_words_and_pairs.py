@@ -89,6 +89,7 @@ def upgrade() -> None:
           RETURN pairs;
         END $$
     """)
+    op.execute("SET LOCAL maintenance_work_mem = '256MB'")
     op.execute(
         "CREATE INDEX ix_account_search_pairs ON account USING gin (revdesk_search_pairs(search_text)) "
         "WITH (fastupdate = off)"
