@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, select
 
 from app.db import UnitOfWork
 from app.models import Account, LedgerTransaction
-from app.services.search_index import full_postcode, pair_keys, words
+from app.services.search_index import SEARCH_COLUMNS, full_postcode, pair_keys, words
 
 CANDIDATES = 100
 MAX_WORDS = 6
@@ -79,10 +79,11 @@ class _Candidate(NamedTuple):
 
 
 # The account columns every candidate query selects, in _Candidate's order.
-_COLUMNS = "account_ref, search_text, result_name, result_address, result_postcode"
+_COLUMN_NAMES = ("account_ref", *SEARCH_COLUMNS)
+_COLUMNS = ", ".join(_COLUMN_NAMES)
 # SQLite: FTS5 has a search_text column too, so the account's are named by table.
 _FTS = (
-    f"SELECT {', '.join('a.' + c for c in _COLUMNS.split(', '))} FROM account_fts "
+    f"SELECT {', '.join('a.' + c for c in _COLUMN_NAMES)} FROM account_fts "
     "JOIN account a ON a.search_key = account_fts.rowid WHERE account_fts MATCH ? LIMIT ?"
 )
 
@@ -102,7 +103,11 @@ def _candidates(uow: UnitOfWork, terms: list[str]) -> list[_Candidate]:
 
 
 def _candidates_pg(uow: UnitOfWork, terms: list[str]) -> list[_Candidate]:
-    sql, params = pg_candidate_query(terms)
+    return _fetch(uow, *pg_candidate_query(terms))
+
+
+def _fetch(uow: UnitOfWork, sql: str, params: Any) -> list[_Candidate]:
+    """Run a candidate query (driver SQL, no ORM: this runs on every keystroke)."""
     return [_Candidate(*row) for row in uow.session.connection().exec_driver_sql(sql, params)]
 
 
@@ -167,13 +172,12 @@ def _exact(uow: UnitOfWork, word: str) -> list[_Candidate]:
     if uow.dialect == "sqlite":
         return _fts(uow, f'"{word}"')
     # "0" is the least word character, so [word, word + "0") holds `word` alone.
-    params = {"low": word, "high": word + "0", "n": CANDIDATES}
-    return [_Candidate(*row) for row in uow.session.connection().exec_driver_sql(_WORDS_PG, params)]
+    return _fetch(uow, _WORDS_PG, {"low": word, "high": word + "0", "n": CANDIDATES})
 
 
 def _fts(uow: UnitOfWork, match: str) -> list[_Candidate]:
     """words() leaves only [0-9a-z] in a term, so quoting it is always safe in MATCH."""
-    return [_Candidate(*row) for row in uow.session.connection().exec_driver_sql(_FTS, (match, CANDIDATES))]
+    return _fetch(uow, _FTS, (match, CANDIDATES))
 
 
 def _score(ref: str, search_text: str, terms: list[str], query: str) -> tuple[int, int, int, str]:

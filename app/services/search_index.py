@@ -4,8 +4,9 @@
 lower-case alphanumeric words separated by single spaces, with a leading space. SQLite
 indexes it with FTS5 (kept in step by triggers); PostgreSQL with a table of its words
 (one word's prefix), a GIN index of word pairs (two words) and a pg_trgm GIN index queried
-as `LIKE '% word%'` (a word-prefix match, for what the other two cannot answer). The user's text is reduced to the same
-words, so punctuation (O'Brien) can never reach a MATCH expression or a LIKE pattern.
+as `LIKE '% word%'` (a word-prefix match, for what the other two cannot answer). The
+user's text is reduced to the same words, so punctuation (O'Brien) can never reach a MATCH
+expression or a LIKE pattern.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from itertools import product
 from typing import Iterable
 
 _WORD = re.compile(r"[0-9a-z]+")
@@ -90,12 +92,11 @@ def pair_keys(terms: list[str]) -> list[str] | None:
         return None
     if len(short) >= PAIR_PREFIX:
         return [pair_key(long, short)]
-    completions = [short]
-    frontier = [short]
-    for _ in range(PAIR_PREFIX - len(short)):
-        frontier = [stem + c for stem in frontier for c in _WORD_CHARS]
-        completions.extend(frontier)
-    return [pair_key(long, word) for word in completions]
+    return [
+        pair_key(long, short + "".join(tail))
+        for length in range(PAIR_PREFIX - len(short) + 1)
+        for tail in product(_WORD_CHARS, repeat=length)
+    ]
 
 
 SEARCH_KEY_MASK = (1 << 63) - 1
