@@ -4,10 +4,11 @@ Why: an officer opens dozens of accounts an hour, often straight from a search; 
 account view must appear at once at 1,000,000 accounts (target p95 <= 20 ms). Two figures:
 
 * service: `account_summary(uow, ref, as_of)` in its own unit of work, as the app calls it
-  (ORM loading, ledger with running balance, years, instalments, recovery, diary);
-* raw: the same indexed queries on a driver cursor, rows fetched but no ORM, which is
-  the floor the service could reach. If raw is fast and the service slow, the time is in
-  Python; if raw is slow, an index or a plan is wrong.
+  (its Core statements, ledger with running balance, years, instalments, recovery, diary);
+* raw: the service's own statements (`SUMMARY_STATEMENTS`), compiled once and run on a
+  bare driver cursor, rows fetched, no SQLAlchemy: the floor the service could reach. If
+  raw is fast and the service slow, the time is in Python; if raw is slow, an index or a
+  plan is wrong.
 
 Refs are ~500 seeded-random real accounts (same on both databases for the same seed).
 The number of SQL statements the service issues per account is reported as well: a
@@ -34,93 +35,44 @@ from bench._common import (  # noqa: E402
     AS_OF, KINDS, Kind, build_report, ensure_demo_db, log, peak_rss_mb, raw_connection, sample_refs, summarise_ms,
 )
 from app.db import Database, make_database  # noqa: E402
-from app.services.accounts import account_summary  # noqa: E402
+from app.services.accounts import SUMMARY_STATEMENTS, account_summary  # noqa: E402
 
 TARGET_P95_MS = 20
 
-# The statements account_summary needs, in its order, written with "?" placeholders. Each
-# is driven by an index: account_ref (unique), *_account_id / (account_id, date) indexes,
-# period_id and plan_id indexes. "{ids}" is filled with one placeholder per id.
-RAW_QUERIES: dict[str, str] = {
-    "account": "SELECT * FROM account WHERE account_ref = ?",
-    "parties": (
-        "SELECT ap.ordinal, p.title, p.forenames, p.surname FROM account_party ap "
-        "JOIN person p ON p.id = ap.person_id WHERE ap.account_id = ? ORDER BY ap.ordinal"
-    ),
-    "periods": (
-        "SELECT lp.id, lp.start_date, lp.end_date, lp.disabled_reduction, pr.uprn, pr.address_line1, "
-        "pr.address_line2, pr.town, pr.postcode, pr.band, pa.name FROM liability_period lp "
-        "JOIN property pr ON pr.id = lp.property_id LEFT JOIN parish pa ON pa.id = pr.parish_id "
-        "WHERE lp.account_id = ? ORDER BY lp.start_date"
-    ),
-    "discounts": "SELECT period_id, kind, start_date, end_date FROM liability_discount WHERE period_id IN ({ids})",
-    "exemptions": "SELECT period_id, exemption_class, start_date, end_date FROM liability_exemption WHERE period_id IN ({ids})",
-    "ledger": (
-        "SELECT posted_on, kind, financial_year, amount_pence, reference, description FROM ledger_transaction "
-        "WHERE account_id = ? AND posted_on <= ? ORDER BY posted_on, created_at"
-    ),
-    "plans": "SELECT id, financial_year FROM instalment_plan WHERE account_id = ? AND status = 'active'",
-    "instalments": "SELECT plan_id, seq, due_on, amount_pence FROM instalment WHERE plan_id IN ({ids}) ORDER BY plan_id, seq",
-    "recovery": (
-        "SELECT stage, event_date FROM recovery_event WHERE account_id = ? AND event_date <= ? "
-        "ORDER BY event_date DESC, created_at DESC LIMIT 1"
-    ),
-    "holds": (
-        "SELECT kind, reason, start_date, end_date FROM hold WHERE account_id = ? AND start_date <= ? "
-        "AND (end_date IS NULL OR end_date >= ?) ORDER BY start_date"
-    ),
-    "arrangement": (
-        "SELECT id, frequency, start_date, end_date, total_pence, status FROM arrangement "
-        "WHERE account_id = ? AND status = 'live' ORDER BY created_at DESC LIMIT 1"
-    ),
-    "diary": "SELECT id, code, due_on, status, owner, note FROM diary_entry WHERE account_id = ? ORDER BY due_on DESC",
-}
+def _driver_statement(db: Database, stmt: Any) -> tuple[str, Callable[[dict[str, Any]], Any]]:
+    """`stmt` compiled for the database's driver, and a function turning named values
+    into the driver's parameters (a list for SQLite's "?", a dict for psycopg's %(name)s).
+    Constants the statement binds itself (LIMIT 1, 'live') come from the compilation."""
+    compiled = stmt.compile(dialect=db.engine.dialect)
+    fixed = dict(compiled.params)
+    order = compiled.positiontup
+    if order is not None:
+        return str(compiled), lambda values: [{**fixed, **values}[name] for name in order]
+    return str(compiled), lambda values: {**fixed, **values}
 
 
 def raw_open(db: Database) -> tuple[Callable[[str], int], Callable[[], None]]:
-    """A function running RAW_QUERIES for one ref on one held driver connection; returns
-    the number of ledger rows (a sanity figure)."""
+    """A function running the service's own statements (`SUMMARY_STATEMENTS`) for one ref
+    on one held driver connection, rows fetched, no SQLAlchemy; returns the number of
+    ledger rows (a sanity figure)."""
     conn, give_back = raw_connection(db)
-    sqlite = db.dialect == "sqlite"
-    mark = "?" if sqlite else "%s"
-    sql = {name: q.replace("?", mark) for name, q in RAW_QUERIES.items()}
-    as_of: Any = AS_OF.isoformat() if sqlite else AS_OF  # SQLite holds dates as ISO text
-
-    def in_list(name: str, ids: list[Any]) -> str:
-        return sql[name].replace("{ids}", ", ".join(mark for _ in ids))
+    statements = {name: _driver_statement(db, stmt) for name, stmt in SUMMARY_STATEMENTS.items()}
+    as_of: Any = AS_OF.isoformat() if db.dialect == "sqlite" else AS_OF  # SQLite holds dates as ISO text
 
     def run(ref: str) -> int:
         cur = conn.cursor()
         try:
-            cur.execute(sql["account"], (ref,))
-            account = cur.fetchone()
-            if account is None:
-                raise LookupError(ref)
-            account_id = account[0]
-            cur.execute(sql["parties"], (account_id,))
-            cur.fetchall()
-            cur.execute(sql["periods"], (account_id,))
-            period_ids = [row[0] for row in cur.fetchall()]
-            if period_ids:
-                cur.execute(in_list("discounts", period_ids), period_ids)
-                cur.fetchall()
-                cur.execute(in_list("exemptions", period_ids), period_ids)
-                cur.fetchall()
-            cur.execute(sql["ledger"], (account_id, as_of))
-            ledger = len(cur.fetchall())
-            cur.execute(sql["plans"], (account_id,))
-            plan_ids = [row[0] for row in cur.fetchall()]
-            if plan_ids:
-                cur.execute(in_list("instalments", plan_ids), plan_ids)
-                cur.fetchall()
-            cur.execute(sql["recovery"], (account_id, as_of))
-            cur.fetchall()
-            cur.execute(sql["holds"], (account_id, as_of, as_of))
-            cur.fetchall()
-            cur.execute(sql["arrangement"], (account_id,))
-            cur.fetchall()
-            cur.execute(sql["diary"], (account_id,))
-            cur.fetchall()
+            values: dict[str, Any] = {"ref": ref, "as_of": as_of}
+            ledger = 0
+            for name, (sql, params) in statements.items():
+                cur.execute(sql, params(values))
+                rows = cur.fetchall()
+                if name == "header":
+                    if not rows:
+                        raise LookupError(ref)
+                    values["account_id"] = rows[0][0]
+                elif name == "ledger":
+                    ledger = len(rows)
             return ledger
         finally:
             cur.close()
@@ -189,7 +141,7 @@ def bench_kind(kind: Kind, accounts: int, seed: int, count: int, repeat: int) ->
             "service": service_stats,
             "raw": summarise_ms(raw_times),
             "statements_per_open": statements,
-            "raw_statements_per_open": len(RAW_QUERIES),
+            "raw_statements_per_open": len(SUMMARY_STATEMENTS),
             "ledger_rows_per_account": round(sum(ledger_rows) / len(ledger_rows), 1),
             "meets_target": service_stats["p95_ms"] <= TARGET_P95_MS,
         }

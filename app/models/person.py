@@ -11,6 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.models.base import Base, Versioned, pk
 
 
+def full_name(title: str, forenames: str, surname: str) -> str:
+    """"Mr John Smith": the parts present, in the order a letter addresses them."""
+    return " ".join(p for p in (title, forenames, surname) if p)
+
+
 class Person(Versioned, Base):
     __tablename__ = "person"
 
@@ -23,4 +28,4 @@ class Person(Versioned, Base):
     date_of_birth: Mapped[date | None]
 
     def full_name(self) -> str:
-        return " ".join(p for p in (self.title, self.forenames, self.surname) if p)
+        return full_name(self.title, self.forenames, self.surname)

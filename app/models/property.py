@@ -11,6 +11,11 @@ from app.models.authority import Parish
 from app.models.base import Base, Versioned, pk
 
 
+def one_line_address(line1: str, line2: str, town: str) -> str:
+    """The address on one line, as search results and the account header show it."""
+    return ", ".join(p for p in (line1, line2, town) if p)
+
+
 class Property(Versioned, Base):
     __tablename__ = "property"
 
@@ -26,4 +31,4 @@ class Property(Versioned, Base):
     parish: Mapped[Parish | None] = relationship(lazy="joined")
 
     def address(self) -> str:
-        return ", ".join(p for p in (self.address_line1, self.address_line2, self.town) if p)
+        return one_line_address(self.address_line1, self.address_line2, self.town)

@@ -33,6 +33,8 @@ from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Discount, Document, Exemption, Instalment, InstalmentPlan,
     LedgerTransaction, LiabilityParty, LiabilityPeriod, Parish, Person, Property, ReductionAward,
 )
+from app.models.person import full_name
+from app.models.property import one_line_address
 from app.rules.apportionment import financial_year_of, year_end, year_label, year_start
 from app.rules.instalments import DueInstalment, InstalmentPolicy, bill_schedule, reprofile
 from app.rules.liability import ChargeError, Dated, PeriodFacts, YearCharge, YearPolicy, year_charge
@@ -115,7 +117,7 @@ def _load_chunk(
         .where(which(AccountParty.account_id))
         .order_by(AccountParty.account_id, AccountParty.ordinal)
     ):
-        names[account_id].append(" ".join(p for p in (title, forenames, surname) if p))
+        names[account_id].append(full_name(title, forenames, surname))
     period_rows = s.execute(
         select(
             raw_key(LiabilityPeriod.id), raw_key(LiabilityPeriod.account_id), LiabilityPeriod.start_date, LiabilityPeriod.end_date,
@@ -158,7 +160,7 @@ def _load_chunk(
                    or_(LiabilityParty.end_date.is_(None), LiabilityParty.end_date >= first))
         ):
             if pid in period_ids:
-                joint[pid].append(" ".join(p for p in (title, forenames, surname) if p))
+                joint[pid].append(full_name(title, forenames, surname))
     periods: dict[uuid.UUID, list[tuple[PeriodFacts, tuple[str, str], list[str]]]] = defaultdict(list)
     for pid, account_id, start, end, disabled, band, parish, line1, line2, town, postcode in period_rows:
         facts = PeriodFacts(
@@ -166,7 +168,7 @@ def _load_chunk(
             adjustments=tuple(sorted(adjustments[pid], key=lambda d: d.start)),
             exemptions=tuple(sorted(exemptions[pid], key=lambda d: d.start)),
         )
-        address = ", ".join(p for p in (line1, line2, town) if p)
+        address = one_line_address(line1, line2, town)
         periods[account_id].append((facts, (address, postcode), joint[pid]))
     reductions: dict[uuid.UUID, list[Dated]] = defaultdict(list)
     for account_id, kind, bp, start, end in s.execute(

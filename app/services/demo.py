@@ -31,6 +31,8 @@ from app.models import (
     Account, AccountParty, DiaryCode, DiaryEntry, Discount, Exemption, Hold, Instalment, InstalmentPlan,
     LedgerTransaction, LiabilityPeriod, Parish, Payment, Person, Property, RecoveryEvent, User,
 )
+from app.models.person import full_name
+from app.models.property import one_line_address
 from app.rules.apportionment import apportion_pence, days_liable_in_year, financial_year_of, year_end, year_label, year_start
 from app.rules.bands import annual_charge_pence, round_pence
 from app.rules.instalments import add_months, schedule
@@ -135,7 +137,7 @@ class _Generator:
                 prop_id, f"{100000000000 + serial}", line1, line2, place.town, postcode, band,
                 parish_ids.get(place.parish), 1,
             ))
-            address = ", ".join(p for p in (line1, line2, place.town) if p)
+            address = one_line_address(line1, line2, place.town)
             # Most properties have one account; some had a previous occupier who moved out.
             moved = rng.random() < 0.12 and made + 1 < count
             if moved:
@@ -164,7 +166,7 @@ class _Generator:
         joint = rng.random() < 0.3
         if joint:
             people.append(("", rng.choice(FORENAMES), lead_surname if rng.random() < 0.7 else rng.choice(SURNAMES)))
-        names = [" ".join(p for p in person if p) for person in people]
+        names = [full_name(*person) for person in people]
         method = "dd" if rng.random() < 0.6 else "cash"
         count = 12 if rng.random() < 0.15 else 10
         day = rng.choice((1, 1, 1, 15, 28, 10, 20)) if method == "dd" else 1

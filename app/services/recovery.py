@@ -33,6 +33,8 @@ from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Document, Hold, Instalment, InstalmentPlan, LedgerTransaction,
     LiabilityPeriod, Person, Property, RecoveryEvent,
 )
+from app.models.person import full_name
+from app.models.property import one_line_address
 from app.rules.apportionment import financial_year_of, year_label, year_start
 from app.rules.instalments import DueInstalment
 from app.rules.recovery_policy import (
@@ -427,14 +429,14 @@ def _letter_facts(uow: UnitOfWork, raw_ids: Sequence[Any]) -> dict[Any, tuple[st
             .join(Person, Person.id == AccountParty.person_id)
             .where(raw_key(AccountParty.account_id).in_(ids)).order_by(AccountParty.account_id, AccountParty.ordinal)
         ):
-            names[account].append(" ".join(p for p in (title, forenames, surname) if p))
+            names[account].append(full_name(title, forenames, surname))
         for account, line1, line2, town, postcode in _fetch(s, 
             select(raw_key(LiabilityPeriod.account_id), Property.address_line1, Property.address_line2, Property.town,
                    Property.postcode)
             .join(Property, Property.id == LiabilityPeriod.property_id)
             .where(raw_key(LiabilityPeriod.account_id).in_(ids)).order_by(LiabilityPeriod.start_date)
         ):
-            places[account] = (", ".join(p for p in (line1, line2, town) if p), postcode)
+            places[account] = (one_line_address(line1, line2, town), postcode)
     return {a: (refs.get(a, ""), names[a], *places.get(a, ("", ""))) for a in raw_ids}
 
 

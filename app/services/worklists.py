@@ -45,6 +45,7 @@ from app.models import (
     RecoveryEvent,
     User,
 )
+from app.models.person import full_name
 from app.rules.recovery_policy import STATUTORY_STAGES
 from app.services.accounts import get_account_id
 from app.services.dto import JsonView, clean_text
@@ -653,7 +654,7 @@ def _rows(uow: UnitOfWork, ids: list[uuid.UUID], as_of: date) -> list[WorklistRo
         .join(Person, Person.id == AccountParty.person_id)
         .where(AccountParty.account_id.in_(account_ids), AccountParty.ordinal == 0)
     ):
-        names[account_id] = " ".join(p for p in (title, forenames, surname) if p)
+        names[account_id] = full_name(title, forenames, surname)
     rank_by_stage = case(*((RecoveryEvent.stage == s, r) for s, r in STAGE_RANK.items()), else_=0)
     ranks = dict(session.execute(
         select(RecoveryEvent.account_id, func.max(rank_by_stage))
