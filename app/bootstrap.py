@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.engine import URL
+
 from app.config import AuthoritySettings, load_settings, resolve_database_url
 from app.db import Database, make_database, upgrade
 from app.secrets import PasswordPrompt
@@ -28,9 +30,26 @@ def bootstrap(
 ) -> AppContext:
     """Load settings, open (and if behind, upgrade) the database, resolve the acting user."""
     settings = load_settings(settings_path)
-    db = make_database(resolve_database_url(db_url, settings), prompt=prompt)
-    if migrate:
-        upgrade(db)
-    with db.uow() as uow:
-        actor = resolve_actor(uow, username)
+    return open_context(resolve_database_url(db_url, settings), settings, username, migrate=migrate, prompt=prompt)
+
+
+def open_context(
+    db_url: str | URL,
+    settings: AuthoritySettings,
+    username: str | None,
+    *,
+    migrate: bool = True,
+    prompt: PasswordPrompt | None = None,
+) -> AppContext:
+    """Open (and if behind, upgrade) one database with settings already loaded: start-up,
+    and the desktop switching database. Nothing is left open if any step fails."""
+    db = make_database(db_url, prompt=prompt)
+    try:
+        if migrate:
+            upgrade(db)
+        with db.uow() as uow:
+            actor = resolve_actor(uow, username)
+    except BaseException:
+        db.dispose()
+        raise
     return AppContext(settings=settings, db=db, actor=actor)

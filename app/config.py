@@ -8,6 +8,7 @@ breaking files written for earlier ones.
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -201,11 +202,39 @@ def default_database_url() -> str:
     return f"sqlite:///{user_data_dir() / 'revdesk.db'}"
 
 
+CONNECTION_FILE = "connection.json"
+
+
+def saved_connection_url() -> str | None:
+    """The server this user last connected to from the desktop's connection dialog, or
+    None (the embedded database). Only the password-free URL is kept; a file that cannot
+    be read is ignored rather than stopping the application from starting."""
+    path = user_data_dir() / CONNECTION_FILE
+    try:
+        url = json.loads(path.read_text(encoding="utf-8")).get("url")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return url if isinstance(url, str) and url else None
+
+
+def save_connection_url(url: str | None) -> None:
+    """Remember the desktop's choice: a password-free server URL, or None for embedded."""
+    path = user_data_dir() / CONNECTION_FILE
+    if url is None:
+        path.unlink(missing_ok=True)
+        return
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"url": url}), encoding="utf-8")
+    temporary.replace(path)  # never a half-written file
+
+
 def resolve_database_url(cli_url: str | None, settings: AuthoritySettings | None) -> str:
-    """`--db`, else `REVDESK_DATABASE_URL`, else settings `[database] url`, else embedded SQLite."""
+    """`--db`, else `REVDESK_DATABASE_URL`, else the server chosen in the connection dialog,
+    else settings `[database] url`, else embedded SQLite."""
     return (
         cli_url
         or os.environ.get("REVDESK_DATABASE_URL")
+        or saved_connection_url()
         or (settings.database_url if settings else None)
         or default_database_url()
     )

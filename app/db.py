@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.errors import DatabaseUnavailable
+from app.errors import ConnectionLost, DatabaseUnavailable
 from app.paths import MIGRATIONS
 from app.secrets import PasswordPrompt, with_password
 
@@ -43,6 +43,16 @@ class Database:
 
     def uow(self) -> "UnitOfWork":
         return UnitOfWork(self.sessions)
+
+    def ping(self) -> None:
+        """One round trip on a pooled connection; ConnectionLost if the database does not answer."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except DBAPIError as exc:
+            if connection_lost(exc):
+                raise ConnectionLost(lost_sentence(exc)) from exc
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -88,7 +98,10 @@ def describe(url: URL) -> str:
 
 
 def make_database(url: str | URL, prompt: PasswordPrompt | None = None, echo: bool = False) -> Database:
-    """Build the engine for `url`; check it can be reached. Raises DatabaseUnavailable."""
+    """Build the engine for `url`; check it can be reached. Raises DatabaseUnavailable.
+
+    A PostgreSQL password comes from the URL, else the keyring, else `prompt`, and the
+    prompt only when the server has asked for one."""
     try:
         parsed = make_url(url) if isinstance(url, str) else url
     except ArgumentError:
@@ -103,7 +116,7 @@ def make_database(url: str | URL, prompt: PasswordPrompt | None = None, echo: bo
         engine = create_engine(parsed, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas)
     elif parsed.drivername.startswith("postgresql"):
-        parsed = with_password(parsed, prompt)
+        parsed = with_password(parsed)  # the keyring's, if it holds one; asked for below only if needed
         # No pre-ping: it is a round trip on every unit of work, a tenth of a type-ahead
         # search's time. A connection the server dropped fails its first statement; the
         # pool then discards it (SQLAlchemy invalidates on disconnect errors) and the next
@@ -118,6 +131,10 @@ def make_database(url: str | URL, prompt: PasswordPrompt | None = None, echo: bo
             conn.execute(text("SELECT 1"))
     except (OperationalError, DBAPIError) as exc:
         engine.dispose()
+        if prompt is not None and not parsed.password and password_required(exc):
+            typed = with_password(parsed, prompt)
+            if typed.password:
+                return make_database(typed, None, echo)  # one more try; a wrong password is not asked again
         raise DatabaseUnavailable(f"Cannot reach the database at {describe(parsed)}: {_first_line(exc)}.") from None
     return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
@@ -125,6 +142,38 @@ def make_database(url: str | URL, prompt: PasswordPrompt | None = None, echo: bo
 def _first_line(exc: BaseException) -> str:
     original = getattr(exc, "orig", None) or exc
     return str(original).strip().splitlines()[0].rstrip(".") if str(original).strip() else type(original).__name__
+
+
+def password_required(exc: BaseException) -> bool:
+    """The server wants a password and none was given (libpq's own wording). Servers that
+    trust the machine or use certificates never ask, so neither does Revenues Desk."""
+    return "no password supplied" in _first_line(exc)
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether `exc` means the database stopped answering, not that it refused something.
+
+    SQLAlchemy marks a connection it had to throw away (`connection_invalidated`); a
+    connection that cannot be made at all is a driver OperationalError without a SQLSTATE
+    (the server sends one with every error it raises itself, such as a deadlock).
+    """
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    driver_error = exc.orig  # checked by module, so an embedded start never imports psycopg
+    return (
+        isinstance(exc, OperationalError)
+        and type(driver_error).__module__.startswith("psycopg")
+        and getattr(driver_error, "sqlstate", "") is None
+    )
+
+
+def lost_sentence(exc: BaseException) -> str:
+    return (
+        f"The connection to the database was lost ({_first_line(exc)}); what you were doing was not "
+        "completed and Revenues Desk will reconnect when it can."
+    )
 
 
 class UnitOfWork:
@@ -142,7 +191,13 @@ class UnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.session.close()  # rolls back whatever was not committed; loaded objects stay readable
+        try:
+            self.session.close()  # rolls back whatever was not committed; loaded objects stay readable
+        except DBAPIError:
+            if exc is None:
+                raise
+        if exc is not None and connection_lost(exc):
+            raise ConnectionLost(lost_sentence(exc)) from exc
 
     def commit(self) -> None:
         self.session.commit()
@@ -179,12 +234,29 @@ def head_revision(db: Database) -> str | None:
     return ScriptDirectory.from_config(alembic_config(db)).get_current_head()
 
 
+# The newest migration. Every start compares the database's alembic_version with this
+# instead of loading Alembic and every migration script (a fifth of the two-second start
+# budget); tests/services/test_schema.py checks that it is Alembic's head.
+SCHEMA_HEAD = "0010"
+
+
+def _stored_revision(db: Database) -> str | None:
+    """alembic_version's row, or None on a database without one (new, or not ours)."""
+    try:
+        with db.engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:
+        return None
+
+
 def upgrade(db: Database, backup: bool = True) -> bool:
     """Bring the schema to the newest revision. Returns True if anything was applied.
 
     Only runs when behind. An existing SQLite file is copied first (revdesk.db.bak-<time>),
     so a failed migration never costs a council its data.
     """
+    if _stored_revision(db) == SCHEMA_HEAD:
+        return False
     from alembic import command
 
     if current_revision(db) == head_revision(db):

@@ -27,3 +27,8 @@ class Conflict(ServiceError):
 
 class DatabaseUnavailable(ServiceError):
     """The database cannot be reached or opened; the message is one sentence for a person."""
+
+
+class ConnectionLost(DatabaseUnavailable):
+    """The database stopped answering mid-task (server down, network gone). What was being
+    done did not complete; the desktop shows a banner and reconnects when it can."""

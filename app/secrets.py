@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-import keyring
-import keyring.errors
 from sqlalchemy.engine import URL
 
 SERVICE = "revenues-desk"
@@ -24,6 +22,9 @@ def keyring_account(url: URL) -> str:
 
 def lookup_password(url: URL) -> str | None:
     """The stored password for this login, or None (also when there is no keyring)."""
+    import keyring  # only PostgreSQL logins need it: not imported when the embedded database starts
+    import keyring.errors
+
     try:
         return keyring.get_password(SERVICE, keyring_account(url))
     except keyring.errors.KeyringError:
@@ -32,6 +33,9 @@ def lookup_password(url: URL) -> str | None:
 
 def store_password(url: URL, password: str) -> bool:
     """Remember a password in the keyring. False when no keyring is usable (not stored)."""
+    import keyring
+    import keyring.errors
+
     try:
         keyring.set_password(SERVICE, keyring_account(url), password)
     except keyring.errors.KeyringError:

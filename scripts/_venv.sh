@@ -19,3 +19,8 @@ if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ]; then
   fi
   touch "$STAMP"
 fi
+# The package is installed editable, so pip compiles none of its bytecode; where
+# PYTHONDONTWRITEBYTECODE is set (some managed desktops) Python never would either, and
+# every start would recompile the whole application (~0.4 s of the 2 s start budget).
+# Compiling is quick and only rewrites files that changed.
+"$VENV/bin/python" -m compileall -q "$ROOT/app" "$ROOT/migrations" >/dev/null

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -93,7 +94,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield copy_database(request.getfixturevalue("sqlite_template"), tmp_path)
         return
-    template = request.getfixturevalue("pg_template")
+    with _fresh_pg_database(request.getfixturevalue("pg_template")) as url:
+        yield url
+
+
+@contextmanager
+def _fresh_pg_database(template: str) -> Iterator[str]:
+    """A database copied from the migrated template, dropped afterwards."""
     name = f"rd_t_{uuid.uuid4().hex[:12]}"
     with _pg_admin() as conn:
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
@@ -102,6 +109,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     finally:
         with _pg_admin() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url(pg_template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database only (connection handling, switching databases)."""
+    with _fresh_pg_database(pg_template) as url:
+        yield url
+
+
+def pg_admin_execute(sql: str) -> None:
+    """Run one statement as the server's admin (e.g. to cut a test database's connections)."""
+    with _pg_admin() as conn:
+        conn.execute(sql)
 
 
 @pytest.fixture

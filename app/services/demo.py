@@ -12,7 +12,6 @@ written by `BulkWriter` in chunks, each chunk its own transaction.
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 import time
 import uuid
@@ -342,6 +341,8 @@ def _produce(job: _Job, queue: Any) -> None:
 def _chunks_in_child(job: _Job) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
     """Generate in a second process while this one writes (the machine has two cores).
     The data is the same as inline: one generator, one seeded stream, in order."""
+    import multiprocessing  # only a demo build uses worker processes
+
     context = multiprocessing.get_context("spawn")
     queue = context.Queue(maxsize=3)
     child = context.Process(target=_produce, args=(job, queue), daemon=True)

@@ -13,7 +13,9 @@ from typing import Any, Callable
 
 from sqlalchemy import func, select
 
+from app import connections
 from app.bootstrap import AppContext
+from app.connections import Connected, ConnectionTarget
 from app.db import describe
 from app.errors import NotFound, ValidationError
 from app.models import Account
@@ -105,6 +107,24 @@ class Desk:
     @property
     def is_embedded(self) -> bool:
         return self._ctx.db.dialect == "sqlite"
+
+    # --- the database itself ---------------------------------------------------------
+
+    @property
+    def connection_target(self) -> ConnectionTarget:
+        return ConnectionTarget.from_url(self._ctx.db.url)
+
+    def ping(self) -> None:
+        """ConnectionLost while the database does not answer (the lost-connection banner retries this)."""
+        self._ctx.db.ping()
+
+    def check_connection(self, target: ConnectionTarget, password: str | None) -> str:
+        return connections.check_connection(target, password)
+
+    def connect(self, target: ConnectionTarget, password: str | None, remember_password: bool) -> Connected:
+        """Another database, same settings and user; remembered as this user's choice.
+        The caller swaps to a `Desk` on the new context and closes this one."""
+        return connections.connect(target, password, remember_password, self._ctx.settings, self._ctx.actor.username)
 
     def search(self, text: str, limit: int = 50) -> list[SearchResult]:
         with self._ctx.db.uow() as uow:

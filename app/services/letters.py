@@ -17,6 +17,7 @@ Money in merge data is integer pence and dates are ISO strings; the Jinja filter
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -27,9 +28,8 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from jinja2 import Environment, StrictUndefined, Template, TemplateError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
@@ -40,6 +40,9 @@ from app.models import Account, BatchRun, Document, LetterTemplate
 from app.money import fmt
 from app.paths import RESOURCES
 from app.services.users import Actor, Role, audit, require_role
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATES_DIR = RESOURCES / "letters"
 
@@ -102,37 +105,36 @@ def ukdate(value: Any) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-class _Environment(Environment):
+@functools.cache
+def _environment() -> Environment:
     """Jinja for letters: strict (a missing merge field fails, it never prints blank), and
     keeping compiled parts, since docxtpl compiles the whole document XML on every render:
-    that halves the time per letter in a mass export."""
+    that halves the time per letter in a mass export. Built on first render, so Jinja is
+    not imported at start-up."""
+    from jinja2 import Environment, StrictUndefined, Template
 
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._compiled: dict[str, Template] = {}
-        self._lock = threading.Lock()
+    class _Environment(Environment):
+        def __init__(self, **options: Any) -> None:
+            super().__init__(**options)
+            self._compiled: dict[str, Template] = {}
+            self._lock = threading.Lock()
 
-    def from_string(self, source, globals=None, template_class=None):  # type: ignore[no-untyped-def, override]
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        compiled = self._compiled.get(source)
-        if compiled is None:
-            compiled = super().from_string(source)
-            with self._lock:
-                if len(self._compiled) >= 64:  # a few templates x (body, headers, footers, properties)
-                    self._compiled.clear()
-                self._compiled[source] = compiled
-        return compiled
+        def from_string(self, source, globals=None, template_class=None):  # type: ignore[no-untyped-def, override]
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            compiled = self._compiled.get(source)
+            if compiled is None:
+                compiled = super().from_string(source)
+                with self._lock:
+                    if len(self._compiled) >= 64:  # a few templates x (body, headers, footers, properties)
+                        self._compiled.clear()
+                    self._compiled[source] = compiled
+            return compiled
 
-
-def _environment() -> Environment:
     env = _Environment(undefined=StrictUndefined, autoescape=True)
     env.filters["money"] = money
     env.filters["ukdate"] = ukdate
     return env
-
-
-_ENV = _environment()
 
 
 # --- templates ---------------------------------------------------------------------------
@@ -236,10 +238,11 @@ def render(name: str, data: Mapping[str, Any], *, version: str | None = None, uo
 
 def _render_bytes(name: str, template: bytes, data: Mapping[str, Any]) -> bytes:
     from docxtpl import DocxTemplate  # heavy (python-docx, lxml): loaded on first render, not at start-up
+    from jinja2 import TemplateError
 
     doc = DocxTemplate(io.BytesIO(template))
     try:
-        doc.render(dict(data), _ENV, autoescape=True)
+        doc.render(dict(data), _environment(), autoescape=True)
     except TemplateError as exc:
         raise ValidationError(f"The letter '{name}' cannot be made from this data: {exc}.") from None
     stamp = _document_date(data)

@@ -29,10 +29,13 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.bootstrap import bootstrap
-from app.config import SettingsError
-from app.errors import ServiceError
+from app.config import SettingsError, default_database_url, saved_connection_url
+from app.connections import Connected
+from app.errors import DatabaseUnavailable, ServiceError
 from app.services.desk import Desk
 from app.ui.context import UiContext
+from app.ui.connection_banner import ConnectionBanner
+from app.ui.dialogs.connection import ConnectionDialog
 from app.ui.dialogs.demo_data import DemoDataDialog
 from app.ui.dialogs.liability_editor import MoveInDialog
 from app.ui.dialogs.password import ask_password
@@ -78,10 +81,12 @@ class MainWindow(QMainWindow):
     def __init__(self, desk: Desk, *, today: Callable[[], date] = clock.today) -> None:
         super().__init__()
         self.desk = desk
+        self.today = today
         self.runner = TaskRunner(self)
         self.ui = UiContext(desk, self.runner, today)
         self.demo_dialog: DemoDataDialog | None = None
         self.move_in_dialog: MoveInDialog | None = None
+        self.connection_dialog: ConnectionDialog | None = None
         self.account_actions: dict[str, QAction] = {}
         self.setWindowTitle(f"{APP_NAME} — {desk.authority_name}")
 
@@ -90,6 +95,36 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName("Navigation")
         self.stack = QStackedWidget()
         self.panes: dict[str, QWidget] = {}
+        self.connection_banner = ConnectionBanner(self.runner, lambda: self.desk.ping())
+        self.connection_banner.restored.connect(
+            lambda: self.statusBar().showMessage("The connection to the database is back.", 15_000)
+        )
+        self.runner.connection_lost.connect(self.connection_banner.lost)
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.connection_banner)
+        layout = QHBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._nav_panel())
+        layout.addWidget(self.stack, 1)
+        outer.addLayout(layout, 1)
+        self.setCentralWidget(central)
+
+        self._build_panes()
+        self._build_menus()
+        self._build_status_bar()
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.nav.setCurrentRow(0)
+        self.resize(*WINDOW_SIZE)
+
+    # --- building -------------------------------------------------------------------
+
+    def _build_panes(self) -> None:
+        """One pane per navigation entry, on `self.ui` (built again after a database switch)."""
         for entry in NAVIGATION:
             pane = entry.build(self.ui)
             self.panes[entry.key] = pane
@@ -106,24 +141,8 @@ class MainWindow(QMainWindow):
             diary = getattr(pane, "diary_requested", None)
             if diary is not None:
                 diary.connect(self.show_account_diary)
-
-        central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self._nav_panel())
-        layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
-
-        self._build_menus()
-        self._build_status_bar()
         self.accounts.page_changed.connect(self._update_actions)
         self.accounts.account_said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
-        self.nav.currentRowChanged.connect(self._nav_changed)
-        self.nav.setCurrentRow(0)
-        self.resize(*WINDOW_SIZE)
-
-    # --- building -------------------------------------------------------------------
 
     def _nav_panel(self) -> QFrame:
         panel = QFrame()
@@ -154,6 +173,8 @@ class MainWindow(QMainWindow):
         self.demo_action = self._action("Load &demo data…", None, self.offer_demo_data)
         self.demo_action.setEnabled(False)  # until start() finds the embedded database empty
         file_menu.addAction(self.demo_action)
+        self.connect_action = self._action("&Connect to database…", None, self.choose_database)
+        file_menu.addAction(self.connect_action)
         file_menu.addSeparator()
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         file_menu.addAction(self.quit_action)
@@ -255,6 +276,49 @@ class MainWindow(QMainWindow):
     def _demo_loaded(self, result: DemoResult) -> None:
         self.demo_action.setEnabled(False)
         self.statusBar().showMessage(f"Demo data loaded: {count(result.accounts, 'account')}.", 15_000)
+
+    def choose_database(self) -> ConnectionDialog:
+        """The connection dialog; on success the window moves to the new database."""
+        if self.connection_dialog is not None and self.connection_dialog.isVisible():
+            return self.connection_dialog
+        dialog = ConnectionDialog(self.ui, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.saved.connect(self._connected)
+        self.connection_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _connected(self, connected: Connected) -> None:
+        """Work on the new database: rebuild every pane on a desk for it, so no pane keeps
+        the old one. Work still running on the old database is asked to stop and its
+        answers are dropped with the panes that asked (the window does not wait for it: the
+        old server may be the one not answering); closing the old engine lets connections
+        still in use finish first."""
+        self.runner.cancel_all()
+        old = self.desk
+        self.desk = Desk(connected.context)
+        self.ui = UiContext(self.desk, self.runner, self.today)
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for pane in self.panes.values():
+            self.stack.removeWidget(pane)
+            pane.deleteLater()
+        self.panes.clear()
+        self._build_panes()
+        self.nav.blockSignals(False)
+        self.nav.setCurrentRow(0)
+        old.close()
+        self.setWindowTitle(f"{APP_NAME} — {self.desk.authority_name}")
+        self.db_label.setText(database_label(self.desk))
+        self.db_label.setToolTip(self.desk.database_description)
+        self.user_label.setText(user_label(self.desk))
+        self.connection_banner.setVisible(False)
+        self.connection_banner.timer.stop()
+        kept = "" if connected.password_stored or self.desk.is_embedded else (
+            " The password is not saved (no keyring on this computer): you will be asked for it next time."
+        )
+        self.statusBar().showMessage(f"Connected. {database_label(self.desk)}.{kept}", 15_000)
+        self.start()
 
     def current_pane(self) -> QWidget | None:
         return self.stack.currentWidget()
@@ -360,6 +424,16 @@ def show_startup_error(message: str) -> None:
     QMessageBox.critical(None, f"{APP_NAME} cannot start", message)
 
 
+def offer_embedded(reason: str) -> bool:
+    """Whether to open the embedded database instead of the remembered server that failed."""
+    answer = QMessageBox.question(
+        None, f"{APP_NAME}: server not answering",
+        f"{reason}\n\nOpen the embedded database on this computer instead? The server stays your "
+        "choice: File ▸ Connect to database… tries it again, and so does the next start.",
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def no_display_reason() -> str | None:
     """On Linux without a display Qt would abort the process; say why instead."""
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
@@ -393,7 +467,19 @@ def open_main_window(
     application()
     try:
         ctx = bootstrap(db_url, settings_path, username, prompt=ask_password)
-    except (ServiceError, SettingsError) as exc:  # DatabaseUnavailable, a disabled user, bad settings
+    except DatabaseUnavailable as exc:
+        # A server chosen earlier in the connection dialog that does not answer today must
+        # not lock the officer out: offer this computer's embedded database for the session.
+        chosen = saved_connection_url()
+        if db_url or os.environ.get("REVDESK_DATABASE_URL") or not chosen or not offer_embedded(str(exc)):
+            show_startup_error(str(exc))
+            return None
+        try:
+            ctx = bootstrap(default_database_url(), settings_path, username)
+        except (ServiceError, SettingsError) as again:
+            show_startup_error(str(again))
+            return None
+    except (ServiceError, SettingsError) as exc:  # a disabled user, bad settings
         show_startup_error(str(exc))
         return None
     window = MainWindow(Desk(ctx), today=today)

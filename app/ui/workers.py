@@ -21,7 +21,7 @@ from typing import Any, Callable, Generic, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
-from app.errors import ServiceError
+from app.errors import ConnectionLost, ServiceError
 from app.ui.signals import emit
 
 T = TypeVar("T")
@@ -111,6 +111,8 @@ class _Relay(QObject, Generic[T]):
     @Slot(bool, object)
     def _deliver_outcome(self, ok: bool, payload: Any) -> None:
         self._handle.finished = True
+        if not ok and isinstance(payload, ConnectionLost) and shiboken6.isValid(self._runner):
+            emit(self._runner.connection_lost)  # whoever asked, the window shows the banner
         try:
             if self._owner_gone():
                 return
@@ -127,9 +129,11 @@ class _Relay(QObject, Generic[T]):
 
 
 class TaskRunner(QObject):
-    """Runs work functions on its own thread pool; tells the window when it is busy."""
+    """Runs work functions on its own thread pool; tells the window when it is busy and
+    when a task failed because the database stopped answering."""
 
     busy_changed = Signal(bool)
+    connection_lost = Signal()
 
     def __init__(self, parent: QObject | None = None, max_threads: int | None = None) -> None:
         super().__init__(parent)

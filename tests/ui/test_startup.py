@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QInputDialog
 
+from app import db
 from app.ui import main_window
 from app.ui.dialogs.password import ask_password
 
@@ -34,7 +35,7 @@ def test_bad_settings_file_is_one_sentence_and_exit_1(
     assert startup_errors == [f"Settings file {missing} does not exist."]
 
 
-def test_server_password_is_asked_for_and_a_refused_connection_explained(
+def test_server_password_is_asked_for_only_when_the_server_wants_one(
     startup_errors: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str] = []
@@ -45,11 +46,18 @@ def test_server_password_is_asked_for_and_a_refused_connection_explained(
 
     monkeypatch.setattr(main_window, "ask_password", ask)
     url = "postgresql://clerk@127.0.0.1:1/revenues"
+    # Nothing listens there: no password would help, so none is asked for.
+    assert main_window.open_main_window(url, None, "officer1") is None
+    assert asked == []
+    assert startup_errors[0].startswith("Cannot reach the database at postgresql+psycopg://clerk@127.0.0.1:1/revenues")
+    # A server that answers "no password supplied" gets one asked for, once, and a
+    # failure after that is explained without the password.
+    monkeypatch.setattr(db, "password_required", lambda exc: True)
     assert main_window.open_main_window(url, None, "officer1") is None
     assert asked == ["clerk@127.0.0.1:1/revenues"]
-    assert len(startup_errors) == 1
-    assert startup_errors[0].startswith("Cannot reach the database at postgresql+psycopg://clerk:***@127.0.0.1:1/revenues")
-    assert "secret" not in startup_errors[0]
+    assert len(startup_errors) == 2
+    assert startup_errors[1].startswith("Cannot reach the database at postgresql+psycopg://clerk:***@127.0.0.1:1/revenues")
+    assert "secret" not in startup_errors[1]
 
 
 def test_password_prompt_returns_the_text_or_none(monkeypatch: pytest.MonkeyPatch, qapp: object) -> None:

@@ -42,6 +42,10 @@ class SavingDialog(QDialog):
     TITLE: ClassVar[str] = ""
     SAVE_TEXT: ClassVar[str] = "Save"
     MIN_WIDTH: ClassVar[int] = 560
+    # Beside the buttons while the work runs, after it succeeded, after it failed.
+    BUSY_TEXT: ClassVar[str] = "Saving…"
+    DONE_TEXT: ClassVar[str] = "Saved."
+    FAILED_TEXT: ClassVar[str] = "Nothing was saved."
 
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,7 +128,7 @@ class SavingDialog(QDialog):
         if not self.is_valid() or self.saving:
             return
         work = self.work()
-        self.status.setText("Saving…")
+        self.status.setText(self.BUSY_TEXT)
         self.error.setVisible(False)
         self._handle = self._ui.runner.run(
             lambda _task: work(), on_success=self._saved, on_failure=self._failed,
@@ -134,12 +138,12 @@ class SavingDialog(QDialog):
 
     def _saved(self, result: Any) -> None:
         self.result = result
-        self.status.setText("Saved.")
+        self.status.setText(self.DONE_TEXT)
         emit(self.saved, result)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText("Nothing was saved.")
+        self.status.setText(self.FAILED_TEXT)
         self.show_error(exc)
 
     def reject(self) -> None:
@@ -161,13 +165,14 @@ class FormDialog(SavingDialog):
 
     def __init__(self, ui: UiContext, subtitle: str, parent: QWidget | None = None) -> None:
         super().__init__(ui, parent)
-        layout = self.page_layout()
-        layout.addWidget(label(self.TITLE, "page-title"))
-        layout.addWidget(label(subtitle, "muted", wrap=True))
-        layout.addWidget(self.form_card())
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        layout.addLayout(self.button_row())
+        self.page = self.page_layout()
+        self.page.addWidget(label(self.TITLE, "page-title"))
+        self.page.addWidget(label(subtitle, "muted", wrap=True))
+        self.page.addWidget(self.form_card())
+        self.page.addWidget(self.error)
+        self.page.addStretch(1)
+        self.buttons = self.button_row()
+        self.page.addLayout(self.buttons)
 
     def add_row(self, caption: str, widget: QWidget, field: str) -> None:
         """A form row whose widget is re-checked whenever it changes."""
