@@ -206,9 +206,9 @@ CONNECTION_FILE = "connection.json"
 
 
 def saved_connection_url() -> str | None:
-    """The server this user last connected to from the desktop's connection dialog, or
-    None (the embedded database). Only the password-free URL is kept; a file that cannot
-    be read is ignored rather than stopping the application from starting."""
+    """The database this user last chose in the desktop's connection dialog (a
+    password-free URL: a server, or the embedded file), or None if never. A file that
+    cannot be read is ignored rather than stopping the application from starting."""
     path = user_data_dir() / CONNECTION_FILE
     try:
         url = json.loads(path.read_text(encoding="utf-8")).get("url")
@@ -217,24 +217,26 @@ def saved_connection_url() -> str | None:
     return url if isinstance(url, str) and url else None
 
 
-def save_connection_url(url: str | None) -> None:
-    """Remember the desktop's choice: a password-free server URL, or None for embedded."""
+def save_connection_url(url: str) -> None:
+    """Remember the desktop's choice (password-free URL), replacing the file whole."""
     path = user_data_dir() / CONNECTION_FILE
-    if url is None:
-        path.unlink(missing_ok=True)
-        return
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps({"url": url}), encoding="utf-8")
     temporary.replace(path)  # never a half-written file
 
 
+def desktop_database_url(cli_url: str | None) -> str | None:
+    """What the desktop opens: `--db`, else `REVDESK_DATABASE_URL`, else the choice made in
+    its connection dialog; None leaves it to the settings, then the embedded file. The
+    command line does not follow the dialog (a scheduled job must not move with it)."""
+    return cli_url or os.environ.get("REVDESK_DATABASE_URL") or saved_connection_url()
+
+
 def resolve_database_url(cli_url: str | None, settings: AuthoritySettings | None) -> str:
-    """`--db`, else `REVDESK_DATABASE_URL`, else the server chosen in the connection dialog,
-    else settings `[database] url`, else embedded SQLite."""
+    """`--db`, else `REVDESK_DATABASE_URL`, else settings `[database] url`, else embedded SQLite."""
     return (
         cli_url
         or os.environ.get("REVDESK_DATABASE_URL")
-        or saved_connection_url()
         or (settings.database_url if settings else None)
         or default_database_url()
     )

@@ -2,8 +2,9 @@
 
 Two kinds: the embedded SQLite file in the user's data folder, or a shared PostgreSQL
 server. A choice is remembered per user as a password-free URL (`config.save_connection_url`);
-the password goes to the OS keyring when one is usable and otherwise lives only in memory
-for this session (the next start asks again). It is never written to a file.
+the password goes to the OS keyring when one is usable and Remember is ticked, and
+otherwise lives only in memory for this session (the next start asks again if the server
+wants one). It is never written to a file.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from app.bootstrap import AppContext, open_context
 from app.config import AuthoritySettings, default_database_url, save_connection_url
 from app.db import describe, make_database
 from app.errors import ValidationError
-from app.secrets import lookup_password, store_password
+from app.secrets import forget_password, lookup_password, store_password
 
 Kind = Literal["embedded", "server"]
 DEFAULT_PORT = 5432
@@ -32,6 +33,8 @@ class ConnectionTarget:
     port: int = DEFAULT_PORT
     database: str = ""
     username: str = ""
+    # Connection options a URL carried (e.g. sslmode=require), kept when the dialog reconnects.
+    options: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_url(cls, url: str | URL) -> ConnectionTarget:
@@ -39,8 +42,9 @@ class ConnectionTarget:
         parsed = make_url(url) if isinstance(url, str) else url
         if parsed.drivername.startswith("sqlite"):
             return cls("embedded")
+        options = tuple(sorted((k, v if isinstance(v, str) else v[-1]) for k, v in parsed.query.items()))
         return cls("server", parsed.host or "localhost", parsed.port or DEFAULT_PORT, parsed.database or "",
-                   parsed.username or "")
+                   parsed.username or "", options)
 
     def problems(self) -> dict[str, str]:
         """What must be filled in before connecting: field -> one sentence."""
@@ -67,7 +71,7 @@ class ConnectionTarget:
             raise ValidationError(sentence, field=field)
         return URL.create(
             "postgresql+psycopg", username=self.username.strip(), host=self.host.strip(), port=self.port,
-            database=self.database.strip(),
+            database=self.database.strip(), query=dict(self.options),
         )
 
     def has_stored_password(self) -> bool:
@@ -90,7 +94,7 @@ def check_connection(target: ConnectionTarget, password: str | None) -> str:
 @dataclass(frozen=True)
 class Connected:
     context: AppContext
-    password_stored: bool  # False: typed password used for this session only (no keyring)
+    session_only: bool  # a typed password not kept (no usable keyring, or Remember unticked)
 
 
 def connect(
@@ -98,9 +102,19 @@ def connect(
     username: str,
 ) -> Connected:
     """Open `target` as `username` (upgrading its schema if behind, as at start-up), then
-    remember it as this user's database and, if asked, its password in the keyring. Nothing
-    is remembered unless the connection worked."""
+    remember it as this user's database and, if asked, the typed password in the keyring
+    (unticking Remember forgets one kept before). Nothing is remembered unless the
+    connection worked, and nothing is left open if remembering fails."""
     context = open_context(_with_typed_password(target, password), settings, username)
-    stored = bool(password) and remember_password and target.kind == "server" and store_password(target.url(), password or "")
-    save_connection_url(None if target.kind == "embedded" else target.url().render_as_string(hide_password=False))
-    return Connected(context, stored)
+    try:
+        stored = False
+        if target.kind == "server" and password:
+            if remember_password:
+                stored = store_password(target.url(), password)
+            else:
+                forget_password(target.url())
+        save_connection_url(target.url().render_as_string(hide_password=False))
+    except BaseException:
+        context.db.dispose()
+        raise
+    return Connected(context, session_only=bool(password) and target.kind == "server" and not stored)

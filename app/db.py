@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import ConnectionLost, DatabaseUnavailable
 from app.paths import MIGRATIONS
-from app.secrets import PasswordPrompt, with_password
+from app.secrets import PasswordPrompt, keyring_account, with_password
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,7 @@ def make_database(url: str | URL, prompt: PasswordPrompt | None = None, echo: bo
         raise DatabaseUnavailable(f"'{url}' is not a database URL (expected sqlite:///FILE or postgresql://...).") from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    given: URL | None = None
     if parsed.drivername.startswith("sqlite"):
         if parsed.database and parsed.database != ":memory:":
             folder = Path(parsed.database).expanduser().resolve().parent
@@ -116,13 +117,19 @@ def make_database(url: str | URL, prompt: PasswordPrompt | None = None, echo: bo
         engine = create_engine(parsed, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas)
     elif parsed.drivername.startswith("postgresql"):
+        given = parsed
         parsed = with_password(parsed)  # the keyring's, if it holds one; asked for below only if needed
         # No pre-ping: it is a round trip on every unit of work, a tenth of a type-ahead
         # search's time. A connection the server dropped fails its first statement; the
         # pool then discards it (SQLAlchemy invalidates on disconnect errors) and the next
         # unit of work connects afresh. Connections are also renewed every half hour.
+        # TCP keepalives and a user timeout: a network that drops without a reset (cable,
+        # VPN) fails a waiting statement in about 20 s, which raises the lost-connection
+        # banner, instead of blocking a worker for the kernel's quarter of an hour.
         engine = create_engine(
-            parsed, echo=echo, pool_recycle=1800, connect_args={"connect_timeout": 5}
+            parsed, echo=echo, pool_recycle=1800,
+            connect_args={"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                          "keepalives_count": 3, "tcp_user_timeout": 20_000},
         )
     else:
         raise DatabaseUnavailable(f"Revenues Desk works with SQLite or PostgreSQL, not '{parsed.drivername}'.")
@@ -131,8 +138,11 @@ def make_database(url: str | URL, prompt: PasswordPrompt | None = None, echo: bo
             conn.execute(text("SELECT 1"))
     except (OperationalError, DBAPIError) as exc:
         engine.dispose()
-        if prompt is not None and not parsed.password and password_required(exc):
-            typed = with_password(parsed, prompt)
+        from_keyring = given is not None and not given.password and bool(parsed.password)
+        if prompt is not None and (
+            (not parsed.password and password_required(exc)) or (from_keyring and password_refused(exc))
+        ):
+            typed = parsed.set(password=prompt(keyring_account(parsed)) or None)
             if typed.password:
                 return make_database(typed, None, echo)  # one more try; a wrong password is not asked again
         raise DatabaseUnavailable(f"Cannot reach the database at {describe(parsed)}: {_first_line(exc)}.") from None
@@ -144,10 +154,20 @@ def _first_line(exc: BaseException) -> str:
     return str(original).strip().splitlines()[0].rstrip(".") if str(original).strip() else type(original).__name__
 
 
+def _driver_message(exc: BaseException) -> str:
+    """Every line of the driver's message: libpq reports each address it tried on its own line."""
+    return str(getattr(exc, "orig", None) or exc)
+
+
 def password_required(exc: BaseException) -> bool:
     """The server wants a password and none was given (libpq's own wording). Servers that
     trust the machine or use certificates never ask, so neither does Revenues Desk."""
-    return "no password supplied" in _first_line(exc)
+    return "no password supplied" in _driver_message(exc)
+
+
+def password_refused(exc: BaseException) -> bool:
+    """The server turned the password down (e.g. the keyring's, after a password change)."""
+    return "password authentication failed" in _driver_message(exc)
 
 
 def connection_lost(exc: BaseException) -> bool:
@@ -193,14 +213,26 @@ class UnitOfWork:
     ) -> None:
         try:
             self.session.close()  # rolls back whatever was not committed; loaded objects stay readable
-        except DBAPIError:
+        except DBAPIError as close_failed:
             if exc is None:
+                if connection_lost(close_failed):
+                    raise ConnectionLost(lost_sentence(close_failed)) from close_failed
                 raise
         if exc is not None and connection_lost(exc):
             raise ConnectionLost(lost_sentence(exc)) from exc
 
     def commit(self) -> None:
-        self.session.commit()
+        """Commit. A connection lost during the commit leaves the outcome unknown (the server
+        may have committed before the line dropped), and the officer is told exactly that."""
+        try:
+            self.session.commit()
+        except DBAPIError as exc:
+            if connection_lost(exc):
+                raise ConnectionLost(
+                    f"The connection to the database was lost while saving ({_first_line(exc)}); it may or may "
+                    "not have been saved, so check the account before doing it again."
+                ) from exc
+            raise
 
     def rollback(self) -> None:
         self.session.rollback()

@@ -43,6 +43,18 @@ def store_password(url: URL, password: str) -> bool:
     return True
 
 
+def forget_password(url: URL) -> bool:
+    """Remove a remembered password; True if there was one (False also when no keyring)."""
+    import keyring
+    import keyring.errors
+
+    try:
+        keyring.delete_password(SERVICE, keyring_account(url))
+    except keyring.errors.KeyringError:  # PasswordDeleteError (none kept) is one
+        return False
+    return True
+
+
 def with_password(url: URL, prompt: PasswordPrompt | None = None) -> URL:
     """Fill in a PostgreSQL URL's password from the keyring or, failing that, `prompt`."""
     if url.password or not url.drivername.startswith("postgresql") or not url.username:

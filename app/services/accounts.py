@@ -254,6 +254,7 @@ SUMMARY_STATEMENTS = {
 
 def account_summary(uow: UnitOfWork, account_ref: str, as_of: date) -> AccountSummary:
     """Everything the account view's header and tabs show, as of a date."""
+    uow.session.flush()  # Core statements skip autoflush: include changes made in this unit of work
     run = uow.session.connection().execute
     ref = account_ref.strip()
     header = run(_HEADER, {"ref": ref, "as_of": as_of}).all()

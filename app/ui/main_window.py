@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.bootstrap import bootstrap
-from app.config import SettingsError, default_database_url, saved_connection_url
+from app.config import SettingsError, default_database_url, desktop_database_url, saved_connection_url
 from app.connections import Connected
 from app.errors import DatabaseUnavailable, ServiceError
 from app.services.desk import Desk
@@ -314,9 +314,8 @@ class MainWindow(QMainWindow):
         self.user_label.setText(user_label(self.desk))
         self.connection_banner.setVisible(False)
         self.connection_banner.timer.stop()
-        kept = "" if connected.password_stored or self.desk.is_embedded else (
-            " The password is not saved (no keyring on this computer): you will be asked for it next time."
-        )
+        self.demo_action.setEnabled(False)  # until start() finds this database empty and embedded
+        kept = " The password was used for this session only." if connected.session_only else ""
         self.statusBar().showMessage(f"Connected. {database_label(self.desk)}.{kept}", 15_000)
         self.start()
 
@@ -427,7 +426,7 @@ def show_startup_error(message: str) -> None:
 def offer_embedded(reason: str) -> bool:
     """Whether to open the embedded database instead of the remembered server that failed."""
     answer = QMessageBox.question(
-        None, f"{APP_NAME}: server not answering",
+        None, f"{APP_NAME}: cannot open your database",
         f"{reason}\n\nOpen the embedded database on this computer instead? The server stays your "
         "choice: File ▸ Connect to database… tries it again, and so does the next start.",
     )
@@ -465,13 +464,14 @@ def open_main_window(
 ) -> MainWindow | None:
     """Bootstrap and show the window, or explain in one sentence why not (None)."""
     application()
+    url = desktop_database_url(db_url)
     try:
-        ctx = bootstrap(db_url, settings_path, username, prompt=ask_password)
+        ctx = bootstrap(url, settings_path, username, prompt=ask_password)
     except DatabaseUnavailable as exc:
         # A server chosen earlier in the connection dialog that does not answer today must
         # not lock the officer out: offer this computer's embedded database for the session.
-        chosen = saved_connection_url()
-        if db_url or os.environ.get("REVDESK_DATABASE_URL") or not chosen or not offer_embedded(str(exc)):
+        from_dialog = url is not None and url == saved_connection_url() and not db_url
+        if not from_dialog or url == default_database_url() or not offer_embedded(str(exc)):
             show_startup_error(str(exc))
             return None
         try:

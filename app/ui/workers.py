@@ -111,8 +111,10 @@ class _Relay(QObject, Generic[T]):
     @Slot(bool, object)
     def _deliver_outcome(self, ok: bool, payload: Any) -> None:
         self._handle.finished = True
-        if not ok and isinstance(payload, ConnectionLost) and shiboken6.isValid(self._runner):
-            emit(self._runner.connection_lost)  # whoever asked, the window shows the banner
+        if not ok and isinstance(payload, ConnectionLost) and shiboken6.isValid(self._runner) and not self._owner_gone():
+            # The window shows the banner; not for a pane already gone (e.g. work on a
+            # database the window has since moved away from).
+            emit(self._runner.connection_lost)
         try:
             if self._owner_gone():
                 return

@@ -18,7 +18,8 @@ from sqlalchemy.orm import sessionmaker
 
 from app.bootstrap import bootstrap
 from app.config import (
-    CONNECTION_FILE, load_settings, resolve_database_url, save_connection_url, saved_connection_url, user_data_dir,
+    CONNECTION_FILE, default_database_url, desktop_database_url, load_settings, resolve_database_url,
+    save_connection_url, saved_connection_url, user_data_dir,
 )
 from app.connections import ConnectionTarget, check_connection, connect
 from app.db import Database, make_database, password_required
@@ -46,19 +47,20 @@ def _allow(url: str) -> None:
 
 # --- the remembered choice ------------------------------------------------------------
 
-def test_saved_choice_comes_after_explicit_ones_and_before_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_desktop_follows_its_saved_choice_and_the_command_line_does_not(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings(None)
     default = resolve_database_url(None, settings)
-    assert default.startswith("sqlite:///") and default.endswith("revdesk.db")
+    assert default == default_database_url() and default.endswith("revdesk.db")
+    assert desktop_database_url(None) is None  # nothing chosen: settings, then the embedded file
     save_connection_url("postgresql+psycopg://ann@db.council.local:5432/revenues")
-    assert resolve_database_url(None, settings) == "postgresql+psycopg://ann@db.council.local:5432/revenues"
+    assert desktop_database_url(None) == "postgresql+psycopg://ann@db.council.local:5432/revenues"
+    assert resolve_database_url(None, settings) == default  # a scheduled CLI job does not move
     monkeypatch.setenv("REVDESK_DATABASE_URL", "sqlite:////tmp/env.db")
-    assert resolve_database_url(None, settings) == "sqlite:////tmp/env.db"
-    assert resolve_database_url("sqlite:////tmp/cli.db", settings) == "sqlite:////tmp/cli.db"
+    assert desktop_database_url(None) == "sqlite:////tmp/env.db"
+    assert desktop_database_url("sqlite:////tmp/cli.db") == "sqlite:////tmp/cli.db"
     monkeypatch.delenv("REVDESK_DATABASE_URL")
-    save_connection_url(None)  # back to embedded
-    assert resolve_database_url(None, settings) == default
-    assert not (user_data_dir() / CONNECTION_FILE).exists()
+    save_connection_url(default)  # "embedded" is remembered too, so it beats a server in the settings
+    assert desktop_database_url(None) == default
 
 
 def test_an_unreadable_saved_choice_is_ignored() -> None:
@@ -78,6 +80,9 @@ def test_a_server_target_needs_every_part() -> None:
     good = ConnectionTarget("server", "db.council.local", 5433, "revenues", "ann")
     assert str(good.url()) == "postgresql+psycopg://ann@db.council.local:5433/revenues"
     assert ConnectionTarget.from_url(good.url()) == good
+    secure = ConnectionTarget.from_url("postgresql://ann@db.council.local/revenues?sslmode=require")
+    assert secure.options == (("sslmode", "require"),)
+    assert str(secure.url()) == "postgresql+psycopg://ann@db.council.local:5432/revenues?sslmode=require"
 
 
 # --- connecting -----------------------------------------------------------------------
@@ -89,18 +94,30 @@ def test_connect_to_a_server_remembers_it_without_the_password(pg_url: str, tmp_
     try:
         with connected.context.db.uow() as uow:
             assert uow.session.scalar(select(User.username)) == "ann"  # first user of that database
-        assert connected.password_stored
+        assert not connected.session_only
         assert keyring.get_password(SERVICE, keyring_account(target.url())) == "s3cret"
         saved = (user_data_dir() / CONNECTION_FILE).read_text(encoding="utf-8")
         assert "s3cret" not in saved and saved_connection_url() == str(target.url())
     finally:
         connected.context.db.dispose()
-    # The next start (no --db) opens the remembered server.
-    ctx = bootstrap(None, None, "ann")
+    # The next desktop start (no --db) opens the remembered server.
+    ctx = bootstrap(desktop_database_url(None), None, "ann")
     try:
         assert ctx.db.dialect == "postgresql" and ctx.db.url.database == make_url(pg_url).database
     finally:
         ctx.db.dispose()
+
+
+def test_a_password_not_to_be_remembered_is_forgotten(pg_url: str) -> None:
+    target = _target(pg_url)
+    keyring.set_password(SERVICE, keyring_account(target.url()), "old")
+    connected = connect(target, "new", False, load_settings(None), "ann")
+    connected.context.db.dispose()
+    assert connected.session_only
+    assert keyring.get_password(SERVICE, keyring_account(target.url())) is None
+    kept = connect(target, None, True, load_settings(None), "ann")  # nothing typed: nothing to keep
+    kept.context.db.dispose()
+    assert not kept.session_only
 
 
 def test_a_failed_connection_changes_nothing(pg_url: str) -> None:
@@ -114,14 +131,14 @@ def test_a_failed_connection_changes_nothing(pg_url: str) -> None:
     assert keyring.get_password(SERVICE, keyring_account(nowhere.url())) is None
 
 
-def test_back_to_embedded_forgets_the_server(pg_url: str) -> None:
+def test_back_to_embedded_is_remembered(pg_url: str) -> None:
     save_connection_url(str(_target(pg_url).url()))
     connected = connect(ConnectionTarget("embedded"), None, False, load_settings(None), "ann")
     try:
         assert connected.context.db.dialect == "sqlite"
     finally:
         connected.context.db.dispose()
-    assert saved_connection_url() is None
+    assert saved_connection_url() == default_database_url()
 
 
 def test_a_server_that_needs_no_password_is_not_asked_for_one(pg_url: str) -> None:
@@ -148,6 +165,19 @@ def test_a_cut_connection_is_reported_as_lost_then_reconnects(pg_url: str) -> No
             with db.uow() as uow:
                 uow.session.execute(text("SELECT 1"))
         db.ping()  # the pool threw the dead connection away and made a new one
+    finally:
+        db.dispose()
+
+
+def test_a_connection_lost_while_saving_says_the_outcome_is_unknown(pg_url: str) -> None:
+    db = make_database(pg_url)
+    try:
+        with pytest.raises(ConnectionLost, match="may or may not have been saved"):
+            with db.uow() as uow:
+                uow.session.add(User(username="clerk", display_name="clerk", role="officer"))
+                uow.session.flush()
+                _cut(pg_url)
+                uow.commit()
     finally:
         db.dispose()
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
-from app.config import save_connection_url, saved_connection_url
+from app.config import default_database_url, save_connection_url, saved_connection_url
 from app.ui import main_window
 from app.ui.connection_banner import ConnectionBanner
 from app.ui.dialogs.connection import ConnectionDialog
@@ -68,7 +68,7 @@ def test_switch_from_the_embedded_database_to_a_server_and_back(qtbot: QtBot, wi
     back.kind.setCurrentIndex(0)
     qtbot.mouseClick(back.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.desk.is_embedded, timeout=15_000)
-    assert saved_connection_url() is None
+    assert saved_connection_url() == default_database_url()
     assert window.db_label.text() == "Embedded database: revdesk.db" != embedded_label
     qtbot.waitUntil(lambda: window.demo_dialog is not None and window.demo_dialog.isVisible(), timeout=10_000)
     window.demo_dialog.reject()
@@ -136,3 +136,20 @@ def test_a_remembered_server_that_does_not_answer_offers_the_embedded_database(
         window.close()
         window.runner.wait_for_done()
         window.desk.close()
+
+
+def test_the_dialog_says_when_the_keyring_holds_the_password(qtbot: QtBot, window: MainWindow, pg_url: str) -> None:
+    import keyring
+
+    from app.connections import ConnectionTarget
+    from app.secrets import SERVICE, keyring_account
+
+    keyring.set_password(SERVICE, keyring_account(ConnectionTarget.from_url(pg_url).url()), "kept")
+    dialog = window.choose_database()
+    _fill_server(dialog, pg_url)
+    dialog.username.editingFinished.emit()
+    qtbot.waitUntil(lambda: dialog.password.placeholderText().startswith("kept in the keyring"), timeout=5000)
+    dialog.username.setText("someone-else")
+    dialog.username.editingFinished.emit()
+    qtbot.waitUntil(lambda: dialog.password.placeholderText() == "", timeout=5000)
+    dialog.reject()

@@ -52,6 +52,7 @@ class ConnectionDialog(FormDialog):
         desk = ui.desk
         super().__init__(ui, f"Now: {desk.database_description}", parent)
         current = desk.connection_target
+        self._options = current.options  # e.g. sslmode from the URL in use: not shown, kept
         self._test: TaskHandle | None = None
         self.kind = QComboBox()
         for _kind, caption in KINDS:
@@ -85,6 +86,8 @@ class ConnectionDialog(FormDialog):
         self.page.insertWidget(self.page.indexOf(self.error), self.tested)
         self.buttons.insertWidget(1, self.test_button)  # after the status text, before Cancel
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        for edit in (self.host, self.port, self.database, self.username):
+            edit.editingFinished.connect(self._look_up_password)
         self._kind_changed()
 
     # --- reading the form ---------------------------------------------------------------
@@ -94,7 +97,7 @@ class ConnectionDialog(FormDialog):
         port_text = self.port.text().strip()
         port = int(port_text) if port_text.isdigit() else 0
         return ConnectionTarget(kind, self.host.text().strip(), port, self.database.text().strip(),
-                                self.username.text().strip())
+                                self.username.text().strip(), self._options)
 
     def _typed_password(self) -> str | None:
         return self.password.text() or None
@@ -104,11 +107,23 @@ class ConnectionDialog(FormDialog):
         for widget in (self.host, self.port, self.database, self.username, self.password, self.remember):
             widget.setEnabled(server)
         self.embedded_path.setEnabled(not server)
-        target = self.target()
-        self.password.setPlaceholderText(
-            "kept in the keyring; type to change" if server and target.has_stored_password() else ""
-        )
+        self._look_up_password()
         self._changed()
+
+    def _look_up_password(self) -> None:
+        """Say in the password field whether the keyring holds one for this login; on a
+        worker, since a keyring service may be slow or ask the desktop to unlock it."""
+        target = self.target()
+        self.password.setPlaceholderText("")
+        if target.kind != "server" or target.problems():
+            return
+        self._ui.runner.run(
+            lambda _task: target.has_stored_password(),
+            on_success=lambda kept: self.password.setPlaceholderText(
+                "kept in the keyring; type to change" if kept and self.target() == target else ""
+            ),
+            owner=self, description="look up a kept password",
+        )
 
     def _changed(self, *args: Any) -> None:
         self.tested.setVisible(False)
