@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.clock import now
 from app.config import AuthoritySettings
-from app.db import UnitOfWork
+from app.db import UnitOfWork, bulk_writing
 from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Discount, Exemption, LedgerTransaction,
     LiabilityPeriod, Parish, Payment, Person, Property,
@@ -28,8 +28,9 @@ from app.rules.apportionment import periods_overlap
 from app.rules.bands import BandError, check_band
 from app.services.bulk import BulkWriter, NativeValues
 from app.services.csvfiles import CsvRow, ImportSummary, RowInvalid, read_rows
+from app.services.sqlkeys import raw_key
 from app.services.payments import (
-    PAYMENT_METHODS, allocate_payment, payment_audit_details, payment_description, year_balances,
+    PAYMENT_METHODS, allocate_payment, payment_audit_details, payment_description, raw_year_balances,
 )
 from app.services.search_index import search_columns, search_key_for
 from app.services.users import Actor, audit
@@ -398,11 +399,12 @@ def import_payments(
         except RowInvalid as exc:
             summary.reject(row.line, exc.field, exc.message)
     run = record_file_run(uow, actor, "import_payments", path)
-    for start in range(0, len(good), CHUNK):
-        _post_payment_chunk(uow, actor, good[start : start + CHUNK], run.id, summary)
-        if progress:
-            progress(min(start + CHUNK, len(good)), len(good))
-    return complete_file_import(uow, actor, run, summary, all_or_nothing)
+    with bulk_writing(uow):
+        for start in range(0, len(good), CHUNK):
+            _post_payment_chunk(uow, actor, good[start : start + CHUNK], run.id, summary)
+            if progress:
+                progress(min(start + CHUNK, len(good)), len(good))
+        return complete_file_import(uow, actor, run, summary, all_or_nothing)
 
 
 PAYMENT_COLUMNS_OUT = (
@@ -427,12 +429,12 @@ def _post_payment_chunk(
     summary.skipped += len(chunk) - len(fresh)
     if not fresh:
         return
-    accounts = dict(
+    accounts = dict(  # keys as the driver holds them: written straight back, never inspected
         session.execute(
-            select(Account.account_ref, Account.id).where(Account.account_ref.in_({p.account_ref for p in fresh}))
+            select(Account.account_ref, raw_key(Account.id)).where(Account.account_ref.in_({p.account_ref for p in fresh}))
         ).all()
     )
-    outstanding = year_balances(uow, list(accounts.values()))
+    outstanding = raw_year_balances(uow, list(accounts.values()))
     v = NativeValues(uow.dialect)
     stamp = v.timestamp(now())
     run = v.id(run_id)

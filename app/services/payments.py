@@ -23,8 +23,10 @@ from app.money import fmt
 from app.rules.allocation import allocate_oldest_first
 from app.rules.apportionment import financial_year_of
 from app.services.accounts import balance_pence, get_account_id
+from app.services.bulk import NativeValues
 from app.services.conflicts import saving
 from app.services.dto import JsonView
+from app.services.sqlkeys import raw_key
 from app.services.users import Actor, Role, audit, require_role
 
 PAYMENT_METHODS = ("dd", "card", "bank", "cash", "cheque", "benefit_deduction", "aoe", "ea")
@@ -108,15 +110,26 @@ def payment_audit_details(
 
 def year_balances(uow: UnitOfWork, account_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[int, int]]:
     """Outstanding pence per financial year for each account (from the ledger)."""
-    ids = list(account_ids)
-    result: dict[uuid.UUID, dict[int, int]] = defaultdict(dict)
-    for start in range(0, len(ids), 900):
-        for account_id, year, total in uow.session.execute(
-            select(LedgerTransaction.account_id, LedgerTransaction.financial_year, func.sum(LedgerTransaction.amount_pence))
-            .where(LedgerTransaction.account_id.in_(ids[start : start + 900]))
+    native = NativeValues(uow.dialect)
+    by_key = {native.id(account_id): account_id for account_id in account_ids}
+    result: dict[uuid.UUID, dict[int, int]] = defaultdict(dict)  # an account with no ledger rows: {}
+    result.update((by_key[key], years) for key, years in raw_year_balances(uow, list(by_key)).items())
+    return result
+
+
+def raw_year_balances(uow: UnitOfWork, keys: list[Any]) -> dict[Any, dict[int, int]]:
+    """`year_balances` for keys as the driver holds them (`sqlkeys.raw_key`): a payment file
+    of 100,000 rows reads ~300,000 (account, year) sums, and turning each key into a
+    `uuid.UUID` and back cost seconds."""
+    result: dict[Any, dict[int, int]] = defaultdict(dict)
+    for start in range(0, len(keys), 900):
+        for key, year, total in uow.session.execute(
+            select(raw_key(LedgerTransaction.account_id), LedgerTransaction.financial_year,
+                   func.sum(LedgerTransaction.amount_pence))
+            .where(raw_key(LedgerTransaction.account_id).in_(keys[start : start + 900]))
             .group_by(LedgerTransaction.account_id, LedgerTransaction.financial_year)
         ):
-            result[account_id][year] = int(total)
+            result[key][year] = int(total)
     return result
 
 
