@@ -213,3 +213,30 @@ def test_payment_pays_oldest_year_first(ctx: AppContext, examples: Path, tmp_pat
     assert by_year[2024].balance_pence == 0
     assert by_year[2025].paid_pence == 2000 and by_year[2025].balance_pence == 8000
     assert summary.balance_pence == 8000
+
+
+def test_a_payment_import_gives_back_the_everyday_page_cache(
+    sqlite_url: str, examples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import raises SQLite's page cache for its one transaction (db.bulk_writing) and
+    restores it on the same driver connection, after the commit inside the import."""
+    from app.bootstrap import bootstrap
+    from app.db import SQLITE_CACHE_KIB
+
+    ctx = bootstrap(sqlite_url, str(examples / "settings.toml"), "admin")
+    with ctx.db.uow() as uow:
+        driver = uow.session.connection().connection.dbapi_connection
+        assert driver is not None
+        assert driver.execute("PRAGMA cache_size").fetchone()[0] == -SQLITE_CACHE_KIB
+        seen: list[int] = []
+        real = imports._post_payment_chunk
+
+        def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(driver.execute("PRAGMA cache_size").fetchone()[0])
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(imports, "_post_payment_chunk", spy)
+        imports.import_payments(uow, ctx.actor, examples / "payments.csv")
+        assert seen and all(value < -SQLITE_CACHE_KIB for value in seen)
+        assert driver.execute("PRAGMA cache_size").fetchone()[0] == -SQLITE_CACHE_KIB
+    ctx.db.dispose()
