@@ -50,8 +50,7 @@ class Database:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except DBAPIError as exc:
-            if connection_lost(exc):
-                raise ConnectionLost(lost_sentence(exc)) from exc
+            raise_if_lost(exc)
             raise
 
     def dispose(self) -> None:
@@ -214,11 +213,13 @@ def connection_lost(exc: BaseException) -> bool:
     )
 
 
-def lost_sentence(exc: BaseException) -> str:
-    return (
-        f"The connection to the database was lost ({_first_line(exc)}); what you were doing was not "
-        "completed and Revenues Desk will reconnect when it can."
-    )
+def raise_if_lost(exc: BaseException) -> None:
+    """Raise ConnectionLost (caused by `exc`) when `exc` means the database stopped answering."""
+    if connection_lost(exc):
+        raise ConnectionLost(
+            f"The connection to the database was lost ({_first_line(exc)}); what you were doing was not "
+            "completed and Revenues Desk will reconnect when it can."
+        ) from exc
 
 
 class UnitOfWork:
@@ -239,12 +240,11 @@ class UnitOfWork:
         try:
             self.session.close()  # rolls back whatever was not committed; loaded objects stay readable
         except DBAPIError as close_failed:
-            if exc is None:
-                if connection_lost(close_failed):
-                    raise ConnectionLost(lost_sentence(close_failed)) from close_failed
+            if exc is None:  # otherwise the error that ended the block is the one to report
+                raise_if_lost(close_failed)
                 raise
-        if exc is not None and connection_lost(exc):
-            raise ConnectionLost(lost_sentence(exc)) from exc
+        if exc is not None:
+            raise_if_lost(exc)
 
     def commit(self) -> None:
         """Commit. A connection lost during the commit leaves the outcome unknown (the server

@@ -18,12 +18,12 @@ import sys
 from datetime import date
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Callable, cast
+from typing import TYPE_CHECKING, Callable, TypeVar, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QProgressBar,
+    QApplication, QDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QProgressBar,
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from app.services.demo import DemoResult
 
 log = logging.getLogger(__name__)
+D = TypeVar("D", bound=QDialog)
 
 APP_NAME = "Revenues Desk"
 WINDOW_SIZE = (1280, 800)
@@ -88,7 +89,6 @@ class MainWindow(QMainWindow):
         self.move_in_dialog: MoveInDialog | None = None
         self.connection_dialog: ConnectionDialog | None = None
         self.account_actions: dict[str, QAction] = {}
-        self.setWindowTitle(f"{APP_NAME} — {desk.authority_name}")
 
         self.nav = QListWidget()
         self.nav.setObjectName("NavList")
@@ -217,10 +217,10 @@ class MainWindow(QMainWindow):
         self.busy_bar.setFixedSize(90, 12)
         self.busy_bar.setTextVisible(False)
         self.busy_label = QLabel("Working…")
-        self.db_label = QLabel(database_label(self.desk))
-        self.db_label.setToolTip(self.desk.database_description)
-        self.user_label = QLabel(user_label(self.desk))
+        self.db_label = QLabel()
+        self.user_label = QLabel()
         self.user_label.setToolTip("Signed in as this user; actions are recorded under this name.")
+        self._show_database()
         for widget in (self.busy_bar, self.busy_label):
             widget.setVisible(False)
             status.addWidget(widget)
@@ -231,6 +231,23 @@ class MainWindow(QMainWindow):
         self._busy_timer.setInterval(BUSY_DELAY_MS)
         self._busy_timer.timeout.connect(lambda: self._show_busy(True))
         self.runner.busy_changed.connect(self._busy_changed)
+
+    def _show_database(self) -> None:
+        """The authority in the title, the database and the user in the status bar."""
+        self.setWindowTitle(f"{APP_NAME} — {self.desk.authority_name}")
+        self.db_label.setText(database_label(self.desk))
+        self.db_label.setToolTip(self.desk.database_description)
+        self.user_label.setText(user_label(self.desk))
+
+    def _open_modal(self, current: D | None, build: Callable[[], D]) -> D:
+        """The dialog already open, or a new window-modal one from `build` (which connects
+        its signals), so a menu item or shortcut pressed twice never opens a second copy."""
+        if current is not None and current.isVisible():
+            return current
+        dialog = build()
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()
+        return dialog
 
     # --- behaviour ------------------------------------------------------------------
 
@@ -263,15 +280,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The database has no accounts yet.")
 
     def offer_demo_data(self) -> DemoDataDialog:
-        if self.demo_dialog is not None and self.demo_dialog.isVisible():
-            return self.demo_dialog
-        dialog = DemoDataDialog(self.ui, self)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.loaded.connect(self._demo_loaded)
-        dialog.finished.connect(lambda _code: self.find_account())
-        self.demo_dialog = dialog
-        dialog.open()
-        return dialog
+        def build() -> DemoDataDialog:
+            dialog = DemoDataDialog(self.ui, self)
+            dialog.loaded.connect(self._demo_loaded)
+            dialog.finished.connect(lambda _code: self.find_account())
+            return dialog
+
+        self.demo_dialog = self._open_modal(self.demo_dialog, build)
+        return self.demo_dialog
 
     def _demo_loaded(self, result: DemoResult) -> None:
         self.demo_action.setEnabled(False)
@@ -279,14 +295,13 @@ class MainWindow(QMainWindow):
 
     def choose_database(self) -> ConnectionDialog:
         """The connection dialog; on success the window moves to the new database."""
-        if self.connection_dialog is not None and self.connection_dialog.isVisible():
-            return self.connection_dialog
-        dialog = ConnectionDialog(self.ui, self)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.saved.connect(self._connected)
-        self.connection_dialog = dialog
-        dialog.open()
-        return dialog
+        def build() -> ConnectionDialog:
+            dialog = ConnectionDialog(self.ui, self)
+            dialog.saved.connect(self._connected)
+            return dialog
+
+        self.connection_dialog = self._open_modal(self.connection_dialog, build)
+        return self.connection_dialog
 
     def _connected(self, connected: Connected) -> None:
         """Work on the new database: rebuild every pane on a desk for it, so no pane keeps
@@ -308,10 +323,7 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
         self.nav.setCurrentRow(0)
         old.close()
-        self.setWindowTitle(f"{APP_NAME} — {self.desk.authority_name}")
-        self.db_label.setText(database_label(self.desk))
-        self.db_label.setToolTip(self.desk.database_description)
-        self.user_label.setText(user_label(self.desk))
+        self._show_database()
         self.connection_banner.setVisible(False)
         self.connection_banner.timer.stop()
         self.demo_action.setEnabled(False)  # until start() finds this database empty and embedded
@@ -380,14 +392,13 @@ class MainWindow(QMainWindow):
 
     def move_in(self) -> MoveInDialog:
         """A new taxpayer at a property: a new account, opened once it is saved."""
-        if self.move_in_dialog is not None and self.move_in_dialog.isVisible():
-            return self.move_in_dialog
-        dialog = MoveInDialog(self.ui, None, self)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.saved.connect(self._moved_in)
-        self.move_in_dialog = dialog
-        dialog.open()
-        return dialog
+        def build() -> MoveInDialog:
+            dialog = MoveInDialog(self.ui, None, self)
+            dialog.saved.connect(self._moved_in)
+            return dialog
+
+        self.move_in_dialog = self._open_modal(self.move_in_dialog, build)
+        return self.move_in_dialog
 
     def _moved_in(self, change: object) -> None:
         ref = getattr(change, "account_ref", "")
