@@ -215,6 +215,47 @@ def test_payment_pays_oldest_year_first(ctx: AppContext, examples: Path, tmp_pat
     assert summary.balance_pence == 8000
 
 
+def test_payments_allocate_in_date_order_across_chunks(
+    ctx: AppContext, examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import writes in account order, chunk by chunk, carrying each account's
+    outstanding years from chunk to chunk: an account's payments are allocated in date
+    order wherever they sit in the file, each seeing what the earlier ones paid."""
+    load_examples(ctx, examples)
+    with ctx.db.uow() as uow:
+        account_id = uow.session.scalar(select(Account.id).where(Account.account_ref == "70000003"))
+        for year, pence in ((2024, 3000), (2025, 10000)):
+            uow.session.add(LedgerTransaction(
+                account_id=account_id, financial_year=year, kind="charge", amount_pence=pence,
+                posted_on=date(2025, 10, 1), created_by="test",
+            ))
+        uow.commit()
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    csv_path = write_csv(tmp_path / "p.csv", "payment_ref,account_ref,date,amount,method\n" + (
+        "X3,70000003,2025-10-22,20.00,bank\n"
+        "Y1,70000001,2025-10-20,5.00,card\n"
+        "X1,70000003,2025-10-20,20.00,bank\n"
+        "Z1,79999999,2025-10-20,7.00,cash\n"
+        "X2,70000003,2025-10-21,20.00,bank\n"
+    ))
+    with ctx.db.uow() as uow:
+        summary = imports.import_payments(uow, ctx.actor, csv_path)
+    assert (summary.imported, summary.suspense, summary.rejected) == (5, 1, 0)
+    with ctx.db.uow() as uow:
+        parts = uow.session.execute(
+            select(LedgerTransaction.reference, LedgerTransaction.financial_year, LedgerTransaction.amount_pence)
+            .where(LedgerTransaction.kind == "payment", LedgerTransaction.reference.in_(["X1", "X2", "X3", "Y1", "Z1"]))
+        ).all()
+    allocated: dict[str, dict[int, int]] = {}
+    for ref, year, pence in parts:
+        allocated.setdefault(ref, {})[year] = -pence
+    assert allocated["X1"] == {2024: 2000}
+    assert allocated["X2"] == {2024: 1000, 2025: 1000}
+    assert allocated["X3"] == {2025: 2000}
+    assert sum(allocated["Y1"].values()) == 500
+    assert "Z1" not in allocated  # suspense: no ledger rows
+
+
 def test_a_payment_import_gives_back_the_everyday_page_cache(
     sqlite_url: str, examples: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -229,13 +270,13 @@ def test_a_payment_import_gives_back_the_everyday_page_cache(
         assert driver is not None
         assert driver.execute("PRAGMA cache_size").fetchone()[0] == -SQLITE_CACHE_KIB
         seen: list[int] = []
-        real = imports._post_payment_chunk
+        real = imports._post_payments
 
         def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
             seen.append(driver.execute("PRAGMA cache_size").fetchone()[0])
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(imports, "_post_payment_chunk", spy)
+        monkeypatch.setattr(imports, "_post_payments", spy)
         imports.import_payments(uow, ctx.actor, examples / "payments.csv")
         assert seen and all(value < -SQLITE_CACHE_KIB for value in seen)
         assert driver.execute("PRAGMA cache_size").fetchone()[0] == -SQLITE_CACHE_KIB
