@@ -194,7 +194,8 @@ def test_bad_payment_rows(ctx: AppContext, examples: Path, tmp_path: Path) -> No
     assert (summary.imported, summary.skipped, summary.rejected) == (1, 1, 6)
 
 
-def test_payment_pays_oldest_year_first(ctx: AppContext, examples: Path, tmp_path: Path) -> None:
+def _examples_with_two_years_owed(ctx: AppContext, examples: Path) -> None:
+    """The examples, with account 70000003 owing £30.00 for 2024/25 and £100.00 for 2025/26."""
     load_examples(ctx, examples)
     with ctx.db.uow() as uow:
         account_id = uow.session.scalar(select(Account.id).where(Account.account_ref == "70000003"))
@@ -204,6 +205,10 @@ def test_payment_pays_oldest_year_first(ctx: AppContext, examples: Path, tmp_pat
                 posted_on=date(2025, 10, 1), created_by="test",
             ))
         uow.commit()
+
+
+def test_payment_pays_oldest_year_first(ctx: AppContext, examples: Path, tmp_path: Path) -> None:
+    _examples_with_two_years_owed(ctx, examples)
     csv_path = write_csv(tmp_path / "p.csv", "payment_ref,account_ref,date,amount,method\nX1,70000003,2025-10-20,50.00,bank\n")
     with ctx.db.uow() as uow:
         imports.import_payments(uow, ctx.actor, csv_path)
@@ -221,15 +226,7 @@ def test_payments_allocate_in_date_order_across_chunks(
     """The import writes in account order, chunk by chunk, carrying each account's
     outstanding years from chunk to chunk: an account's payments are allocated in date
     order wherever they sit in the file, each seeing what the earlier ones paid."""
-    load_examples(ctx, examples)
-    with ctx.db.uow() as uow:
-        account_id = uow.session.scalar(select(Account.id).where(Account.account_ref == "70000003"))
-        for year, pence in ((2024, 3000), (2025, 10000)):
-            uow.session.add(LedgerTransaction(
-                account_id=account_id, financial_year=year, kind="charge", amount_pence=pence,
-                posted_on=date(2025, 10, 1), created_by="test",
-            ))
-        uow.commit()
+    _examples_with_two_years_owed(ctx, examples)
     monkeypatch.setattr(imports, "CHUNK", 2)
     csv_path = write_csv(tmp_path / "p.csv", "payment_ref,account_ref,date,amount,method\n" + (
         "X3,70000003,2025-10-22,20.00,bank\n"
