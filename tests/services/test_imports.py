@@ -251,6 +251,26 @@ def test_payments_allocate_in_date_order_across_chunks(
     assert allocated["X3"] == {2025: 2000}
     assert sum(allocated["Y1"].values()) == 500
     assert "Z1" not in allocated  # suspense: no ledger rows
+    with ctx.db.uow() as uow:
+        again = imports.import_payments(uow, ctx.actor, csv_path)
+    assert (again.imported, again.skipped, again.suspense) == (0, 5, 0)
+
+
+def test_payment_import_reports_progress_over_the_files_rows(
+    ctx: AppContext, examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Progress counts the file's good rows, from 0 before anything is read to all of them;
+    rows already imported count as done, so a re-import still ends at (total, total)."""
+    load_examples(ctx, examples)
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    csv_path = write_csv(tmp_path / "p.csv", "payment_ref,account_ref,date,amount,method\n" + "".join(
+        f"P{i},7000000{i % 5 + 1},2025-10-2{i},1.00,card\n" for i in range(5)
+    ) + "BAD,70000001,2025-10-20,ten,card\n")
+    for expected in ([(0, 5), (0, 5), (2, 5), (4, 5), (5, 5)], [(0, 5), (5, 5)]):
+        calls: list[tuple[int, int]] = []
+        with ctx.db.uow() as uow:
+            imports.import_payments(uow, ctx.actor, csv_path, progress=lambda done, total: calls.append((done, total)))
+        assert calls == expected
 
 
 def test_a_payment_import_gives_back_the_everyday_page_cache(
