@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Iterator, Self
+from typing import Iterator, Self, Sequence, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -55,6 +55,16 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+T = TypeVar("T")
+IN_LIST_SIZE = 900  # values bound per IN (...): under SQLite's historical limit of 999 variables
+
+
+def in_batches(values: Sequence[T], size: int = IN_LIST_SIZE) -> Iterator[Sequence[T]]:
+    """`values` in slices small enough to bind as one IN (...) list on either database."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 SQLITE_MMAP_BYTES = 1 << 30  # type-ahead and account opening read through memory-mapped pages
@@ -213,13 +223,22 @@ def connection_lost(exc: BaseException) -> bool:
     )
 
 
-def raise_if_lost(exc: BaseException) -> None:
-    """Raise ConnectionLost (caused by `exc`) when `exc` means the database stopped answering."""
-    if connection_lost(exc):
+def raise_if_lost(exc: BaseException, *, saving: bool = False) -> None:
+    """Raise ConnectionLost (caused by `exc`) when `exc` means the database stopped answering.
+
+    `saving`: lost during a commit, which leaves the outcome unknown (the server may have
+    committed before the line dropped), and the officer is told exactly that."""
+    if not connection_lost(exc):
+        return
+    if saving:
         raise ConnectionLost(
-            f"The connection to the database was lost ({_first_line(exc)}); what you were doing was not "
-            "completed and Revenues Desk will reconnect when it can."
+            f"The connection to the database was lost while saving ({_first_line(exc)}); it may or may "
+            "not have been saved, so check the account before doing it again."
         ) from exc
+    raise ConnectionLost(
+        f"The connection to the database was lost ({_first_line(exc)}); what you were doing was not "
+        "completed and Revenues Desk will reconnect when it can."
+    ) from exc
 
 
 class UnitOfWork:
@@ -247,16 +266,10 @@ class UnitOfWork:
             raise_if_lost(exc)
 
     def commit(self) -> None:
-        """Commit. A connection lost during the commit leaves the outcome unknown (the server
-        may have committed before the line dropped), and the officer is told exactly that."""
         try:
             self.session.commit()
         except DBAPIError as exc:
-            if connection_lost(exc):
-                raise ConnectionLost(
-                    f"The connection to the database was lost while saving ({_first_line(exc)}); it may or may "
-                    "not have been saved, so check the account before doing it again."
-                ) from exc
+            raise_if_lost(exc, saving=True)
             raise
 
     def rollback(self) -> None:

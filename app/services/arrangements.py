@@ -40,7 +40,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 
 from app.clock import now
 from app.config import AuthoritySettings
-from app.db import Database, UnitOfWork, batch_reading
+from app.db import Database, UnitOfWork, batch_reading, in_batches
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import (
     Account,
@@ -473,9 +473,9 @@ def _lift_end(start: date, as_of: date) -> date:
 def _lift_holds(uow: UnitOfWork, actor: Actor, account_ids: Sequence[uuid.UUID], as_of: date, reason: str) -> int:
     """End the open arrangement holds on these accounts; audited like app.services.holds.lift_hold."""
     lifted = 0
-    for start_at in range(0, len(account_ids), 900):
+    for batch in in_batches(account_ids):
         holds = uow.session.scalars(
-            select(Hold).where(Hold.account_id.in_(account_ids[start_at : start_at + 900]), Hold.kind == "arrangement")
+            select(Hold).where(Hold.account_id.in_(batch), Hold.kind == "arrangement")
             .where(or_(Hold.end_date.is_(None), Hold.end_date >= as_of))
         ).all()
         for hold in holds:
@@ -656,8 +656,7 @@ def _check_chunk(uow: UnitOfWork, rows: Sequence[Any], as_of: date) -> dict[Any,
     earliest = min(row[2] for row in rows)
     paid: dict[Any, list[tuple[date, int]]] = {}
     balances: dict[Any, int] = {}
-    for start_at in range(0, len(accounts), 900):
-        ids = accounts[start_at : start_at + 900]
+    for ids in in_batches(accounts):
         for account, on, amount in _fetch(uow, (
             select(raw_key(LedgerTransaction.account_id), LedgerTransaction.posted_on, LedgerTransaction.amount_pence)
             .where(raw_key(LedgerTransaction.account_id).in_(ids), LedgerTransaction.kind.in_(CASH_KINDS),
@@ -696,8 +695,8 @@ def _apply(uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, policy: A
     tally.kept += len(kept)
     table = Arrangement.__table__
     connection = uow.session.connection()
-    for start_at in range(0, len(kept), 900):
-        connection.execute(update(table).where(raw_key(table.c.id).in_(kept[start_at : start_at + 900]))
+    for batch in in_batches(kept):
+        connection.execute(update(table).where(raw_key(table.c.id).in_(batch))
                            .values(checked_to=as_of))
     if not changed:
         return
@@ -705,9 +704,9 @@ def _apply(uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, policy: A
     stamp = v.timestamp(now())
     accounts = [row[1] for row in changed]
     refs: dict[Any, str] = {}
-    for start_at in range(0, len(accounts), 900):
+    for batch in in_batches(accounts):
         refs.update(_fetch(uow, select(raw_key(Account.id), Account.account_ref)
-                           .where(raw_key(Account.id).in_(accounts[start_at : start_at + 900]))))
+                           .where(raw_key(Account.id).in_(batch))))
     updates: list[dict[str, Any]] = []
     diary: list[tuple[Any, ...]] = []
     audits: list[tuple[Any, ...]] = []
@@ -738,10 +737,10 @@ def _apply(uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, policy: A
     )
     holds: list[dict[str, Any]] = []
     hold_table = Hold.__table__
-    for start_at in range(0, len(accounts), 900):
+    for batch in in_batches(accounts):
         for hold, account, start in _fetch(uow, (
             select(raw_key(Hold.id), raw_key(Hold.account_id), Hold.start_date)
-            .where(raw_key(Hold.account_id).in_(accounts[start_at : start_at + 900]), Hold.kind == "arrangement")
+            .where(raw_key(Hold.account_id).in_(batch), Hold.kind == "arrangement")
             .where(or_(Hold.end_date.is_(None), Hold.end_date >= as_of))
         )):
             end = _lift_end(start, as_of)

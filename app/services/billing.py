@@ -21,13 +21,13 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import func, or_, select, update
 
 from app.clock import now
 from app.config import AuthoritySettings
-from app.db import Database, UnitOfWork, batch_reading
+from app.db import Database, UnitOfWork, batch_reading, in_batches
 from app.errors import Conflict, ValidationError
 from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Discount, Document, Exemption, Instalment, InstalmentPlan,
@@ -79,15 +79,10 @@ class AccountFacts:
     billed_years: frozenset[int] = frozenset()  # years with any charge, adjustment or reduction posted (even £0)
 
 
-def _in_chunks(ids: Sequence[uuid.UUID], size: int = 900) -> Iterable[Sequence[uuid.UUID]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
 def load_facts(uow: UnitOfWork, account_ids: Sequence[uuid.UUID], years: Sequence[int]) -> list[AccountFacts]:
     """Everything `decide` needs for these accounts and years, in nine set-based queries per 900 accounts."""
     result: list[AccountFacts] = []
-    for ids in _in_chunks(list(account_ids)):
+    for ids in in_batches(list(account_ids)):
         result.extend(_load_chunk(uow, years, lambda column, ids=ids: column.in_(ids), True))  # type: ignore[misc]
     return result
 

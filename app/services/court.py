@@ -31,7 +31,7 @@ from typing import Any, Iterable
 from sqlalchemy import select
 
 from app.config import AuthoritySettings
-from app.db import UnitOfWork
+from app.db import UnitOfWork, in_batches
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Account, LedgerTransaction, RecoveryEvent
 from app.money import fmt
@@ -158,10 +158,10 @@ def hearing_list(uow: UnitOfWork, hearing_date: date, as_of: date) -> HearingLis
     people = debtors(uow, account_ids, as_of)
     holds = holds_in_force(uow, account_ids, as_of)
     ledger: dict[tuple[uuid.UUID, int], list[LedgerTransaction]] = defaultdict(list)
-    for start in range(0, len(account_ids), 900):
+    for batch in in_batches(account_ids):
         for txn in uow.session.scalars(
             select(LedgerTransaction).where(
-                LedgerTransaction.account_id.in_(account_ids[start : start + 900]), LedgerTransaction.posted_on <= as_of,
+                LedgerTransaction.account_id.in_(batch), LedgerTransaction.posted_on <= as_of,
             )
         ):
             ledger[(txn.account_id, txn.financial_year)].append(txn)

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.clock import now
-from app.db import UnitOfWork
+from app.db import UnitOfWork, in_batches
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import (
     Account, BatchRun, DirectDebitCollection, DirectDebitMandate, InstalmentPlan, LedgerTransaction, Payment,
@@ -225,8 +225,7 @@ def get_mandate(uow: UnitOfWork, account_ref: str) -> MandateView | None:
 def _paid_by_year(uow: UnitOfWork, account_ids: list[uuid.UUID], as_of: date) -> dict[uuid.UUID, dict[int, int]]:
     """Pence paid per account and year (cash movements up to as_of, plus collections already submitted)."""
     paid: dict[uuid.UUID, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for start in range(0, len(account_ids), 900):
-        chunk = account_ids[start : start + 900]
+    for chunk in in_batches(account_ids):
         for account_id, year, total in uow.session.execute(
             select(LedgerTransaction.account_id, LedgerTransaction.financial_year, func.sum(LedgerTransaction.amount_pence))
             .where(

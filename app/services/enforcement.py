@@ -37,7 +37,7 @@ from typing import Any, Mapping
 from sqlalchemy import func, select
 
 from app.config import AuthoritySettings
-from app.db import UnitOfWork
+from app.db import UnitOfWork, in_batches
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Account, EnforcementCase, LedgerTransaction, Payment, RecoveryEvent
 from app.money import fmt, to_pounds_text
@@ -993,10 +993,10 @@ def _order_balances(
         years[account_id].add(year)
     ids = list(years)
     result: dict[uuid.UUID, dict[int, int]] = {a: {y: 0 for y in ys} for a, ys in years.items()}
-    for start in range(0, len(ids), 900):
+    for batch in in_batches(ids):
         for account_id, year, total in uow.session.execute(
             select(LedgerTransaction.account_id, LedgerTransaction.financial_year, func.sum(LedgerTransaction.amount_pence))
-            .where(LedgerTransaction.account_id.in_(ids[start : start + 900]), LedgerTransaction.posted_on <= as_of)
+            .where(LedgerTransaction.account_id.in_(batch), LedgerTransaction.posted_on <= as_of)
             .group_by(LedgerTransaction.account_id, LedgerTransaction.financial_year)
         ):
             if year in years[account_id]:

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from app.db import UnitOfWork
+from app.db import UnitOfWork, in_batches
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Account, Hold
 from app.rules.apportionment import periods_overlap
@@ -172,10 +172,10 @@ def active_holds(uow: UnitOfWork, account_id: uuid.UUID, as_of: date) -> list[Ho
 def holds_in_force(uow: UnitOfWork, account_ids: list[uuid.UUID], as_of: date) -> dict[uuid.UUID, list[HoldView]]:
     """Holds in force on `as_of` for many accounts at once (accounts without one are left out)."""
     result: dict[uuid.UUID, list[HoldView]] = {}
-    for start in range(0, len(account_ids), 900):
+    for batch in in_batches(account_ids):
         rows = uow.session.execute(
             select(Hold, Account.account_ref).join(Account, Account.id == Hold.account_id)
-            .where(Hold.account_id.in_(account_ids[start : start + 900]), Hold.start_date <= as_of)
+            .where(Hold.account_id.in_(batch), Hold.start_date <= as_of)
             .where(Hold.end_date.is_(None) | (Hold.end_date >= as_of))
             .order_by(Hold.start_date, Hold.created_at)
         ).all()

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.clock import now
 from app.config import AuthoritySettings
-from app.db import UnitOfWork, bulk_writing
+from app.db import UnitOfWork, bulk_writing, in_batches
 from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Discount, Exemption, LedgerTransaction,
     LiabilityPeriod, Parish, Payment, Person, Property,
@@ -50,7 +50,6 @@ DISCOUNTS = {"SPD": "SPD", "ALL_DISREGARDED": "ALL_DISREGARDED"}
 EXEMPTION_CLASSES_ENGLAND = tuple("BDEFGHIJKLMNOPQRSTUVW")
 EXEMPTION_CLASSES_WALES = tuple("ABCDEFGHIJKLMNOPQRSTUVW")
 CHUNK = 5000
-IN_LIST = 900  # values per IN (...): under SQLite's old 999-variable limit
 
 
 S = TypeVar("S", bound=ImportSummary)
@@ -441,19 +440,17 @@ def _not_yet_imported(uow: UnitOfWork, rows: list[_PaymentRow]) -> list[_Payment
     """The rows whose payment reference is not in the database yet (a re-run adds nothing)."""
     refs = sorted(p.ref for p in rows)
     present: set[str] = set()
-    for start in range(0, len(refs), IN_LIST):
-        batch = refs[start : start + IN_LIST]
+    for batch in in_batches(refs):
         present.update(uow.session.scalars(select(Payment.external_ref).where(Payment.external_ref.in_(batch))))
     return [p for p in rows if p.ref not in present]
 
 
 def _account_keys(uow: UnitOfWork, refs: set[str]) -> dict[str, Any]:
     """account_ref -> account key as the driver holds it (written straight back, never inspected)."""
-    ordered = sorted(refs)
     keys: dict[str, Any] = {}
-    for start in range(0, len(ordered), IN_LIST):
+    for batch in in_batches(sorted(refs)):
         keys.update(uow.session.execute(
-            select(Account.account_ref, raw_key(Account.id)).where(Account.account_ref.in_(ordered[start : start + IN_LIST]))
+            select(Account.account_ref, raw_key(Account.id)).where(Account.account_ref.in_(batch))
         ).all())
     return keys
 

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import func, select, update
 
-from app.db import UnitOfWork
+from app.db import UnitOfWork, in_batches
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Account, LedgerTransaction, Payment
 from app.money import fmt
@@ -122,11 +122,11 @@ def raw_year_balances(uow: UnitOfWork, keys: list[Any]) -> dict[Any, dict[int, i
     of 100,000 rows reads ~300,000 (account, year) sums, and turning each key into a
     `uuid.UUID` and back cost seconds."""
     result: dict[Any, dict[int, int]] = defaultdict(dict)
-    for start in range(0, len(keys), 900):
+    for batch in in_batches(keys):
         for key, year, total in uow.session.execute(
             select(raw_key(LedgerTransaction.account_id), LedgerTransaction.financial_year,
                    func.sum(LedgerTransaction.amount_pence))
-            .where(raw_key(LedgerTransaction.account_id).in_(keys[start : start + 900]))
+            .where(raw_key(LedgerTransaction.account_id).in_(batch))
             .group_by(LedgerTransaction.account_id, LedgerTransaction.financial_year)
         ):
             result[key][year] = int(total)

@@ -28,7 +28,7 @@ from sqlalchemy import case, func, or_, select, update
 
 from app.clock import now
 from app.config import AuthoritySettings
-from app.db import Database, UnitOfWork, batch_reading
+from app.db import Database, UnitOfWork, batch_reading, in_batches
 from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Document, Hold, Instalment, InstalmentPlan, LedgerTransaction,
     LiabilityPeriod, Person, Property, RecoveryEvent,
@@ -130,8 +130,7 @@ def _states(
     raw_ids = list(wanted)
     events: dict[tuple[Any, int], list[StageEvent]] = defaultdict(list)
     holds: dict[Any, list[HoldState]] = defaultdict(list)
-    for start in range(0, len(raw_ids), 900):
-        ids = raw_ids[start : start + 900]
+    for ids in in_batches(raw_ids):
         for account, year, stage, on, hearing in _fetch(s, (
             select(raw_key(RecoveryEvent.account_id), RecoveryEvent.financial_year, RecoveryEvent.stage,
                    RecoveryEvent.event_date, RecoveryEvent.hearing_date)
@@ -155,10 +154,10 @@ def _states(
     plan_ids = [sc.plan_id for years in wanted.values() for sc in years.values() if sc.has_plan]
     instalments: dict[Any, list[DueInstalment]] = defaultdict(list)
     shared: dict[tuple[date, int], DueInstalment] = {}  # (frozen) instalments repeat across accounts
-    for start in range(0, len(plan_ids), 900):
+    for batch in in_batches(plan_ids):
         for plan_id, due, amount in _fetch(s, (
             select(raw_key(Instalment.plan_id), Instalment.due_on, Instalment.amount_pence)
-            .where(raw_key(Instalment.plan_id).in_(plan_ids[start : start + 900]))
+            .where(raw_key(Instalment.plan_id).in_(batch))
             .order_by(Instalment.plan_id, Instalment.seq)
         )):
             key = (due, amount)
@@ -421,8 +420,7 @@ def _letter_facts(uow: UnitOfWork, raw_ids: Sequence[Any]) -> dict[Any, tuple[st
     refs: dict[Any, str] = {}
     names: dict[Any, list[str]] = defaultdict(list)
     places: dict[Any, tuple[str, str]] = {}
-    for start in range(0, len(raw_ids), 900):
-        ids = list(raw_ids[start : start + 900])
+    for ids in in_batches(raw_ids):
         refs.update(s.execute(select(raw_key(Account.id), Account.account_ref).where(raw_key(Account.id).in_(ids))).all())
         for account, title, forenames, surname in _fetch(s, 
             select(raw_key(AccountParty.account_id), Person.title, Person.forenames, Person.surname)

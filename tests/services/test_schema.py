@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings
-from app.db import SCHEMA_HEAD, alembic_config, current_revision, head_revision, include_object
+from app.db import IN_LIST_SIZE, SCHEMA_HEAD, alembic_config, current_revision, head_revision, in_batches, include_object
 from app.models import Account, AuditEvent, Base, LedgerTransaction, Note
 from app.services.demo import generate_demo
 from tests.services.helpers import load_examples
@@ -68,3 +68,16 @@ def test_ledger_audit_and_notes_are_append_only(ctx: AppContext, examples: Path)
         for stmt in (update(model).values(created_by="mallory") if model is not AuditEvent else update(model).values(username="mallory"), delete(model)):
             with ctx.db.uow() as uow, pytest.raises(DBAPIError, match="append-only"):
                 uow.session.execute(stmt)
+
+
+def test_in_batches_cover_every_value_once_in_lists_either_database_binds(ctx: AppContext) -> None:
+    """The one slicing every set-based query uses: each value once, in order, no slice
+    over the size, and a full slice binds as one IN (...) list on SQLite and PostgreSQL."""
+    refs = [f"NOPE{i:05d}" for i in range(2 * IN_LIST_SIZE + 7)]
+    batches = list(in_batches(refs))
+    assert [len(b) for b in batches] == [IN_LIST_SIZE, IN_LIST_SIZE, 7]
+    assert [r for b in batches for r in b] == refs
+    assert list(in_batches([])) == []
+    with ctx.db.uow() as uow:
+        for batch in batches:
+            assert uow.session.scalar(select(func.count()).select_from(Account).where(Account.account_ref.in_(batch))) == 0
