@@ -72,6 +72,15 @@ class OptionalDate(QWidget):
             self.edit.setDate(to_qdate(value))
 
 
+def line_edit(placeholder: str = "", *, text: str = "", max_length: int = 300, width: int = FIELD_WIDTH) -> QLineEdit:
+    """A one-line text field of the form's width, capped at `max_length` characters."""
+    edit = QLineEdit(text)
+    edit.setPlaceholderText(placeholder)
+    edit.setFixedWidth(width)
+    edit.setMaxLength(max_length)
+    return edit
+
+
 def money_edit(placeholder: str = "0.00") -> QLineEdit:
     edit = QLineEdit()
     edit.setPlaceholderText(placeholder)

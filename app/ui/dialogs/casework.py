@@ -22,7 +22,7 @@ from app.services.worklists import DiaryCodeView
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import AccountFormDialog, FormDialog
 from app.ui.formatting import count, uk_date
-from app.ui.forms import OptionalDate, date_edit, from_qdate, money_edit, pence_or_reason, to_qdate
+from app.ui.forms import OptionalDate, date_edit, from_qdate, line_edit, money_edit, pence_or_reason, to_qdate
 from app.ui.models.casework import reason_label
 from app.ui.widgets import label
 
@@ -51,14 +51,6 @@ def note_edit(placeholder: str, *, lines: int = 3) -> QPlainTextEdit:
     edit.setTabChangesFocus(True)
     edit.setFixedWidth(FIELD_WIDTH)
     edit.setFixedHeight(18 * lines + 16)
-    return edit
-
-
-def line_edit(placeholder: str = "", *, max_length: int = 300) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setPlaceholderText(placeholder)
-    edit.setFixedWidth(FIELD_WIDTH)
-    edit.setMaxLength(max_length)
     return edit
 
 
@@ -303,7 +295,7 @@ class TraceDialog(AccountCaseDialog):
         choice_box.setContentsMargins(0, 0, 0, 0)
         choice_box.addWidget(self.gone_away)
         choice_box.addWidget(self.traced)
-        self.address = line_edit("e.g. 4 Mill Lane, Fenby FE1 2AB")
+        self.address = line_edit("e.g. 4 Mill Lane, Fenby FE1 2AB", width=FIELD_WIDTH)
         self.note = note_edit("e.g. Post returned marked “not known at this address”", lines=2)
         self.form.addRow("What happened", choice)
         self.add_row("New address", self.address, "address")
@@ -379,7 +371,7 @@ class CancelArrangementDialog(AccountCaseDialog):
     def __init__(self, ui: UiContext, summary: AccountSummary, parent: QWidget | None = None) -> None:
         super().__init__(ui, summary, parent)
         self.cancel_button.setText("Keep it")
-        self.reason = line_edit("e.g. Taxpayer asked to pay in full by card")
+        self.reason = line_edit("e.g. Taxpayer asked to pay in full by card", width=FIELD_WIDTH)
         self.add_row("Reason", self.reason, "reason")
         self.form.addRow("", label("The recovery hold is lifted: the next recovery run may take the next step.",
                                    "caption", wrap=True))

@@ -19,7 +19,7 @@ from app.config import default_database_url
 from app.connections import DEFAULT_PORT, ConnectionTarget, Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import FormDialog
-from app.ui.forms import FIELD_WIDTH
+from app.ui.forms import line_edit
 from app.ui.formatting import error_sentence
 from app.ui.widgets import label
 from app.ui.workers import TaskHandle
@@ -28,15 +28,6 @@ KINDS: tuple[tuple[Kind, str], ...] = (
     ("embedded", "Embedded database on this computer"),
     ("server", "Shared PostgreSQL server"),
 )
-
-
-def _line(text: str = "", *, placeholder: str = "", password: bool = False) -> QLineEdit:
-    edit = QLineEdit(text)
-    edit.setPlaceholderText(placeholder)
-    edit.setMinimumWidth(FIELD_WIDTH)
-    if password:
-        edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
 
 
 class ConnectionDialog(FormDialog):
@@ -61,11 +52,12 @@ class ConnectionDialog(FormDialog):
         embedded_file = default_database_url().removeprefix("sqlite:///")
         self.embedded_path = label(embedded_file, "muted", selectable=True)
         self.embedded_path.setToolTip(embedded_file)
-        self.host = _line(current.host or "localhost", placeholder="e.g. revenues-db.council.local")
-        self.port = _line(str(current.port or DEFAULT_PORT))
-        self.database = _line(current.database, placeholder="e.g. revenues")
-        self.username = _line(current.username, placeholder="your user name on the server")
-        self.password = _line(password=True)
+        self.host = line_edit("e.g. revenues-db.council.local", text=current.host or "localhost", max_length=253)
+        self.port = line_edit(text=str(current.port or DEFAULT_PORT), max_length=5, width=90)
+        self.database = line_edit("e.g. revenues", text=current.database, max_length=63)
+        self.username = line_edit("your user name on the server", text=current.username, max_length=63)
+        self.password = line_edit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.remember = QCheckBox("Remember the password in the keyring")
         self.remember.setToolTip("Kept by this computer's keyring, never in a file")
         self.remember.setChecked(True)

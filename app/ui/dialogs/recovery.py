@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Callable
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QWidget
 
 from app.errors import ServiceError
 from app.services.accounts import AccountSummary
@@ -21,7 +21,7 @@ from app.services.desk import AccountRecovery
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import AccountFormDialog
 from app.ui.formatting import error_sentence, financial_year, humanise, money, uk_date
-from app.ui.forms import OptionalDate, date_edit, from_qdate, money_edit, pence_or_reason, to_qdate
+from app.ui.forms import OptionalDate, date_edit, from_qdate, line_edit, money_edit, pence_or_reason, to_qdate
 from app.ui.widgets import label
 
 FIELD_WIDTH = 300
@@ -31,14 +31,6 @@ UC_CATEGORY_LABELS = {"single_under_25": "Single, under 25", "single_25_plus": "
                       "couple_under_25": "Couple, both under 25", "couple_25_plus": "Couple, one or both 25 or over"}
 BENEFIT_LABELS = {"universal_credit": "Universal Credit",
                   "legacy": "Income-related benefit (IS, JSA(IB), ESA(IR), Pension Credit)"}
-
-
-def _line(placeholder: str = "", *, width: int = FIELD_WIDTH, max_length: int = 120) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setPlaceholderText(placeholder)
-    edit.setFixedWidth(width)
-    edit.setMaxLength(max_length)
-    return edit
 
 
 class AddHoldDialog(AccountFormDialog):
@@ -56,7 +48,7 @@ class AddHoldDialog(AccountFormDialog):
         self.kind.setMinimumWidth(FIELD_WIDTH)
         for code, text in ui.desk.hold_kinds.items():
             self.kind.addItem(text, code)
-        self.reason = _line("e.g. StepChange referral received", max_length=500)
+        self.reason = line_edit("e.g. StepChange referral received", max_length=500, width=FIELD_WIDTH)
         self.start = date_edit(self.as_of, accessible="Hold starts on")
         self.end = OptionalDate(self.as_of, "Ends on")
         self.hint = label("", "muted", wrap=True)
@@ -132,7 +124,7 @@ class LiftHoldDialog(AccountFormDialog):
         until = f" to {uk_date(hold['to'])}" if hold["to"] else " until lifted"
         self.form.addRow("Hold", label(f"{label_text} from {uk_date(hold['from'])}{until}", wrap=True))
         self.last_day = date_edit(max(self.as_of, hold["from"]), accessible="Last day of the hold")
-        self.reason = _line("e.g. breathing space ended early by the adviser", max_length=500)
+        self.reason = line_edit("e.g. breathing space ended early by the adviser", max_length=500, width=FIELD_WIDTH)
         self.add_row("Last day in force", self.last_day, "end_date")
         self.add_row("Reason for lifting", self.reason, "reason")
         self.reason.setFocus()
@@ -199,12 +191,12 @@ class AttachmentOfEarningsDialog(_LiabilityOrderDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(ui, summary, recovery, parent)
         self.setMinimumWidth(600)
-        self.employer = _line("Employer's name")
+        self.employer = line_edit("Employer's name", max_length=120, width=FIELD_WIDTH)
         self.address = QPlainTextEdit()
         self.address.setPlaceholderText("Payroll address, one line each")
         self.address.setFixedSize(FIELD_WIDTH, 74)
         self.address.setTabChangesFocus(True)
-        self.payroll = _line("Works or payroll number", width=200, max_length=40)
+        self.payroll = line_edit("Works or payroll number", width=200, max_length=40)
         self.period = QComboBox()
         for code in ui.desk.pay_periods:
             self.period.addItem(PAY_PERIOD_LABELS.get(code, humanise(code)), code)
@@ -295,7 +287,7 @@ class BenefitDeductionDialog(_LiabilityOrderDialog):
         self.category.setCurrentIndex(max(0, self.category.findData("single_25_plus")))
         self.other = money_edit()
         self.other.setAccessibleName("Other deductions from Universal Credit in pounds")
-        self.ni_number = _line("e.g. QQ123456C", width=160, max_length=13)
+        self.ni_number = line_edit("e.g. QQ123456C", width=160, max_length=13)
         self.add_row("Applied on", self.on, "date")
         self.add_row("Benefit", self.benefit, "benefit")
         self.add_row("UC standard allowance", self.category, "uc_category")
