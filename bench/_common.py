@@ -37,7 +37,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from app.db import Database  # noqa: E402
 from app.models import Account, AccountParty, LiabilityPeriod, Person, Property  # noqa: E402
-from app.services.search_index import words  # noqa: E402
+from app.accounts.search_index import words  # noqa: E402
 
 Kind = Literal["sqlite", "postgresql"]
 KINDS: tuple[Kind, ...] = ("sqlite", "postgresql")
@@ -252,7 +252,7 @@ def ensure_pg_statistics(name: str) -> bool:
 def _child_build(kind: Kind, accounts: int, seed: int, url: str, sidecar: Path) -> None:
     """Runs in the build child: generate, then record wall time and peak RSS."""
     from app.bootstrap import bootstrap
-    from app.services.demo import generate_demo
+    from app.demo.generate import generate_demo
 
     started = time.perf_counter()
     ctx = bootstrap(url, None, BENCH_USER)

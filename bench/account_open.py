@@ -35,7 +35,7 @@ from bench._common import (  # noqa: E402
     AS_OF, KINDS, Kind, build_report, ensure_demo_db, log, peak_rss_mb, raw_connection, sample_refs, summarise_ms,
 )
 from app.db import Database, make_database  # noqa: E402
-from app.services.accounts import SUMMARY_STATEMENTS, account_summary  # noqa: E402
+from app.accounts.summary import SUMMARY_STATEMENTS, account_summary  # noqa: E402
 
 TARGET_P95_MS = 20
 

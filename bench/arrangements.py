@@ -7,7 +7,7 @@ date must change nothing.
 
 Set-up: the demo database (default 250,000 accounts, as of 23/11/2026; built or reused by
 bench._common) is copied to a scratch database, and 100,000 arrangements are written in
-bulk (app.services.bulk) on accounts that owe money: monthly, ten payments from 1
+bulk (app.adapters.bulk) on accounts that owe money: monthly, ten payments from 1
 September 2026 covering the balance, each with its arrangement hold. Payments: 90% paid
 every instalment due so far on its date, 5% missed the November payment (broken by the
 run), 5% paid the whole balance (completed by the run). Then `monitor_arrangements` runs
@@ -36,10 +36,10 @@ from app.config import load_settings
 from app.db import make_database
 from app.models import Arrangement, ArrangementInstalment, Hold, LedgerTransaction
 from app.rules.arrangements import schedule_to_end
-from app.services.arrangements import CASH_KINDS, monitor_arrangements
-from app.services.bulk import BulkWriter, NativeValues
-from app.services.sqlkeys import raw_key
-from app.services.users import Actor, Role
+from app.recovery.arrangements.arrangements import CASH_KINDS, monitor_arrangements
+from app.adapters.bulk import BulkWriter, NativeValues
+from app.adapters.sql_keys import raw_key
+from app.users.roles import Actor, Role
 from bench._common import (
     AS_OF,
     DATA,

@@ -12,7 +12,7 @@ Figures (targets from the billing issue):
 * `rerun`: the same year again with a later issue date: every account is examined and
   nothing is written (idempotence), seconds.
 * `rebill`: one account's liability change (a 25% council tax reduction from a date)
-  through `app.services.liability`, committed, with the amended notice rendered:
+  through `app.billing.liability_changes`, committed, with the amended notice rendered:
   p50/p95 ms over sampled accounts (target p95 <= 50 ms); `trial` is the same change as a
   preview (rolled back).
 
@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import DATA, build_report, ensure_demo_db, log, peak_rss_mb, sample_refs, sqlite_path, summarise_ms  # noqa: E402
 from app.config import load_settings  # noqa: E402
 from app.db import make_database  # noqa: E402
-from app.services import liability  # noqa: E402
-from app.services.billing import run_annual_billing  # noqa: E402
-from app.services.users import Actor, Role  # noqa: E402
+from app.billing import liability_changes as liability  # noqa: E402
+from app.billing.billing import run_annual_billing  # noqa: E402
+from app.users.roles import Actor, Role  # noqa: E402
 
 YEAR = 2027
 ISSUE = date(2027, 3, 10)

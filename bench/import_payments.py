@@ -39,8 +39,8 @@ from bench._common import (  # noqa: E402
     AS_OF, BENCH_USER, DATA, _sqlite_count, build_report, ensure_demo_db, log, peak_rss_mb, sqlite_path,
 )
 from app.bootstrap import bootstrap  # noqa: E402
-from app.services.csvfiles import ImportSummary  # noqa: E402
-from app.services.imports import import_payments  # noqa: E402
+from app.adapters.csv_files import ImportSummary  # noqa: E402
+from app.accounts.imports import import_payments  # noqa: E402
 
 TARGET_FIRST_IMPORT_S = 20
 UNKNOWN_SHARE = 0.01

@@ -34,8 +34,8 @@ from bench._common import (  # noqa: E402
     summarise_ms,
 )
 from app.db import Database, make_database  # noqa: E402
-from app.services.search import CANDIDATES, MAX_WORDS, pg_candidate_query, search_accounts  # noqa: E402
-from app.services.search_index import words  # noqa: E402
+from app.accounts.search import CANDIDATES, MAX_WORDS, pg_candidate_query, search_accounts  # noqa: E402
+from app.accounts.search_index import words  # noqa: E402
 
 TARGETS_P95_MS: dict[Kind, float] = {"sqlite": 5, "postgresql": 15}
 PATHOLOGICAL = ("one_letter",)

@@ -42,9 +42,9 @@ from sqlalchemy import insert, select
 from app.config import load_settings
 from app.db import Database, make_database, upgrade
 from app.models import Account, DiaryEntry
-from app.services import worklists
-from app.services.demo import generate_demo
-from app.services.users import Actor, Role
+from app.casework import worklists
+from app.demo.generate import generate_demo
+from app.users.roles import Actor, Role
 from bench._common import DATA, PG_SERVER, _pg_admin, log, summarise_ms
 
 AS_OF = date(2026, 11, 23)

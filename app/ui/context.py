@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from app.services.desk import Desk
+from app.application import Desk
 from app.ui.workers import TaskRunner
 
 

@@ -32,7 +32,7 @@ from app.bootstrap import bootstrap
 from app.config import SettingsError, default_database_url, desktop_database_url, saved_connection_url
 from app.connections import Connected
 from app.errors import DatabaseUnavailable, ServiceError
-from app.services.desk import Desk
+from app.application import Desk
 from app.ui.context import UiContext
 from app.ui.connection_banner import ConnectionBanner
 from app.ui.dialogs.connection import ConnectionDialog
@@ -48,7 +48,7 @@ from app.ui.widgets import label
 from app.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
-    from app.services.demo import DemoResult
+    from app.demo.generate import DemoResult
 
 log = logging.getLogger(__name__)
 D = TypeVar("D", bound=QDialog)

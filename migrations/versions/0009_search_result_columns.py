@@ -4,7 +4,7 @@ Type-ahead shows 20 rows per keystroke. Building each from the lead party, the p
 latest liability period and its property cost eight index probes per account, most of them
 pages not in memory at a million accounts (about 5 ms of PostgreSQL's 15 ms budget). The
 account row the search index already returns now carries them, kept with `search_text` by
-the same code (app.services.search_index.search_columns).
+the same code (app.accounts.search_index.search_columns).
 
 Revision ID: 0009
 Revises: 0008

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.bootstrap import bootstrap
 from app.config import load_settings
-from app.services.demo import generate_demo
+from app.demo.generate import generate_demo
 from tests.cli.harness import sqlite_count
 
 

@@ -12,9 +12,9 @@ import pytest
 from app.cli import main
 from app.db import make_database
 from app.models import BatchRun, Document
-from app.services import letters
-from app.services.accounts import get_account_id
-from app.services.users import resolve_actor
+from app.letters import letters
+from app.accounts.summary import get_account_id
+from app.users.directory import resolve_actor
 from tests.services.letter_data import notice_data
 
 

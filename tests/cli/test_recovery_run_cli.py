@@ -17,7 +17,7 @@ import pytest
 
 from app.bootstrap import bootstrap
 from app.config import load_settings
-from app.services.demo import generate_demo
+from app.demo.generate import generate_demo
 from tests.cli.harness import sqlite_count
 from tests.cli.test_cli import run
 

@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from app.bootstrap import AppContext
-from app.services import users, worklists
-from app.services.users import Actor, Role
-from app.services.worklists import DiaryView
+from app.users import directory as users
+from app.casework import worklists
+from app.users.roles import Actor, Role
+from app.casework.worklists import DiaryView
 from tests.services.helpers import load_examples
 
 AS_OF = date(2025, 6, 30)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.bootstrap import AppContext
-from app.services import imports
-from app.services.csvfiles import ImportSummary
+from app.accounts import imports
+from app.adapters.csv_files import ImportSummary
 
 
 def write_csv(path: Path, text: str) -> Path:

@@ -21,8 +21,8 @@ from app.models import (
     Account, Arrangement, DiaryCode, DiaryEntry, Exemption, Hold, Instalment, InstalmentPlan, LedgerTransaction,
     LiabilityParty, Person, RecoveryEvent, ReductionAward,
 )
-from app.services.accounts import AccountSummary, account_summary
-from app.services.demo import generate_demo
+from app.accounts.summary import AccountSummary, account_summary
+from app.demo.generate import generate_demo
 
 AS_OF = date(2026, 11, 23)
 

@@ -10,10 +10,11 @@ from app.bootstrap import AppContext, bootstrap
 from app.config import AuthoritySettings
 from app.errors import NotAllowed, NotFound, ValidationError
 from app.models import Account, AuditEvent, LedgerTransaction, RecoveryEvent
-from app.services.accounts import account_summary
-from app.services.demo import generate_demo
-from app.services.search import search_accounts
-from app.services.users import Role, require_role, resolve_actor, set_role
+from app.accounts.summary import account_summary
+from app.demo.generate import generate_demo
+from app.accounts.search import search_accounts
+from app.users.roles import Role, require_role
+from app.users.directory import resolve_actor, set_role
 from tests.services.helpers import load_examples
 
 AS_OF = date(2026, 11, 23)
@@ -119,7 +120,7 @@ def test_demo_can_be_cancelled(ctx: AppContext, demo_settings: AuthoritySettings
 
 
 def test_demo_snapshots_the_years_it_charged(ctx: AppContext, demo_settings: AuthoritySettings) -> None:
-    from app.services.settings_snapshots import capture_year_settings, year_settings
+    from app.billing.settings_snapshots import capture_year_settings, year_settings
 
     generate_demo(ctx.db, ctx.actor, demo_settings, accounts=3, seed=1, as_of=AS_OF)
     with ctx.db.uow() as uow:

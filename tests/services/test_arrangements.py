@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from app.bootstrap import AppContext
 from app.errors import Conflict, NotAllowed, ValidationError
 from app.models import Arrangement, AuditEvent, BatchRun, DiaryEntry, Document, Hold, LedgerTransaction, RecoveryEvent
-from app.services import arrangements as svc
-from app.services.accounts import account_summary, balance_pence, get_account_id
-from app.services.billing import run_annual_billing
-from app.services.recovery import run_recovery
+from app.recovery.arrangements import arrangements as svc
+from app.accounts.summary import account_summary, balance_pence, get_account_id
+from app.billing.billing import run_annual_billing
+from app.recovery.recovery_run import run_recovery
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import LEADER, OFFICER
 
@@ -113,7 +113,7 @@ def test_the_letter_merges_the_schedule(billed: AppContext, tmp_path: Path) -> N
 
     from docx import Document as Docx
 
-    from app.services.letters import document_bytes
+    from app.letters.letters import document_bytes
 
     view = create(billed)
     assert view.letter_document_id is not None

@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from app.bootstrap import AppContext
 from app.errors import NotAllowed, ValidationError
 from app.models import AuditEvent, BatchRun, Document, InstalmentPlan, LedgerTransaction
-from app.services import liability
-from app.services.accounts import account_summary, get_account_id
-from app.services.billing import run_annual_billing
-from app.services.users import resolve_actor
+from app.billing import liability_changes as liability
+from app.accounts.summary import account_summary, get_account_id
+from app.billing.billing import run_annual_billing
+from app.users.directory import resolve_actor
 from tests.services.helpers import load_examples
 
 ISSUE = date(2025, 3, 10)
@@ -244,7 +244,7 @@ def test_move_in_creates_a_checked_reference_and_bills_to_the_day(ctx: AppContex
                                    taxpayer=liability.NewTaxpayer(surname="Okafor", forenames="Grace", title="Ms"),
                                    start_date=date(2025, 10, 17), as_of=as_of)
     from app.rules.references import is_valid_reference
-    from app.services.search import search_accounts
+    from app.accounts.search import search_accounts
 
     assert is_valid_reference(change.account_ref)
     with ctx.db.uow() as uow:  # found by the new name, its result row names her at the address
@@ -267,7 +267,7 @@ def test_demo_years_agree_with_the_rules_and_next_year_bills_everyone(ctx: AppCo
     """The demo generator charges each year its own way; billing those years again must find
     nothing to change (the generator and the rules agree to the penny), and the next year's
     annual run must bill every liable account exactly once."""
-    from app.services.demo import generate_demo
+    from app.demo.generate import generate_demo
 
     generate_demo(ctx.db, ctx.actor, demo_settings, accounts=300, seed=5, as_of=date(2026, 11, 23))
     for year in (2024, 2025, 2026):
@@ -281,7 +281,7 @@ def test_demo_years_agree_with_the_rules_and_next_year_bills_everyone(ctx: AppCo
 def test_a_change_late_in_the_year_also_rebills_next_year_already_billed(ctx: AppContext, demo_settings) -> None:  # type: ignore[no-untyped-def]
     """Next year's bills go out in March: a change effective in March must correct both years."""
     from app.models import LiabilityPeriod
-    from app.services.demo import generate_demo
+    from app.demo.generate import generate_demo
 
     generate_demo(ctx.db, ctx.actor, demo_settings, accounts=60, seed=5, as_of=date(2026, 11, 23))
     run_annual_billing(ctx.db, ctx.actor, demo_settings, year=2027, as_of=date(2027, 3, 10))

@@ -16,10 +16,10 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.models import (
     Account, AuditEvent, DirectDebitCollection, DirectDebitMandate, LedgerTransaction, Payment, RecoveryEvent,
 )
-from app.services import direct_debit as dd
-from app.services import payments
-from app.services.accounts import account_summary, get_account_id
-from app.services.csvfiles import CsvFileError
+from app.payments import direct_debit as dd
+from app.payments import posting as payments
+from app.accounts.summary import account_summary, get_account_id
+from app.adapters.csv_files import CsvFileError
 from tests.services.helpers import load_examples, write_csv
 from tests.services.money_helpers import OFFICER, add_plan, balance, count_rows
 

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from app.bootstrap import AppContext
 from app.errors import Conflict, ValidationError
 from app.models import Document, LedgerTransaction, Payment
-from app.services import enforcement as enf
-from app.services import holds
-from app.services.csvfiles import RowError
+from app.recovery.enforcement import enforcement as enf
+from app.recovery import holds
+from app.adapters.csv_files import RowError
 from tests.services.court_helpers import liability_order
 from tests.services.helpers import load_examples, write_csv
 from tests.services.money_helpers import OFFICER, balance

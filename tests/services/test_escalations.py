@@ -13,9 +13,10 @@ from sqlalchemy import select
 from app.bootstrap import AppContext
 from app.errors import Conflict, NotAllowed, ValidationError
 from app.models import AuditEvent, Escalation, LedgerTransaction, Note, RefundRequest
-from app.services import escalations, refunds
-from app.services.escalations import EscalationView
-from app.services.users import Actor
+from app.casework import escalations
+from app.payments import refunds
+from app.casework.escalations import EscalationView
+from app.users.roles import Actor
 from tests.services.casework_helpers import (
     AS_OF,
     LEADER,

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from app.bootstrap import AppContext
 from app.errors import Conflict, ValidationError
 from app.models import AuditEvent
-from app.services import holds
-from app.services.accounts import get_account_id
+from app.recovery import holds
+from app.accounts.summary import get_account_id
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import OFFICER
 

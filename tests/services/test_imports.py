@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from app.bootstrap import AppContext
 from app.models import Account, AuditEvent, LedgerTransaction, Payment, Property
-from app.services import imports
-from app.services.accounts import account_summary
-from app.services.csvfiles import CsvFileError
+from app.accounts import imports
+from app.accounts.summary import account_summary
+from app.adapters.csv_files import CsvFileError
 from tests.services.helpers import load_examples, write_csv
 
 PROPS_HEADER = "uprn,address_line1,address_line2,town,postcode,band,parish\n"

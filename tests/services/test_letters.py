@@ -21,8 +21,8 @@ from app.bootstrap import AppContext
 from app.errors import NotFound, ValidationError
 from app.models import AuditEvent, BatchRun, Document, LetterTemplate
 from app.paths import ROOT
-from app.services import letters
-from app.services.accounts import get_account_id
+from app.letters import letters
+from app.accounts.summary import get_account_id
 from tests.services.helpers import load_examples
 from tests.services.letter_data import notice_data
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from app.bootstrap import AppContext
 from app.errors import Conflict, NotAllowed, ValidationError
 from app.models import AuditEvent, LedgerTransaction, RefundRequest
-from app.services import refunds
-from app.services.refunds import RefundView
-from app.services.users import Actor
+from app.payments import refunds
+from app.payments.refunds import RefundView
+from app.users.roles import Actor
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import LEADER, LEADER_2, OFFICER, balance, count_rows, post_charge
 

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings
-from app.services.demo import generate_demo
-from app.services.search import search_accounts
+from app.demo.generate import generate_demo
+from app.accounts.search import search_accounts
 from app.models import Account
-from app.services.search_index import full_postcode, pair_key, pair_keys, words
+from app.accounts.search_index import full_postcode, pair_key, pair_keys, words
 from tests.services.helpers import load_examples
 
 

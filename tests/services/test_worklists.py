@@ -19,9 +19,9 @@ from app.config import parse_settings
 from app.db import make_database
 from app.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.models import AuditEvent, DiaryCode, DiaryEntry, Note
-from app.services import worklists
-from app.services.accounts import get_account_id
-from app.services.worklists import DEFAULT_DIARY_CODES
+from app.casework import worklists
+from app.accounts.summary import get_account_id
+from app.casework.worklists import DEFAULT_DIARY_CODES
 from tests.services.casework_helpers import (
     AS_OF,
     LEADER,

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.bootstrap import AppContext, bootstrap
 from app.models import Account, AccountParty, Hold
 from app.paths import DEFAULT_SETTINGS
-from app.services.desk import Desk
+from app.application import Desk
 from app.ui.main_window import MainWindow, open_main_window
 from tests.sqlite_files import copy_database
 
@@ -181,8 +181,8 @@ CASEWORK_USERS = (("olivia", "officer", "Recovery"), ("oscar", "officer", "Recov
 
 def add_users(url: str) -> None:
     """Officers olivia and oscar, team leaders tom and priya, all in the Recovery team."""
-    from app.services import users
-    from app.services.users import Role
+    from app.users import directory as users
+    from app.users.roles import Role
     from tests.conftest import EXAMPLES
 
     ctx = bootstrap(url, str(EXAMPLES / "settings.toml"), "admin", migrate=False)

@@ -16,8 +16,8 @@ from app.bootstrap import AppContext, bootstrap
 from app.paths import DEFAULT_SETTINGS
 from app.errors import DatabaseUnavailable
 from app.money import fmt
-from app.services.desk import Desk
-from app.services.search import SearchResult
+from app.application import Desk
+from app.accounts.search import SearchResult
 from app.ui.main_window import MainWindow
 from app.ui.panes.account_tabs import InstalmentsTab, LiabilityTab, TransactionsTab
 from app.ui.panes.search import SearchPane

@@ -16,9 +16,9 @@ from typing import Any, Callable, Protocol, Sequence
 
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QLineEdit, QPlainTextEdit, QRadioButton, QVBoxLayout, QWidget
 
-from app.services.accounts import AccountSummary
-from app.services.users import Actor
-from app.services.worklists import DiaryCodeView
+from app.accounts.summary import AccountSummary
+from app.users.roles import Actor
+from app.casework.worklists import DiaryCodeView
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import AccountFormDialog, FormDialog
 from app.ui.formatting import count, uk_date

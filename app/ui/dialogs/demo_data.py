@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFormLayout, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from app.services.demo import DemoResult
+from app.demo.generate import DemoResult
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, uk_date
 from app.ui.signals import emit

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ValidationError
-from app.services.accounts import AccountSummary
+from app.accounts.summary import AccountSummary
 from app.ui.context import UiContext
 from app.ui.formatting import error_sentence, money
 from app.ui.forms import OptionalDate, form_layout

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import Conflict, NotFound, ValidationError
-from app.services.accounts import AccountSummary, PeriodView
-from app.services.liability import LiabilityChange, NewTaxpayer
+from app.accounts.summary import AccountSummary, PeriodView
+from app.billing.liability_changes import LiabilityChange, NewTaxpayer
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import SavingDialog
 from app.ui.dialogs.preview_panel import PreviewPanel

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from app.services.accounts import AccountSummary
+from app.accounts.summary import AccountSummary
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import AccountFormDialog
 from app.ui.formatting import money, payment_channel_label, uk_date

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from app.services.billing import RebillResult
-from app.services.liability import LiabilityChange
+from app.billing.billing import RebillResult
+from app.billing.liability_changes import LiabilityChange
 from app.ui.formatting import NOTICE_LABELS, financial_year, money, signed_money
 from app.ui.models.base import SortFilterProxy
 from app.ui.models.preview import ChargeLinesModel, PlanComparisonModel, plan_rows

@@ -16,8 +16,8 @@ from typing import Any, Callable
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QWidget
 
 from app.errors import ServiceError
-from app.services.accounts import AccountSummary
-from app.services.desk import AccountRecovery
+from app.accounts.summary import AccountSummary
+from app.application import AccountRecovery
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import AccountFormDialog
 from app.ui.formatting import error_sentence, financial_year, humanise, money, uk_date

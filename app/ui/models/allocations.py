@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Sequence
 
-from app.services.payments import PaymentAllocation
+from app.payments.posting import PaymentAllocation
 from app.ui.formatting import financial_year, money, payment_channel_label
 from app.ui.models.base import Column, DtoTableModel, date_column, money_column, text_column
 

@@ -12,7 +12,7 @@ from typing import ClassVar, Sequence
 
 from PySide6.QtGui import QColor
 
-from app.services.accounts import YearView
+from app.accounts.summary import YearView
 from app.ui.models.base import ALIGN_RIGHT, Column, DtoTableModel, date_column, money_column
 from app.ui.style import COLOURS
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Sequence
 
-from app.services.accounts import PeriodView, YearView
+from app.accounts.summary import PeriodView, YearView
 from app.ui.formatting import date_range, discount_label, financial_year
 from app.ui.models.base import ALIGN_CENTER, Column, DtoTableModel, date_column, money_column, text_column
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Sequence
 
-from app.services.refunds import RefundView
+from app.payments.refunds import RefundView
 from app.ui.formatting import humanise
 from app.ui.models.base import Column, DtoTableModel, date_column, money_column, text_column
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Sequence
 
-from app.services.search import SearchResult
+from app.accounts.search import SearchResult
 from app.ui.models.base import Column, DtoTableModel, money_column, text_column
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Sequence
 
-from app.services.accounts import TransactionView
+from app.accounts.summary import TransactionView
 from app.ui.formatting import financial_year, transaction_label
 from app.ui.models.base import Column, DtoTableModel, date_column, money_column, text_column
 

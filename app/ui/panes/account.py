@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ServiceError
-from app.services.accounts import AccountSummary
-from app.services.arrangements import ArrangementView
-from app.services.desk import AccountCasework, AccountRecovery, Desk
-from app.services.liability import LiabilityChange
-from app.services.payments import PaymentAllocation
+from app.accounts.summary import AccountSummary
+from app.recovery.arrangements.arrangements import ArrangementView
+from app.application import AccountCasework, AccountRecovery, Desk
+from app.billing.liability_changes import LiabilityChange
+from app.payments.posting import PaymentAllocation
 from app.ui.context import UiContext
 from app.ui.dialogs.casework import (
     AddDiaryDialog, CancelArrangementDialog, AddNoteDialog, CompleteDiaryDialog, EscalateDialog, RescheduleDiaryDialog, TraceDialog,

@@ -9,7 +9,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.services.accounts import AccountSummary, HoldView
+from app.accounts.summary import AccountSummary, HoldView
 from app.ui.formatting import humanise, money, payment_method_label, stage_label, uk_date
 from app.ui.style import set_role
 from app.ui.widgets import label

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.accounts import AccountSummary, PeriodView, YearView
-from app.services.desk import AccountRecovery
-from app.services.payments import PaymentAllocation
+from app.accounts.summary import AccountSummary, PeriodView, YearView
+from app.application import AccountRecovery
+from app.payments.posting import PaymentAllocation
 from app.ui.formatting import (
     count, date_range, error_sentence, financial_year, money, percent_text, reduction_label, route_label,
 )

@@ -15,9 +15,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from app.errors import ServiceError
-from app.services.accounts import AccountSummary
-from app.services.desk import AccountCasework
-from app.services.worklists import DiaryView
+from app.accounts.summary import AccountSummary
+from app.application import AccountCasework
+from app.casework.worklists import DiaryView
 from app.ui.formatting import count, error_sentence, uk_date
 from app.ui.models.base import SortFilterProxy
 from app.ui.models.casework import DiaryModel, EscalationsModel, NotesModel

@@ -12,8 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.services.escalations import EscalationQueue, EscalationView
-from app.services.users import Role
+from app.casework.escalations import EscalationQueue, EscalationView
+from app.users.roles import Role
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, money
 from app.ui.models.base import SortFilterProxy

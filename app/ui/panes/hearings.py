@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QMessageBox, QProgressBar, QPushButton, QVBoxLayout, QWidget,
 )
 
-from app.services.court import BulkOutcome, HearingList, OutcomeResult
+from app.court.hearings import BulkOutcome, HearingList, OutcomeResult
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, money, outcome_label, uk_date
 from app.ui.forms import date_edit, from_qdate, to_qdate

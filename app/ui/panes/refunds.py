@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.services.refunds import RefundView
+from app.payments.refunds import RefundView
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, money
 from app.ui.models.base import SortFilterProxy

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
-from app.services.search import SearchResult
+from app.accounts.search import SearchResult
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence
 from app.ui.models.base import SortFilterProxy

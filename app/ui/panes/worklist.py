@@ -22,8 +22,15 @@ from PySide6.QtWidgets import (
     QPushButton, QVBoxLayout, QWidget,
 )
 
-from app.services.users import Actor, Role
-from app.services.worklists import ClaimedEntry, CompletionResult, DiaryCodeView, ReassignResult, WorklistPage, WorklistRow
+from app.users.roles import Actor, Role
+from app.casework.worklists import (
+    ClaimedEntry,
+    CompletionResult,
+    DiaryCodeView,
+    ReassignResult,
+    WorklistPage,
+    WorklistRow,
+)
 from app.ui.context import UiContext
 from app.ui.dialogs.casework import CompleteDiaryDialog, ReassignDialog, RescheduleDiaryDialog
 from app.ui.formatting import count, error_sentence, uk_date

@@ -1,0 +1,1 @@
+"""Officers' case work: diary codes and worklists, notes, tracing and escalations."""

@@ -1,0 +1,297 @@
+"""The `revdesk` command line: parse, call a service, print. Thin by design.
+
+Exit codes (the public contract): 0 success; 1 runtime failure; 2 bad usage or bad input
+(message on stderr naming the file, line and field). User errors never print a traceback.
+`--json` prints exactly one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any, Callable, Sequence
+
+from app import clock
+from app.cli.common import (
+    EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, UsageError, date_arg, pounds_arg, print_json, progress_printer,
+)
+from app.config import SettingsError
+from app.money import fmt
+from app.adapters.csv_files import CsvFileError
+from app.errors import DatabaseUnavailable, NotAllowed, NotFound, ServiceError, ValidationError
+from app.rules.apportionment import year_label
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="revdesk", description="Revenues Desk: council tax billing and recovery.")
+    parser.add_argument("--db", help="database URL (default: REVDESK_DATABASE_URL, settings, or the embedded SQLite file)")
+    parser.add_argument("--settings", help="authority settings TOML (default: REVDESK_SETTINGS or the built-in file)")
+    parser.add_argument("--user", help="acting user for audit (default: your login name)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("gui", help="start the desktop application (the default)")
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db.add_parser("upgrade", help="create or upgrade the schema")
+    db.add_parser("status", help="show the schema revision")
+
+    demo = sub.add_parser("demo", help="fill the database with realistic synthetic data")
+    demo.add_argument("--accounts", type=int, required=True)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--as-of", type=date_arg, default=None)
+    demo.add_argument("--if-empty", action="store_true", help="do nothing if the database already has accounts")
+    demo.add_argument("--json", action="store_true")
+
+    imp = sub.add_parser("import", help="import a CSV file").add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind in ("properties", "accounts", "payments"):
+        p = imp.add_parser(kind, help=f"import {kind}")
+        p.add_argument("file")
+        p.add_argument("--all-or-nothing", action="store_true", help="import nothing if any row is rejected")
+        p.add_argument("--json", action="store_true")
+
+    search = sub.add_parser("search", help="find accounts by reference, name, address or postcode")
+    search.add_argument("text", nargs="+")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--json", action="store_true")
+
+    account = sub.add_parser("account", help="accounts").add_subparsers(dest="account_command", metavar="ACTION", required=True)
+    show = account.add_parser("show", help="show an account")
+    show.add_argument("ref")
+    show.add_argument("--as-of", type=date_arg, default=None)
+    show.add_argument("--json", action="store_true")
+
+    rules = sub.add_parser("rules", help="statutory calculators").add_subparsers(dest="rule", metavar="RULE", required=True)
+    inst = rules.add_parser("instalments", help="statutory instalment plan (AER 1992 Sch 1)")
+    inst.add_argument("--amount", type=pounds_arg, required=True, help="aggregate amount in pounds")
+    inst.add_argument("--count", type=int, required=True)
+    inst.add_argument("--first", type=date_arg, required=True)
+    inst.add_argument("--interval", choices=["monthly"], default="monthly")
+    inst.add_argument("--json", action="store_true")
+    aoe = rules.add_parser("aoe", help="council tax attachment of earnings deduction (AER 1992 reg 38, Sch 4)")
+    aoe.add_argument("--net", type=pounds_arg, required=True, help="net earnings for the pay period, in pounds")
+    aoe.add_argument("--period", required=True, metavar="weekly|monthly|daily", help="the table: weekly, monthly or daily")
+    aoe.add_argument("--periods", type=int, default=1, help="pay period length in weeks, months or days (e.g. 2 = fortnightly)")
+    aoe.add_argument("--country", default="england", metavar="england|wales")
+    aoe.add_argument("--order-date", type=date_arg, default=None, help="the date the order was made (default 1 April 2007)")
+    aoe.add_argument("--json", action="store_true")
+    eaf = rules.add_parser("ea-fees", help="enforcement agent fees, cumulative to a stage (SI 2014/1)")
+    eaf.add_argument("--debt", type=pounds_arg, required=True, help="the sum to be recovered, in pounds")
+    eaf.add_argument("--stage", required=True, metavar="compliance|enforcement|sale")
+    eaf.add_argument("--vulnerable-without-advice", action="store_true", help="reg 12: no enforcement stage fee")
+    eaf.add_argument("--json", action="store_true")
+
+    users = sub.add_parser("user", help="users and roles").add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    ul = users.add_parser("list", help="list users")
+    ul.add_argument("--json", action="store_true")
+    us = users.add_parser("set-role", help="give a user a role (admin only)")
+    us.add_argument("username")
+    us.add_argument("role", choices=["officer", "team_leader", "manager", "admin"])
+    us.add_argument("--team")
+    us.add_argument("--json", action="store_true")
+
+    from app.cli import arrangements, billing, casework, court, enforcement, letters, payments, recovery
+
+    for module in (letters, billing, payments, recovery, court, enforcement, casework, arrangements):
+        module.register(sub, HANDLERS)
+    return parser
+
+
+def _prompt_password(account: str) -> str | None:
+    if not sys.stdin.isatty():
+        return None
+    return getpass.getpass(f"Password for {account} (not stored): ")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    command = args.command or "gui"
+    try:
+        if command == "gui":
+            from app.ui.main_window import run_gui
+
+            return run_gui(db_url=args.db, settings_path=args.settings, username=args.user)
+        if command == "rules":
+            return _rules(args)
+        return _with_context(args, command)
+    except (CsvFileError, ValidationError, SettingsError, UsageError) as exc:
+        print(f"revdesk: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (DatabaseUnavailable, NotAllowed, NotFound, ServiceError) as exc:
+        print(f"revdesk: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("revdesk: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _with_context(args: argparse.Namespace, command: str) -> int:
+    from app.bootstrap import bootstrap
+
+    ctx = bootstrap(args.db, args.settings, args.user, prompt=_prompt_password)
+    try:
+        handler = HANDLERS[command]
+        return handler(ctx, args)
+    finally:
+        ctx.db.dispose()
+
+
+def _db(ctx: Any, args: argparse.Namespace) -> int:
+    from app.db import current_revision, describe, upgrade
+
+    if args.db_command == "upgrade":
+        upgrade(ctx.db)  # bootstrap has already upgraded; this reports where the schema is
+    print(f"{describe(ctx.db.url)}: schema at revision {current_revision(ctx.db)}")
+    return EXIT_OK
+
+
+def _demo(ctx: Any, args: argparse.Namespace) -> int:
+    from app.demo.generate import generate_demo
+    from app.application import Desk
+
+    if args.accounts < 1:
+        raise UsageError("--accounts must be at least 1")
+    if args.if_empty and Desk(ctx).has_accounts():
+        if args.json:
+            print_json({"accounts": 0, "skipped": "the database already has accounts"})
+        return EXIT_OK
+    as_of = args.as_of or clock.today()
+    report = progress_printer(quiet=args.json)
+    result = generate_demo(ctx.db, ctx.actor, ctx.settings, accounts=args.accounts, seed=args.seed, as_of=as_of, progress=report)
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print(f"\rDemo data: {result.accounts:,} accounts, {result.transactions:,} transactions in {result.seconds} s.", file=sys.stderr)
+    return EXIT_OK
+
+
+
+def _import(ctx: Any, args: argparse.Namespace) -> int:
+    from app.accounts import imports
+
+    with ctx.db.uow() as uow:
+        if args.kind == "properties":
+            summary = imports.import_properties(uow, ctx.actor, ctx.settings, args.file, all_or_nothing=args.all_or_nothing)
+        elif args.kind == "accounts":
+            summary = imports.import_accounts(uow, ctx.actor, ctx.settings, args.file, all_or_nothing=args.all_or_nothing)
+        else:
+            summary = imports.import_payments(uow, ctx.actor, args.file, all_or_nothing=args.all_or_nothing)
+    for err in summary.errors:
+        print(f"revdesk: {args.file}, line {err.line}, field '{err.field}': {err.message}", file=sys.stderr)
+    if args.json:
+        print_json(summary.to_json())
+    else:
+        extra = f" ({summary.suspense} to suspense)" if summary.suspense else ""
+        print(f"Imported {summary.imported}{extra}, skipped {summary.skipped}, rejected {summary.rejected}.")
+    return EXIT_BAD_INPUT if summary.rejected else EXIT_OK
+
+
+def _search(ctx: Any, args: argparse.Namespace) -> int:
+    from app.accounts.search import search_accounts
+
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    with ctx.db.uow() as uow:
+        results = search_accounts(uow, " ".join(args.text), limit=args.limit)
+    if args.json:
+        print_json({"results": [r.to_json() for r in results]})
+    else:
+        for r in results:
+            print(f"{r.account_ref:<12} {r.name:<30} {r.address}, {r.postcode:<9} {fmt(r.balance_pence):>12}")
+        if not results:
+            print("No accounts found.")
+    return EXIT_OK
+
+
+def _account(ctx: Any, args: argparse.Namespace) -> int:
+    from app.accounts.summary import account_summary
+
+    as_of = args.as_of or clock.today()
+    with ctx.db.uow() as uow:
+        summary = account_summary(uow, args.ref, as_of)
+    if args.json:
+        print_json(summary.to_json())
+        return EXIT_OK
+    print(f"{summary.account_ref}  {summary.name}" + (f" (with {', '.join(summary.joint_names)})" if summary.joint_names else ""))
+    print(f"{summary.address}, {summary.postcode}  band {summary.band}" + (f", {summary.parish}" if summary.parish else ""))
+    print(f"Balance {fmt(summary.balance_pence)}; recovery stage {summary.recovery.stage}")
+    for y in summary.years:
+        print(f"  {year_label(y.year)}: charge {fmt(y.charge_pence)}, paid {fmt(y.paid_pence)}, balance {fmt(y.balance_pence)}")
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from app.rules.instalments import InstalmentError, schedule
+
+    if args.rule in ("aoe", "ea-fees"):
+        return _recovery_rules(args)
+    if args.rule == "instalments":
+        if not 1 <= args.count <= 12:
+            print("revdesk: --count must be from 1 to 12 monthly instalments", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            plan = schedule(args.amount, args.count, args.first)
+        except InstalmentError as exc:
+            print(f"revdesk: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if args.json:
+            print_json({"instalments": [{"due": i.due.isoformat(), "amount_pence": i.amount_pence} for i in plan]})
+        else:
+            for i in plan:
+                print(f"{i.due:%d/%m/%Y}  {fmt(i.amount_pence):>12}")
+    return EXIT_OK
+
+
+def _recovery_rules(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from app.rules.attachment_of_earnings import AttachmentError, explain
+    from app.rules.enforcement_fees import FeeError, breakdown
+
+    data: dict[str, Any]
+    try:
+        if args.rule == "aoe":
+            made = args.order_date or date(2007, 4, 1)
+            d = explain(args.net, args.period, country=args.country, order_made=made, periods=args.periods)
+            data = {"deduction_pence": d.deduction_pence, "band": d.band_description, "source": d.source, "table": d.table}
+            text = f"{fmt(d.deduction_pence)}  ({d.explanation()})"
+        else:
+            lines = breakdown(args.debt, args.stage, vulnerable_without_advice=args.vulnerable_without_advice)
+            total = sum(line.total_pence for line in lines)
+            data = {"fees_pence": total, "stages": [{"stage": l.stage, "fee_pence": l.total_pence} for l in lines]}
+            text = "\n".join(f"{l.stage:<12} {fmt(l.total_pence):>12}" for l in lines) + f"\n{'total':<12} {fmt(total):>12}"
+    except (AttachmentError, FeeError) as exc:
+        print(f"revdesk: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.json:
+        print_json(data)
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def _user(ctx: Any, args: argparse.Namespace) -> int:
+    from app.users.roles import Role
+    from app.users.directory import list_users, set_role
+
+    with ctx.db.uow() as uow:
+        if args.user_command == "set-role":
+            changed = set_role(uow, ctx.actor, args.username, Role.parse(args.role), args.team)
+            users = [changed]
+        else:
+            users = list_users(uow)
+    if args.json:
+        print_json({"users": [{"username": u.username, "role": u.role.label, "team": u.team} for u in users]})
+    else:
+        for u in users:
+            print(f"{u.username:<20} {u.role.label:<12} {u.team}")
+    return EXIT_OK
+
+
+HANDLERS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
+    "db": _db, "demo": _demo, "import": _import, "search": _search, "account": _account, "user": _user,
+}
+
+
+def entry_point() -> None:
+    sys.exit(main())

@@ -1,0 +1,196 @@
+"""`revdesk bill` (annual billing) and `revdesk liability ...` (changes that rebill an account).
+
+Scripts name an account by reference and a date; the period meant is the one in force on
+that date (or the latest), as an officer would say "the Station Road liability".
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import uuid
+from dataclasses import asdict
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from app import clock
+from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, print_json
+from app.money import fmt
+from app.rules.apportionment import year_label
+
+
+def percent_bp(text: str) -> int:
+    """'25' or '12.5' (per cent) -> basis points, exactly (no floats)."""
+    try:
+        value = Decimal(text.strip().rstrip("%"))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a percentage") from None
+    bp = value * 100
+    if bp != bp.to_integral_value():
+        raise argparse.ArgumentTypeError(f"'{text}': at most two decimal places")
+    return int(bp)
+
+
+def register(sub: Any, handlers: dict[str, Handler]) -> None:
+    bill = sub.add_parser("bill", help="annual billing for financial year YYYY/YY+1: charges, instalments, demand notices")
+    bill.add_argument("--year", type=int, required=True)
+    bill.add_argument("--as-of", type=date_arg, default=None, help="issue date of the notices (default today)")
+    bill.add_argument("--json", action="store_true")
+    handlers["bill"] = _bill
+
+    liability = sub.add_parser("liability", help="change liability (each change rebills the account)")
+    actions = liability.add_subparsers(dest="liability_command", metavar="ACTION", required=True)
+
+    def action(name: str, help_text: str, ref: bool = True) -> argparse.ArgumentParser:
+        p = actions.add_parser(name, help=help_text)
+        if ref:
+            p.add_argument("ref", help="account reference")
+        p.add_argument("--as-of", type=date_arg, default=None, help="today's date for the change (default today)")
+        p.add_argument("--preview", action="store_true", help="show what would change, save nothing")
+        p.add_argument("--json", action="store_true")
+        return p
+
+    p = action("move-in", "a new taxpayer becomes liable for a property (new account)", ref=False)
+    p.add_argument("--uprn", required=True)
+    p.add_argument("--surname", required=True)
+    p.add_argument("--forenames", default="")
+    p.add_argument("--title", default="")
+    p.add_argument("--date", type=date_arg, required=True, help="first day liable")
+    p.add_argument("--method", choices=["cash", "dd"], default="cash")
+    p.add_argument("--instalments", type=int, choices=[10, 12], default=None)
+    p.add_argument("--day", type=int, default=None, help="instalment day 1-28")
+    p = action("move-out", "end the account's liability (last day liable)")
+    p.add_argument("--date", type=date_arg, required=True)
+    p = action("discount", "add a discount or premium from a date")
+    p.add_argument("--kind", required=True, help="SPD, ALL_DISREGARDED, LONG_TERM_EMPTY or SECOND_HOME")
+    p.add_argument("--from", dest="start", type=date_arg, required=True)
+    p.add_argument("--to", dest="end", type=date_arg, default=None)
+    p.add_argument("--empty-since", type=date_arg, default=None, help="LONG_TERM_EMPTY: when last occupied")
+    p = action("end-discount", "end a discount or premium (last day it applies)")
+    p.add_argument("--kind", required=True)
+    p.add_argument("--date", type=date_arg, required=True)
+    p = action("exemption", "exempt days under a class of SI 1992/558")
+    p.add_argument("--class", dest="exemption_class", required=True)
+    p.add_argument("--from", dest="start", type=date_arg, required=True)
+    p.add_argument("--to", dest="end", type=date_arg, default=None)
+    p = action("joint", "name a jointly and severally liable person from a date")
+    p.add_argument("--surname", required=True)
+    p.add_argument("--forenames", default="")
+    p.add_argument("--title", default="")
+    p.add_argument("--from", dest="start", type=date_arg, required=True)
+    p = action("reduction", "council tax reduction (or s13A) as a percentage of the charge")
+    p.add_argument("--percent", type=percent_bp, required=True)
+    p.add_argument("--kind", choices=["ctr", "s13a"], default="ctr")
+    p.add_argument("--from", dest="start", type=date_arg, required=True)
+    p.add_argument("--to", dest="end", type=date_arg, default=None)
+    p = action("rebill", "recalculate an account from a date with no change to its liability")
+    p.add_argument("--from", dest="start", type=date_arg, required=True)
+    handlers["liability"] = _liability
+
+
+def _bill(ctx: Any, args: argparse.Namespace) -> int:
+    from app.billing.billing import run_annual_billing
+
+    as_of = args.as_of or clock.today()
+    report = None
+    if not args.json and sys.stderr.isatty():
+        def report(done: int, total: int) -> None:
+            print(f"\r{done:,} / {total:,}", end="", file=sys.stderr, flush=True)
+
+    summary = run_annual_billing(ctx.db, ctx.actor, ctx.settings, year=args.year, as_of=as_of, progress=report)
+    if args.json:
+        print_json(summary.to_json())
+    else:
+        label = year_label(summary.year)
+        print(f"Billing {label} ({summary.status}): {summary.accounts_examined:,} accounts, {summary.charges:,} charged, "
+              f"{summary.notices:,} notices, {fmt(summary.charged_pence)} charged.")
+    return EXIT_OK
+
+
+def _period_id(summary: Any, on: date | None) -> uuid.UUID:
+    if not summary.periods:
+        raise UsageError(f"Account {summary.account_ref} has no liability periods.")
+    if on is not None:
+        for period in summary.periods:
+            if period.start_date <= on and (period.end_date is None or on <= period.end_date):
+                return period.period_id  # type: ignore[no-any-return]
+    return summary.periods[-1].period_id  # type: ignore[no-any-return]
+
+
+def _liability(ctx: Any, args: argparse.Namespace) -> int:
+    from app.billing import liability_changes as liability
+    from app.accounts.summary import account_summary
+
+    as_of = args.as_of or clock.today()
+    common = {"as_of": as_of, "preview": args.preview}
+    command = args.liability_command
+    with ctx.db.uow() as uow:
+        if command == "move-in":
+            taxpayer = liability.NewTaxpayer(surname=args.surname, forenames=args.forenames, title=args.title)
+            change = liability.move_in(uow, ctx.actor, ctx.settings, uprn=args.uprn, taxpayer=taxpayer,
+                                       start_date=args.date, payment_method=args.method,
+                                       instalment_count=args.instalments, instalment_day=args.day, **common)
+        elif command in ("reduction", "rebill"):
+            if command == "reduction":
+                change = liability.set_reduction(uow, ctx.actor, ctx.settings, account_ref=args.ref, kind=args.kind,
+                                                 percent_bp=args.percent, start_date=args.start, end_date=args.end,
+                                                 **common)
+            else:
+                change = liability.rebill(uow, ctx.actor, ctx.settings, account_ref=args.ref, from_day=args.start,
+                                          **common)
+        else:
+            on = getattr(args, "start", None) or getattr(args, "date", None)
+            summary = account_summary(uow, args.ref, as_of)
+            period_id = _period_id(summary, on)
+            if command == "move-out":
+                change = liability.move_out(uow, ctx.actor, ctx.settings, period_id=period_id, end_date=args.date,
+                                            **common)
+            elif command == "discount":
+                change = liability.set_discount(uow, ctx.actor, ctx.settings, period_id=period_id, kind=args.kind,
+                                                start_date=args.start, end_date=args.end,
+                                                empty_since=args.empty_since, **common)
+            elif command == "end-discount":
+                change = liability.end_discount(uow, ctx.actor, ctx.settings,
+                                                discount_id=_discount_id(summary, period_id, args.kind, args.date),
+                                                end_date=args.date, **common)
+            elif command == "exemption":
+                change = liability.set_exemption(uow, ctx.actor, ctx.settings, period_id=period_id,
+                                                 exemption_class=args.exemption_class, start_date=args.start,
+                                                 end_date=args.end, **common)
+            else:
+                person = liability.NewTaxpayer(surname=args.surname, forenames=args.forenames, title=args.title)
+                change = liability.add_joint_party(uow, ctx.actor, ctx.settings, period_id=period_id, person=person,
+                                                   start_date=args.start, **common)
+    if args.json:
+        print_json(change_json(change))
+        return EXIT_OK
+    verb = "Would change" if change.preview else "Changed"
+    print(f"{verb} account {change.account_ref}:")
+    for r in change.results:
+        print(f"  {year_label(r.year)}: charge {fmt(r.net_pence)} (difference {fmt(r.difference_pence)}), "
+              f"balance {fmt(r.balance_pence)}" + (f"; {r.notice.replace('_', ' ')}" if r.notice else ""))
+    for warning in change.warnings:
+        print(f"  Note: {warning}")
+    return EXIT_OK
+
+
+def _discount_id(summary: Any, period_id: uuid.UUID, kind: str, on: date) -> uuid.UUID:
+    period = next(p for p in summary.periods if p.period_id == period_id)
+    code = kind.strip().upper()
+    for d in reversed(period.discounts):
+        if d["kind"] == code and d["from"] <= on + timedelta(days=1) and (d["to"] is None or d["to"] >= on):
+            return d["id"]  # type: ignore[no-any-return]
+    raise UsageError(f"Account {summary.account_ref} has no {code} in force on {on:%d/%m/%Y}.")
+
+
+def change_json(change: Any) -> dict[str, Any]:
+    """A LiabilityChange as the JSON scripts read (money in *_pence, dates ISO)."""
+    from app.dto import jsonable
+
+    return {
+        "account_ref": change.account_ref,
+        "preview": change.preview,
+        "years": [jsonable(asdict(r)) for r in change.results],
+        "warnings": list(change.warnings),
+    }

@@ -1,0 +1,268 @@
+"""`revdesk worklist ...`, `diary ...`, `note ...`, `trace ...` and `escalations ...`: case
+work. Thin: parse, call a service, print. Diary codes are synced from the settings
+(`[diary_codes]`) before each command (cheap; writes only when they changed)."""
+
+from __future__ import annotations
+
+import argparse
+import uuid
+from typing import Any
+
+from app import clock
+from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json
+from app.money import fmt
+
+
+def register(sub: Any, handlers: dict[str, Handler]) -> None:
+    wl = sub.add_parser("worklist", help="diary worklists: list, claim the next item, complete").add_subparsers(
+        dest="worklist_command", metavar="ACTION", required=True
+    )
+    listing = wl.add_parser("list", help="open diary entries with due/overdue counts (one page)")
+    listing.add_argument("--code", help="diary code, e.g. TRACE")
+    listing.add_argument("--team")
+    listing.add_argument("--owner", help="entries given to this officer")
+    listing.add_argument("--mine", action="store_true", help="entries given to or claimed by me")
+    listing.add_argument("--due", action="store_true", help="only entries due by --as-of")
+    listing.add_argument("--sort", choices=["due", "balance", "stage"], default="due")
+    listing.add_argument("--page", type=int, default=1)
+    listing.add_argument("--page-size", type=int, default=50)
+    _as_of(listing)
+    nxt = wl.add_parser("next", help="claim the next due diary entry for me")
+    nxt.add_argument("--code")
+    nxt.add_argument("--team")
+    nxt.add_argument("--claim-minutes", type=int, default=30, help="a claim older than this lapses (default 30)")
+    _as_of(nxt)
+    complete = wl.add_parser("complete", help="complete a diary entry (a short note is required)")
+    complete.add_argument("diary_id")
+    complete.add_argument("--note", required=True)
+    complete.add_argument("--next-date", type=date_arg, default=None, help="bring forward: a follow-up entry on this date")
+    _as_of(complete)
+    move = wl.add_parser("reschedule", help="move a diary entry to another date (a note is required)")
+    move.add_argument("diary_id")
+    move.add_argument("--due", type=date_arg, required=True)
+    move.add_argument("--note", required=True)
+    _as_of(move)
+    reassign = wl.add_parser("reassign", help="give diary entries to an officer or team (team leader)")
+    reassign.add_argument("diary_ids", nargs="+")
+    reassign.add_argument("--owner", default=None, help="officer's user name ('' = back to the team queue)")
+    reassign.add_argument("--team", default=None)
+    reassign.add_argument("--json", action="store_true")
+    release = wl.add_parser("release", help="give a claimed entry back to the queue")
+    release.add_argument("diary_id")
+    codes = wl.add_parser("codes", help="the diary codes in use")
+    codes.add_argument("--json", action="store_true")
+
+    diary = sub.add_parser("diary", help="diary an account").add_subparsers(dest="diary_command", metavar="ACTION", required=True)
+    add = diary.add_parser("add", help="add a diary entry to an account")
+    add.add_argument("ref", help="account reference")
+    add.add_argument("--code", required=True)
+    add.add_argument("--due", type=date_arg, default=None, help="default: as-of + the code's default days")
+    add.add_argument("--owner", default=None)
+    add.add_argument("--team", default=None, help="default: the code's team")
+    add.add_argument("--note", default="")
+    _as_of(add)
+    dlist = diary.add_parser("list", help="an account's diary")
+    dlist.add_argument("ref")
+    dlist.add_argument("--open", action="store_true", help="open entries only")
+    dlist.add_argument("--json", action="store_true")
+
+    note = sub.add_parser("note", help="account notes (append-only)").add_subparsers(dest="note_command", metavar="ACTION", required=True)
+    nadd = note.add_parser("add", help="add a note to an account")
+    nadd.add_argument("ref")
+    nadd.add_argument("--text", required=True)
+    nadd.add_argument("--json", action="store_true")
+    nlist = note.add_parser("list", help="an account's notes, newest first")
+    nlist.add_argument("ref")
+    nlist.add_argument("--limit", type=int, default=None)
+    nlist.add_argument("--json", action="store_true")
+
+    trace = sub.add_parser("trace", help="tracing taxpayers who have gone away").add_subparsers(
+        dest="trace_command", metavar="ACTION", required=True
+    )
+    gone = trace.add_parser("gone-away", help="record a gone away (makes a TRACE diary entry)")
+    gone.add_argument("ref")
+    gone.add_argument("--note", default="")
+    _as_of(gone)
+    traced = trace.add_parser("traced", help="record the traced new address (completes TRACE, adds TRACED)")
+    traced.add_argument("ref")
+    traced.add_argument("--address", required=True)
+    traced.add_argument("--note", default="")
+    _as_of(traced)
+
+    esc = sub.add_parser("escalations", help="cases referred to team leaders").add_subparsers(
+        dest="escalations_command", metavar="ACTION", required=True
+    )
+    elist = esc.add_parser("list", help="the queue, oldest first")
+    elist.add_argument("--team")
+    elist.add_argument("--status", choices=["open", "referred", "approved", "rejected", "all"], default=None)
+    elist.add_argument("--json", action="store_true")
+    eraise = esc.add_parser("raise", help="refer a case to a team leader")
+    eraise.add_argument("ref")
+    eraise.add_argument("--reason", required=True, choices=["vulnerable", "complex", "write_off", "refund", "other"])
+    eraise.add_argument("--note", required=True)
+    eraise.add_argument("--amount", type=pounds_arg, default=None, help="amount in pounds (write-off or refund)")
+    eraise.add_argument("--subject-id", default=None, help="the refund request (or write-off) it is about")
+    eraise.add_argument("--team", default=None, help="default: your team")
+    eraise.add_argument("--json", action="store_true")
+    decide = esc.add_parser("decide", help="approve, reject or refer an escalation (team leader)")
+    decide.add_argument("escalation_id")
+    decide.add_argument("--decision", required=True, choices=["approve", "reject", "refer"])
+    decide.add_argument("--note", required=True)
+    _as_of(decide)
+
+    handlers.update({"worklist": _worklist, "diary": _diary, "note": _note, "trace": _trace, "escalations": _escalations})
+
+
+def _as_of(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", type=date_arg, default=None, help="today's date for the action (default: today)")
+    parser.add_argument("--json", action="store_true")
+
+
+def _uuid(text: str, what: str, hint: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        raise UsageError(f"'{text}' is not a {what} id (see `{hint}`)") from None
+
+
+def _sync(ctx: Any) -> None:
+    from app.casework.worklists import sync_diary_codes
+
+    with ctx.db.uow() as uow:
+        sync_diary_codes(uow, ctx.settings, ctx.actor.username)
+
+
+def _print(args: argparse.Namespace, data: dict[str, Any], text: str) -> int:
+    if getattr(args, "json", False):
+        print_json(data)
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def _worklist(ctx: Any, args: argparse.Namespace) -> int:
+    from app.casework import worklists as wl
+
+    _sync(ctx)
+    command = args.worklist_command
+    as_of = getattr(args, "as_of", None) or clock.today()
+    with ctx.db.uow() as uow:
+        if command == "codes":
+            codes = wl.list_codes(uow)
+            return _print(args, {"codes": [c.to_json() for c in codes]},
+                          "\n".join(f"{c.code:<8} {c.description:<32} {c.default_days:>4} days  {c.team}" for c in codes))
+        if command == "list":
+            page = wl.worklist(
+                uow, ctx.actor, as_of=as_of, code=args.code, team=args.team, owner=args.owner, mine=args.mine,
+                due_only=args.due, sort=args.sort, page=args.page, page_size=args.page_size,
+            )
+            lines = [f"{page.total} open, {page.due} due, {page.overdue} overdue"] + [
+                f"{c.code:<8} {c.open:>6} open {c.due:>6} due {c.overdue:>6} overdue  {c.description}" for c in page.by_code
+            ] + [
+                f"{r.diary_id}  {r.account_ref:<10} {r.code:<7} {r.due:%d/%m/%Y}{' overdue' if r.overdue else '        '} "
+                f"{fmt(r.balance_pence):>11}  {r.owner or r.team}  {r.name}"
+                for r in page.rows
+            ]
+            return _print(args, page.to_json(), "\n".join(lines))
+        if command == "next":
+            claimed = wl.claim_next(uow, ctx.actor, as_of=as_of, code=args.code, team=args.team, claim_minutes=args.claim_minutes)
+            if claimed is None:
+                return _print(args, {}, "Nothing left to do in this worklist.")
+            data = claimed.to_json()
+            return _print(args, data, f"{claimed.diary_id}  {claimed.account_ref} {claimed.code} due {claimed.due:%d/%m/%Y}: {claimed.note}")
+        if command == "complete":
+            result = wl.complete_entry(
+                uow, ctx.actor, diary_id=_uuid(args.diary_id, "diary", "revdesk worklist list"), note=args.note,
+                as_of=as_of, next_date=args.next_date,
+            )
+            data = {**result.completed.to_json(), "diary_id": str(result.completed.diary_id),
+                    "follow_up": result.follow_up.to_json() if result.follow_up else None}
+            more = f"; brought forward to {result.follow_up.due:%d/%m/%Y}" if result.follow_up else ""
+            return _print(args, data, f"Completed {result.completed.code} on {result.completed.account_ref}{more}.")
+        if command == "reschedule":
+            view = wl.reschedule_entry(
+                uow, ctx.actor, diary_id=_uuid(args.diary_id, "diary", "revdesk worklist list"), due=args.due,
+                note=args.note, as_of=as_of,
+            )
+            return _print(args, view.to_json(), f"{view.code} on {view.account_ref} now due {view.due:%d/%m/%Y}.")
+        if command == "reassign":
+            ids = [_uuid(i, "diary", "revdesk worklist list") for i in args.diary_ids]
+            result = wl.reassign_entries(uow, ctx.actor, diary_ids=ids, owner=args.owner, team=args.team)
+            skipped = f" ({len(result.skipped)} not open, skipped)" if result.skipped else ""
+            return _print(args, result.to_json(), f"Reassigned {result.reassigned} diary entries{skipped}.")
+        wl.release_claim(uow, ctx.actor, diary_id=_uuid(args.diary_id, "diary", "revdesk worklist list"))
+        print("Released.")
+        return EXIT_OK
+
+
+def _diary(ctx: Any, args: argparse.Namespace) -> int:
+    from app.casework import worklists as wl
+
+    _sync(ctx)
+    with ctx.db.uow() as uow:
+        if args.diary_command == "list":
+            views = wl.account_entries(uow, account_ref=args.ref, include_completed=not args.open)
+            return _print(args, {"diary": [v.to_json() for v in views]}, "\n".join(
+                f"{v.diary_id}  {v.code:<7} {v.due:%d/%m/%Y} {v.status:<9} {v.owner or v.team}  {v.completion_note or v.note}"
+                for v in views
+            ) or "No diary entries.")
+        view = wl.add_entry(
+            uow, ctx.actor, account_ref=args.ref, code=args.code, as_of=args.as_of or clock.today(), due=args.due,
+            owner=args.owner, team=args.team, note=args.note,
+        )
+    return _print(args, view.to_json(), f"Diary {view.diary_id}: {view.code} on {view.account_ref} due {view.due:%d/%m/%Y} ({view.owner or view.team}).")
+
+
+def _note(ctx: Any, args: argparse.Namespace) -> int:
+    from app.casework import notes
+
+    with ctx.db.uow() as uow:
+        if args.note_command == "list":
+            views = notes.list_notes(uow, account_ref=args.ref, limit=args.limit)
+            return _print(args, {"notes": [v.to_json() for v in views]},
+                          "\n".join(f"{v.created_at:%d/%m/%Y %H:%M} {v.created_by}: {v.text}" for v in views) or "No notes.")
+        view = notes.add_note(uow, ctx.actor, account_ref=args.ref, text=args.text)
+    return _print(args, view.to_json(), f"Note added to {view.account_ref}.")
+
+
+def _trace(ctx: Any, args: argparse.Namespace) -> int:
+    from app.casework import worklists as wl
+
+    _sync(ctx)
+    as_of = args.as_of or clock.today()
+    with ctx.db.uow() as uow:
+        if args.trace_command == "gone-away":
+            result = wl.record_gone_away(uow, ctx.actor, account_ref=args.ref, as_of=as_of, note=args.note)
+            assert result.trace is not None
+            text = (f"Gone away recorded; TRACE due {result.trace.due:%d/%m/%Y}." if result.created
+                    else f"Gone away recorded; already being traced (TRACE due {result.trace.due:%d/%m/%Y}).")
+            return _print(args, result.to_json(), text)
+        result = wl.record_traced(uow, ctx.actor, account_ref=args.ref, new_address=args.address, as_of=as_of, note=args.note)
+    assert result.follow_up is not None
+    return _print(args, result.to_json(), f"Traced; TRACED follow-up due {result.follow_up.due:%d/%m/%Y}.")
+
+
+def _escalations(ctx: Any, args: argparse.Namespace) -> int:
+    from app.casework import escalations as esc
+
+    with ctx.db.uow() as uow:
+        if args.escalations_command == "list":
+            queue = esc.escalation_queue(uow, ctx.actor, team=args.team, status=args.status)
+            lines = [
+                f"{v.escalation_id}  {v.account_ref:<10} {v.reason:<10} {fmt(v.amount_pence) if v.amount_pence is not None else '':>11} "
+                f"{v.status:<8} {v.raised_at:%d/%m/%Y} by {v.raised_by}: {v.note}"
+                for v in queue.escalations
+            ]
+            return _print(args, queue.to_json(), "\n".join(lines) or "No escalations waiting.")
+        if args.escalations_command == "raise":
+            subject = _uuid(args.subject_id, "refund request", "revdesk refund list") if args.subject_id else None
+            view = esc.raise_escalation(
+                uow, ctx.actor, account_ref=args.ref, reason=args.reason, note=args.note, amount_pence=args.amount,
+                subject_id=subject, team=args.team,
+            )
+            return _print(args, view.to_json(), f"Escalation {view.escalation_id} raised on {view.account_ref} ({view.reason}).")
+        view = esc.decide_escalation(
+            uow, ctx.actor, escalation_id=_uuid(args.escalation_id, "escalation", "revdesk escalations list"),
+            decision=args.decision, note=args.note, as_of=args.as_of or clock.today(),
+        )
+    return _print(args, view.to_json(), f"Escalation {view.escalation_id} on {view.account_ref}: {view.status}.")

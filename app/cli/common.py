@@ -1,0 +1,59 @@
+"""What every command module shares: exit codes, argument types and JSON output.
+
+Exit codes are the public contract: 0 success; 1 runtime failure; 2 bad usage or bad
+input. `--json` prints exactly one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from typing import Any, Callable
+
+from app.money import MoneyError, parse_pounds
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+Handler = Callable[[Any, argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """A bad option value found after parsing (exit 2)."""
+
+
+def date_arg(text: str) -> date:
+    """YYYY-MM-DD (also DD/MM/YYYY, as officers type it)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    parts = text.split("/")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        try:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)")
+
+
+def pounds_arg(text: str) -> int:
+    """Pounds as typed (`1234.56`, `£1,234.56`) to integer pence."""
+    try:
+        return parse_pounds(text)
+    except MoneyError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def print_json(data: dict[str, Any]) -> None:
+    print(json.dumps(data, default=str))
+
+def progress_printer(quiet: bool) -> Callable[[int, int], None] | None:
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        print(f"\r{done:,} / {total:,}", end="", file=sys.stderr, flush=True)
+
+    return report

@@ -1,0 +1,84 @@
+"""`revdesk recovery run|show|stats`: the daily recovery run, one account's recovery view, statistics."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import timedelta
+from typing import Any
+
+from app import clock
+from app.cli.common import EXIT_OK, Handler, date_arg, print_json
+from app.money import fmt
+from app.rules.apportionment import year_label
+
+
+def register(sub: Any, handlers: dict[str, Handler]) -> None:
+    recovery = sub.add_parser("recovery", help="reminders, final notices and summonses")
+    actions = recovery.add_subparsers(dest="recovery_command", metavar="ACTION", required=True)
+    run = actions.add_parser("run", help="one recovery run for a date")
+    run.add_argument("--as-of", type=date_arg, default=None, help="the run's date (default today)")
+    run.add_argument("--dry-run", action="store_true", help="the same summary, nothing written")
+    run.add_argument("--letters-dir", default=None, help="also write the run's letters as Word files into this folder")
+    run.add_argument("--json", action="store_true")
+    show = actions.add_parser("show", help="an account's recovery: history, stage, next action and why")
+    show.add_argument("ref")
+    show.add_argument("--as-of", type=date_arg, default=None)
+    show.add_argument("--json", action="store_true")
+    stats = actions.add_parser("stats", help="recovery steps per day and stage with amounts")
+    stats.add_argument("--from", dest="start", type=date_arg, default=None, help="default: 30 days before --to")
+    stats.add_argument("--to", dest="end", type=date_arg, default=None, help="default: today")
+    stats.add_argument("--json", action="store_true")
+    handlers["recovery"] = _recovery
+
+
+def _recovery(ctx: Any, args: argparse.Namespace) -> int:
+    from app.recovery import recovery_run as recovery
+
+    if args.recovery_command == "run":
+        as_of = args.as_of or clock.today()
+        report = None
+        if not args.json and sys.stderr.isatty():
+            def report(done: int, total: int) -> None:
+                print(f"\r{done:,} / {total:,}", end="", file=sys.stderr, flush=True)
+
+        summary = recovery.run_recovery(ctx.db, ctx.actor, ctx.settings, as_of=as_of, dry_run=args.dry_run,
+                                        progress=report)
+        written = None
+        if args.letters_dir and summary.run_id is not None:
+            from app.letters.letters import export_letters
+
+            written = export_letters(ctx.db, batch_run_id=summary.run_id, out_dir=args.letters_dir)
+        if args.json:
+            print_json({**summary.to_json(), **({"letters_written": written} if written is not None else {})})
+        else:
+            done = ", ".join(f"{n:,} {stage.replace('_', ' ')}" for stage, n in summary.actions.items() if n) or "no actions"
+            what = "Dry run" if summary.dry_run else f"Recovery run ({summary.status})"
+            print(f"{what} for {as_of:%d/%m/%Y}: {summary.accounts_examined:,} accounts, {done}; "
+                  f"{summary.skipped_on_hold:,} on hold; {summary.letters:,} letters; costs {fmt(summary.costs_pence)}.")
+            if written is not None:
+                print(f"{written:,} letters written to {args.letters_dir}.")
+        return EXIT_OK
+    if args.recovery_command == "show":
+        as_of = args.as_of or clock.today()
+        with ctx.db.uow() as uow:
+            view = recovery.account_recovery(uow, ctx.settings, args.ref, as_of)
+        if args.json:
+            print_json(view.to_json())
+        else:
+            for year in view.years:
+                print(f"{year_label(year['year'])}: {year['stage'].replace('_', ' ')} — {year['next_step']}")
+            if view.on_hold:
+                print(f"On hold: {view.on_hold.replace('_', ' ')}")
+        return EXIT_OK
+    end = args.end or clock.today()
+    start = args.start or end - timedelta(days=30)
+    with ctx.db.uow() as uow:
+        days = recovery.recovery_stats(uow, from_date=start, to_date=end)
+    data = recovery.stats_json(days)
+    if args.json:
+        print_json({"from": start.isoformat(), "to": end.isoformat(), **data})
+    else:
+        for stage, totals in data["by_stage"].items():
+            print(f"{stage.replace('_', ' '):<20} {totals['count']:>8,} {fmt(totals['amount_pence']):>16}")
+    return EXIT_OK

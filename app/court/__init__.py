@@ -1,0 +1,1 @@
+"""The magistrates' court: hearing lists and the outcomes recorded there."""

@@ -1,0 +1,1 @@
+"""Letters and stored documents: templates, rendering, issuing and exporting."""

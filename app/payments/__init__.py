@@ -1,0 +1,1 @@
+"""Money in and out: posting payments, suspense, refunds and Direct Debit."""

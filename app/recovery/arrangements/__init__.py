@@ -1,0 +1,1 @@
+"""Payment arrangements: planning, agreeing, amending and the daily monitoring run."""

@@ -1,0 +1,1 @@
+"""After a liability order: attachment of earnings, benefit deductions, enforcement agents and further remedies."""

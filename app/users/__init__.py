@@ -1,0 +1,1 @@
+"""Who is acting: users, their roles and teams."""
