@@ -275,7 +275,7 @@ class Desk:
 
     @property
     def breathing_space_days(self) -> int:
-        return int(self._ctx.settings.section("recovery").get("breathing_space_days", holds.BREATHING_SPACE_DAYS))
+        return self._ctx.settings.recovery.breathing_space_days
 
     def add_hold(
         self, account_ref: str, *, kind: str, reason: str, start_date: date, end_date: date | None, as_of: date,
@@ -343,8 +343,7 @@ class Desk:
     @property
     def enforcement_agents(self) -> list[str]:
         """Agents named in the settings (`[enforcement] agents`), to offer in the referral form."""
-        agents = self._ctx.settings.section("enforcement").get("agents", []) or []
-        return [str(a) for a in agents]
+        return list(self._ctx.settings.enforcement.agents)
 
     # --- court --------------------------------------------------------------------------------
 
