@@ -29,7 +29,6 @@ would have started, so it is never in force.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -76,7 +75,6 @@ from app.services.dto import JsonView, clean_text
 from app.services.sqlkeys import raw_key
 from app.services.users import Actor, Role, audit, require_role
 
-CHUNK = int(os.environ.get("REVDESK_ARRANGEMENT_CHUNK", "5000"))  # arrangements per committed chunk
 CASH_KINDS = ("payment", "refund", "reversal", "transfer")  # as app.services.recovery
 DEFAULT_DIARY = ("Check arrangement", 14, "Recovery")  # used when the code is in neither the database nor settings
 
@@ -557,10 +555,12 @@ def _fetch(uow: UnitOfWork, statement: Any) -> list[Any]:
 
 def monitor_arrangements(
     db: Database, actor: Actor, settings: AuthoritySettings, *, as_of: date, progress: Progress | None = None,
-    cancelled: Cancelled | None = None, chunk: int = CHUNK,
+    cancelled: Cancelled | None = None, chunk: int | None = None,
 ) -> MonitoringSummary:
-    """The daily monitoring run for `as_of` (see the module docstring). Team leader."""
+    """The daily monitoring run for `as_of` (see the module docstring), `chunk` arrangements
+    (default: the settings' `[batch] arrangement_chunk`) per committed chunk. Team leader."""
     require_role(actor, Role.TEAM_LEADER, "run arrangement monitoring")
+    chunk = chunk or settings.batch.arrangement_chunk
     policy = settings.arrangements
     todo = (Arrangement.status == "live") & or_(Arrangement.checked_to.is_(None), Arrangement.checked_to < as_of)
     with db.uow() as uow:

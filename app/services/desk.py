@@ -235,7 +235,7 @@ class Desk:
         """Annual billing in committed chunks (resumable: run it again to carry on after a cancel)."""
         return billing.run_annual_billing(
             self._ctx.db, self._ctx.actor, self._ctx.settings, year=year, as_of=as_of, progress=progress,
-            cancelled=cancelled, chunk=chunk or billing.CHUNK,
+            cancelled=cancelled, chunk=chunk,
         )
 
     def billing_runs(self) -> list[BillingRunSummary]:
@@ -251,7 +251,7 @@ class Desk:
         """The daily recovery run (a team leader), or its dry run (any officer: nothing is written)."""
         return recovery.run_recovery(
             self._ctx.db, self._ctx.actor, self._ctx.settings, as_of=as_of, dry_run=dry_run, progress=progress,
-            cancelled=cancelled, chunk=chunk or recovery.CHUNK,
+            cancelled=cancelled, chunk=chunk,
         )
 
     def recovery_runs(self) -> list[RecoveryRunSummary]:

@@ -12,6 +12,7 @@ from app.settings.schema import (
     DEFAULT_DIARY_CODES,
     Authority,
     AuthoritySettings,
+    BatchSettings,
     BenefitDeductionSettings,
     Costs,
     DatabaseSettings,
@@ -24,7 +25,7 @@ from app.settings.schema import (
 )
 
 __all__ = [
-    "DEFAULT_DIARY_CODES", "Authority", "AuthoritySettings", "BenefitDeductionSettings", "Costs",
+    "DEFAULT_DIARY_CODES", "Authority", "AuthoritySettings", "BatchSettings", "BenefitDeductionSettings", "Costs",
     "DatabaseSettings", "DiaryCodeSettings", "EnforcementSettings", "InstalmentSettings", "RecoveryLetters",
     "RecoverySettings", "SettingsError", "YearSettings", "load_settings", "parse_settings",
 ]

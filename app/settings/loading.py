@@ -23,6 +23,7 @@ from app.settings.schema import (
     DEFAULT_DIARY_CODES,
     Authority,
     AuthoritySettings,
+    BatchSettings,
     BenefitDeductionSettings,
     Costs,
     DatabaseSettings,
@@ -66,6 +67,7 @@ def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySetting
         enforcement=root.section("enforcement", _enforcement),
         benefit_deductions=root.section("benefit_deductions", _benefit_deductions),
         database=root.section("database", _database),
+        batch=root.section("batch", _batch),
         source=source,
     )
     root.close()
@@ -207,3 +209,11 @@ def _benefit_deductions(t: Table) -> BenefitDeductionSettings:
 def _database(t: Table) -> DatabaseSettings:
     return DatabaseSettings(url=t.optional_text("url"))
 
+
+def _batch(t: Table) -> BatchSettings:
+    d = BatchSettings()
+    return BatchSettings(
+        billing_chunk=t.whole("billing_chunk", d.billing_chunk, minimum=1),
+        recovery_chunk=t.whole("recovery_chunk", d.recovery_chunk, minimum=1),
+        arrangement_chunk=t.whole("arrangement_chunk", d.arrangement_chunk, minimum=1),
+    )

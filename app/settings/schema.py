@@ -148,6 +148,16 @@ class DatabaseSettings:
 
 
 @dataclass(frozen=True)
+class BatchSettings:
+    """`[batch]`: how much each long run commits at a time. Bigger chunks are faster; smaller
+    ones lose less work to a crash and see a cancel sooner. Tuning, not policy."""
+
+    billing_chunk: int = 5000  # accounts per committed chunk of annual billing
+    recovery_chunk: int = 5000  # accounts per committed chunk of the recovery run
+    arrangement_chunk: int = 5000  # arrangements per committed chunk of monitoring
+
+
+@dataclass(frozen=True)
 class AuthoritySettings:
     """The whole settings file, checked and typed. Built by `parse_settings`/`load_settings`."""
 
@@ -161,6 +171,7 @@ class AuthoritySettings:
     enforcement: EnforcementSettings = field(default_factory=EnforcementSettings)
     benefit_deductions: BenefitDeductionSettings = field(default_factory=BenefitDeductionSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    batch: BatchSettings = field(default_factory=BatchSettings)
     source: str = ""  # the file read, for messages and year snapshots
 
     @property

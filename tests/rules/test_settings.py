@@ -21,6 +21,7 @@ from app.settings import (
     DEFAULT_DIARY_CODES,
     Authority,
     AuthoritySettings,
+    BatchSettings,
     DiaryCodeSettings,
     RecoveryLetters,
     SettingsError,
@@ -52,7 +53,7 @@ def test_the_built_in_file_loads_to_typed_values() -> None:
     assert s.instalment_policy() == InstalmentPolicy()
     assert s.arrangements == ArrangementPolicy(tolerance_pence=100)
     assert s.diary_codes == DEFAULT_DIARY_CODES
-    assert (s.database_url, s.enforcement.agents) == (None, ())
+    assert (s.batch, s.database_url, s.enforcement.agents) == (BatchSettings(), None, ())
 
 
 def test_the_example_files_load() -> None:
@@ -76,6 +77,7 @@ def test_every_section_has_defaults() -> None:
     assert s.recovery.breathing_space_days == 60
     assert s.benefit_deductions.legacy_single_25_weekly_pence == LEGACY_SINGLE_25_WEEKLY_PENCE
     assert s.benefit_deductions.dwp_address == ("Department for Work and Pensions", "Third Party Deductions")
+    assert (s.batch.billing_chunk, s.batch.recovery_chunk, s.batch.arrangement_chunk) == (5000, 5000, 5000)
     assert parse("") == AuthoritySettings(source="s.toml")  # even [authority] may be left out
     assert parse("").name == "Unnamed authority"
 
@@ -126,6 +128,10 @@ legacy_single_25_weekly_pence = { "2026" = 9400 }
 dwp_address = ["DWP", "Mail Handling Site A"]
 [database]
 url = "postgresql://server/revdesk"
+[batch]
+billing_chunk = 1
+recovery_chunk = 2
+arrangement_chunk = 3
 """)
     assert (s.name, s.country) == ("Caerdydd", "wales")
     assert s.years[2026].premiums == PremiumPolicy({1: 100}, 100)
@@ -141,6 +147,7 @@ url = "postgresql://server/revdesk"
     assert s.benefit_deductions.legacy_single_25_weekly_pence == {**LEGACY_SINGLE_25_WEEKLY_PENCE, 2026: 9400}
     assert s.benefit_deductions.dwp_address == ("DWP", "Mail Handling Site A")
     assert s.database_url == "postgresql://server/revdesk"
+    assert s.batch == BatchSettings(1, 2, 3)
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -156,6 +163,7 @@ url = "postgresql://server/revdesk"
     ("[recovery]\nhearing_lead_days = -1", "[recovery] hearing_lead_days must be a whole number of 0 or more, not -1."),
     ("[instalments]\ndefault_day = 31", "[instalments] default_day must be a whole number from 1 to 28, not 31."),
     ("[instalments]\ndefault_count = 11", "[instalments] default_count must be 10 or 12, not 11."),
+    ("[batch]\nbilling_chunk = 0", "[batch] billing_chunk must be a whole number of 1 or more, not 0."),
     ("[recovery]\nbreathing_space_days = 0", "[recovery] breathing_space_days must be a whole number of 1 or more, not 0."),
     ('[authority]\ncountry = "scotland"', "[authority] country must be 'england' or 'wales', not 'scotland'."),
     ("[benefit_deductions]\ndwp_address = []", "[benefit_deductions] dwp_address must list at least 1."),
