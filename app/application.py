@@ -247,7 +247,7 @@ class Desk:
         """Annual billing in committed chunks (resumable: run it again to carry on after a cancel)."""
         return billing.run_annual_billing(
             self._ctx.db, self._ctx.actor, self._ctx.settings, year=year, as_of=as_of, progress=progress,
-            cancelled=cancelled, chunk=chunk or billing.CHUNK,
+            cancelled=cancelled, chunk=chunk,
         )
 
     def billing_runs(self) -> list[BillingRunSummary]:
@@ -263,7 +263,7 @@ class Desk:
         """The daily recovery run (a team leader), or its dry run (any officer: nothing is written)."""
         return recovery.run_recovery(
             self._ctx.db, self._ctx.actor, self._ctx.settings, as_of=as_of, dry_run=dry_run, progress=progress,
-            cancelled=cancelled, chunk=chunk or recovery.CHUNK,
+            cancelled=cancelled, chunk=chunk,
         )
 
     def recovery_runs(self) -> list[RecoveryRunSummary]:
@@ -287,7 +287,7 @@ class Desk:
 
     @property
     def breathing_space_days(self) -> int:
-        return int(self._ctx.settings.section("recovery").get("breathing_space_days", holds.BREATHING_SPACE_DAYS))
+        return self._ctx.settings.recovery.breathing_space_days
 
     def add_hold(
         self, account_ref: str, *, kind: str, reason: str, start_date: date, end_date: date | None, as_of: date,
@@ -355,8 +355,7 @@ class Desk:
     @property
     def enforcement_agents(self) -> list[str]:
         """Agents named in the settings (`[enforcement] agents`), to offer in the referral form."""
-        agents = self._ctx.settings.section("enforcement").get("agents", []) or []
-        return [str(a) for a in agents]
+        return list(self._ctx.settings.enforcement.agents)
 
     # --- court --------------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ with what the ledger already holds; `apply` writes the difference. So:
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -43,7 +42,6 @@ from app.adapters.sql_keys import raw_key, to_uuid
 from app.billing.settings_snapshots import capture_year_settings
 from app.users.roles import Actor, Role, require_role
 
-CHUNK = int(os.environ.get("REVDESK_BILLING_CHUNK", "5000"))  # accounts per committed chunk (tuning knob)
 CASH_KINDS = ("payment", "refund", "reversal", "transfer")
 NOTICE_TEMPLATES = {"demand_notice": "demand_notice", "amended_demand_notice": "amended_demand_notice"}
 
@@ -688,9 +686,10 @@ def billing_run_key(year: int, as_of: date) -> str:
 
 def run_annual_billing(
     db: Database, actor: Actor, settings: AuthoritySettings, *, year: int, as_of: date,
-    progress: Progress | None = None, cancelled: Cancelled | None = None, chunk: int = CHUNK,
+    progress: Progress | None = None, cancelled: Cancelled | None = None, chunk: int | None = None,
 ) -> BillingRunSummary:
-    """Charge, plan and notify every account liable in `year`, in committed chunks.
+    """Charge, plan and notify every account liable in `year`, in committed chunks of `chunk`
+    accounts (default: the settings' `[batch] billing_chunk`).
 
     Idempotent: a year already billed for an account is left alone, so running again (or
     resuming after a crash or a cancel) adds nothing for accounts done. The run record
@@ -726,6 +725,7 @@ def run_annual_billing(
         summary = dict(run.summary)
         done = run.done
     instalments = settings.instalment_policy()
+    chunk = chunk or settings.batch.billing_chunk
     memo = Memo()
     cursor = uuid.UUID(summary["cursor"]) if summary.get("cursor") else None
     status = "completed"

@@ -8,6 +8,7 @@ decision, not a silent edit.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Iterable
 
 from sqlalchemy import select
@@ -29,8 +30,9 @@ def capture_year_settings(uow: UnitOfWork, settings: AuthoritySettings, years: I
             "authority": settings.name,
             "country": settings.country,
             "band_d_pence": dict(settings.years[year].band_d_pence),
-            "costs": dict(settings.section("costs")),
-            "recovery": dict(settings.section("recovery")),
+            "costs": asdict(settings.costs),
+            "recovery": {**asdict(settings.recovery),
+                         "hearing_dates": [d.isoformat() for d in settings.recovery.hearing_dates]},
             "source": settings.source,
         }))
         captured.append(year)

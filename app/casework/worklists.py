@@ -52,18 +52,8 @@ from app.dto import JsonView, clean_text
 from app.casework.notes import append_note
 from app.users.roles import Actor, Role, require_role
 from app.audit import audit
+from app.settings import DEFAULT_DIARY_CODES, DiaryCodeSettings
 
-# code -> (description, default_days, team). Settings may change or add codes; these stay
-# defined because the application itself creates entries with them (arrangement
-# monitoring: ARRCHK; tracing: TRACE, TRACED).
-DEFAULT_DIARY_CODES: dict[str, tuple[str, int, str]] = {
-    "ARRCHK": ("Check arrangement", 14, "Recovery"),
-    "TRACE": ("Trace: gone away", 28, "Recovery"),
-    "TRACED": ("Traced: new address", 7, "Recovery"),
-    "AOEEMP": ("Await employer details", 14, "Enforcement"),
-    "VULN": ("Vulnerable — review", 7, "Welfare"),
-    "CORR": ("Correspondence to answer", 10, "Billing"),
-}
 CLAIM_MINUTES = 30
 MAX_PAGE_SIZE = 500
 MAX_NOTE = 1000
@@ -180,31 +170,10 @@ class ReassignResult(JsonView):
 
 # --- diary codes ---------------------------------------------------------------------
 
-def configured_codes(settings: AuthoritySettings | None) -> dict[str, tuple[str, int, str, bool]]:
-    """The defaults overlaid with the settings' `[diary_codes]` table. Raises ValidationError
-    naming the code when an entry is malformed."""
-    codes = {c: (d, days, team, True) for c, (d, days, team) in DEFAULT_DIARY_CODES.items()}
-    table: Mapping[str, Any] = settings.section("diary_codes") if settings is not None else {}
-    for raw_code, spec in table.items():
-        code = str(raw_code).strip().upper()
-        if not code or len(code) > 20:
-            raise ValidationError(f"[diary_codes]: '{raw_code}' is not a diary code (1 to 20 characters).", field="diary_codes")
-        base = codes.get(code, ("", 14, "", True))
-        if isinstance(spec, str):
-            spec = {"description": spec}
-        if not isinstance(spec, Mapping):
-            raise ValidationError(f"[diary_codes] {code}: expected a table with description, default_days and team.", field="diary_codes")
-        description = str(spec.get("description", base[0])).strip()
-        try:
-            days = int(spec.get("default_days", base[1]))
-        except (TypeError, ValueError):
-            raise ValidationError(f"[diary_codes] {code}: default_days must be a whole number of days.", field="diary_codes") from None
-        if not description:
-            raise ValidationError(f"[diary_codes] {code}: a description is required.", field="diary_codes")
-        if days < 0 or days > 3660:
-            raise ValidationError(f"[diary_codes] {code}: default_days must be between 0 and 3660.", field="diary_codes")
-        codes[code] = (description, days, str(spec.get("team", base[2])).strip(), bool(spec.get("active", base[3])))
-    return codes
+def configured_codes(settings: AuthoritySettings | None) -> Mapping[str, DiaryCodeSettings]:
+    """The settings' diary codes (the built-in ones overlaid with `[diary_codes]`, checked
+    when the file was read); the built-in ones alone without settings."""
+    return settings.diary_codes if settings is not None else DEFAULT_DIARY_CODES
 
 
 def sync_diary_codes(uow: UnitOfWork, settings: AuthoritySettings | None, username: str = "system") -> SyncResult:
@@ -217,7 +186,8 @@ def sync_diary_codes(uow: UnitOfWork, settings: AuthoritySettings | None, userna
     added: list[str] = []
     updated: list[str] = []
     deactivated: list[str] = []
-    for code, (description, days, team, active) in wanted.items():
+    for code, spec in wanted.items():
+        description, days, team, active = spec.description, spec.default_days, spec.team, spec.active
         row = have.get(code)
         if row is None:
             uow.session.add(DiaryCode(code=code, description=description, default_days=days, team=team, active=active))

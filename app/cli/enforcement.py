@@ -144,9 +144,9 @@ def _hold(ctx: Any, args: argparse.Namespace) -> int:
             return _print(args, {"holds": [v.to_json() for v in views]}, "\n".join(lines) or "No holds.")
         as_of = args.as_of or clock.today()
         if args.hold_command == "add":
-            days = int(ctx.settings.section("recovery").get("breathing_space_days", holds.BREATHING_SPACE_DAYS))
             view = holds.add_hold(uow, ctx.actor, account_ref=args.ref, kind=args.kind, reason=args.reason,
-                                  start_date=args.start or as_of, end_date=args.end, as_of=as_of, breathing_space_days=days)
+                                  start_date=args.start or as_of, end_date=args.end, as_of=as_of,
+                                  breathing_space_days=ctx.settings.recovery.breathing_space_days)
             return _print(args, view.to_json(), f"Hold {view.hold_id} on {view.account_ref}: {view.describe()}.")
         try:
             hold_id = uuid.UUID(args.hold_id)

@@ -108,12 +108,7 @@ class BulkOutcome(JsonView):
 
 def upcoming_hearings(settings: AuthoritySettings, as_of: date) -> list[date]:
     """Hearing dates from the settings' `[recovery] hearing_dates`, on or after `as_of`, in order."""
-    dates: list[date] = []
-    for value in settings.section("recovery").get("hearing_dates", []) or []:
-        day = value if isinstance(value, date) else date.fromisoformat(str(value))
-        if day >= as_of:
-            dates.append(day)
-    return sorted(set(dates))
+    return [day for day in settings.recovery.hearing_dates if day >= as_of]
 
 
 # --- who is listed -------------------------------------------------------------------------
@@ -329,7 +324,7 @@ def _record(
     costs_posted = 0
     amount_total = 0
     event_ids: list[uuid.UUID] = []
-    lo_costs = int(settings.section("costs").get("liability_order_pence", 0))
+    lo_costs = settings.costs.liability_order_pence
     for year in years:
         details: dict[str, Any] = {"outcome": outcome, "note": note}
         amount = balances[year]

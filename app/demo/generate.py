@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from app.clock import now
-from app.config import AuthoritySettings, parse_settings
+from app.config import AuthoritySettings
 from app.db import Database
 from app.models import (
     Account, AccountParty, DiaryCode, DiaryEntry, Discount, Exemption, Hold, Instalment, InstalmentPlan,
@@ -312,8 +312,7 @@ TABLE_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
 class _Job:
     """Everything the generator needs, picklable so a child process can run it."""
 
-    settings_raw: dict[str, Any]
-    settings_source: str
+    settings: AuthoritySettings
     seed: int
     as_of: date
     years: list[int]
@@ -324,7 +323,7 @@ class _Job:
 
 
 def _chunks(job: _Job) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
-    gen = _Generator(parse_settings(job.settings_raw, job.settings_source), job.seed, job.as_of, job.years, job.actor, job.dialect)
+    gen = _Generator(job.settings, job.seed, job.as_of, job.years, job.actor, job.dialect)
     made = 0
     while made < job.accounts:
         rows = gen.chunk(min(CHUNK, job.accounts - made), job.parish_ids, made)
@@ -391,7 +390,7 @@ def generate_demo(
         uow.commit()
     native = NativeValues(db.dialect)
     parish_native = {name: native.id(pid) for name, pid in parish_ids.items()}
-    job = _Job(dict(settings.raw), settings.source, seed, as_of, years, actor.username, db.dialect, accounts, parish_native)
+    job = _Job(settings, seed, as_of, years, actor.username, db.dialect, accounts, parish_native)
     chunks = _chunks_in_child(job) if accounts >= PARALLEL_FROM else _chunks(job)
     made = properties = transactions = 0
     try:

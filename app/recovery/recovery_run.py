@@ -17,7 +17,6 @@ computes the same summary and writes nothing.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -45,7 +44,6 @@ from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, LEDGER_COLUMNS, B
 from app.adapters.sql_keys import raw_key
 from app.users.roles import Actor, Role, require_role
 
-CHUNK = int(os.environ.get("REVDESK_RECOVERY_CHUNK", "5000"))  # accounts per committed chunk (tuning knob)
 CASH_KINDS = ("payment", "refund", "reversal", "transfer")
 ACTION_STAGES = ("reminder_1", "reminder_2", "final_notice", "summons")
 
@@ -246,10 +244,12 @@ def _held_back(decision: Decision) -> bool:
 
 def run_recovery(
     db: Database, actor: Actor, settings: AuthoritySettings, *, as_of: date, dry_run: bool = False,
-    progress: Progress | None = None, cancelled: Cancelled | None = None, chunk: int = CHUNK,
+    progress: Progress | None = None, cancelled: Cancelled | None = None, chunk: int | None = None,
 ) -> RecoveryRunSummary:
-    """One recovery run for `as_of` over every account (see the module docstring)."""
+    """One recovery run for `as_of` over every account (see the module docstring), `chunk`
+    accounts (default: the settings' `[batch] recovery_chunk`) per committed chunk."""
     require_role(actor, Role.OFFICER if dry_run else Role.TEAM_LEADER, "run recovery" if not dry_run else "preview recovery")
+    chunk = chunk or settings.batch.recovery_chunk
     policy = settings.recovery_policy()
     with db.uow() as uow:
         total = int(uow.session.scalar(select(func.count()).select_from(Account)) or 0)

@@ -367,21 +367,3 @@ def check_payments(
                             f"{grace_days} days' grace.")
     return PaymentCheck("kept", due_now, paid, arrears, None, None, None, "Up to date.")
 
-
-def policy_from(section: Mapping[str, Any]) -> ArrangementPolicy:
-    """`[arrangements]` settings over the defaults; bad values raise ArrangementError naming the key."""
-    d = ArrangementPolicy()
-    values: dict[str, Any] = {}
-    for key in ("grace_days", "tolerance_pence", "minimum_instalment_pence"):
-        value = section.get(key, getattr(d, key))
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ArrangementError(f"[arrangements] {key} must be a whole number of 0 or more.", field=key)
-        values[key] = value
-    year_end_flag = section.get("clear_by_year_end", d.clear_by_year_end)
-    if not isinstance(year_end_flag, bool):
-        raise ArrangementError("[arrangements] clear_by_year_end must be true or false.", field="clear_by_year_end")
-    return ArrangementPolicy(
-        **values, clear_by_year_end=year_end_flag,
-        diary_code=str(section.get("diary_code", d.diary_code)).strip().upper() or d.diary_code,
-        letter_template=str(section.get("letter_template", d.letter_template)).strip() or d.letter_template,
-    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from app.cli import main
+from app.paths import DEFAULT_SETTINGS
 
 
 class Revdesk:
@@ -28,6 +30,17 @@ class Revdesk:
         code, out, err = self(*args, "--json", user=user)
         assert code == 0, err
         return json.loads(out)
+
+
+def built_in_settings_with(path: Path, **values: int) -> Path:
+    """The built-in settings file with some keys set to other values (e.g. small batch
+    chunks), written to `path` for a `revdesk` run in another process."""
+    text = DEFAULT_SETTINGS.read_text(encoding="utf-8")
+    for key, value in values.items():
+        text, found = re.subn(rf"^{key} = \S+", f"{key} = {value}", text, flags=re.MULTILINE)
+        assert found == 1, f"{key} is not set once in the built-in settings file"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def sqlite_count(path: Path, sql: str) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 from app.bootstrap import bootstrap
 from app.config import load_settings
 from app.demo.generate import generate_demo
-from tests.cli.harness import sqlite_count
+from tests.cli.harness import built_in_settings_with, sqlite_count
 
 
 def test_killed_billing_run_resumes_exactly_once(tmp_path: Path) -> None:
@@ -22,10 +22,10 @@ def test_killed_billing_run_resumes_exactly_once(tmp_path: Path) -> None:
     ctx = bootstrap(f"sqlite:///{path}", None, "admin")
     generate_demo(ctx.db, ctx.actor, load_settings(None), accounts=3000, seed=9, as_of=date(2026, 11, 23))
     ctx.db.dispose()
-    env = {**os.environ, "REVDESK_BILLING_CHUNK": "200"}
-    cmd = [sys.executable, "-m", "app", "--db", f"sqlite:///{path}", "--user", "admin", "bill", "--year", "2027",
-           "--as-of", "2027-03-10", "--json"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    settings = built_in_settings_with(tmp_path / "small-chunks.toml", billing_chunk=200)
+    cmd = [sys.executable, "-m", "app", "--db", f"sqlite:///{path}", "--settings", str(settings), "--user", "admin",
+           "bill", "--year", "2027", "--as-of", "2027-03-10", "--json"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     done = 0
     while time.monotonic() < deadline and proc.poll() is None:
@@ -41,7 +41,7 @@ def test_killed_billing_run_resumes_exactly_once(tmp_path: Path) -> None:
     proc.wait()
     charged_at_kill = sqlite_count(path, "SELECT count(*) FROM ledger_transaction WHERE financial_year = 2027")
     assert 0 < charged_at_kill < 2900
-    resumed = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    resumed = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     assert '"resumed": true' in resumed.stdout and '"status": "completed"' in resumed.stdout
     liable = sqlite_count(path, "SELECT count(DISTINCT account_id) FROM liability_period WHERE start_date <= '2028-03-31' "

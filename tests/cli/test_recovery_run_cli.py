@@ -18,7 +18,7 @@ import pytest
 from app.bootstrap import bootstrap
 from app.config import load_settings
 from app.demo.generate import generate_demo
-from tests.cli.harness import sqlite_count
+from tests.cli.harness import built_in_settings_with, sqlite_count
 from tests.cli.test_cli import run
 
 
@@ -68,10 +68,10 @@ def test_killed_recovery_run_resumes_without_duplicate_letters_or_costs(tmp_path
     ctx = bootstrap(f"sqlite:///{path}", None, "admin")
     generate_demo(ctx.db, ctx.actor, load_settings(None), accounts=4000, seed=11, as_of=date(2026, 11, 23))
     ctx.db.dispose()
-    env = {**os.environ, "REVDESK_RECOVERY_CHUNK": "100"}
-    cmd = [sys.executable, "-m", "app", "--db", f"sqlite:///{path}", "--user", "admin", "recovery", "run",
-           "--as-of", "2026-11-23", "--json"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    settings = built_in_settings_with(tmp_path / "small-chunks.toml", recovery_chunk=100)
+    cmd = [sys.executable, "-m", "app", "--db", f"sqlite:///{path}", "--settings", str(settings), "--user", "admin",
+           "recovery", "run", "--as-of", "2026-11-23", "--json"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         try:
@@ -84,7 +84,7 @@ def test_killed_recovery_run_resumes_without_duplicate_letters_or_costs(tmp_path
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     letters_at_kill = sqlite_count(path, "SELECT count(*) FROM document WHERE issued_on = '2026-11-23'")
-    resumed = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    resumed = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     summary = json.loads(resumed.stdout)
     assert summary["resumed"] and summary["status"] == "completed" and summary["accounts_examined"] == 4000
@@ -95,5 +95,5 @@ def test_killed_recovery_run_resumes_without_duplicate_letters_or_costs(tmp_path
                         "WHERE event_date = '2026-11-23' GROUP BY 1, 2, 3 HAVING count(*) > 1)") == 0
     summons = sqlite_count(path, "SELECT count(*) FROM recovery_event WHERE event_date = '2026-11-23' AND stage = 'summons'")
     assert sqlite_count(path, "SELECT count(*) FROM ledger_transaction WHERE kind = 'costs' AND posted_on = '2026-11-23'") == summons
-    again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert sum(json.loads(again.stdout)["actions"].values()) == 0

@@ -20,7 +20,6 @@ from app.rules.arrangements import (
     make_schedule,
     monthly,
     per_period,
-    policy_from,
     schedule_by_amount,
     schedule_to_end,
     warnings_for,
@@ -157,15 +156,6 @@ def test_warnings() -> None:
     # £3 a week is below the £5 minimum
     tiny = schedule_by_amount(3000, "weekly", date(2025, 6, 2), 300)
     assert codes(tiny, **{**base, "frequency": "weekly"}) == ["below_minimum"]
-
-
-def test_policy_from_settings() -> None:
-    assert policy_from({}) == ArrangementPolicy()
-    policy = policy_from({"grace_days": 5, "tolerance_pence": 100, "clear_by_year_end": False, "diary_code": "arrchk"})
-    assert (policy.grace_days, policy.tolerance_pence, policy.clear_by_year_end, policy.diary_code) == (5, 100, False, "ARRCHK")
-    with pytest.raises(ArrangementError) as err:
-        policy_from({"grace_days": -1})
-    assert err.value.field == "grace_days"
 
 
 # --- default detection ----------------------------------------------------------------------

@@ -287,7 +287,8 @@ def test_committal_only_in_england_after_nulla_bona(loaded: AppContext, tmp_path
         enf.import_agent_returns(uow, OFFICER, path, as_of=AS_OF)
     with loaded.db.uow() as uow:
         england = enf.committal_candidates(uow, loaded.settings, AS_OF)
-        wales = enf.committal_candidates(uow, replace(loaded.settings, country="wales"), AS_OF)
+        welsh = replace(loaded.settings, authority=replace(loaded.settings.authority, country="wales"))
+        wales = enf.committal_candidates(uow, welsh, AS_OF)
     assert [c.account_ref for c in england.candidates] == ["70000003"] and "nulla bona" in england.candidates[0].reason
     assert (wales.available, wales.candidates) == (False, []) and "Wales" in wales.reason
 

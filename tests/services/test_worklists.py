@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,13 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from app.bootstrap import AppContext
-from app.config import parse_settings
+from app.config import SettingsError, parse_settings
 from app.db import make_database
 from app.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.models import AuditEvent, DiaryCode, DiaryEntry, Note
+from app.paths import DEFAULT_SETTINGS
 from app.casework import worklists
 from app.accounts.summary import get_account_id
 from app.casework.worklists import DEFAULT_DIARY_CODES
+from app.settings import DiaryCodeSettings
 from tests.services.casework_helpers import (
     AS_OF,
     LEADER,
@@ -61,12 +64,11 @@ def test_codes_are_synced_from_the_settings_idempotently(ctx: AppContext) -> Non
     assert (codes["VULN"].description, codes["VULN"].default_days, codes["VULN"].team) == ("Vulnerable — review", 7, "Welfare")
     assert codes["TRACED"].description == "Traced: new address"
 
-    raw = {**ctx.settings.raw, "diary_codes": {
+    changed = parse_settings({"diary_codes": {
         "CORR": {"description": "Letter to answer", "default_days": 5, "team": "Billing"},
         "SPD": {"description": "Single person discount review", "default_days": 30, "team": "Billing"},
         "VULN": {"active": False},
-    }}
-    changed = parse_settings(raw, "test")
+    }}, "test")
     with ctx.db.uow() as uow:
         result = worklists.sync_diary_codes(uow, changed)
     assert (result.added, result.updated) == (["SPD"], ["CORR", "VULN"])
@@ -76,15 +78,14 @@ def test_codes_are_synced_from_the_settings_idempotently(ctx: AppContext) -> Non
         assert uow.session.get(DiaryCode, "CORR").default_days == 5  # type: ignore[union-attr]
 
 
-def test_a_malformed_code_in_the_settings_is_named(ctx: AppContext) -> None:
-    bad = parse_settings({**ctx.settings.raw, "diary_codes": {"CORR": {"default_days": "soon"}}}, "test")
-    with ctx.db.uow() as uow, pytest.raises(ValidationError, match="CORR: default_days"):
-        worklists.sync_diary_codes(uow, bad)
+def test_a_malformed_code_in_the_settings_is_named_when_the_file_is_read() -> None:
+    with pytest.raises(SettingsError, match=r"^test: \[diary_codes.CORR\] default_days must be a whole number"):
+        parse_settings({"diary_codes": {"CORR": {"default_days": "soon"}}}, "test")
 
 
-def test_the_built_in_settings_file_lists_the_default_codes(demo_settings) -> None:  # type: ignore[no-untyped-def]
-    table = demo_settings.section("diary_codes")
-    assert {c: (t["description"], t["default_days"], t["team"]) for c, t in table.items()} == DEFAULT_DIARY_CODES
+def test_the_built_in_settings_file_lists_the_default_codes() -> None:
+    table = tomllib.loads(DEFAULT_SETTINGS.read_text(encoding="utf-8"))["diary_codes"]
+    assert {c: DiaryCodeSettings(**t) for c, t in table.items()} == DEFAULT_DIARY_CODES
 
 
 # --- entries -------------------------------------------------------------------------

@@ -29,7 +29,6 @@ would have started, so it is never in force.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -66,7 +65,6 @@ from app.rules.arrangements import (
     check_payments,
     clears_by,
     make_schedule,
-    policy_from,
     warnings_for,
 )
 from app.rules.instalments import DueInstalment, allocate_paid
@@ -78,20 +76,11 @@ from app.adapters.sql_keys import raw_key
 from app.users.roles import Actor, Role, require_role
 from app.audit import audit
 
-CHUNK = int(os.environ.get("REVDESK_ARRANGEMENT_CHUNK", "5000"))  # arrangements per committed chunk
 CASH_KINDS = ("payment", "refund", "reversal", "transfer")  # as app.recovery.recovery_run
 DEFAULT_DIARY = ("Check arrangement", 14, "Recovery")  # used when the code is in neither the database nor settings
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-
-
-def arrangement_policy(settings: AuthoritySettings) -> ArrangementPolicy:
-    """`[arrangements]` over the defaults (grace 3 days, tolerance 0, minimum £5, clear by year end)."""
-    try:
-        return policy_from(settings.section("arrangements"))
-    except ArrangementError as exc:
-        raise ValidationError(str(exc), field=exc.field) from None
 
 
 # --- DTOs -------------------------------------------------------------------------------------
@@ -215,7 +204,7 @@ def plan_arrangement(
     target the warnings check); without it, equal payments up to `end`.
     """
     account_id = get_account_id(uow, account_ref)
-    return _build(_balance(uow, account_id, as_of), arrangement_policy(settings), account_ref=account_ref.strip(),
+    return _build(_balance(uow, account_id, as_of), settings.arrangements, account_ref=account_ref.strip(),
                   frequency=frequency, start=start, end=end, amount_pence=amount_pence, as_of=as_of,
                   income_expenditure=income_expenditure)
 
@@ -265,7 +254,7 @@ def create_arrangement(
     arrangement on the account overlapping these dates.
     """
     require_role(actor, Role.OFFICER, "agree arrangements")
-    policy = arrangement_policy(settings)
+    policy = settings.arrangements
     account_id = get_account_id(uow, account_ref)
     ref = account_ref.strip()
     plan = _build(_balance(uow, account_id, as_of), policy, account_ref=ref, frequency=frequency, start=start, end=end,
@@ -305,7 +294,7 @@ def amend_arrangement(
     create); payments are counted from the new first payment date; a new letter is sent."""
     require_role(actor, Role.OFFICER, "amend arrangements")
     text = clean_text(reason, field="reason", label="the reason for the change", max_length=300)
-    policy = arrangement_policy(settings)
+    policy = settings.arrangements
     arrangement, ref = _live(uow, account_ref)
     if expected_version is not None and arrangement.version != expected_version:
         raise Conflict(f"The arrangement on {ref} was changed by someone else since you opened it; reload it and try again.")
@@ -552,11 +541,10 @@ def _diary_code(uow: UnitOfWork, settings: AuthoritySettings, code: str) -> tupl
     row = uow.session.get(DiaryCode, code)
     if row is not None:
         return row.team, row.default_days
-    configured = settings.section("diary_codes").get(code, {})
-    configured = configured if isinstance(configured, Mapping) else {}
-    description = str(configured.get("description", DEFAULT_DIARY[0]))
-    days = int(configured.get("default_days", DEFAULT_DIARY[1]))
-    team = str(configured.get("team", DEFAULT_DIARY[2]))
+    configured = settings.diary_codes.get(code)
+    description, days, team = (
+        (configured.description, configured.default_days, configured.team) if configured else DEFAULT_DIARY
+    )
     uow.session.add(DiaryCode(code=code, description=description, default_days=days, team=team, active=True))
     uow.session.flush()
     return team, days
@@ -568,11 +556,13 @@ def _fetch(uow: UnitOfWork, statement: Any) -> list[Any]:
 
 def monitor_arrangements(
     db: Database, actor: Actor, settings: AuthoritySettings, *, as_of: date, progress: Progress | None = None,
-    cancelled: Cancelled | None = None, chunk: int = CHUNK,
+    cancelled: Cancelled | None = None, chunk: int | None = None,
 ) -> MonitoringSummary:
-    """The daily monitoring run for `as_of` (see the module docstring). Team leader."""
+    """The daily monitoring run for `as_of` (see the module docstring), `chunk` arrangements
+    (default: the settings' `[batch] arrangement_chunk`) per committed chunk. Team leader."""
     require_role(actor, Role.TEAM_LEADER, "run arrangement monitoring")
-    policy = arrangement_policy(settings)
+    chunk = chunk or settings.batch.arrangement_chunk
+    policy = settings.arrangements
     todo = (Arrangement.status == "live") & or_(Arrangement.checked_to.is_(None), Arrangement.checked_to < as_of)
     with db.uow() as uow:
         total = int(uow.session.scalar(select(func.count()).select_from(Arrangement).where(todo)) or 0)

@@ -596,14 +596,6 @@ def _add_receipt(
 
 # --- deductions from benefit ---------------------------------------------------------------
 
-def _legacy_allowances(settings: AuthoritySettings) -> dict[int, int]:
-    allowances = dict(benefit_rules.LEGACY_SINGLE_25_WEEKLY_PENCE)
-    configured = settings.section("benefit_deductions").get("legacy_single_25_weekly_pence", {})
-    if isinstance(configured, Mapping):
-        allowances.update({int(k): int(v) for k, v in configured.items()})
-    return allowances
-
-
 def apply_benefit_deduction(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, account_ref: str, benefit: str, applied_on: date,
     as_of: date, uc_category: str | None = None, benefit_year: int | None = None, other_deductions_pence: int = 0,
@@ -637,7 +629,8 @@ def apply_benefit_deduction(
                 )
             frequency, basis = "monthly", f"5% of the {year_label(rate_year)} UC standard allowance ({uc_category.replace('_', ' ')}, {fmt(allowance)})"
         else:
-            amount = benefit_rules.legacy_weekly_deduction_for_year(rate_year, _legacy_allowances(settings))
+            allowances = settings.benefit_deductions.legacy_single_25_weekly_pence
+            amount = benefit_rules.legacy_weekly_deduction_for_year(rate_year, allowances)
             frequency, basis = "weekly", f"5% of the {year_label(rate_year)} single 25+ personal allowance, rounded up to 5p"
     except benefit_rules.BenefitDeductionError as exc:
         raise ValidationError(str(exc), field="benefit_year") from None
@@ -649,14 +642,12 @@ def apply_benefit_deduction(
         },
     )
     person = debtors(uow, [case.account_id], as_of)[case.account_id]
-    dwp = settings.section("benefit_deductions").get("dwp_address", ["Department for Work and Pensions",
-                                                                      "Third Party Deductions"])
+    dwp = settings.benefit_deductions.dwp_address
     document = issue_letter(uow, actor, account_id=case.account_id, kind="benefit_deduction_application",
                             template="benefit_deduction_application", issued_on=applied_on,
                             financial_year=order.financial_year, data={
                                 **_letter_common(settings, person, case, order, applied_on),
-                                "names": [str(dwp[0])] if dwp else ["Department for Work and Pensions"],
-                                "address_lines": [str(x) for x in dwp[1:]], "postcode": "",
+                                "names": [dwp[0]], "address_lines": list(dwp[1:]), "postcode": "",
                                 "benefit": "Universal Credit" if benefit == "universal_credit" else
                                            "income-related benefit (IS, income-based JSA, income-related ESA, Pension Credit)",
                                 "ni_number": ni, "amount_pence": amount, "frequency": frequency, "basis": basis,

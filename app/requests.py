@@ -1,0 +1,230 @@
+"""Typed requests: what an officer (or a batch job) asks the application to change.
+
+Every use case that changes data is asked for with a frozen request naming exactly its
+inputs (`MoveOut(period_id=..., end_date=..., as_of=...)`), run through one application
+layer (`app.application.Application.execute`) by the desktop and the command line alike.
+
+Requests serialise to JSON and back without loss (`to_json` / `from_json`), with their
+registered name and a version number, because the offline court journal stores exactly
+these and replays them against the shared database later, possibly after an upgrade. A
+request that cannot be read back (unknown name, newer version, a field missing, of the
+wrong type or not known) is refused with a `ValidationError` naming the field, never
+half-read.
+
+Field types a request may use: str, int, bool, date, UUID, a StrEnum, `X | None`,
+`tuple[X, ...]`, another frozen dataclass of such fields, and JSON-shaped
+`Mapping[str, Any]` (stored as it is).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+import uuid
+from collections.abc import Mapping
+from datetime import date
+from enum import Enum
+from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin, get_type_hints
+
+from app.errors import ValidationError
+
+R = TypeVar("R")
+
+JOURNAL_FORMAT = 1  # the envelope's own layout; each request type has its own version too
+
+
+class Request(Generic[R]):
+    """Base of every request. `R` is the typed result `Application.execute` returns.
+
+    Subclasses are declared with `@request("billing.move_out")`, which makes them frozen,
+    keyword-only dataclasses and records them under that name.
+    """
+
+    name: ClassVar[str] = ""
+    version: ClassVar[int] = 1
+
+
+REGISTRY: dict[str, type[Request[Any]]] = {}
+
+T = TypeVar("T", bound=type)
+
+
+def request(name: str, *, version: int = 1) -> typing.Callable[[T], T]:
+    """Declare a request type: a frozen, keyword-only dataclass registered under `name`
+    (stable: the journal stores it; bump `version` when its fields change meaning)."""
+
+    def register(cls: T) -> T:
+        if name in REGISTRY:
+            raise TypeError(f"Two requests are named {name!r}.")
+        made = dataclasses.dataclass(frozen=True, kw_only=True, slots=True)(cls)
+        made.name = name  # type: ignore[attr-defined]
+        made.version = version  # type: ignore[attr-defined]
+        REGISTRY[name] = made
+        return made  # type: ignore[no-any-return]
+
+    return register
+
+
+def shallow_fields(req: Any) -> dict[str, Any]:
+    """The request's fields by name, values as they are (not converted): keyword arguments."""
+    return {f.name: getattr(req, f.name) for f in dataclasses.fields(req)}
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def to_json(req: Request[Any]) -> dict[str, Any]:
+    """`{"request": name, "version": n, "fields": {...}}` with dates ISO and UUIDs as text."""
+    hints = _hints(type(req))
+    return {
+        "request": req.name,
+        "version": req.version,
+        "fields": {f.name: _dump(getattr(req, f.name), hints[f.name]) for f in dataclasses.fields(req)},  # type: ignore[arg-type]
+    }
+
+
+def from_json(data: Mapping[str, Any]) -> Request[Any]:
+    """The request `to_json` wrote. ValidationError naming what is wrong otherwise."""
+    if not isinstance(data, Mapping):
+        raise ValidationError("A stored request must be a JSON object.", field="request")
+    name = data.get("request")
+    cls = REGISTRY.get(name) if isinstance(name, str) else None
+    if cls is None:
+        raise ValidationError(f"'{name}' is not a request this version of Revenues Desk knows.", field="request")
+    version = data.get("version")
+    if version != cls.version:
+        raise ValidationError(
+            f"The stored {name} request is version {version}; this version of Revenues Desk reads version "
+            f"{cls.version}.", field="version",
+        )
+    fields = data.get("fields")
+    if not isinstance(fields, Mapping):
+        raise ValidationError(f"The stored {name} request has no fields.", field="fields")
+    return _load_dataclass(cls, fields, name)  # type: ignore[no-any-return]
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    import sys
+
+    module = sys.modules[cls.__module__]
+    return get_type_hints(cls, vars(module))
+
+
+def _dump(value: Any, hint: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        hints = _hints(type(value))
+        return {f.name: _dump(getattr(value, f.name), hints[f.name]) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple):
+        item = _item_type(hint)
+        return [_dump(v, item) for v in value]
+    if isinstance(value, Mapping):
+        return _json_value(value, "mapping")
+    raise TypeError(f"A request cannot hold {type(value).__name__} values.")
+
+
+def _item_type(hint: Any) -> Any:
+    for option in _options(hint):
+        if get_origin(option) is tuple:
+            return get_args(option)[0]
+    return Any
+
+
+def _options(hint: Any) -> tuple[Any, ...]:
+    if get_origin(hint) in (typing.Union, types.UnionType):
+        return get_args(hint)
+    return (hint,)
+
+
+def _load_dataclass(cls: type, fields: Mapping[str, Any], where: str) -> Any:
+    hints = _hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    for key in fields:
+        if key not in known:
+            raise ValidationError(f"The stored {where} has a field '{key}' this version does not know.", field=key)
+    values: dict[str, Any] = {}
+    for name, f in known.items():
+        if name not in fields:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise ValidationError(f"The stored {where} lacks its '{name}'.", field=name)
+            continue
+        values[name] = _load(fields[name], hints[name], f"{where}.{name}")
+    return cls(**values)
+
+
+def _load(value: Any, hint: Any, where: str) -> Any:
+    options = _options(hint)
+    if value is None:
+        if type(None) in options:
+            return None
+        raise ValidationError(f"{where} may not be empty.", field=where.rpartition(".")[2])
+    errors: list[str] = []
+    for option in (o for o in options if o is not type(None)):
+        try:
+            return _load_one(value, option, where)
+        except (ValueError, TypeError) as exc:
+            errors.append(str(exc))
+    raise ValidationError(f"{where}: {'; '.join(errors)}.", field=where.rpartition(".")[2])
+
+
+def _load_one(value: Any, hint: Any, where: str) -> Any:
+    origin = get_origin(hint)
+    if hint is Any:
+        return _json_value(value, where)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise TypeError("expected a list")
+        return tuple(_load(v, get_args(hint)[0], where) for v in value)
+    if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping):
+        if not isinstance(value, dict):
+            raise TypeError("expected an object")
+        return _json_value(value, where)
+    if isinstance(hint, type):
+        if issubclass(hint, bool):
+            if isinstance(value, bool):
+                return value
+            raise TypeError("expected true or false")
+        if issubclass(hint, Enum):
+            return hint(value)
+        if issubclass(hint, int):
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            raise TypeError("expected a whole number")
+        if issubclass(hint, str):
+            if isinstance(value, str):
+                return value
+            raise TypeError("expected text")
+        if issubclass(hint, date):
+            if not isinstance(value, str):
+                raise TypeError("expected a date")
+            return date.fromisoformat(value)
+        if issubclass(hint, uuid.UUID):
+            if not isinstance(value, str):
+                raise TypeError("expected an id")
+            return uuid.UUID(value)
+        if dataclasses.is_dataclass(hint):
+            if not isinstance(value, dict):
+                raise TypeError("expected an object")
+            return _load_dataclass(hint, value, where)
+    raise TypeError(f"cannot read a {hint!r}")
+
+
+def _json_value(value: Any, where: str) -> Any:
+    """JSON-shaped data kept as it is (checked to be JSON: no dates, sets or floats of money)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _json_value(v, where) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v, where) for v in value]
+    raise TypeError(f"{where} holds a {type(value).__name__}, which is not JSON")

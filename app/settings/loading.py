@@ -1,0 +1,219 @@
+"""Reading the authority settings file once, at start, into `AuthoritySettings`.
+
+Each section has a small reader that takes every key it knows, with the default from the
+section's dataclass, checks it and builds the typed value; a key it does not know is an
+error (`Table.close`). So a bad file stops the application before any work starts, with
+a message naming the file and the key path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Mapping
+
+from app.paths import DEFAULT_SETTINGS
+from app.rules.arrangements import ArrangementPolicy
+from app.rules.discounts import PremiumPolicy
+from app.settings.reader import REQUIRED, SettingsError, Table
+from app.settings.schema import (
+    COUNTRIES,
+    DEFAULT_DIARY_CODES,
+    Authority,
+    AuthoritySettings,
+    BatchSettings,
+    BenefitDeductionSettings,
+    Costs,
+    DatabaseSettings,
+    DiaryCodeSettings,
+    EnforcementSettings,
+    InstalmentSettings,
+    RecoveryLetters,
+    RecoverySettings,
+    YearSettings,
+)
+
+MAX_DIARY_DAYS = 3660  # ten years: anything longer is a typo
+MAX_LONG_TERM_EMPTY_PERCENT = 300  # LGFA 1992 s11B: at most +300% (ten years empty)
+MAX_SECOND_HOME_PERCENT = 100  # s11C: at most +100%
+_YEAR = re.compile(r"\d{4}")
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> AuthoritySettings:
+    """Read settings from `path`, else `REVDESK_SETTINGS`, else the built-in default."""
+    chosen = Path(path or os.environ.get("REVDESK_SETTINGS") or DEFAULT_SETTINGS)
+    try:
+        raw = tomllib.loads(chosen.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"Settings file {chosen} does not exist.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"Settings file {chosen} is not valid TOML: {exc}.") from None
+    return parse_settings(raw, source=str(chosen))
+
+
+def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySettings:
+    """Check and type a parsed TOML document; SettingsError names `source` and the key path."""
+    root = Table(raw, (), source or "settings")
+    settings = AuthoritySettings(
+        authority=root.section("authority", _authority),
+        years=root.section("years", _years),
+        costs=root.section("costs", _costs),
+        recovery=root.section("recovery", _recovery),
+        instalments=root.section("instalments", _instalments),
+        arrangements=root.section("arrangements", _arrangements),
+        diary_codes=root.section("diary_codes", _diary_codes),
+        enforcement=root.section("enforcement", _enforcement),
+        benefit_deductions=root.section("benefit_deductions", _benefit_deductions),
+        database=root.section("database", _database),
+        batch=root.section("batch", _batch),
+        source=source,
+    )
+    root.close()
+    return settings
+
+
+def _authority(t: Table) -> Authority:
+    d = Authority()
+    return Authority(name=t.text("name", d.name), country=t.choice("country", d.country, COUNTRIES))
+
+
+def _years(t: Table) -> dict[int, YearSettings]:
+    years: dict[int, YearSettings] = {}
+    for key in t.keys():
+        if not _YEAR.fullmatch(key):
+            raise SettingsError(f"{t.source}: [years.{key}] is not a year such as 2025.")
+        year = int(key)
+        years[year] = t.section(key, lambda y: _year(y, year))
+    return years
+
+
+def _year(t: Table, year: int) -> YearSettings:
+    band_d = t.child("band_d_pence")
+    parishes = band_d.keys()
+    if not parishes:
+        t.fail("band_d_pence", 'must map parish names ("" = unparished) to pence')
+    pence = {parish: band_d.whole(parish, minimum=1) for parish in parishes}
+    return YearSettings(year=year, band_d_pence=pence, premiums=t.section("premiums", _premiums))
+
+
+def _premiums(t: Table) -> PremiumPolicy:
+    """`premiums = { long_term_empty = { "1" = 100, "5" = 200 }, second_home = 100 }` (percentages)."""
+    tiers = t.child("long_term_empty")
+    parsed: dict[int, int] = {}
+    for key in tiers.keys():
+        if not key.isdigit():
+            tiers.fail(key, "must be whole years empty, such as \"1\"")
+        parsed[int(key)] = tiers.whole(key, maximum=MAX_LONG_TERM_EMPTY_PERCENT)
+    second = t.whole("second_home", PremiumPolicy().second_home, maximum=MAX_SECOND_HOME_PERCENT)
+    return PremiumPolicy(long_term_empty=parsed, second_home=second)
+
+
+def _costs(t: Table) -> Costs:
+    d = Costs()
+    return Costs(
+        summons_pence=t.whole("summons_pence", d.summons_pence),
+        liability_order_pence=t.whole("liability_order_pence", d.liability_order_pence),
+    )
+
+
+def _recovery(t: Table) -> RecoverySettings:
+    d = RecoverySettings()
+    return RecoverySettings(
+        reminder_days=t.whole("reminder_days", d.reminder_days),
+        pay_within_days=t.whole("pay_within_days", d.pay_within_days),
+        max_reminders=t.whole("max_reminders", d.max_reminders),
+        summons_after_days=t.whole("summons_after_days", d.summons_after_days),
+        hearing_lead_days=t.whole("hearing_lead_days", d.hearing_lead_days),
+        minimum_balance_pence=t.whole("minimum_balance_pence", d.minimum_balance_pence),
+        summons_limit_years=t.whole("summons_limit_years", d.summons_limit_years),
+        hearing_dates=t.dates("hearing_dates"),
+        breathing_space_days=t.whole("breathing_space_days", d.breathing_space_days, minimum=1),
+        letters=t.section("letters", _recovery_letters),
+    )
+
+
+def _recovery_letters(t: Table) -> RecoveryLetters:
+    d = RecoveryLetters()
+    return RecoveryLetters(
+        reminder_1=t.text("reminder_1", d.reminder_1),
+        reminder_2=t.text("reminder_2", d.reminder_2),
+        final_notice=t.text("final_notice", d.final_notice),
+        summons=t.text("summons", d.summons),
+    )
+
+
+def _instalments(t: Table) -> InstalmentSettings:
+    d = InstalmentSettings()
+    return InstalmentSettings(
+        default_count=t.choice("default_count", d.default_count, (10, 12)),
+        default_day=t.whole("default_day", d.default_day, minimum=1, maximum=28),
+        notice_days=t.whole("notice_days", d.notice_days),
+        single_after_december=t.flag("single_after_december", d.single_after_december),
+    )
+
+
+def _arrangements(t: Table) -> ArrangementPolicy:
+    d = ArrangementPolicy()
+    return ArrangementPolicy(
+        grace_days=t.whole("grace_days", d.grace_days),
+        tolerance_pence=t.whole("tolerance_pence", d.tolerance_pence),
+        minimum_instalment_pence=t.whole("minimum_instalment_pence", d.minimum_instalment_pence),
+        clear_by_year_end=t.flag("clear_by_year_end", d.clear_by_year_end),
+        diary_code=t.text("diary_code", d.diary_code).upper(),
+        letter_template=t.text("letter_template", d.letter_template),
+    )
+
+
+def _diary_codes(t: Table) -> dict[str, DiaryCodeSettings]:
+    """`CODE = { description, default_days, team, active }` (or `CODE = "description"`) over
+    the built-in codes: a built-in code takes what is not given from its default."""
+    codes = dict(DEFAULT_DIARY_CODES)
+    for key in t.keys():
+        code = key.strip().upper()
+        if not code or len(code) > 20:
+            t.fail(key, "is not a diary code (1 to 20 characters)")
+        spec = t.body[key]
+        body = {"description": spec} if isinstance(spec, str) else spec
+        codes[code] = t.section(key, lambda c: _diary_code(c, codes.get(code)), body)
+    return codes
+
+
+def _diary_code(t: Table, base: DiaryCodeSettings | None) -> DiaryCodeSettings:
+    return DiaryCodeSettings(
+        description=t.text("description", base.description if base else REQUIRED),
+        default_days=t.whole("default_days", base.default_days if base else 14, maximum=MAX_DIARY_DAYS),
+        team=t.text("team", base.team if base else "", allow_empty=True),
+        active=t.flag("active", base.active if base else True),
+    )
+
+
+def _enforcement(t: Table) -> EnforcementSettings:
+    return EnforcementSettings(agents=t.texts("agents", EnforcementSettings().agents))
+
+
+def _benefit_deductions(t: Table) -> BenefitDeductionSettings:
+    d = BenefitDeductionSettings()
+    given = t.child("legacy_single_25_weekly_pence")
+    allowances = dict(d.legacy_single_25_weekly_pence)
+    for key in given.keys():
+        if not _YEAR.fullmatch(key):
+            given.fail(key, "must be a financial year such as \"2025\"")
+        allowances[int(key)] = given.whole(key, minimum=1)
+    return BenefitDeductionSettings(
+        legacy_single_25_weekly_pence=allowances, dwp_address=t.texts("dwp_address", d.dwp_address, at_least=1),
+    )
+
+
+def _database(t: Table) -> DatabaseSettings:
+    return DatabaseSettings(url=t.optional_text("url"))
+
+
+def _batch(t: Table) -> BatchSettings:
+    d = BatchSettings()
+    return BatchSettings(
+        billing_chunk=t.whole("billing_chunk", d.billing_chunk, minimum=1),
+        recovery_chunk=t.whole("recovery_chunk", d.recovery_chunk, minimum=1),
+        arrangement_chunk=t.whole("arrangement_chunk", d.arrangement_chunk, minimum=1),
+    )
