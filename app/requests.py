@@ -19,15 +19,18 @@ Field types a request may use: str, int, bool, date, UUID, a StrEnum, `X | None`
 from __future__ import annotations
 
 import dataclasses
+import functools
+import inspect
 import types
 import typing
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from enum import Enum
-from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin, get_type_hints
+from typing import Any, ClassVar, Generic, TypeVar, dataclass_transform, get_args, get_origin, get_type_hints
 
 from app.errors import ValidationError
+from app.users.roles import Role, require_role
 
 R = TypeVar("R")
 
@@ -50,6 +53,7 @@ REGISTRY: dict[str, type[Request[Any]]] = {}
 T = TypeVar("T", bound=type)
 
 
+@dataclass_transform(frozen_default=True, kw_only_default=True)
 def request(name: str, *, version: int = 1) -> typing.Callable[[T], T]:
     """Declare a request type: a frozen, keyword-only dataclass registered under `name`
     (stable: the journal stores it; bump `version` when its fields change meaning)."""
@@ -69,6 +73,78 @@ def request(name: str, *, version: int = 1) -> typing.Callable[[T], T]:
 def shallow_fields(req: Any) -> dict[str, Any]:
     """The request's fields by name, values as they are (not converted): keyword arguments."""
     return {f.name: getattr(req, f.name) for f in dataclasses.fields(req)}
+
+
+# --- use cases ----------------------------------------------------------------------------
+
+Progress = Callable[[int, int], None]  # (done, total): long work reports as it goes
+Cancelled = Callable[[], bool]  # asked between chunks: True stops the work, keeping what was committed
+
+CONTEXT = ("uow", "db", "actor", "settings")  # what the application supplies, in this order
+OPTIONS = frozenset({"preview", "progress", "cancelled", "chunk"})  # how to run it, never part of the request
+
+
+@dataclasses.dataclass(frozen=True)
+class UseCase:
+    """The use case that carries out one kind of request, and who may ask for it."""
+
+    request: type[Request[Any]]
+    function: Callable[..., Any]
+    role: Role
+    action: str  # "record a move out": completes "... cannot {action}" when the role is missing
+    context: tuple[str, ...]  # the leading parameters the application supplies
+    options: frozenset[str]  # the run options the function accepts (preview, progress, ...)
+
+    @property
+    def batch(self) -> bool:
+        """Commits in chunks on its own (given the database, not one unit of work)."""
+        return self.context[0] == "db"
+
+
+USE_CASES: dict[type[Request[Any]], UseCase] = {}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handles(request_type: type[Request[Any]], *, role: Role, action: str) -> Callable[[F], F]:
+    """Declare that the decorated service function carries out `request_type`, for users
+    with at least `role`. The role is checked here, before the function runs, whoever
+    calls it (the application layer, a test, another service).
+
+    The function's keyword parameters must be exactly the request's fields (plus the run
+    options it supports): checked when the module is imported, so a field added to one and
+    not the other fails every test at once rather than at an officer's desk.
+    """
+
+    def register(fn: F) -> F:
+        parameters = inspect.signature(fn).parameters
+        context = tuple(name for name in parameters if name in CONTEXT)
+        if "actor" not in context or list(parameters)[: len(context)] != list(context):
+            raise TypeError(f"{fn.__qualname__}: a use case starts with (uow or db, actor[, settings]).")
+        inputs = {name: p for name, p in parameters.items() if name not in CONTEXT and name not in OPTIONS}
+        fields = {f.name for f in dataclasses.fields(request_type)}  # type: ignore[arg-type]
+        missing = [n for n, p in inputs.items() if n not in fields and p.default is inspect.Parameter.empty]
+        extra = sorted(fields - inputs.keys())
+        if missing or extra:
+            raise TypeError(f"{fn.__qualname__} and {request_type.__name__} disagree: "
+                            f"parameters not in the request {missing}, fields not parameters {extra}.")
+        actor_at = context.index("actor")
+
+        @functools.wraps(fn)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            actor = args[actor_at] if len(args) > actor_at else kwargs["actor"]
+            require_role(actor, role, action)
+            return fn(*args, **kwargs)
+
+        if request_type in USE_CASES:
+            raise TypeError(f"Two use cases carry out {request_type.__name__}.")
+        USE_CASES[request_type] = UseCase(
+            request=request_type, function=checked, role=role, action=action, context=context,
+            options=frozenset(parameters) & OPTIONS,
+        )
+        return checked  # type: ignore[return-value]
+
+    return register
 
 
 # --- JSON -----------------------------------------------------------------------------------
@@ -105,17 +181,14 @@ def from_json(data: Mapping[str, Any]) -> Request[Any]:
 
 
 def _hints(cls: type) -> dict[str, Any]:
-    import sys
-
-    module = sys.modules[cls.__module__]
-    return get_type_hints(cls, vars(module))
+    return get_type_hints(cls)
 
 
 def _dump(value: Any, hint: Any) -> Any:
     if value is None:
         return None
-    if isinstance(value, Enum):
-        return value.value
+    if isinstance(value, Enum):  # a text enumeration by value, others by name (stable if reordered)
+        return value.value if isinstance(value, str) else value.name
     if isinstance(value, bool | int | str):
         return value
     if isinstance(value, date):
@@ -172,7 +245,7 @@ def _load(value: Any, hint: Any, where: str) -> Any:
     for option in (o for o in options if o is not type(None)):
         try:
             return _load_one(value, option, where)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, KeyError) as exc:
             errors.append(str(exc))
     raise ValidationError(f"{where}: {'; '.join(errors)}.", field=where.rpartition(".")[2])
 
@@ -195,7 +268,7 @@ def _load_one(value: Any, hint: Any, where: str) -> Any:
                 return value
             raise TypeError("expected true or false")
         if issubclass(hint, Enum):
-            return hint(value)
+            return hint(value) if issubclass(hint, str) else hint[value]
         if issubclass(hint, int):
             if isinstance(value, int) and not isinstance(value, bool):
                 return value

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -39,8 +39,11 @@ from app.payments.posting import (
 from app.accounts.search_index import search_columns, search_key_for
 from app.users.roles import Actor
 from app.audit import audit
+from app.requests import Progress, handles
+from app.users.roles import Role
+from app.accounts.requests import ImportAccounts, ImportProperties
+from app.payments.requests import ImportPayments
 
-Progress = Callable[[int, int], None]
 
 PROPERTY_COLUMNS = ("uprn", "address_line1", "postcode", "band")
 PROPERTY_OPTIONAL = ("address_line2", "town", "parish")
@@ -106,6 +109,7 @@ def close_file_run(run: BatchRun, summary: ImportSummary) -> None:
 
 # --- properties ----------------------------------------------------------------------
 
+@handles(ImportProperties, role=Role.OFFICER, action="import properties")
 def import_properties(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, path: str | Path, *, all_or_nothing: bool = False
 ) -> ImportSummary:
@@ -242,6 +246,7 @@ def split_name(full: str) -> tuple[str, str]:
     return (" ".join(parts[:-1]), parts[-1]) if len(parts) > 1 else ("", full.strip())
 
 
+@handles(ImportAccounts, role=Role.OFFICER, action="import accounts")
 def import_accounts(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, path: str | Path, *, all_or_nothing: bool = False
 ) -> ImportSummary:
@@ -387,6 +392,7 @@ def _parse_payment_row(row: CsvRow) -> _PaymentRow:
     return _PaymentRow(row.line, ref, row.required("account_ref"), received, amount, method)
 
 
+@handles(ImportPayments, role=Role.OFFICER, action="import payments")
 def import_payments(
     uow: UnitOfWork, actor: Actor, path: str | Path, *, all_or_nothing: bool = False, progress: Progress | None = None
 ) -> ImportSummary:

@@ -400,3 +400,12 @@ def balance_pence(uow: UnitOfWork, account_id: uuid.UUID) -> int:
     )
     return int(total or 0)
 
+
+
+def account_count(uow: UnitOfWork) -> int:
+    return int(uow.session.scalar(select(func.count()).select_from(Account)) or 0)
+
+
+def has_accounts(uow: UnitOfWork) -> bool:
+    """Whether the database holds any account (the desktop offers demo data when not)."""
+    return uow.session.scalar(select(Account.id).limit(1)) is not None

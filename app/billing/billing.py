@@ -40,13 +40,13 @@ from app.rules.liability import ChargeError, Dated, PeriodFacts, YearCharge, Yea
 from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, LEDGER_COLUMNS, BulkWriter, NativeValues
 from app.adapters.sql_keys import raw_key, to_uuid
 from app.billing.settings_snapshots import capture_year_settings
-from app.users.roles import Actor, Role, require_role
+from app.users.roles import Actor, Role
+from app.requests import Cancelled, Progress, handles
+from app.billing.requests import RunAnnualBilling
 
 CASH_KINDS = ("payment", "refund", "reversal", "transfer")
 NOTICE_TEMPLATES = {"demand_notice": "demand_notice", "amended_demand_notice": "amended_demand_notice"}
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 
 # --- what the rules need, loaded for many accounts at once -----------------------------------
@@ -684,6 +684,7 @@ def billing_run_key(year: int, as_of: date) -> str:
     return f"billing:{year}:{as_of.isoformat()}"
 
 
+@handles(RunAnnualBilling, role=Role.TEAM_LEADER, action="run annual billing")
 def run_annual_billing(
     db: Database, actor: Actor, settings: AuthoritySettings, *, year: int, as_of: date,
     progress: Progress | None = None, cancelled: Cancelled | None = None, chunk: int | None = None,
@@ -696,7 +697,6 @@ def run_annual_billing(
     keeps a cursor so a resumed run starts where the last committed chunk ended.
     """
     with db.uow() as uow:
-        require_role(actor, Role.TEAM_LEADER, "run annual billing")
         policy = year_policy(settings, year)
         capture_year_settings(uow, settings, [year])
         versions = template_versions(uow)

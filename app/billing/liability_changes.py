@@ -29,8 +29,10 @@ from app.rules.instalments import InstalmentError, check_instalment_count, check
 from app.rules.references import make_reference
 from app.billing.billing import RebillResult, decide_account, rebill_account, result_view
 from app.accounts.search_index import search_columns, search_key_for
-from app.users.roles import Actor, Role, require_role
+from app.users.roles import Actor, Role
 from app.audit import audit
+from app.requests import handles
+from app.billing.requests import NewTaxpayer, AddJointParty, EndDiscount, EndExemption, EndJointParty, EndReduction, MoveIn, MoveOut, Rebill, SetDisabledReduction, SetDiscount, SetExemption, SetReduction, SplitPeriod
 
 
 @dataclass(frozen=True)
@@ -135,22 +137,14 @@ def _warnings(uow: UnitOfWork, account_id: uuid.UUID, as_of: date) -> list[str]:
 # --- periods ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NewTaxpayer:
-    surname: str
-    forenames: str = ""
-    title: str = ""
-    email: str = ""
-    phone: str = ""
 
-
+@handles(MoveIn, role=Role.OFFICER, action="record a move in")
 def move_in(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, uprn: str, taxpayer: NewTaxpayer, start_date: date,
     as_of: date, payment_method: str = "cash", instalment_count: int | None = None, instalment_day: int | None = None,
     preview: bool = False,
 ) -> LiabilityChange:
     """A new taxpayer becomes liable for a property: a new account with a checked reference, billed."""
-    require_role(actor, Role.OFFICER, "record a move in")
     policy = settings.instalment_policy()
     count = instalment_count or policy.default_count
     day = instalment_day or policy.default_day
@@ -195,12 +189,12 @@ def _next_reference(uow: UnitOfWork) -> str:
     return make_reference(serial)
 
 
+@handles(MoveOut, role=Role.OFFICER, action="record a move out")
 def move_out(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, period_id: uuid.UUID, end_date: date, as_of: date,
     preview: bool = False,
 ) -> LiabilityChange:
     """End a liability period (liable up to and including `end_date`); discounts and parties end with it."""
-    require_role(actor, Role.OFFICER, "record a move out")
     period = _period(uow, period_id)
     if end_date < period.start_date:
         raise ValidationError(
@@ -228,12 +222,12 @@ def move_out(
                    reason=f"moved out on {end_date:%d/%m/%Y}", preview=preview)
 
 
+@handles(SetDisabledReduction, role=Role.OFFICER, action="change a disabled band reduction")
 def set_disabled_reduction(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, period_id: uuid.UUID, applies: bool, as_of: date,
     preview: bool = False,
 ) -> LiabilityChange:
     """Disabled band reduction for the whole period (split the period first to change it from a date)."""
-    require_role(actor, Role.OFFICER, "change a disabled band reduction")
     period = _period(uow, period_id)
     before = {"disabled_reduction": period.disabled_reduction}
     period.disabled_reduction = applies
@@ -244,12 +238,12 @@ def set_disabled_reduction(
                    preview=preview)
 
 
+@handles(SplitPeriod, role=Role.OFFICER, action="split a liability period")
 def split_period(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, period_id: uuid.UUID, on_date: date, as_of: date,
     preview: bool = False,
 ) -> LiabilityChange:
     """Split a period so something (e.g. a disabled reduction) can change from `on_date`. The charge is unchanged."""
-    require_role(actor, Role.OFFICER, "split a liability period")
     period = _period(uow, period_id)
     if on_date <= period.start_date or (period.end_date is not None and on_date > period.end_date):
         raise ValidationError(
@@ -296,12 +290,12 @@ def split_period(
 # --- joint taxpayers ----------------------------------------------------------------------------
 
 
+@handles(AddJointParty, role=Role.OFFICER, action="add a joint taxpayer")
 def add_joint_party(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, period_id: uuid.UUID, person: NewTaxpayer,
     start_date: date, as_of: date, preview: bool = False,
 ) -> LiabilityChange:
     """Name someone jointly and severally liable from `start_date` (s6(3), s9)."""
-    require_role(actor, Role.OFFICER, "add a joint taxpayer")
     period = _period(uow, period_id)
     if period.end_date is not None and period.end_date < as_of:
         raise ValidationError(
@@ -322,11 +316,11 @@ def add_joint_party(
                    reason=f"{new.full_name()} jointly liable from {start_date:%d/%m/%Y}", preview=preview)
 
 
+@handles(EndJointParty, role=Role.OFFICER, action="end a joint taxpayer's liability")
 def end_joint_party(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, party_id: uuid.UUID, end_date: date, as_of: date,
     preview: bool = False,
 ) -> LiabilityChange:
-    require_role(actor, Role.OFFICER, "end a joint taxpayer's liability")
     party = uow.session.get(LiabilityParty, party_id)
     if party is None:
         raise NotFound("That joint taxpayer is no longer on the period: reload the account.")
@@ -351,12 +345,12 @@ def _refresh_search_columns(uow: UnitOfWork, account: Account, extra: list[str])
 # --- discounts, premiums, exemptions, reductions ---------------------------------------------
 
 
+@handles(SetDiscount, role=Role.OFFICER, action="change discounts")
 def set_discount(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, period_id: uuid.UUID, kind: str, start_date: date,
     end_date: date | None, as_of: date, empty_since: date | None = None, preview: bool = False,
 ) -> LiabilityChange:
     """Add a discount (SPD, ALL_DISREGARDED) or premium (LONG_TERM_EMPTY, SECOND_HOME) from a date."""
-    require_role(actor, Role.OFFICER, "change discounts")
     try:
         code = check_adjustment_kind(kind)
     except AdjustmentError as exc:
@@ -380,12 +374,12 @@ def set_discount(
                    reason=f"{code} from {start_date:%d/%m/%Y}", preview=preview)
 
 
+@handles(EndDiscount, role=Role.OFFICER, action="change discounts")
 def end_discount(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, discount_id: uuid.UUID, end_date: date, as_of: date,
     preview: bool = False,
 ) -> LiabilityChange:
     """End a discount or premium on `end_date` (the last day it applies)."""
-    require_role(actor, Role.OFFICER, "change discounts")
     discount = uow.session.get(Discount, discount_id)
     if discount is None:
         raise NotFound("That discount is no longer on the period: reload the account.")
@@ -405,12 +399,12 @@ def end_discount(
                    reason=f"{before['kind']} ended {end_date:%d/%m/%Y}", preview=preview)
 
 
+@handles(SetExemption, role=Role.OFFICER, action="change exemptions")
 def set_exemption(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, period_id: uuid.UUID, exemption_class: str,
     start_date: date, end_date: date | None, as_of: date, preview: bool = False,
 ) -> LiabilityChange:
     """Exempt the days start..end under an SI 1992/558 class."""
-    require_role(actor, Role.OFFICER, "change exemptions")
     try:
         code = check_exemption_class(exemption_class, settings.country)
     except AdjustmentError as exc:
@@ -429,11 +423,11 @@ def set_exemption(
                    reason=f"exempt (class {code}) from {start_date:%d/%m/%Y}", preview=preview)
 
 
+@handles(EndExemption, role=Role.OFFICER, action="change exemptions")
 def end_exemption(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, exemption_id: uuid.UUID, end_date: date, as_of: date,
     preview: bool = False,
 ) -> LiabilityChange:
-    require_role(actor, Role.OFFICER, "change exemptions")
     exemption = uow.session.get(Exemption, exemption_id)
     if exemption is None:
         raise NotFound("That exemption is no longer on the period: reload the account.")
@@ -449,12 +443,12 @@ def end_exemption(
                    reason=f"exemption ended {end_date:%d/%m/%Y}", preview=preview)
 
 
+@handles(SetReduction, role=Role.OFFICER, action="award a council tax reduction")
 def set_reduction(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, account_ref: str, kind: str, percent_bp: int,
     start_date: date, end_date: date | None, as_of: date, preview: bool = False,
 ) -> LiabilityChange:
     """Award council tax reduction (or a s13A reduction) as a percentage of the charge for its days."""
-    require_role(actor, Role.OFFICER, "award a council tax reduction")
     if kind not in ("ctr", "s13a"):
         raise ValidationError("The reduction is 'ctr' (council tax reduction) or 's13a' (discretionary).", field="kind")
     if not 0 < percent_bp <= 10_000:
@@ -478,11 +472,11 @@ def set_reduction(
                    reason=f"council tax reduction from {start_date:%d/%m/%Y}", preview=preview)
 
 
+@handles(EndReduction, role=Role.OFFICER, action="end a council tax reduction")
 def end_reduction(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, award_id: uuid.UUID, end_date: date, as_of: date,
     preview: bool = False,
 ) -> LiabilityChange:
-    require_role(actor, Role.OFFICER, "end a council tax reduction")
     award = uow.session.get(ReductionAward, award_id)
     if award is None:
         raise NotFound("That reduction award no longer exists: reload the account.")
@@ -497,11 +491,11 @@ def end_reduction(
                    reason=f"council tax reduction ended {end_date:%d/%m/%Y}", preview=preview)
 
 
+@handles(Rebill, role=Role.OFFICER, action="rebill an account")
 def rebill(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, account_ref: str, from_day: date, as_of: date,
     preview: bool = False,
 ) -> LiabilityChange:
     """Recalculate an account with no change to its liability (e.g. after new Band D figures)."""
-    require_role(actor, Role.OFFICER, "rebill an account")
     account = _account(uow, account_ref)
     return _finish(uow, actor, settings, account, from_day=from_day, as_of=as_of, reason="recalculated", preview=preview)

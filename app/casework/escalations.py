@@ -30,6 +30,8 @@ from app.dto import JsonView, clean_text
 from app.casework.notes import append_note
 from app.users.roles import Actor, Role, require_role
 from app.audit import audit
+from app.requests import handles
+from app.casework.requests import DecideEscalation, RaiseEscalation
 
 REASONS = ("vulnerable", "complex", "write_off", "refund", "other")
 DECISIONS = {"approve": "approved", "reject": "rejected", "refer": "referred"}
@@ -81,6 +83,7 @@ def _label(e: Escalation) -> str:
     return f"{e.reason.replace('_', ' ')}{amount}"
 
 
+@handles(RaiseEscalation, role=Role.OFFICER, action="raise escalations")
 def raise_escalation(
     uow: UnitOfWork, actor: Actor, *, account_ref: str, reason: str, note: str, amount_pence: int | None = None,
     subject_id: uuid.UUID | None = None, team: str | None = None,
@@ -152,6 +155,7 @@ def _load(uow: UnitOfWork, escalation_id: uuid.UUID) -> tuple[Escalation, str]:
     return row[0], row[1]
 
 
+@handles(DecideEscalation, role=Role.TEAM_LEADER, action="decide escalations")
 def decide_escalation(
     uow: UnitOfWork, actor: Actor, *, escalation_id: uuid.UUID, decision: str, note: str, as_of: date,
     expected_version: int | None = None,
@@ -161,7 +165,6 @@ def decide_escalation(
     decision = decision.strip().lower()
     if decision not in DECISIONS:
         raise ValidationError(f"'{decision}' is not a decision (use approve, reject or refer).", field="decision")
-    require_role(actor, Role.TEAM_LEADER, "decide escalations")
     text = clean_text(note, field="note", label="a note giving the reason for the decision", max_length=MAX_NOTE)
     escalation, ref = _load(uow, escalation_id)
     what = f"The {escalation.reason.replace('_', ' ')} escalation on account {ref}"

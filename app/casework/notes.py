@@ -15,6 +15,9 @@ from app.accounts.summary import get_account_id
 from app.dto import JsonView, clean_text
 from app.users.roles import Actor
 from app.audit import audit
+from app.requests import handles
+from app.users.roles import Role
+from app.casework.requests import AddNote
 
 MAX_NOTE = 4000
 
@@ -36,6 +39,7 @@ def append_note(uow: UnitOfWork, account_id: uuid.UUID, text: str, username: str
     return note
 
 
+@handles(AddNote, role=Role.OFFICER, action="add notes")
 def add_note(uow: UnitOfWork, actor: Actor, *, account_ref: str, text: str) -> NoteView:
     """An officer's note on the account. Any role may add one."""
     body = clean_text(text, field="text", label="the note's text", max_length=MAX_NOTE)

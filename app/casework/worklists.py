@@ -53,6 +53,8 @@ from app.casework.notes import append_note
 from app.users.roles import Actor, Role, require_role
 from app.audit import audit
 from app.settings import DEFAULT_DIARY_CODES, DiaryCodeSettings
+from app.requests import handles
+from app.casework.requests import AddDiaryEntry, ClaimNext, CompleteDiaryEntry, ReassignDiaryEntries, RecordGoneAway, RecordTraced, ReleaseClaim, RescheduleDiaryEntry
 
 CLAIM_MINUTES = 30
 MAX_PAGE_SIZE = 500
@@ -271,6 +273,7 @@ def _new_entry(
     return entry
 
 
+@handles(AddDiaryEntry, role=Role.OFFICER, action="add diary entries")
 def add_entry(
     uow: UnitOfWork, actor: Actor, *, account_ref: str, code: str, as_of: date, due: date | None = None,
     owner: str | None = None, team: str | None = None, note: str = "",
@@ -352,6 +355,7 @@ def _refuse_stale(uow: UnitOfWork, diary_id: uuid.UUID) -> Conflict:
     return _already_done(entry, ref) if entry.status != "open" else _changed(entry.code, ref)
 
 
+@handles(CompleteDiaryEntry, role=Role.OFFICER, action="complete diary entries")
 def complete_entry(
     uow: UnitOfWork, actor: Actor, *, diary_id: uuid.UUID, note: str, as_of: date,
     next_date: date | None = None, expected_version: int | None = None,
@@ -391,6 +395,7 @@ def complete_entry(
     return result
 
 
+@handles(RescheduleDiaryEntry, role=Role.OFFICER, action="reschedule diary entries")
 def reschedule_entry(
     uow: UnitOfWork, actor: Actor, *, diary_id: uuid.UUID, due: date, note: str, as_of: date,
     expected_version: int | None = None,
@@ -417,6 +422,7 @@ def reschedule_entry(
     return view
 
 
+@handles(ReassignDiaryEntries, role=Role.TEAM_LEADER, action="reassign diary work")
 def reassign_entries(
     uow: UnitOfWork, actor: Actor, *, diary_ids: Iterable[uuid.UUID], owner: str | None = None, team: str | None = None,
 ) -> ReassignResult:
@@ -425,7 +431,6 @@ def reassign_entries(
     `owner=None` leaves owners as they are, `owner=""` returns entries to the team queue;
     `team=None` leaves teams as they are. Claims are released. Entries no longer open are
     skipped and listed."""
-    require_role(actor, Role.TEAM_LEADER, "reassign diary work")
     if owner is None and team is None:
         raise ValidationError("Say who (an officer) or which team the entries go to.", field="owner")
     ids = list(dict.fromkeys(diary_ids))
@@ -470,6 +475,7 @@ def _eligible(as_of: date, cutoff: datetime, code: str | None, team: str | None)
     return where
 
 
+@handles(ClaimNext, role=Role.OFFICER, action="claim work")
 def claim_next(
     uow: UnitOfWork, actor: Actor, *, as_of: date, code: str | None = None, team: str | None = None,
     claim_minutes: int = CLAIM_MINUTES,
@@ -520,6 +526,7 @@ def claim_next(
     return None
 
 
+@handles(ReleaseClaim, role=Role.OFFICER, action="release a claim")
 def release_claim(uow: UnitOfWork, actor: Actor, *, diary_id: uuid.UUID) -> None:
     """Give a claimed entry back to the queue (only the claimant, or a team leader)."""
     entry, _, _ = _load(uow, diary_id)
@@ -655,6 +662,7 @@ class TraceResult(JsonView):
     created: bool  # False when a gone-away finds a TRACE entry already open
 
 
+@handles(RecordGoneAway, role=Role.OFFICER, action="record a gone away")
 def record_gone_away(uow: UnitOfWork, actor: Actor, *, account_ref: str, as_of: date, note: str = "") -> TraceResult:
     """Post returned "gone away": a note on the account and a TRACE diary entry for the
     tracing team (the open one is kept if the account is already being traced)."""
@@ -679,6 +687,7 @@ def record_gone_away(uow: UnitOfWork, actor: Actor, *, account_ref: str, as_of: 
     return TraceResult(view, None, True)
 
 
+@handles(RecordTraced, role=Role.OFFICER, action="record a trace")
 def record_traced(
     uow: UnitOfWork, actor: Actor, *, account_ref: str, new_address: str, as_of: date, note: str = "",
 ) -> TraceResult:

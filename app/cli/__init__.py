@@ -1,4 +1,6 @@
-"""The `revdesk` command line: parse, call a service, print. Thin by design.
+"""The `revdesk` command line: parse, ask the application (`app.application.Application`),
+print. Thin by design: changes are typed requests given to `Application.execute`, reads go
+through its typed methods or `Application.read`; no command opens a transaction itself.
 
 Exit codes (the public contract): 0 success; 1 runtime failure; 2 bad usage or bad input
 (message on stderr naming the file, line and field). User errors never print a traceback.
@@ -10,17 +12,21 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from app import clock
 from app.cli.common import (
-    EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, UsageError, date_arg, pounds_arg, print_json, progress_printer,
+    EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json, progress_printer,
 )
 from app.config import SettingsError
 from app.money import fmt
 from app.adapters.csv_files import CsvFileError
 from app.errors import DatabaseUnavailable, NotAllowed, NotFound, ServiceError, ValidationError
 from app.rules.apportionment import year_label
+
+if TYPE_CHECKING:
+    from app.application import Application
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revdesk", description="Revenues Desk: council tax billing and recovery.")
@@ -126,38 +132,36 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _with_context(args: argparse.Namespace, command: str) -> int:
+    from app.application import Application
     from app.bootstrap import bootstrap
 
-    ctx = bootstrap(args.db, args.settings, args.user, prompt=_prompt_password)
+    app = Application(bootstrap(args.db, args.settings, args.user, prompt=_prompt_password))
     try:
         handler = HANDLERS[command]
-        return handler(ctx, args)
+        return handler(app, args)
     finally:
-        ctx.db.dispose()
+        app.close()
 
 
-def _db(ctx: Any, args: argparse.Namespace) -> int:
-    from app.db import current_revision, describe, upgrade
-
+def _db(app: Application, args: argparse.Namespace) -> int:
     if args.db_command == "upgrade":
-        upgrade(ctx.db)  # bootstrap has already upgraded; this reports where the schema is
-    print(f"{describe(ctx.db.url)}: schema at revision {current_revision(ctx.db)}")
+        app.upgrade_schema()  # bootstrap has already upgraded; this reports where the schema is
+    print(f"{app.database_description}: schema at revision {app.schema_revision()}")
     return EXIT_OK
 
 
-def _demo(ctx: Any, args: argparse.Namespace) -> int:
-    from app.demo.generate import generate_demo
-    from app.application import Desk
+def _demo(app: Application, args: argparse.Namespace) -> int:
+    from app.demo.requests import GenerateDemo
 
     if args.accounts < 1:
         raise UsageError("--accounts must be at least 1")
-    if args.if_empty and Desk(ctx).has_accounts():
+    if args.if_empty and app.has_accounts():
         if args.json:
             print_json({"accounts": 0, "skipped": "the database already has accounts"})
         return EXIT_OK
     as_of = args.as_of or clock.today()
-    report = progress_printer(quiet=args.json)
-    result = generate_demo(ctx.db, ctx.actor, ctx.settings, accounts=args.accounts, seed=args.seed, as_of=as_of, progress=report)
+    result = app.execute(GenerateDemo(accounts=args.accounts, seed=args.seed, as_of=as_of),
+                         progress=progress_printer(quiet=args.json))
     if args.json:
         print_json(result.to_json())
     else:
@@ -165,17 +169,12 @@ def _demo(ctx: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import(app: Application, args: argparse.Namespace) -> int:
+    from app.accounts.requests import ImportAccounts, ImportProperties
+    from app.payments.requests import ImportPayments
 
-def _import(ctx: Any, args: argparse.Namespace) -> int:
-    from app.accounts import imports
-
-    with ctx.db.uow() as uow:
-        if args.kind == "properties":
-            summary = imports.import_properties(uow, ctx.actor, ctx.settings, args.file, all_or_nothing=args.all_or_nothing)
-        elif args.kind == "accounts":
-            summary = imports.import_accounts(uow, ctx.actor, ctx.settings, args.file, all_or_nothing=args.all_or_nothing)
-        else:
-            summary = imports.import_payments(uow, ctx.actor, args.file, all_or_nothing=args.all_or_nothing)
+    kinds = {"properties": ImportProperties, "accounts": ImportAccounts, "payments": ImportPayments}
+    summary = app.execute(kinds[args.kind](path=args.file, all_or_nothing=args.all_or_nothing))
     for err in summary.errors:
         print(f"revdesk: {args.file}, line {err.line}, field '{err.field}': {err.message}", file=sys.stderr)
     if args.json:
@@ -186,13 +185,10 @@ def _import(ctx: Any, args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if summary.rejected else EXIT_OK
 
 
-def _search(ctx: Any, args: argparse.Namespace) -> int:
-    from app.accounts.search import search_accounts
-
+def _search(app: Application, args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    with ctx.db.uow() as uow:
-        results = search_accounts(uow, " ".join(args.text), limit=args.limit)
+    results = app.search(" ".join(args.text), limit=args.limit)
     if args.json:
         print_json({"results": [r.to_json() for r in results]})
     else:
@@ -203,12 +199,8 @@ def _search(ctx: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _account(ctx: Any, args: argparse.Namespace) -> int:
-    from app.accounts.summary import account_summary
-
-    as_of = args.as_of or clock.today()
-    with ctx.db.uow() as uow:
-        summary = account_summary(uow, args.ref, as_of)
+def _account(app: Application, args: argparse.Namespace) -> int:
+    summary = app.account(args.ref, args.as_of or clock.today())
     if args.json:
         print_json(summary.to_json())
         return EXIT_OK
@@ -270,16 +262,14 @@ def _recovery_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _user(ctx: Any, args: argparse.Namespace) -> int:
+def _user(app: Application, args: argparse.Namespace) -> int:
+    from app.users.requests import SetRole
     from app.users.roles import Role
-    from app.users.directory import list_users, set_role
 
-    with ctx.db.uow() as uow:
-        if args.user_command == "set-role":
-            changed = set_role(uow, ctx.actor, args.username, Role.parse(args.role), args.team)
-            users = [changed]
-        else:
-            users = list_users(uow)
+    if args.user_command == "set-role":
+        users = [app.execute(SetRole(username=args.username, role=Role.parse(args.role), team=args.team))]
+    else:
+        users = app.users()
     if args.json:
         print_json({"users": [{"username": u.username, "role": u.role.label, "team": u.team} for u in users]})
     else:
@@ -288,7 +278,7 @@ def _user(ctx: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-HANDLERS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
+HANDLERS: dict[str, Handler] = {
     "db": _db, "demo": _demo, "import": _import, "search": _search, "account": _account, "user": _user,
 }
 

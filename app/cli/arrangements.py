@@ -1,17 +1,19 @@
 """`revdesk arrangement plan|create|show|amend|cancel|monitor`: payment arrangements.
-Thin: parse, call app.recovery.arrangements.arrangements, print."""
+Thin: parse, ask the application, print."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import clock
-from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json
+from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json, progress_printer
 from app.money import fmt
+
+if TYPE_CHECKING:
+    from app.application import Application
 
 FREQUENCIES = ("weekly", "fortnightly", "four-weekly", "monthly")
 
@@ -77,14 +79,14 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
             "income_expenditure": _statement(args.statement)}
 
 
-def _arrangement(ctx: Any, args: argparse.Namespace) -> int:
+def _arrangement(app: Application, args: argparse.Namespace) -> int:
     from app.recovery.arrangements import arrangements
+    from app.recovery.arrangements import requests as rq
 
     command = args.arrangement_command
     as_of = args.as_of or clock.today()
     if command == "plan":
-        with ctx.db.uow() as uow:
-            plan = arrangements.plan_arrangement(uow, ctx.settings, **_options(args))
+        plan = app.read(arrangements.plan_arrangement, app.settings, **_options(args))
         if args.json:
             print_json(plan.to_json())
         else:
@@ -95,37 +97,23 @@ def _arrangement(ctx: Any, args: argparse.Namespace) -> int:
             for warning in plan.warnings:
                 print(f"Warning: {warning.message}")
         return EXIT_OK
-    if command in ("create", "amend"):
-        with ctx.db.uow() as uow:
-            if command == "create":
-                view = arrangements.create_arrangement(uow, ctx.actor, ctx.settings, **_options(args),
-                                                       confirm_warnings=args.confirm)
-            else:
-                view = arrangements.amend_arrangement(uow, ctx.actor, ctx.settings, **_options(args),
-                                                      confirm_warnings=args.confirm, reason=args.reason)
-        _print_view(view, args.json)
-        return EXIT_OK
-    if command == "show":
-        with ctx.db.uow() as uow:
-            view = arrangements.show_arrangement(uow, account_ref=args.ref, as_of=as_of)
-        _print_view(view, args.json)
-        return EXIT_OK
-    if command == "cancel":
-        with ctx.db.uow() as uow:
-            view = arrangements.cancel_arrangement(uow, ctx.actor, account_ref=args.ref, reason=args.reason, as_of=as_of)
-        _print_view(view, args.json)
-        return EXIT_OK
-    report = None
-    if not args.json and sys.stderr.isatty():
-        def report(done: int, total: int) -> None:
-            print(f"\r{done:,} / {total:,}", end="", file=sys.stderr, flush=True)
-
-    summary = arrangements.monitor_arrangements(ctx.db, ctx.actor, ctx.settings, as_of=as_of, progress=report)
-    if args.json:
-        print_json(summary.to_json())
+    if command == "create":
+        view = app.execute(rq.CreateArrangement(**_options(args), confirm_warnings=args.confirm))
+    elif command == "amend":
+        view = app.execute(rq.AmendArrangement(**_options(args), confirm_warnings=args.confirm, reason=args.reason))
+    elif command == "show":
+        view = app.read(arrangements.show_arrangement, account_ref=args.ref, as_of=as_of)
+    elif command == "cancel":
+        view = app.execute(rq.CancelArrangement(account_ref=args.ref, reason=args.reason, as_of=as_of))
     else:
-        print(f"Arrangement monitoring for {as_of:%d/%m/%Y} ({summary.status}): {summary.checked:,} checked, "
-              f"{summary.kept:,} kept, {summary.broken:,} broken, {summary.completed:,} completed.")
+        summary = app.execute(rq.MonitorArrangements(as_of=as_of), progress=progress_printer(quiet=args.json))
+        if args.json:
+            print_json(summary.to_json())
+        else:
+            print(f"Arrangement monitoring for {as_of:%d/%m/%Y} ({summary.status}): {summary.checked:,} checked, "
+                  f"{summary.kept:,} kept, {summary.broken:,} broken, {summary.completed:,} completed.")
+        return EXIT_OK
+    _print_view(view, args.json)
     return EXIT_OK
 
 

@@ -7,17 +7,20 @@ that date (or the latest), as an officer would say "the Station Road liability".
 from __future__ import annotations
 
 import argparse
-import sys
 import uuid
 from dataclasses import asdict
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import clock
-from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, print_json
+from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, print_json, progress_printer
 from app.money import fmt
 from app.rules.apportionment import year_label
+
+if TYPE_CHECKING:
+    from app.application import Application
+    from app.billing.requests import LiabilityRequest
 
 
 def percent_bp(text: str) -> int:
@@ -89,16 +92,11 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     handlers["liability"] = _liability
 
 
-def _bill(ctx: Any, args: argparse.Namespace) -> int:
-    from app.billing.billing import run_annual_billing
+def _bill(app: Application, args: argparse.Namespace) -> int:
+    from app.billing.requests import RunAnnualBilling
 
-    as_of = args.as_of or clock.today()
-    report = None
-    if not args.json and sys.stderr.isatty():
-        def report(done: int, total: int) -> None:
-            print(f"\r{done:,} / {total:,}", end="", file=sys.stderr, flush=True)
-
-    summary = run_annual_billing(ctx.db, ctx.actor, ctx.settings, year=args.year, as_of=as_of, progress=report)
+    summary = app.execute(RunAnnualBilling(year=args.year, as_of=args.as_of or clock.today()),
+                          progress=progress_printer(quiet=args.json))
     if args.json:
         print_json(summary.to_json())
     else:
@@ -118,50 +116,41 @@ def _period_id(summary: Any, on: date | None) -> uuid.UUID:
     return summary.periods[-1].period_id  # type: ignore[no-any-return]
 
 
-def _liability(ctx: Any, args: argparse.Namespace) -> int:
-    from app.billing import liability_changes as liability
-    from app.accounts.summary import account_summary
+def _change_request(app: Application, args: argparse.Namespace, as_of: date) -> LiabilityRequest:
+    """The liability change the command asks for; a period is found from the account as it is on `as_of`."""
+    from app.billing import requests as rq
 
-    as_of = args.as_of or clock.today()
-    common = {"as_of": as_of, "preview": args.preview}
     command = args.liability_command
-    with ctx.db.uow() as uow:
-        if command == "move-in":
-            taxpayer = liability.NewTaxpayer(surname=args.surname, forenames=args.forenames, title=args.title)
-            change = liability.move_in(uow, ctx.actor, ctx.settings, uprn=args.uprn, taxpayer=taxpayer,
-                                       start_date=args.date, payment_method=args.method,
-                                       instalment_count=args.instalments, instalment_day=args.day, **common)
-        elif command in ("reduction", "rebill"):
-            if command == "reduction":
-                change = liability.set_reduction(uow, ctx.actor, ctx.settings, account_ref=args.ref, kind=args.kind,
-                                                 percent_bp=args.percent, start_date=args.start, end_date=args.end,
-                                                 **common)
-            else:
-                change = liability.rebill(uow, ctx.actor, ctx.settings, account_ref=args.ref, from_day=args.start,
-                                          **common)
-        else:
-            on = getattr(args, "start", None) or getattr(args, "date", None)
-            summary = account_summary(uow, args.ref, as_of)
-            period_id = _period_id(summary, on)
-            if command == "move-out":
-                change = liability.move_out(uow, ctx.actor, ctx.settings, period_id=period_id, end_date=args.date,
-                                            **common)
-            elif command == "discount":
-                change = liability.set_discount(uow, ctx.actor, ctx.settings, period_id=period_id, kind=args.kind,
-                                                start_date=args.start, end_date=args.end,
-                                                empty_since=args.empty_since, **common)
-            elif command == "end-discount":
-                change = liability.end_discount(uow, ctx.actor, ctx.settings,
-                                                discount_id=_discount_id(summary, period_id, args.kind, args.date),
-                                                end_date=args.date, **common)
-            elif command == "exemption":
-                change = liability.set_exemption(uow, ctx.actor, ctx.settings, period_id=period_id,
-                                                 exemption_class=args.exemption_class, start_date=args.start,
-                                                 end_date=args.end, **common)
-            else:
-                person = liability.NewTaxpayer(surname=args.surname, forenames=args.forenames, title=args.title)
-                change = liability.add_joint_party(uow, ctx.actor, ctx.settings, period_id=period_id, person=person,
-                                                   start_date=args.start, **common)
+    if command == "move-in":
+        taxpayer = rq.NewTaxpayer(surname=args.surname, forenames=args.forenames, title=args.title)
+        return rq.MoveIn(uprn=args.uprn, taxpayer=taxpayer, start_date=args.date, payment_method=args.method,
+                         instalment_count=args.instalments, instalment_day=args.day, as_of=as_of)
+    if command == "reduction":
+        return rq.SetReduction(account_ref=args.ref, kind=args.kind, percent_bp=args.percent, start_date=args.start,
+                               end_date=args.end, as_of=as_of)
+    if command == "rebill":
+        return rq.Rebill(account_ref=args.ref, from_day=args.start, as_of=as_of)
+    on = getattr(args, "start", None) or getattr(args, "date", None)
+    summary = app.account(args.ref, as_of)
+    period_id = _period_id(summary, on)
+    if command == "move-out":
+        return rq.MoveOut(period_id=period_id, end_date=args.date, as_of=as_of)
+    if command == "discount":
+        return rq.SetDiscount(period_id=period_id, kind=args.kind, start_date=args.start, end_date=args.end,
+                              empty_since=args.empty_since, as_of=as_of)
+    if command == "end-discount":
+        return rq.EndDiscount(discount_id=_discount_id(summary, period_id, args.kind, args.date), end_date=args.date,
+                              as_of=as_of)
+    if command == "exemption":
+        return rq.SetExemption(period_id=period_id, exemption_class=args.exemption_class, start_date=args.start,
+                               end_date=args.end, as_of=as_of)
+    person = rq.NewTaxpayer(surname=args.surname, forenames=args.forenames, title=args.title)
+    return rq.AddJointParty(period_id=period_id, person=person, start_date=args.start, as_of=as_of)
+
+
+def _liability(app: Application, args: argparse.Namespace) -> int:
+    request = _change_request(app, args, args.as_of or clock.today())
+    change = app.preview(request) if args.preview else app.execute(request)
     if args.json:
         print_json(change_json(change))
         return EXIT_OK

@@ -1,16 +1,19 @@
 """`revdesk worklist ...`, `diary ...`, `note ...`, `trace ...` and `escalations ...`: case
-work. Thin: parse, call a service, print. Diary codes are synced from the settings
+work. Thin: parse, ask the application, print. Diary codes are synced from the settings
 (`[diary_codes]`) before each command (cheap; writes only when they changed)."""
 
 from __future__ import annotations
 
 import argparse
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import clock
 from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json
 from app.money import fmt
+
+if TYPE_CHECKING:
+    from app.application import Application
 
 
 def register(sub: Any, handlers: dict[str, Handler]) -> None:
@@ -125,13 +128,6 @@ def _uuid(text: str, what: str, hint: str) -> uuid.UUID:
         raise UsageError(f"'{text}' is not a {what} id (see `{hint}`)") from None
 
 
-def _sync(ctx: Any) -> None:
-    from app.casework.worklists import sync_diary_codes
-
-    with ctx.db.uow() as uow:
-        sync_diary_codes(uow, ctx.settings, ctx.actor.username)
-
-
 def _print(args: argparse.Namespace, data: dict[str, Any], text: str) -> int:
     if getattr(args, "json", False):
         print_json(data)
@@ -140,129 +136,124 @@ def _print(args: argparse.Namespace, data: dict[str, Any], text: str) -> int:
     return EXIT_OK
 
 
-def _worklist(ctx: Any, args: argparse.Namespace) -> int:
-    from app.casework import worklists as wl
+def _worklist(app: Application, args: argparse.Namespace) -> int:
+    from app.casework import requests as rq
 
-    _sync(ctx)
+    app.sync_diary_codes()
     command = args.worklist_command
     as_of = getattr(args, "as_of", None) or clock.today()
-    with ctx.db.uow() as uow:
-        if command == "codes":
-            codes = wl.list_codes(uow)
-            return _print(args, {"codes": [c.to_json() for c in codes]},
-                          "\n".join(f"{c.code:<8} {c.description:<32} {c.default_days:>4} days  {c.team}" for c in codes))
-        if command == "list":
-            page = wl.worklist(
-                uow, ctx.actor, as_of=as_of, code=args.code, team=args.team, owner=args.owner, mine=args.mine,
-                due_only=args.due, sort=args.sort, page=args.page, page_size=args.page_size,
-            )
-            lines = [f"{page.total} open, {page.due} due, {page.overdue} overdue"] + [
-                f"{c.code:<8} {c.open:>6} open {c.due:>6} due {c.overdue:>6} overdue  {c.description}" for c in page.by_code
-            ] + [
-                f"{r.diary_id}  {r.account_ref:<10} {r.code:<7} {r.due:%d/%m/%Y}{' overdue' if r.overdue else '        '} "
-                f"{fmt(r.balance_pence):>11}  {r.owner or r.team}  {r.name}"
-                for r in page.rows
-            ]
-            return _print(args, page.to_json(), "\n".join(lines))
-        if command == "next":
-            claimed = wl.claim_next(uow, ctx.actor, as_of=as_of, code=args.code, team=args.team, claim_minutes=args.claim_minutes)
-            if claimed is None:
-                return _print(args, {}, "Nothing left to do in this worklist.")
-            data = claimed.to_json()
-            return _print(args, data, f"{claimed.diary_id}  {claimed.account_ref} {claimed.code} due {claimed.due:%d/%m/%Y}: {claimed.note}")
-        if command == "complete":
-            result = wl.complete_entry(
-                uow, ctx.actor, diary_id=_uuid(args.diary_id, "diary", "revdesk worklist list"), note=args.note,
-                as_of=as_of, next_date=args.next_date,
-            )
-            data = {**result.completed.to_json(), "diary_id": str(result.completed.diary_id),
-                    "follow_up": result.follow_up.to_json() if result.follow_up else None}
-            more = f"; brought forward to {result.follow_up.due:%d/%m/%Y}" if result.follow_up else ""
-            return _print(args, data, f"Completed {result.completed.code} on {result.completed.account_ref}{more}.")
-        if command == "reschedule":
-            view = wl.reschedule_entry(
-                uow, ctx.actor, diary_id=_uuid(args.diary_id, "diary", "revdesk worklist list"), due=args.due,
-                note=args.note, as_of=as_of,
-            )
-            return _print(args, view.to_json(), f"{view.code} on {view.account_ref} now due {view.due:%d/%m/%Y}.")
-        if command == "reassign":
-            ids = [_uuid(i, "diary", "revdesk worklist list") for i in args.diary_ids]
-            result = wl.reassign_entries(uow, ctx.actor, diary_ids=ids, owner=args.owner, team=args.team)
-            skipped = f" ({len(result.skipped)} not open, skipped)" if result.skipped else ""
-            return _print(args, result.to_json(), f"Reassigned {result.reassigned} diary entries{skipped}.")
-        wl.release_claim(uow, ctx.actor, diary_id=_uuid(args.diary_id, "diary", "revdesk worklist list"))
-        print("Released.")
-        return EXIT_OK
-
-
-def _diary(ctx: Any, args: argparse.Namespace) -> int:
-    from app.casework import worklists as wl
-
-    _sync(ctx)
-    with ctx.db.uow() as uow:
-        if args.diary_command == "list":
-            views = wl.account_entries(uow, account_ref=args.ref, include_completed=not args.open)
-            return _print(args, {"diary": [v.to_json() for v in views]}, "\n".join(
-                f"{v.diary_id}  {v.code:<7} {v.due:%d/%m/%Y} {v.status:<9} {v.owner or v.team}  {v.completion_note or v.note}"
-                for v in views
-            ) or "No diary entries.")
-        view = wl.add_entry(
-            uow, ctx.actor, account_ref=args.ref, code=args.code, as_of=args.as_of or clock.today(), due=args.due,
-            owner=args.owner, team=args.team, note=args.note,
+    if command == "codes":
+        codes = app.diary_codes()
+        return _print(args, {"codes": [c.to_json() for c in codes]},
+                      "\n".join(f"{c.code:<8} {c.description:<32} {c.default_days:>4} days  {c.team}" for c in codes))
+    if command == "list":
+        page = app.worklist(
+            as_of=as_of, code=args.code, team=args.team, owner=args.owner, mine=args.mine, due_only=args.due,
+            sort=args.sort, page=args.page, page_size=args.page_size,
         )
+        lines = [f"{page.total} open, {page.due} due, {page.overdue} overdue"] + [
+            f"{c.code:<8} {c.open:>6} open {c.due:>6} due {c.overdue:>6} overdue  {c.description}" for c in page.by_code
+        ] + [
+            f"{r.diary_id}  {r.account_ref:<10} {r.code:<7} {r.due:%d/%m/%Y}{' overdue' if r.overdue else '        '} "
+            f"{fmt(r.balance_pence):>11}  {r.owner or r.team}  {r.name}"
+            for r in page.rows
+        ]
+        return _print(args, page.to_json(), "\n".join(lines))
+    if command == "next":
+        claimed = app.execute(rq.ClaimNext(as_of=as_of, code=args.code, team=args.team, claim_minutes=args.claim_minutes))
+        if claimed is None:
+            return _print(args, {}, "Nothing left to do in this worklist.")
+        data = claimed.to_json()
+        return _print(args, data, f"{claimed.diary_id}  {claimed.account_ref} {claimed.code} due {claimed.due:%d/%m/%Y}: {claimed.note}")
+    if command == "complete":
+        result = app.execute(rq.CompleteDiaryEntry(
+            diary_id=_uuid(args.diary_id, "diary", "revdesk worklist list"), note=args.note, as_of=as_of,
+            next_date=args.next_date,
+        ))
+        data = {**result.completed.to_json(), "diary_id": str(result.completed.diary_id),
+                "follow_up": result.follow_up.to_json() if result.follow_up else None}
+        more = f"; brought forward to {result.follow_up.due:%d/%m/%Y}" if result.follow_up else ""
+        return _print(args, data, f"Completed {result.completed.code} on {result.completed.account_ref}{more}.")
+    if command == "reschedule":
+        view = app.execute(rq.RescheduleDiaryEntry(
+            diary_id=_uuid(args.diary_id, "diary", "revdesk worklist list"), due=args.due, note=args.note, as_of=as_of,
+        ))
+        return _print(args, view.to_json(), f"{view.code} on {view.account_ref} now due {view.due:%d/%m/%Y}.")
+    if command == "reassign":
+        ids = tuple(_uuid(i, "diary", "revdesk worklist list") for i in args.diary_ids)
+        moved = app.execute(rq.ReassignDiaryEntries(diary_ids=ids, owner=args.owner, team=args.team))
+        skipped = f" ({len(moved.skipped)} not open, skipped)" if moved.skipped else ""
+        return _print(args, moved.to_json(), f"Reassigned {moved.reassigned} diary entries{skipped}.")
+    app.execute(rq.ReleaseClaim(diary_id=_uuid(args.diary_id, "diary", "revdesk worklist list")))
+    print("Released.")
+    return EXIT_OK
+
+
+def _diary(app: Application, args: argparse.Namespace) -> int:
+    from app.casework import worklists as wl
+    from app.casework.requests import AddDiaryEntry
+
+    app.sync_diary_codes()
+    if args.diary_command == "list":
+        views = app.read(wl.account_entries, account_ref=args.ref, include_completed=not args.open)
+        return _print(args, {"diary": [v.to_json() for v in views]}, "\n".join(
+            f"{v.diary_id}  {v.code:<7} {v.due:%d/%m/%Y} {v.status:<9} {v.owner or v.team}  {v.completion_note or v.note}"
+            for v in views
+        ) or "No diary entries.")
+    view = app.execute(AddDiaryEntry(
+        account_ref=args.ref, code=args.code, as_of=args.as_of or clock.today(), due=args.due, owner=args.owner,
+        team=args.team, note=args.note,
+    ))
     return _print(args, view.to_json(), f"Diary {view.diary_id}: {view.code} on {view.account_ref} due {view.due:%d/%m/%Y} ({view.owner or view.team}).")
 
 
-def _note(ctx: Any, args: argparse.Namespace) -> int:
-    from app.casework import notes
+def _note(app: Application, args: argparse.Namespace) -> int:
+    from app.casework.requests import AddNote
 
-    with ctx.db.uow() as uow:
-        if args.note_command == "list":
-            views = notes.list_notes(uow, account_ref=args.ref, limit=args.limit)
-            return _print(args, {"notes": [v.to_json() for v in views]},
-                          "\n".join(f"{v.created_at:%d/%m/%Y %H:%M} {v.created_by}: {v.text}" for v in views) or "No notes.")
-        view = notes.add_note(uow, ctx.actor, account_ref=args.ref, text=args.text)
+    if args.note_command == "list":
+        views = app.notes(args.ref, limit=args.limit)
+        return _print(args, {"notes": [v.to_json() for v in views]},
+                      "\n".join(f"{v.created_at:%d/%m/%Y %H:%M} {v.created_by}: {v.text}" for v in views) or "No notes.")
+    view = app.execute(AddNote(account_ref=args.ref, text=args.text))
     return _print(args, view.to_json(), f"Note added to {view.account_ref}.")
 
 
-def _trace(ctx: Any, args: argparse.Namespace) -> int:
-    from app.casework import worklists as wl
+def _trace(app: Application, args: argparse.Namespace) -> int:
+    from app.casework.requests import RecordGoneAway, RecordTraced
 
-    _sync(ctx)
+    app.sync_diary_codes()
     as_of = args.as_of or clock.today()
-    with ctx.db.uow() as uow:
-        if args.trace_command == "gone-away":
-            result = wl.record_gone_away(uow, ctx.actor, account_ref=args.ref, as_of=as_of, note=args.note)
-            assert result.trace is not None
-            text = (f"Gone away recorded; TRACE due {result.trace.due:%d/%m/%Y}." if result.created
-                    else f"Gone away recorded; already being traced (TRACE due {result.trace.due:%d/%m/%Y}).")
-            return _print(args, result.to_json(), text)
-        result = wl.record_traced(uow, ctx.actor, account_ref=args.ref, new_address=args.address, as_of=as_of, note=args.note)
+    if args.trace_command == "gone-away":
+        result = app.execute(RecordGoneAway(account_ref=args.ref, as_of=as_of, note=args.note))
+        assert result.trace is not None
+        text = (f"Gone away recorded; TRACE due {result.trace.due:%d/%m/%Y}." if result.created
+                else f"Gone away recorded; already being traced (TRACE due {result.trace.due:%d/%m/%Y}).")
+        return _print(args, result.to_json(), text)
+    result = app.execute(RecordTraced(account_ref=args.ref, new_address=args.address, as_of=as_of, note=args.note))
     assert result.follow_up is not None
     return _print(args, result.to_json(), f"Traced; TRACED follow-up due {result.follow_up.due:%d/%m/%Y}.")
 
 
-def _escalations(ctx: Any, args: argparse.Namespace) -> int:
-    from app.casework import escalations as esc
+def _escalations(app: Application, args: argparse.Namespace) -> int:
+    from app.casework.requests import DecideEscalation, RaiseEscalation
 
-    with ctx.db.uow() as uow:
-        if args.escalations_command == "list":
-            queue = esc.escalation_queue(uow, ctx.actor, team=args.team, status=args.status)
-            lines = [
-                f"{v.escalation_id}  {v.account_ref:<10} {v.reason:<10} {fmt(v.amount_pence) if v.amount_pence is not None else '':>11} "
-                f"{v.status:<8} {v.raised_at:%d/%m/%Y} by {v.raised_by}: {v.note}"
-                for v in queue.escalations
-            ]
-            return _print(args, queue.to_json(), "\n".join(lines) or "No escalations waiting.")
-        if args.escalations_command == "raise":
-            subject = _uuid(args.subject_id, "refund request", "revdesk refund list") if args.subject_id else None
-            view = esc.raise_escalation(
-                uow, ctx.actor, account_ref=args.ref, reason=args.reason, note=args.note, amount_pence=args.amount,
-                subject_id=subject, team=args.team,
-            )
-            return _print(args, view.to_json(), f"Escalation {view.escalation_id} raised on {view.account_ref} ({view.reason}).")
-        view = esc.decide_escalation(
-            uow, ctx.actor, escalation_id=_uuid(args.escalation_id, "escalation", "revdesk escalations list"),
-            decision=args.decision, note=args.note, as_of=args.as_of or clock.today(),
-        )
+    if args.escalations_command == "list":
+        queue = app.escalation_queue(team=args.team, status=args.status)
+        lines = [
+            f"{v.escalation_id}  {v.account_ref:<10} {v.reason:<10} {fmt(v.amount_pence) if v.amount_pence is not None else '':>11} "
+            f"{v.status:<8} {v.raised_at:%d/%m/%Y} by {v.raised_by}: {v.note}"
+            for v in queue.escalations
+        ]
+        return _print(args, queue.to_json(), "\n".join(lines) or "No escalations waiting.")
+    if args.escalations_command == "raise":
+        subject = _uuid(args.subject_id, "refund request", "revdesk refund list") if args.subject_id else None
+        view = app.execute(RaiseEscalation(
+            account_ref=args.ref, reason=args.reason, note=args.note, amount_pence=args.amount, subject_id=subject,
+            team=args.team,
+        ))
+        return _print(args, view.to_json(), f"Escalation {view.escalation_id} raised on {view.account_ref} ({view.reason}).")
+    view = app.execute(DecideEscalation(
+        escalation_id=_uuid(args.escalation_id, "escalation", "revdesk escalations list"), decision=args.decision,
+        note=args.note, as_of=args.as_of or clock.today(),
+    ))
     return _print(args, view.to_json(), f"Escalation {view.escalation_id} on {view.account_ref}: {view.status}.")

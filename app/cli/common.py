@@ -10,13 +10,18 @@ import argparse
 import json
 import sys
 from datetime import date
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from app.money import MoneyError, parse_pounds
 
+if TYPE_CHECKING:
+    from app.application import Application
+
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
-Handler = Callable[[Any, argparse.Namespace], int]
+# A command: given the application (the one layer that opens units of work, checks roles and
+# runs use cases) and the parsed arguments, it prints and returns the exit code.
+Handler = Callable[["Application", argparse.Namespace], int]
 
 
 class UsageError(Exception):

@@ -7,12 +7,15 @@ actions (`court pack`, `court sync`) are added by one entry each, without touchi
 from __future__ import annotations
 
 import argparse
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from app import clock
 from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, date_arg, print_json
 from app.money import fmt
 from app.rules.apportionment import year_label
+
+if TYPE_CHECKING:
+    from app.application import Application
 
 Configure = Callable[[argparse.ArgumentParser], None]
 ACTIONS: dict[str, tuple[str, Configure, Handler]] = {}
@@ -38,8 +41,8 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     handlers["court"] = _court
 
 
-def _court(ctx: Any, args: argparse.Namespace) -> int:
-    return ACTIONS[args.court_command][2](ctx, args)
+def _court(app: Application, args: argparse.Namespace) -> int:
+    return ACTIONS[args.court_command][2](app, args)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -61,10 +64,10 @@ def _configure_hearings(parser: argparse.ArgumentParser) -> None:
     _common(parser)
 
 
-def _hearings(ctx: Any, args: argparse.Namespace) -> int:
+def _hearings(app: Application, args: argparse.Namespace) -> int:
     from app.court.hearings import upcoming_hearings
 
-    dates = upcoming_hearings(ctx.settings, args.as_of or clock.today())
+    dates = upcoming_hearings(app.settings, args.as_of or clock.today())
     return _print(args, {"hearings": [d.isoformat() for d in dates]},
                   "\n".join(f"{d:%d/%m/%Y}" for d in dates) or "No hearing dates ahead in the settings.")
 
@@ -76,11 +79,8 @@ def _configure_list(parser: argparse.ArgumentParser) -> None:
     _common(parser)
 
 
-def _list(ctx: Any, args: argparse.Namespace) -> int:
-    from app.court.hearings import hearing_list
-
-    with ctx.db.uow() as uow:
-        listing = hearing_list(uow, args.hearing, args.as_of or clock.today())
+def _list(app: Application, args: argparse.Namespace) -> int:
+    listing = app.hearing_list(args.hearing, args.as_of or clock.today())
     lines = [
         f"{e.account_ref:<10} {year_label(e.year)} {e.name[:28]:<28} {e.postcode:<9} "
         f"summonsed {fmt(e.summons_amount_pence):>11}  owed now {fmt(e.balance_pence):>11}"
@@ -106,15 +106,13 @@ def _configure_outcome(parser: argparse.ArgumentParser) -> None:
     _common(parser)
 
 
-def _outcome(ctx: Any, args: argparse.Namespace) -> int:
-    from app.court.hearings import record_outcome
+def _outcome(app: Application, args: argparse.Namespace) -> int:
+    from app.court.requests import RecordOutcome
 
-    with ctx.db.uow() as uow:
-        result = record_outcome(
-            uow, ctx.actor, ctx.settings, account_ref=args.ref, hearing_date=args.hearing, outcome=args.outcome,
-            adjourned_to=args.adjourned_to, note=args.note, withdraw_costs=args.withdraw_costs,
-            as_of=args.as_of or clock.today(),
-        )
+    result = app.execute(RecordOutcome(
+        account_ref=args.ref, hearing_date=args.hearing, outcome=args.outcome, adjourned_to=args.adjourned_to,
+        note=args.note, withdraw_costs=args.withdraw_costs, as_of=args.as_of or clock.today(),
+    ))
     return _print(args, result.to_json(), result.message)
 
 
@@ -127,17 +125,16 @@ def _configure_outcomes(parser: argparse.ArgumentParser) -> None:
     _common(parser)
 
 
-def _outcomes(ctx: Any, args: argparse.Namespace) -> int:
+def _outcomes(app: Application, args: argparse.Namespace) -> int:
     import sys
 
-    from app.court.hearings import record_outcomes_bulk
+    from app.court.requests import RecordOutcomes
 
-    refs = [r.strip() for r in args.accounts.split(",") if r.strip()] if args.accounts else None
-    with ctx.db.uow() as uow:
-        result = record_outcomes_bulk(
-            uow, ctx.actor, ctx.settings, hearing_date=args.hearing, outcome=args.outcome, account_refs=refs,
-            adjourned_to=args.adjourned_to, note=args.note, as_of=args.as_of or clock.today(),
-        )
+    refs = tuple(r.strip() for r in args.accounts.split(",") if r.strip()) if args.accounts else None
+    result = app.execute(RecordOutcomes(
+        hearing_date=args.hearing, outcome=args.outcome, account_refs=refs, adjourned_to=args.adjourned_to,
+        note=args.note, as_of=args.as_of or clock.today(),
+    ))
     for err in result.errors:
         print(f"revdesk: account {err.account_ref}: {err.message}", file=sys.stderr)
     return _print(args, result.to_json(),

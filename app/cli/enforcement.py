@@ -1,16 +1,19 @@
 """`revdesk hold ...`, `aoe ...`, `benefit ...`, `agent ...`, `candidates`, `routes`, `cases`:
-holds and enforcement after the liability order. Thin: parse, call a service, print."""
+holds and enforcement after the liability order. Thin: parse, ask the application, print."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import clock
 from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json
 from app.money import fmt
+
+if TYPE_CHECKING:
+    from app.application import Application
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -134,102 +137,98 @@ def _print(args: argparse.Namespace, data: dict[str, Any], text: str, code: int 
     return code
 
 
-def _hold(ctx: Any, args: argparse.Namespace) -> int:
+def _hold(app: Application, args: argparse.Namespace) -> int:
     from app.recovery import holds
+    from app.recovery.requests import AddHold, LiftHold
 
-    with ctx.db.uow() as uow:
-        if args.hold_command == "list":
-            views = holds.list_holds(uow, account_ref=args.account, active_on=args.active_on)
-            lines = [f"{v.hold_id}  {v.account_ref:<10} {v.describe()}" for v in views]
-            return _print(args, {"holds": [v.to_json() for v in views]}, "\n".join(lines) or "No holds.")
-        as_of = args.as_of or clock.today()
-        if args.hold_command == "add":
-            view = holds.add_hold(uow, ctx.actor, account_ref=args.ref, kind=args.kind, reason=args.reason,
-                                  start_date=args.start or as_of, end_date=args.end, as_of=as_of,
-                                  breathing_space_days=ctx.settings.recovery.breathing_space_days)
-            return _print(args, view.to_json(), f"Hold {view.hold_id} on {view.account_ref}: {view.describe()}.")
-        try:
-            hold_id = uuid.UUID(args.hold_id)
-        except ValueError:
-            raise UsageError(f"'{args.hold_id}' is not a hold id (see `revdesk hold list`)") from None
-        view = holds.lift_hold(uow, ctx.actor, hold_id=hold_id, end_date=args.date or as_of, reason=args.reason, as_of=as_of)
+    if args.hold_command == "list":
+        views = app.read(holds.list_holds, account_ref=args.account, active_on=args.active_on)
+        lines = [f"{v.hold_id}  {v.account_ref:<10} {v.describe()}" for v in views]
+        return _print(args, {"holds": [v.to_json() for v in views]}, "\n".join(lines) or "No holds.")
+    as_of = args.as_of or clock.today()
+    if args.hold_command == "add":
+        view = app.execute(AddHold(account_ref=args.ref, kind=args.kind, reason=args.reason,
+                                   start_date=args.start or as_of, end_date=args.end, as_of=as_of))
+        return _print(args, view.to_json(), f"Hold {view.hold_id} on {view.account_ref}: {view.describe()}.")
+    try:
+        hold_id = uuid.UUID(args.hold_id)
+    except ValueError:
+        raise UsageError(f"'{args.hold_id}' is not a hold id (see `revdesk hold list`)") from None
+    view = app.execute(LiftHold(hold_id=hold_id, end_date=args.date or as_of, reason=args.reason, as_of=as_of))
     return _print(args, view.to_json(), f"Hold on {view.account_ref} lifted: {view.describe()}.")
 
 
-def _receipt(ctx: Any, args: argparse.Namespace, benefit: bool) -> int:
+def _receipt(app: Application, args: argparse.Namespace, benefit: bool) -> int:
     from app.recovery.enforcement import enforcement
+    from app.recovery.enforcement.requests import RecordAoeDeduction, RecordBenefitReceipt
 
-    as_of = args.as_of or clock.today()
-    with ctx.db.uow() as uow:
-        case_id = enforcement.find_case_id(uow, args.case)
-        record = enforcement.record_benefit_receipt if benefit else enforcement.record_aoe_deduction
-        result = record(uow, ctx.actor, case_id=case_id, amount_pence=args.amount, received_on=args.date,
-                        reference=args.reference, as_of=as_of)
+    case_id = app.read(enforcement.find_case_id, args.case)
+    record = RecordBenefitReceipt if benefit else RecordAoeDeduction
+    result = app.execute(record(case_id=case_id, amount_pence=args.amount, received_on=args.date,
+                                reference=args.reference, as_of=args.as_of or clock.today()))
     text = (f"{fmt(result.amount_pence)} received on case {result.case.case_ref}; {fmt(result.case.outstanding_pence)} "
             "still to collect." + (" The case is closed: the debt is paid." if result.closed else ""))
     return _print(args, result.to_json(), text)
 
 
-def _aoe(ctx: Any, args: argparse.Namespace) -> int:
-    from app.recovery.enforcement import enforcement
+def _aoe(app: Application, args: argparse.Namespace) -> int:
+    from app.recovery.enforcement.requests import MakeAttachmentOrder
 
     if args.aoe_command == "deduction":
-        return _receipt(ctx, args, benefit=False)
+        return _receipt(app, args, benefit=False)
     as_of = args.as_of or clock.today()
-    with ctx.db.uow() as uow:
-        result = enforcement.make_attachment_order(
-            uow, ctx.actor, ctx.settings, account_ref=args.ref, year=args.year, employer_name=args.employer,
-            employer_address=args.employer_address, payroll_ref=args.payroll_ref, pay_period=args.pay_period,
-            net_pay_pence=args.net, made_on=args.made or as_of, as_of=as_of,
-        )
+    result = app.execute(MakeAttachmentOrder(
+        account_ref=args.ref, year=args.year, employer_name=args.employer, employer_address=args.employer_address,
+        payroll_ref=args.payroll_ref, pay_period=args.pay_period, net_pay_pence=args.net, made_on=args.made or as_of,
+        as_of=as_of,
+    ))
     text = f"Attachment of earnings order {result.case.case_ref} made for {fmt(result.case.debt_pence)}"
     if result.schedule:
         text += f"; deduction {fmt(result.schedule.deduction_pence)} per {result.schedule.pay_period} pay day"
     return _print(args, result.to_json(), text + ".")
 
 
-def _benefit(ctx: Any, args: argparse.Namespace) -> int:
-    from app.recovery.enforcement import enforcement
+def _benefit(app: Application, args: argparse.Namespace) -> int:
+    from app.recovery.enforcement.requests import ApplyBenefitDeduction
 
     if args.benefit_command == "receipt":
-        return _receipt(ctx, args, benefit=True)
+        return _receipt(app, args, benefit=True)
     as_of = args.as_of or clock.today()
-    with ctx.db.uow() as uow:
-        result = enforcement.apply_benefit_deduction(
-            uow, ctx.actor, ctx.settings, account_ref=args.ref, year=args.year, benefit=args.benefit,
-            uc_category=args.category, benefit_year=args.rate_year, other_deductions_pence=args.other_deductions,
-            ni_number=args.ni, applied_on=args.date or as_of, as_of=as_of,
-        )
+    result = app.execute(ApplyBenefitDeduction(
+        account_ref=args.ref, year=args.year, benefit=args.benefit, uc_category=args.category,
+        benefit_year=args.rate_year, other_deductions_pence=args.other_deductions, ni_number=args.ni,
+        applied_on=args.date or as_of, as_of=as_of,
+    ))
     details = result.case.details
     return _print(args, result.to_json(), f"Deduction from benefit {result.case.case_ref}: "
                   f"{fmt(details['amount_pence'])} {details['frequency']} towards {fmt(result.case.debt_pence)}.")
 
 
-def _agent(ctx: Any, args: argparse.Namespace) -> int:
+def _agent(app: Application, args: argparse.Namespace) -> int:
     from app.recovery.enforcement import enforcement
+    from app.recovery.enforcement.requests import ExportReferrals, ImportAgentReturns, ReferToAgent
 
-    with ctx.db.uow() as uow:
-        if args.agent_command == "reconcile":
-            rec = enforcement.agent_reconciliation(uow, agent=args.agent, from_date=args.from_date, to_date=args.to_date)
-            text = "\n".join([
-                f"{rec.agent} {rec.from_date:%d/%m/%Y} to {rec.to_date:%d/%m/%Y}: collected {fmt(rec.collected_pence)}, "
-                f"fees kept {fmt(rec.fees_claimed_pence)}, net due {fmt(rec.net_due_pence)}, in the ledger "
-                f"{fmt(rec.posted_pence)}; fees allowed {fmt(rec.fees_allowed_pence)}.",
-                *rec.differences,
-            ])
-            return _print(args, rec.to_json(), text)
-        as_of = args.as_of or clock.today()
-        if args.agent_command == "refer":
-            view = enforcement.refer_to_agent(
-                uow, ctx.actor, account_ref=args.ref, year=args.year, agent=args.agent, referred_on=args.date or as_of,
-                as_of=as_of, vulnerable_without_advice=args.vulnerable_without_advice,
-            )
-            return _print(args, view.to_json(), f"Case {view.case_ref}: {fmt(view.debt_pence)} referred to {args.agent}.")
-        if args.agent_command == "export":
-            result = enforcement.export_referrals(uow, ctx.actor, agent=args.agent, out_dir=args.out, as_of=as_of)
-            text = "\n".join(f"{f.agent}: {f.cases} cases, {fmt(f.debt_pence)} -> {f.path}" for f in result.files)
-            return _print(args, result.to_json(), text or "Nothing new to send to agents; no file written.")
-        summary = enforcement.import_agent_returns(uow, ctx.actor, args.file, as_of=as_of, all_or_nothing=args.all_or_nothing)
+    if args.agent_command == "reconcile":
+        rec = app.read(enforcement.agent_reconciliation, agent=args.agent, from_date=args.from_date, to_date=args.to_date)
+        text = "\n".join([
+            f"{rec.agent} {rec.from_date:%d/%m/%Y} to {rec.to_date:%d/%m/%Y}: collected {fmt(rec.collected_pence)}, "
+            f"fees kept {fmt(rec.fees_claimed_pence)}, net due {fmt(rec.net_due_pence)}, in the ledger "
+            f"{fmt(rec.posted_pence)}; fees allowed {fmt(rec.fees_allowed_pence)}.",
+            *rec.differences,
+        ])
+        return _print(args, rec.to_json(), text)
+    as_of = args.as_of or clock.today()
+    if args.agent_command == "refer":
+        view = app.execute(ReferToAgent(
+            account_ref=args.ref, year=args.year, agent=args.agent, referred_on=args.date or as_of, as_of=as_of,
+            vulnerable_without_advice=args.vulnerable_without_advice,
+        ))
+        return _print(args, view.to_json(), f"Case {view.case_ref}: {fmt(view.debt_pence)} referred to {args.agent}.")
+    if args.agent_command == "export":
+        result = app.execute(ExportReferrals(agent=args.agent, out_dir=args.out, as_of=as_of))
+        text = "\n".join(f"{f.agent}: {f.cases} cases, {fmt(f.debt_pence)} -> {f.path}" for f in result.files)
+        return _print(args, result.to_json(), text or "Nothing new to send to agents; no file written.")
+    summary = app.execute(ImportAgentReturns(path=args.file, as_of=as_of, all_or_nothing=args.all_or_nothing))
     for err in summary.errors:
         print(f"revdesk: {args.file}, line {err.line}, field '{err.field}': {err.message}", file=sys.stderr)
     return _print(args, summary.to_json(),
@@ -238,28 +237,25 @@ def _agent(ctx: Any, args: argparse.Namespace) -> int:
                   EXIT_BAD_INPUT if summary.rejected else EXIT_OK)
 
 
-def _candidates(ctx: Any, args: argparse.Namespace) -> int:
+def _candidates(app: Application, args: argparse.Namespace) -> int:
     from app.recovery.enforcement.enforcement import CANDIDATE_ROUTES
 
-    with ctx.db.uow() as uow:
-        result = CANDIDATE_ROUTES[args.route](uow, ctx.settings, args.as_of or clock.today())
+    result = app.read(CANDIDATE_ROUTES[args.route], app.settings, args.as_of or clock.today())
     lines = [f"{c.account_ref:<10} {c.name[:28]:<28} {fmt(c.outstanding_pence):>12}  {c.reason}" for c in result.candidates]
     return _print(args, result.to_json(), "\n".join(lines) or f"No candidates. {result.reason}")
 
 
-def _routes(ctx: Any, args: argparse.Namespace) -> int:
+def _routes(app: Application, args: argparse.Namespace) -> int:
     from app.recovery.enforcement.enforcement import recovery_routes
 
-    with ctx.db.uow() as uow:
-        advice = recovery_routes(uow, ctx.settings, args.ref, args.as_of or clock.today())
+    advice = app.read(recovery_routes, app.settings, args.ref, args.as_of or clock.today())
     lines = [f"{a.route:<24} {a.status:<14} {a.reason}" for a in advice]
     return _print(args, {"account_ref": args.ref, "routes": [a.to_json() for a in advice]}, "\n".join(lines))
 
 
-def _cases(ctx: Any, args: argparse.Namespace) -> int:
+def _cases(app: Application, args: argparse.Namespace) -> int:
     from app.recovery.enforcement.enforcement import list_cases
 
-    with ctx.db.uow() as uow:
-        views = list_cases(uow, account_ref=args.account, kind=args.kind, status=args.status)
+    views = app.read(list_cases, account_ref=args.account, kind=args.kind, status=args.status)
     lines = [f"{v.case_ref:<26} {v.account_ref:<10} {v.kind:<24} {v.status:<7} {fmt(v.outstanding_pence):>12}" for v in views]
     return _print(args, {"cases": [v.to_json() for v in views]}, "\n".join(lines) or "No enforcement cases.")

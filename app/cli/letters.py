@@ -6,9 +6,12 @@ import argparse
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.common import EXIT_OK, Handler, UsageError, print_json, progress_printer
+
+if TYPE_CHECKING:
+    from app.application import Application
 
 
 def register(sub: Any, handlers: dict[str, Handler]) -> None:
@@ -37,15 +40,13 @@ def _id(text: str, what: str) -> uuid.UUID:
         raise UsageError(f"'{text}' is not a {what} id") from None
 
 
-def _letters(ctx: Any, args: argparse.Namespace) -> int:
-    from app.letters.letters import export_letters
-
+def _letters(app: Application, args: argparse.Namespace) -> int:
     run_id = _id(args.run, "batch run")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder")
     report = progress_printer(quiet=args.json)
-    written = export_letters(ctx.db, batch_run_id=run_id, out_dir=out, progress=report)
+    written = app.export_letters(run_id, out, progress=report)
     if report:
         print(file=sys.stderr)  # end the progress line
     if args.json:
@@ -55,7 +56,7 @@ def _letters(ctx: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _document(ctx: Any, args: argparse.Namespace) -> int:
+def _document(app: Application, args: argparse.Namespace) -> int:
     from app.letters.letters import document_bytes
 
     document_id = _id(args.document_id, "document")
@@ -64,8 +65,7 @@ def _document(ctx: Any, args: argparse.Namespace) -> int:
         raise UsageError(f"--out {out} is a folder; give a file name")
     if not out.parent.is_dir():
         raise UsageError(f"the folder {out.parent} does not exist")
-    with ctx.db.uow() as uow:
-        file_name, content = document_bytes(uow, document_id)
+    file_name, content = app.read(document_bytes, document_id)
     out.write_bytes(content)
     if args.json:
         print_json({"document_id": str(document_id), "file_name": file_name, "out": str(out), "bytes": len(content)})

@@ -1,17 +1,20 @@
 """`revdesk payment ...`, `revdesk refund ...` and `revdesk dd ...`: payments, suspense,
-refunds (two-person approval) and Direct Debit. Thin: parse, call a service, print."""
+refunds (two-person approval) and Direct Debit. Thin: parse, ask the application, print."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import clock
 from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json
 from app.money import fmt
 from app.rules.apportionment import year_label
+
+if TYPE_CHECKING:
+    from app.application import Application
 
 
 def register(sub: Any, handlers: dict[str, Handler]) -> None:
@@ -87,82 +90,79 @@ def _allocation_text(result: Any) -> str:
     return ", ".join(f"{year_label(p.year)} {fmt(p.amount_pence)}" for p in result.allocation)
 
 
-def _payment(ctx: Any, args: argparse.Namespace) -> int:
-    from app.payments import posting as payments
+def _payment(app: Application, args: argparse.Namespace) -> int:
+    from app.payments import posting
+    from app.payments.requests import AllocateSuspense, PostPayment
 
-    with ctx.db.uow() as uow:
-        if args.payment_command == "suspense":
-            items = payments.list_suspense(uow)
-            lines = [
-                f"{i.payment_ref:<24} {i.received_on:%d/%m/%Y} {fmt(i.amount_pence):>12}  given: {i.account_ref_given}"
-                for i in items
-            ]
-            data = {"suspense": [i.to_json() for i in items], "total_pence": sum(i.amount_pence for i in items)}
-            return _print(args, data, "\n".join(lines) or "Nothing in suspense.")
-        as_of = args.as_of or clock.today()
-        if args.payment_command == "post":
-            result = payments.post_payment(
-                uow, ctx.actor, account_ref=args.ref, amount_pence=args.amount, received_on=args.date,
-                method=args.method, reference=args.reference, as_of=as_of,
-            )
-        else:
-            result = payments.allocate_suspense(uow, ctx.actor, payment_ref=args.payment_ref, account_ref=args.account, as_of=as_of)
+    if args.payment_command == "suspense":
+        items = app.read(posting.list_suspense)
+        lines = [
+            f"{i.payment_ref:<24} {i.received_on:%d/%m/%Y} {fmt(i.amount_pence):>12}  given: {i.account_ref_given}"
+            for i in items
+        ]
+        data = {"suspense": [i.to_json() for i in items], "total_pence": sum(i.amount_pence for i in items)}
+        return _print(args, data, "\n".join(lines) or "Nothing in suspense.")
+    as_of = args.as_of or clock.today()
+    if args.payment_command == "post":
+        result = app.execute(PostPayment(
+            account_ref=args.ref, amount_pence=args.amount, received_on=args.date, method=args.method,
+            reference=args.reference, as_of=as_of,
+        ))
+    else:
+        result = app.execute(AllocateSuspense(payment_ref=args.payment_ref, account_ref=args.account, as_of=as_of))
     return _print(args, result.to_json(), f"Payment {result.payment_ref} of {fmt(result.amount_pence)} to "
                   f"{result.account_ref}: {_allocation_text(result)}. Balance now {fmt(result.balance_pence)}.")
 
 
-def _refund(ctx: Any, args: argparse.Namespace) -> int:
-    from app.payments import refunds
+def _refund(app: Application, args: argparse.Namespace) -> int:
+    from app.payments.requests import DecideRefund, RequestRefund
 
-    with ctx.db.uow() as uow:
-        if args.refund_command == "list":
-            views = refunds.list_refunds(uow, status=args.status, account_ref=args.account)
-            lines = [
-                f"{v.refund_id}  {v.account_ref:<10} {fmt(v.amount_pence):>12}  {v.status:<9} {v.payee} (by {v.requested_by})"
-                for v in views
-            ]
-            return _print(args, {"refunds": [v.to_json() for v in views]}, "\n".join(lines) or "No refund requests.")
-        as_of = args.as_of or clock.today()
-        if args.refund_command == "request":
-            view = refunds.request_refund(
-                uow, ctx.actor, account_ref=args.ref, amount_pence=args.amount, payee=args.payee, method=args.method,
-                reason=args.reason, as_of=as_of,
-            )
-        else:
-            try:
-                refund_id = uuid.UUID(args.refund_id)
-            except ValueError:
-                raise UsageError(f"'{args.refund_id}' is not a refund id (see `revdesk refund list`)") from None
-            view = refunds.decide_refund(
-                uow, ctx.actor, refund_id=refund_id, approve=args.decision == "approve", note=args.note, as_of=as_of,
-            )
+    if args.refund_command == "list":
+        views = app.refunds(status=args.status, account_ref=args.account)
+        lines = [
+            f"{v.refund_id}  {v.account_ref:<10} {fmt(v.amount_pence):>12}  {v.status:<9} {v.payee} (by {v.requested_by})"
+            for v in views
+        ]
+        return _print(args, {"refunds": [v.to_json() for v in views]}, "\n".join(lines) or "No refund requests.")
+    as_of = args.as_of or clock.today()
+    if args.refund_command == "request":
+        view = app.execute(RequestRefund(
+            account_ref=args.ref, amount_pence=args.amount, payee=args.payee, method=args.method, reason=args.reason,
+            as_of=as_of,
+        ))
+    else:
+        try:
+            refund_id = uuid.UUID(args.refund_id)
+        except ValueError:
+            raise UsageError(f"'{args.refund_id}' is not a refund id (see `revdesk refund list`)") from None
+        view = app.execute(DecideRefund(refund_id=refund_id, approve=args.decision == "approve", note=args.note,
+                                        as_of=as_of))
     return _print(args, view.to_json(),
                   f"Refund {view.refund_id} of {fmt(view.amount_pence)} to {view.payee} on {view.account_ref}: {view.status}.")
 
 
-def _dd(ctx: Any, args: argparse.Namespace) -> int:
-    from app.payments import direct_debit as dd
+def _dd(app: Application, args: argparse.Namespace) -> int:
+    from app.payments import requests as rq
 
-    with ctx.db.uow() as uow:
-        if args.dd_command == "mandate":
-            view = dd.set_up_mandate(
-                uow, ctx.actor, account_ref=args.ref, account_holder=args.holder, sort_code=args.sort_code,
-                bank_account_number=args.account_number, start_date=args.start,
-            )
-            return _print(args, view.to_json(), f"Mandate {view.reference} set up on {view.account_ref} from {view.start_date:%d/%m/%Y}.")
-        as_of = args.as_of or clock.today()
-        if args.dd_command == "cancel":
-            view = dd.cancel_mandate(uow, ctx.actor, account_ref=args.ref, as_of=as_of, reason=args.reason)
-            return _print(args, view.to_json(), f"Mandate {view.reference} cancelled; {view.account_ref} now pays by cash.")
-        if args.dd_command == "collect":
-            result = dd.generate_collection_file(uow, ctx.actor, collection_date=args.date, out_path=args.out, as_of=as_of)
-            text = (f"{result.collections} collections, {fmt(result.total_pence)}, written to {result.out_path}."
-                    if result.file_written else "Nothing new to collect on that date; no file written.")
-            return _print(args, result.to_json(), text)
-        if args.dd_command == "post":
-            posted = dd.post_collections(uow, ctx.actor, as_of=as_of)
-            return _print(args, {"posted": posted, "as_of": as_of.isoformat()}, f"Posted {posted} Direct Debit collections.")
-        summary = dd.import_returns(uow, ctx.actor, args.file, as_of=as_of, all_or_nothing=args.all_or_nothing)
+    if args.dd_command == "mandate":
+        view = app.execute(rq.SetUpMandate(
+            account_ref=args.ref, account_holder=args.holder, sort_code=args.sort_code,
+            bank_account_number=args.account_number, start_date=args.start,
+        ))
+        return _print(args, view.to_json(), f"Mandate {view.reference} set up on {view.account_ref} from {view.start_date:%d/%m/%Y}.")
+    as_of = args.as_of or clock.today()
+    if args.dd_command == "cancel":
+        view = app.execute(rq.CancelMandate(account_ref=args.ref, as_of=as_of, reason=args.reason))
+        return _print(args, view.to_json(), f"Mandate {view.reference} cancelled; {view.account_ref} now pays by cash.")
+    if args.dd_command == "collect":
+        result = app.execute(rq.GenerateCollectionFile(collection_date=args.date, out_path=args.out, as_of=as_of))
+        text = (f"{result.collections} collections, {fmt(result.total_pence)}, written to {result.out_path}."
+                if result.file_written else "Nothing new to collect on that date; no file written.")
+        return _print(args, result.to_json(), text)
+    if args.dd_command == "post":
+        posted = app.execute(rq.PostCollections(as_of=as_of))
+        return _print(args, {"posted": posted, "as_of": as_of.isoformat()}, f"Posted {posted} Direct Debit collections.")
+    summary = app.execute(rq.ImportDirectDebitReturns(path=args.file, as_of=as_of, all_or_nothing=args.all_or_nothing))
     for err in summary.errors:
         print(f"revdesk: {args.file}, line {err.line}, field '{err.field}': {err.message}", file=sys.stderr)
     _print(args, summary.to_json(), f"Returns applied {summary.imported} ({fmt(summary.reversed_pence)} reversed, "

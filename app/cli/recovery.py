@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import clock
-from app.cli.common import EXIT_OK, Handler, date_arg, print_json
+from app.cli.common import EXIT_OK, Handler, date_arg, print_json, progress_printer
 from app.money import fmt
 from app.rules.apportionment import year_label
+
+if TYPE_CHECKING:
+    from app.application import Application
 
 
 def register(sub: Any, handlers: dict[str, Handler]) -> None:
@@ -32,23 +34,16 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     handlers["recovery"] = _recovery
 
 
-def _recovery(ctx: Any, args: argparse.Namespace) -> int:
+def _recovery(app: Application, args: argparse.Namespace) -> int:
     from app.recovery import recovery_run as recovery
+    from app.recovery.requests import RunRecovery
 
     if args.recovery_command == "run":
         as_of = args.as_of or clock.today()
-        report = None
-        if not args.json and sys.stderr.isatty():
-            def report(done: int, total: int) -> None:
-                print(f"\r{done:,} / {total:,}", end="", file=sys.stderr, flush=True)
-
-        summary = recovery.run_recovery(ctx.db, ctx.actor, ctx.settings, as_of=as_of, dry_run=args.dry_run,
-                                        progress=report)
+        summary = app.execute(RunRecovery(as_of=as_of, dry_run=args.dry_run), progress=progress_printer(quiet=args.json))
         written = None
         if args.letters_dir and summary.run_id is not None:
-            from app.letters.letters import export_letters
-
-            written = export_letters(ctx.db, batch_run_id=summary.run_id, out_dir=args.letters_dir)
+            written = app.export_letters(summary.run_id, args.letters_dir)
         if args.json:
             print_json({**summary.to_json(), **({"letters_written": written} if written is not None else {})})
         else:
@@ -60,9 +55,7 @@ def _recovery(ctx: Any, args: argparse.Namespace) -> int:
                 print(f"{written:,} letters written to {args.letters_dir}.")
         return EXIT_OK
     if args.recovery_command == "show":
-        as_of = args.as_of or clock.today()
-        with ctx.db.uow() as uow:
-            view = recovery.account_recovery(uow, ctx.settings, args.ref, as_of)
+        view = app.read(recovery.account_recovery, app.settings, args.ref, args.as_of or clock.today())
         if args.json:
             print_json(view.to_json())
         else:
@@ -73,9 +66,7 @@ def _recovery(ctx: Any, args: argparse.Namespace) -> int:
         return EXIT_OK
     end = args.end or clock.today()
     start = args.start or end - timedelta(days=30)
-    with ctx.db.uow() as uow:
-        days = recovery.recovery_stats(uow, from_date=start, to_date=end)
-    data = recovery.stats_json(days)
+    data = recovery.stats_json(app.read(recovery.recovery_stats, from_date=start, to_date=end))
     if args.json:
         print_json({"from": start.isoformat(), "to": end.isoformat(), **data})
     else:

@@ -26,12 +26,12 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select
 
 from app.config import AuthoritySettings
-from app.db import UnitOfWork, in_batches
+from app.db import Database, UnitOfWork, in_batches
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Account, LedgerTransaction, RecoveryEvent
 from app.money import fmt
@@ -40,13 +40,15 @@ from app.adapters.conflicts import saving
 from app.accounts.debtors import debtors, year_balance_pence
 from app.dto import JsonView
 from app.recovery.holds import HoldView, holds_in_force
-from app.users.roles import Actor, Role, require_role
+from app.users.roles import Actor, Role
 from app.audit import audit
+from app.requests import Cancelled, Progress, handles
+from app.court.requests import RecordOutcome, RecordOutcomes
 
 OUTCOMES = {"granted": "liability_order", "withdrawn": "withdrawn", "adjourned": "adjourned", "paid": "paid_before_hearing"}
 COURT_STAGES = ("summons", "adjourned", "liability_order", "withdrawn", "paid_before_hearing")
 CREDIT_KINDS = ("payment", "reversal", "refund", "transfer")
-BULK_CHUNK = 200
+OUTCOME_CHUNK = 25  # accounts per committed chunk when recording outcomes in bulk (progress, cancel)
 
 
 @dataclass(frozen=True)
@@ -191,12 +193,12 @@ def _date(value: Any) -> date | None:
 
 # --- outcomes ------------------------------------------------------------------------------
 
+@handles(RecordOutcome, role=Role.OFFICER, action="record court outcomes")
 def record_outcome(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, account_ref: str, hearing_date: date, outcome: str,
     adjourned_to: date | None = None, note: str = "", withdraw_costs: bool = False, as_of: date,
 ) -> OutcomeResult:
     """Record the court's decision for one account on the list (see the module docstring). Commits."""
-    require_role(actor, Role.OFFICER, "record court outcomes")
     result = _record(uow, actor, settings, account_ref=account_ref, hearing_date=hearing_date, outcome=outcome,
                      adjourned_to=adjourned_to, note=note, withdraw_costs=withdraw_costs, as_of=as_of)
     with saving(uow, f"The outcome for {account_ref.strip()}"):
@@ -204,40 +206,51 @@ def record_outcome(
     return result
 
 
-def record_outcomes_bulk(
-    uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, hearing_date: date, outcome: str,
-    account_refs: list[str] | None = None, adjourned_to: date | None = None, note: str = "", as_of: date,
+@handles(RecordOutcomes, role=Role.OFFICER, action="record court outcomes")
+def record_outcomes(
+    db: Database, actor: Actor, settings: AuthoritySettings, *, hearing_date: date, outcome: str, as_of: date,
+    account_refs: Sequence[str] | None = None, adjourned_to: date | None = None, note: str = "",
+    progress: Progress | None = None, cancelled: Cancelled | None = None, chunk: int | None = None,
 ) -> BulkOutcome:
-    """One outcome for many accounts on a hearing's list (None = everyone listed), committed in chunks.
+    """One outcome for many accounts on a hearing's list (None = everyone listed), committed
+    `chunk` accounts at a time, so the desktop shows progress and can stop between chunks
+    (what was recorded is kept; asking again skips it).
 
     An account that cannot take the outcome (not listed, on hold, nothing owed...) is reported
     in `errors` and the rest are recorded; one already recorded is counted as `skipped`.
     """
-    require_role(actor, Role.OFFICER, "record court outcomes")
     _check_outcome(outcome, hearing_date, adjourned_to)
     if account_refs is None:
-        refs = list(dict.fromkeys(e.account_ref for e in hearing_list(uow, hearing_date, as_of).entries))
+        with db.uow() as uow:
+            refs = list(dict.fromkeys(e.account_ref for e in hearing_list(uow, hearing_date, as_of).entries))
     else:
         refs = list(dict.fromkeys(r.strip() for r in account_refs if r.strip()))
+    size = chunk or OUTCOME_CHUNK
     recorded = skipped = 0
     errors: list[BulkError] = []
     results: list[OutcomeResult] = []
-    for start in range(0, len(refs), BULK_CHUNK):
-        for ref in refs[start : start + BULK_CHUNK]:
-            try:
-                with uow.session.begin_nested():
-                    result = _record(uow, actor, settings, account_ref=ref, hearing_date=hearing_date, outcome=outcome,
-                                     adjourned_to=adjourned_to, note=note, withdraw_costs=False, as_of=as_of)
-            except (ValidationError, Conflict, NotFound) as exc:
-                errors.append(BulkError(ref, str(exc)))
-                continue
-            results.append(result)
-            if result.recorded:
-                recorded += 1
-            else:
-                skipped += 1
-        with saving(uow, f"The outcomes for the hearing on {hearing_date:%d/%m/%Y}"):
-            uow.commit()
+    for start in range(0, len(refs), size):
+        if cancelled is not None and cancelled():
+            break
+        with db.uow() as uow:
+            for ref in refs[start : start + size]:
+                try:
+                    with uow.session.begin_nested():
+                        result = _record(uow, actor, settings, account_ref=ref, hearing_date=hearing_date,
+                                         outcome=outcome, adjourned_to=adjourned_to, note=note, withdraw_costs=False,
+                                         as_of=as_of)
+                except (ValidationError, Conflict, NotFound) as exc:
+                    errors.append(BulkError(ref, str(exc)))
+                    continue
+                results.append(result)
+                if result.recorded:
+                    recorded += 1
+                else:
+                    skipped += 1
+            with saving(uow, f"The outcomes for the hearing on {hearing_date:%d/%m/%Y}"):
+                uow.commit()
+        if progress is not None:
+            progress(min(start + size, len(refs)), len(refs))
     return BulkOutcome(hearing_date=hearing_date, outcome=outcome, recorded=recorded, skipped=skipped, errors=errors,
                        results=results)
 

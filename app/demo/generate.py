@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
@@ -43,9 +43,9 @@ from app.accounts.search_index import SEARCH_COLUMNS, search_columns, search_key
 from app.billing.settings_snapshots import capture_year_settings
 from app.users.roles import Actor, Role
 from app.audit import audit
+from app.requests import Cancelled, Progress, handles
+from app.demo.requests import GenerateDemo
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 CHUNK = 5000
 PARALLEL_FROM = 50_000  # below this a second process costs more than it saves
@@ -371,6 +371,7 @@ def demo_years(settings: AuthoritySettings, as_of: date) -> list[int]:
     return years
 
 
+@handles(GenerateDemo, role=Role.OFFICER, action="load demo data")
 def generate_demo(
     db: Database, actor: Actor, settings: AuthoritySettings, *, accounts: int, seed: int, as_of: date,
     progress: Progress | None = None, cancelled: Cancelled | None = None,

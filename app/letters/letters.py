@@ -28,7 +28,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -41,14 +41,13 @@ from app.money import fmt
 from app.paths import RESOURCES
 from app.users.roles import Actor, Role, require_role
 from app.audit import audit
+from app.requests import Cancelled, Progress
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
 TEMPLATES_DIR = RESOURCES / "letters"
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 EXPORT_CHUNK = 200  # letters per database read; a cancel is seen between chunks
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry

@@ -41,8 +41,10 @@ from app.dto import JsonView, clean_text
 from app.adapters.csv_files import CsvRow, ImportSummary, RowInvalid, read_rows
 from app.accounts.imports import complete_file_import, record_file_run
 from app.payments.posting import payment_audit_details, post_to_ledger, reverse_payment, year_balances
-from app.users.roles import Actor, Role, require_role
+from app.users.roles import Actor, Role
 from app.audit import audit
+from app.requests import handles
+from app.payments.requests import CancelMandate, GenerateCollectionFile, ImportDirectDebitReturns, PostCollections, SetUpMandate
 
 COLLECTION_COLUMNS = (
     "mandate_reference", "sort_code", "account_number", "account_holder", "amount", "due_date", "account_ref",
@@ -146,12 +148,12 @@ def _new_reference(uow: UnitOfWork, account_ref: str) -> str:
     return candidate
 
 
+@handles(SetUpMandate, role=Role.OFFICER, action="set up Direct Debit mandates")
 def set_up_mandate(
     uow: UnitOfWork, actor: Actor, *, account_ref: str, account_holder: str, sort_code: str,
     bank_account_number: str, start_date: date,
 ) -> MandateView:
     """Record a Direct Debit instruction: the account pays by DD from `start_date`."""
-    require_role(actor, Role.OFFICER, "set up Direct Debit mandates")
     account_id = get_account_id(uow, account_ref)
     holder = clean_text(account_holder, field="account_holder", label="the bank account holder's name", max_length=120)
     sort = _digits(sort_code, 6, "sort_code", "sort code")
@@ -196,9 +198,9 @@ def _cancel(uow: UnitOfWork, actor: Actor, mandate: DirectDebitMandate, *, as_of
           after={"status": "cancelled", "end_date": as_of.isoformat(), "reason": reason, "payment_method": "cash"})
 
 
+@handles(CancelMandate, role=Role.OFFICER, action="cancel Direct Debit mandates")
 def cancel_mandate(uow: UnitOfWork, actor: Actor, *, account_ref: str, as_of: date, reason: str = "") -> MandateView:
     """Cancel the account's active mandate; the account goes back to paying by cash."""
-    require_role(actor, Role.OFFICER, "cancel Direct Debit mandates")
     account_id = get_account_id(uow, account_ref)
     mandate = _active_mandate(uow, account_id)
     if mandate is None:
@@ -263,6 +265,7 @@ def _due_amounts(uow: UnitOfWork, mandates: list[DirectDebitMandate], collection
     return due
 
 
+@handles(GenerateCollectionFile, role=Role.OFFICER, action="generate Direct Debit collection files")
 def generate_collection_file(
     uow: UnitOfWork, actor: Actor, *, collection_date: date, out_path: str | Path, as_of: date
 ) -> CollectionFileResult:
@@ -271,7 +274,6 @@ def generate_collection_file(
     Collections already submitted for that date are left alone; when there is nothing new
     no file is written. An existing file is never overwritten.
     """
-    require_role(actor, Role.OFFICER, "generate Direct Debit collection files")
     session = uow.session
     mandates = session.scalars(
         select(DirectDebitMandate).where(
@@ -346,9 +348,9 @@ def collection_payment_ref(mandate_reference: str, due_on: date) -> str:
     return f"DD-{mandate_reference}-{due_on.isoformat()}"
 
 
+@handles(PostCollections, role=Role.OFFICER, action="post Direct Debit collections")
 def post_collections(uow: UnitOfWork, actor: Actor, *, as_of: date) -> int:
     """Post submitted collections due on or before `as_of` as payments. Returns how many."""
-    require_role(actor, Role.OFFICER, "post Direct Debit collections")
     session = uow.session
     rows = session.execute(
         select(DirectDebitCollection, DirectDebitMandate.reference, Account.account_ref)
@@ -424,11 +426,11 @@ def _parse_return_row(row: CsvRow) -> _ReturnRow:
     )
 
 
+@handles(ImportDirectDebitReturns, role=Role.OFFICER, action="import Direct Debit returns")
 def import_returns(
     uow: UnitOfWork, actor: Actor, path: str | Path, *, as_of: date, all_or_nothing: bool = False
 ) -> ReturnsSummary:
     """Apply the bank's returned Direct Debits. A return already applied is skipped."""
-    require_role(actor, Role.OFFICER, "import Direct Debit returns")
     session = uow.session
     summary = ReturnsSummary()
     parsed: list[_ReturnRow] = []

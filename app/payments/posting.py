@@ -27,8 +27,10 @@ from app.adapters.bulk import NativeValues
 from app.adapters.conflicts import saving
 from app.dto import JsonView
 from app.adapters.sql_keys import raw_key
-from app.users.roles import Actor, Role, require_role
+from app.users.roles import Actor, Role
 from app.audit import audit
+from app.requests import handles
+from app.payments.requests import AllocateSuspense, PostPayment
 
 PAYMENT_METHODS = ("dd", "card", "bank", "cash", "cheque", "benefit_deduction", "aoe", "ea")
 MAX_REFERENCE = 60
@@ -208,12 +210,12 @@ def _result(uow: UnitOfWork, payment: Payment, account_ref: str, allocation: lis
     )
 
 
+@handles(PostPayment, role=Role.OFFICER, action="post payments")
 def post_payment(
     uow: UnitOfWork, actor: Actor, *, account_ref: str, amount_pence: int, received_on: date, method: str,
     reference: str, as_of: date,
 ) -> PaymentResult:
     """A payment taken by an officer, allocated oldest debt first. Nothing is written on a bad value."""
-    require_role(actor, Role.OFFICER, "post payments")
     if amount_pence <= 0:
         raise ValidationError("The amount must be more than £0.00.", field="amount")
     method = method.strip().lower()
@@ -252,9 +254,9 @@ def list_suspense(uow: UnitOfWork) -> list[SuspenseItem]:
     ]
 
 
+@handles(AllocateSuspense, role=Role.OFFICER, action="allocate suspense payments")
 def allocate_suspense(uow: UnitOfWork, actor: Actor, *, payment_ref: str, account_ref: str, as_of: date) -> PaymentResult:
     """Move a payment out of suspense onto an account (ledger rows dated when it was received)."""
-    require_role(actor, Role.OFFICER, "allocate suspense payments")
     ref = payment_ref.strip()
     payment = uow.session.scalars(select(Payment).where(Payment.external_ref == ref)).one_or_none()
     if payment is None:

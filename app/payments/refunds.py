@@ -24,8 +24,10 @@ from app.accounts.summary import get_account_id
 from app.adapters.conflicts import saving
 from app.dto import JsonView, clean_text
 from app.payments.posting import credit_balance_pence
-from app.users.roles import Actor, Role, require_role
+from app.users.roles import Actor, Role
 from app.audit import audit
+from app.requests import handles
+from app.payments.requests import DecideRefund, RequestRefund
 
 REFUND_METHODS = ("bank", "cheque", "card")
 STATUSES = ("requested", "approved", "rejected", "paid")
@@ -96,12 +98,12 @@ def _check_amount(uow: UnitOfWork, account_id: uuid.UUID, amount_pence: int, *, 
         )
 
 
+@handles(RequestRefund, role=Role.OFFICER, action="request refunds")
 def request_refund(
     uow: UnitOfWork, actor: Actor, *, account_ref: str, amount_pence: int, payee: str, method: str, reason: str,
     as_of: date,
 ) -> RefundView:
     """An officer asks for (part of) a credit balance to be refunded. Nothing is written on bad input."""
-    require_role(actor, Role.OFFICER, "request refunds")
     account_id = get_account_id(uow, account_ref)
     payee = clean_text(payee, field="payee", label="the payee (who the refund is paid to)", max_length=120)
     method = method.strip().lower()
@@ -123,6 +125,7 @@ def request_refund(
     return view
 
 
+@handles(DecideRefund, role=Role.TEAM_LEADER, action="decide refunds")
 def decide_refund(
     uow: UnitOfWork, actor: Actor, *, refund_id: uuid.UUID, approve: bool, note: str, as_of: date,
     expected_version: int | None = None,
@@ -133,7 +136,6 @@ def decide_refund(
     `expected_version` (from the RefundView the decision was made on) to be told when
     someone else changed the request in the meantime.
     """
-    require_role(actor, Role.TEAM_LEADER, "decide refunds")
     refund = uow.session.get(RefundRequest, refund_id)
     if refund is None:
         raise NotFound(f"There is no refund request {refund_id}.")

@@ -8,7 +8,7 @@ already in place may continue during a breathing space).
 Breathing space (Debt Respite Scheme, SI 2020/1311; domain notes §7):
 - `breathing_space` (standard): 60 days unless an end is given. "60 days beginning with
   the day it starts", so the last day in force is start + 59 days. The length is the
-  `[recovery] breathing_space_days` setting (default 60) passed in by the caller.
+  `[recovery] breathing_space_days` setting (default 60).
 - `breathing_space_mental_health`: open-ended: it lasts for the crisis treatment plus 30
   days, which is not known in advance, so it stays in force until lifted.
 Other kinds are open-ended unless an end date is given.
@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from app.config import AuthoritySettings
 from app.db import UnitOfWork, in_batches
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Account, Hold
@@ -30,10 +31,10 @@ from app.models.recovery import HOLD_KINDS
 from app.accounts.summary import get_account_id
 from app.adapters.conflicts import saving
 from app.dto import JsonView, clean_text
-from app.users.roles import Actor, Role, require_role
+from app.users.roles import Actor, Role
 from app.audit import audit
-
-BREATHING_SPACE_DAYS = 60
+from app.requests import handles
+from app.recovery.requests import AddHold, LiftHold
 
 HOLD_LABELS = {
     "breathing_space": "Breathing space (standard)",
@@ -88,12 +89,12 @@ def _details(hold: Hold, account_ref: str) -> dict[str, object]:
     }
 
 
+@handles(AddHold, role=Role.OFFICER, action="put accounts on hold")
 def add_hold(
-    uow: UnitOfWork, actor: Actor, *, account_ref: str, kind: str, reason: str, start_date: date,
-    end_date: date | None = None, as_of: date, breathing_space_days: int = BREATHING_SPACE_DAYS,
+    uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, account_ref: str, kind: str, reason: str,
+    start_date: date, end_date: date | None = None, as_of: date,
 ) -> HoldView:
     """Put an account on hold from `start_date` (see the module docstring for default ends)."""
-    require_role(actor, Role.OFFICER, "put accounts on hold")
     kind = kind.strip().lower()
     if kind not in HOLD_KINDS:
         raise ValidationError(f"'{kind}' is not a kind of hold (use one of {', '.join(HOLD_KINDS)}).", field="kind")
@@ -101,9 +102,7 @@ def add_hold(
     if start_date > as_of + timedelta(days=366):
         raise ValidationError(f"The hold's start date {start_date:%d/%m/%Y} is more than a year ahead.", field="start_date")
     if end_date is None and kind == "breathing_space":
-        if breathing_space_days < 1:
-            raise ValidationError("The breathing space length must be at least one day.", field="breathing_space_days")
-        end_date = start_date + timedelta(days=breathing_space_days - 1)
+        end_date = start_date + timedelta(days=settings.recovery.breathing_space_days - 1)
     if end_date is not None and end_date < start_date:
         raise ValidationError(
             f"The hold's end date {end_date:%d/%m/%Y} is before its start date {start_date:%d/%m/%Y}.", field="end_date"
@@ -128,9 +127,9 @@ def add_hold(
     return view
 
 
+@handles(LiftHold, role=Role.OFFICER, action="lift holds")
 def lift_hold(uow: UnitOfWork, actor: Actor, *, hold_id: uuid.UUID, end_date: date, reason: str, as_of: date) -> HoldView:
     """End a hold on `end_date` (its last day in force). A hold already ended earlier is refused."""
-    require_role(actor, Role.OFFICER, "lift holds")
     text = clean_text(reason, field="reason", label="the reason for lifting the hold", max_length=500)
     hold = uow.session.get(Hold, hold_id)
     if hold is None:

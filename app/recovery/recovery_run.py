@@ -43,12 +43,12 @@ from app.rules.recovery_policy import (
 from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, LEDGER_COLUMNS, BulkWriter, NativeValues
 from app.adapters.sql_keys import raw_key
 from app.users.roles import Actor, Role, require_role
+from app.requests import Cancelled, Progress, handles
+from app.recovery.requests import RunRecovery
 
 CASH_KINDS = ("payment", "refund", "reversal", "transfer")
 ACTION_STAGES = ("reminder_1", "reminder_2", "final_notice", "summons")
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 
 # --- loading account states -------------------------------------------------------------------
@@ -242,6 +242,7 @@ def _held_back(decision: Decision) -> bool:
     return decision.on_hold is not None and any("on hold" in a.next_step for a in decision.advice)
 
 
+@handles(RunRecovery, role=Role.OFFICER, action="preview recovery")
 def run_recovery(
     db: Database, actor: Actor, settings: AuthoritySettings, *, as_of: date, dry_run: bool = False,
     progress: Progress | None = None, cancelled: Cancelled | None = None, chunk: int | None = None,

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from app.application import Desk
+from app.application import Application
 from app.ui.workers import TaskRunner
 
 
 @dataclass(frozen=True)
 class UiContext:
-    desk: Desk
+    app: Application
     runner: TaskRunner
     today: Callable[[], date]

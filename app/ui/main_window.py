@@ -32,7 +32,7 @@ from app.bootstrap import bootstrap
 from app.config import SettingsError, default_database_url, desktop_database_url, saved_connection_url
 from app.connections import Connected
 from app.errors import DatabaseUnavailable, ServiceError
-from app.application import Desk
+from app.application import Application
 from app.ui.context import UiContext
 from app.ui.connection_banner import ConnectionBanner
 from app.ui.dialogs.connection import ConnectionDialog
@@ -53,24 +53,24 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 D = TypeVar("D", bound=QDialog)
 
-APP_NAME = "Revenues Desk"
+APP_NAME = "Revenues Application"
 WINDOW_SIZE = (1280, 800)
 BUSY_DELAY_MS = 300  # a search that answers at once should not flash a busy indicator
 CLOSE_WAIT_MS = 60_000
 NAV_ITEM_HEIGHT = 38
 
 
-def database_label(desk: Desk) -> str:
+def database_label(app: Application) -> str:
     """Short text for the status bar; the full (password-free) URL goes in the tooltip."""
-    description = desk.database_description
-    if desk.is_embedded:
+    description = app.database_description
+    if app.is_embedded:
         name = description.replace("\\", "/").rsplit("/", 1)[-1] or description
         return f"Embedded database: {name}"
     return f"Server database: {description.split('://', 1)[-1]}"
 
 
-def user_label(desk: Desk) -> str:
-    actor = desk.actor
+def user_label(app: Application) -> str:
+    actor = app.actor
     return f"{actor.display_name or actor.username} · {humanise(actor.role.label)}"
 
 
@@ -79,12 +79,12 @@ class MainWindow(QMainWindow):
     and a status bar saying which database and which user (with role) this is: officers
     with access to training and live databases must always see which one they are in."""
 
-    def __init__(self, desk: Desk, *, today: Callable[[], date] = clock.today) -> None:
+    def __init__(self, app: Application, *, today: Callable[[], date] = clock.today) -> None:
         super().__init__()
-        self.desk = desk
+        self.app = app
         self.today = today
         self.runner = TaskRunner(self)
-        self.ui = UiContext(desk, self.runner, today)
+        self.ui = UiContext(app, self.runner, today)
         self.demo_dialog: DemoDataDialog | None = None
         self.move_in_dialog: MoveInDialog | None = None
         self.connection_dialog: ConnectionDialog | None = None
@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName("Navigation")
         self.stack = QStackedWidget()
         self.panes: dict[str, QWidget] = {}
-        self.connection_banner = ConnectionBanner(self.runner, lambda: self.desk.ping())
+        self.connection_banner = ConnectionBanner(self.runner, lambda: self.app.ping())
         self.connection_banner.restored.connect(
             lambda: self.statusBar().showMessage("The connection to the database is back.", 15_000)
         )
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         box.setContentsMargins(0, 18, 0, 12)
         box.setSpacing(2)
         brand = label(APP_NAME, "nav-title")
-        authority = label(self.desk.authority_name, "caption", wrap=True)
+        authority = label(self.app.authority_name, "caption", wrap=True)
         for widget in (brand, authority):
             widget.setContentsMargins(18, 0, 12, 0)
             box.addWidget(widget)
@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
             account_menu.addAction(action)
 
         help_menu = bar.addMenu("&Help")
-        self.about_action = self._action("&About Revenues Desk", None, self.show_about)
+        self.about_action = self._action("&About Revenues Application", None, self.show_about)
         help_menu.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
@@ -234,10 +234,10 @@ class MainWindow(QMainWindow):
 
     def _show_database(self) -> None:
         """The authority in the title, the database and the user in the status bar."""
-        self.setWindowTitle(f"{APP_NAME} — {self.desk.authority_name}")
-        self.db_label.setText(database_label(self.desk))
-        self.db_label.setToolTip(self.desk.database_description)
-        self.user_label.setText(user_label(self.desk))
+        self.setWindowTitle(f"{APP_NAME} — {self.app.authority_name}")
+        self.db_label.setText(database_label(self.app))
+        self.db_label.setToolTip(self.app.database_description)
+        self.user_label.setText(user_label(self.app))
 
     def _open_modal(self, current: D | None, build: Callable[[], D]) -> D:
         """The dialog already open, or a new window-modal one from `build` (which connects
@@ -254,16 +254,16 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """After the window is shown: find out (cheaply, on a worker) whether there is
         anything to search, and offer demo data on an empty embedded database."""
-        desk = self.desk
+        app = self.app
         self.runner.run(
-            lambda _task: desk.has_accounts(),
+            lambda _task: app.has_accounts(),
             on_success=self._accounts_checked,
             on_failure=lambda exc: self.statusBar().showMessage(error_sentence(exc)),
             owner=self,
             description="check for accounts",
         )
         self.runner.run(
-            lambda _task: desk.sync_diary_codes(),
+            lambda _task: app.sync_diary_codes(),
             on_failure=lambda exc: self.statusBar().showMessage(f"Diary codes not loaded: {error_sentence(exc)}"),
             owner=self,
             description="sync diary codes",
@@ -271,10 +271,10 @@ class MainWindow(QMainWindow):
         self.accounts.focus_primary()
 
     def _accounts_checked(self, has_accounts: bool) -> None:
-        self.demo_action.setEnabled(self.desk.is_embedded and not has_accounts)
+        self.demo_action.setEnabled(self.app.is_embedded and not has_accounts)
         if has_accounts:
             return
-        if self.desk.is_embedded:
+        if self.app.is_embedded:
             self.offer_demo_data()
         else:
             self.statusBar().showMessage("The database has no accounts yet.")
@@ -304,15 +304,15 @@ class MainWindow(QMainWindow):
         return self.connection_dialog
 
     def _connected(self, connected: Connected) -> None:
-        """Work on the new database: rebuild every pane on a desk for it, so no pane keeps
+        """Work on the new database: rebuild every pane on a app for it, so no pane keeps
         the old one. Work still running on the old database is asked to stop and its
         answers are dropped with the panes that asked (the window does not wait for it: the
         old server may be the one not answering); closing the old engine lets connections
         still in use finish first."""
         self.runner.cancel_all()
-        old = self.desk
-        self.desk = Desk(connected.context)
-        self.ui = UiContext(self.desk, self.runner, self.today)
+        old = self.app
+        self.app = Application(connected.context)
+        self.ui = UiContext(self.app, self.runner, self.today)
         self.nav.blockSignals(True)
         self.nav.clear()
         for pane in self.panes.values():
@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
         self.connection_banner.timer.stop()
         self.demo_action.setEnabled(False)  # until start() finds this database empty and embedded
         kept = " The password was used for this session only." if connected.session_only else ""
-        self.statusBar().showMessage(f"Connected. {database_label(self.desk)}.{kept}", 15_000)
+        self.statusBar().showMessage(f"Connected. {database_label(self.app)}.{kept}", 15_000)
         self.start()
 
     def current_pane(self) -> QWidget | None:
@@ -360,15 +360,15 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         try:
-            app_version = version("revenues-desk")
+            app_version = version("revenues-app")
         except PackageNotFoundError:
             app_version = "development"
         QMessageBox.about(
             self,
             f"About {APP_NAME}",
             f"<h3>{APP_NAME} {app_version}</h3>"
-            f"<p>Council tax case work for {self.desk.authority_name}.</p>"
-            f"<p>Database: {self.desk.database_description}<br>User: {user_label(self.desk)}</p>"
+            f"<p>Council tax case work for {self.app.authority_name}.</p>"
+            f"<p>Database: {self.app.database_description}<br>User: {user_label(self.app)}</p>"
             "<p>Free software under the GNU Affero General Public License, version 3 or later.</p>",
         )
 
@@ -461,7 +461,7 @@ def application() -> QApplication:
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
-    app.setDesktopFileName("revenues-desk")
+    app.setDesktopFileName("revenues-app")
     apply_style(app)
     return app
 
@@ -493,7 +493,7 @@ def open_main_window(
     except (ServiceError, SettingsError) as exc:  # a disabled user, bad settings
         show_startup_error(str(exc))
         return None
-    window = MainWindow(Desk(ctx), today=today)
+    window = MainWindow(Application(ctx), today=today)
     window.show()
     window.start()
     return window
@@ -513,4 +513,4 @@ def run_gui(db_url: str | None = None, settings_path: str | None = None, usernam
     try:
         return app.exec()
     finally:
-        window.desk.close()
+        window.app.close()

@@ -4,7 +4,7 @@ Every service call that may take more than ~50 ms goes through `TaskRunner.run`:
 work function runs on a `QThreadPool` thread, and its result or exception comes back
 to the UI thread as a callback, so widgets are only ever touched on the UI thread.
 Long work can report progress and see a cancel request through the `TaskControl` it is
-given. Desk methods open their own session per call, which is what makes this safe.
+given. Application methods open their own session per call, which is what makes this safe.
 
 How results come back: each task gets a small `_Relay` QObject created on the UI thread.
 The worker emits the relay's signals; because the relay lives on the UI thread, Qt

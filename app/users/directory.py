@@ -15,7 +15,9 @@ from app.db import UnitOfWork
 from app.audit import audit
 from app.errors import NotAllowed, NotFound, ValidationError
 from app.models import User
-from app.users.roles import Actor, Role, os_login, require_role
+from app.users.roles import Actor, Role, os_login
+from app.requests import handles
+from app.users.requests import SetRole
 
 
 def resolve_actor(uow: UnitOfWork, username: str | None = None) -> Actor:
@@ -37,8 +39,8 @@ def resolve_actor(uow: UnitOfWork, username: str | None = None) -> Actor:
     return Actor(username=user.username, role=Role.parse(user.role), display_name=user.display_name, team=user.team)
 
 
+@handles(SetRole, role=Role.ADMIN, action="change users' roles")
 def set_role(uow: UnitOfWork, actor: Actor, username: str, role: Role, team: str | None = None) -> Actor:
-    require_role(actor, Role.ADMIN, "change users' roles")
     user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
     before: dict[str, Any] | None
     if user is None:

@@ -58,7 +58,9 @@ def os_login() -> str:
 def require_role(actor: Actor, role: Role, action: str) -> None:
     """Raise NotAllowed naming the action and the role it needs."""
     if not actor.at_least(role):
+        held = actor.role.label.replace("_", " ")
+        article = "an" if held[0] in "aeiou" else "a"
         raise NotAllowed(
-            f"{actor.username} is a {actor.role.label.replace('_', ' ')} and cannot {action}: "
+            f"{actor.username} is {article} {held} and cannot {action}: "
             f"that needs the {role.label.replace('_', ' ')} role."
         )

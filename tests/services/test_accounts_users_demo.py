@@ -49,7 +49,7 @@ def test_first_user_is_admin_then_officers(ctx: AppContext) -> None:
     with ctx.db.uow() as uow:
         newcomer = resolve_actor(uow, "jsmith")
     assert newcomer.role is Role.OFFICER
-    with pytest.raises(NotAllowed, match="jsmith is a officer and cannot change users' roles: that needs the admin role"):
+    with pytest.raises(NotAllowed, match="jsmith is an officer and cannot change users' roles: that needs the admin role"):
         with ctx.db.uow() as uow:
             set_role(uow, newcomer, "jsmith", Role.ADMIN)
     with ctx.db.uow() as uow:

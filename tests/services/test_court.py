@@ -51,7 +51,7 @@ def test_hearing_list_shows_what_is_owed_now_and_holds(listed: AppContext) -> No
         payments.post_payment(uow, OFFICER, account_ref="70000003", amount_pence=30000, received_on=date(2025, 7, 1),
                               method="cash", reference="CASH-7", as_of=AS_OF)
     with listed.db.uow() as uow:
-        holds.add_hold(uow, OFFICER, account_ref="70000003", kind="dispute", reason="Disputes band",
+        holds.add_hold(uow, OFFICER, listed.settings, account_ref="70000003", kind="dispute", reason="Disputes band",
                        start_date=date(2025, 7, 10), as_of=AS_OF)
     result = listing(listed)
     first = result.entries[0]
@@ -139,21 +139,21 @@ def test_paid_before_hearing_only_when_paid(listed: AppContext) -> None:
 
 def test_granted_is_refused_while_on_hold(listed: AppContext) -> None:
     with listed.db.uow() as uow:
-        holds.add_hold(uow, OFFICER, account_ref="70000003", kind="breathing_space", reason="Adviser",
+        holds.add_hold(uow, OFFICER, listed.settings, account_ref="70000003", kind="breathing_space", reason="Adviser",
                        start_date=date(2025, 7, 1), as_of=AS_OF)
     with pytest.raises(Conflict, match="on hold"):
         outcome(listed, "70000003", "granted")
 
 
 def test_bulk_outcome_records_each_and_reports_the_rest(listed: AppContext) -> None:
-    with listed.db.uow() as uow:
-        result = court.record_outcomes_bulk(uow, OFFICER, listed.settings, hearing_date=HEARING, outcome="granted", as_of=AS_OF)
+    result = court.record_outcomes(listed.db, OFFICER, listed.settings, hearing_date=HEARING, outcome="granted",
+                                   as_of=AS_OF)
     assert (result.recorded, result.skipped) == (1, 0)
     assert [e.account_ref for e in result.errors] == ["70000004"]  # 2025/26 owes nothing: refused, nothing written for it
     assert "owes nothing" in result.errors[0].message
+    again = court.record_outcomes(listed.db, OFFICER, listed.settings, hearing_date=HEARING, outcome="granted",
+                                  account_refs=["70000003", "70000001"], as_of=AS_OF)
     with listed.db.uow() as uow:
-        again = court.record_outcomes_bulk(uow, OFFICER, listed.settings, hearing_date=HEARING, outcome="granted",
-                                           account_refs=["70000003", "70000001"], as_of=AS_OF)
         orders = uow.session.scalars(select(RecoveryEvent).where(RecoveryEvent.stage == "liability_order")).all()
     assert (again.recorded, again.skipped, [e.account_ref for e in again.errors]) == (0, 1, ["70000001"])
     assert len(orders) == 1

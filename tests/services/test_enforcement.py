@@ -271,7 +271,7 @@ def test_candidate_thresholds(loaded: AppContext) -> None:
     assert [(c.account_ref, c.outstanding_pence, c.liability_order_years) for c in bankruptcy.candidates] == [
         ("70000004", 500000, [2023, 2024])]  # total across orders; £4,999.99 is not enough
     with loaded.db.uow() as uow:
-        holds.add_hold(uow, OFFICER, account_ref="70000004", kind="bankruptcy", reason="Petition by another creditor",
+        holds.add_hold(uow, OFFICER, loaded.settings, account_ref="70000004", kind="bankruptcy", reason="Petition by another creditor",
                        start_date=date(2025, 7, 1), as_of=AS_OF)
     with loaded.db.uow() as uow:
         assert enf.bankruptcy_candidates(uow, loaded.settings, AS_OF).candidates == []
@@ -303,7 +303,7 @@ def test_recovery_routes_and_holds(loaded: AppContext) -> None:
     assert routes["bankruptcy"].status == "not_available" and routes["committal"].status == "not_available"
     aoe(loaded)
     with loaded.db.uow() as uow:
-        holds.add_hold(uow, OFFICER, account_ref="70000003", kind="breathing_space", reason="Adviser",
+        holds.add_hold(uow, OFFICER, loaded.settings, account_ref="70000003", kind="breathing_space", reason="Adviser",
                        start_date=date(2025, 7, 25), as_of=AS_OF)
     with loaded.db.uow() as uow:
         routes = {a.route: a for a in enf.recovery_routes(uow, loaded.settings, "70000003", AS_OF)}

@@ -83,7 +83,7 @@ def test_queue_oldest_first_with_counts_and_officers_see_their_own(loaded: AppCo
 
 def test_an_officer_cannot_decide_and_is_told_the_role_needed(loaded: AppContext) -> None:
     view = raise_(loaded)
-    with pytest.raises(NotAllowed, match="oscar is a officer and cannot decide escalations: that needs the team leader role"):
+    with pytest.raises(NotAllowed, match="oscar is an officer and cannot decide escalations: that needs the team leader role"):
         decide(loaded, view, OFFICER_2)
     with pytest.raises(NotAllowed, match="raised this escalation"):
         decide(loaded, raise_(loaded, LEADER_2), LEADER_2)

@@ -31,7 +31,7 @@ def add(ctx: AppContext, **kw: object) -> holds.HoldView:
                                  "start_date": date(2025, 7, 1), "as_of": AS_OF}
     values.update(kw)
     with ctx.db.uow() as uow:
-        return holds.add_hold(uow, OFFICER, **values)  # type: ignore[arg-type]
+        return holds.add_hold(uow, OFFICER, ctx.settings, **values)  # type: ignore[arg-type]
 
 
 def test_standard_breathing_space_lasts_60_days_inclusive(loaded: AppContext) -> None:

@@ -161,7 +161,7 @@ def test_reassign_in_bulk_is_for_team_leaders(loaded: AppContext) -> None:
     done = entries[2]
     complete(loaded, done.diary_id)
     wanted = [e.diary_id for e in entries]
-    with loaded.db.uow() as uow, pytest.raises(NotAllowed, match="olivia is a officer and cannot reassign diary work: that needs the team leader role"):
+    with loaded.db.uow() as uow, pytest.raises(NotAllowed, match="olivia is an officer and cannot reassign diary work: that needs the team leader role"):
         worklists.reassign_entries(uow, OFFICER, diary_ids=wanted, owner="oscar")
     with loaded.db.uow() as uow:
         result = worklists.reassign_entries(uow, LEADER, diary_ids=wanted, owner="oscar", team="Recovery")

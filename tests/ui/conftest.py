@@ -1,5 +1,5 @@
 """Fixtures for desktop tests: a demo database copied per test, and the real main window
-opened on it exactly as `revdesk` does (bootstrap, Desk, show, start-up check).
+opened on it exactly as `revdesk` does (bootstrap, Application, show, start-up check).
 
 The demo data is built once per session (300 accounts, seed 1, as of 23/11/2026) and
 copied for each test, so every test starts from the same accounts and may change them.
@@ -20,8 +20,10 @@ from sqlalchemy import select
 from app.bootstrap import AppContext, bootstrap
 from app.models import Account, AccountParty, Hold
 from app.paths import DEFAULT_SETTINGS
-from app.application import Desk
+from app.application import Application
 from app.ui.main_window import MainWindow, open_main_window
+from app.billing.requests import RunAnnualBilling
+from app.demo.requests import GenerateDemo
 from tests.sqlite_files import copy_database
 
 AS_OF = date(2026, 11, 23)
@@ -48,7 +50,7 @@ def make_template(source: Path, path: Path, settings: Path, fill: Callable[[AppC
 @pytest.fixture(scope="session")
 def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_template(sqlite_template, tmp_path_factory.mktemp("demo") / "demo.db", DEFAULT_SETTINGS,
-                         lambda ctx: Desk(ctx).generate_demo(DEMO_ACCOUNTS, 1, AS_OF))
+                         lambda ctx: Application(ctx).execute(GenerateDemo(accounts=DEMO_ACCOUNTS, seed=1, as_of=AS_OF)))
 
 
 @pytest.fixture
@@ -74,7 +76,7 @@ def open_window(qtbot: QtBot) -> Iterator[OpenWindow]:
     for window in opened:
         window.close()
         window.runner.wait_for_done()
-        window.desk.close()
+        window.app.close()
 
 
 @pytest.fixture
@@ -120,7 +122,7 @@ def billed_template(examples_template: Path, tmp_path_factory: pytest.TempPathFa
     from tests.conftest import EXAMPLES
 
     return make_template(examples_template, tmp_path_factory.mktemp("billed") / "billed.db",
-                         EXAMPLES / "settings.toml", lambda ctx: Desk(ctx).run_annual_billing(2025, EXAMPLE_ISSUE))
+                         EXAMPLES / "settings.toml", lambda ctx: Application(ctx).execute(RunAnnualBilling(year=2025, as_of=EXAMPLE_ISSUE)))
 
 
 @pytest.fixture
@@ -144,12 +146,15 @@ def open_examples(open_window: OpenWindow) -> Callable[..., MainWindow]:
     return _open
 
 
-def hold_after_first_chunk(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
-    """Make the chunked run `Desk.<method>` wait after its first chunk until Cancel is
-    pressed, so a cancel-and-resume test is deterministic; `monkeypatch.undo()` restores it."""
-    original = getattr(Desk, method)
+def hold_after_first_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make a chunked run (`Application.execute` with progress) wait after its first chunk
+    until Cancel is pressed, so a cancel-and-resume test is deterministic; `monkeypatch.undo()`
+    restores it."""
+    original = Application.execute
 
-    def held(self: Desk, *args: Any, progress: Any = None, cancelled: Any = None, **kwargs: Any) -> Any:
+    def held(self: Application, *args: Any, progress: Any = None, cancelled: Any = None, **kwargs: Any) -> Any:
+        if progress is None:
+            return original(self, *args, cancelled=cancelled, **kwargs)
         chunks: list[int] = []
 
         def counted(done: int, total: int) -> None:
@@ -164,7 +169,7 @@ def hold_after_first_chunk(monkeypatch: pytest.MonkeyPatch, method: str) -> None
 
         return original(self, *args, progress=counted, cancelled=gate, **kwargs)
 
-    monkeypatch.setattr(Desk, method, held)
+    monkeypatch.setattr(Application, "execute", held)
 
 
 def open_account(qtbot: QtBot, window: MainWindow, ref: str) -> None:
@@ -194,8 +199,8 @@ def add_users(url: str) -> None:
         ctx.db.dispose()
 
 
-def other_desk(url: str, username: str) -> Desk:
+def other_application(url: str, username: str) -> Application:
     """Another person at another desk, on the same database (close it after)."""
     from tests.conftest import EXAMPLES
 
-    return Desk(bootstrap(url, str(EXAMPLES / "settings.toml"), username, migrate=False))
+    return Application(bootstrap(url, str(EXAMPLES / "settings.toml"), username, migrate=False))

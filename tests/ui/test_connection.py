@@ -47,12 +47,12 @@ def test_switch_from_the_embedded_database_to_a_server_and_back(qtbot: QtBot, wi
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.tested.isVisible(), timeout=10_000)
     assert dialog.tested.text().startswith("Connected to postgresql")
-    assert window.desk.is_embedded  # testing does not switch
+    assert window.app.is_embedded  # testing does not switch
 
-    old_desk = window.desk
+    old_desk = window.app
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.desk.is_embedded, timeout=15_000)
-    assert window.desk is not old_desk
+    qtbot.waitUntil(lambda: not window.app.is_embedded, timeout=15_000)
+    assert window.app is not old_desk
     assert window.db_label.text().startswith("Server database: ")
     assert make_url(pg_url).database in window.db_label.text()
     assert saved_connection_url() == str(make_url(pg_url).set(drivername="postgresql+psycopg"))
@@ -67,7 +67,7 @@ def test_switch_from_the_embedded_database_to_a_server_and_back(qtbot: QtBot, wi
     back = window.choose_database()
     back.kind.setCurrentIndex(0)
     qtbot.mouseClick(back.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.desk.is_embedded, timeout=15_000)
+    qtbot.waitUntil(lambda: window.app.is_embedded, timeout=15_000)
     assert saved_connection_url() == default_database_url()
     assert window.db_label.text() == "Embedded database: revdesk.db" != embedded_label
     qtbot.waitUntil(lambda: window.demo_dialog is not None and window.demo_dialog.isVisible(), timeout=10_000)
@@ -85,7 +85,7 @@ def test_a_wrong_server_keeps_the_window_where_it_was(qtbot: QtBot, window: Main
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=15_000)
     assert dialog.error.text().startswith("Cannot reach the database at postgresql")
     assert dialog.status.text() == "Still on the database you had."
-    assert dialog.isVisible() and window.desk.is_embedded
+    assert dialog.isVisible() and window.app.is_embedded
     assert dialog.database.text() == "revenues"  # nothing typed is lost
 
 
@@ -128,14 +128,14 @@ def test_a_remembered_server_that_does_not_answer_offers_the_embedded_database(
     assert window is not None
     try:
         qtbot.waitUntil(lambda: not window.runner.busy)
-        assert window.desk.is_embedded and window.db_label.text() == "Embedded database: revdesk.db"
+        assert window.app.is_embedded and window.db_label.text() == "Embedded database: revdesk.db"
         assert saved_connection_url() == nowhere  # still the officer's choice for next time
     finally:
         if window.demo_dialog is not None:
             window.demo_dialog.reject()
         window.close()
         window.runner.wait_for_done()
-        window.desk.close()
+        window.app.close()
 
 
 def test_the_dialog_says_when_the_keyring_holds_the_password(qtbot: QtBot, window: MainWindow, pg_url: str) -> None:

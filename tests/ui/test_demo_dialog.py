@@ -35,14 +35,14 @@ def test_empty_database_offers_demo_data_and_loads_it_with_progress(
     assert result.accounts == 200
     assert progress and progress[-1] == 200
     assert dialog.status.text().startswith("Loaded 200 accounts and ")
-    assert window.desk.has_accounts()
+    assert window.app.has_accounts()
     assert not window.demo_action.isEnabled()
 
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)  # now "Close"
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
     search = window.accounts.search
     qtbot.waitUntil(lambda: window.focusWidget() is search.box, timeout=2000)  # ready to type
-    hit = window.desk.search("a", 1)[0]
+    hit = window.app.search("a", 1)[0]
     search.box.setText(hit.account_ref)
     qtbot.waitUntil(lambda: search.model.rowCount() > 0, timeout=5000)
     assert search.proxy.row_at(0).account_ref == hit.account_ref
@@ -65,7 +65,7 @@ def test_demo_load_can_be_cancelled_and_esc_means_cancel(
 
     assert dialog.outcome is not None and dialog.outcome.accounts < 20_000
     assert dialog.status.text().startswith("Stopped")
-    assert window.desk.account_count() == dialog.outcome.accounts
+    assert window.app.account_count() == dialog.outcome.accounts
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # finished: Esc closes
     assert not dialog.isVisible()
 
@@ -77,7 +77,7 @@ def test_not_now_leaves_the_database_empty_and_the_offer_in_the_file_menu(
     dialog = offered_dialog(qtbot, window)
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    assert not window.desk.has_accounts()
+    assert not window.app.has_accounts()
     assert window.demo_action.isEnabled()
     window.demo_action.trigger()
     assert offered_dialog(qtbot, window) is not dialog

@@ -113,7 +113,7 @@ def test_officer_escalates_team_leader_decides_and_it_is_noted(qtbot: QtBot, ope
     pane.note.setText("Fine by me")
     pane.buttons["approve"].click()
     qtbot.waitUntil(lambda: pane.status.is_error and "team leader" in pane.status.text(), timeout=5000)
-    assert pane.status.text() == "olivia is a officer and cannot decide escalations: that needs the team leader role."
+    assert pane.status.text() == "olivia is an officer and cannot decide escalations: that needs the team leader role."
     window.close()
 
     leader = open_examples(billed_url, "tom")
@@ -127,7 +127,7 @@ def test_officer_escalates_team_leader_decides_and_it_is_noted(qtbot: QtBot, ope
     assert pane.status.text() == ("The write-off escalation on account 70000001 is approved; the decision is on the "
                                   "account's notes.")
     assert pane.model.rowCount() == 0 and pane.empty.isVisibleTo(pane)
-    notes = leader.desk.notes("70000001")
+    notes = leader.app.notes("70000001")
     assert notes[0].text == "Escalation (write off, £150.00) approved by tom: Agreed: write off the £150"
     pane.status_filter.setCurrentIndex(pane.status_filter.findData("approved"))
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1 and not pane.loading, timeout=5000)

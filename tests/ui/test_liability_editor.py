@@ -41,7 +41,7 @@ def test_add_a_single_person_discount_preview_then_save(qtbot: QtBot, open_examp
     assert dialog.preview.figure("difference") == "-£268.33"
     assert dialog.preview.lines_model.rowCount() >= 2  # the days before and after the discount
     assert dialog.preview.plan_model.rowCount() >= 12
-    assert window.desk.account("70000004", date(2025, 7, 1)).balance_pence == before.balance_pence  # nothing saved
+    assert window.app.account("70000004", date(2025, 7, 1)).balance_pence == before.balance_pence  # nothing saved
 
     assert dialog.save_button.isEnabled()
     with qtbot.waitSignal(view.loaded, timeout=10000):

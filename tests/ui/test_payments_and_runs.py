@@ -89,7 +89,7 @@ def test_refund_requested_then_approved_by_a_team_leader(qtbot: QtBot, open_exam
     lead_pane.approve_button.click()
     qtbot.waitUntil(lambda: "approved" in lead_pane.status.text(), timeout=5000)
     qtbot.waitUntil(lambda: lead_pane.model.rowCount() == 0, timeout=5000)
-    assert leader.desk.account("70000005", date(2025, 7, 1)).balance_pence == 0
+    assert leader.app.account("70000005", date(2025, 7, 1)).balance_pence == 0
 
 
 def test_runs_pane_bills_the_year_with_progress_and_a_summary(qtbot: QtBot, open_examples, examples_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +111,7 @@ def test_runs_pane_bills_the_year_with_progress_and_a_summary(qtbot: QtBot, open
 
 
 def test_cancel_a_run_then_resume_it(qtbot: QtBot, open_examples, examples_url: str, monkeypatch: Any) -> None:  # type: ignore[no-untyped-def]
-    hold_after_first_chunk(monkeypatch, "run_annual_billing")
+    hold_after_first_chunk(monkeypatch)
     window = open_examples(examples_url, today=date(2025, 3, 10))
     pane = window.panes["runs"]
     assert isinstance(pane, RunsPane)

@@ -15,6 +15,8 @@ from app.ui.models.recovery import HearingModel, RecoveryYearsModel
 from app.ui.panes.account_tabs import RecoveryTab
 from app.ui.panes.hearings import HearingsPane
 from app.ui.panes.runs import RunsPane
+from app.court.requests import RecordOutcome
+from app.recovery.requests import AddHold, LiftHold, RunRecovery
 from tests.ui.conftest import hold_after_first_chunk, open_account
 
 REMINDERS = date(2025, 5, 8)  # 70000005 and 70000002 are 7 days late: first reminders
@@ -52,7 +54,7 @@ def test_recovery_tab_and_header_show_the_stage_and_next_action(qtbot: QtBot, op
     assert "Send reminder 1: £" in cell(tab.years_model, 0, RecoveryYearsModel.COL_NEXT)
     assert tab.years_model.rowCount() == 1 and tab.history_empty.isVisibleTo(tab)
 
-    window.desk.run_recovery(REMINDERS)
+    window.app.execute(RunRecovery(as_of=REMINDERS))
     reload(qtbot, window)
     assert view.header.stage.text() == "First reminder · 08/05/2025"
     assert view.header.next_action.text().startswith("2025/26: Reminder 1 sent 08/05/2025: waiting for payment by")
@@ -87,7 +89,7 @@ def test_a_hold_added_from_the_tab_is_shown_and_the_next_run_skips_it(qtbot: QtB
     assert tab.holds_model.rowCount() == 1 and cell(tab.holds_model, 0, 4) == "In force"
     assert "on hold" in view.header.next_action.text()
 
-    summary = window.desk.run_recovery(REMINDERS)
+    summary = window.app.execute(RunRecovery(as_of=REMINDERS))
     assert summary.skipped_on_hold == 1 and summary.actions["reminder_1"] == 1  # only 70000002
     reload(qtbot, window)
     assert tab.history_model.rowCount() == 0
@@ -117,7 +119,7 @@ def test_recovery_preview_writes_nothing_then_the_run_takes_the_steps(qtbot: QtB
     assert section.figure("reminder_1") == "2" and section.figure("examined") == "5"
     assert section.figure("status") == "Preview (nothing written)"
     assert "Nothing was written" in section.status.text()
-    assert window.desk.account_recovery("70000005", REMINDERS).view.history == []
+    assert window.app.account_recovery("70000005", REMINDERS).view.history == []
 
     section.run_button.click()
     qtbot.waitUntil(lambda: not section.running, timeout=20000)
@@ -125,7 +127,7 @@ def test_recovery_preview_writes_nothing_then_the_run_takes_the_steps(qtbot: QtB
     assert section.figure("reminder_1") == "2" and section.figure("letters") == "2"
     assert section.figure("status") == "Completed" and "complete" in section.status.text()
     qtbot.waitUntil(lambda: section.runs_model.rowCount() == 2, timeout=5000)  # the list reloads on a worker
-    assert [h["stage"] for h in window.desk.account_recovery("70000005", REMINDERS).view.history] == ["reminder_1"]
+    assert [h["stage"] for h in window.app.account_recovery("70000005", REMINDERS).view.history] == ["reminder_1"]
 
     section.as_of.setDate(section.as_of.date().addDays(14))  # 22/05/2025: summonses, with costs
     section.run_button.click()
@@ -134,7 +136,7 @@ def test_recovery_preview_writes_nothing_then_the_run_takes_the_steps(qtbot: QtB
 
 
 def test_cancel_a_recovery_run_then_resume_it(qtbot: QtBot, open_examples, billed_url: str, monkeypatch: Any) -> None:  # type: ignore[no-untyped-def]
-    hold_after_first_chunk(monkeypatch, "run_recovery")
+    hold_after_first_chunk(monkeypatch)
     window = open_examples(billed_url, today=REMINDERS)
     pane = window.panes["runs"]
     assert isinstance(pane, RunsPane)
@@ -172,15 +174,15 @@ def test_an_officer_may_preview_recovery_but_not_run_it(qtbot: QtBot, open_examp
 
 
 def _summonsed(window: MainWindow) -> None:
-    window.desk.run_recovery(REMINDERS)
-    window.desk.run_recovery(SUMMONSES)
+    window.app.execute(RunRecovery(as_of=REMINDERS))
+    window.app.execute(RunRecovery(as_of=SUMMONSES))
 
 
 def test_hearing_list_single_outcome_refusal_and_grant_all(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
     window = open_examples(billed_url, today=HEARING)
     _summonsed(window)
-    window.desk.add_hold("70000005", kind="dispute", reason="Disputes the band", start_date=date(2025, 7, 1),
-                         end_date=None, as_of=HEARING)
+    window.app.execute(AddHold(account_ref="70000005", kind="dispute", reason="Disputes the band", start_date=date(2025, 7, 1),
+                         end_date=None, as_of=HEARING))
     pane = window.panes["hearings"]
     assert isinstance(pane, HearingsPane)
     window.show_pane("hearings")
@@ -202,8 +204,8 @@ def test_hearing_list_single_outcome_refusal_and_grant_all(qtbot: QtBot, open_ex
     qtbot.waitUntil(lambda: pane.status.text().startswith("Liability order granted for 70000002"), timeout=10000)
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10000)
 
-    hold = window.desk.account_recovery("70000005", HEARING).view.holds[0]
-    window.desk.lift_hold(hold["hold_id"], end_date=date(2025, 7, 14), reason="Band confirmed", as_of=HEARING)
+    hold = window.app.account_recovery("70000005", HEARING).view.holds[0]
+    window.app.execute(LiftHold(hold_id=hold["hold_id"], end_date=date(2025, 7, 14), reason="Band confirmed", as_of=HEARING))
     pane.refresh_button.click()
     qtbot.waitUntil(lambda: cell(pane.model, 0, h.COL_HOLD) == "", timeout=10000)
     box = pane.grant_all()
@@ -219,7 +221,7 @@ def test_hearing_list_single_outcome_refusal_and_grant_all(qtbot: QtBot, open_ex
 def test_attachment_of_earnings_after_a_liability_order(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
     window = open_examples(billed_url, today=HEARING)
     _summonsed(window)
-    window.desk.record_outcome("70000002", hearing_date=HEARING, outcome="granted", as_of=HEARING)
+    window.app.execute(RecordOutcome(account_ref="70000002", hearing_date=HEARING, outcome="granted", as_of=HEARING))
     open_account(qtbot, window, "70000002")
     view = window.accounts.account
     tab = recovery_tab(window)
@@ -234,7 +236,7 @@ def test_attachment_of_earnings_after_a_liability_order(qtbot: QtBot, open_examp
     dialog.employer.setText("Fenby Foods Ltd")
     dialog.address.setPlainText("Unit 4, Mill Lane\nFenby")
     qtbot.keyClicks(dialog.net_pay, "1500")
-    expected = window.desk.aoe_schedule(150000, "monthly", HEARING)
+    expected = window.app.aoe_schedule(150000, "monthly", HEARING)
     assert dialog.deduction.text().startswith(f"£{expected.deduction_pence / 100:,.2f} each pay day")
     dialog.net_pay.setText("abc")
     assert dialog.net_pay.property("invalid") is True and not dialog.save_button.isEnabled()

@@ -16,7 +16,7 @@ from app.bootstrap import AppContext, bootstrap
 from app.paths import DEFAULT_SETTINGS
 from app.errors import DatabaseUnavailable
 from app.money import fmt
-from app.application import Desk
+from app.application import Application
 from app.accounts.search import SearchResult
 from app.ui.main_window import MainWindow
 from app.ui.panes.account_tabs import InstalmentsTab, LiabilityTab, TransactionsTab
@@ -32,10 +32,10 @@ def type_search(qtbot: QtBot, search: SearchPane, text: str) -> None:
     qtbot.waitUntil(lambda: search.up_to_date, timeout=5000)
 
 
-def surname_in_demo(desk: Desk) -> str:
+def surname_in_demo(app: Application) -> str:
     """A surname the demo data certainly has: the lead name of an account found by 'a'."""
     for probe in ("smith", "jones", "wilson", "taylor", "brown", "a"):
-        hits = desk.search(probe, 5)
+        hits = app.search(probe, 5)
         if hits:
             return hits[0].name.split()[-1]
     raise AssertionError("the demo database has no accounts")
@@ -55,7 +55,7 @@ def test_window_shows_authority_user_role_and_only_existing_panes(window: MainWi
 
 def test_type_a_surname_and_open_the_account_with_the_keyboard(qtbot: QtBot, window: MainWindow) -> None:
     search = window.accounts.search
-    surname = surname_in_demo(window.desk)
+    surname = surname_in_demo(window.app)
     type_search(qtbot, search, surname.lower())
     rows: list[SearchResult] = search.model.rows()
     assert rows, "no results for a surname the database has"
@@ -72,7 +72,7 @@ def test_type_a_surname_and_open_the_account_with_the_keyboard(qtbot: QtBot, win
 
     view = window.accounts.account
     qtbot.waitUntil(lambda: view.summary is not None, timeout=5000)
-    expected = window.desk.account(chosen.account_ref, AS_OF)
+    expected = window.app.account(chosen.account_ref, AS_OF)
     header = view.header
     assert header.reference.text() == f"Account {chosen.account_ref}"
     assert header.name.text() == expected.name == chosen.name
@@ -117,7 +117,7 @@ def test_joint_names_hold_banner_and_tabs_show_real_data(qtbot: QtBot, window: M
     window.accounts.open_account(ref)
     view = window.accounts.account
     qtbot.waitUntil(lambda: view.summary is not None, timeout=5000)
-    summary = window.desk.account(ref, AS_OF)
+    summary = window.app.account(ref, AS_OF)
 
     if summary.joint_names:
         assert view.header.joint.text() == "Jointly liable with " + ", ".join(summary.joint_names)
@@ -167,7 +167,7 @@ def test_unknown_account_is_one_sentence_not_a_stale_account(qtbot: QtBot, windo
     assert view.message.is_error
 
 
-class SlowFirstDesk(Desk):
+class SlowFirstApplication(Application):
     """The first search is slow: its answer arrives after a newer one."""
 
     def search(self, text: str, limit: int = 50) -> list[SearchResult]:
@@ -176,7 +176,7 @@ class SlowFirstDesk(Desk):
         return super().search(text, limit)
 
 
-class BrokenDesk(Desk):
+class BrokenApplication(Application):
     def search(self, text: str, limit: int = 50) -> list[SearchResult]:
         raise DatabaseUnavailable("Cannot reach the database at demo.db: disk I/O error.")
 
@@ -189,12 +189,12 @@ def officer_ctx(demo_url: str) -> Iterator[AppContext]:
 
 
 def test_a_stale_search_never_overwrites_a_newer_one(qtbot: QtBot, window: MainWindow, officer_ctx: AppContext) -> None:
-    slow = MainWindow(SlowFirstDesk(officer_ctx), today=lambda: AS_OF)
+    slow = MainWindow(SlowFirstApplication(officer_ctx), today=lambda: AS_OF)
     qtbot.addWidget(slow)
     search = slow.accounts.search
     search.box.setText("a")
     qtbot.waitUntil(lambda: slow.runner.busy, timeout=2000)  # the slow search is running
-    surname = surname_in_demo(window.desk)
+    surname = surname_in_demo(window.app)
     search.box.setText(surname)
     qtbot.waitUntil(lambda: search.up_to_date, timeout=5000)
     newer = search.model.rows()
@@ -204,7 +204,7 @@ def test_a_stale_search_never_overwrites_a_newer_one(qtbot: QtBot, window: MainW
 
 
 def test_a_failed_search_is_one_clear_sentence(qtbot: QtBot, officer_ctx: AppContext) -> None:
-    broken = MainWindow(BrokenDesk(officer_ctx), today=lambda: AS_OF)
+    broken = MainWindow(BrokenApplication(officer_ctx), today=lambda: AS_OF)
     qtbot.addWidget(broken)
     search = broken.accounts.search
     search.box.setText("smith")

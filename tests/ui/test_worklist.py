@@ -16,7 +16,8 @@ from app.ui.forms import to_qdate
 from app.ui.main_window import MainWindow
 from app.ui.panes.casework_tab import DiaryNotesTab
 from app.ui.panes.worklist import WorklistPane
-from tests.ui.conftest import EXAMPLE_TODAY, add_users, other_desk
+from app.casework.requests import AddDiaryEntry, CompleteDiaryEntry
+from tests.ui.conftest import EXAMPLE_TODAY, add_users, other_application
 
 TODAY = EXAMPLE_TODAY
 
@@ -47,9 +48,9 @@ def code_item(pane: WorklistPane, code: str | None) -> str:
 def test_next_claims_the_entry_opens_its_diary_and_complete_brings_it_forward(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
     add_users(billed_url)
     window = open_examples(billed_url, "olivia")
-    desk = window.desk
-    first = desk.add_diary_entry("70000001", code="CORR", as_of=TODAY, due=TODAY, owner="olivia", note="Letter of 20 June")
-    desk.add_diary_entry("70000002", code="VULN", as_of=TODAY, owner="olivia")  # due in 7 days
+    app = window.app
+    first = app.execute(AddDiaryEntry(account_ref="70000001", code="CORR", as_of=TODAY, due=TODAY, owner="olivia", note="Letter of 20 June"))
+    app.execute(AddDiaryEntry(account_ref="70000002", code="VULN", as_of=TODAY, owner="olivia"))  # due in 7 days
     pane = worklist(qtbot, window, rows=2)
     assert pane.totals.text() == "2 open · 1 due · 0 overdue"
     assert code_item(pane, None).endswith("2 open · 1 due · 0 overdue")
@@ -99,7 +100,7 @@ def test_next_claims_the_entry_opens_its_diary_and_complete_brings_it_forward(qt
 def test_completing_an_entry_someone_else_completed_says_who(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
     add_users(billed_url)
     window = open_examples(billed_url, "olivia")
-    entry = window.desk.add_diary_entry("70000003", code="ARRCHK", as_of=TODAY, due=TODAY)  # the Recovery queue
+    entry = window.app.execute(AddDiaryEntry(account_ref="70000003", code="ARRCHK", as_of=TODAY, due=TODAY))  # the Recovery queue
     pane = worklist(qtbot, window, rows=0)
     pane.set_scope("team")
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=5000)
@@ -109,9 +110,9 @@ def test_completing_an_entry_someone_else_completed_says_who(qtbot: QtBot, open_
     assert isinstance(dialog, CompleteDiaryDialog)
     dialog.note.setPlainText("Called the taxpayer")
 
-    oscar = other_desk(billed_url, "oscar")
+    oscar = other_application(billed_url, "oscar")
     try:
-        oscar.complete_diary_entry(entry.diary_id, note="Wrote to them", as_of=TODAY)
+        oscar.execute(CompleteDiaryEntry(diary_id=entry.diary_id, note="Wrote to them", as_of=TODAY))
     finally:
         oscar.close()
     dialog.save_button.click()
@@ -128,7 +129,7 @@ def test_completing_an_entry_someone_else_completed_says_who(qtbot: QtBot, open_
 def test_reschedule_needs_a_note_and_moves_the_date(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
     add_users(billed_url)
     window = open_examples(billed_url, "olivia")
-    window.desk.add_diary_entry("70000004", code="CORR", as_of=TODAY, due=TODAY, owner="olivia")
+    window.app.execute(AddDiaryEntry(account_ref="70000004", code="CORR", as_of=TODAY, due=TODAY, owner="olivia"))
     pane = worklist(qtbot, window, rows=1)
     pane.table.selectRow(0)
     dialog = pane.reschedule_selected()
@@ -139,16 +140,16 @@ def test_reschedule_needs_a_note_and_moves_the_date(qtbot: QtBot, open_examples,
     reloaded(qtbot, pane, dialog.save_button.click)
     assert pane.status.text() == "CORR on account 70000004 moved to 01/08/2025."
     assert pane.model.data(pane.model.index(0, 0)) == "01/08/2025"
-    notes = window.desk.notes("70000004")
+    notes = window.app.notes("70000004")
     assert notes[0].text == "Diary CORR moved from 2025-07-01 to 2025-08-01: On holiday"
 
 
 def test_team_leader_sorts_the_team_queue_and_reassigns_in_bulk(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
     add_users(billed_url)
     window = open_examples(billed_url, "tom")
-    desk = window.desk
+    app = window.app
     for n, ref in enumerate(("70000001", "70000002", "70000003")):
-        desk.add_diary_entry(ref, code="ARRCHK", as_of=TODAY, due=TODAY + timedelta(days=n))
+        app.execute(AddDiaryEntry(account_ref=ref, code="ARRCHK", as_of=TODAY, due=TODAY + timedelta(days=n)))
     pane = worklist(qtbot, window, rows=0)
     assert pane.reassign_button.isVisible() or pane.reassign_button.isVisibleTo(pane)
     pane.set_scope("team")
@@ -167,7 +168,7 @@ def test_team_leader_sorts_the_team_queue_and_reassigns_in_bulk(qtbot: QtBot, op
     reloaded(qtbot, pane, dialog.save_button.click)
     assert pane.status.text() == "3 diary entries reassigned."
     assert {pane.model.row(r).owner for r in range(3)} == {"olivia"}
-    olivia = other_desk(billed_url, "olivia")
+    olivia = other_application(billed_url, "olivia")
     try:
         assert olivia.worklist(as_of=TODAY, mine=True).total == 3
     finally:
@@ -186,7 +187,7 @@ def test_a_reload_keeps_the_rows_selected(qtbot: QtBot, open_examples, billed_ur
     add_users(billed_url)
     window = open_examples(billed_url, "olivia")
     for ref in ("70000001", "70000002", "70000003"):
-        window.desk.add_diary_entry(ref, code="CORR", as_of=TODAY, owner="olivia")
+        window.app.execute(AddDiaryEntry(account_ref=ref, code="CORR", as_of=TODAY, owner="olivia"))
     pane = worklist(qtbot, window, rows=3)
     pane.table.selectAll()
     reloaded(qtbot, pane, pane.load)

@@ -30,7 +30,7 @@ would have started, so it is never in force.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -73,14 +73,14 @@ from app.adapters.bulk import AUDIT_COLUMNS, BulkWriter, NativeValues
 from app.adapters.conflicts import saving
 from app.dto import JsonView, clean_text
 from app.adapters.sql_keys import raw_key
-from app.users.roles import Actor, Role, require_role
+from app.users.roles import Actor, Role
 from app.audit import audit
+from app.requests import Cancelled, Progress, handles
+from app.recovery.arrangements.requests import AmendArrangement, CancelArrangement, CreateArrangement, MonitorArrangements
 
 CASH_KINDS = ("payment", "refund", "reversal", "transfer")  # as app.recovery.recovery_run
 DEFAULT_DIARY = ("Check arrangement", 14, "Recovery")  # used when the code is in neither the database nor settings
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 
 # --- DTOs -------------------------------------------------------------------------------------
@@ -241,6 +241,7 @@ def _statement(plan: ArrangementPlan, income_expenditure: Mapping[str, Any] | No
 # --- create / amend / cancel ------------------------------------------------------------------
 
 
+@handles(CreateArrangement, role=Role.OFFICER, action="agree arrangements")
 def create_arrangement(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, account_ref: str, frequency: str, start: date,
     end: date | None = None, amount_pence: int | None = None, as_of: date,
@@ -253,7 +254,6 @@ def create_arrangement(
     left over, below the minimum) unless `confirm_warnings`. Refused (Conflict): a live
     arrangement on the account overlapping these dates.
     """
-    require_role(actor, Role.OFFICER, "agree arrangements")
     policy = settings.arrangements
     account_id = get_account_id(uow, account_ref)
     ref = account_ref.strip()
@@ -284,6 +284,7 @@ def create_arrangement(
     return view
 
 
+@handles(AmendArrangement, role=Role.OFFICER, action="amend arrangements")
 def amend_arrangement(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, account_ref: str, frequency: str, start: date,
     end: date | None = None, amount_pence: int | None = None, as_of: date,
@@ -292,7 +293,6 @@ def amend_arrangement(
 ) -> ArrangementView:
     """Replace a live arrangement's schedule with a new one for what is owed now (same rules as
     create); payments are counted from the new first payment date; a new letter is sent."""
-    require_role(actor, Role.OFFICER, "amend arrangements")
     text = clean_text(reason, field="reason", label="the reason for the change", max_length=300)
     policy = settings.arrangements
     arrangement, ref = _live(uow, account_ref)
@@ -327,9 +327,9 @@ def amend_arrangement(
     return view
 
 
+@handles(CancelArrangement, role=Role.OFFICER, action="cancel arrangements")
 def cancel_arrangement(uow: UnitOfWork, actor: Actor, *, account_ref: str, reason: str, as_of: date) -> ArrangementView:
     """End the account's live arrangement: status cancelled, the hold lifted (recovery resumes), audited."""
-    require_role(actor, Role.OFFICER, "cancel arrangements")
     text = clean_text(reason, field="reason", label="the reason for cancelling", max_length=300)
     arrangement, ref = _live(uow, account_ref)
     before = _details(arrangement, ref)
@@ -554,13 +554,13 @@ def _fetch(uow: UnitOfWork, statement: Any) -> list[Any]:
     return uow.session.connection().execute(statement).fetchall()  # type: ignore[no-any-return]
 
 
+@handles(MonitorArrangements, role=Role.TEAM_LEADER, action="run arrangement monitoring")
 def monitor_arrangements(
     db: Database, actor: Actor, settings: AuthoritySettings, *, as_of: date, progress: Progress | None = None,
     cancelled: Cancelled | None = None, chunk: int | None = None,
 ) -> MonitoringSummary:
     """The daily monitoring run for `as_of` (see the module docstring), `chunk` arrangements
     (default: the settings' `[batch] arrangement_chunk`) per committed chunk. Team leader."""
-    require_role(actor, Role.TEAM_LEADER, "run arrangement monitoring")
     chunk = chunk or settings.batch.arrangement_chunk
     policy = settings.arrangements
     todo = (Arrangement.status == "live") & or_(Arrangement.checked_to.is_(None), Arrangement.checked_to < as_of)

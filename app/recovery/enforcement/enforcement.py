@@ -55,8 +55,10 @@ from app.recovery.holds import BREATHING_SPACE_KINDS, HoldView, active_holds, ho
 from app.accounts.imports import complete_file_import, record_file_run
 from app.letters.letters import issue_letter
 from app.payments.posting import AllocationPart, payment_audit_details, post_to_ledger
-from app.users.roles import Actor, Role, require_role
+from app.users.roles import Actor, Role
 from app.audit import audit
+from app.requests import handles
+from app.recovery.enforcement.requests import ApplyBenefitDeduction, ExportReferrals, ImportAgentReturns, MakeAttachmentOrder, RecordAoeDeduction, RecordBenefitReceipt, ReferToAgent
 
 CHARGING_ORDER_MINIMUM_PENCE = 100_000  # AER 1992 reg 50: at least £1,000 outstanding
 BANKRUPTCY_MINIMUM_PENCE = 500_000  # Insolvency Act 1986 s267(4), £5,000 from 1 Oct 2015 (SI 2015/922)
@@ -432,13 +434,13 @@ def _address_lines(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[\n,]", text) if part.strip()]
 
 
+@handles(MakeAttachmentOrder, role=Role.OFFICER, action="make attachment of earnings orders")
 def make_attachment_order(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, account_ref: str, employer_name: str,
     employer_address: str, payroll_ref: str = "", pay_period: str, net_pay_pence: int | None = None, made_on: date,
     as_of: date, liability_order_id: uuid.UUID | None = None, year: int | None = None,
 ) -> OrderResult:
     """Make an attachment of earnings order and issue it (with the deduction table) to the employer. Commits."""
-    require_role(actor, Role.OFFICER, "make attachment of earnings orders")
     name = clean_text(employer_name, field="employer_name", label="the employer's name", max_length=120)
     address = _address_lines(clean_text(employer_address, field="employer_address", label="the employer's address",
                                          max_length=300))
@@ -496,6 +498,7 @@ def _letter_common(
     }
 
 
+@handles(RecordAoeDeduction, role=Role.OFFICER, action="record receipts")
 def record_aoe_deduction(
     uow: UnitOfWork, actor: Actor, *, case_id: uuid.UUID, amount_pence: int, received_on: date, reference: str, as_of: date,
 ) -> ReceiptResult:
@@ -504,6 +507,7 @@ def record_aoe_deduction(
                            amount_pence=amount_pence, received_on=received_on, reference=reference, as_of=as_of)
 
 
+@handles(RecordBenefitReceipt, role=Role.OFFICER, action="record receipts")
 def record_benefit_receipt(
     uow: UnitOfWork, actor: Actor, *, case_id: uuid.UUID, amount_pence: int, received_on: date, reference: str, as_of: date,
 ) -> ReceiptResult:
@@ -516,7 +520,6 @@ def _record_receipt(
     uow: UnitOfWork, actor: Actor, *, case_id: uuid.UUID, kind: str, method: str, amount_pence: int, received_on: date,
     reference: str, as_of: date,
 ) -> ReceiptResult:
-    require_role(actor, Role.OFFICER, "record receipts")
     case = _get_case(uow, case_id)
     if case.kind != kind:
         raise ValidationError(f"Case {case.reference} is {case.kind.replace('_', ' ')}, not {kind.replace('_', ' ')}.",
@@ -596,6 +599,7 @@ def _add_receipt(
 
 # --- deductions from benefit ---------------------------------------------------------------
 
+@handles(ApplyBenefitDeduction, role=Role.OFFICER, action="apply for deductions from benefit")
 def apply_benefit_deduction(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, account_ref: str, benefit: str, applied_on: date,
     as_of: date, uc_category: str | None = None, benefit_year: int | None = None, other_deductions_pence: int = 0,
@@ -608,7 +612,6 @@ def apply_benefit_deduction(
     benefits: 5% of the single 25+ personal allowance a week (settings
     `[benefit_deductions] legacy_single_25_weekly_pence = { "2025" = 9205 }` over the defaults).
     """
-    require_role(actor, Role.OFFICER, "apply for deductions from benefit")
     if benefit not in BENEFITS:
         raise ValidationError(f"'{benefit}' is not a benefit (use {', '.join(BENEFITS)}).", field="benefit")
     rate_year = benefit_year if benefit_year is not None else financial_year_of(applied_on)
@@ -671,12 +674,12 @@ def _fees(debt_pence: int, stage: str, vulnerable: bool) -> dict[str, Any]:
     }
 
 
+@handles(ReferToAgent, role=Role.OFFICER, action="refer cases to enforcement agents")
 def refer_to_agent(
     uow: UnitOfWork, actor: Actor, *, account_ref: str, agent: str, referred_on: date, as_of: date,
     liability_order_id: uuid.UUID | None = None, year: int | None = None, vulnerable_without_advice: bool = False,
 ) -> CaseView:
     """Pass a liability order to an enforcement agent (compliance stage; fees per SI 2014/1). Commits."""
-    require_role(actor, Role.OFFICER, "refer cases to enforcement agents")
     name = clean_text(agent, field="agent", label="the agent's name", max_length=60)
     case, order, ref = _open_case(
         uow, actor, kind="enforcement_agent", account_ref=account_ref, liability_order_id=liability_order_id, year=year,
@@ -698,6 +701,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "agent"
 
 
+@handles(ExportReferrals, role=Role.OFFICER, action="export referrals to enforcement agents")
 def export_referrals(
     uow: UnitOfWork, actor: Actor, *, agent: str | None = None, out_dir: str | Path, as_of: date,
 ) -> ExportResult:
@@ -706,7 +710,6 @@ def export_referrals(
     Running it again writes nothing (every case is already marked); an existing file is never
     overwritten (a second file the same day gets `-2`, `-3`...).
     """
-    require_role(actor, Role.OFFICER, "export referrals to enforcement agents")
     folder = Path(out_dir)
     if not folder.is_dir():
         raise ValidationError(f"{folder} is not a folder.", field="out_dir")
@@ -816,6 +819,7 @@ def _parse_return_row(row: Any, as_of: date) -> _ReturnRow:
                       row.get("invoice_ref")[:60], row.get("note")[:200])
 
 
+@handles(ImportAgentReturns, role=Role.OFFICER, action="import enforcement agent returns")
 def import_agent_returns(
     uow: UnitOfWork, actor: Actor, path: str | Path, *, as_of: date, all_or_nothing: bool = False,
 ) -> AgentReturnsSummary:
@@ -824,7 +828,6 @@ def import_agent_returns(
     A payment already recorded (same case and reference), a stage already reached and a case
     already returned are `skipped`, so importing a file again changes nothing.
     """
-    require_role(actor, Role.OFFICER, "import enforcement agent returns")
     summary = AgentReturnsSummary()
     parsed: list[_ReturnRow] = []
     for row in read_rows(path, RETURN_COLUMNS, RETURN_OPTIONAL):

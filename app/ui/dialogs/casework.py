@@ -25,6 +25,11 @@ from app.ui.formatting import count, uk_date
 from app.ui.forms import OptionalDate, date_edit, from_qdate, line_edit, money_edit, pence_or_reason, to_qdate
 from app.ui.models.casework import reason_label
 from app.ui.widgets import label
+from app.casework.requests import (
+    AddDiaryEntry, AddNote, CompleteDiaryEntry, RaiseEscalation, ReassignDiaryEntries, RecordGoneAway, RecordTraced,
+    RescheduleDiaryEntry,
+)
+from app.recovery.arrangements.requests import CancelArrangement
 
 FIELD_WIDTH = 340
 DEFAULT_BF_DAYS = 14
@@ -97,10 +102,10 @@ class CompleteDiaryDialog(FormDialog):
         return found
 
     def work(self) -> Callable[[], Any]:
-        desk, entry, as_of = self._ui.desk, self.entry, self.as_of
+        app, entry, as_of = self._ui.app, self.entry, self.as_of
         note, nxt = self.note.toPlainText(), self.next_date.value()
-        return lambda: desk.complete_diary_entry(entry.diary_id, note=note, as_of=as_of, next_date=nxt,
-                                                 expected_version=entry.version)
+        return lambda: app.execute(CompleteDiaryEntry(diary_id=entry.diary_id, note=note, as_of=as_of, next_date=nxt,
+                                                            expected_version=entry.version))
 
 
 class RescheduleDiaryDialog(FormDialog):
@@ -129,10 +134,10 @@ class RescheduleDiaryDialog(FormDialog):
         return found
 
     def work(self) -> Callable[[], Any]:
-        desk, entry, as_of = self._ui.desk, self.entry, self.as_of
+        app, entry, as_of = self._ui.app, self.entry, self.as_of
         due, note = from_qdate(self.due.date()), self.note.toPlainText()
-        return lambda: desk.reschedule_diary_entry(entry.diary_id, due=due, note=note, as_of=as_of,
-                                                   expected_version=entry.version)
+        return lambda: app.execute(RescheduleDiaryEntry(diary_id=entry.diary_id, due=due, note=note, as_of=as_of,
+                                                              expected_version=entry.version))
 
 
 KEEP = "__keep__"
@@ -176,10 +181,10 @@ class ReassignDialog(FormDialog):
         return {}
 
     def work(self) -> Callable[[], Any]:
-        desk, ids = self._ui.desk, self.diary_ids
+        app, ids = self._ui.app, self.diary_ids
         owner = None if self.owner.currentData() == KEEP else str(self.owner.currentData())
         team = None if self.team.currentData() == KEEP else str(self.team.currentData())
-        return lambda: desk.reassign_diary_entries(ids, owner=owner, team=team)
+        return lambda: app.execute(ReassignDiaryEntries(diary_ids=tuple(ids), owner=owner, team=team))
 
 
 class AccountCaseDialog(AccountFormDialog):
@@ -206,8 +211,8 @@ class AddNoteDialog(AccountCaseDialog):
         return {} if self.text.toPlainText().strip() else {"text": "Write the note."}
 
     def work(self) -> Callable[[], Any]:
-        desk, ref, text = self._ui.desk, self.summary.account_ref, self.text.toPlainText()
-        return lambda: desk.add_note(ref, text)
+        app, ref, text = self._ui.app, self.summary.account_ref, self.text.toPlainText()
+        return lambda: app.execute(AddNote(account_ref=ref, text=text))
 
 
 class AddDiaryDialog(AccountCaseDialog):
@@ -242,7 +247,7 @@ class AddDiaryDialog(AccountCaseDialog):
 
     def _code_changed(self, *_args: Any) -> None:
         code: DiaryCodeView | None = self.code.currentData()
-        me = self._ui.desk.actor.username
+        me = self._ui.app.actor.username
         self.owner.blockSignals(True)
         self.owner.clear()
         self.owner.addItem(f"The {code.team} team queue" if code and code.team else "The team queue", None)
@@ -269,10 +274,11 @@ class AddDiaryDialog(AccountCaseDialog):
         return found
 
     def work(self) -> Callable[[], Any]:
-        desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
+        app, ref, as_of = self._ui.app, self.summary.account_ref, self.as_of
         code: DiaryCodeView = self.code.currentData()
         due, owner, note = from_qdate(self.due.date()), self.owner.currentData(), self.note.toPlainText()
-        return lambda: desk.add_diary_entry(ref, code=code.code, as_of=as_of, due=due, owner=owner, note=note)
+        return lambda: app.execute(AddDiaryEntry(account_ref=ref, code=code.code, as_of=as_of, due=due, owner=owner,
+                                                 note=note))
 
 
 class TraceDialog(AccountCaseDialog):
@@ -314,11 +320,11 @@ class TraceDialog(AccountCaseDialog):
         return {}
 
     def work(self) -> Callable[[], Any]:
-        desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
+        app, ref, as_of = self._ui.app, self.summary.account_ref, self.as_of
         note, address = self.note.toPlainText(), self.address.text()
         if self.traced.isChecked():
-            return lambda: desk.record_traced(ref, new_address=address, as_of=as_of, note=note)
-        return lambda: desk.record_gone_away(ref, as_of=as_of, note=note)
+            return lambda: app.execute(RecordTraced(account_ref=ref, new_address=address, as_of=as_of, note=note))
+        return lambda: app.execute(RecordGoneAway(account_ref=ref, as_of=as_of, note=note))
 
 
 class EscalateDialog(AccountCaseDialog):
@@ -331,7 +337,7 @@ class EscalateDialog(AccountCaseDialog):
         super().__init__(ui, summary, parent)
         self.reason = QComboBox()
         self.reason.setMinimumWidth(FIELD_WIDTH)
-        for reason in ui.desk.escalation_reasons:
+        for reason in ui.app.escalation_reasons:
             self.reason.addItem(reason_label(reason), reason)
         self.note = note_edit("What the team leader should decide, and why", lines=4)
         self.amount = money_edit("optional")
@@ -339,7 +345,7 @@ class EscalateDialog(AccountCaseDialog):
         self.add_row("Reason", self.reason, "reason")
         self.add_row("Note", self.note, "note")
         self.add_row("Amount (£)", self.amount, "amount")
-        self.form.addRow("", label(f"It goes to the {ui.desk.actor.team or 'your'} team's leaders, oldest first.",
+        self.form.addRow("", label(f"It goes to the {ui.app.actor.team or 'your'} team's leaders, oldest first.",
                                    "caption", wrap=True))
         self.note.setFocus()
         self._changed()
@@ -355,10 +361,10 @@ class EscalateDialog(AccountCaseDialog):
         return found
 
     def work(self) -> Callable[[], Any]:
-        desk, ref = self._ui.desk, self.summary.account_ref
+        app, ref = self._ui.app, self.summary.account_ref
         reason, note = self.reason.currentData(), self.note.toPlainText()
         pence = pence_or_reason(self.amount.text())[0] if self.amount.text().strip() else None
-        return lambda: desk.raise_escalation(ref, reason=reason, note=note, amount_pence=pence)
+        return lambda: app.execute(RaiseEscalation(account_ref=ref, reason=reason, note=note, amount_pence=pence))
 
 
 
@@ -382,5 +388,5 @@ class CancelArrangementDialog(AccountCaseDialog):
         return {} if self.reason.text().strip() else {"reason": "Say why the arrangement is cancelled."}
 
     def work(self) -> Callable[[], Any]:
-        desk, ref, as_of, reason = self._ui.desk, self.summary.account_ref, self.as_of, self.reason.text()
-        return lambda: desk.cancel_arrangement(ref, reason=reason, as_of=as_of)
+        app, ref, as_of, reason = self._ui.app, self.summary.account_ref, self.as_of, self.reason.text()
+        return lambda: app.execute(CancelArrangement(account_ref=ref, reason=reason, as_of=as_of))

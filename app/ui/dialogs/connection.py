@@ -40,9 +40,9 @@ class ConnectionDialog(FormDialog):
     FAILED_TEXT = "Still on the database you had."
 
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
-        desk = ui.desk
-        super().__init__(ui, f"Now: {desk.database_description}", parent)
-        current = desk.connection_target
+        app = ui.app
+        super().__init__(ui, f"Now: {app.database_description}", parent)
+        current = app.connection_target
         self._options = current.options  # e.g. sslmode from the URL in use: not shown, kept
         self._test: TaskHandle | None = None
         self.kind = QComboBox()
@@ -71,7 +71,7 @@ class ConnectionDialog(FormDialog):
         self.form.addRow("", self.remember)
         if os.environ.get("REVDESK_DATABASE_URL"):
             self.form.addRow("", label(
-                "REVDESK_DATABASE_URL is set on this computer, so Revenues Desk starts on that database; "
+                "REVDESK_DATABASE_URL is set on this computer, so Revenues Application starts on that database; "
                 "this choice lasts until you close it.", "caption", wrap=True,
             ))
         self.test_button = QPushButton("Test connection")
@@ -136,13 +136,13 @@ class ConnectionDialog(FormDialog):
     def test_connection(self) -> None:
         if self.problems() or self._testing():
             return
-        desk, target, password = self._ui.desk, self.target(), self._typed_password()
+        app, target, password = self._ui.app, self.target(), self._typed_password()
         self.error.setVisible(False)
         self.tested.setVisible(False)
         self.status.setText("Testing…")
         self.test_button.setEnabled(False)
         self._test = self._ui.runner.run(
-            lambda _task: desk.check_connection(target, password),
+            lambda _task: app.check_connection(target, password),
             on_success=self._test_passed, on_failure=self._test_failed,
             on_finished=lambda: self.test_button.setEnabled(not self.problems()), owner=self,
             description="test a database connection",
@@ -159,8 +159,8 @@ class ConnectionDialog(FormDialog):
         self.error.setVisible(True)
 
     def work(self) -> Callable[[], Any]:
-        desk, target, password, remember = self._ui.desk, self.target(), self._typed_password(), self.remember.isChecked()
-        return lambda: desk.connect(target, password, remember)
+        app, target, password, remember = self._ui.app, self.target(), self._typed_password(), self.remember.isChecked()
+        return lambda: app.connect(target, password, remember)
 
     def save_description(self) -> str:
         return "connect to a database"

@@ -20,6 +20,7 @@ from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine, label
 from app.ui.workers import TaskHandle
+from app.demo.requests import GenerateDemo
 
 DEFAULT_ACCOUNTS = 1_000
 MIN_ACCOUNTS = 10
@@ -79,7 +80,7 @@ class DemoDataDialog(QDialog):
         layout.setSpacing(12)
         layout.addWidget(label("This database has no accounts yet", "page-title"))
         layout.addWidget(label(
-            "Revenues Desk can fill it with realistic, made-up council tax accounts: liable people "
+            "Revenues Application can fill it with realistic, made-up council tax accounts: liable people "
             "and joint taxpayers, discounts, bills, payments, arrears, recovery stages and holds. "
             "None of it is real personal data. Use it to try the desktop or for training.",
             "muted", wrap=True,
@@ -101,7 +102,7 @@ class DemoDataDialog(QDialog):
             self.accept()
             return
         self._requested = self.accounts.value()
-        desk, accounts, as_of = self._ui.desk, self._requested, self.as_of
+        app, accounts, as_of = self._ui.app, self._requested, self.as_of
         self.accounts.setEnabled(False)
         self.start_button.setVisible(False)
         self.close_button.setVisible(False)
@@ -112,8 +113,9 @@ class DemoDataDialog(QDialog):
         self.progress.setVisible(True)
         self.status.show_info(f"Preparing {count(accounts, 'account')}…")
         self._handle = self._ui.runner.run(
-            lambda task: desk.generate_demo(
-                accounts, SEED, as_of, progress=task.progress, cancelled=task.cancelled
+            lambda task: app.execute(
+                GenerateDemo(accounts=accounts, seed=SEED, as_of=as_of), progress=task.progress,
+                cancelled=task.cancelled,
             ),
             on_progress=self._progressed,
             on_success=self._succeeded,

@@ -1,4 +1,4 @@
-"""The one way a desk dialog saves: a form on a card, Cancel and Save below it, the save
+"""The one way a app dialog saves: a form on a card, Cancel and Save below it, the save
 on a worker, and the service's refusal as one sentence in a banner.
 
 Every editor (a payment, a diary entry, a liability change…) is built on `SavingDialog`,
@@ -89,7 +89,7 @@ class SavingDialog(QDialog):
         return buttons
 
     def page_layout(self) -> QVBoxLayout:
-        """The dialog's own layout, with the desk's dialog margins."""
+        """The dialog's own layout, with the app's dialog margins."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
         layout.setSpacing(12)

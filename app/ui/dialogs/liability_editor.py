@@ -4,15 +4,15 @@ Every change dialog works the same way:
 
 - the fields are checked as the officer types; a field that is wrong turns red with the
   reason in its tooltip, and Save stays disabled while anything is wrong;
-- once the details are complete, a moment after the last keystroke, the change is run
-  with `preview=True` on a worker: the service makes it, recalculates the account and
+- once the details are complete, a moment after the last keystroke, the request is
+  previewed on a worker (`Application.preview`): the service makes it, recalculates the account and
   rolls everything back, and the panel shows what saving would do;
 - Save runs it for real; the account view then reloads;
 - a service error is one sentence in the dialog (its field red); a change made by
   someone else in the meantime offers to reload the account without losing what was typed.
 
-A subclass declares its fields (`build`), what it sends (`values`) and the checks it can
-make before asking the service (`problems`).
+A subclass declares its fields (`build`), the typed request it sends (`request`) and the
+checks it can make before asking the service (`problems`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,11 @@ from PySide6.QtWidgets import (
 
 from app.errors import Conflict, NotFound, ValidationError
 from app.accounts.summary import AccountSummary, PeriodView
-from app.billing.liability_changes import LiabilityChange, NewTaxpayer
+from app.billing.liability_changes import LiabilityChange
+from app.billing.requests import (
+    AddJointParty, EndDiscount, EndExemption, EndJointParty, EndReduction, LiabilityRequest, MoveIn, MoveOut,
+    NewTaxpayer, SetDisabledReduction, SetDiscount, SetExemption, SetReduction, SplitPeriod,
+)
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import SavingDialog
 from app.ui.dialogs.preview_panel import PreviewPanel
@@ -60,7 +64,7 @@ class ChangeDialog(SavingDialog):
     saved = Signal(object)  # LiabilityChange, after it was saved
     reload_requested = Signal()  # the officer asked to reload the account (the dialog stays open)
 
-    CHANGE: ClassVar[str] = ""
+    REQUEST: ClassVar[type[LiabilityRequest]]
     INTRO: ClassVar[str] = ""
     SAVE_TEXT: ClassVar[str] = "Save change"
     MIN_WIDTH = 1000
@@ -118,8 +122,8 @@ class ChangeDialog(SavingDialog):
     def build(self) -> None:
         raise NotImplementedError
 
-    def values(self) -> dict[str, Any]:
-        """The service's keyword fields (without as_of/preview)."""
+    def request(self) -> LiabilityRequest:
+        """The change as the officer has entered it (asked for once `problems` is empty)."""
         raise NotImplementedError
 
     def problems(self) -> dict[str, str]:
@@ -181,6 +185,10 @@ class ChangeDialog(SavingDialog):
         combo.setCurrentIndex(index if index >= 0 else (0 if items else -1))
         combo.blockSignals(False)
 
+    def period_id(self) -> Any:
+        """The chosen liability period's id (its combo box's data)."""
+        return self.fields["period_id"].currentData()  # type: ignore[attr-defined]
+
     def selected_period(self) -> PeriodView | None:
         combo = self.fields.get("period_id")
         return _period_for(self.summary, combo.currentData()) if isinstance(combo, QComboBox) else None
@@ -229,14 +237,14 @@ class ChangeDialog(SavingDialog):
             return
         self._generation += 1
         generation = self._generation
-        desk, change, as_of, values = self._ui.desk, self.CHANGE, self.as_of, self.values()
+        app, request = self._ui.app, self.request()
         self.status.setText("Calculating…")
         self._ui.runner.run(
-            lambda _task: desk.change_liability(change, as_of=as_of, preview=True, **values),
+            lambda _task: app.preview(request),
             on_success=lambda result: self._previewed(generation, result),
             on_failure=lambda exc: self._preview_failed(generation, exc),
             owner=self,
-            description=f"trial calculation ({change})",
+            description=f"trial calculation ({request.name})",
         )
 
     def _previewed(self, generation: int, change: LiabilityChange) -> None:
@@ -278,13 +286,13 @@ class ChangeDialog(SavingDialog):
 
     def work(self) -> Callable[[], Any]:
         """The change for real; once saving starts, a trial still pending or running no longer matters."""
-        desk, change, as_of, values = self._ui.desk, self.CHANGE, self.as_of, self.values()
+        app, request = self._ui.app, self.request()
         self._timer.stop()
         self._generation += 1
-        return lambda: desk.change_liability(change, as_of=as_of, preview=False, **values)
+        return lambda: app.execute(request)
 
     def save_description(self) -> str:
-        return f"save {self.CHANGE}"
+        return f"save {self.REQUEST.name}"
 
     def _reload(self) -> None:
         self.status.setText("Reloading the account…")
@@ -332,7 +340,7 @@ def _outside(start: date, end: date | None, period: PeriodView | None, what: str
 
 
 class MoveOutDialog(ChangeDialog):
-    CHANGE = "move_out"
+    REQUEST = MoveOut
     TITLE = "Move out"
     INTRO = "The taxpayer is liable up to and including the move-out date; discounts and joint liability end with it."
     SAVE_TEXT = "Save move out"
@@ -341,8 +349,8 @@ class MoveOutDialog(ChangeDialog):
         self.add_period_choice()
         self.end = self.add_date("Move-out date (last day liable)", "end_date", self.as_of)
 
-    def values(self) -> dict[str, Any]:
-        return {"period_id": self.fields["period_id"].currentData(), "end_date": _d(self.end)}  # type: ignore[attr-defined]
+    def request(self) -> MoveOut:
+        return MoveOut(period_id=self.period_id(), end_date=_d(self.end), as_of=self.as_of)
 
     def problems(self) -> dict[str, str]:
         period = self.selected_period()
@@ -354,7 +362,7 @@ class MoveOutDialog(ChangeDialog):
 
 
 class SplitPeriodDialog(ChangeDialog):
-    CHANGE = "split_period"
+    REQUEST = SplitPeriod
     TITLE = "Split liability period"
     INTRO = "Splitting changes nothing on its own: it lets something (such as a disabled reduction) change from a date."
     SAVE_TEXT = "Split period"
@@ -363,8 +371,8 @@ class SplitPeriodDialog(ChangeDialog):
         self.add_period_choice()
         self.on = self.add_date("Second part starts on", "on_date", self.as_of)
 
-    def values(self) -> dict[str, Any]:
-        return {"period_id": self.fields["period_id"].currentData(), "on_date": _d(self.on)}  # type: ignore[attr-defined]
+    def request(self) -> SplitPeriod:
+        return SplitPeriod(period_id=self.period_id(), on_date=_d(self.on), as_of=self.as_of)
 
     def problems(self) -> dict[str, str]:
         period = self.selected_period()
@@ -378,7 +386,7 @@ class SplitPeriodDialog(ChangeDialog):
 
 
 class DisabledReductionDialog(ChangeDialog):
-    CHANGE = "set_disabled_reduction"
+    REQUEST = SetDisabledReduction
     TITLE = "Disabled band reduction"
     INTRO = "The reduction applies to the whole period: split the period first to change it from a date."
 
@@ -395,8 +403,8 @@ class DisabledReductionDialog(ChangeDialog):
         if period is not None:
             self.applies.setChecked(not period.disabled_reduction)
 
-    def values(self) -> dict[str, Any]:
-        return {"period_id": self.fields["period_id"].currentData(), "applies": self.applies.isChecked()}  # type: ignore[attr-defined]
+    def request(self) -> SetDisabledReduction:
+        return SetDisabledReduction(period_id=self.period_id(), applies=self.applies.isChecked(), as_of=self.as_of)
 
     def problems(self) -> dict[str, str]:
         period = self.selected_period()
@@ -412,13 +420,13 @@ class DisabledReductionDialog(ChangeDialog):
 
 
 class AddDiscountDialog(ChangeDialog):
-    CHANGE = "set_discount"
+    REQUEST = SetDiscount
     TITLE = "Add discount or premium"
     SAVE_TEXT = "Save discount"
 
     def build(self) -> None:
         self.add_period_choice()
-        kinds = [(discount_label(k), k) for k in self._ui.desk.adjustment_kinds]
+        kinds = [(discount_label(k), k) for k in self._ui.app.adjustment_kinds]
         self.kind = self.add_choice("Discount or premium", "kind", lambda: kinds, "SPD")
         period = self.selected_period()
         start = max(period.start_date, self.as_of) if period else self.as_of
@@ -436,13 +444,12 @@ class AddDiscountDialog(ChangeDialog):
     def _kind_changed(self) -> None:
         self.empty_since.setEnabled(self.kind.currentData() == "LONG_TERM_EMPTY")
 
-    def values(self) -> dict[str, Any]:
+    def request(self) -> SetDiscount:
         kind = self.kind.currentData()
-        return {
-            "period_id": self.fields["period_id"].currentData(),  # type: ignore[attr-defined]
-            "kind": kind, "start_date": _d(self.start), "end_date": self.end.value(),
-            "empty_since": _d(self.empty_since) if kind == "LONG_TERM_EMPTY" else None,
-        }
+        return SetDiscount(
+            period_id=self.period_id(), kind=kind, start_date=_d(self.start), end_date=self.end.value(),
+            empty_since=_d(self.empty_since) if kind == "LONG_TERM_EMPTY" else None, as_of=self.as_of,
+        )
 
     def problems(self) -> dict[str, str]:
         what = "premium" if self.kind.currentData() in ("LONG_TERM_EMPTY", "SECOND_HOME") else "discount"
@@ -453,13 +460,13 @@ class AddDiscountDialog(ChangeDialog):
 
 
 class AddExemptionDialog(ChangeDialog):
-    CHANGE = "set_exemption"
+    REQUEST = SetExemption
     TITLE = "Add exemption"
     SAVE_TEXT = "Save exemption"
 
     def build(self) -> None:
         self.add_period_choice()
-        classes = [(f"Class {c}", c) for c in self._ui.desk.exemption_classes]
+        classes = [(f"Class {c}", c) for c in self._ui.app.exemption_classes]
         self.klass = self.add_choice("Exemption class", "exemption_class", lambda: classes)
         period = self.selected_period()
         start = max(period.start_date, self.as_of) if period else self.as_of
@@ -468,11 +475,11 @@ class AddExemptionDialog(ChangeDialog):
                                 checked=bool(period and period.end_date))
         self.add_row("Until", self.end, "end_date")
 
-    def values(self) -> dict[str, Any]:
-        return {
-            "period_id": self.fields["period_id"].currentData(),  # type: ignore[attr-defined]
-            "exemption_class": self.klass.currentData(), "start_date": _d(self.start), "end_date": self.end.value(),
-        }
+    def request(self) -> SetExemption:
+        return SetExemption(
+            period_id=self.period_id(), exemption_class=self.klass.currentData(), start_date=_d(self.start),
+            end_date=self.end.value(), as_of=self.as_of,
+        )
 
     def problems(self) -> dict[str, str]:
         return _outside(_d(self.start), self.end.value(), self.selected_period(), "exemption")
@@ -499,8 +506,9 @@ class _EndDialog(ChangeDialog):
         chosen = self.fields[self.ITEM_FIELD].currentData()  # type: ignore[attr-defined]
         return next((s for _, i, s in self.items() if i == chosen), None)
 
-    def values(self) -> dict[str, Any]:
-        return {self.ITEM_FIELD: self.fields[self.ITEM_FIELD].currentData(), "end_date": _d(self.end)}  # type: ignore[attr-defined]
+    def request(self) -> LiabilityRequest:
+        item = self.fields[self.ITEM_FIELD].currentData()  # type: ignore[attr-defined]
+        return self.REQUEST(**{self.ITEM_FIELD: item}, end_date=_d(self.end), as_of=self.as_of)  # type: ignore[call-arg]
 
     def problems(self) -> dict[str, str]:
         start = self._start()
@@ -513,7 +521,7 @@ class _EndDialog(ChangeDialog):
 
 
 class EndDiscountDialog(_EndDialog):
-    CHANGE = "end_discount"
+    REQUEST = EndDiscount
     TITLE = "End discount or premium"
     ITEM_FIELD = "discount_id"
     ITEM_CAPTION = "Discount or premium"
@@ -529,7 +537,7 @@ class EndDiscountDialog(_EndDialog):
 
 
 class EndExemptionDialog(_EndDialog):
-    CHANGE = "end_exemption"
+    REQUEST = EndExemption
     TITLE = "End exemption"
     ITEM_FIELD = "exemption_id"
     ITEM_CAPTION = "Exemption"
@@ -547,7 +555,7 @@ class EndExemptionDialog(_EndDialog):
 
 
 class AddJointDialog(ChangeDialog):
-    CHANGE = "add_joint_party"
+    REQUEST = AddJointParty
     TITLE = "Add joint taxpayer"
     INTRO = "The person becomes jointly and severally liable with the taxpayer from the date given."
     SAVE_TEXT = "Add joint taxpayer"
@@ -560,10 +568,10 @@ class AddJointDialog(ChangeDialog):
         period = self.selected_period()
         self.start = self.add_date("Jointly liable from", "start_date", max(period.start_date, self.as_of) if period else self.as_of)
 
-    def values(self) -> dict[str, Any]:
+    def request(self) -> AddJointParty:
         person = NewTaxpayer(surname=self.surname.text().strip(), forenames=self.forenames.text().strip(),
                              title=self.title_edit.text().strip())
-        return {"period_id": self.fields["period_id"].currentData(), "person": person, "start_date": _d(self.start)}  # type: ignore[attr-defined]
+        return AddJointParty(period_id=self.period_id(), person=person, start_date=_d(self.start), as_of=self.as_of)
 
     def problems(self) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -578,7 +586,7 @@ class AddJointDialog(ChangeDialog):
 
 
 class EndJointDialog(_EndDialog):
-    CHANGE = "end_joint_party"
+    REQUEST = EndJointParty
     TITLE = "End joint liability"
     ITEM_FIELD = "party_id"
     ITEM_CAPTION = "Joint taxpayer"
@@ -595,7 +603,7 @@ class EndJointDialog(_EndDialog):
 
 
 class ReductionDialog(ChangeDialog):
-    CHANGE = "set_reduction"
+    REQUEST = SetReduction
     TITLE = "Council tax reduction"
     INTRO = "A percentage of the charge for the days the award covers, credited to the account."
     SAVE_TEXT = "Save award"
@@ -617,11 +625,12 @@ class ReductionDialog(ChangeDialog):
         self.end = OptionalDate(self.as_of, "Ends on")
         self.add_row("Until", self.end, "end_date")
 
-    def values(self) -> dict[str, Any]:
-        return {
-            "account_ref": self.summary.account_ref if self.summary else "", "kind": self.kind.currentData(),
-            "percent_bp": round(self.percent.value() * 100), "start_date": _d(self.start), "end_date": self.end.value(),
-        }
+    def request(self) -> SetReduction:
+        return SetReduction(
+            account_ref=self.summary.account_ref if self.summary else "", kind=self.kind.currentData(),
+            percent_bp=round(self.percent.value() * 100), start_date=_d(self.start), end_date=self.end.value(),
+            as_of=self.as_of,
+        )
 
     def problems(self) -> dict[str, str]:
         if round(self.percent.value() * 100) <= 0:
@@ -633,7 +642,7 @@ class ReductionDialog(ChangeDialog):
 
 
 class EndReductionDialog(_EndDialog):
-    CHANGE = "end_reduction"
+    REQUEST = EndReduction
     TITLE = "End council tax reduction"
     ITEM_FIELD = "award_id"
     ITEM_CAPTION = "Award"
@@ -651,7 +660,7 @@ class EndReductionDialog(_EndDialog):
 
 
 class MoveInDialog(ChangeDialog):
-    CHANGE = "move_in"
+    REQUEST = MoveIn
     TITLE = "Move in"
     INTRO = "A new taxpayer becomes liable for a property: a new account is opened and billed."
     SAVE_TEXT = "Open account"
@@ -674,14 +683,14 @@ class MoveInDialog(ChangeDialog):
     def context_text(self) -> str:
         return ""
 
-    def values(self) -> dict[str, Any]:
+    def request(self) -> MoveIn:
         taxpayer = NewTaxpayer(surname=self.surname.text().strip(), forenames=self.forenames.text().strip(),
                                title=self.title_edit.text().strip())
-        return {
-            "uprn": self.uprn.text().strip(), "taxpayer": taxpayer, "start_date": _d(self.start),
-            "payment_method": self.method.currentData(), "instalment_count": self.count.currentData(),
-            "instalment_day": self.day.value(),
-        }
+        return MoveIn(
+            uprn=self.uprn.text().strip(), taxpayer=taxpayer, start_date=_d(self.start),
+            payment_method=self.method.currentData(), instalment_count=self.count.currentData(),
+            instalment_day=self.day.value(), as_of=self.as_of,
+        )
 
     def problems(self) -> dict[str, str]:
         found: dict[str, str] = {}

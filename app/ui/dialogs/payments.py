@@ -19,6 +19,7 @@ from app.ui.formatting import money, payment_channel_label, uk_date
 from app.ui.forms import date_edit, from_qdate, money_edit, pence_or_reason, to_qdate
 from app.ui.models.refunds import refund_method_label
 from app.ui.widgets import label
+from app.payments.requests import PostPayment, RequestRefund
 
 
 class TakePaymentDialog(AccountFormDialog):
@@ -34,7 +35,7 @@ class TakePaymentDialog(AccountFormDialog):
         self.received = date_edit(self.as_of, accessible="Date received")
         self.received.setMaximumDate(to_qdate(self.as_of))
         self.method = QComboBox()
-        for method in ui.desk.payment_methods:
+        for method in ui.app.payment_methods:
             self.method.addItem(payment_channel_label(method), method)
         self.method.setCurrentIndex(max(0, self.method.findData("card")))
         self.method.setMinimumWidth(220)
@@ -61,11 +62,11 @@ class TakePaymentDialog(AccountFormDialog):
         return found
 
     def work(self) -> Callable[[], Any]:
-        desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
+        app, ref, as_of = self._ui.app, self.summary.account_ref, self.as_of
         pence, _ = pence_or_reason(self.amount.text())
         received, method, reference = from_qdate(self.received.date()), self.method.currentData(), self.reference.text()
-        return lambda: desk.take_payment(ref, amount_pence=pence or 0, received_on=received, method=method,
-                                        reference=reference, as_of=as_of)
+        return lambda: app.execute(PostPayment(account_ref=ref, amount_pence=pence or 0, received_on=received,
+                                                     method=method, reference=reference, as_of=as_of))
 
 
 class RequestRefundDialog(AccountFormDialog):
@@ -82,7 +83,7 @@ class RequestRefundDialog(AccountFormDialog):
         self.payee.setFixedWidth(300)
         self.payee.setMaxLength(120)
         self.method = QComboBox()
-        for method in ui.desk.refund_methods:
+        for method in ui.app.refund_methods:
             self.method.addItem(refund_method_label(method), method)
         self.method.setMinimumWidth(220)
         self.reason = QLineEdit()
@@ -98,8 +99,8 @@ class RequestRefundDialog(AccountFormDialog):
         self.form.addRow("", self.note)
         self.amount.setFocus()
         self._changed()
-        desk, ref = ui.desk, summary.account_ref
-        ui.runner.run(lambda _task: desk.refundable_credit(ref), on_success=self._credit_loaded,
+        app, ref = ui.app, summary.account_ref
+        ui.runner.run(lambda _task: app.refundable_credit(ref), on_success=self._credit_loaded,
                       on_failure=self._failed, owner=self, description="refundable credit")
 
     def _credit_loaded(self, pence: int) -> None:
@@ -126,11 +127,11 @@ class RequestRefundDialog(AccountFormDialog):
         return self.available_pence is not None and super().is_valid()
 
     def work(self) -> Callable[[], Any]:
-        desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
+        app, ref, as_of = self._ui.app, self.summary.account_ref, self.as_of
         pence, _ = pence_or_reason(self.amount.text())
         payee, method, reason = self.payee.text(), self.method.currentData(), self.reason.text()
-        return lambda: desk.request_refund(ref, amount_pence=pence or 0, payee=payee, method=method, reason=reason,
-                                          as_of=as_of)
+        return lambda: app.execute(RequestRefund(account_ref=ref, amount_pence=pence or 0, payee=payee, method=method,
+                                                       reason=reason, as_of=as_of))
 
 
 def received_text(result: Any) -> str:

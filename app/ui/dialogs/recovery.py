@@ -17,12 +17,14 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QWidget
 
 from app.errors import ServiceError
 from app.accounts.summary import AccountSummary
-from app.application import AccountRecovery
+from app.recovery.account_view import AccountRecovery
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import AccountFormDialog
 from app.ui.formatting import error_sentence, financial_year, humanise, money, uk_date
 from app.ui.forms import OptionalDate, date_edit, from_qdate, line_edit, money_edit, pence_or_reason, to_qdate
 from app.ui.widgets import label
+from app.recovery.enforcement.requests import ApplyBenefitDeduction, MakeAttachmentOrder, ReferToAgent
+from app.recovery.requests import AddHold, LiftHold
 
 FIELD_WIDTH = 300
 PAY_PERIOD_LABELS = {"weekly": "Weekly", "fortnightly": "Fortnightly", "four_weekly": "Four-weekly",
@@ -43,10 +45,10 @@ class AddHoldDialog(AccountFormDialog):
     def __init__(self, ui: UiContext, summary: AccountSummary, parent: QWidget | None = None) -> None:
         super().__init__(ui, summary, parent)
         self._end_auto = True
-        self.days = ui.desk.breathing_space_days
+        self.days = ui.app.breathing_space_days
         self.kind = QComboBox()
         self.kind.setMinimumWidth(FIELD_WIDTH)
-        for code, text in ui.desk.hold_kinds.items():
+        for code, text in ui.app.hold_kinds.items():
             self.kind.addItem(text, code)
         self.reason = line_edit("e.g. StepChange referral received", max_length=500, width=FIELD_WIDTH)
         self.start = date_edit(self.as_of, accessible="Hold starts on")
@@ -105,10 +107,11 @@ class AddHoldDialog(AccountFormDialog):
         return found
 
     def work(self) -> Callable[[], Any]:
-        desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
+        app, ref, as_of = self._ui.app, self.summary.account_ref, self.as_of
         kind, reason = self.kind.currentData(), self.reason.text()
         start, end = from_qdate(self.start.date()), self.end.value()
-        return lambda: desk.add_hold(ref, kind=kind, reason=reason, start_date=start, end_date=end, as_of=as_of)
+        return lambda: app.execute(AddHold(account_ref=ref, kind=kind, reason=reason, start_date=start, end_date=end,
+                                            as_of=as_of))
 
 
 class LiftHoldDialog(AccountFormDialog):
@@ -142,9 +145,9 @@ class LiftHoldDialog(AccountFormDialog):
         return found
 
     def work(self) -> Callable[[], Any]:
-        desk, as_of, hold_id = self._ui.desk, self.as_of, self.hold["hold_id"]
+        app, as_of, hold_id = self._ui.app, self.as_of, self.hold["hold_id"]
         day, reason = from_qdate(self.last_day.date()), self.reason.text()
-        return lambda: desk.lift_hold(hold_id, end_date=day, reason=reason, as_of=as_of)
+        return lambda: app.execute(LiftHold(hold_id=hold_id, end_date=day, reason=reason, as_of=as_of))
 
 
 class _LiabilityOrderDialog(AccountFormDialog):
@@ -198,7 +201,7 @@ class AttachmentOfEarningsDialog(_LiabilityOrderDialog):
         self.address.setTabChangesFocus(True)
         self.payroll = line_edit("Works or payroll number", width=200, max_length=40)
         self.period = QComboBox()
-        for code in ui.desk.pay_periods:
+        for code in ui.app.pay_periods:
             self.period.addItem(PAY_PERIOD_LABELS.get(code, humanise(code)), code)
         self.period.setCurrentIndex(max(0, self.period.findData("monthly")))
         self.net_pay = money_edit()
@@ -235,7 +238,7 @@ class AttachmentOfEarningsDialog(_LiabilityOrderDialog):
             self.deduction.setText("Enter the net pay to see the deduction (optional: the order carries the table).")
             return None
         try:
-            schedule = self._ui.desk.aoe_schedule(net, self.period.currentData(), from_qdate(self.on.date()))
+            schedule = self._ui.app.aoe_schedule(net, self.period.currentData(), from_qdate(self.on.date()))
         except ServiceError as exc:
             self.deduction.setText("")
             return error_sentence(exc)
@@ -259,14 +262,14 @@ class AttachmentOfEarningsDialog(_LiabilityOrderDialog):
         return found
 
     def work(self) -> Callable[[], Any]:
-        desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
+        app, ref, as_of = self._ui.app, self.summary.account_ref, self.as_of
         year, made = self.year.currentData(), from_qdate(self.on.date())
         employer, address, payroll = self.employer.text(), self.address.toPlainText(), self.payroll.text()
         period, (net, _) = self.period.currentData(), self._net_pence()
-        return lambda: desk.make_attachment_order(
-            ref, year=year, employer_name=employer, employer_address=address, payroll_ref=payroll, pay_period=period,
+        return lambda: app.execute(MakeAttachmentOrder(
+            account_ref=ref, year=year, employer_name=employer, employer_address=address, payroll_ref=payroll, pay_period=period,
             net_pay_pence=net, made_on=made, as_of=as_of,
-        )
+        ))
 
 
 class BenefitDeductionDialog(_LiabilityOrderDialog):
@@ -279,10 +282,10 @@ class BenefitDeductionDialog(_LiabilityOrderDialog):
         super().__init__(ui, summary, recovery, parent)
         self.setMinimumWidth(600)
         self.benefit = QComboBox()
-        for code in ui.desk.benefits:
+        for code in ui.app.benefits:
             self.benefit.addItem(BENEFIT_LABELS.get(code, humanise(code)), code)
         self.category = QComboBox()
-        for code in ui.desk.uc_categories:
+        for code in ui.app.uc_categories:
             self.category.addItem(UC_CATEGORY_LABELS.get(code, humanise(code)), code)
         self.category.setCurrentIndex(max(0, self.category.findData("single_25_plus")))
         self.other = money_edit()
@@ -323,16 +326,16 @@ class BenefitDeductionDialog(_LiabilityOrderDialog):
         return found
 
     def work(self) -> Callable[[], Any]:
-        desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
+        app, ref, as_of = self._ui.app, self.summary.account_ref, self.as_of
         year, applied = self.year.currentData(), from_qdate(self.on.date())
         benefit = self.benefit.currentData()
         category = self.category.currentData() if self._uc() else None
         other, _ = self._other_pence()
         ni = self.ni_number.text()
-        return lambda: desk.apply_benefit_deduction(
-            ref, year=year, benefit=benefit, uc_category=category, other_deductions_pence=other, ni_number=ni,
+        return lambda: app.execute(ApplyBenefitDeduction(
+            account_ref=ref, year=year, benefit=benefit, uc_category=category, other_deductions_pence=other, ni_number=ni,
             applied_on=applied, as_of=as_of,
-        )
+        ))
 
 
 class AgentReferralDialog(_LiabilityOrderDialog):
@@ -346,7 +349,7 @@ class AgentReferralDialog(_LiabilityOrderDialog):
         self.agent = QComboBox()
         self.agent.setEditable(True)
         self.agent.setFixedWidth(FIELD_WIDTH)
-        self.agent.addItems(ui.desk.enforcement_agents)
+        self.agent.addItems(ui.app.enforcement_agents)
         line = self.agent.lineEdit()
         assert line is not None
         line.setPlaceholderText("Enforcement agency")
@@ -371,8 +374,8 @@ class AgentReferralDialog(_LiabilityOrderDialog):
         return found
 
     def work(self) -> Callable[[], Any]:
-        desk, ref, as_of = self._ui.desk, self.summary.account_ref, self.as_of
+        app, ref, as_of = self._ui.app, self.summary.account_ref, self.as_of
         year, referred = self.year.currentData(), from_qdate(self.on.date())
         agent, vulnerable = self.agent.currentText(), self.vulnerable.isChecked()
-        return lambda: desk.refer_to_agent(ref, year=year, agent=agent, referred_on=referred,
-                                          vulnerable_without_advice=vulnerable, as_of=as_of)
+        return lambda: app.execute(ReferToAgent(account_ref=ref, year=year, agent=agent, referred_on=referred,
+                                                       vulnerable_without_advice=vulnerable, as_of=as_of))

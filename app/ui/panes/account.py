@@ -1,7 +1,8 @@
 """The account view, the hub of case work: a header over tabs, read-only at this stage.
 
-Opening an account loads one AccountSummary on a worker thread (as of the desktop's
-date) and hands it to the header and every tab. While it loads, or if it cannot be
+Opening an account reads everything its tabs show in one transaction on a worker thread
+(`Application.open_account`, as of the desktop's date) and hands it to the header and
+every tab. While it loads, or if it cannot be
 loaded, the view shows one line saying so instead of a previous account's figures: an
 officer must never read one taxpayer's balance under another's name.
 """
@@ -17,12 +18,10 @@ from PySide6.QtWidgets import (
     QDialog, QFrame, QHBoxLayout, QPushButton, QScrollArea, QStackedWidget, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from app.errors import ServiceError
 from app.accounts.summary import AccountSummary
 from app.recovery.arrangements.arrangements import ArrangementView
-from app.application import AccountCasework, AccountRecovery, Desk
+from app.recovery.account_view import AccountRecovery
 from app.billing.liability_changes import LiabilityChange
-from app.payments.posting import PaymentAllocation
 from app.ui.context import UiContext
 from app.ui.dialogs.casework import (
     AddDiaryDialog, CancelArrangementDialog, AddNoteDialog, CompleteDiaryDialog, EscalateDialog, RescheduleDiaryDialog, TraceDialog,
@@ -41,6 +40,7 @@ from app.ui.panes.casework_tab import DiaryNotesTab
 from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine
+from app.accounts.opened import OpenedAccount
 
 PAGE_MESSAGE, PAGE_ACCOUNT = 0, 1
 TAB_MIN_HEIGHT = 260
@@ -53,29 +53,6 @@ ENFORCEMENT_DIALOGS = {
 
 ALL_TABS: tuple[type[AccountTab], ...] = (*ACCOUNT_TABS, ArrangementTab, DiaryNotesTab)
 
-
-def load_account(desk: Desk, account_ref: str, as_of: date) -> tuple[Any, ...]:
-    """On a worker: the summary, payment allocations, recovery and case work of one account.
-    Recovery or case work that cannot be loaded is handed back as its error, so the account
-    still opens."""
-    summary = desk.account(account_ref, as_of)
-    allocations = desk.payment_allocations(account_ref)
-    recovery: AccountRecovery | ServiceError
-    try:
-        recovery = desk.account_recovery(account_ref, as_of)
-    except ServiceError as exc:
-        recovery = exc
-    casework: AccountCasework | ServiceError
-    try:
-        casework = desk.account_casework(account_ref)
-    except ServiceError as exc:
-        casework = exc
-    arrangement: ArrangementView | ServiceError | None
-    try:
-        arrangement = desk.arrangement(account_ref, as_of)
-    except ServiceError as exc:
-        arrangement = exc
-    return summary, allocations, recovery, casework, arrangement
 
 
 def _scrollable(tab: AccountTab) -> QScrollArea:
@@ -197,14 +174,14 @@ class AccountView(QWidget):
         self._generation += 1
         generation = self._generation
         as_of = self._ui.today()
-        desk = self._ui.desk
+        app = self._ui.app
         self._summary = None
         self.notice.show_info("")
         self.message.show_info(f"Opening account {account_ref}…")
         self.pages.setCurrentIndex(PAGE_MESSAGE)
         self._ui.runner.run(
-            lambda _task: load_account(desk, account_ref, as_of),
-            on_success=lambda loaded: self._show(generation, *loaded, as_of),
+            lambda _task: app.open_account(account_ref, as_of),
+            on_success=lambda opened: self._show(generation, opened, as_of),
             on_failure=lambda exc: self._fail(generation, exc),
             owner=self,
             description=f"open account {account_ref}",
@@ -218,43 +195,40 @@ class AccountView(QWidget):
         self._generation += 1
         generation = self._generation
         as_of = self._ui.today()
-        desk = self._ui.desk
+        app = self._ui.app
         self._ui.runner.run(
-            lambda _task: load_account(desk, ref, as_of),
-            on_success=lambda loaded: self._show(generation, *loaded, as_of, keep_focus=True),
+            lambda _task: app.open_account(ref, as_of),
+            on_success=lambda opened: self._show(generation, opened, as_of, keep_focus=True),
             on_failure=lambda exc: self._fail(generation, exc),
             owner=self,
             description=f"reload account {ref}",
         )
 
-    def _show(
-        self, generation: int, summary: AccountSummary, allocations: list[PaymentAllocation],
-        recovery: AccountRecovery | ServiceError, casework: AccountCasework | ServiceError,
-        arrangement: ArrangementView | ServiceError | None, as_of: date, *, keep_focus: bool = False,
-    ) -> None:
+    def _show(self, generation: int, opened: OpenedAccount, as_of: date, *, keep_focus: bool = False) -> None:
         if generation != self._generation:
             return  # another account was asked for since
+        summary, recovery = opened.summary, opened.recovery
         self._summary = summary
         self.header.show_summary(summary, as_of)
         for tab in self._tabs:
             tab.show_summary(summary, as_of)
         transactions = self.tab(TransactionsTab)
         assert isinstance(transactions, TransactionsTab)
-        transactions.show_allocations(allocations)
+        transactions.show_allocations(opened.allocations)
         recovery_tab = self.tab(RecoveryTab)
         assert isinstance(recovery_tab, RecoveryTab)
         if isinstance(recovery, AccountRecovery):
             self.recovery = recovery
-            recovery_tab.show_recovery(recovery, self._ui.desk.hold_kinds, as_of)
+            recovery_tab.show_recovery(recovery, self._ui.app.hold_kinds, as_of)
             text, due = next_action_text(recovery.view)
             self.header.show_next_action(text, due=due)
         else:
             self.recovery = None
             recovery_tab.show_failure(recovery)
             self.header.show_next_action(f"Not known: {error_sentence(recovery)}", due=False)
-        self.arrangement_tab.show_arrangement(arrangement)
+        self.arrangement_tab.show_arrangement(opened.arrangement)
         highlight = self._focus_diary
-        self.diary_tab.show_casework(casework, highlight if isinstance(highlight, uuid.UUID) else None)
+        self.diary_tab.show_casework(opened.casework, highlight if isinstance(highlight, uuid.UUID) else None)
         self.refund_button.setEnabled(summary.balance_pence < 0)
         self.refund_button.setToolTip(
             "Ask for a credit to be refunded (Ctrl+Shift+F)" if summary.balance_pence < 0

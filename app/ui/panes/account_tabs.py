@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts.summary import AccountSummary, PeriodView, YearView
-from app.application import AccountRecovery
+from app.recovery.account_view import AccountRecovery
 from app.payments.posting import PaymentAllocation
 from app.ui.formatting import (
     count, date_range, error_sentence, financial_year, money, percent_text, reduction_label, route_label,

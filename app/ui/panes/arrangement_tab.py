@@ -36,6 +36,7 @@ from app.ui.signals import emit
 from app.ui.style import set_invalid, set_role
 from app.ui.widgets import label, make_table
 from app.ui.workers import TaskHandle
+from app.recovery.arrangements.requests import CreateArrangement
 
 DEBOUNCE_MS = 250
 FORM_WIDTH = 400
@@ -235,7 +236,7 @@ class ArrangementTab(AccountTab):
         """The planner works out plans and saves on the desktop's workers."""
         self._ui = ui
         self.frequency.blockSignals(True)
-        for frequency in ui.desk.arrangement_frequencies:
+        for frequency in ui.app.arrangement_frequencies:
             self.frequency.addItem(FREQUENCY_TITLES.get(frequency, humanise(frequency)), frequency)
         self.frequency.setCurrentIndex(max(0, self.frequency.findData("monthly")))
         self.frequency.blockSignals(False)
@@ -365,23 +366,23 @@ class ArrangementTab(AccountTab):
             self._timer.start()
         self._update_save()
 
-    def _request(self) -> dict[str, Any]:
+    def _request(self, account_ref: str, as_of: date, *, confirm: bool = False) -> CreateArrangement:
         statement, _ = self.income_expenditure()
         offer = self.by_amount.isChecked()
-        return {
-            "frequency": self.frequency.currentData(), "start": from_qdate(self.start.date()),
-            "end": None if offer else from_qdate(self.end.date()),
-            "amount_pence": pence_or_reason(self.amount.text())[0] if offer else None,
-            "income_expenditure": statement or None,
-        }
+        return CreateArrangement(
+            account_ref=account_ref, frequency=self.frequency.currentData(), start=from_qdate(self.start.date()),
+            as_of=as_of, end=None if offer else from_qdate(self.end.date()),
+            amount_pence=pence_or_reason(self.amount.text())[0] if offer else None,
+            income_expenditure=statement or None, confirm_warnings=confirm,
+        )
 
     def _plan_now(self) -> None:
         if self._ui is None or self._summary is None or self.problems():
             return
         generation = self._generation
-        desk, ref, as_of, request = self._ui.desk, self._summary.account_ref, self._as_of, self._request()
+        app, request = self._ui.app, self._request(self._summary.account_ref, self._as_of)
         self._ui.runner.run(
-            lambda _task: desk.plan_arrangement(ref, as_of=as_of, **request),
+            lambda _task: app.plan_arrangement(request),
             on_success=lambda plan: self._planned(generation, plan),
             on_failure=lambda exc: self._plan_failed(generation, exc), owner=self, description="plan arrangement",
         )
@@ -450,12 +451,12 @@ class ArrangementTab(AccountTab):
     def save(self) -> None:
         if not self.save_button.isEnabled() or self._ui is None or self._summary is None:
             return
-        desk, ref, as_of, request = self._ui.desk, self._summary.account_ref, self._as_of, self._request()
-        confirm = self.confirm.isChecked()
+        app = self._ui.app
+        request = self._request(self._summary.account_ref, self._as_of, confirm=self.confirm.isChecked())
         self.save_status.setText("Saving…")
         set_role(self.save_status, "muted")
         self._save_handle = self._ui.runner.run(
-            lambda _task: desk.create_arrangement(ref, as_of=as_of, confirm_warnings=confirm, **request),
+            lambda _task: app.execute(request),
             on_success=self._saved, on_failure=self._save_failed, on_finished=self._update_save, owner=self,
             description="agree arrangement",
         )

@@ -21,6 +21,7 @@ from app.ui.models.casework import DECISION_LABELS, EscalationsModel, escalation
 from app.ui.signals import emit
 from app.ui.style import set_invalid, set_role
 from app.ui.widgets import StatusLine, label, make_table
+from app.casework.requests import DecideEscalation
 
 STATUSES = {None: "Waiting for a decision", "approved": "Approved", "rejected": "Rejected",
             "referred": "Referred to a manager", "all": "All"}
@@ -40,7 +41,7 @@ class EscalationsPane(QWidget):
         self._generation = 0
         self.queue: EscalationQueue | None = None
         self.last_decision: EscalationView | None = None
-        leader = ui.desk.actor.at_least(Role.TEAM_LEADER)
+        leader = ui.app.actor.at_least(Role.TEAM_LEADER)
 
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName("Show")
@@ -126,10 +127,10 @@ class EscalationsPane(QWidget):
     def load(self) -> None:
         self._generation += 1
         generation = self._generation
-        desk, status = self._ui.desk, self.status_filter.currentData()
+        app, status = self._ui.app, self.status_filter.currentData()
         self.counts.setText("Loading…")
         self._ui.runner.run(
-            lambda _task: desk.escalation_queue(status=status),
+            lambda _task: app.escalation_queue(status=status),
             on_success=lambda queue: self._loaded(generation, queue),
             on_failure=self._load_failed, owner=self, description="escalation queue",
         )
@@ -185,13 +186,14 @@ class EscalationsPane(QWidget):
             self.status.show_error("Write a note giving the reason for the decision.")
             self.note.setFocus()
             return
-        desk, as_of = self._ui.desk, self._ui.today()
+        app, as_of = self._ui.app, self._ui.today()
         for button in self.buttons.values():
             button.setEnabled(False)
         self.status.show_info("Recording the decision…")
         self._ui.runner.run(
-            lambda _task: desk.decide_escalation(escalation.escalation_id, decision=decision, note=note, as_of=as_of,
-                                                 expected_version=escalation.version),
+            lambda _task: app.execute(DecideEscalation(
+                escalation_id=escalation.escalation_id, decision=decision, note=note, as_of=as_of,
+                expected_version=escalation.version)),
             on_success=self._decided, on_failure=self._failed, owner=self, description="decide escalation",
         )
 

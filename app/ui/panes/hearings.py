@@ -29,6 +29,7 @@ from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine, label, make_table
 from app.ui.workers import TaskHandle
+from app.court.requests import RecordOutcome, RecordOutcomes
 
 ADJOURN_WEEKS = 4
 
@@ -167,7 +168,7 @@ class HearingsPane(QWidget):
 
     def load_dates(self) -> None:
         today = self._ui.today()
-        dates = self._ui.desk.hearing_dates(today)  # from the settings: no query
+        dates = self._ui.app.hearing_dates(today)  # from the settings: no query
         self.date.blockSignals(True)
         self.date.clear()
         for day in dates:
@@ -191,10 +192,10 @@ class HearingsPane(QWidget):
             return
         self._generation += 1
         generation = self._generation
-        desk, as_of = self._ui.desk, self._ui.today()
+        app, as_of = self._ui.app, self._ui.today()
         self.totals.setText("Loading…")
         self._ui.runner.run(
-            lambda _task: desk.hearing_list(day, as_of),
+            lambda _task: app.hearing_list(day, as_of),
             on_success=lambda listing: self._loaded(generation, listing),
             on_failure=lambda exc: self.status.show_error(error_sentence(exc)), owner=self,
             description=f"hearing list {day}",
@@ -246,15 +247,16 @@ class HearingsPane(QWidget):
         if adjourned_to is not None and adjourned_to <= day:
             self.status.show_error(f"The new hearing date must be after {uk_date(day)}.")
             return
-        desk, as_of = self._ui.desk, self._ui.today()
+        app, as_of = self._ui.app, self._ui.today()
         if len(refs) == 1:
-            self._start(lambda _task: desk.record_outcome(refs[0], hearing_date=day, outcome=outcome,
-                                                          adjourned_to=adjourned_to, as_of=as_of),
+            self._start(lambda _task: app.execute(RecordOutcome(account_ref=refs[0], hearing_date=day,
+                                                                       outcome=outcome, adjourned_to=adjourned_to,
+                                                                       as_of=as_of)),
                         f"Recording '{outcome_label(outcome).lower()}' for {refs[0]}…")
         else:
-            self._start(lambda task: desk.record_outcomes(hearing_date=day, outcome=outcome, account_refs=refs,
-                                                         adjourned_to=adjourned_to, as_of=as_of,
-                                                         progress=task.progress, cancelled=task.cancelled),
+            self._start(lambda task: app.execute(RecordOutcomes(hearing_date=day, outcome=outcome, account_refs=tuple(refs),
+                                                                     adjourned_to=adjourned_to, as_of=as_of),
+                                                      progress=task.progress, cancelled=task.cancelled),
                         f"Recording '{outcome_label(outcome).lower()}' for {count(len(refs), 'account')}…")
 
     def grant_all(self) -> QMessageBox | None:
@@ -278,9 +280,9 @@ class HearingsPane(QWidget):
         return box
 
     def _grant_all_confirmed(self, day: date) -> None:
-        desk, as_of = self._ui.desk, self._ui.today()
-        self._start(lambda task: desk.record_outcomes(hearing_date=day, outcome="granted", account_refs=None,
-                                                     as_of=as_of, progress=task.progress, cancelled=task.cancelled),
+        app, as_of = self._ui.app, self._ui.today()
+        self._start(lambda task: app.execute(RecordOutcomes(hearing_date=day, outcome="granted", as_of=as_of),
+                                                  progress=task.progress, cancelled=task.cancelled),
                     f"Granting liability orders for the hearing on {uk_date(day)}…")
 
     def _start(self, work: object, message: str) -> None:

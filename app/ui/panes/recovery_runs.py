@@ -26,6 +26,7 @@ from app.ui.models.recovery import RecoveryRunsModel
 from app.ui.panes.run_page import RunPage
 from app.ui.style import set_role
 from app.ui.widgets import label, make_table
+from app.recovery.requests import RunRecovery
 
 FIGURES = (
     ("examined", "Accounts examined"), ("reminder_1", "First reminders"), ("reminder_2", "Second reminders"),
@@ -82,13 +83,13 @@ class RecoveryRunSection(RunPage):
     def start(self, *, dry_run: bool) -> None:
         if self.running:
             return
-        desk, chunk = self._ui.desk, self.chunk
+        app, chunk = self._ui.app, self.chunk
         as_of: date = from_qdate(self.as_of.date())
         self._dry_run = dry_run
         what = "Previewing" if dry_run else "Running"
         self.start_run(
-            lambda task: desk.run_recovery(as_of, dry_run=dry_run, progress=task.progress, cancelled=task.cancelled,
-                                           chunk=chunk),
+            lambda task: app.execute(RunRecovery(as_of=as_of, dry_run=dry_run), progress=task.progress,
+                                      cancelled=task.cancelled, chunk=chunk),
             starting=f"{what} recovery as of {uk_date(as_of)}: counting the accounts…",
             description=f"recovery {'preview' if dry_run else 'run'} {as_of}",
         )
@@ -128,9 +129,9 @@ class RecoveryRunSection(RunPage):
 
     def load_runs(self) -> None:
         """Recovery runs from the database, with this window's previews (which write nothing) first."""
-        desk = self._ui.desk
+        app = self._ui.app
         self._ui.runner.run(
-            lambda _task: desk.recovery_runs(), on_success=self._runs_loaded,
+            lambda _task: app.recovery_runs(), on_success=self._runs_loaded,
             on_failure=lambda exc: self.runs_status.setText(error_sentence(exc)), owner=self,
             description="recovery runs",
         )

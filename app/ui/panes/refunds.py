@@ -17,6 +17,7 @@ from app.ui.models.base import SortFilterProxy
 from app.ui.models.refunds import RefundsModel
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine, label, make_table
+from app.payments.requests import DecideRefund
 
 
 class RefundApprovalsPane(QWidget):
@@ -71,9 +72,9 @@ class RefundApprovalsPane(QWidget):
         self.load()
 
     def load(self) -> None:
-        desk = self._ui.desk
+        app = self._ui.app
         self._ui.runner.run(
-            lambda _task: desk.refunds(status="requested"), on_success=self._loaded,
+            lambda _task: app.refunds(status="requested"), on_success=self._loaded,
             on_failure=lambda exc: self.status.show_error(error_sentence(exc)), owner=self, description="refund requests",
         )
 
@@ -105,12 +106,12 @@ class RefundApprovalsPane(QWidget):
             self.status.show_error("Say why the refund is rejected in the note.")
             self.note.setFocus()
             return
-        desk, as_of = self._ui.desk, self._ui.today()
+        app, as_of = self._ui.app, self._ui.today()
         self.approve_button.setEnabled(False)
         self.reject_button.setEnabled(False)
         self._ui.runner.run(
-            lambda _task: desk.decide_refund(refund.refund_id, approve=approve, note=note, as_of=as_of,
-                                             expected_version=refund.version),
+            lambda _task: app.execute(DecideRefund(refund_id=refund.refund_id, approve=approve, note=note,
+                                                       as_of=as_of, expected_version=refund.version)),
             on_success=self._decided, on_failure=self._failed, owner=self, description="decide refund",
         )
 

@@ -25,6 +25,7 @@ from app.ui.panes.recovery_runs import RecoveryRunSection
 from app.ui.panes.run_page import RunPage
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine, label, make_table
+from app.billing.requests import RunAnnualBilling
 
 FIGURES = (
     ("examined", "Accounts examined"), ("charges", "Charges"), ("adjustments", "Adjustments"),
@@ -40,7 +41,7 @@ class RunsPane(RunPage):
         self.year = QComboBox()
         self.year.setAccessibleName("Financial year to bill")
         self.year.setMinimumWidth(140)
-        for year in ui.desk.billing_years:
+        for year in ui.app.billing_years:
             self.year.addItem(financial_year(year), year)
         self.issue_date = date_edit(ui.today(), accessible="Issue date")
         self.run_button = QPushButton("Run annual billing")
@@ -94,11 +95,11 @@ class RunsPane(RunPage):
         self.load_runs()
 
     def load_runs(self) -> None:
-        desk = self._ui.desk
+        app = self._ui.app
         self.recovery.load_runs()
         self.runs_status.show_info("Loading…")
         self._ui.runner.run(
-            lambda _task: desk.billing_runs(), on_success=self._runs_loaded,
+            lambda _task: app.billing_runs(), on_success=self._runs_loaded,
             on_failure=lambda exc: self.runs_status.show_error(error_sentence(exc)), owner=self,
             description="billing runs",
         )
@@ -110,11 +111,11 @@ class RunsPane(RunPage):
     def start(self) -> None:
         if self.running or self.year.currentData() is None:
             return
-        desk, year, chunk = self._ui.desk, int(self.year.currentData()), self.chunk
+        app, year, chunk = self._ui.app, int(self.year.currentData()), self.chunk
         issued: date = from_qdate(self.issue_date.date())
         self.start_run(
-            lambda task: desk.run_annual_billing(year, issued, progress=task.progress, cancelled=task.cancelled,
-                                                 chunk=chunk),
+            lambda task: app.execute(RunAnnualBilling(year=year, as_of=issued), progress=task.progress,
+                                          cancelled=task.cancelled, chunk=chunk),
             starting=f"Billing {financial_year(year)}: counting the accounts liable…",
             description=f"annual billing {year}",
         )

@@ -113,10 +113,10 @@ class SearchPane(QWidget):
     def _run_search(self) -> None:
         text = self.box.text().strip()
         generation = self._generation
-        desk = self._ui.desk
+        app = self._ui.app
         self.status.show_info("Searching…")
         self._ui.runner.run(
-            lambda _task: desk.search(text, LIMIT),
+            lambda _task: app.search(text, LIMIT),
             on_success=lambda rows: self._show_results(generation, text, rows),
             on_failure=lambda exc: self._show_failure(generation, exc),
             owner=self,

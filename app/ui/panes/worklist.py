@@ -39,6 +39,7 @@ from app.ui.models.casework import WorklistModel
 from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine, label, make_table
+from app.casework.requests import ClaimNext
 
 PAGE_SIZE = 50
 SORT_LABELS = {"due": "Due date (oldest first)", "balance": "Balance (largest first)",
@@ -66,7 +67,7 @@ class WorklistPane(QWidget):
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ui = ui
-        actor = ui.desk.actor
+        actor = ui.app.actor
         self.leader = actor.at_least(Role.TEAM_LEADER)
         self._generation = 0
         self._page = 1
@@ -242,7 +243,7 @@ class WorklistPane(QWidget):
                 return
 
     def _filters(self) -> dict[str, Any]:
-        actor = self._ui.desk.actor
+        actor = self._ui.app.actor
         scope = self.scope
         return {
             "mine": scope == "mine",
@@ -288,15 +289,15 @@ class WorklistPane(QWidget):
     def load(self) -> None:
         self._generation += 1
         generation = self._generation
-        desk, as_of = self._ui.desk, self._ui.today()
+        app, as_of = self._ui.app, self._ui.today()
         filters, code, sort, page = self._filters(), self.code, self._sort, self._page
         need_codes, need_people = self._codes is None, self._people is None and self.leader
 
         def fetch(_task: Any) -> Loaded:
-            result = desk.worklist(as_of=as_of, code=code, sort=sort, page=page, page_size=PAGE_SIZE, **filters)
-            counts = result if code is None else desk.worklist(as_of=as_of, page_size=1, **filters)
-            return Loaded(result, counts, desk.diary_codes() if need_codes else None,
-                          desk.users() if need_people else None)
+            result = app.worklist(as_of=as_of, code=code, sort=sort, page=page, page_size=PAGE_SIZE, **filters)
+            counts = result if code is None else app.worklist(as_of=as_of, page_size=1, **filters)
+            return Loaded(result, counts, app.diary_codes() if need_codes else None,
+                          app.users() if need_people else None)
 
         self.loading = True
         self.totals.setText("Loading…")
@@ -401,13 +402,13 @@ class WorklistPane(QWidget):
         """Claim the oldest due entry in this queue (and code) and open its account."""
         if not self.next_button.isEnabled():
             return
-        desk, as_of = self._ui.desk, self._ui.today()
+        app, as_of = self._ui.app, self._ui.today()
         code = self.code
         team = self._filters()["team"]
         self.next_button.setEnabled(False)
         self.status.show_info("Finding the next entry…")
         self._ui.runner.run(
-            lambda _task: desk.claim_next(as_of=as_of, code=code, team=team), on_success=self._claimed,
+            lambda _task: app.execute(ClaimNext(as_of=as_of, code=code, team=team)), on_success=self._claimed,
             on_failure=lambda exc: self.status.show_error(error_sentence(exc)),
             on_finished=lambda: self.next_button.setEnabled(True), owner=self, description="claim next",
         )

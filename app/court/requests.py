@@ -1,0 +1,39 @@
+"""What an officer records at the magistrates' court: the outcome of a hearing for one
+account, or the same outcome for many."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from app.requests import Request, request
+
+if TYPE_CHECKING:  # the results, named in each request's type (imported only for type checkers: no cycle)
+    from app.court.hearings import BulkOutcome, OutcomeResult  # noqa: F401
+
+
+
+@request("court.record_outcome")
+class RecordOutcome(Request["OutcomeResult"]):
+    """granted (liability order), withdrawn, adjourned (to a date) or paid before the hearing."""
+
+    account_ref: str
+    hearing_date: date
+    outcome: str
+    as_of: date
+    adjourned_to: date | None = None
+    note: str = ""
+    withdraw_costs: bool = False
+
+
+@request("court.record_outcomes")
+class RecordOutcomes(Request["BulkOutcome"]):
+    """One outcome for many accounts on the hearing list (None: everyone still listed),
+    recorded in committed chunks: what was recorded before a cancel is kept."""
+
+    hearing_date: date
+    outcome: str
+    as_of: date
+    account_refs: tuple[str, ...] | None = None
+    adjourned_to: date | None = None
+    note: str = ""

@@ -1,0 +1,34 @@
+"""Where recovery stands on one account: what the Recovery tab and the header's "next
+action" show, read in one unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.config import AuthoritySettings
+from app.db import UnitOfWork
+from app.recovery.enforcement.enforcement import CaseView, RouteAdvice, list_cases, recovery_routes
+from app.recovery.recovery_run import RecoveryView, account_recovery
+
+
+@dataclass(frozen=True)
+class AccountRecovery:
+    """History and each year's next step and why, holds, the routes open after a liability
+    order and the enforcement cases in place."""
+
+    view: RecoveryView
+    routes: list[RouteAdvice]
+    cases: list[CaseView]
+    liability_order_years: list[int] = field(default_factory=list)
+
+    def route(self, name: str) -> RouteAdvice | None:
+        return next((r for r in self.routes if r.route == name), None)
+
+
+def account_recovery_view(uow: UnitOfWork, settings: AuthoritySettings, account_ref: str, as_of: date) -> AccountRecovery:
+    view = account_recovery(uow, settings, account_ref, as_of)
+    routes = recovery_routes(uow, settings, account_ref, as_of)
+    cases = list_cases(uow, account_ref=account_ref)
+    years = sorted({h["year"] for h in view.history if h["stage"] == "liability_order"})
+    return AccountRecovery(view=view, routes=routes, cases=cases, liability_order_years=years)
