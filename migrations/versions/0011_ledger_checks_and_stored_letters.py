@@ -21,7 +21,8 @@ filled in once (`content` from NULL) in the same transaction that records it.
 SQLite cannot add a CHECK constraint to a table: batch mode copies the table (the
 migration environment turns foreign-key enforcement off for the copy and checks every
 reference before committing). The copy drops the table's triggers (append-only ledger,
-the account search index), so they are read before and made again after, as they were.
+the account search index) and its planner statistics, so the triggers are read before and
+made again after, as they were, and a table that had statistics is analysed again.
 
 Revision ID: 0011
 Revises: 0010
@@ -87,6 +88,7 @@ class _table_copied:
     def __init__(self, table: str) -> None:
         self.table = table
         self.triggers: list[str] = []
+        self.analysed = False
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         if _sqlite():
@@ -97,6 +99,11 @@ class _table_copied:
             self.triggers = [sql for (sql,) in bind.exec_driver_sql(
                 "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name", (self.table,)
             )]
+            self.analysed = bool(bind.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).scalar()) and bool(bind.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_stat1 WHERE tbl = ?", (self.table,)
+            ).scalar())
         self.batch = op.batch_alter_table(self.table)
         return self.batch.__enter__()
 
@@ -105,6 +112,8 @@ class _table_copied:
         if exc[0] is None:
             for sql in self.triggers:
                 op.execute(sql)
+            if self.analysed:  # without statistics the planner may pick other indexes (opening an account)
+                op.execute(f"ANALYZE {self.table}")
         return result
 
 
