@@ -83,7 +83,7 @@ def raw_year_balances(uow: UnitOfWork, keys: list[Any]) -> dict[Any, dict[int, i
 
 def account_balances(uow: UnitOfWork, account_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     """The balance of each account that has ledger rows (a page of a worklist, not thousands)."""
-    return dict(uow.session.execute(  # type: ignore[arg-type]
+    return dict(uow.session.execute(
         select(LedgerTransaction.account_id, func.sum(LedgerTransaction.amount_pence))
         .where(LedgerTransaction.account_id.in_(account_ids)).group_by(LedgerTransaction.account_id)
     ).all())

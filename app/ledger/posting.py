@@ -25,10 +25,11 @@ from app.ledger.kinds import check_amount
 from app.models import LedgerTransaction
 from app.services.bulk import BulkWriter, NativeValues
 
-# The columns `LedgerRows` tuples hold, in order.
+# The columns `LedgerRows` tuples hold, in order. No `reverses_id`: a reversal is an
+# officer's (or a returns file's) few rows, posted with `post`.
 LEDGER_COLUMNS = (
     "id", "account_id", "financial_year", "kind", "amount_pence", "posted_on", "reference", "description",
-    "payment_id", "reverses_id", "batch_run_id", "created_by", "created_at",
+    "payment_id", "batch_run_id", "created_by", "created_at",
 )
 
 
@@ -52,10 +53,10 @@ def post(uow: UnitOfWork, entries: Iterable[LedgerEntry], *, created_by: str) ->
 class LedgerRows:
     """Ledger rows for `BulkWriter`, in `LEDGER_COLUMNS` order, each checked as it is added.
 
-    `account_id`, `posted_on`, `payment_id` and `reverses_id` are given as the driver holds
-    them (`NativeValues`, or a raw key read with `sqlkeys.raw_key`): a batch converts a date
-    once, not once per row. An unknown kind or a wrong sign raises InvalidLedgerEntry
-    before anything is written.
+    `account_id`, `posted_on` and `payment_id` are given as the driver holds them
+    (`NativeValues`, or a raw key read with `sqlkeys.raw_key`): a batch converts a date once,
+    not once per row. An unknown kind or a wrong sign raises InvalidLedgerEntry before
+    anything is written.
     """
 
     __slots__ = ("_new_id", "_run", "_by", "_at", "rows")
@@ -71,18 +72,18 @@ class LedgerRows:
 
     def row(
         self, account_id: Any, financial_year: int, kind: str, amount_pence: int, posted_on: Any, reference: str,
-        description: str, payment_id: Any = None, reverses_id: Any = None,
+        description: str, payment_id: Any = None,
     ) -> tuple[Any, ...]:
         """One checked row (not kept: for a caller that collects rows itself, as the demo does)."""
         return (self._new_id(), account_id, financial_year, check_amount(kind, amount_pence), amount_pence, posted_on,
-                reference, description, payment_id, reverses_id, self._run, self._by, self._at)
+                reference, description, payment_id, self._run, self._by, self._at)
 
     def add(
         self, account_id: Any, financial_year: int, kind: str, amount_pence: int, posted_on: Any, reference: str,
-        description: str, payment_id: Any = None, reverses_id: Any = None,
+        description: str, payment_id: Any = None,
     ) -> None:
         self.rows.append(self.row(account_id, financial_year, kind, amount_pence, posted_on, reference, description,
-                                  payment_id, reverses_id))
+                                  payment_id))
 
     def write(self, writer: BulkWriter) -> None:
         """Write the rows added so far (the caller's transaction commits them)."""
