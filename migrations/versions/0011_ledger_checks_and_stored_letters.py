@@ -10,9 +10,9 @@ Every row the application has written satisfies them: billing posts charges > 0 
 non-zero adjustments and reductions, payments post each year's part < 0 and reversals > 0,
 refunds > 0, recovery and court costs != 0 (a withdrawal is negative), the demo posts
 charges >= 0 (nil for an exempt year); payments were only ever taken for more than £0.00
-and instalment days checked 1-28. The upgrade fails, changing nothing, on a database holding
-a row that breaks one (a hand-made repair): such a row must be corrected by a new
-transaction first.
+and instalment days checked 1-28. A database holding rows that break one (a hand-made
+repair, data loaded from another system) is refused before anything is changed, with
+the number of rows per constraint: they must be put right first.
 
 Stored letters (`document`) are immutable once written (rule 13): no column may be
 updated and no row deleted, except that a letter issued singly has its rendered bytes
@@ -70,6 +70,7 @@ def _sqlite() -> bool:
 
 
 def upgrade() -> None:
+    _refuse_rows_that_break_the_checks()
     for table in dict.fromkeys(t for t, _, _ in CHECKS):
         with _table_copied(table) as batch_op:
             for _, name, condition in (c for c in CHECKS if c[0] == table):
@@ -83,6 +84,22 @@ def downgrade() -> None:
         with _table_copied(table) as batch_op:
             for _, name, _ in (c for c in CHECKS if c[0] == table):
                 batch_op.drop_constraint(op.f(name), type_="check")
+
+
+def _refuse_rows_that_break_the_checks() -> None:
+    """Count, one scan per table, the rows each constraint would refuse; stop before any
+    change if there are some (on SQLite a failed copy half-way would leave its work table)."""
+    broken: list[str] = []
+    for table in dict.fromkeys(t for t, _, _ in CHECKS):
+        checks = [(name, condition) for t, name, condition in CHECKS if t == table]
+        counts = op.get_bind().exec_driver_sql(
+            "SELECT " + ", ".join(f"coalesce(sum(CASE WHEN NOT ({c}) THEN 1 ELSE 0 END), 0)" for _, c in checks)
+            + f" FROM {table}"
+        ).one()
+        broken += [f"{count} {table} row(s) break {name}" for (name, _), count in zip(checks, counts) if count]
+    if broken:
+        raise RuntimeError("The database holds rows the new constraints refuse (see migration 0011); put them "
+                           "right and upgrade again: " + "; ".join(broken) + ".")
 
 
 class _table_copied:

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import CheckConstraint, delete, insert, inspect, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.bootstrap import AppContext
+from app.db import alembic_config, current_revision
 from app.ledger.kinds import KIND_CHECK, SIGN_CHECK
 from app.models import Account, Base, Document, LedgerTransaction, Payment
 from tests.services.helpers import load_examples
@@ -120,6 +122,21 @@ def test_a_letter_issued_singly_has_its_bytes_filled_in_once(ctx: AppContext, ac
         uow.commit()
     with ctx.db.uow() as uow, pytest.raises(DBAPIError, match="document is immutable"):
         uow.session.execute(update(Document).where(Document.id == document_id).values(content=b"again"))
+
+
+def test_the_upgrade_refuses_a_database_holding_rows_that_break_the_constraints(
+    ctx: AppContext, account_id: uuid.UUID,
+) -> None:
+    """A council's database with a row the constraints refuse is left as it was, with a
+    message that counts them (on SQLite a copy failing half-way would leave a work table)."""
+    config = alembic_config(ctx.db)
+    command.downgrade(config, "0010")
+    _insert_ledger(ctx, account_id, "charge", -100)
+    with pytest.raises(RuntimeError, match=r"1 ledger_transaction row\(s\) break ck_ledger_transaction_sign\."):
+        command.upgrade(config, "head")
+    assert current_revision(ctx.db) == "0010"
+    with ctx.db.engine.connect() as conn:
+        assert not [t for t in inspect(conn).get_table_names() if t.startswith("_alembic_tmp")]
 
 
 def _model_checks() -> dict[str, dict[str, str]]:
