@@ -53,9 +53,6 @@ class Sign(Enum):
     NOT_NEGATIVE = (False, True, True)
     NOT_ZERO = (True, False, True)
 
-    def allows(self, amount_pence: int) -> bool:
-        return self.value[(amount_pence > 0) - (amount_pence < 0) + 1]
-
     @property
     def sql(self) -> str:
         """The test on `amount_pence` as SQL (both databases)."""
