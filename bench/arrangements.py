@@ -34,9 +34,11 @@ from sqlalchemy import case, func, select
 from app.clock import now
 from app.config import load_settings
 from app.db import make_database
+from app.ledger.kinds import CASH_KINDS, LedgerKind
+from app.ledger.posting import LedgerRows
 from app.models import Arrangement, ArrangementInstalment, Hold, LedgerTransaction
 from app.rules.arrangements import schedule_to_end
-from app.recovery.arrangements.arrangements import CASH_KINDS, monitor_arrangements
+from app.recovery.arrangements.arrangements import monitor_arrangements
 from app.adapters.bulk import BulkWriter, NativeValues
 from app.adapters.sql_keys import raw_key
 from app.users.roles import Actor, Role
@@ -103,11 +105,12 @@ def load_arrangements(db: Any, count: int) -> dict[str, int]:
     if len(owing) < count:
         raise SystemExit(f"only {len(owing):,} accounts owe £100 or more; use a larger --accounts")
     v = NativeValues(db.dialect)
-    stamp = v.timestamp(now())
+    at = now()
+    stamp = v.timestamp(at)
     arrangements: list[tuple[Any, ...]] = []
     instalments: list[tuple[Any, ...]] = []
     holds: list[tuple[Any, ...]] = []
-    ledger: list[tuple[Any, ...]] = []
+    ledger = LedgerRows(v, created_by="bench", created_at=at)
     kinds = {"kept": 0, "missed": 0, "paid_off": 0}
     for n, (account, balance) in enumerate(owing[:count]):
         balance = int(balance)
@@ -127,8 +130,9 @@ def load_arrangements(db: Any, count: int) -> dict[str, int]:
             payments = [(i.due, i.amount_pence) for i in plan if i.due <= AS_OF]
             if kind == "missed":
                 payments = payments[:-1]
-        ledger.extend((v.new_id(), account, 2026, "payment", -amount, v.date(on), f"ARR-{n}-{on.isoformat()}",
-                       "Arrangement payment", "bench", stamp) for on, amount in payments)
+        for on, amount in payments:
+            ledger.add(account, 2026, LedgerKind.PAYMENT, -amount, v.date(on), f"ARR-{n}-{on.isoformat()}",
+                       "Arrangement payment")
     with db.uow() as uow:
         writer = BulkWriter(uow.session.connection())
         writer.write(Arrangement.__table__, ("id", "account_id", "frequency", "start_date", "end_date", "total_pence",
@@ -139,14 +143,12 @@ def load_arrangements(db: Any, count: int) -> dict[str, int]:
                      instalments)
         writer.write(Hold.__table__, ("id", "account_id", "kind", "reason", "start_date", "end_date", "created_by",
                                       "lifted_by", "created_at", "version"), holds)
-        writer.write(LedgerTransaction.__table__, ("id", "account_id", "financial_year", "kind", "amount_pence",
-                                                   "posted_on", "reference", "description", "created_by",
-                                                   "created_at"), ledger)
+        ledger.write(writer)
         uow.commit()
     if db.dialect == "postgresql":
         with db.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE arrangement; ANALYZE arrangement_instalment; ANALYZE hold;")
-    log(f"{count:,} arrangements, {len(instalments):,} instalments, {len(ledger):,} payments written in "
+    log(f"{count:,} arrangements, {len(instalments):,} instalments, {len(ledger.rows):,} payments written in "
         f"{time.perf_counter() - started:.1f} s")
     return {**kinds, "instalments": len(instalments), "payments": len(ledger),
             "load_seconds": round(time.perf_counter() - started, 1)}

@@ -1,7 +1,8 @@
 """Who the debtor is and what is outstanding: shared by the court and enforcement services.
 
 Read-only helpers (no writes, no role checks): the names and address recovery documents
-and agents need, and the balance of a financial year from the ledger as of a date.
+and agents need. The balance of a financial year as of a date is `app.ledger.balances`'
+(`year_balance_pence`, `year_costs_pence`), still importable from here.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.db import UnitOfWork
-from app.models import Account, AccountParty, LedgerTransaction, LiabilityPeriod
+from app.models import Account, AccountParty, LiabilityPeriod
 
 
 @dataclass(frozen=True)
@@ -70,26 +71,3 @@ def debtors(uow: UnitOfWork, account_ids: Iterable[uuid.UUID], as_of: date) -> d
                 postcode=prop.postcode if prop else "", email=lead.email if lead else "", phone=lead.phone if lead else "",
             )
     return result
-
-
-def year_balance_pence(uow: UnitOfWork, account_id: uuid.UUID, year: int, as_of: date | None = None) -> int:
-    """What the account owes for one financial year (ledger sum; positive = owed), as of a date."""
-    query = select(func.coalesce(func.sum(LedgerTransaction.amount_pence), 0)).where(
-        LedgerTransaction.account_id == account_id, LedgerTransaction.financial_year == year
-    )
-    if as_of is not None:
-        query = query.where(LedgerTransaction.posted_on <= as_of)
-    return int(uow.session.scalar(query) or 0)
-
-
-def year_costs_pence(uow: UnitOfWork, account_id: uuid.UUID, year: int, as_of: date | None = None) -> int:
-    """Court costs (ledger kind `costs`, net of any costs withdrawn) for one financial year."""
-    query = select(func.coalesce(func.sum(LedgerTransaction.amount_pence), 0)).where(
-        LedgerTransaction.account_id == account_id, LedgerTransaction.financial_year == year,
-        LedgerTransaction.kind == "costs",
-    )
-    if as_of is not None:
-        query = query.where(LedgerTransaction.posted_on <= as_of)
-    return int(uow.session.scalar(query) or 0)
-
-

@@ -20,8 +20,11 @@ from sqlalchemy import select
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import UnitOfWork, bulk_writing, in_batches
+from app.ledger.balances import raw_year_balances
+from app.ledger.kinds import LedgerKind
+from app.ledger.posting import LedgerRows
 from app.models import (
-    Account, AccountParty, AuditEvent, BatchRun, Discount, Exemption, LedgerTransaction,
+    Account, AccountParty, AuditEvent, BatchRun, Discount, Exemption,
     LiabilityPeriod, Parish, Payment, Person, Property,
 )
 from app.rules.apportionment import periods_overlap
@@ -34,7 +37,6 @@ from app.payments.posting import (
     allocate_payment,
     payment_audit_details,
     payment_description,
-    raw_year_balances,
 )
 from app.accounts.search_index import search_columns, search_key_for
 from app.users.roles import Actor
@@ -470,10 +472,6 @@ PAYMENT_COLUMNS_OUT = (
     "id", "external_ref", "account_id", "account_ref_given", "received_on", "amount_pence", "method", "status",
     "batch_run_id", "created_by", "created_at",
 )
-LEDGER_COLUMNS_OUT = (
-    "id", "account_id", "financial_year", "kind", "amount_pence", "posted_on", "reference", "description",
-    "payment_id", "batch_run_id", "created_by", "created_at",
-)
 AUDIT_COLUMNS_OUT = ("id", "at", "username", "action", "entity", "entity_id", "account_id", "after")
 
 
@@ -487,10 +485,11 @@ def _post_payments(
     updated by each allocation.
     """
     v = NativeValues(uow.dialect)
-    stamp = v.timestamp(now())
+    at = now()
+    stamp = v.timestamp(at)
     run = v.id(run_id)
     payments: list[tuple[Any, ...]] = []
-    ledger: list[tuple[Any, ...]] = []
+    ledger = LedgerRows(v, created_by=actor.username, created_at=at, batch_run_id=run_id)
     audits: list[tuple[Any, ...]] = []
     for p in chunk:
         payment_id = v.new_id()
@@ -506,10 +505,8 @@ def _post_payments(
         if account_id is not None:
             allocation = allocate_payment(outstanding.setdefault(account_id, {}), p.amount_pence, p.received_on)
             for year, pence in allocation:
-                ledger.append((
-                    v.new_id(), native_account, year, "payment", -pence, received, p.ref, payment_description(p.method),
-                    payment_id, run, actor.username, stamp,
-                ))
+                ledger.add(native_account, year, LedgerKind.PAYMENT, -pence, received, p.ref,
+                           payment_description(p.method), payment_id)
         else:
             summary.suspense += 1
         audits.append((
@@ -519,6 +516,6 @@ def _post_payments(
         ))
     writer = BulkWriter(uow.session.connection())
     writer.write(Payment.__table__, PAYMENT_COLUMNS_OUT, payments)
-    writer.write(LedgerTransaction.__table__, LEDGER_COLUMNS_OUT, ledger)
+    ledger.write(writer)
     writer.write(AuditEvent.__table__, AUDIT_COLUMNS_OUT, audits)
 

@@ -22,10 +22,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 
 from app.db import UnitOfWork
-from app.models import Account, LedgerTransaction
+from app.ledger.balances import balance_of
+from app.models import Account
 from app.accounts.search_index import SEARCH_COLUMNS, full_postcode, pair_keys, words
 
 CANDIDATES = 100
@@ -203,11 +204,4 @@ def _balances(uow: UnitOfWork, account_refs: list[str]) -> dict[str, tuple[uuid.
 
 
 # Built once: building a statement costs more Python than running this one costs the server.
-_BALANCES = select(
-    Account.account_ref,
-    Account.id,
-    select(func.coalesce(func.sum(LedgerTransaction.amount_pence), 0))
-    .where(LedgerTransaction.account_id == Account.id)
-    .correlate(Account)
-    .scalar_subquery(),
-).where(Account.account_ref.in_(bindparam("refs", expanding=True)))
+_BALANCES = select(Account.account_ref, Account.id, balance_of(Account.id)).where(Account.account_ref.in_(bindparam("refs", expanding=True)))

@@ -20,9 +20,8 @@ from app.rules.apportionment import financial_year_of
 from app.rules.instalments import allocate_paid
 from app.errors import NotFound
 from app.dto import jsonable
+from app.ledger.kinds import CASH_KINDS, CHARGE_KINDS, LedgerKind
 
-CREDIT_KINDS = ("payment", "refund", "reversal", "transfer")  # cash movements, not changes to the charge
-CHARGE_KINDS = ("charge", "adjustment")
 
 
 @dataclass(frozen=True)
@@ -351,13 +350,13 @@ def _years(txns: Sequence[Row[Any]], instalments: Sequence[Row[Any]], periods: l
     by_year: dict[int, dict[str, int]] = {}
     for t in txns:
         bucket = by_year.setdefault(t.financial_year, {"charge": 0, "paid": 0, "costs": 0, "other": 0, "reduction": 0})
-        if t.kind == "reduction":
+        if t.kind == LedgerKind.REDUCTION:
             bucket["reduction"] -= t.amount_pence
         elif t.kind in CHARGE_KINDS:
             bucket["charge"] += t.amount_pence
-        elif t.kind in CREDIT_KINDS:
+        elif t.kind in CASH_KINDS:
             bucket["paid"] -= t.amount_pence
-        elif t.kind == "costs":
+        elif t.kind == LedgerKind.COSTS:
             bucket["costs"] += t.amount_pence
         else:
             bucket["other"] += t.amount_pence
@@ -392,14 +391,6 @@ def _years(txns: Sequence[Row[Any]], instalments: Sequence[Row[Any]], periods: l
             )
         )
     return result
-
-
-def balance_pence(uow: UnitOfWork, account_id: uuid.UUID) -> int:
-    total = uow.session.scalar(
-        select(func.coalesce(func.sum(LedgerTransaction.amount_pence), 0)).where(LedgerTransaction.account_id == account_id)
-    )
-    return int(total or 0)
-
 
 
 def account_count(uow: UnitOfWork) -> int:

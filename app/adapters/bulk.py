@@ -98,11 +98,7 @@ def pg_type_name(column_type: Any) -> str:
 
 
 # The columns batch runs (billing, recovery, arrangement monitoring) write for the tables
-# they share, in the order their row tuples are built.
-LEDGER_COLUMNS = (
-    "id", "account_id", "financial_year", "kind", "amount_pence", "posted_on", "reference", "description",
-    "batch_run_id", "created_by", "created_at",
-)
+# they share, in the order their row tuples are built (ledger rows: app.ledger.posting).
 DOCUMENT_COLUMNS = (
     "id", "account_id", "kind", "template", "template_version", "file_name", "data", "financial_year", "issued_on",
     "batch_run_id", "created_by", "created_at",

@@ -28,6 +28,8 @@ from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading, in_batches
 from app.errors import Conflict, ValidationError
+from app.ledger.kinds import BILLED_KINDS, CASH_KINDS, CHARGE_KINDS, LedgerKind
+from app.ledger.posting import LedgerRows
 from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Discount, Document, Exemption, Instalment, InstalmentPlan,
     LedgerTransaction, LiabilityParty, LiabilityPeriod, Parish, Person, Property, ReductionAward,
@@ -37,14 +39,13 @@ from app.models.property import one_line_address
 from app.rules.apportionment import financial_year_of, year_end, year_label, year_start
 from app.rules.instalments import DueInstalment, InstalmentPolicy, bill_schedule, reprofile
 from app.rules.liability import ChargeError, Dated, PeriodFacts, YearCharge, YearPolicy, year_charge
-from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, LEDGER_COLUMNS, BulkWriter, NativeValues
+from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, BulkWriter, NativeValues
 from app.adapters.sql_keys import raw_key, to_uuid
 from app.billing.settings_snapshots import capture_year_settings
 from app.users.roles import Actor, Role
 from app.requests import Cancelled, Progress, handles
 from app.billing.requests import RunAnnualBilling
 
-CASH_KINDS = ("payment", "refund", "reversal", "transfer")
 NOTICE_TEMPLATES = {"demand_notice": "demand_notice", "amended_demand_notice": "amended_demand_notice"}
 
 
@@ -182,11 +183,11 @@ def _load_chunk(
         .group_by(LedgerTransaction.account_id, LedgerTransaction.financial_year, LedgerTransaction.kind)
     ):
         total = int(total)
-        if kind in ("charge", "adjustment", "reduction"):
+        if kind in BILLED_KINDS:
             billed[account_id].add(year)
-        if kind in ("charge", "adjustment"):
+        if kind in CHARGE_KINDS:
             charged[account_id][year] = charged[account_id].get(year, 0) + total
-        elif kind == "reduction":
+        elif kind == LedgerKind.REDUCTION:
             reduced[account_id][year] = reduced[account_id].get(year, 0) - total
         elif kind in CASH_KINDS:
             paid[account_id][year] = paid[account_id].get(year, 0) - total
@@ -447,10 +448,11 @@ def apply(
     """
     session = uow.session
     v = NativeValues(uow.dialect)
-    stamp = v.timestamp(now())
+    at = now()
+    stamp = v.timestamp(at)
     run = v.id(batch_run_id) if batch_run_id else None
     posted = v.date(issued_on)
-    ledger: list[tuple[Any, ...]] = []
+    ledger = LedgerRows(v, created_by=actor.username, created_at=at, batch_run_id=batch_run_id)
     plans: list[tuple[Any, ...]] = []
     instalments: list[tuple[Any, ...]] = []
     documents: list[tuple[Any, ...]] = []
@@ -465,15 +467,14 @@ def apply(
         label = year_label(d.year)
         if d.charge_delta_pence:
             first = d.notice == "demand_notice"
-            kind = "charge" if first else "adjustment"
+            kind = LedgerKind.CHARGE if first else LedgerKind.ADJUSTMENT
             text = f"Council tax {label}" if first else f"Rebill {label}" + (f": {reason}" if reason else "")
-            ledger.append((v.new_id(), account, d.year, kind, d.charge_delta_pence, posted, f"BILL-{d.year}", text,
-                           run, actor.username, stamp))
+            ledger.add(account, d.year, kind, d.charge_delta_pence, posted, f"BILL-{d.year}", text)
             applied.charges += first
             applied.adjustments += not first
         if d.reduction_delta_pence:
-            ledger.append((v.new_id(), account, d.year, "reduction", -d.reduction_delta_pence, posted, f"CTR-{d.year}",
-                           f"Council tax reduction {label}", run, actor.username, stamp))
+            ledger.add(account, d.year, LedgerKind.REDUCTION, -d.reduction_delta_pence, posted, f"CTR-{d.year}",
+                       f"Council tax reduction {label}")
         if d.superseded_plan is not None:
             result = session.execute(
                 update(InstalmentPlan)
@@ -513,7 +514,7 @@ def apply(
                     "plan_id": str(_asto_uuid(plan_id)) if d.plan is not None else None, "reason": reason}),
         ))
     writer = BulkWriter(session.connection())
-    writer.write(LedgerTransaction.__table__, LEDGER_COLUMNS, ledger)
+    ledger.write(writer)
     writer.write(InstalmentPlan.__table__, PLAN_COLUMNS, plans)
     writer.write(Instalment.__table__, INSTALMENT_COLUMNS, instalments)
     writer.write(Document.__table__, DOCUMENT_COLUMNS, documents)

@@ -35,12 +35,12 @@ from app import clock
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.errors import Conflict, NotFound, ValidationError
+from app.ledger.balances import account_balances, balance_of
 from app.models import (
     Account,
     AccountParty,
     DiaryCode,
     DiaryEntry,
-    LedgerTransaction,
     Person,
     RecoveryEvent,
     User,
@@ -545,13 +545,6 @@ def release_claim(uow: UnitOfWork, actor: Actor, *, diary_id: uuid.UUID) -> None
 
 # --- worklists -----------------------------------------------------------------------
 
-def _balance_expr() -> Any:
-    return (
-        select(func.coalesce(func.sum(LedgerTransaction.amount_pence), 0))
-        .where(LedgerTransaction.account_id == DiaryEntry.account_id).correlate(DiaryEntry).scalar_subquery()
-    )
-
-
 def _stage_rank_expr() -> Any:
     rank = case(*((RecoveryEvent.stage == s, r) for s, r in STAGE_RANK.items()), else_=0)
     return (
@@ -601,7 +594,7 @@ def worklist(
     if sort == "due":
         query = query.order_by(DiaryEntry.due_on)
     elif sort == "balance":
-        query = query.order_by(_balance_expr().desc(), DiaryEntry.due_on)
+        query = query.order_by(balance_of(DiaryEntry.account_id).desc(), DiaryEntry.due_on)
     else:
         query = query.order_by(_stage_rank_expr().desc(), DiaryEntry.due_on)
     ids = list(session.scalars(query.offset((page - 1) * page_size).limit(page_size)))
@@ -622,10 +615,7 @@ def _rows(uow: UnitOfWork, ids: list[uuid.UUID], as_of: date) -> list[WorklistRo
         )
     }
     account_ids = list({e.account_id for e, _ in entries.values()})
-    balances = dict(session.execute(
-        select(LedgerTransaction.account_id, func.sum(LedgerTransaction.amount_pence))
-        .where(LedgerTransaction.account_id.in_(account_ids)).group_by(LedgerTransaction.account_id)
-    ).all())
+    balances = account_balances(uow, account_ids)
     names: dict[uuid.UUID, str] = {}
     for account_id, title, forenames, surname in session.execute(
         select(AccountParty.account_id, Person.title, Person.forenames, Person.surname)

@@ -33,11 +33,15 @@ from sqlalchemy import select
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, in_batches
 from app.errors import Conflict, NotFound, ValidationError
+from app.ledger.balances import year_balance_pence
+from app.ledger.entries import LedgerEntry
+from app.ledger.kinds import CASH_KINDS, LedgerKind
+from app.ledger.posting import post
 from app.models import Account, LedgerTransaction, RecoveryEvent
 from app.money import fmt
 from app.rules.apportionment import year_label
 from app.adapters.conflicts import saving
-from app.accounts.debtors import debtors, year_balance_pence
+from app.accounts.debtors import debtors
 from app.dto import JsonView
 from app.recovery.holds import HoldView, holds_in_force
 from app.users.roles import Actor, Role
@@ -47,7 +51,6 @@ from app.court.requests import RecordOutcome, RecordOutcomes
 
 OUTCOMES = {"granted": "liability_order", "withdrawn": "withdrawn", "adjourned": "adjourned", "paid": "paid_before_hearing"}
 COURT_STAGES = ("summons", "adjourned", "liability_order", "withdrawn", "paid_before_hearing")
-CREDIT_KINDS = ("payment", "reversal", "refund", "transfer")
 OUTCOME_CHUNK = 25  # accounts per committed chunk when recording outcomes in bulk (progress, cancel)
 
 
@@ -172,9 +175,9 @@ def hearing_list(uow: UnitOfWork, hearing_date: date, as_of: date) -> HearingLis
             account_id=account_id, account_ref=person.account_ref, name=person.name, joint_names=person.joint_names,
             address=person.address, postcode=person.postcode, year=year, summons_date=summons.event_date,
             summons_amount_pence=summons.amount_pence,
-            costs_pence=sum(t.amount_pence for t in rows if t.kind == "costs"),
+            costs_pence=sum(t.amount_pence for t in rows if t.kind == LedgerKind.COSTS),
             paid_since_summons_pence=-sum(
-                t.amount_pence for t in rows if t.kind in CREDIT_KINDS and t.posted_on >= summons.event_date
+                t.amount_pence for t in rows if t.kind in CASH_KINDS and t.posted_on >= summons.event_date
             ),
             balance_pence=sum(t.amount_pence for t in rows),
             adjourned_from=_date(event.details.get("adjourned_from")) if event.stage == "adjourned" else None,
@@ -391,7 +394,7 @@ def _costs_by_reference(uow: UnitOfWork, account_id: uuid.UUID, year: int, refer
     rows = uow.session.scalars(
         select(LedgerTransaction.amount_pence).where(
             LedgerTransaction.account_id == account_id, LedgerTransaction.financial_year == year,
-            LedgerTransaction.kind == "costs", LedgerTransaction.reference.in_((reference, f"{reference}-WD")),
+            LedgerTransaction.kind == LedgerKind.COSTS, LedgerTransaction.reference.in_((reference, f"{reference}-WD")),
         )
     ).all()
     return int(sum(rows))
@@ -401,8 +404,8 @@ def _post_costs(
     uow: UnitOfWork, actor: Actor, account_id: uuid.UUID, year: int, pence: int, posted_on: date, reference: str,
     description: str,
 ) -> None:
-    uow.session.add(LedgerTransaction(
-        account_id=account_id, financial_year=year, kind="costs", amount_pence=pence, posted_on=posted_on,
-        reference=reference, description=description, created_by=actor.username,
-    ))
+    post(uow, [LedgerEntry(
+        account_id=account_id, financial_year=year, kind=LedgerKind.COSTS, amount_pence=pence, posted_on=posted_on,
+        reference=reference, description=description,
+    )], created_by=actor.username)
 

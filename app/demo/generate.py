@@ -26,6 +26,8 @@ from sqlalchemy.exc import DBAPIError
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database
+from app.ledger.kinds import LedgerKind
+from app.ledger.posting import LEDGER_COLUMNS, LedgerRows
 from app.models import (
     Account, AccountParty, DiaryCode, DiaryEntry, Discount, Exemption, Hold, Instalment, InstalmentPlan,
     LedgerTransaction, LiabilityPeriod, Parish, Payment, Person, Property, RecoveryEvent, User,
@@ -107,7 +109,9 @@ class _Generator:
         self.places = _places(settings)
         self.place_weights = [40] + [60 // max(1, len(self.places) - 1)] * (len(self.places) - 1)
         self.streets = [f"{n} {k}" for n in STREET_NAMES for k in STREET_KINDS]
-        self.stamp = self.v.timestamp(now())
+        at = now()
+        self.stamp = self.v.timestamp(at)
+        self.ledger = LedgerRows(self.v, created_by=actor, created_at=at)
         self.no_details = self.v.json({})
         self._charges: dict[tuple[Any, ...], int] = {}
         self.bands = list(BAND_WEIGHTS)
@@ -197,7 +201,7 @@ class _Generator:
                 continue
             charge = 0 if exempt else self._charge(year, place.parish, band, disabled, days, discount)
             issued = max(year_start(year) - timedelta(days=21), start)
-            self._ledger(rows, account_id, year, "charge", charge, issued, f"BILL-{year}", "Annual bill" if issued < year_start(year) else "Bill (moved in)")
+            self._ledger(rows, account_id, year, LedgerKind.CHARGE, charge, issued, f"BILL-{year}", "Annual bill" if issued < year_start(year) else "Bill (moved in)")
             if charge <= 0:
                 continue
             if year == self.years[-1]:
@@ -220,15 +224,15 @@ class _Generator:
 
     def _ledger(self, rows: dict[str, list[tuple[Any, ...]]], account_id: uuid.UUID, year: int, kind: str, pence: int,
                 on: date, reference: str, description: str, payment_id: uuid.UUID | None = None) -> None:
-        rows["ledger_transaction"].append((
-            self.v.new_id(), account_id, year, kind, pence, self.v.date(on), reference, description, payment_id, self.actor, self.stamp,
-        ))
+        rows["ledger_transaction"].append(
+            self.ledger.row(account_id, year, kind, pence, self.v.date(on), reference, description, payment_id)
+        )
 
     def _pay(self, rows: dict[str, list[tuple[Any, ...]]], account_id: uuid.UUID, ref: str, year: int,
              pence: int, on: date, method: str) -> None:
         payment_id = self.v.new_id()
         rows["payment"].append((payment_id, ref, account_id, "", self.v.date(on), pence, method, "allocated", self.actor, self.stamp))
-        self._ledger(rows, account_id, year, "payment", -pence, on, ref, f"Payment ({method})", payment_id)
+        self._ledger(rows, account_id, year, LedgerKind.PAYMENT, -pence, on, ref, f"Payment ({method})", payment_id)
 
     def _past_year(self, rows: dict[str, list[tuple[Any, ...]]], account_id: uuid.UUID, year: int, charge: int,
                    behaviour: str, serial: int) -> None:
@@ -301,7 +305,7 @@ TABLE_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "instalment_plan": (InstalmentPlan, ("id", "account_id", "financial_year", "status", "issued_on", "created_at", "version")),
     "instalment": (Instalment, ("id", "plan_id", "seq", "due_on", "amount_pence")),
     "payment": (Payment, ("id", "external_ref", "account_id", "account_ref_given", "received_on", "amount_pence", "method", "status", "created_by", "created_at")),
-    "ledger_transaction": (LedgerTransaction, ("id", "account_id", "financial_year", "kind", "amount_pence", "posted_on", "reference", "description", "payment_id", "created_by", "created_at")),
+    "ledger_transaction": (LedgerTransaction, LEDGER_COLUMNS),
     "recovery_event": (RecoveryEvent, ("id", "account_id", "financial_year", "stage", "event_date", "amount_pence", "details", "created_by", "created_at")),
     "diary_entry": (DiaryEntry, ("id", "account_id", "code", "due_on", "team", "owner", "note", "status", "created_by", "created_at", "version")),
     "hold": (Hold, ("id", "account_id", "kind", "reason", "start_date", "end_date", "created_by", "created_at", "version")),

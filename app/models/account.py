@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Versioned, created_at, pk
@@ -20,6 +20,8 @@ from app.models.property import Property
 
 class Account(Versioned, Base):
     __tablename__ = "account"
+    # Instalments fall on the same day each month, so a day every month has (app.rules.instalments).
+    __table_args__ = (CheckConstraint("instalment_day BETWEEN 1 AND 28", name="instalment_day"),)
 
     id: Mapped[uuid.UUID] = pk()
     account_ref: Mapped[str] = mapped_column(String(20), unique=True)

@@ -2,7 +2,9 @@
 
 An account's balance is the sum of its ledger transactions (positive = owed by the
 taxpayer: charges, costs; negative = credits: payments, reductions, write-offs).
-Nothing is ever updated or deleted: a correction is a new transaction.
+Nothing is ever updated or deleted: a correction is a new transaction. The kinds, the
+sign each allows and every writer live in `app.ledger`; the CHECK constraints here are its
+rules as SQL, so the database refuses a row that breaks them whoever writes it.
 """
 
 from __future__ import annotations
@@ -10,17 +12,20 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.ledger.kinds import KIND_CHECK, SIGN_CHECK
 from app.models.base import Base, created_at, pk
-
-KINDS = ("charge", "adjustment", "reduction", "payment", "refund", "costs", "write_off", "transfer", "reversal")
 
 
 class LedgerTransaction(Base):
     __tablename__ = "ledger_transaction"
-    __table_args__ = (Index("ix_ledger_account_posted", "account_id", "posted_on"),)
+    __table_args__ = (
+        Index("ix_ledger_account_posted", "account_id", "posted_on"),
+        CheckConstraint(KIND_CHECK, name="kind"),
+        CheckConstraint(SIGN_CHECK, name="sign"),
+    )
 
     id: Mapped[uuid.UUID] = pk()
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"))
@@ -51,6 +56,7 @@ class Payment(Base):
             "ix_payment_suspense", "received_on",
             sqlite_where=text("status = 'suspense'"), postgresql_where=text("status = 'suspense'"),
         ),
+        CheckConstraint("amount_pence > 0", name="amount_positive"),  # a returned payment is reversed, never negative
     )
 
     id: Mapped[uuid.UUID] = pk()

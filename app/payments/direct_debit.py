@@ -28,6 +28,8 @@ from sqlalchemy.orm import selectinload
 from app.clock import now
 from app.db import UnitOfWork, in_batches
 from app.errors import Conflict, NotFound, ValidationError
+from app.ledger.balances import year_balances
+from app.ledger.kinds import CASH_KINDS
 from app.models import (
     Account, BatchRun, DirectDebitCollection, DirectDebitMandate, InstalmentPlan, LedgerTransaction, Payment,
     RecoveryEvent,
@@ -35,12 +37,12 @@ from app.models import (
 from app.money import to_pounds_text
 from app.rules.apportionment import financial_year_of
 from app.rules.instalments import allocate_paid
-from app.accounts.summary import CREDIT_KINDS, get_account_id
+from app.accounts.summary import get_account_id
 from app.adapters.conflicts import saving
 from app.dto import JsonView, clean_text
 from app.adapters.csv_files import CsvRow, ImportSummary, RowInvalid, read_rows
 from app.accounts.imports import complete_file_import, record_file_run
-from app.payments.posting import payment_audit_details, post_to_ledger, reverse_payment, year_balances
+from app.payments.posting import payment_audit_details, post_to_ledger, reverse_payment
 from app.users.roles import Actor, Role
 from app.audit import audit
 from app.requests import handles
@@ -232,7 +234,7 @@ def _paid_by_year(uow: UnitOfWork, account_ids: list[uuid.UUID], as_of: date) ->
         for account_id, year, total in uow.session.execute(
             select(LedgerTransaction.account_id, LedgerTransaction.financial_year, func.sum(LedgerTransaction.amount_pence))
             .where(
-                LedgerTransaction.account_id.in_(chunk), LedgerTransaction.kind.in_(CREDIT_KINDS),
+                LedgerTransaction.account_id.in_(chunk), LedgerTransaction.kind.in_(CASH_KINDS),
                 LedgerTransaction.posted_on <= as_of,
             )
             .group_by(LedgerTransaction.account_id, LedgerTransaction.financial_year)

@@ -3,7 +3,8 @@
 `allocate_payment` is the one place a payment is split across an account's financial
 years (oldest debt first, an overpayment left as a credit in the year received); the
 CSV import, manual posting, suspense allocation and Direct Debit collections all call it.
-The credit balance of an account is the negative of its ledger sum.
+Its ledger rows are written by `app.ledger`; the credit balance of an account is the
+negative of its ledger sum (`app.ledger.balances`).
 """
 
 from __future__ import annotations
@@ -12,21 +13,24 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
-from app.db import UnitOfWork, in_batches
+from app.db import UnitOfWork
 from app.errors import Conflict, NotFound, ValidationError
+# Balances are read in app.ledger.balances; credit_balance_pence and raw_year_balances stay importable from here.
+from app.ledger.entries import LedgerEntry
+from app.ledger.kinds import LedgerKind
+from app.ledger.posting import post
 from app.models import Account, LedgerTransaction, Payment
 from app.money import fmt
 from app.rules.allocation import allocate_oldest_first
 from app.rules.apportionment import financial_year_of
-from app.accounts.summary import balance_pence, get_account_id
-from app.adapters.bulk import NativeValues
+from app.accounts.summary import get_account_id
+from app.ledger.balances import balance_pence, year_balances
 from app.adapters.conflicts import saving
 from app.dto import JsonView
-from app.adapters.sql_keys import raw_key
 from app.users.roles import Actor, Role
 from app.audit import audit
 from app.requests import handles
@@ -111,44 +115,20 @@ def payment_audit_details(
     }
 
 
-def year_balances(uow: UnitOfWork, account_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[int, int]]:
-    """Outstanding pence per financial year for each account (from the ledger)."""
-    native = NativeValues(uow.dialect)
-    by_key = {native.id(account_id): account_id for account_id in account_ids}
-    result: dict[uuid.UUID, dict[int, int]] = defaultdict(dict)  # an account with no ledger rows: {}
-    result.update((by_key[key], years) for key, years in raw_year_balances(uow, list(by_key)).items())
-    return result
-
-
-def raw_year_balances(uow: UnitOfWork, keys: list[Any]) -> dict[Any, dict[int, int]]:
-    """`year_balances` for keys as the driver holds them (`sqlkeys.raw_key`): a payment file
-    of 100,000 rows reads ~300,000 (account, year) sums, and turning each key into a
-    `uuid.UUID` and back cost seconds."""
-    result: dict[Any, dict[int, int]] = defaultdict(dict)
-    for batch in in_batches(keys):
-        for key, year, total in uow.session.execute(
-            select(raw_key(LedgerTransaction.account_id), LedgerTransaction.financial_year,
-                   func.sum(LedgerTransaction.amount_pence))
-            .where(raw_key(LedgerTransaction.account_id).in_(batch))
-            .group_by(LedgerTransaction.account_id, LedgerTransaction.financial_year)
-        ):
-            result[key][year] = int(total)
-    return result
-
-
 def post_to_ledger(
     uow: UnitOfWork, actor: Actor, payment: Payment, account_id: uuid.UUID, years: dict[int, int],
     *, batch_run_id: uuid.UUID | None = None,
 ) -> list[tuple[int, int]]:
     """Allocate a (flushed) payment to the account's years and write its ledger rows."""
     allocation = allocate_payment(years, payment.amount_pence, payment.received_on)
-    for year, pence in allocation:
-        uow.session.add(LedgerTransaction(
-            account_id=account_id, financial_year=year, kind="payment", amount_pence=-pence,
+    post(uow, (
+        LedgerEntry(
+            account_id=account_id, financial_year=year, kind=LedgerKind.PAYMENT, amount_pence=-pence,
             posted_on=payment.received_on, reference=payment.external_ref,
-            description=payment_description(payment.method), payment_id=payment.id,
-            batch_run_id=batch_run_id, created_by=actor.username,
-        ))
+            description=payment_description(payment.method), payment_id=payment.id, batch_run_id=batch_run_id,
+        )
+        for year, pence in allocation
+    ), created_by=actor.username)
     return allocation
 
 
@@ -164,23 +144,20 @@ def reverse_payment(
         raise Conflict(f"Payment {payment.external_ref} is {payment.status}, so it cannot be reversed.")
     parts = uow.session.scalars(
         select(LedgerTransaction)
-        .where(LedgerTransaction.payment_id == payment.id, LedgerTransaction.kind == "payment")
+        .where(LedgerTransaction.payment_id == payment.id, LedgerTransaction.kind == LedgerKind.PAYMENT)
         .order_by(LedgerTransaction.financial_year)
     ).all()
-    for part in parts:
-        uow.session.add(LedgerTransaction(
-            account_id=part.account_id, financial_year=part.financial_year, kind="reversal",
+    post(uow, (
+        LedgerEntry(
+            account_id=part.account_id, financial_year=part.financial_year, kind=LedgerKind.REVERSAL,
             amount_pence=-part.amount_pence, posted_on=as_of, reference=payment.external_ref,
             description=f"Reversal: {reason}"[:200], payment_id=payment.id, reverses_id=part.id,
-            batch_run_id=batch_run_id, created_by=actor.username,
-        ))
+            batch_run_id=batch_run_id,
+        )
+        for part in parts
+    ), created_by=actor.username)
     payment.status = "reversed"
     return [(p.financial_year, -p.amount_pence) for p in parts]
-
-
-def credit_balance_pence(uow: UnitOfWork, account_id: uuid.UUID) -> int:
-    """The account's credit (0 when it owes money)."""
-    return max(0, -balance_pence(uow, account_id))
 
 
 # --- use cases -----------------------------------------------------------------------
@@ -309,9 +286,9 @@ def payment_allocations(uow: UnitOfWork, account_id: uuid.UUID) -> list[PaymentA
             .where(LedgerTransaction.account_id == account_id, LedgerTransaction.payment_id.is_not(None))
             .order_by(LedgerTransaction.financial_year)
         ):
-            if kind == "payment":
+            if kind == LedgerKind.PAYMENT:
                 parts[payment_id].append(AllocationPart(year, -pence))
-            elif kind == "reversal":
+            elif kind == LedgerKind.REVERSAL:
                 reversed_pence[payment_id] += pence
     return [
         PaymentAllocation(

@@ -17,13 +17,16 @@ from sqlalchemy import func, select
 
 from app.db import UnitOfWork
 from app.errors import Conflict, NotAllowed, NotFound, ValidationError
-from app.models import Account, LedgerTransaction, RefundRequest
+from app.ledger.balances import credit_balance_pence
+from app.ledger.entries import LedgerEntry
+from app.ledger.kinds import LedgerKind
+from app.ledger.posting import post
+from app.models import Account, RefundRequest
 from app.money import fmt
 from app.rules.apportionment import financial_year_of
 from app.accounts.summary import get_account_id
 from app.adapters.conflicts import saving
 from app.dto import JsonView, clean_text
-from app.payments.posting import credit_balance_pence
 from app.users.roles import Actor, Role
 from app.audit import audit
 from app.requests import handles
@@ -158,12 +161,11 @@ def decide_refund(
     before = _snapshot(refund)
     if approve:
         _check_amount(uow, refund.account_id, refund.amount_pence, excluding=refund.id)
-        txn = LedgerTransaction(
-            account_id=refund.account_id, financial_year=financial_year_of(as_of), kind="refund",
+        [txn] = post(uow, [LedgerEntry(
+            account_id=refund.account_id, financial_year=financial_year_of(as_of), kind=LedgerKind.REFUND,
             amount_pence=refund.amount_pence, posted_on=as_of, reference=f"RF-{refund.id.hex}",
-            description=f"Refund to {refund.payee} ({refund.method})"[:200], created_by=actor.username,
-        )
-        uow.session.add(txn)
+            description=f"Refund to {refund.payee} ({refund.method})"[:200],
+        )], created_by=actor.username)
         uow.session.flush()
         refund.ledger_transaction_id = txn.id
     refund.status = "approved" if approve else "rejected"

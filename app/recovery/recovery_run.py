@@ -28,6 +28,8 @@ from sqlalchemy import case, func, or_, select, update
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading, in_batches
+from app.ledger.kinds import CASH_KINDS, LedgerKind
+from app.ledger.posting import LedgerRows
 from app.models import (
     Account, AccountParty, AuditEvent, BatchRun, Document, Hold, Instalment, InstalmentPlan, LedgerTransaction,
     LiabilityPeriod, Person, Property, RecoveryEvent,
@@ -40,13 +42,12 @@ from app.rules.recovery_policy import (
     RESET_STAGES, STATUTORY_STAGES, AccountState, Action, Decision, HoldState, RecoveryPolicy, StageEvent, YearState,
     next_actions,
 )
-from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, LEDGER_COLUMNS, BulkWriter, NativeValues
+from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, BulkWriter, NativeValues
 from app.adapters.sql_keys import raw_key
 from app.users.roles import Actor, Role, require_role
 from app.requests import Cancelled, Progress, handles
 from app.recovery.requests import RunRecovery
 
-CASH_KINDS = ("payment", "refund", "reversal", "transfer")
 ACTION_STAGES = ("reminder_1", "reminder_2", "final_notice", "summons")
 
 
@@ -368,11 +369,12 @@ def _write(
     people = _letter_facts(uow, list(acting))
     pay_by = as_of + timedelta(days=settings.recovery_policy().pay_within_days)  # once, not per letter
     v = NativeValues(uow.dialect)
-    stamp = v.timestamp(now())
+    at = now()
+    stamp = v.timestamp(at)
     run = v.id(run_id) if run_id else None
     today = v.date(as_of)
     events: list[tuple[Any, ...]] = []
-    ledger: list[tuple[Any, ...]] = []
+    ledger = LedgerRows(v, created_by=actor.username, created_at=at, batch_run_id=run_id)
     documents: list[tuple[Any, ...]] = []
     audits: list[tuple[Any, ...]] = []
     for account, decision in acting.items():
@@ -383,8 +385,8 @@ def _write(
             events.append((event_id, native, action.year, action.stage, today, action.amount_pence,
                            v.date(action.hearing_date), v.json({"why": action.why}), run, actor.username, stamp))
             if action.costs_pence:
-                ledger.append((v.new_id(), native, action.year, "costs", action.costs_pence, today,
-                               f"SUMMONS-{action.year}", "Summons costs", run, actor.username, stamp))
+                ledger.add(native, action.year, LedgerKind.COSTS, action.costs_pence, today, f"SUMMONS-{action.year}",
+                           "Summons costs")
             template = templates[action.stage]
             data = _letter_data(settings.name, as_of, pay_by, action, ref, names, address, postcode)
             documents.append((v.new_id(), native, action.stage, template, versions.get(template, ""),
@@ -397,7 +399,7 @@ def _write(
                                                  "why": action.why})))
     writer = BulkWriter(uow.session.connection())
     writer.write(RecoveryEvent.__table__, EVENT_COLUMNS, events)
-    writer.write(LedgerTransaction.__table__, LEDGER_COLUMNS, ledger)
+    ledger.write(writer)
     writer.write(Document.__table__, DOCUMENT_COLUMNS, documents)
     writer.write(AuditEvent.__table__, AUDIT_COLUMNS, audits)
 

@@ -141,7 +141,7 @@ def test_bad_settings_file(tmp_path: Path) -> None:
 
 def test_db_upgrade_and_status(tmp_path: Path) -> None:
     proc = _subprocess("--db", f"sqlite:///{tmp_path}/new.db", "db", "upgrade")
-    assert proc.returncode == 0 and "schema at revision 0010" in proc.stdout
+    assert proc.returncode == 0 and "schema at revision 0011" in proc.stdout
     assert (tmp_path / "new.db").exists()
 
 

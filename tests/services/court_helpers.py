@@ -22,10 +22,11 @@ def summons(ctx: AppContext, account_ref: str, year: int, charge_pence: int, *, 
     post_charge(ctx, account_ref, year, charge_pence)
     with ctx.db.uow() as uow:
         account_id = get_account_id(uow, account_ref)
-        uow.session.add(LedgerTransaction(
-            account_id=account_id, financial_year=year, kind="costs", amount_pence=costs, posted_on=issued,
-            reference=f"SUMMONS-{year}", description="Summons costs", created_by="test",
-        ))
+        if costs:  # as the recovery run: no costs row for no costs (the database refuses a zero)
+            uow.session.add(LedgerTransaction(
+                account_id=account_id, financial_year=year, kind="costs", amount_pence=costs, posted_on=issued,
+                reference=f"SUMMONS-{year}", description="Summons costs", created_by="test",
+            ))
         uow.session.add(RecoveryEvent(
             account_id=account_id, financial_year=year, stage="summons", event_date=issued,
             amount_pence=charge_pence + costs, hearing_date=hearing, details={}, created_by="test",

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from app.bootstrap import AppContext
 from app.models import Instalment, InstalmentPlan, LedgerTransaction
 from app.rules.instalments import schedule
-from app.accounts.summary import balance_pence, get_account_id
+from app.ledger.balances import balance_pence
+from app.accounts.summary import get_account_id
 from app.users.roles import Actor, Role
 
 OFFICER = Actor("olivia", Role.OFFICER)

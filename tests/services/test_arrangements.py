@@ -16,7 +16,8 @@ from app.bootstrap import AppContext
 from app.errors import Conflict, NotAllowed, ValidationError
 from app.models import Arrangement, AuditEvent, BatchRun, DiaryEntry, Document, Hold, LedgerTransaction, RecoveryEvent
 from app.recovery.arrangements import arrangements as svc
-from app.accounts.summary import account_summary, balance_pence, get_account_id
+from app.accounts.summary import account_summary, get_account_id
+from app.ledger.balances import balance_pence
 from app.billing.billing import run_annual_billing
 from app.recovery.recovery_run import run_recovery
 from tests.services.helpers import load_examples

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.bootstrap import AppContext
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import AuditEvent, LedgerTransaction, Payment
+from app.ledger.balances import credit_balance_pence
 from app.payments import posting as payments
 from app.accounts.summary import get_account_id
 from app.payments.posting import AllocationPart
@@ -76,7 +77,7 @@ def test_overpayment_is_left_as_a_credit_in_the_year_received(loaded: AppContext
     assert result.allocation == [AllocationPart(2024, 10000), AllocationPart(2025, 15000)]
     assert result.balance_pence == -15000
     with loaded.db.uow() as uow:
-        assert payments.credit_balance_pence(uow, get_account_id(uow, "70000003")) == 15000
+        assert credit_balance_pence(uow, get_account_id(uow, "70000003")) == 15000
 
 
 @pytest.mark.parametrize(

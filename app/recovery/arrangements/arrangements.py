@@ -41,6 +41,8 @@ from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading, in_batches
 from app.errors import Conflict, NotFound, ValidationError
+from app.ledger.balances import balance_pence
+from app.ledger.kinds import CASH_KINDS
 from app.models import (
     Account,
     Arrangement,
@@ -78,7 +80,6 @@ from app.audit import audit
 from app.requests import Cancelled, Progress, handles
 from app.recovery.arrangements.requests import AmendArrangement, CancelArrangement, CreateArrangement, MonitorArrangements
 
-CASH_KINDS = ("payment", "refund", "reversal", "transfer")  # as app.recovery.recovery_run
 DEFAULT_DIARY = ("Check arrangement", 14, "Recovery")  # used when the code is in neither the database nor settings
 
 
@@ -167,13 +168,6 @@ class MonitoringSummary(JsonView):
 # --- planning ---------------------------------------------------------------------------------
 
 
-def _balance(uow: UnitOfWork, account_id: uuid.UUID, as_of: date) -> int:
-    return int(uow.session.scalar(
-        select(func.coalesce(func.sum(LedgerTransaction.amount_pence), 0))
-        .where(LedgerTransaction.account_id == account_id, LedgerTransaction.posted_on <= as_of)
-    ) or 0)
-
-
 def _build(
     balance: int, policy: ArrangementPolicy, *, account_ref: str, frequency: str, start: date, end: date | None,
     amount_pence: int | None, as_of: date, income_expenditure: Mapping[str, Any] | None,
@@ -204,7 +198,7 @@ def plan_arrangement(
     target the warnings check); without it, equal payments up to `end`.
     """
     account_id = get_account_id(uow, account_ref)
-    return _build(_balance(uow, account_id, as_of), settings.arrangements, account_ref=account_ref.strip(),
+    return _build(balance_pence(uow, account_id, as_of), settings.arrangements, account_ref=account_ref.strip(),
                   frequency=frequency, start=start, end=end, amount_pence=amount_pence, as_of=as_of,
                   income_expenditure=income_expenditure)
 
@@ -257,7 +251,7 @@ def create_arrangement(
     policy = settings.arrangements
     account_id = get_account_id(uow, account_ref)
     ref = account_ref.strip()
-    plan = _build(_balance(uow, account_id, as_of), policy, account_ref=ref, frequency=frequency, start=start, end=end,
+    plan = _build(balance_pence(uow, account_id, as_of), policy, account_ref=ref, frequency=frequency, start=start, end=end,
                   amount_pence=amount_pence, as_of=as_of, income_expenditure=income_expenditure)
     _refuse(plan, as_of, confirm_warnings)
     assert plan.clears_by is not None
@@ -298,7 +292,7 @@ def amend_arrangement(
     arrangement, ref = _live(uow, account_ref)
     if expected_version is not None and arrangement.version != expected_version:
         raise Conflict(f"The arrangement on {ref} was changed by someone else since you opened it; reload it and try again.")
-    plan = _build(_balance(uow, arrangement.account_id, as_of), policy, account_ref=ref, frequency=frequency,
+    plan = _build(balance_pence(uow, arrangement.account_id, as_of), policy, account_ref=ref, frequency=frequency,
                   start=start, end=end, amount_pence=amount_pence, as_of=as_of, income_expenditure=income_expenditure)
     _refuse(plan, as_of, confirm_warnings)
     assert plan.clears_by is not None

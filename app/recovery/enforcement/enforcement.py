@@ -39,6 +39,7 @@ from sqlalchemy import func, select
 from app.config import AuthoritySettings
 from app.db import UnitOfWork, in_batches
 from app.errors import Conflict, NotFound, ValidationError
+from app.ledger.balances import year_balance_pence, year_costs_pence
 from app.models import Account, EnforcementCase, LedgerTransaction, Payment, RecoveryEvent
 from app.money import fmt, to_pounds_text
 from app.rules import attachment_of_earnings as aoe_rules
@@ -49,7 +50,7 @@ from app.rules.apportionment import year_label
 from app.accounts.summary import get_account_id
 from app.adapters.conflicts import saving
 from app.adapters.csv_files import ImportSummary, RowInvalid, read_rows
-from app.accounts.debtors import Debtor, debtors, year_balance_pence, year_costs_pence
+from app.accounts.debtors import Debtor, debtors
 from app.dto import JsonView, clean_text
 from app.recovery.holds import BREATHING_SPACE_KINDS, HoldView, active_holds, holds_in_force
 from app.accounts.imports import complete_file_import, record_file_run
