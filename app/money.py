@@ -5,7 +5,10 @@ goes through `Decimal`, and amounts with more than two decimal places are refuse
 than rounded, because a silently rounded payment is a wrong payment.
 """
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
+
+_DIGITS = re.compile(r"(?=.*[0-9])[0-9,]*(?:\.[0-9]*)?")
 
 
 class MoneyError(ValueError):
@@ -21,16 +24,15 @@ def parse_pounds(text: str) -> int:
     if raw.startswith("(") and raw.endswith(")"):
         negative, raw = True, raw[1:-1].strip()
     if raw.startswith("-"):
-        negative, raw = not negative, raw[1:].strip()
-    raw = raw.removeprefix("£").replace(",", "").strip()
-    if raw.startswith("-") or raw.startswith("+"):
+        if negative:  # "(-5)": bracketed and signed is not a way of writing an amount
+            raise MoneyError(f"'{text}' is not an amount in pounds")
+        negative, raw = True, raw[1:].strip()
+    raw = raw.removeprefix("£").strip()
+    # ASCII digits, thousands commas and one point only: Decimal would also take "1e3",
+    # "1_000", other scripts' digits and "1e999999" (which overflows).
+    if not _DIGITS.fullmatch(raw):
         raise MoneyError(f"'{text}' is not an amount in pounds")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise MoneyError(f"'{text}' is not an amount in pounds") from None
-    if not value.is_finite():
-        raise MoneyError(f"'{text}' is not an amount in pounds")
+    value = Decimal(raw.replace(",", ""))
     pence = value * 100
     if pence != pence.to_integral_value():
         raise MoneyError(f"'{text}' has more than two decimal places")

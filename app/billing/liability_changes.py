@@ -98,16 +98,21 @@ def _check_property_free(uow: UnitOfWork, property_id: uuid.UUID, start: date, e
             )
 
 
-def _finish(
-    uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, account: Account, *, from_day: date, as_of: date,
-    reason: str, preview: bool, warnings: list[str] | None = None,
-) -> LiabilityChange:
-    """Rebill after a change; commit it, or (preview) roll everything back."""
+def _flush(uow: UnitOfWork) -> None:
+    """Write the change so far; a versioned row someone else saved meanwhile is a Conflict."""
     try:
         uow.session.flush()
     except StaleDataError:
         uow.rollback()
         raise Conflict("The account was changed by someone else since you opened it: reload it and try again.") from None
+
+
+def _finish(
+    uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, account: Account, *, from_day: date, as_of: date,
+    reason: str, preview: bool, warnings: list[str] | None = None,
+) -> LiabilityChange:
+    """Rebill after a change; commit it, or (preview) roll everything back."""
+    _flush(uow)
     ref, account_id = account.account_ref, account.id
     warnings = (warnings or []) + _warnings(uow, account_id, as_of)
     if preview:
@@ -309,7 +314,7 @@ def add_joint_party(
                  email=person.email.strip(), phone=person.phone.strip())
     period.joint_parties.append(LiabilityParty(person=new, start_date=start_date, end_date=period.end_date))
     _refresh_search_columns(uow, period.account, extra=[new.full_name()])
-    uow.session.flush()
+    _flush(uow)  # the account's search columns: saved by someone else meanwhile, a Conflict (not a traceback)
     audit(uow, actor.username, "liability.joint_added", "liability_period", period.id, account_id=period.account_id,
           after={"name": new.full_name(), "from": start_date.isoformat()})
     return _finish(uow, actor, settings, period.account, from_day=start_date, as_of=as_of,
