@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.config import AuthoritySettings
@@ -109,9 +110,18 @@ def _flush(uow: UnitOfWork) -> None:
 
 def _finish(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, account: Account, *, from_day: date, as_of: date,
-    reason: str, preview: bool, warnings: list[str] | None = None,
+    reason: str, preview: bool, warnings: list[str] | None = None, changes_liability: bool = True,
 ) -> LiabilityChange:
-    """Rebill after a change; commit it, or (preview) roll everything back."""
+    """Rebill after a change; commit it, or (preview) roll everything back.
+
+    Every change bumps the account's version, whatever rows it touched (a discount, an
+    award, a joint party carry none of their own): the account is the aggregate, so a
+    change saved meanwhile by someone else to any part of it makes this one a Conflict
+    instead of silently winning (two overlapping discounts, an end date overwritten).
+    A plain rebill changes no liability and reads the facts afresh, so it needs no version.
+    """
+    if changes_liability:
+        flag_modified(account, "status")  # an UPDATE ... WHERE version = <as loaded>, even if nothing else changed
     _flush(uow)
     ref, account_id = account.account_ref, account.id
     warnings = (warnings or []) + _warnings(uow, account_id, as_of)
@@ -503,4 +513,5 @@ def rebill(
 ) -> LiabilityChange:
     """Recalculate an account with no change to its liability (e.g. after new Band D figures)."""
     account = _account(uow, account_ref)
-    return _finish(uow, actor, settings, account, from_day=from_day, as_of=as_of, reason="recalculated", preview=preview)
+    return _finish(uow, actor, settings, account, from_day=from_day, as_of=as_of, reason="recalculated", preview=preview,
+                   changes_liability=False)

@@ -305,10 +305,12 @@ def billed(ctx: AppContext) -> AppContext:
 
 
 def test_every_liability_change_has_a_case() -> None:
-    """The desktop's list of changes (app.application.LIABILITY_CHANGES) plus rebill, all covered here."""
-    from app.application import LIABILITY_CHANGES
+    """Every liability change request (app/billing/requests.py) is covered here."""
+    from app.billing.requests import LiabilityRequest
+    from app.requests import REGISTRY
 
-    assert set(BY_NAME) == set(LIABILITY_CHANGES) | {"rebill"}
+    changes = {name.removeprefix("billing.") for name, cls in REGISTRY.items() if issubclass(cls, LiabilityRequest)}
+    assert set(BY_NAME) == changes
 
 
 # --- (a) preview writes nothing, (b) save posts the difference ----------------------------------
@@ -363,33 +365,16 @@ def test_preview_writes_nothing_and_saving_posts_what_it_showed(billed: AppConte
 # --- (c) a stale copy ---------------------------------------------------------------------------
 
 # The first officer's unit of work loads the account (as `hold_account`); a second officer
-# changes the same account and saves; then the first saves. What the first officer can be
-# told depends on what the change writes:
-# - a change that updates a versioned row (LiabilityPeriod, Account: app/models/base.py
-#   `Versioned`) is refused by the version check with "changed by someone else";
-VERSIONED = ["move_out", "split_period", "set_disabled_reduction", "add_joint_party"]
-# - a change that only inserts or updates an unversioned row on the period (discount,
-#   exemption, joint party) or the account (reduction award) bumps no version, so the
-#   stale copy is saved over the other officer's change (last writer wins). These are
-#   strict xfails: they record the gap and fail as soon as it is closed.
-UNVERSIONED = {
-    "end_joint_party": "LiabilityParty is not versioned and ending it updates no period or account row",
-    "set_discount": "adding a Discount bumps no version; the overlap check reads the stale period.discounts",
-    "end_discount": "Discount is not versioned and ending it updates no period or account row",
-    "set_exemption": "adding an Exemption bumps no version; the overlap check reads the stale period.exemptions",
-    "end_exemption": "Exemption is not versioned and ending it updates no period or account row",
-    "end_reduction": "ReductionAward is not versioned and ending it updates no account row",
-}
+# changes the same account and saves; then the first saves. Every liability change bumps
+# the account's version (liability_changes._finish), whatever rows it touches, so the
+# first is refused with "changed by someone else" — also when it only adds or ends a
+# discount, exemption, joint party or award, which carry no version of their own (before,
+# the stale copy won: two overlapping SPDs, an end date overwritten).
+STALE = ["move_out", "split_period", "set_disabled_reduction", "add_joint_party", "end_joint_party", "set_discount",
+         "end_discount", "set_exemption", "end_exemption", "end_reduction"]
 
 
-@pytest.mark.parametrize(
-    "case",
-    [BY_NAME[name] for name in VERSIONED]
-    + [pytest.param(BY_NAME[name], id=name, marks=pytest.mark.xfail(strict=True, raises=pytest.fail.Exception,
-                                                                     reason=f"no Conflict: {why}"))
-       for name, why in UNVERSIONED.items()],
-    ids=str,
-)
+@pytest.mark.parametrize("case", [BY_NAME[name] for name in STALE], ids=str)
 def test_saving_a_stale_copy_is_a_conflict_and_saves_nothing(billed: AppContext, case: Case) -> None:
     """Versioned aggregates (app/models/base.py): "a stale edit fails instead of overwriting",
     and liability._finish turns StaleDataError into Conflict ("changed by someone else").
