@@ -81,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     aoe.add_argument("--order-date", type=date_arg, default=None, help="the date the order was made (default 1 April 2007)")
     aoe.add_argument("--json", action="store_true")
     eaf = rules.add_parser("ea-fees", help="enforcement agent fees, cumulative to a stage (SI 2014/1)")
-    eaf.add_argument("--debt", type=pounds_arg, required=True, help="the sum to be recovered, in pounds")
+    eaf.add_argument("--debt", type=pounds_arg, required=True, action="append",
+                     help="the sum to be recovered, in pounds; once per liability order enforced together (reg 11)")
     eaf.add_argument("--stage", required=True, metavar="compliance|enforcement|sale")
     eaf.add_argument("--vulnerable-without-advice", action="store_true", help="reg 12: no enforcement stage fee")
     eaf.add_argument("--json", action="store_true")

@@ -10,8 +10,21 @@ into stages and the Schedule (Table 1) fixes a fee for each:
 | sale or disposal | the first attendance to remove goods for sale | £110 | 7.5% of the sum to be recovered above £1,500 |
 
 Fees accumulate: a case at the sale stage carries compliance + enforcement + sale
-(reg 4(1), (3): the whole fee for a stage is due once it has begun). A compliance fee is
-due for each liability order passed to the agent.
+(reg 4(1), (3): the whole fee for a stage is due once it has begun).
+
+Several liability orders against one debtor (reg 11): where the agent is instructed on
+more than one enforcement power against the same debtor and they "can reasonably be
+exercised at the same time" (taking control of goods for all on the same occasion, and
+selling them together, unless impracticable: reg 11(2)),
+- "the enforcement agent may recover the compliance stage fee in respect of each
+  enforcement power" (reg 11(3));
+- "the fixed fee for each stage may be recovered only once regardless of the number of
+  enforcement powers" (reg 11(4)(a)); and
+- the percentage fee is calculated on "the total amount of the sums to be recovered under
+  all enforcement powers" (reg 11(4)(b)), so there is one £1,500 threshold, not one per
+  order.
+Two orders of £1,000 at the enforcement stage: 2 x £75 + £235 + 7.5% x (£2,000 - £1,500)
+= £422.50 (not 2 x (£75 + £235) = £620).
 
 Rounding: reg 7 says only "multiplying the amount of the sum to be recovered which
 exceeds £1500 by the percentage". It is silent on pennies, so each percentage fee is
@@ -32,6 +45,7 @@ made law; `SCALE_2014` is the scale in force since 6 April 2014.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -86,28 +100,45 @@ def percentage_fee_pence(debt_pence: int, percent_bp: int, threshold_pence: int)
     return _round_half_down(Fraction(excess * percent_bp, 10_000))
 
 
+Debts = int | Sequence[int]
+
+
+def _sums(debts: Debts) -> tuple[int, ...]:
+    sums = (debts,) if isinstance(debts, int) else tuple(debts)
+    if not sums:
+        raise FeeError("At least one sum to be recovered is needed.")
+    if any(isinstance(d, bool) or not isinstance(d, int) for d in sums):
+        raise FeeError("Each sum to be recovered is a whole number of pence.")
+    if any(d < 0 for d in sums):
+        raise FeeError("The sum to be recovered cannot be negative.")
+    return sums
+
+
 def breakdown(
-    debt_pence: int, stage: str, scale: FeeScale = DEFAULT, *, vulnerable_without_advice: bool = False
+    debts: Debts, stage: str, scale: FeeScale = DEFAULT, *, vulnerable_without_advice: bool = False
 ) -> tuple[FeeLine, ...]:
     """The fee for each stage reached, compliance first (cumulative to `stage`).
 
-    `debt_pence` is the "sum to be recovered" (defined in reg 2; taken here as what is
-    unpaid under the liability order, before the agent's own fees *(check the definition)*).
+    `debts`: the "sum to be recovered" (defined in reg 2; taken here as what is unpaid
+    under the liability order, before the agent's own fees *(check the definition)*), or
+    one such sum per liability order when the agent holds several against the same
+    debtor that can be enforced together (reg 11, see the module docstring): a compliance
+    fee for each, the later stages' fixed fees once, the percentage on their total.
     """
-    if debt_pence < 0:
-        raise FeeError("The sum to be recovered cannot be negative.")
+    sums = _sums(debts)
     if stage not in STAGES:
         raise FeeError(f"The stage must be compliance, enforcement or sale, not '{stage}'.")
-    lines = [FeeLine("compliance", scale.compliance_pence, 0)]
+    total = sum(sums)
+    lines = [FeeLine("compliance", scale.compliance_pence * len(sums), 0)]
     if stage in ("enforcement", "sale"):
-        pct = percentage_fee_pence(debt_pence, scale.enforcement_percent_bp, scale.threshold_pence)
+        pct = percentage_fee_pence(total, scale.enforcement_percent_bp, scale.threshold_pence)
         lines.append(FeeLine("enforcement", scale.enforcement_pence, pct, waived=vulnerable_without_advice))
     if stage == "sale":
-        pct = percentage_fee_pence(debt_pence, scale.sale_percent_bp, scale.threshold_pence)
+        pct = percentage_fee_pence(total, scale.sale_percent_bp, scale.threshold_pence)
         lines.append(FeeLine("sale", scale.sale_pence, pct))
     return tuple(lines)
 
 
-def fees_pence(debt_pence: int, stage: str, scale: FeeScale = DEFAULT, *, vulnerable_without_advice: bool = False) -> int:
+def fees_pence(debts: Debts, stage: str, scale: FeeScale = DEFAULT, *, vulnerable_without_advice: bool = False) -> int:
     """All the fees recoverable once `stage` has begun (compliance + enforcement + sale, as reached)."""
-    return sum(line.total_pence for line in breakdown(debt_pence, stage, scale, vulnerable_without_advice=vulnerable_without_advice))
+    return sum(line.total_pence for line in breakdown(debts, stage, scale, vulnerable_without_advice=vulnerable_without_advice))

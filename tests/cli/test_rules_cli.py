@@ -64,6 +64,14 @@ def test_ea_fees(capsys: pytest.CaptureFixture[str], debt: str, stage: str, expe
     assert sum(s["fee_pence"] for s in data["stages"]) == expected
 
 
+def test_ea_fees_for_two_orders_enforced_together(capsys: pytest.CaptureFixture[str]) -> None:
+    """SI 2014/1 reg 11: a compliance fee per order, one enforcement fee, 7.5% of the total over £1,500."""
+    code, out, _ = run(capsys, "rules", "ea-fees", "--debt", "1000", "--debt", "1000", "--stage", "enforcement", "--json")
+    assert code == 0 and json.loads(out) == {
+        "fees_pence": 42_250, "stages": [{"stage": "compliance", "fee_pence": 15_000}, {"stage": "enforcement", "fee_pence": 27_250}],
+    }
+
+
 def test_ea_fees_vulnerable_and_text(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", "ea-fees", "--debt", "2000", "--stage", "enforcement", "--vulnerable-without-advice", "--json")
     assert code == 0 and json.loads(out)["fees_pence"] == 7_500

@@ -72,3 +72,38 @@ def test_bad_input() -> None:
         fees_pence(-1, "compliance")
     with pytest.raises(FeeError, match="compliance, enforcement or sale"):
         fees_pence(100, "removal")
+
+
+# --- several liability orders against one debtor: Taking Control of Goods (Fees) Regulations
+# 2014 reg 11 (legislation.gov.uk/uksi/2014/1/regulation/11): a compliance fee per enforcement
+# power (11(3)); each later stage's fixed fee once (11(4)(a)); the percentage on the total of
+# the sums (11(4)(b)).
+
+
+@pytest.mark.parametrize(("debts", "stage", "expected"), [
+    # The worked example: 2 x £75 + £235 + 7.5% of (£2,000 - £1,500) = £422.50.
+    ((100_000, 100_000), "enforcement", 2 * 7_500 + 23_500 + 3_750),
+    # Below the threshold together: no percentage at all (not one £1,500 per order either way).
+    ((50_000, 60_000, 30_000), "compliance", 3 * 7_500),
+    ((50_000, 60_000, 30_000), "enforcement", 3 * 7_500 + 23_500),
+    # Sale: fixed fees once each, both percentages on the £3,000 total: 7.5% x £1,500 = £112.50 each.
+    ((100_000, 200_000), "sale", 2 * 7_500 + 23_500 + 11_250 + 11_000 + 11_250),
+])
+def test_several_orders_share_the_later_fees_and_one_threshold(debts: tuple[int, ...], stage: str, expected: int) -> None:
+    assert fees_pence(debts, stage) == expected
+
+
+def test_one_order_given_as_a_list_is_the_same_as_given_alone() -> None:
+    for stage in ("compliance", "enforcement", "sale"):
+        assert fees_pence([234_567], stage) == fees_pence(234_567, stage)
+
+
+def test_reg_12_waives_the_single_enforcement_fee_for_several_orders() -> None:
+    lines = breakdown((100_000, 100_000), "enforcement", vulnerable_without_advice=True)
+    assert [(l.stage, l.total_pence) for l in lines] == [("compliance", 15_000), ("enforcement", 0)]
+
+
+@pytest.mark.parametrize("debts", [(), (100_000, -1), (100_000, True)])
+def test_sums_that_cannot_be_priced_are_refused(debts: tuple[int, ...]) -> None:
+    with pytest.raises(FeeError):
+        fees_pence(debts, "enforcement")
