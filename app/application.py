@@ -35,7 +35,7 @@ from app.casework import escalations, notes, worklists
 from app.casework.account_view import AccountCasework, account_casework
 from app.casework.escalations import EscalationQueue, EscalationView
 from app.casework.notes import NoteView
-from app.casework.worklists import DiaryCodeView, DiaryView, SyncResult, WorklistPage
+from app.casework.worklists import DiaryCodeView, SyncResult, WorklistPage
 from app.config import AuthoritySettings
 from app.connections import Connected, ConnectionTarget
 from app.court import hearings
@@ -281,9 +281,6 @@ class Application:
             worklists.worklist, self._ctx.actor, as_of=as_of, code=code, team=team, owner=owner, mine=mine,
             due_only=due_only, sort=sort, page=page, page_size=page_size,
         )
-
-    def account_diary(self, account_ref: str) -> list[DiaryView]:
-        return self.read(worklists.account_entries, account_ref=account_ref)
 
     def account_casework(self, account_ref: str) -> AccountCasework:
         return self.read(account_casework, account_ref)

@@ -13,5 +13,5 @@ N="${QUICK_ACCOUNTS:-20000}"
 "$PY" -m bench.billing --accounts "$N" --rebills 100
 "$PY" -m bench.recovery --accounts "$N"
 "$PY" -m bench.worklist --accounts 10000 --entries 20000 --repeat 30 --claims 200
-"$PY" -m bench.arrangements --kind sqlite --accounts "$N" --arrangements 5000
+"$PY" -m bench.arrangements --kind sqlite --accounts "$N" --arrangements 2000
 "$PY" -m bench.startup --db "sqlite:///$(pwd)/bench/data/bench-$N.db" --runs 5 --warmup 1

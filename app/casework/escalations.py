@@ -140,11 +140,6 @@ def escalation_queue(
     )
 
 
-def get_escalation(uow: UnitOfWork, escalation_id: uuid.UUID) -> EscalationView:
-    e, ref = _load(uow, escalation_id)
-    return _view(e, ref)
-
-
 def _load(uow: UnitOfWork, escalation_id: uuid.UUID) -> tuple[Escalation, str]:
     row = uow.session.execute(
         select(Escalation, Account.account_ref).join(Account, Account.id == Escalation.account_id)

@@ -6,7 +6,7 @@ February. A part-year charge = annual amount x days liable / days in the year.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 
 from app.rules.bands import round_pence
@@ -61,7 +61,3 @@ def years_spanned(start: date, end: date | None, until: date) -> list[int]:
     if last < start:
         return []
     return list(range(financial_year_of(start), financial_year_of(last) + 1))
-
-
-def day_before(day: date) -> date:
-    return day - timedelta(days=1)

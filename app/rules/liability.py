@@ -102,10 +102,6 @@ class YearCharge:
         return sum(line.days for line in self.lines)
 
 
-def _next_day(day: date | None) -> date | None:
-    return None if day is None else day + timedelta(days=1)
-
-
 def _charged_band(band: str, disabled: bool) -> str:
     if not disabled:
         return band

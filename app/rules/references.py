@@ -24,8 +24,3 @@ def make_reference(number: int) -> str:
         raise ValueError("account serial out of range")
     base = f"{number:08d}"
     return base + check_digit(base)
-
-
-def is_valid_reference(ref: str) -> bool:
-    """True for a 9-digit reference whose last digit checks."""
-    return len(ref) == 9 and ref.isdigit() and check_digit(ref[:8]) == ref[8]

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.db import UnitOfWork
 from app.audit import audit
-from app.errors import NotAllowed, NotFound, ValidationError
+from app.errors import NotAllowed, ValidationError
 from app.models import User
 from app.users.roles import Actor, Role, os_login
 from app.requests import handles
@@ -61,10 +61,3 @@ def set_role(uow: UnitOfWork, actor: Actor, username: str, role: Role, team: str
 def list_users(uow: UnitOfWork) -> list[Actor]:
     users = uow.session.scalars(select(User).order_by(User.username)).all()
     return [Actor(u.username, Role.parse(u.role), u.display_name, u.team) for u in users]
-
-
-def get_user(uow: UnitOfWork, username: str) -> Actor:
-    user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
-    if user is None:
-        raise NotFound(f"There is no user '{username}'.")
-    return Actor(user.username, Role.parse(user.role), user.display_name, user.team)

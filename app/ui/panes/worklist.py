@@ -236,12 +236,6 @@ class WorklistPane(QWidget):
         value = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         return str(value) if value else None
 
-    def choose_code(self, code: str | None) -> None:
-        for row in range(self.codes.count()):
-            if self.codes.item(row).data(Qt.ItemDataRole.UserRole) == code:
-                self.codes.setCurrentRow(row)
-                return
-
     def _filters(self) -> dict[str, Any]:
         actor = self._ui.app.actor
         scope = self.scope
