@@ -112,7 +112,7 @@ def _charged_band(band: str, disabled: bool) -> str:
 def year_charge(periods: Sequence[PeriodFacts], reductions: Sequence[Dated], policy: YearPolicy) -> YearCharge:
     """Every run of days in `policy.year` the account is liable for, charged and explained."""
     first_day, last_day = year_start(policy.year), year_end(policy.year)
-    lines: list[ChargeLine] = []
+    runs: list[tuple[PeriodFacts, date, date]] = []
     for period in sorted(periods, key=lambda p: p.start):
         start = max(period.start, first_day)
         end = min(period.end or last_day, last_day)
@@ -129,10 +129,43 @@ def year_charge(periods: Sequence[PeriodFacts], reductions: Sequence[Dated], pol
             if item.code == "LONG_TERM_EMPTY" and item.empty_since is not None:
                 cuts.update(premium_thresholds(policy.premiums, item.empty_since))
         bounds = sorted(c for c in cuts if start <= c <= end + timedelta(days=1))
-        annual = annual_charge_pence(policy.band_d_pence[period.parish], period.band, period.disabled_reduction)
         for seg_start, seg_next in zip(bounds, bounds[1:], strict=False):
-            lines.append(_line(period, reductions, policy, annual, seg_start, seg_next - timedelta(days=1)))
+            runs.append((period, seg_start, seg_next - timedelta(days=1)))
+    lines: list[ChargeLine] = []
+    for period, start, end in _joined(runs, reductions, policy):
+        annual = annual_charge_pence(policy.band_d_pence[period.parish], period.band, period.disabled_reduction)
+        lines.append(_line(period, reductions, policy, annual, start, end))
     return YearCharge(policy.year, tuple(lines))
+
+
+def _facts(period: PeriodFacts, reductions: Sequence[Dated], policy: YearPolicy, day: date) -> tuple[object, ...]:
+    """Everything the charge for `day` depends on (what `_line` reads for its first day)."""
+    exemption = next((e.code for e in period.exemptions if e.covers(day)), None)
+    active = sorted(
+        (a.code, premium_percent(a.code, policy.premiums, day, a.empty_since) if a.code not in DISCOUNT_RATES else 0)
+        for a in period.adjustments if a.covers(day)
+    )
+    bp = sum(r.percent_bp for r in reductions if r.covers(day))
+    return (period.band, period.parish, period.disabled_reduction, exemption, tuple(active), bp)
+
+
+def _joined(
+    runs: list[tuple[PeriodFacts, date, date]], reductions: Sequence[Dated], policy: YearPolicy
+) -> list[tuple[PeriodFacts, date, date]]:
+    """Back-to-back runs charged on the same facts become one run (one rounding), so that
+    cutting a period in two where nothing changes (a split, or a move between two periods
+    of the same property on the same terms) cannot change the charge by a penny."""
+    joined: list[tuple[PeriodFacts, date, date]] = []
+    for period, start, end in runs:
+        if joined:
+            last_period, last_start, last_end = joined[-1]
+            if last_end + timedelta(days=1) == start and (
+                _facts(last_period, reductions, policy, last_start) == _facts(period, reductions, policy, start)
+            ):
+                joined[-1] = (last_period, last_start, end)
+                continue
+        joined.append((period, start, end))
+    return joined
 
 
 def _line(

@@ -101,3 +101,24 @@ def test_periods_outside_the_year_are_ignored_and_missing_band_d_is_an_error() -
     assert year_charge([period(date(2020, 1, 1), date(2024, 3, 31))], [], POLICY).lines == ()
     with pytest.raises(ChargeError, match="Fenby"):
         year_charge([period(date(2020, 1, 1), parish="Fenby")], [], POLICY)
+
+
+def test_a_period_cut_where_nothing_changes_is_charged_as_one_run() -> None:
+    """s2 charges day by day; the notice rounds each run of days on the same facts. Cutting a
+    period where nothing changes (a split before something changes later, two periods on the
+    same terms back to back) must not change the charge: band B with SPD, split on 1 Oct,
+    would be 61417 + 61082 = 122499 rounded half by half, against 122500 for the year."""
+    spd = (Dated("SPD", date(2020, 1, 1), None),)
+    policy = YearPolicy(2025, {"": 210000})
+    whole = year_charge([period(date(2020, 1, 1), band="B", adjustments=spd)], [], policy)
+    halves = year_charge([period(date(2020, 1, 1), date(2025, 9, 30), band="B", adjustments=spd),
+                          period(date(2025, 10, 1), band="B", adjustments=spd)], [], policy)
+    assert halves.charge_pence == whole.charge_pence == 122500 and len(halves.lines) == 1
+
+
+def test_periods_on_different_terms_stay_separate_runs() -> None:
+    """A disabled band reduction from 1 Oct changes the facts: two runs, each rounded."""
+    policy = YearPolicy(2025, {"": 210000})
+    charge = year_charge([period(date(2020, 1, 1), date(2025, 9, 30), band="B"),
+                          period(date(2025, 10, 1), band="B", disabled_reduction=True)], [], policy)
+    assert len(charge.lines) == 2 and charge.lines[1].charged_as_band == "A"
