@@ -27,7 +27,10 @@ def test_many_emits_leave_true_and_false_reference_counts_alone() -> None:
         emit(source.plain)
         emit(source.with_args, n, None)
     assert len(received) == 4000
-    assert (sys.getrefcount(True), sys.getrefcount(False)) == before
+    # The leak is one reference per emit (4,000 here); a thread left running by an earlier
+    # test may move the counts by a handful meanwhile, which is not what this test is about.
+    after = (sys.getrefcount(True), sys.getrefcount(False))
+    assert all(abs(a - b) < 100 for a, b in zip(after, before, strict=True)), (before, after)
 
 
 def test_app_ui_emits_only_through_the_helper() -> None:
