@@ -53,8 +53,8 @@ from app.recovery.account_view import AccountRecovery, account_recovery_view
 from app.recovery.arrangements import arrangements
 from app.recovery.arrangements.arrangements import ArrangementPlan, ArrangementView
 from app.recovery.arrangements.requests import AmendArrangement, CreateArrangement
-from app.recovery.enforcement import enforcement
-from app.recovery.enforcement.enforcement import AoeSchedule
+from app.recovery.enforcement import agents
+from app.recovery.enforcement.agents import AoeSchedule
 from app.recovery.recovery_run import RecoveryRunSummary, recovery_runs
 from app.requests import USE_CASES, Cancelled, Progress, R, Request, shallow_fields
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
@@ -172,15 +172,15 @@ class Application:
 
     @property
     def pay_periods(self) -> tuple[str, ...]:
-        return tuple(enforcement.PAY_PERIODS)
+        return tuple(agents.PAY_PERIODS)
 
     @property
     def benefits(self) -> tuple[str, ...]:
-        return enforcement.BENEFITS
+        return agents.BENEFITS
 
     @property
     def uc_categories(self) -> tuple[str, ...]:
-        return enforcement.UC_CATEGORIES
+        return agents.UC_CATEGORIES
 
     @property
     def enforcement_agents(self) -> list[str]:
@@ -232,7 +232,7 @@ class Application:
 
     def aoe_schedule(self, net_pence: int, pay_period: str, made_on: date) -> AoeSchedule:
         """The statutory deduction from one pay day's net earnings (pure calculation, no database)."""
-        return enforcement.aoe_schedule(net_pence, pay_period, self._ctx.settings.country, made_on)
+        return agents.aoe_schedule(net_pence, pay_period, self._ctx.settings.country, made_on)
 
     def hearing_dates(self, as_of: date) -> list[date]:
         """Hearing dates from the settings, from a few months back (outcomes are recorded after

@@ -8,7 +8,7 @@ from datetime import date
 
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
-from app.recovery.enforcement.enforcement import CaseView, RouteAdvice, list_cases, recovery_routes
+from app.recovery.enforcement.agents import CaseView, RouteAdvice, list_cases, recovery_routes
 from app.recovery.recovery_run import RecoveryView, account_recovery
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.bootstrap import AppContext
 from app.errors import Conflict, ValidationError
 from app.models import Document, LedgerTransaction, Payment
-from app.recovery.enforcement import enforcement as enf
+from app.recovery.enforcement import agents as enf
 from app.recovery import holds
 from app.adapters.csv_files import RowError
 from tests.services.court_helpers import liability_order
