@@ -53,8 +53,9 @@ from app.recovery.account_view import AccountRecovery, account_recovery_view
 from app.recovery.arrangements import arrangements
 from app.recovery.arrangements.arrangements import ArrangementPlan, ArrangementView
 from app.recovery.arrangements.requests import AmendArrangement, CreateArrangement
-from app.recovery.enforcement import agents
-from app.recovery.enforcement.agents import AoeSchedule
+from app.recovery.enforcement import agents as _agents  # noqa: F401
+from app.recovery.enforcement import attachment, benefit
+from app.recovery.enforcement.attachment import AoeSchedule
 from app.recovery.recovery_run import RecoveryRunSummary, recovery_runs
 from app.requests import USE_CASES, Cancelled, Progress, R, Request, shallow_fields
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
@@ -172,15 +173,15 @@ class Application:
 
     @property
     def pay_periods(self) -> tuple[str, ...]:
-        return tuple(agents.PAY_PERIODS)
+        return tuple(attachment.PAY_PERIODS)
 
     @property
     def benefits(self) -> tuple[str, ...]:
-        return agents.BENEFITS
+        return benefit.BENEFITS
 
     @property
     def uc_categories(self) -> tuple[str, ...]:
-        return agents.UC_CATEGORIES
+        return benefit.UC_CATEGORIES
 
     @property
     def enforcement_agents(self) -> list[str]:
@@ -232,7 +233,7 @@ class Application:
 
     def aoe_schedule(self, net_pence: int, pay_period: str, made_on: date) -> AoeSchedule:
         """The statutory deduction from one pay day's net earnings (pure calculation, no database)."""
-        return agents.aoe_schedule(net_pence, pay_period, self._ctx.settings.country, made_on)
+        return attachment.aoe_schedule(net_pence, pay_period, self._ctx.settings.country, made_on)
 
     def hearing_dates(self, as_of: date) -> list[date]:
         """Hearing dates from the settings, from a few months back (outcomes are recorded after

@@ -8,7 +8,8 @@ from datetime import date
 
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
-from app.recovery.enforcement.agents import CaseView, RouteAdvice, list_cases, recovery_routes
+from app.recovery.enforcement.cases import CaseView, list_cases
+from app.recovery.enforcement.routes import RouteAdvice, recovery_routes
 from app.recovery.recovery_run import RecoveryView, account_recovery
 
 
