@@ -41,7 +41,7 @@ from app.models import (
 )
 from app.billing import liability_changes as liability
 from app.accounts.summary import account_summary, get_account_id
-from app.billing.billing import run_annual_billing
+from app.billing.decisions import run_annual_billing
 from app.billing.liability_changes import LiabilityChange, NewTaxpayer
 from tests.conftest import EXAMPLES
 from tests.services.helpers import load_examples
