@@ -29,7 +29,7 @@ from app.accounts.opened import OpenedAccount, open_account
 from app.accounts.search import SearchResult, search_accounts
 from app.accounts.summary import AccountSummary, account_count, account_summary, get_account_id, has_accounts
 from app.billing import liability_changes as _liability_changes  # noqa: F401
-from app.billing.decisions import BillingRunSummary, billing_runs
+from app.billing.annual_run import BillingRunSummary, billing_runs
 from app.bootstrap import AppContext
 from app.casework import escalations, notes, worklists
 from app.casework.account_view import AccountCasework, account_casework

@@ -18,7 +18,7 @@ from app.models import Arrangement, AuditEvent, BatchRun, DiaryEntry, Document, 
 from app.recovery.arrangements import arrangements as svc
 from app.accounts.summary import account_summary, get_account_id
 from app.ledger.balances import balance_pence
-from app.billing.decisions import run_annual_billing
+from app.billing.annual_run import run_annual_billing
 from app.recovery.recovery_run import run_recovery
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import LEADER, OFFICER
