@@ -50,8 +50,8 @@ from app.payments.posting import PaymentAllocation
 from app.payments.refunds import RefundView
 from app.recovery import holds
 from app.recovery.account_view import AccountRecovery, account_recovery_view
-from app.recovery.arrangements import arrangements
-from app.recovery.arrangements.arrangements import ArrangementPlan, ArrangementView
+from app.recovery.arrangements import agreements
+from app.recovery.arrangements.agreements import ArrangementPlan, ArrangementView
 from app.recovery.arrangements.requests import AmendArrangement, CreateArrangement
 from app.recovery.enforcement import agents as _agents  # noqa: F401
 from app.recovery.enforcement import attachment, benefit
@@ -247,7 +247,7 @@ class Application:
         """The schedule `request` would agree for what the account owes (nothing saved): the
         planner's live preview."""
         return self.read(
-            arrangements.plan_arrangement, self._ctx.settings, account_ref=request.account_ref,
+            agreements.plan_arrangement, self._ctx.settings, account_ref=request.account_ref,
             frequency=request.frequency, start=request.start, end=request.end, amount_pence=request.amount_pence,
             as_of=request.as_of, income_expenditure=request.income_expenditure,
         )
@@ -255,7 +255,7 @@ class Application:
     def arrangement(self, account_ref: str, as_of: date) -> ArrangementView | None:
         """The account's current arrangement (the live one, else the latest), or None."""
         try:
-            return self.read(arrangements.show_arrangement, account_ref=account_ref, as_of=as_of)
+            return self.read(agreements.show_arrangement, account_ref=account_ref, as_of=as_of)
         except NotFound:
             return None
 

@@ -22,7 +22,7 @@ from app.db import UnitOfWork
 from app.errors import NotFound, ServiceError
 from app.payments.posting import PaymentAllocation, payment_allocations
 from app.recovery.account_view import AccountRecovery, account_recovery_view
-from app.recovery.arrangements.arrangements import ArrangementView, show_arrangement
+from app.recovery.arrangements.agreements import ArrangementView, show_arrangement
 
 T = TypeVar("T")
 

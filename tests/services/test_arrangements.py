@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.bootstrap import AppContext
 from app.errors import Conflict, NotAllowed, ValidationError
 from app.models import Arrangement, AuditEvent, BatchRun, DiaryEntry, Document, Hold, LedgerTransaction, RecoveryEvent
-from app.recovery.arrangements import arrangements as svc
+from app.recovery.arrangements import agreements as svc
 from app.accounts.summary import account_summary, get_account_id
 from app.ledger.balances import balance_pence
 from app.billing.annual_run import run_annual_billing
