@@ -50,8 +50,9 @@ from app.payments.posting import PaymentAllocation
 from app.payments.refunds import RefundView
 from app.recovery import holds
 from app.recovery.account_view import AccountRecovery, account_recovery_view
-from app.recovery.arrangements import agreements
-from app.recovery.arrangements.agreements import ArrangementPlan, ArrangementView
+from app.recovery.arrangements import agreements, planning
+from app.recovery.arrangements import monitoring as _monitoring  # noqa: F401
+from app.recovery.arrangements.views import ArrangementPlan, ArrangementView
 from app.recovery.arrangements.requests import AmendArrangement, CreateArrangement
 from app.recovery.enforcement import agents as _agents  # noqa: F401
 from app.recovery.enforcement import attachment, benefit
@@ -247,7 +248,7 @@ class Application:
         """The schedule `request` would agree for what the account owes (nothing saved): the
         planner's live preview."""
         return self.read(
-            agreements.plan_arrangement, self._ctx.settings, account_ref=request.account_ref,
+            planning.plan_arrangement, self._ctx.settings, account_ref=request.account_ref,
             frequency=request.frequency, start=request.start, end=request.end, amount_pence=request.amount_pence,
             as_of=request.as_of, income_expenditure=request.income_expenditure,
         )

@@ -80,13 +80,13 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _arrangement(app: Application, args: argparse.Namespace) -> int:
-    from app.recovery.arrangements import agreements
+    from app.recovery.arrangements import agreements, planning
     from app.recovery.arrangements import requests as rq
 
     command = args.arrangement_command
     as_of = args.as_of or clock.today()
     if command == "plan":
-        plan = app.read(agreements.plan_arrangement, app.settings, **_options(args))
+        plan = app.read(planning.plan_arrangement, app.settings, **_options(args))
         if args.json:
             print_json(plan.to_json())
         else:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts.summary import AccountSummary
-from app.recovery.arrangements.agreements import ArrangementView
+from app.recovery.arrangements.views import ArrangementView
 from app.recovery.account_view import AccountRecovery
 from app.billing.liability_changes import LiabilityChange
 from app.ui.context import UiContext
