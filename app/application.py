@@ -31,11 +31,15 @@ from app.accounts.summary import AccountSummary, account_count, account_summary,
 from app.billing import liability_changes as _liability_changes  # noqa: F401
 from app.billing.annual_run import BillingRunSummary, billing_runs
 from app.bootstrap import AppContext
-from app.casework import escalations, notes, worklists
+from app.casework import claims as _claims  # noqa: F401
+from app.casework import diary, diary_codes, escalations, notes, worklists
+from app.casework import tracing as _tracing  # noqa: F401
 from app.casework.account_view import AccountCasework, account_casework
 from app.casework.escalations import EscalationQueue, EscalationView
 from app.casework.notes import NoteView
-from app.casework.worklists import DiaryCodeView, DiaryView, SyncResult, WorklistPage
+from app.casework.diary import DiaryView
+from app.casework.diary_codes import DiaryCodeView, SyncResult
+from app.casework.worklists import WorklistPage
 from app.config import AuthoritySettings
 from app.connections import Connected, ConnectionTarget
 from app.court import hearings
@@ -266,10 +270,10 @@ class Application:
         """Bring the diary codes in line with the settings (idempotent housekeeping: the
         desktop does it once at start-up, on a worker; the command line before case work)."""
         with self._ctx.db.uow() as uow:
-            return worklists.sync_diary_codes(uow, self._ctx.settings, self._ctx.actor.username)
+            return diary_codes.sync_diary_codes(uow, self._ctx.settings, self._ctx.actor.username)
 
     def diary_codes(self) -> list[DiaryCodeView]:
-        return self.read(worklists.list_codes)
+        return self.read(diary_codes.list_codes)
 
     def users(self) -> list[Actor]:
         """Everyone who may be given work (team leaders reassigning)."""
@@ -285,7 +289,7 @@ class Application:
         )
 
     def account_diary(self, account_ref: str) -> list[DiaryView]:
-        return self.read(worklists.account_entries, account_ref=account_ref)
+        return self.read(diary.account_entries, account_ref=account_ref)
 
     def account_casework(self, account_ref: str) -> AccountCasework:
         return self.read(account_casework, account_ref)
