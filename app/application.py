@@ -49,6 +49,7 @@ from app.demo import generate as _demo  # noqa: F401
 from app.errors import NotFound, ValidationError
 from app.letters import letters
 from app.payments import direct_debit as _direct_debit  # noqa: F401
+from app.payments import imports as _payment_imports  # noqa: F401
 from app.payments import posting, refunds
 from app.payments.posting import PaymentAllocation
 from app.payments.refunds import RefundView

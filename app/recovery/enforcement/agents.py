@@ -34,7 +34,7 @@ from app.adapters.conflicts import saving
 from app.adapters.csv_files import ImportSummary, RowInvalid, read_rows
 from app.accounts.debtors import debtors
 from app.dto import JsonView, clean_text
-from app.accounts.imports import complete_file_import, record_file_run
+from app.adapters.file_imports import complete_file_import, record_file_run
 from app.users.roles import Actor, Role
 from app.requests import handles
 from app.recovery.enforcement.requests import ExportReferrals, ImportAgentReturns, ReferToAgent
