@@ -62,7 +62,7 @@ from app.recovery.arrangements.requests import AmendArrangement, CreateArrangeme
 from app.recovery.enforcement import agents as _agents  # noqa: F401
 from app.recovery.enforcement import attachment, benefit
 from app.recovery.enforcement.attachment import AoeSchedule
-from app.recovery.recovery_run import RecoveryRunSummary, recovery_runs
+from app.recovery.run import RecoveryRunSummary, recovery_runs
 from app.requests import USE_CASES, Cancelled, Progress, R, Request, shallow_fields
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
 from app.users import directory as users

@@ -35,7 +35,7 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
 
 
 def _recovery(app: Application, args: argparse.Namespace) -> int:
-    from app.recovery import recovery_run as recovery
+    from app.recovery import run as recovery
     from app.recovery.requests import RunRecovery
 
     if args.recovery_command == "run":

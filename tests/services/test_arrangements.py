@@ -19,7 +19,7 @@ from app.recovery.arrangements import agreements, monitoring, planning, views
 from app.accounts.summary import account_summary, get_account_id
 from app.ledger.balances import balance_pence
 from app.billing.annual_run import run_annual_billing
-from app.recovery.recovery_run import run_recovery
+from app.recovery.run import run_recovery
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import LEADER, OFFICER
 
