@@ -10,7 +10,7 @@ from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.recovery.enforcement.cases import CaseView, list_cases
 from app.recovery.enforcement.routes import RouteAdvice, recovery_routes
-from app.recovery.run import RecoveryView, account_recovery
+from app.recovery.account_recovery import RecoveryView, account_recovery
 
 
 @dataclass(frozen=True)
