@@ -47,7 +47,7 @@ from app.court.hearings import HearingList
 from app.db import UnitOfWork, current_revision, describe, upgrade
 from app.demo import generate as _demo  # noqa: F401
 from app.errors import NotFound, ValidationError
-from app.letters import rendering
+from app.letters import export
 from app.payments import direct_debit as _direct_debit  # noqa: F401
 from app.payments import imports as _payment_imports  # noqa: F401
 from app.payments import posting, refunds
@@ -222,7 +222,7 @@ class Application:
     ) -> int:
         """Write a batch run's letters as .docx files into `out_dir` (print bureau), reading in
         short chunks of their own; returns how many were written."""
-        return rendering.export_letters(
+        return export.export_letters(
             self._ctx.db, batch_run_id=batch_run_id, out_dir=out_dir, progress=progress, cancelled=cancelled,
         )
 

@@ -30,7 +30,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from app.letters.rendering import TEMPLATES_DIR, normalise_docx
+from app.letters.rendering import normalise_docx
+from app.letters.templates import TEMPLATES_DIR
 
 FONT = "Arial"
 INK = RGBColor(0x1F, 0x1F, 0x1F)

@@ -157,6 +157,6 @@ def _asto_uuid(value: Any) -> uuid.UUID:
 
 def template_versions(uow: UnitOfWork) -> dict[str, str]:
     """Store the current notice templates (once) and return their versions."""
-    from app.letters import rendering
+    from app.letters import templates
 
-    return {name: rendering.ensure_template_stored(uow, name) for name in NOTICE_TEMPLATES.values()}
+    return {name: templates.ensure_template_stored(uow, name) for name in NOTICE_TEMPLATES.values()}

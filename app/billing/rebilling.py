@@ -123,10 +123,10 @@ def rebill_account(
 
 def _render_single_notices(uow: UnitOfWork, applied: Applied) -> None:
     """A notice issued singly keeps its rendered file (a mass run keeps the merge data only)."""
-    from app.letters import rendering
+    from app.letters import documents
 
     for document_id in applied.documents.values():
-        _, content = rendering.document_bytes(uow, document_id)
+        _, content = documents.document_bytes(uow, document_id)
         uow.session.execute(
             update(Document).where(Document.id == document_id).values(content=content)
             .execution_options(synchronize_session=False)

@@ -134,10 +134,10 @@ def run_recovery(
     templates = {stage: settings.recovery_letter_template(stage) for stage in ACTION_STAGES}
     versions: dict[str, str] = {}
     if not dry_run:
-        from app.letters import rendering
+        from app.letters.templates import ensure_template_stored
 
         with db.uow() as uow:
-            versions = {name: rendering.ensure_template_stored(uow, name) for name in set(templates.values())}
+            versions = {name: ensure_template_stored(uow, name) for name in set(templates.values())}
             uow.commit()
     cursor: Any = None if tally.cursor is None else bytes.fromhex(tally.cursor) if db.dialect == "sqlite" else uuid.UUID(tally.cursor)
     status = "completed"

@@ -12,7 +12,7 @@ import pytest
 from app.cli import main
 from app.db import make_database
 from app.models import BatchRun, Document
-from app.letters import rendering
+from app.letters import documents, rendering, templates
 from app.accounts.summary import get_account_id
 from app.users.directory import resolve_actor
 from tests.services.letter_data import notice_data
@@ -38,18 +38,18 @@ def letters_db(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) 
         with db.uow() as uow:
             actor = resolve_actor(uow, "clerk")
             account_id = get_account_id(uow, "70000001")
-            issued = rendering.issue_letter(
+            issued = documents.issue_letter(
                 uow, actor, account_id=account_id, kind="amended_demand_notice", template="amended_demand_notice",
                 data=notice_data(amended=True, reason="Band changed."), issued_on=date(2026, 3, 6), financial_year=2026,
             )
-            version = rendering.ensure_template_stored(uow, "demand_notice")
+            version = templates.ensure_template_stored(uow, "demand_notice")
             batch = BatchRun(kind="billing", run_key="billing:2026", as_of=date(2026, 3, 6), created_by="clerk")
             uow.session.add(batch)
             uow.session.flush()
             docs = [
                 Document(
                     account_id=account_id, kind="demand_notice", template="demand_notice", template_version=version,
-                    file_name=rendering.file_name_for("demand_notice", ref, date(2026, 3, 6)),
+                    file_name=documents.file_name_for("demand_notice", ref, date(2026, 3, 6)),
                     data=notice_data(account_ref=ref), financial_year=2026, issued_on=date(2026, 3, 6),
                     batch_run_id=batch.id, created_by="clerk",
                 )

@@ -114,7 +114,7 @@ def test_the_letter_merges_the_schedule(billed: AppContext, tmp_path: Path) -> N
 
     from docx import Document as Docx
 
-    from app.letters.rendering import document_bytes
+    from app.letters.documents import document_bytes
 
     view = create(billed)
     assert view.letter_document_id is not None

@@ -21,7 +21,7 @@ from app.bootstrap import AppContext
 from app.errors import NotFound, ValidationError
 from app.models import AuditEvent, BatchRun, Document, LetterTemplate
 from app.paths import ROOT
-from app.letters import rendering
+from app.letters import documents, export, rendering, templates
 from app.accounts.summary import get_account_id
 from tests.services.helpers import load_examples
 from tests.services.letter_data import notice_data
@@ -113,12 +113,12 @@ def test_data_that_does_not_fit_the_template_is_refused() -> None:
     with pytest.raises(NotFound):
         rendering.render("no_such_letter", notice_data())
     with pytest.raises(ValidationError):
-        rendering.template_version("../secrets")
+        templates.template_version("../secrets")
 
 
 def test_template_version_is_the_file_hash() -> None:
-    path = rendering.TEMPLATES_DIR / "demand_notice.docx"
-    assert rendering.template_version("demand_notice") == hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    path = templates.TEMPLATES_DIR / "demand_notice.docx"
+    assert templates.template_version("demand_notice") == hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 def test_template_generator_is_deterministic() -> None:
@@ -143,19 +143,19 @@ def account_id(ctx: AppContext, examples: Path) -> uuid.UUID:
 def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A templates folder of the test's own, so a test can edit a template."""
     folder = tmp_path / "letters"
-    shutil.copytree(rendering.TEMPLATES_DIR, folder)
-    monkeypatch.setattr(rendering, "TEMPLATES_DIR", folder)
+    shutil.copytree(templates.TEMPLATES_DIR, folder)
+    monkeypatch.setattr(templates, "TEMPLATES_DIR", folder)
     return folder
 
 
 def test_issue_letter_keeps_bytes_data_version_and_audit(ctx: AppContext, account_id: uuid.UUID) -> None:
     with ctx.db.uow() as uow:
-        info = rendering.issue_letter(
+        info = documents.issue_letter(
             uow, ctx.actor, account_id=account_id, kind="demand_notice", template="demand_notice",
             data=notice_data(), issued_on=date(2026, 3, 6), financial_year=2026,
         )
         uow.commit()
-    assert info.has_content and info.template_version == rendering.template_version("demand_notice")
+    assert info.has_content and info.template_version == templates.template_version("demand_notice")
     assert info.file_name == "demand_notice-70000001-2026-03-06.docx"
     with ctx.db.uow() as uow:
         doc = uow.session.get(Document, info.document_id)
@@ -166,18 +166,18 @@ def test_issue_letter_keeps_bytes_data_version_and_audit(ctx: AppContext, accoun
         event = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "document.issued")).one()
         assert event.entity_id == info.document_id and event.account_id == account_id
         assert event.after and event.after["template_version"] == info.template_version
-        assert rendering.list_documents(uow, account_id) == [info]
-        assert rendering.document_bytes(uow, info.document_id) == (info.file_name, doc.content)
+        assert documents.list_documents(uow, account_id) == [info]
+        assert documents.document_bytes(uow, info.document_id) == (info.file_name, doc.content)
 
 
 def test_issue_letter_refuses_data_dated_otherwise(ctx: AppContext, account_id: uuid.UUID) -> None:
     with ctx.db.uow() as uow, pytest.raises(ValidationError, match="2026-03-06"):
-        rendering.issue_letter(
+        documents.issue_letter(
             uow, ctx.actor, account_id=account_id, kind="demand_notice", template="demand_notice",
             data=notice_data(), issued_on=date(2026, 3, 9),
         )
     with ctx.db.uow() as uow, pytest.raises(NotFound):
-        rendering.issue_letter(
+        documents.issue_letter(
             uow, ctx.actor, account_id=uuid.uuid4(), kind="demand_notice", template="demand_notice",
             data=notice_data(), issued_on=date(2026, 3, 6),
         )
@@ -185,11 +185,11 @@ def test_issue_letter_refuses_data_dated_otherwise(ctx: AppContext, account_id: 
 
 def test_ensure_template_stored_once(ctx: AppContext) -> None:
     with ctx.db.uow() as uow:
-        first = rendering.ensure_template_stored(uow, "demand_notice")
-        assert rendering.ensure_template_stored(uow, "demand_notice") == first
+        first = templates.ensure_template_stored(uow, "demand_notice")
+        assert templates.ensure_template_stored(uow, "demand_notice") == first
         uow.commit()
     with ctx.db.uow() as uow:
-        assert rendering.ensure_template_stored(uow, "demand_notice") == first
+        assert templates.ensure_template_stored(uow, "demand_notice") == first
         uow.commit()
         assert uow.session.scalar(select(func.count()).select_from(LetterTemplate)) == 1
 
@@ -205,10 +205,10 @@ def _batch_run(ctx: AppContext, key: str) -> uuid.UUID:
 def _mass_letter(ctx: AppContext, account_id: uuid.UUID, run_id: uuid.UUID, data: dict[str, Any]) -> uuid.UUID:
     """What annual billing writes: data and template version, no bytes."""
     with ctx.db.uow() as uow:
-        version = rendering.ensure_template_stored(uow, "demand_notice")
+        version = templates.ensure_template_stored(uow, "demand_notice")
         doc = Document(
             account_id=account_id, kind="demand_notice", template="demand_notice", template_version=version,
-            file_name=rendering.file_name_for("demand_notice", data["account_ref"], date(2026, 3, 6)), content=None, data=data,
+            file_name=documents.file_name_for("demand_notice", data["account_ref"], date(2026, 3, 6)), content=None, data=data,
             financial_year=2026, issued_on=date(2026, 3, 6), batch_run_id=run_id, created_by="billing",
         )
         uow.session.add(doc)
@@ -220,26 +220,26 @@ def test_letter_without_bytes_is_rendered_again_identically(ctx: AppContext, acc
     run_id = _batch_run(ctx, "billing:2026")
     doc_id = _mass_letter(ctx, account_id, run_id, notice_data())
     with ctx.db.uow() as uow:
-        name, content = rendering.document_bytes(uow, doc_id)
-        [info] = rendering.list_documents(uow, account_id)
+        name, content = documents.document_bytes(uow, doc_id)
+        [info] = documents.list_documents(uow, account_id)
     assert name == "demand_notice-70000001-2026-03-06.docx"
     assert content == rendering.render("demand_notice", notice_data())
     assert not info.has_content and info.document_id == doc_id
     with ctx.db.uow() as uow, pytest.raises(NotFound):
-        rendering.document_bytes(uow, uuid.uuid4())
+        documents.document_bytes(uow, uuid.uuid4())
 
 
 def test_edited_template_still_reproduces_the_old_letter(ctx: AppContext, account_id: uuid.UUID, own_templates: Path) -> None:
     run_id = _batch_run(ctx, "billing:2026")
     doc_id = _mass_letter(ctx, account_id, run_id, notice_data())
     sent = rendering.render("demand_notice", notice_data())
-    old_version = rendering.template_version("demand_notice")
+    old_version = templates.template_version("demand_notice")
     # An officer edits the template in Word (here: replaced with the amended wording).
     shutil.copyfile(own_templates / "amended_demand_notice.docx", own_templates / "demand_notice.docx")
-    assert rendering.template_version("demand_notice") != old_version
+    assert templates.template_version("demand_notice") != old_version
     assert rendering.render("demand_notice", notice_data()) != sent
     with ctx.db.uow() as uow:
-        assert rendering.document_bytes(uow, doc_id)[1] == sent
+        assert documents.document_bytes(uow, doc_id)[1] == sent
         assert rendering.render("demand_notice", notice_data(), version=old_version, uow=uow) == sent
     with pytest.raises(ValidationError, match="needs the database"):
         rendering.render("demand_notice", notice_data(), version=old_version)
@@ -251,7 +251,7 @@ def test_export_letters_writes_files_and_stops_when_cancelled(ctx: AppContext, a
         _mass_letter(ctx, account_id, run_id, notice_data(account_ref=f"7000000{n}"))
     seen: list[tuple[int, int]] = []
     out = tmp_path / "bureau"
-    assert rendering.export_letters(ctx.db, batch_run_id=run_id, out_dir=out, progress=lambda d, t: seen.append((d, t)), chunk_size=2) == 5
+    assert export.export_letters(ctx.db, batch_run_id=run_id, out_dir=out, progress=lambda d, t: seen.append((d, t)), chunk_size=2) == 5
     assert seen == [(2, 5), (4, 5), (5, 5)]
     files = sorted(p.name for p in out.iterdir())
     assert files == [f"demand_notice-7000000{n}-2026-03-06.docx" for n in range(5)]
@@ -259,10 +259,10 @@ def test_export_letters_writes_files_and_stops_when_cancelled(ctx: AppContext, a
 
     stopped = tmp_path / "stopped"
     progress: list[int] = []
-    written = rendering.export_letters(
+    written = export.export_letters(
         ctx.db, batch_run_id=run_id, out_dir=stopped, progress=lambda d, t: progress.append(d),
         cancelled=lambda: bool(progress), chunk_size=2,
     )
     assert written == 2 and len(list(stopped.iterdir())) == 2
     with pytest.raises(NotFound):
-        rendering.export_letters(ctx.db, batch_run_id=uuid.uuid4(), out_dir=tmp_path / "none")
+        export.export_letters(ctx.db, batch_run_id=uuid.uuid4(), out_dir=tmp_path / "none")

@@ -289,7 +289,7 @@ def _letter_facts(uow: UnitOfWork, account_id: uuid.UUID) -> tuple[list[str], st
 
 def _confirmation_letter(uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, policy: ArrangementPolicy,
                          arrangement: Arrangement, ref: str, as_of: date) -> uuid.UUID:
-    from app.letters.rendering import issue_letter
+    from app.letters.documents import issue_letter
 
     names, address, postcode = _letter_facts(uow, arrangement.account_id)
     lines = arrangement.instalments

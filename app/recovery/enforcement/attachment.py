@@ -21,7 +21,7 @@ from app.rules import attachment_of_earnings as aoe_rules
 from app.adapters.conflicts import saving
 from app.accounts.debtors import debtors
 from app.dto import JsonView, clean_text
-from app.letters.rendering import issue_letter
+from app.letters.documents import issue_letter
 from app.users.roles import Actor, Role
 from app.requests import handles
 from app.recovery.enforcement.requests import MakeAttachmentOrder, RecordAoeDeduction

@@ -20,7 +20,7 @@ from app.rules.apportionment import year_label
 from app.adapters.conflicts import saving
 from app.accounts.debtors import debtors
 from app.dto import clean_text
-from app.letters.rendering import issue_letter
+from app.letters.documents import issue_letter
 from app.users.roles import Actor, Role
 from app.requests import handles
 from app.recovery.enforcement.requests import ApplyBenefitDeduction, RecordBenefitReceipt
