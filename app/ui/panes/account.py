@@ -26,7 +26,8 @@ from app.ui.context import UiContext
 from app.ui.dialogs.casework import (
     AddDiaryDialog, CancelArrangementDialog, AddNoteDialog, CompleteDiaryDialog, EscalateDialog, RescheduleDiaryDialog, TraceDialog,
 )
-from app.ui.dialogs.liability.change_dialog import CHANGE_DIALOGS, ChangeDialog
+from app.ui.dialogs.liability.change_dialog import ChangeDialog
+from app.ui.dialogs.liability.registry import CHANGE_DIALOGS
 from app.ui.dialogs.payments import RequestRefundDialog, TakePaymentDialog, received_text
 from app.ui.dialogs.recovery import (
     AddHoldDialog, AgentReferralDialog, AttachmentOfEarningsDialog, BenefitDeductionDialog, LiftHoldDialog,

@@ -1,4 +1,4 @@
-"""The liability editor: one small form per change, each with a trial calculation.
+"""The liability editor's common form: one small dialog per change, each with a trial calculation.
 
 Every change dialog works the same way:
 
@@ -12,7 +12,8 @@ Every change dialog works the same way:
   someone else in the meantime offers to reload the account without losing what was typed.
 
 A subclass declares its fields (`build`), the typed request it sends (`request`) and the
-checks it can make before asking the service (`problems`).
+checks it can make before asking the service (`problems`). `EndDialog` is the shared form
+for ending something that has a start date (a discount, exemption, joint party or reduction).
 """
 
 from __future__ import annotations
@@ -29,20 +30,16 @@ from PySide6.QtWidgets import (
 from app.errors import Conflict, NotFound, ValidationError
 from app.accounts.summary import AccountSummary, PeriodView
 from app.billing.liability_changes import LiabilityChange
-from app.billing.requests import (
-    AddJointParty, EndDiscount, EndExemption, EndJointParty, EndReduction, LiabilityRequest, MoveIn, MoveOut,
-    NewTaxpayer, SetDisabledReduction, SetDiscount, SetExemption, SetReduction, SplitPeriod,
-)
+from app.billing.requests import LiabilityRequest
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import SavingDialog
 from app.ui.dialogs.preview_panel import PreviewPanel
-from app.ui.formatting import (
-    date_range, discount_label, error_sentence, payment_method_label, percent_text, reduction_label, uk_date,
-)
+from app.ui.formatting import date_range, error_sentence, uk_date
 from app.ui.forms import OptionalDate, date_edit, from_qdate
 from app.ui.signals import emit
 from app.ui.style import set_invalid
 from app.ui.widgets import label
+
 
 PREVIEW_DELAY_MS = 350
 Choice = tuple[str, Any]
@@ -319,11 +316,11 @@ def _mark_target(widget: QWidget) -> QWidget:
     return widget.edit if isinstance(widget, OptionalDate) else widget
 
 
-def _d(edit: QDateEdit) -> date:
+def date_of(edit: QDateEdit) -> date:
     return from_qdate(edit.date())
 
 
-def _outside(start: date, end: date | None, period: PeriodView | None, what: str) -> dict[str, str]:
+def outside_period(start: date, end: date | None, period: PeriodView | None, what: str) -> dict[str, str]:
     """The service's effective-date rule, checked as the officer types."""
     if period is None:
         return {"period_id": "Choose the liability period."}
@@ -336,156 +333,7 @@ def _outside(start: date, end: date | None, period: PeriodView | None, what: str
     return {}
 
 
-# --- periods --------------------------------------------------------------------------------
-
-
-class MoveOutDialog(ChangeDialog):
-    REQUEST = MoveOut
-    TITLE = "Move out"
-    INTRO = "The taxpayer is liable up to and including the move-out date; discounts and joint liability end with it."
-    SAVE_TEXT = "Save move out"
-
-    def build(self) -> None:
-        self.add_period_choice()
-        self.end = self.add_date("Move-out date (last day liable)", "end_date", self.as_of)
-
-    def request(self) -> MoveOut:
-        return MoveOut(period_id=self.period_id(), end_date=_d(self.end), as_of=self.as_of)
-
-    def problems(self) -> dict[str, str]:
-        period = self.selected_period()
-        if period is None:
-            return {"period_id": "Choose the liability period."}
-        if _d(self.end) < period.start_date:
-            return {"end_date": f"The move-out date is before the move-in date ({uk_date(period.start_date)})."}
-        return {}
-
-
-class SplitPeriodDialog(ChangeDialog):
-    REQUEST = SplitPeriod
-    TITLE = "Split liability period"
-    INTRO = "Splitting changes nothing on its own: it lets something (such as a disabled reduction) change from a date."
-    SAVE_TEXT = "Split period"
-
-    def build(self) -> None:
-        self.add_period_choice()
-        self.on = self.add_date("Second part starts on", "on_date", self.as_of)
-
-    def request(self) -> SplitPeriod:
-        return SplitPeriod(period_id=self.period_id(), on_date=_d(self.on), as_of=self.as_of)
-
-    def problems(self) -> dict[str, str]:
-        period = self.selected_period()
-        if period is None:
-            return {"period_id": "Choose the liability period."}
-        on = _d(self.on)
-        if on <= period.start_date or (period.end_date is not None and on > period.end_date):
-            return {"on_date": f"The split date must fall after the period starts and within it "
-                               f"({date_range(period.start_date, period.end_date)})."}
-        return {}
-
-
-class DisabledReductionDialog(ChangeDialog):
-    REQUEST = SetDisabledReduction
-    TITLE = "Disabled band reduction"
-    INTRO = "The reduction applies to the whole period: split the period first to change it from a date."
-
-    def build(self) -> None:
-        self.add_period_choice()
-        period = self.selected_period()
-        self.applies = QCheckBox("A disabled band reduction applies to this period")
-        self.applies.setChecked(not period.disabled_reduction if period else True)
-        self.add_row("Reduction", self.applies, "applies")
-        self.fields["period_id"].currentIndexChanged.connect(self._period_changed)  # type: ignore[attr-defined]
-
-    def _period_changed(self) -> None:
-        period = self.selected_period()
-        if period is not None:
-            self.applies.setChecked(not period.disabled_reduction)
-
-    def request(self) -> SetDisabledReduction:
-        return SetDisabledReduction(period_id=self.period_id(), applies=self.applies.isChecked(), as_of=self.as_of)
-
-    def problems(self) -> dict[str, str]:
-        period = self.selected_period()
-        if period is None:
-            return {"period_id": "Choose the liability period."}
-        if period.disabled_reduction == self.applies.isChecked():
-            state = "already has" if period.disabled_reduction else "does not have"
-            return {"applies": f"This period {state} a disabled band reduction: nothing would change."}
-        return {}
-
-
-# --- discounts, premiums and exemptions ---------------------------------------------------
-
-
-class AddDiscountDialog(ChangeDialog):
-    REQUEST = SetDiscount
-    TITLE = "Add discount or premium"
-    SAVE_TEXT = "Save discount"
-
-    def build(self) -> None:
-        self.add_period_choice()
-        kinds = [(discount_label(k), k) for k in self._ui.app.adjustment_kinds]
-        self.kind = self.add_choice("Discount or premium", "kind", lambda: kinds, "SPD")
-        period = self.selected_period()
-        start = max(period.start_date, self.as_of) if period else self.as_of
-        if period is not None and period.end_date is not None:
-            start = min(start, period.end_date)
-        self.start = self.add_date("Applies from", "start_date", start)
-        self.end = OptionalDate(period.end_date or self.as_of if period else self.as_of, "Ends on",
-                                checked=bool(period and period.end_date))
-        self.add_row("Until", self.end, "end_date")
-        self.empty_since = date_edit(start, accessible="Empty since")
-        self.add_row("Empty since", self.empty_since, "empty_since")
-        self.kind.currentIndexChanged.connect(self._kind_changed)
-        self._kind_changed()
-
-    def _kind_changed(self) -> None:
-        self.empty_since.setEnabled(self.kind.currentData() == "LONG_TERM_EMPTY")
-
-    def request(self) -> SetDiscount:
-        kind = self.kind.currentData()
-        return SetDiscount(
-            period_id=self.period_id(), kind=kind, start_date=_d(self.start), end_date=self.end.value(),
-            empty_since=_d(self.empty_since) if kind == "LONG_TERM_EMPTY" else None, as_of=self.as_of,
-        )
-
-    def problems(self) -> dict[str, str]:
-        what = "premium" if self.kind.currentData() in ("LONG_TERM_EMPTY", "SECOND_HOME") else "discount"
-        found = _outside(_d(self.start), self.end.value(), self.selected_period(), what)
-        if not found and self.kind.currentData() == "LONG_TERM_EMPTY" and _d(self.empty_since) > _d(self.start):
-            found = {"empty_since": "The home must have been empty before the premium starts."}
-        return found
-
-
-class AddExemptionDialog(ChangeDialog):
-    REQUEST = SetExemption
-    TITLE = "Add exemption"
-    SAVE_TEXT = "Save exemption"
-
-    def build(self) -> None:
-        self.add_period_choice()
-        classes = [(f"Class {c}", c) for c in self._ui.app.exemption_classes]
-        self.klass = self.add_choice("Exemption class", "exemption_class", lambda: classes)
-        period = self.selected_period()
-        start = max(period.start_date, self.as_of) if period else self.as_of
-        self.start = self.add_date("Exempt from", "start_date", start)
-        self.end = OptionalDate(period.end_date or self.as_of if period else self.as_of, "Ends on",
-                                checked=bool(period and period.end_date))
-        self.add_row("Until", self.end, "end_date")
-
-    def request(self) -> SetExemption:
-        return SetExemption(
-            period_id=self.period_id(), exemption_class=self.klass.currentData(), start_date=_d(self.start),
-            end_date=self.end.value(), as_of=self.as_of,
-        )
-
-    def problems(self) -> dict[str, str]:
-        return _outside(_d(self.start), self.end.value(), self.selected_period(), "exemption")
-
-
-class _EndDialog(ChangeDialog):
+class EndDialog(ChangeDialog):
     """End something that has a start date (discount, exemption, joint party, reduction)."""
 
     ITEM_FIELD: ClassVar[str] = ""
@@ -508,220 +356,13 @@ class _EndDialog(ChangeDialog):
 
     def request(self) -> LiabilityRequest:
         item = self.fields[self.ITEM_FIELD].currentData()  # type: ignore[attr-defined]
-        return self.REQUEST(**{self.ITEM_FIELD: item}, end_date=_d(self.end), as_of=self.as_of)  # type: ignore[call-arg]
+        return self.REQUEST(**{self.ITEM_FIELD: item}, end_date=date_of(self.end), as_of=self.as_of)  # type: ignore[call-arg]
 
     def problems(self) -> dict[str, str]:
         start = self._start()
         if start is None:
             return {self.ITEM_FIELD: self.NOTHING}
         earliest = start.toordinal() - (1 if self.ALLOW_DAY_BEFORE else 0)
-        if _d(self.end).toordinal() < earliest:
+        if date_of(self.end).toordinal() < earliest:
             return {"end_date": f"The {self.WHAT} cannot end before it started ({uk_date(start)})."}
         return {}
-
-
-class EndDiscountDialog(_EndDialog):
-    REQUEST = EndDiscount
-    TITLE = "End discount or premium"
-    ITEM_FIELD = "discount_id"
-    ITEM_CAPTION = "Discount or premium"
-    NOTHING = "There is no discount or premium on this account to end."
-    WHAT = "discount"
-    ALLOW_DAY_BEFORE = True
-    SAVE_TEXT = "End discount"
-
-    def items(self) -> list[tuple[str, Any, date]]:
-        periods = self.summary.periods if self.summary else []
-        return [(f"{discount_label(d['kind'])} {date_range(d['from'], d['to'])}", d["id"], d["from"])
-                for p in periods for d in p.discounts]
-
-
-class EndExemptionDialog(_EndDialog):
-    REQUEST = EndExemption
-    TITLE = "End exemption"
-    ITEM_FIELD = "exemption_id"
-    ITEM_CAPTION = "Exemption"
-    NOTHING = "There is no exemption on this account to end."
-    WHAT = "exemption"
-    SAVE_TEXT = "End exemption"
-
-    def items(self) -> list[tuple[str, Any, date]]:
-        periods = self.summary.periods if self.summary else []
-        return [(f"Class {e['class']} {date_range(e['from'], e['to'])}", e["id"], e["from"])
-                for p in periods for e in p.exemptions]
-
-
-# --- joint taxpayers ---------------------------------------------------------------------------
-
-
-class AddJointDialog(ChangeDialog):
-    REQUEST = AddJointParty
-    TITLE = "Add joint taxpayer"
-    INTRO = "The person becomes jointly and severally liable with the taxpayer from the date given."
-    SAVE_TEXT = "Add joint taxpayer"
-
-    def build(self) -> None:
-        self.add_period_choice()
-        self.title_edit = self.add_text("Title", "title", "Mr, Mrs, Ms, Dr…")
-        self.forenames = self.add_text("Forenames", "forenames")
-        self.surname = self.add_text("Surname", "surname")
-        period = self.selected_period()
-        self.start = self.add_date("Jointly liable from", "start_date", max(period.start_date, self.as_of) if period else self.as_of)
-
-    def request(self) -> AddJointParty:
-        person = NewTaxpayer(surname=self.surname.text().strip(), forenames=self.forenames.text().strip(),
-                             title=self.title_edit.text().strip())
-        return AddJointParty(period_id=self.period_id(), person=person, start_date=_d(self.start), as_of=self.as_of)
-
-    def problems(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        if not self.surname.text().strip():
-            found["surname"] = "The joint taxpayer's surname is required."
-        period = self.selected_period()
-        if period is not None and period.end_date is not None and period.end_date < self.as_of:
-            found["period_id"] = f"This liability period ended on {uk_date(period.end_date)}: choose a current one."
-        found.update({k: v for k, v in _outside(_d(self.start), period.end_date if period else None, period,
-                                                 "joint liability").items() if k != "end_date"})
-        return found
-
-
-class EndJointDialog(_EndDialog):
-    REQUEST = EndJointParty
-    TITLE = "End joint liability"
-    ITEM_FIELD = "party_id"
-    ITEM_CAPTION = "Joint taxpayer"
-    NOTHING = "There is no joint taxpayer on this account."
-    WHAT = "joint liability"
-    SAVE_TEXT = "End joint liability"
-
-    def items(self) -> list[tuple[str, Any, date]]:
-        periods = self.summary.periods if self.summary else []
-        return [(f"{j['name']} {date_range(j['from'], j['to'])}", j["id"], j["from"]) for p in periods for j in p.joint]
-
-
-# --- reductions -----------------------------------------------------------------------------------
-
-
-class ReductionDialog(ChangeDialog):
-    REQUEST = SetReduction
-    TITLE = "Council tax reduction"
-    INTRO = "A percentage of the charge for the days the award covers, credited to the account."
-    SAVE_TEXT = "Save award"
-
-    def build(self) -> None:
-        kinds = [(reduction_label(k), k) for k in ("ctr", "s13a")]
-        self.kind = self.add_choice("Reduction", "kind", lambda: kinds, "ctr")
-        self.percent = QDoubleSpinBox()
-        self.percent.setRange(0.0, 100.0)
-        self.percent.setDecimals(2)
-        self.percent.setSuffix(" %")
-        self.percent.setValue(100.0)
-        self.percent.setFixedWidth(150)
-        self.percent.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.add_row("Percentage of the charge", self.percent, "percent_bp")
-        year_began = date(self.as_of.year if self.as_of.month >= 4 else self.as_of.year - 1, 4, 1)
-        liable_from = self.summary.liable_from if self.summary and self.summary.liable_from else year_began
-        self.start = self.add_date("Award from", "start_date", max(liable_from, year_began))
-        self.end = OptionalDate(self.as_of, "Ends on")
-        self.add_row("Until", self.end, "end_date")
-
-    def request(self) -> SetReduction:
-        return SetReduction(
-            account_ref=self.summary.account_ref if self.summary else "", kind=self.kind.currentData(),
-            percent_bp=round(self.percent.value() * 100), start_date=_d(self.start), end_date=self.end.value(),
-            as_of=self.as_of,
-        )
-
-    def problems(self) -> dict[str, str]:
-        if round(self.percent.value() * 100) <= 0:
-            return {"percent_bp": "The reduction is a percentage above 0 and at most 100."}
-        end = self.end.value()
-        if end is not None and end < _d(self.start):
-            return {"end_date": "The reduction cannot end before it starts."}
-        return {}
-
-
-class EndReductionDialog(_EndDialog):
-    REQUEST = EndReduction
-    TITLE = "End council tax reduction"
-    ITEM_FIELD = "award_id"
-    ITEM_CAPTION = "Award"
-    NOTHING = "There is no reduction award on this account."
-    WHAT = "reduction"
-    SAVE_TEXT = "End award"
-
-    def items(self) -> list[tuple[str, Any, date]]:
-        awards = self.summary.reductions if self.summary else []
-        return [(f"{reduction_label(r['kind'])} {percent_text(r['percent_bp'])} {date_range(r['from'], r['to'])}",
-                 r["id"], r["from"]) for r in awards]
-
-
-# --- a new taxpayer ---------------------------------------------------------------------------
-
-
-class MoveInDialog(ChangeDialog):
-    REQUEST = MoveIn
-    TITLE = "Move in"
-    INTRO = "A new taxpayer becomes liable for a property: a new account is opened and billed."
-    SAVE_TEXT = "Open account"
-
-    def build(self) -> None:
-        self.uprn = self.add_text("Property reference (UPRN)", "uprn", "e.g. 200001000004")
-        self.title_edit = self.add_text("Title", "title", "Mr, Mrs, Ms, Dr…")
-        self.forenames = self.add_text("Forenames", "forenames")
-        self.surname = self.add_text("Surname", "surname")
-        self.start = self.add_date("Liable from", "start_date", self.as_of)
-        methods = [(payment_method_label(m), m) for m in ("cash", "dd")]
-        self.method = self.add_choice("Pays by", "payment_method", lambda: methods, "cash")
-        self.count = self.add_choice("Instalments", "instalment_count", lambda: [("10 a year", 10), ("12 a year", 12)], 10)
-        self.day = QSpinBox()
-        self.day.setRange(1, 28)
-        self.day.setValue(1)
-        self.day.setFixedWidth(90)
-        self.add_row("Instalment day of the month", self.day, "instalment_day")
-
-    def context_text(self) -> str:
-        return ""
-
-    def request(self) -> MoveIn:
-        taxpayer = NewTaxpayer(surname=self.surname.text().strip(), forenames=self.forenames.text().strip(),
-                               title=self.title_edit.text().strip())
-        return MoveIn(
-            uprn=self.uprn.text().strip(), taxpayer=taxpayer, start_date=_d(self.start),
-            payment_method=self.method.currentData(), instalment_count=self.count.currentData(),
-            instalment_day=self.day.value(), as_of=self.as_of,
-        )
-
-    def problems(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        if not self.uprn.text().strip():
-            found["uprn"] = "Enter the property's UPRN."
-        if not self.surname.text().strip():
-            found["surname"] = "The taxpayer's surname is required."
-        return found
-
-    def _field_for(self, service_field: str | None) -> str | None:
-        if service_field is None and self.error.text().startswith("There is no property"):
-            return "uprn"
-        return super()._field_for(service_field)
-
-    def show_error(self, exc: BaseException) -> None:
-        if isinstance(exc, NotFound) and "property" in str(exc):
-            exc = ValidationError(str(exc), field="uprn")  # a mistyped UPRN: mark the field, no reload offered
-        super().show_error(exc)
-
-
-CHANGE_DIALOGS: dict[str, type[ChangeDialog]] = {
-    "move_out": MoveOutDialog,
-    "add_discount": AddDiscountDialog,
-    "end_discount": EndDiscountDialog,
-    "add_exemption": AddExemptionDialog,
-    "end_exemption": EndExemptionDialog,
-    "add_joint": AddJointDialog,
-    "end_joint": EndJointDialog,
-    "disabled_reduction": DisabledReductionDialog,
-    "reduction": ReductionDialog,
-    "end_reduction": EndReductionDialog,
-    "split_period": SplitPeriodDialog,
-}
-
