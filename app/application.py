@@ -29,13 +29,16 @@ from app.accounts.opened import OpenedAccount, open_account
 from app.accounts.search import SearchResult, search_accounts
 from app.accounts.summary import AccountSummary, account_count, account_summary, get_account_id, has_accounts
 from app.billing import liability_changes as _liability_changes  # noqa: F401
-from app.billing.billing import BillingRunSummary, billing_runs
+from app.billing.annual_run import BillingRunSummary, billing_runs
 from app.bootstrap import AppContext
-from app.casework import escalations, notes, worklists
+from app.casework import claims as _claims  # noqa: F401
+from app.casework import diary, diary_codes, escalations, notes, worklists
+from app.casework import tracing as _tracing  # noqa: F401
 from app.casework.account_view import AccountCasework, account_casework
 from app.casework.escalations import EscalationQueue, EscalationView
 from app.casework.notes import NoteView
-from app.casework.worklists import DiaryCodeView, SyncResult, WorklistPage
+from app.casework.diary_codes import DiaryCodeView, SyncResult
+from app.casework.worklists import WorklistPage
 from app.config import AuthoritySettings
 from app.connections import Connected, ConnectionTarget
 from app.court import hearings
@@ -43,19 +46,22 @@ from app.court.hearings import HearingList
 from app.db import UnitOfWork, current_revision, describe, upgrade
 from app.demo import generate as _demo  # noqa: F401
 from app.errors import NotFound, ValidationError
-from app.letters import letters
+from app.letters import export
 from app.payments import direct_debit as _direct_debit  # noqa: F401
+from app.payments import imports as _payment_imports  # noqa: F401
 from app.payments import posting, refunds
 from app.payments.posting import PaymentAllocation
 from app.payments.refunds import RefundView
 from app.recovery import holds
 from app.recovery.account_view import AccountRecovery, account_recovery_view
-from app.recovery.arrangements import arrangements
-from app.recovery.arrangements.arrangements import ArrangementPlan, ArrangementView
+from app.recovery.arrangements import agreements, planning
+from app.recovery.arrangements import monitoring as _monitoring  # noqa: F401
+from app.recovery.arrangements.views import ArrangementPlan, ArrangementView
 from app.recovery.arrangements.requests import AmendArrangement, CreateArrangement
-from app.recovery.enforcement import enforcement
-from app.recovery.enforcement.enforcement import AoeSchedule
-from app.recovery.recovery_run import RecoveryRunSummary, recovery_runs
+from app.recovery.enforcement import agents as _agents  # noqa: F401
+from app.recovery.enforcement import attachment, benefit
+from app.recovery.enforcement.attachment import AoeSchedule
+from app.recovery.run import RecoveryRunSummary, recovery_runs
 from app.requests import USE_CASES, Cancelled, Progress, R, Request, shallow_fields
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
 from app.users import directory as users
@@ -172,15 +178,15 @@ class Application:
 
     @property
     def pay_periods(self) -> tuple[str, ...]:
-        return tuple(enforcement.PAY_PERIODS)
+        return tuple(attachment.PAY_PERIODS)
 
     @property
     def benefits(self) -> tuple[str, ...]:
-        return enforcement.BENEFITS
+        return benefit.BENEFITS
 
     @property
     def uc_categories(self) -> tuple[str, ...]:
-        return enforcement.UC_CATEGORIES
+        return benefit.UC_CATEGORIES
 
     @property
     def enforcement_agents(self) -> list[str]:
@@ -215,7 +221,7 @@ class Application:
     ) -> int:
         """Write a batch run's letters as .docx files into `out_dir` (print bureau), reading in
         short chunks of their own; returns how many were written."""
-        return letters.export_letters(
+        return export.export_letters(
             self._ctx.db, batch_run_id=batch_run_id, out_dir=out_dir, progress=progress, cancelled=cancelled,
         )
 
@@ -232,7 +238,7 @@ class Application:
 
     def aoe_schedule(self, net_pence: int, pay_period: str, made_on: date) -> AoeSchedule:
         """The statutory deduction from one pay day's net earnings (pure calculation, no database)."""
-        return enforcement.aoe_schedule(net_pence, pay_period, self._ctx.settings.country, made_on)
+        return attachment.aoe_schedule(net_pence, pay_period, self._ctx.settings.country, made_on)
 
     def hearing_dates(self, as_of: date) -> list[date]:
         """Hearing dates from the settings, from a few months back (outcomes are recorded after
@@ -246,7 +252,7 @@ class Application:
         """The schedule `request` would agree for what the account owes (nothing saved): the
         planner's live preview."""
         return self.read(
-            arrangements.plan_arrangement, self._ctx.settings, account_ref=request.account_ref,
+            planning.plan_arrangement, self._ctx.settings, account_ref=request.account_ref,
             frequency=request.frequency, start=request.start, end=request.end, amount_pence=request.amount_pence,
             as_of=request.as_of, income_expenditure=request.income_expenditure,
         )
@@ -254,7 +260,7 @@ class Application:
     def arrangement(self, account_ref: str, as_of: date) -> ArrangementView | None:
         """The account's current arrangement (the live one, else the latest), or None."""
         try:
-            return self.read(arrangements.show_arrangement, account_ref=account_ref, as_of=as_of)
+            return self.read(agreements.show_arrangement, account_ref=account_ref, as_of=as_of)
         except NotFound:
             return None
 
@@ -264,10 +270,10 @@ class Application:
         """Bring the diary codes in line with the settings (idempotent housekeeping: the
         desktop does it once at start-up, on a worker; the command line before case work)."""
         with self._ctx.db.uow() as uow:
-            return worklists.sync_diary_codes(uow, self._ctx.settings, self._ctx.actor.username)
+            return diary_codes.sync_diary_codes(uow, self._ctx.settings, self._ctx.actor.username)
 
     def diary_codes(self) -> list[DiaryCodeView]:
-        return self.read(worklists.list_codes)
+        return self.read(diary_codes.list_codes)
 
     def users(self) -> list[Actor]:
         """Everyone who may be given work (team leaders reassigning)."""

@@ -38,7 +38,7 @@ from app.ledger.kinds import CASH_KINDS, LedgerKind
 from app.ledger.posting import LedgerRows
 from app.models import Arrangement, ArrangementInstalment, Hold, LedgerTransaction
 from app.rules.arrangements import schedule_to_end
-from app.recovery.arrangements.arrangements import monitor_arrangements
+from app.recovery.arrangements.monitoring import monitor_arrangements
 from app.adapters.bulk import BulkWriter, NativeValues
 from app.adapters.sql_keys import raw_key
 from app.users.roles import Actor, Role

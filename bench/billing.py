@@ -35,7 +35,7 @@ from bench._common import DATA, build_report, ensure_demo_db, log, peak_rss_mb, 
 from app.config import load_settings  # noqa: E402
 from app.db import make_database  # noqa: E402
 from app.billing import liability_changes as liability  # noqa: E402
-from app.billing.billing import run_annual_billing  # noqa: E402
+from app.billing.annual_run import run_annual_billing  # noqa: E402
 from app.users.roles import Actor, Role  # noqa: E402
 
 YEAR = 2027

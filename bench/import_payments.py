@@ -40,7 +40,7 @@ from bench._common import (  # noqa: E402
 )
 from app.bootstrap import bootstrap  # noqa: E402
 from app.adapters.csv_files import ImportSummary  # noqa: E402
-from app.accounts.imports import import_payments  # noqa: E402
+from app.payments.imports import import_payments  # noqa: E402
 
 TARGET_FIRST_IMPORT_S = 20
 UNKNOWN_SHARE = 0.01

@@ -29,7 +29,7 @@ from bench._common import AS_OF, DATA, build_report, ensure_demo_db, log, peak_r
 from bench.billing import rss_anon_mb  # noqa: E402
 from app.config import load_settings  # noqa: E402
 from app.db import make_database  # noqa: E402
-from app.recovery.recovery_run import run_recovery  # noqa: E402
+from app.recovery.run import run_recovery  # noqa: E402
 from app.users.roles import Actor, Role  # noqa: E402
 
 TARGET_FIRST_S = 120

@@ -17,7 +17,7 @@ Figures (targets from the worklists issue):
   sorted by due date, with names, balances and stages) in its own unit of work:
   p50/p95 ms (target p95 <= 50 ms). Also per code, per team, "mine", and the balance and
   stage sorts (reported, no target: they order every open entry by a computed value).
-* `claim_next`: `worklists.claim_next` by rotating officers, each claim committed:
+* `claim_next`: `claims.claim_next` by rotating officers, each claim committed:
   p50/p95 ms (target p95 <= 20 ms); also with `--code`.
 
     /work/main/.venv/bin/python -m bench.worklist --db-kind both
@@ -42,7 +42,7 @@ from sqlalchemy import insert, select
 from app.config import load_settings
 from app.db import Database, make_database, upgrade
 from app.models import Account, DiaryEntry
-from app.casework import worklists
+from app.casework import claims, diary_codes, worklists
 from app.demo.generate import generate_demo
 from app.users.roles import Actor, Role
 from bench._common import DATA, PG_SERVER, _pg_admin, log, summarise_ms
@@ -82,8 +82,8 @@ def make_scratch(kind: str, accounts: int, entries: int, seed: int) -> Database:
     generate_demo(db, actor, settings, accounts=accounts, seed=seed, as_of=AS_OF)
     log(f"{kind}: demo {accounts:,} accounts in {time.perf_counter() - started:.1f} s")
     with db.uow() as uow:
-        worklists.sync_diary_codes(uow, settings, "bench")
-        codes = [(c.code, c.team) for c in worklists.list_codes(uow)]
+        diary_codes.sync_diary_codes(uow, settings, "bench")
+        codes = [(c.code, c.team) for c in diary_codes.list_codes(uow)]
         account_ids = list(uow.session.scalars(select(Account.id)))
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -143,7 +143,7 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         for i in range(args.claims):
             t0 = time.perf_counter()
             with db.uow() as uow:
-                c = worklists.claim_next(uow, officers[i % len(officers)], as_of=AS_OF)
+                c = claims.claim_next(uow, officers[i % len(officers)], as_of=AS_OF)
             times.append(time.perf_counter() - t0)
             if c is not None:
                 got.add(c.diary_id)
@@ -151,7 +151,7 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         for i in range(args.claims // 2):
             t0 = time.perf_counter()
             with db.uow() as uow:
-                worklists.claim_next(uow, officers[i % len(officers)], as_of=AS_OF, code="CORR")
+                claims.claim_next(uow, officers[i % len(officers)], as_of=AS_OF, code="CORR")
             code_times.append(time.perf_counter() - t0)
         claim = summarise_ms(times)
         return {

@@ -4,7 +4,7 @@
 
 Same house style and layout pieces as the demand notices (scripts/make_letter_templates.py,
 imported, not copied); deterministic output, so the template's version only changes with
-its wording. Merge data (app.recovery.arrangements.arrangements): authority, issued_on, account_ref,
+its wording. Merge data (app.recovery.arrangements.agreements): authority, issued_on, account_ref,
 names, address_lines, postcode, property_address, total_pence, frequency,
 frequency_label, count, regular_pence, last_pence, first_due, clears_by, grace_days,
 instalments [{due, amount_pence}]. The template name is `[arrangements] letter_template`

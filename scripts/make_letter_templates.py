@@ -30,7 +30,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from app.letters.letters import TEMPLATES_DIR, normalise_docx
+from app.letters.rendering import normalise_docx
+from app.letters.templates import TEMPLATES_DIR
 
 FONT = "Arial"
 INK = RGBColor(0x1F, 0x1F, 0x1F)
@@ -437,7 +438,7 @@ def _prune(doc) -> None:  # type: ignore[no-untyped-def]
     """Leave out what python-docx's blank document carries and a letter never uses.
 
     Its styles (hundreds of table styles) and Word 2010's duplicate `stylesWithEffects`
-    make 800 KB; letters are stored uncompressed (see app.letters.letters.normalise_docx),
+    make 800 KB; letters are stored uncompressed (see app.letters.rendering.normalise_docx),
     so every rendered letter would carry them.
     """
     for rels in (doc.part.rels, doc.part.package.rels):

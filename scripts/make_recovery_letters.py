@@ -4,7 +4,7 @@
 
 Same house style and the same layout pieces as the demand notices (scripts/make_letter_templates.py,
 imported, not copied); deterministic output, so the templates' versions only change with
-their wording. Merge data (app.recovery.recovery_run): authority, issued_on, account_ref, names,
+their wording. Merge data (app.recovery.run): authority, issued_on, account_ref, names,
 address_lines, postcode, property_address, year, year_label, stage, amount_pence,
 costs_pence, pay_by, hearing_date, why. Which template each stage uses is set in the
 authority settings (`[recovery.letters]`).

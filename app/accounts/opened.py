@@ -22,7 +22,8 @@ from app.db import UnitOfWork
 from app.errors import NotFound, ServiceError
 from app.payments.posting import PaymentAllocation, payment_allocations
 from app.recovery.account_view import AccountRecovery, account_recovery_view
-from app.recovery.arrangements.arrangements import ArrangementView, show_arrangement
+from app.recovery.arrangements.agreements import show_arrangement
+from app.recovery.arrangements.views import ArrangementView
 
 T = TypeVar("T")
 

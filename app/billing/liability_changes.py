@@ -28,7 +28,7 @@ from app.rules.apportionment import periods_overlap
 from app.rules.discounts import AdjustmentError, check_adjustment_kind, check_exemption_class
 from app.rules.instalments import InstalmentError, check_instalment_count, check_instalment_day
 from app.rules.references import make_reference
-from app.billing.billing import RebillResult, decide_account, rebill_account, result_view
+from app.billing.rebilling import RebillResult, decide_account, rebill_account, result_view
 from app.accounts.search_index import search_columns, search_key_for
 from app.users.roles import Actor, Role
 from app.audit import audit

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from app.requests import Request, request
 
 if TYPE_CHECKING:  # the results, named in each request's type (imported only for type checkers: no cycle)
-    from app.billing.billing import BillingRunSummary  # noqa: F401
+    from app.billing.annual_run import BillingRunSummary  # noqa: F401
     from app.billing.liability_changes import LiabilityChange  # noqa: F401
 
 

@@ -80,13 +80,13 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _arrangement(app: Application, args: argparse.Namespace) -> int:
-    from app.recovery.arrangements import arrangements
+    from app.recovery.arrangements import agreements, planning
     from app.recovery.arrangements import requests as rq
 
     command = args.arrangement_command
     as_of = args.as_of or clock.today()
     if command == "plan":
-        plan = app.read(arrangements.plan_arrangement, app.settings, **_options(args))
+        plan = app.read(planning.plan_arrangement, app.settings, **_options(args))
         if args.json:
             print_json(plan.to_json())
         else:
@@ -102,7 +102,7 @@ def _arrangement(app: Application, args: argparse.Namespace) -> int:
     elif command == "amend":
         view = app.execute(rq.AmendArrangement(**_options(args), confirm_warnings=args.confirm, reason=args.reason))
     elif command == "show":
-        view = app.read(arrangements.show_arrangement, account_ref=args.ref, as_of=as_of)
+        view = app.read(agreements.show_arrangement, account_ref=args.ref, as_of=as_of)
     elif command == "cancel":
         view = app.execute(rq.CancelArrangement(account_ref=args.ref, reason=args.reason, as_of=as_of))
     else:

@@ -190,12 +190,12 @@ def _worklist(app: Application, args: argparse.Namespace) -> int:
 
 
 def _diary(app: Application, args: argparse.Namespace) -> int:
-    from app.casework import worklists as wl
+    from app.casework.diary import account_entries
     from app.casework.requests import AddDiaryEntry
 
     app.sync_diary_codes()
     if args.diary_command == "list":
-        views = app.read(wl.account_entries, account_ref=args.ref, include_completed=not args.open)
+        views = app.read(account_entries, account_ref=args.ref, include_completed=not args.open)
         return _print(args, {"diary": [v.to_json() for v in views]}, "\n".join(
             f"{v.diary_id}  {v.code:<7} {v.due:%d/%m/%Y} {v.status:<9} {v.owner or v.team}  {v.completion_note or v.note}"
             for v in views

@@ -159,10 +159,10 @@ def _hold(app: Application, args: argparse.Namespace) -> int:
 
 
 def _receipt(app: Application, args: argparse.Namespace, benefit: bool) -> int:
-    from app.recovery.enforcement import enforcement
+    from app.recovery.enforcement.cases import find_case_id
     from app.recovery.enforcement.requests import RecordAoeDeduction, RecordBenefitReceipt
 
-    case_id = app.read(enforcement.find_case_id, args.case)
+    case_id = app.read(find_case_id, args.case)
     record = RecordBenefitReceipt if benefit else RecordAoeDeduction
     result = app.execute(record(case_id=case_id, amount_pence=args.amount, received_on=args.date,
                                 reference=args.reference, as_of=args.as_of or clock.today()))
@@ -205,11 +205,11 @@ def _benefit(app: Application, args: argparse.Namespace) -> int:
 
 
 def _agent(app: Application, args: argparse.Namespace) -> int:
-    from app.recovery.enforcement import enforcement
+    from app.recovery.enforcement import agents
     from app.recovery.enforcement.requests import ExportReferrals, ImportAgentReturns, ReferToAgent
 
     if args.agent_command == "reconcile":
-        rec = app.read(enforcement.agent_reconciliation, agent=args.agent, from_date=args.from_date, to_date=args.to_date)
+        rec = app.read(agents.agent_reconciliation, agent=args.agent, from_date=args.from_date, to_date=args.to_date)
         text = "\n".join([
             f"{rec.agent} {rec.from_date:%d/%m/%Y} to {rec.to_date:%d/%m/%Y}: collected {fmt(rec.collected_pence)}, "
             f"fees kept {fmt(rec.fees_claimed_pence)}, net due {fmt(rec.net_due_pence)}, in the ledger "
@@ -238,7 +238,7 @@ def _agent(app: Application, args: argparse.Namespace) -> int:
 
 
 def _candidates(app: Application, args: argparse.Namespace) -> int:
-    from app.recovery.enforcement.enforcement import CANDIDATE_ROUTES
+    from app.recovery.enforcement.candidates import CANDIDATE_ROUTES
 
     result = app.read(CANDIDATE_ROUTES[args.route], app.settings, args.as_of or clock.today())
     lines = [f"{c.account_ref:<10} {c.name[:28]:<28} {fmt(c.outstanding_pence):>12}  {c.reason}" for c in result.candidates]
@@ -246,7 +246,7 @@ def _candidates(app: Application, args: argparse.Namespace) -> int:
 
 
 def _routes(app: Application, args: argparse.Namespace) -> int:
-    from app.recovery.enforcement.enforcement import recovery_routes
+    from app.recovery.enforcement.routes import recovery_routes
 
     advice = app.read(recovery_routes, app.settings, args.ref, args.as_of or clock.today())
     lines = [f"{a.route:<24} {a.status:<14} {a.reason}" for a in advice]
@@ -254,7 +254,7 @@ def _routes(app: Application, args: argparse.Namespace) -> int:
 
 
 def _cases(app: Application, args: argparse.Namespace) -> int:
-    from app.recovery.enforcement.enforcement import list_cases
+    from app.recovery.enforcement.cases import list_cases
 
     views = app.read(list_cases, account_ref=args.account, kind=args.kind, status=args.status)
     lines = [f"{v.case_ref:<26} {v.account_ref:<10} {v.kind:<24} {v.status:<7} {fmt(v.outstanding_pence):>12}" for v in views]

@@ -57,7 +57,7 @@ def _letters(app: Application, args: argparse.Namespace) -> int:
 
 
 def _document(app: Application, args: argparse.Namespace) -> int:
-    from app.letters.letters import document_bytes
+    from app.letters.documents import document_bytes
 
     document_id = _id(args.document_id, "document")
     out = Path(args.out)

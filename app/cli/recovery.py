@@ -35,7 +35,8 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
 
 
 def _recovery(app: Application, args: argparse.Namespace) -> int:
-    from app.recovery import recovery_run as recovery
+    from app.recovery.account_recovery import account_recovery
+    from app.recovery.stats import recovery_stats, stats_json
     from app.recovery.requests import RunRecovery
 
     if args.recovery_command == "run":
@@ -55,7 +56,7 @@ def _recovery(app: Application, args: argparse.Namespace) -> int:
                 print(f"{written:,} letters written to {args.letters_dir}.")
         return EXIT_OK
     if args.recovery_command == "show":
-        view = app.read(recovery.account_recovery, app.settings, args.ref, args.as_of or clock.today())
+        view = app.read(account_recovery, app.settings, args.ref, args.as_of or clock.today())
         if args.json:
             print_json(view.to_json())
         else:
@@ -66,7 +67,7 @@ def _recovery(app: Application, args: argparse.Namespace) -> int:
         return EXIT_OK
     end = args.end or clock.today()
     start = args.start or end - timedelta(days=30)
-    data = recovery.stats_json(app.read(recovery.recovery_stats, from_date=start, to_date=end))
+    data = stats_json(app.read(recovery_stats, from_date=start, to_date=end))
     if args.json:
         print_json({"from": start.isoformat(), "to": end.isoformat(), **data})
     else:

@@ -4,11 +4,11 @@
 takes from it (design.md rule 4). Each kind allows only the signs the writers really post:
 
 - `charge` >= 0: the year's bill. A nil charge (an exempt year: the demo data posts one)
-  records that the year was billed (`billing.load_facts`' `billed_years`); a rebill's
+  records that the year was billed (`billing.facts.load_facts`' `billed_years`); a rebill's
   difference is an `adjustment`, never a negative charge.
-- `adjustment` != 0: a rebill's difference, up or down (`billing.apply`).
+- `adjustment` != 0: a rebill's difference, up or down (`billing.applying.apply`).
 - `reduction` != 0: council tax reduction credited (negative) or taken back after a
-  rebill lowers it (positive) (`billing.apply` posts minus the reduction's change).
+  rebill lowers it (positive) (`billing.applying.apply` posts minus the reduction's change).
 - `payment` < 0: money received, one row per year it pays (`payments.post_to_ledger`,
   the payment import, the demo data).
 - `refund` > 0: credit paid back to the taxpayer (`refunds.decide_refund`).

@@ -1,1 +1,1 @@
-"""Money in and out: posting payments, suspense, refunds and Direct Debit."""
+"""Money in and out: the payment file import, posting payments, suspense, refunds and Direct Debit."""

@@ -41,7 +41,7 @@ from app.accounts.summary import get_account_id
 from app.adapters.conflicts import saving
 from app.dto import JsonView, clean_text
 from app.adapters.csv_files import CsvRow, ImportSummary, RowInvalid, read_rows
-from app.accounts.imports import complete_file_import, record_file_run
+from app.adapters.file_imports import complete_file_import, record_file_run
 from app.payments.posting import payment_audit_details, post_to_ledger, reverse_payment
 from app.users.roles import Actor, Role
 from app.audit import audit

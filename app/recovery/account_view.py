@@ -8,8 +8,9 @@ from datetime import date
 
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
-from app.recovery.enforcement.enforcement import CaseView, RouteAdvice, list_cases, recovery_routes
-from app.recovery.recovery_run import RecoveryView, account_recovery
+from app.recovery.enforcement.cases import CaseView, list_cases
+from app.recovery.enforcement.routes import RouteAdvice, recovery_routes
+from app.recovery.account_recovery import RecoveryView, account_recovery
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from app.requests import Request, request
 
 if TYPE_CHECKING:  # the results, named in each request's type (imported only for type checkers: no cycle)
     from app.recovery.holds import HoldView  # noqa: F401
-    from app.recovery.recovery_run import RecoveryRunSummary  # noqa: F401
+    from app.recovery.run import RecoveryRunSummary  # noqa: F401
 
 
 

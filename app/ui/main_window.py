@@ -37,7 +37,7 @@ from app.ui.context import UiContext
 from app.ui.connection_banner import ConnectionBanner
 from app.ui.dialogs.connection import ConnectionDialog
 from app.ui.dialogs.demo_data import DemoDataDialog
-from app.ui.dialogs.liability_editor import MoveInDialog
+from app.ui.dialogs.liability.move_in import MoveInDialog
 from app.ui.dialogs.password import ask_password
 from app.ui.formatting import count, error_sentence, humanise
 from app.ui.navigation import NAVIGATION, Pane

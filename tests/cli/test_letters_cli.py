@@ -12,7 +12,7 @@ import pytest
 from app.cli import main
 from app.db import make_database
 from app.models import BatchRun, Document
-from app.letters import letters
+from app.letters import documents, rendering, templates
 from app.accounts.summary import get_account_id
 from app.users.directory import resolve_actor
 from tests.services.letter_data import notice_data
@@ -38,18 +38,18 @@ def letters_db(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) 
         with db.uow() as uow:
             actor = resolve_actor(uow, "clerk")
             account_id = get_account_id(uow, "70000001")
-            issued = letters.issue_letter(
+            issued = documents.issue_letter(
                 uow, actor, account_id=account_id, kind="amended_demand_notice", template="amended_demand_notice",
                 data=notice_data(amended=True, reason="Band changed."), issued_on=date(2026, 3, 6), financial_year=2026,
             )
-            version = letters.ensure_template_stored(uow, "demand_notice")
+            version = templates.ensure_template_stored(uow, "demand_notice")
             batch = BatchRun(kind="billing", run_key="billing:2026", as_of=date(2026, 3, 6), created_by="clerk")
             uow.session.add(batch)
             uow.session.flush()
             docs = [
                 Document(
                     account_id=account_id, kind="demand_notice", template="demand_notice", template_version=version,
-                    file_name=letters.file_name_for("demand_notice", ref, date(2026, 3, 6)),
+                    file_name=documents.file_name_for("demand_notice", ref, date(2026, 3, 6)),
                     data=notice_data(account_ref=ref), financial_year=2026, issued_on=date(2026, 3, 6),
                     batch_run_id=batch.id, created_by="clerk",
                 )
@@ -69,7 +69,7 @@ def test_letters_export(capsys: pytest.CaptureFixture[str], letters_db: tuple[st
     assert code == 0, err
     assert json.loads(stdout) == {"run": str(run_id), "exported": 3, "out": str(out)}
     assert sorted(p.name for p in out.iterdir()) == [f"demand_notice-7000000{n}-2026-03-06.docx" for n in (1, 2, 3)]
-    assert (out / "demand_notice-70000002-2026-03-06.docx").read_bytes() == letters.render(
+    assert (out / "demand_notice-70000002-2026-03-06.docx").read_bytes() == rendering.render(
         "demand_notice", notice_data(account_ref="70000002")
     )
     code, stdout, _ = run(capsys, db_url, "letters", "export", "--run", str(run_id), "--out", str(out))
@@ -90,13 +90,13 @@ def test_document_show(capsys: pytest.CaptureFixture[str], letters_db: tuple[str
     code, out, err = run(capsys, db_url, "document", "show", str(issued_id), "--out", str(target))
     assert code == 0, err
     assert out.strip() == f"Wrote amended_demand_notice-70000001-2026-03-06.docx to {target}."
-    expected = letters.render("amended_demand_notice", notice_data(amended=True, reason="Band changed."))
+    expected = rendering.render("amended_demand_notice", notice_data(amended=True, reason="Band changed."))
     assert target.read_bytes() == expected
 
     code, out, _ = run(capsys, db_url, "document", "show", str(run_doc_id), "--out", str(target), "--json")
     assert code == 0
     assert json.loads(out)["file_name"] == "demand_notice-70000002-2026-03-06.docx"
-    assert target.read_bytes() == letters.render("demand_notice", notice_data(account_ref="70000002"))
+    assert target.read_bytes() == rendering.render("demand_notice", notice_data(account_ref="70000002"))
 
     missing = uuid.uuid4()
     code, out, err = run(capsys, db_url, "document", "show", str(missing), "--out", str(target))

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from app.bootstrap import AppContext
 from app.users import directory as users
-from app.casework import worklists
+from app.casework.diary import add_entry
+from app.casework.diary_codes import sync_diary_codes
 from app.users.roles import Actor, Role
-from app.casework.worklists import DiaryView
+from app.casework.diary import DiaryView
 from tests.services.helpers import load_examples
 
 AS_OF = date(2025, 6, 30)
@@ -26,7 +27,7 @@ REFS = ("70000001", "70000002", "70000003", "70000004", "70000005")
 def set_up(ctx: AppContext, examples: Path) -> AppContext:
     load_examples(ctx, examples)
     with ctx.db.uow() as uow:
-        worklists.sync_diary_codes(uow, ctx.settings)
+        sync_diary_codes(uow, ctx.settings)
     for actor in (OFFICER, OFFICER_2, LEADER, LEADER_2, MANAGER):
         with ctx.db.uow() as uow:
             users.set_role(uow, ctx.actor, actor.username, actor.role, team=actor.team)
@@ -36,7 +37,7 @@ def set_up(ctx: AppContext, examples: Path) -> AppContext:
 def diary(ctx: AppContext, ref: str = "70000001", code: str = "CORR", due: date | None = None,
           actor: Actor = OFFICER, **kw: object) -> DiaryView:
     with ctx.db.uow() as uow:
-        return worklists.add_entry(uow, actor, account_ref=ref, code=code, as_of=kw.pop("as_of", AS_OF), due=due, **kw)  # type: ignore[arg-type]
+        return add_entry(uow, actor, account_ref=ref, code=code, as_of=kw.pop("as_of", AS_OF), due=due, **kw)  # type: ignore[arg-type]
 
 
 def ids(views: list[DiaryView]) -> list[uuid.UUID]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from app.bootstrap import AppContext
 from app.accounts import imports
+from app.payments import imports as payment_imports
 from app.adapters.csv_files import ImportSummary
 
 
@@ -21,5 +22,5 @@ def load_examples(ctx: AppContext, examples: Path) -> dict[str, ImportSummary]:
     with ctx.db.uow() as uow:
         accts = imports.import_accounts(uow, ctx.actor, ctx.settings, examples / "accounts.csv")
     with ctx.db.uow() as uow:
-        pays = imports.import_payments(uow, ctx.actor, examples / "payments.csv")
+        pays = payment_imports.import_payments(uow, ctx.actor, examples / "payments.csv")
     return {"properties": props, "accounts": accts, "payments": pays}

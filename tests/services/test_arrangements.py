@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from app.bootstrap import AppContext
 from app.errors import Conflict, NotAllowed, ValidationError
 from app.models import Arrangement, AuditEvent, BatchRun, DiaryEntry, Document, Hold, LedgerTransaction, RecoveryEvent
-from app.recovery.arrangements import arrangements as svc
+from app.recovery.arrangements import agreements, monitoring, planning, views
 from app.accounts.summary import account_summary, get_account_id
 from app.ledger.balances import balance_pence
-from app.billing.billing import run_annual_billing
-from app.recovery.recovery_run import run_recovery
+from app.billing.annual_run import run_annual_billing
+from app.recovery.run import run_recovery
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import LEADER, OFFICER
 
@@ -39,12 +39,12 @@ def owed(ctx: AppContext, ref: str = REF) -> int:
         return balance_pence(uow, get_account_id(uow, ref))
 
 
-def create(ctx: AppContext, **kw: object) -> svc.ArrangementView:
+def create(ctx: AppContext, **kw: object) -> views.ArrangementView:
     values: dict[str, object] = {"account_ref": REF, "frequency": "monthly", "start": date(2025, 6, 1),
                                  "end": date(2026, 3, 1), "as_of": AS_OF}
     values.update(kw)
     with ctx.db.uow() as uow:
-        return svc.create_arrangement(uow, OFFICER, ctx.settings, **values)  # type: ignore[arg-type]
+        return agreements.create_arrangement(uow, OFFICER, ctx.settings, **values)  # type: ignore[arg-type]
 
 
 def pay(ctx: AppContext, ref: str, on: date, pence: int) -> None:
@@ -56,15 +56,15 @@ def pay(ctx: AppContext, ref: str, on: date, pence: int) -> None:
         uow.commit()
 
 
-def monitor(ctx: AppContext, on: date) -> svc.MonitoringSummary:
-    return svc.monitor_arrangements(ctx.db, LEADER, ctx.settings, as_of=on)
+def monitor(ctx: AppContext, on: date) -> monitoring.MonitoringSummary:
+    return monitoring.monitor_arrangements(ctx.db, LEADER, ctx.settings, as_of=on)
 
 
 def test_plan_spreads_the_whole_balance_and_saves_nothing(billed: AppContext) -> None:
     balance = owed(billed)
     with billed.db.uow() as uow:
-        plan = svc.plan_arrangement(uow, billed.settings, account_ref=REF, frequency="monthly", start=date(2025, 6, 1),
-                                    end=date(2026, 3, 1), as_of=AS_OF)
+        plan = planning.plan_arrangement(uow, billed.settings, account_ref=REF, frequency="monthly", start=date(2025, 6, 1),
+                                         end=date(2026, 3, 1), as_of=AS_OF)
     assert plan.balance_pence == balance > 0
     assert len(plan.instalments) == 10 and sum(i.amount_pence for i in plan.instalments) == balance
     regular = balance // 10
@@ -81,8 +81,8 @@ def test_plan_with_an_income_and_expenditure_statement(billed: AppContext) -> No
     statement = {"income": {"earnings": 120000}, "fixed_costs": {"housing": 80000, "utilities": 15000},
                  "flexible_costs": {"food_and_housekeeping": 20000}}
     with billed.db.uow() as uow:
-        plan = svc.plan_arrangement(uow, billed.settings, account_ref=REF, frequency="monthly", start=date(2025, 6, 1),
-                                    end=date(2026, 3, 1), as_of=AS_OF, income_expenditure=statement)
+        plan = planning.plan_arrangement(uow, billed.settings, account_ref=REF, frequency="monthly", start=date(2025, 6, 1),
+                                         end=date(2026, 3, 1), as_of=AS_OF, income_expenditure=statement)
     assert plan.affordability is not None and plan.affordability.surplus_monthly_pence == 5000
     assert [w.code for w in plan.warnings] == ["exceeds_surplus"]  # £50 left over, payments of more than that
 
@@ -114,7 +114,7 @@ def test_the_letter_merges_the_schedule(billed: AppContext, tmp_path: Path) -> N
 
     from docx import Document as Docx
 
-    from app.letters.letters import document_bytes
+    from app.letters.documents import document_bytes
 
     view = create(billed)
     assert view.letter_document_id is not None
@@ -149,8 +149,8 @@ def test_an_overlapping_live_arrangement_is_refused(billed: AppContext) -> None:
 def test_cancel_lifts_the_hold(billed: AppContext) -> None:
     view = create(billed)
     with billed.db.uow() as uow:
-        cancelled = svc.cancel_arrangement(uow, OFFICER, account_ref=REF, reason="Paying by Direct Debit instead",
-                                           as_of=date(2025, 6, 15))
+        cancelled = agreements.cancel_arrangement(uow, OFFICER, account_ref=REF, reason="Paying by Direct Debit instead",
+                                                  as_of=date(2025, 6, 15))
     assert cancelled.status == "cancelled"
     with billed.db.uow() as uow:
         hold = uow.session.get_one(Hold, view.hold_id)
@@ -161,13 +161,13 @@ def test_cancel_lifts_the_hold(billed: AppContext) -> None:
 def test_amend_replaces_the_schedule(billed: AppContext) -> None:
     create(billed)
     with billed.db.uow() as uow:
-        view = svc.amend_arrangement(uow, OFFICER, billed.settings, account_ref=REF, frequency="fortnightly",
-                                     start=date(2025, 6, 6), end=date(2025, 12, 19), as_of=AS_OF,
-                                     reason="Paid fortnightly now")
+        view = agreements.amend_arrangement(uow, OFFICER, billed.settings, account_ref=REF, frequency="fortnightly",
+                                            start=date(2025, 6, 6), end=date(2025, 12, 19), as_of=AS_OF,
+                                            reason="Paid fortnightly now")
     assert view.frequency == "fortnightly" and view.instalments[0].due == date(2025, 6, 6)
     assert sum(i.amount_pence for i in view.instalments) == owed(billed)
     with billed.db.uow() as uow:
-        assert svc.show_arrangement(uow, account_ref=REF, as_of=AS_OF).arrangement_id == view.arrangement_id
+        assert agreements.show_arrangement(uow, account_ref=REF, as_of=AS_OF).arrangement_id == view.arrangement_id
 
 
 def test_monitoring_kept_then_broken_after_the_grace_days(billed: AppContext) -> None:
@@ -226,13 +226,13 @@ def test_monitoring_resumes_after_a_cancel_in_chunks(billed: AppContext) -> None
         calls["n"] += 1
         return calls["n"] > 1
 
-    first = svc.monitor_arrangements(billed.db, LEADER, billed.settings, as_of=date(2025, 6, 2), chunk=2,
-                                     cancelled=stop_after_first)
+    first = monitoring.monitor_arrangements(billed.db, LEADER, billed.settings, as_of=date(2025, 6, 2), chunk=2,
+                                            cancelled=stop_after_first)
     assert (first.status, first.checked) == ("cancelled", 2)
-    second = svc.monitor_arrangements(billed.db, LEADER, billed.settings, as_of=date(2025, 6, 2), chunk=2)
+    second = monitoring.monitor_arrangements(billed.db, LEADER, billed.settings, as_of=date(2025, 6, 2), chunk=2)
     assert (second.status, second.checked, second.resumed) == ("completed", 3, True)
 
 
 def test_roles(billed: AppContext) -> None:
     with pytest.raises(NotAllowed):
-        svc.monitor_arrangements(billed.db, OFFICER, billed.settings, as_of=AS_OF)
+        monitoring.monitor_arrangements(billed.db, OFFICER, billed.settings, as_of=AS_OF)

@@ -18,7 +18,7 @@ from app.errors import NotAllowed, ValidationError
 from app.models import AuditEvent, BatchRun, Document, InstalmentPlan, LedgerTransaction
 from app.billing import liability_changes as liability
 from app.accounts.summary import account_summary, get_account_id
-from app.billing.billing import run_annual_billing
+from app.billing.annual_run import run_annual_billing
 from app.users.directory import resolve_actor
 from tests.services.helpers import load_examples
 

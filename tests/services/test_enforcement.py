@@ -16,7 +16,18 @@ from sqlalchemy import select
 from app.bootstrap import AppContext
 from app.errors import Conflict, ValidationError
 from app.models import Document, LedgerTransaction, Payment
-from app.recovery.enforcement import enforcement as enf
+from app.recovery.enforcement.agents import (
+    EXPORT_COLUMNS,
+    agent_reconciliation,
+    export_referrals,
+    import_agent_returns,
+    refer_to_agent,
+)
+from app.recovery.enforcement.attachment import OrderResult, aoe_schedule, make_attachment_order, record_aoe_deduction
+from app.recovery.enforcement.benefit import apply_benefit_deduction, record_benefit_receipt
+from app.recovery.enforcement.candidates import bankruptcy_candidates, charging_order_candidates, committal_candidates
+from app.recovery.enforcement.cases import CaseView, find_case_id, list_cases
+from app.recovery.enforcement.routes import recovery_routes
 from app.recovery import holds
 from app.adapters.csv_files import RowError
 from tests.services.court_helpers import liability_order
@@ -32,33 +43,33 @@ def loaded(ctx: AppContext, examples: Path) -> AppContext:
     return ctx
 
 
-def aoe(ctx: AppContext, ref: str = "70000003", **kw: object) -> enf.OrderResult:
+def aoe(ctx: AppContext, ref: str = "70000003", **kw: object) -> OrderResult:
     values: dict[str, object] = {
         "account_ref": ref, "employer_name": "Exampleton Foods Ltd", "employer_address": "Unit 4, Dock Road, Exampleton EX1 1AA",
         "payroll_ref": "P123", "pay_period": "monthly", "net_pay_pence": 100000, "made_on": date(2025, 7, 20), "as_of": AS_OF,
     }
     values.update(kw)
     with ctx.db.uow() as uow:
-        return enf.make_attachment_order(uow, OFFICER, ctx.settings, **values)  # type: ignore[arg-type]
+        return make_attachment_order(uow, OFFICER, ctx.settings, **values)  # type: ignore[arg-type]
 
 
-def refer(ctx: AppContext, ref: str, agent: str = "Marston", **kw: object) -> enf.CaseView:
+def refer(ctx: AppContext, ref: str, agent: str = "Marston", **kw: object) -> CaseView:
     with ctx.db.uow() as uow:
-        return enf.refer_to_agent(uow, OFFICER, account_ref=ref, agent=agent, referred_on=kw.pop("referred_on", date(2025, 7, 20)),  # type: ignore[arg-type]
-                                  as_of=AS_OF, **kw)  # type: ignore[arg-type]
+        return refer_to_agent(uow, OFFICER, account_ref=ref, agent=agent, referred_on=kw.pop("referred_on", date(2025, 7, 20)),  # type: ignore[arg-type]
+                              as_of=AS_OF, **kw)  # type: ignore[arg-type]
 
 
 def test_aoe_schedule_uses_schedule_4() -> None:
     # Domain notes worked examples: monthly £1,000 -> 12% = £120.00; weekly £600 -> 17% x 505 + 50% x 95 = £133.35.
-    assert enf.aoe_schedule(100000, "monthly", "england", date(2025, 7, 1)).deduction_pence == 12000
-    weekly = enf.aoe_schedule(60000, "weekly", "england", date(2025, 7, 1))
+    assert aoe_schedule(100000, "monthly", "england", date(2025, 7, 1)).deduction_pence == 12000
+    weekly = aoe_schedule(60000, "weekly", "england", date(2025, 7, 1))
     assert (weekly.deduction_pence, weekly.admin_fee_pence, weekly.total_pence) == (13335, 100, 13435)
-    assert enf.aoe_schedule(120000, "fortnightly", "england", date(2025, 7, 1)).deduction_pence == 2 * 13335
-    assert enf.aoe_schedule(30000, "monthly", "england", date(2025, 7, 1)).total_pence == 0
+    assert aoe_schedule(120000, "fortnightly", "england", date(2025, 7, 1)).deduction_pence == 2 * 13335
+    assert aoe_schedule(30000, "monthly", "england", date(2025, 7, 1)).total_pence == 0
     # Wales, orders from 1 April 2022 (WSI 2022/107): monthly £1,000 is in the 5% band.
-    assert enf.aoe_schedule(100000, "monthly", "wales", date(2025, 7, 1)).deduction_pence == 5000
+    assert aoe_schedule(100000, "monthly", "wales", date(2025, 7, 1)).deduction_pence == 5000
     with pytest.raises(ValidationError) as err:
-        enf.aoe_schedule(1000, "yearly", "england", date(2025, 7, 1))
+        aoe_schedule(1000, "yearly", "england", date(2025, 7, 1))
     assert err.value.field == "pay_period"
 
 
@@ -108,55 +119,55 @@ def test_deductions_post_aoe_payments_and_close_the_case(loaded: AppContext) -> 
     liability_order(loaded, "70000003", 2025, 20000)
     case = aoe(loaded).case
     with loaded.db.uow() as uow:
-        first = enf.record_aoe_deduction(uow, OFFICER, case_id=case.case_id, amount_pence=12000,
-                                         received_on=date(2025, 7, 31), reference="EMP-0725", as_of=AS_OF)
+        first = record_aoe_deduction(uow, OFFICER, case_id=case.case_id, amount_pence=12000,
+                                     received_on=date(2025, 7, 31), reference="EMP-0725", as_of=AS_OF)
     assert (first.case.collected_pence, first.case.outstanding_pence, first.closed) == (12000, 8000, False)
     with loaded.db.uow() as uow:
         with pytest.raises(ValidationError) as err:
-            enf.record_aoe_deduction(uow, OFFICER, case_id=case.case_id, amount_pence=100, received_on=date(2025, 7, 31),
-                                     reference="EMP-0725", as_of=AS_OF)
+            record_aoe_deduction(uow, OFFICER, case_id=case.case_id, amount_pence=100, received_on=date(2025, 7, 31),
+                                 reference="EMP-0725", as_of=AS_OF)
         assert err.value.field == "reference"
     with loaded.db.uow() as uow:
-        last = enf.record_aoe_deduction(uow, OFFICER, case_id=case.case_id, amount_pence=8000,
-                                        received_on=date(2025, 8, 1), reference="EMP-0825", as_of=AS_OF)
+        last = record_aoe_deduction(uow, OFFICER, case_id=case.case_id, amount_pence=8000,
+                                    received_on=date(2025, 8, 1), reference="EMP-0825", as_of=AS_OF)
         methods = uow.session.scalars(select(Payment.method).where(Payment.external_ref.in_(["EMP-0725", "EMP-0825"]))).all()
     assert last.closed and last.case.status == "closed" and last.case.closed_on == date(2025, 8, 1)
     assert set(methods) == {"aoe"} and balance(loaded, "70000003") == 0
     with loaded.db.uow() as uow:
         with pytest.raises(Conflict, match="closed"):
-            enf.record_aoe_deduction(uow, OFFICER, case_id=case.case_id, amount_pence=100, received_on=date(2025, 8, 1),
-                                     reference="EMP-X", as_of=AS_OF)
+            record_aoe_deduction(uow, OFFICER, case_id=case.case_id, amount_pence=100, received_on=date(2025, 8, 1),
+                                 reference="EMP-X", as_of=AS_OF)
 
 
 def test_benefit_deductions_use_the_rules(loaded: AppContext) -> None:
     liability_order(loaded, "70000003", 2025, 40000)
     liability_order(loaded, "70000004", 2024, 40000)
     with loaded.db.uow() as uow:
-        uc = enf.apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000003", benefit="universal_credit",
-                                         uc_category="single_25_plus", applied_on=date(2025, 7, 20), as_of=AS_OF)
+        uc = apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000003", benefit="universal_credit",
+                                     uc_category="single_25_plus", applied_on=date(2025, 7, 20), as_of=AS_OF)
     # 5% of £400.14 = £20.007, rounded up to the next 5p (SI 2013/380 Sch 6 para 1) = £20.05 a month.
     assert (uc.case.details["amount_pence"], uc.case.details["frequency"]) == (2005, "monthly")
     with loaded.db.uow() as uow:
-        legacy = enf.apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000004", benefit="legacy",
-                                             applied_on=date(2025, 7, 20), as_of=AS_OF)
+        legacy = apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000004", benefit="legacy",
+                                         applied_on=date(2025, 7, 20), as_of=AS_OF)
         assert legacy.case.details["amount_pence"] == 465  # 5% of £92.05 = £4.6025 -> £4.65 a week
-        receipt = enf.record_benefit_receipt(uow, OFFICER, case_id=legacy.case.case_id, amount_pence=1860,
-                                             received_on=date(2025, 7, 31), reference="DWP-1", as_of=AS_OF)
+        receipt = record_benefit_receipt(uow, OFFICER, case_id=legacy.case.case_id, amount_pence=1860,
+                                         received_on=date(2025, 7, 31), reference="DWP-1", as_of=AS_OF)
         assert receipt.case.collected_pence == 1860
         assert uow.session.scalar(select(Payment.method).where(Payment.external_ref == "DWP-1")) == "benefit_deduction"
     with loaded.db.uow() as uow:
         with pytest.raises(Conflict, match="only one method"):
-            enf.apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000004", benefit="universal_credit",
-                                        uc_category="single_25_plus", applied_on=date(2025, 7, 20), as_of=AS_OF)
+            apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000004", benefit="universal_credit",
+                                    uc_category="single_25_plus", applied_on=date(2025, 7, 20), as_of=AS_OF)
 
 
 def test_uc_deduction_over_the_cap_is_refused(loaded: AppContext) -> None:
     liability_order(loaded, "70000003", 2025, 40000)
     with loaded.db.uow() as uow:
         with pytest.raises(ValidationError) as err:
-            enf.apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000003", benefit="universal_credit",
-                                        uc_category="single_25_plus", other_deductions_pence=5000,
-                                        applied_on=date(2025, 7, 20), as_of=AS_OF)
+            apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000003", benefit="universal_credit",
+                                    uc_category="single_25_plus", other_deductions_pence=5000,
+                                    applied_on=date(2025, 7, 20), as_of=AS_OF)
     assert err.value.field == "other_deductions"
 
 
@@ -169,18 +180,18 @@ def test_agent_export_writes_one_file_per_agent_once(loaded: AppContext, tmp_pat
     refer(loaded, "70000003", "Marston")
     refer(loaded, "70000004", "Bristow & Sutor")
     with loaded.db.uow() as uow:
-        result = enf.export_referrals(uow, OFFICER, out_dir=tmp_path, as_of=AS_OF)
+        result = export_referrals(uow, OFFICER, out_dir=tmp_path, as_of=AS_OF)
     assert result.cases == 3 and [(f.agent, f.cases) for f in result.files] == [("Bristow & Sutor", 1), ("Marston", 2)]
     files = sorted(p.name for p in tmp_path.iterdir())
     assert files == ["ea-referrals-bristow-sutor-2025-08-01.csv", "ea-referrals-marston-2025-08-01.csv"]
     with (tmp_path / files[1]).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert tuple(rows[0]) == enf.EXPORT_COLUMNS
+    assert tuple(rows[0]) == EXPORT_COLUMNS
     assert [(r["case_ref"], r["account_ref"], r["debt"], r["postcode"]) for r in rows] == [
         ("EA-70000001-2024-1", "70000001", "300.00", "EX1 4QT"), ("EA-70000003-2024-1", "70000003", "300.00", "EX2 9LL")]
     assert rows[0]["debtor_name"] == "Mr Daniel Hughes" and rows[0]["liability_order_date"] == "2025-07-15"
     with loaded.db.uow() as uow:
-        again = enf.export_referrals(uow, OFFICER, out_dir=tmp_path, as_of=AS_OF)
+        again = export_referrals(uow, OFFICER, out_dir=tmp_path, as_of=AS_OF)
     assert (again.cases, again.files) == (0, []) and len(list(tmp_path.iterdir())) == 2
 
 
@@ -205,7 +216,7 @@ def test_agent_returns_keep_good_rows_reject_bad_ones_and_never_double(loaded: A
     assert (case.details["fee_stage"], case.details["fees_pence"]) == ("compliance", 7500)
     path = write_csv(tmp_path / "returns.csv", RETURNS)
     with loaded.db.uow() as uow:
-        summary = enf.import_agent_returns(uow, OFFICER, path, as_of=AS_OF)
+        summary = import_agent_returns(uow, OFFICER, path, as_of=AS_OF)
     assert (summary.imported, summary.skipped, summary.rejected) == (3, 0, 5)
     assert summary.errors == [
         RowError(5, "case_ref", "there is no enforcement agent case EA-99999999-2024-1"),
@@ -217,7 +228,7 @@ def test_agent_returns_keep_good_rows_reject_bad_ones_and_never_double(loaded: A
     assert (summary.payments_pence, summary.fees_claimed_pence, summary.stages_advanced, summary.cases_closed) == (30000, 5000, 1, 2)
     assert balance(loaded, "70000003") == 0  # £350 collected, £50 fees kept by the agent, £300 to the council
     with loaded.db.uow() as uow:
-        cases = {c.case_ref: c for c in enf.list_cases(uow, kind="enforcement_agent")}
+        cases = {c.case_ref: c for c in list_cases(uow, kind="enforcement_agent")}
         ea_rows = uow.session.scalars(select(LedgerTransaction).where(LedgerTransaction.reference.like("EA-%"))).all()
     assert [(t.kind, t.amount_pence) for t in ea_rows] == [("payment", -30000)]  # agent fees never reach the ledger
     nulla = cases["EA-70000001-2024-1"]
@@ -226,7 +237,7 @@ def test_agent_returns_keep_good_rows_reject_bad_ones_and_never_double(loaded: A
     # SI 2014/1: compliance £75 + enforcement £235 (debt under £1,500: no percentage).
     assert (paid.status, paid.details["fee_stage"], paid.details["fees_pence"]) == ("closed", "enforcement", 31000)
     with loaded.db.uow() as uow:
-        again = enf.import_agent_returns(uow, OFFICER, path, as_of=AS_OF)
+        again = import_agent_returns(uow, OFFICER, path, as_of=AS_OF)
     assert (again.imported, again.skipped, again.rejected) == (0, 3, 5)
     assert balance(loaded, "70000003") == 0
 
@@ -244,9 +255,9 @@ EA-70000004-2024-1,2025-07-23,payment,100.00,100.00,,B1,INV-7
 EA-70000004-2024-1,2025-07-24,payment,200.00,0.00,,B2,INV-8
 """)
     with loaded.db.uow() as uow:
-        summary = enf.import_agent_returns(uow, OFFICER, path, as_of=AS_OF)
+        summary = import_agent_returns(uow, OFFICER, path, as_of=AS_OF)
         assert summary.rejected == 0, summary.errors
-        rec = enf.agent_reconciliation(uow, agent="Marston", from_date=date(2025, 7, 1), to_date=date(2025, 7, 31))
+        rec = agent_reconciliation(uow, agent="Marston", from_date=date(2025, 7, 1), to_date=date(2025, 7, 31))
     assert (rec.collected_pence, rec.fees_claimed_pence, rec.net_due_pence, rec.posted_pence) == (80000, 44750, 35250, 35250)
     assert [(i.invoice_ref, i.collected_pence, i.fees_claimed_pence, i.net_due_pence) for i in rec.invoices] == [
         ("INV-7", 60000, 44750, 15250), ("INV-8", 20000, 0, 20000)]
@@ -264,8 +275,8 @@ def test_candidate_thresholds(loaded: AppContext) -> None:
     liability_order(loaded, "70000004", 2023, 300000, made=date(2024, 2, 1))
     liability_order(loaded, "70000004", 2024, 200000)
     with loaded.db.uow() as uow:
-        charging = enf.charging_order_candidates(uow, loaded.settings, AS_OF)
-        bankruptcy = enf.bankruptcy_candidates(uow, loaded.settings, AS_OF)
+        charging = charging_order_candidates(uow, loaded.settings, AS_OF)
+        bankruptcy = bankruptcy_candidates(uow, loaded.settings, AS_OF)
     assert [c.account_ref for c in charging.candidates] == ["70000004", "70000003", "70000002"]  # £999.99 is not enough
     assert "check ownership" in charging.candidates[0].checks[0] and "reg 50" in charging.candidates[2].reason
     assert [(c.account_ref, c.outstanding_pence, c.liability_order_years) for c in bankruptcy.candidates] == [
@@ -274,31 +285,31 @@ def test_candidate_thresholds(loaded: AppContext) -> None:
         holds.add_hold(uow, OFFICER, loaded.settings, account_ref="70000004", kind="bankruptcy", reason="Petition by another creditor",
                        start_date=date(2025, 7, 1), as_of=AS_OF)
     with loaded.db.uow() as uow:
-        assert enf.bankruptcy_candidates(uow, loaded.settings, AS_OF).candidates == []
+        assert bankruptcy_candidates(uow, loaded.settings, AS_OF).candidates == []
 
 
 def test_committal_only_in_england_after_nulla_bona(loaded: AppContext, tmp_path: Path) -> None:
     liability_order(loaded, "70000003", 2024, 30000)
     refer(loaded, "70000003")
     with loaded.db.uow() as uow:
-        assert enf.committal_candidates(uow, loaded.settings, AS_OF).candidates == []
+        assert committal_candidates(uow, loaded.settings, AS_OF).candidates == []
     path = write_csv(tmp_path / "r.csv", "case_ref,date,type,reason\nEA-70000003-2024-1,2025-07-30,return,nulla_bona\n")
     with loaded.db.uow() as uow:
-        enf.import_agent_returns(uow, OFFICER, path, as_of=AS_OF)
+        import_agent_returns(uow, OFFICER, path, as_of=AS_OF)
     with loaded.db.uow() as uow:
-        england = enf.committal_candidates(uow, loaded.settings, AS_OF)
+        england = committal_candidates(uow, loaded.settings, AS_OF)
         welsh = replace(loaded.settings, authority=replace(loaded.settings.authority, country="wales"))
-        wales = enf.committal_candidates(uow, welsh, AS_OF)
+        wales = committal_candidates(uow, welsh, AS_OF)
     assert [c.account_ref for c in england.candidates] == ["70000003"] and "nulla bona" in england.candidates[0].reason
     assert (wales.available, wales.candidates) == (False, []) and "Wales" in wales.reason
 
 
 def test_recovery_routes_and_holds(loaded: AppContext) -> None:
     with loaded.db.uow() as uow:
-        assert {a.status for a in enf.recovery_routes(uow, loaded.settings, "70000003", AS_OF)} == {"not_available"}
+        assert {a.status for a in recovery_routes(uow, loaded.settings, "70000003", AS_OF)} == {"not_available"}
     liability_order(loaded, "70000003", 2024, 150000)
     with loaded.db.uow() as uow:
-        routes = {a.route: a for a in enf.recovery_routes(uow, loaded.settings, "70000003", AS_OF)}
+        routes = {a.route: a for a in recovery_routes(uow, loaded.settings, "70000003", AS_OF)}
     assert routes["attachment_of_earnings"].status == "available" and routes["charging_order"].status == "available"
     assert routes["bankruptcy"].status == "not_available" and routes["committal"].status == "not_available"
     aoe(loaded)
@@ -306,11 +317,11 @@ def test_recovery_routes_and_holds(loaded: AppContext) -> None:
         holds.add_hold(uow, OFFICER, loaded.settings, account_ref="70000003", kind="breathing_space", reason="Adviser",
                        start_date=date(2025, 7, 25), as_of=AS_OF)
     with loaded.db.uow() as uow:
-        routes = {a.route: a for a in enf.recovery_routes(uow, loaded.settings, "70000003", AS_OF)}
+        routes = {a.route: a for a in recovery_routes(uow, loaded.settings, "70000003", AS_OF)}
         # The order in place continues; its receipts are still recorded; nothing new may start.
-        case_id = enf.find_case_id(uow, "AOE-70000003-2024-1")
-        enf.record_aoe_deduction(uow, OFFICER, case_id=case_id, amount_pence=12000, received_on=date(2025, 7, 31),
-                                 reference="EMP-1", as_of=AS_OF)
+        case_id = find_case_id(uow, "AOE-70000003-2024-1")
+        record_aoe_deduction(uow, OFFICER, case_id=case_id, amount_pence=12000, received_on=date(2025, 7, 31),
+                             reference="EMP-1", as_of=AS_OF)
     assert routes["attachment_of_earnings"].status == "in_place" and routes["attachment_of_earnings"].case_refs == [
         "AOE-70000003-2024-1"]
     assert routes["enforcement_agent"].status == "not_available" and "Breathing space" in routes["enforcement_agent"].reason

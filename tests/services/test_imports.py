@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.bootstrap import AppContext
 from app.models import Account, AuditEvent, LedgerTransaction, Payment, Property
 from app.accounts import imports
+from app.payments import imports as payment_imports
 from app.accounts.summary import account_summary
 from app.adapters.csv_files import CsvFileError
 from tests.services.helpers import load_examples, write_csv
@@ -187,7 +188,7 @@ def test_bad_payment_rows(ctx: AppContext, examples: Path, tmp_path: Path) -> No
         "BK-20250401-0001,70000001,2025-04-01,123.00,dd\n"
     ))
     with ctx.db.uow() as uow:
-        summary = imports.import_payments(uow, ctx.actor, path)
+        summary = payment_imports.import_payments(uow, ctx.actor, path)
     assert [(e.line, e.field) for e in summary.errors] == [
         (3, "date"), (4, "amount"), (5, "amount"), (6, "amount"), (7, "method"), (8, "payment_ref"),
     ]
@@ -211,7 +212,7 @@ def test_payment_pays_oldest_year_first(ctx: AppContext, examples: Path, tmp_pat
     _examples_with_two_years_owed(ctx, examples)
     csv_path = write_csv(tmp_path / "p.csv", "payment_ref,account_ref,date,amount,method\nX1,70000003,2025-10-20,50.00,bank\n")
     with ctx.db.uow() as uow:
-        imports.import_payments(uow, ctx.actor, csv_path)
+        payment_imports.import_payments(uow, ctx.actor, csv_path)
     with ctx.db.uow() as uow:
         summary = account_summary(uow, "70000003", date(2025, 11, 1))
     by_year = {y.year: y for y in summary.years}
@@ -227,7 +228,7 @@ def test_payments_allocate_in_date_order_across_chunks(
     outstanding years from chunk to chunk: an account's payments are allocated in date
     order wherever they sit in the file, each seeing what the earlier ones paid."""
     _examples_with_two_years_owed(ctx, examples)
-    monkeypatch.setattr(imports, "CHUNK", 2)
+    monkeypatch.setattr(payment_imports, "CHUNK", 2)
     csv_path = write_csv(tmp_path / "p.csv", "payment_ref,account_ref,date,amount,method\n" + (
         "X3,70000003,2025-10-22,20.00,bank\n"
         "Y1,70000001,2025-10-20,5.00,card\n"
@@ -236,7 +237,7 @@ def test_payments_allocate_in_date_order_across_chunks(
         "X2,70000003,2025-10-21,20.00,bank\n"
     ))
     with ctx.db.uow() as uow:
-        summary = imports.import_payments(uow, ctx.actor, csv_path)
+        summary = payment_imports.import_payments(uow, ctx.actor, csv_path)
     assert (summary.imported, summary.suspense, summary.rejected) == (5, 1, 0)
     with ctx.db.uow() as uow:
         parts = uow.session.execute(
@@ -252,7 +253,7 @@ def test_payments_allocate_in_date_order_across_chunks(
     assert sum(allocated["Y1"].values()) == 500
     assert "Z1" not in allocated  # suspense: no ledger rows
     with ctx.db.uow() as uow:
-        again = imports.import_payments(uow, ctx.actor, csv_path)
+        again = payment_imports.import_payments(uow, ctx.actor, csv_path)
     assert (again.imported, again.skipped, again.suspense) == (0, 5, 0)
 
 
@@ -262,14 +263,15 @@ def test_payment_import_reports_progress_over_the_files_rows(
     """Progress counts the file's good rows, from 0 before anything is read to all of them;
     rows already imported count as done, so a re-import still ends at (total, total)."""
     load_examples(ctx, examples)
-    monkeypatch.setattr(imports, "CHUNK", 2)
+    monkeypatch.setattr(payment_imports, "CHUNK", 2)
     csv_path = write_csv(tmp_path / "p.csv", "payment_ref,account_ref,date,amount,method\n" + "".join(
         f"P{i},7000000{i % 5 + 1},2025-10-2{i},1.00,card\n" for i in range(5)
     ) + "BAD,70000001,2025-10-20,ten,card\n")
     for expected in ([(0, 5), (0, 5), (2, 5), (4, 5), (5, 5)], [(0, 5), (5, 5)]):
         calls: list[tuple[int, int]] = []
         with ctx.db.uow() as uow:
-            imports.import_payments(uow, ctx.actor, csv_path, progress=lambda done, total: calls.append((done, total)))
+            payment_imports.import_payments(uow, ctx.actor, csv_path,
+                                            progress=lambda done, total: calls.append((done, total)))
         assert calls == expected
 
 
@@ -287,14 +289,14 @@ def test_a_payment_import_gives_back_the_everyday_page_cache(
         assert driver is not None
         assert driver.execute("PRAGMA cache_size").fetchone()[0] == -SQLITE_CACHE_KIB
         seen: list[int] = []
-        real = imports._post_payments
+        real = payment_imports._post_payments
 
         def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
             seen.append(driver.execute("PRAGMA cache_size").fetchone()[0])
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(imports, "_post_payments", spy)
-        imports.import_payments(uow, ctx.actor, examples / "payments.csv")
+        monkeypatch.setattr(payment_imports, "_post_payments", spy)
+        payment_imports.import_payments(uow, ctx.actor, examples / "payments.csv")
         assert seen and all(value < -SQLITE_CACHE_KIB for value in seen)
         assert driver.execute("PRAGMA cache_size").fetchone()[0] == -SQLITE_CACHE_KIB
     ctx.db.dispose()

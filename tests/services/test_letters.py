@@ -21,7 +21,7 @@ from app.bootstrap import AppContext
 from app.errors import NotFound, ValidationError
 from app.models import AuditEvent, BatchRun, Document, LetterTemplate
 from app.paths import ROOT
-from app.letters import letters
+from app.letters import documents, export, rendering, templates
 from app.accounts.summary import get_account_id
 from tests.services.helpers import load_examples
 from tests.services.letter_data import notice_data
@@ -45,22 +45,22 @@ def text_of(content: bytes) -> str:
 # --- rendering (no database) ------------------------------------------------------------
 
 def test_money_and_date_filters() -> None:
-    assert letters.money(123456) == "£1,234.56"
-    assert letters.money(-1200) == "-£12.00"
-    assert letters.money(0) == "£0.00"
-    assert letters.ukdate("2026-11-23") == "23/11/2026"
-    assert letters.ukdate(date(2027, 3, 1)) == "01/03/2027"
-    assert letters.ukdate(None) == ""
+    assert rendering.money(123456) == "£1,234.56"
+    assert rendering.money(-1200) == "-£12.00"
+    assert rendering.money(0) == "£0.00"
+    assert rendering.ukdate("2026-11-23") == "23/11/2026"
+    assert rendering.ukdate(date(2027, 3, 1)) == "01/03/2027"
+    assert rendering.ukdate(None) == ""
     with pytest.raises(ValidationError, match="whole pence"):
-        letters.money(12.5)
+        rendering.money(12.5)
     with pytest.raises(ValidationError, match="not a date"):
-        letters.ukdate("23/11/2026")
+        rendering.ukdate("23/11/2026")
 
 
 def test_render_is_deterministic() -> None:
-    first = letters.render("demand_notice", notice_data())
-    assert letters.render("demand_notice", notice_data()) == first
-    assert letters.render("demand_notice", notice_data(issued_on="2026-03-07")) != first
+    first = rendering.render("demand_notice", notice_data())
+    assert rendering.render("demand_notice", notice_data()) == first
+    assert rendering.render("demand_notice", notice_data(issued_on="2026-03-07")) != first
     with zipfile.ZipFile(io.BytesIO(first)) as package:
         names = package.namelist()
         assert names[0] == "[Content_Types].xml" and names[1:] == sorted(names[1:])
@@ -70,7 +70,7 @@ def test_render_is_deterministic() -> None:
 
 
 def test_demand_notice_reads_as_a_bill() -> None:
-    text = text_of(letters.render("demand_notice", notice_data()))
+    text = text_of(rendering.render("demand_notice", notice_data()))
     assert "Exampleton District Council" in text
     assert "Council Tax Demand Notice 2026/27" in text and "Amended" not in text
     assert "Mr Daniel Hughes / Ms Chloe Bennett & Son / 12 Station Road / Exampleton / EX1 4QT" in text
@@ -88,7 +88,7 @@ def test_demand_notice_reads_as_a_bill() -> None:
 
 def test_amended_notice_gives_reason_and_direct_debit_wording() -> None:
     data = notice_data(amended=True, reason="Ms Bennett moved out on 30 June 2026.", payment_method="dd", parish="")
-    text = text_of(letters.render("amended_demand_notice", data))
+    text = text_of(rendering.render("amended_demand_notice", data))
     assert "Amended Council Tax Demand Notice 2026/27" in text
     assert "Ms Bennett moved out on 30 June 2026." in text
     assert "replaces the demand notice we sent you earlier for 2026/27" in text
@@ -97,7 +97,7 @@ def test_amended_notice_gives_reason_and_direct_debit_wording() -> None:
 
 
 def test_nothing_to_pay_and_credit() -> None:
-    text = text_of(letters.render("demand_notice", notice_data(balance_pence=-1500, instalments=[])))
+    text = text_of(rendering.render("demand_notice", notice_data(balance_pence=-1500, instalments=[])))
     assert "There is nothing more to pay for 2026/27." in text
     assert "Your account is in credit by £15.00." in text
     assert "Due date" not in text
@@ -107,18 +107,18 @@ def test_data_that_does_not_fit_the_template_is_refused() -> None:
     data = notice_data()
     del data["postcode"]
     with pytest.raises(ValidationError, match="postcode"):
-        letters.render("demand_notice", data)
+        rendering.render("demand_notice", data)
     with pytest.raises(ValidationError, match="whole pence"):
-        letters.render("demand_notice", notice_data(balance_pence=12.5))
+        rendering.render("demand_notice", notice_data(balance_pence=12.5))
     with pytest.raises(NotFound):
-        letters.render("no_such_letter", notice_data())
+        rendering.render("no_such_letter", notice_data())
     with pytest.raises(ValidationError):
-        letters.template_version("../secrets")
+        templates.template_version("../secrets")
 
 
 def test_template_version_is_the_file_hash() -> None:
-    path = letters.TEMPLATES_DIR / "demand_notice.docx"
-    assert letters.template_version("demand_notice") == hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    path = templates.TEMPLATES_DIR / "demand_notice.docx"
+    assert templates.template_version("demand_notice") == hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 def test_template_generator_is_deterministic() -> None:
@@ -143,41 +143,41 @@ def account_id(ctx: AppContext, examples: Path) -> uuid.UUID:
 def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A templates folder of the test's own, so a test can edit a template."""
     folder = tmp_path / "letters"
-    shutil.copytree(letters.TEMPLATES_DIR, folder)
-    monkeypatch.setattr(letters, "TEMPLATES_DIR", folder)
+    shutil.copytree(templates.TEMPLATES_DIR, folder)
+    monkeypatch.setattr(templates, "TEMPLATES_DIR", folder)
     return folder
 
 
 def test_issue_letter_keeps_bytes_data_version_and_audit(ctx: AppContext, account_id: uuid.UUID) -> None:
     with ctx.db.uow() as uow:
-        info = letters.issue_letter(
+        info = documents.issue_letter(
             uow, ctx.actor, account_id=account_id, kind="demand_notice", template="demand_notice",
             data=notice_data(), issued_on=date(2026, 3, 6), financial_year=2026,
         )
         uow.commit()
-    assert info.has_content and info.template_version == letters.template_version("demand_notice")
+    assert info.has_content and info.template_version == templates.template_version("demand_notice")
     assert info.file_name == "demand_notice-70000001-2026-03-06.docx"
     with ctx.db.uow() as uow:
         doc = uow.session.get(Document, info.document_id)
         assert doc is not None and doc.data == notice_data() and doc.created_by == "admin"
-        assert doc.content == letters.render("demand_notice", notice_data())
+        assert doc.content == rendering.render("demand_notice", notice_data())
         stored = uow.session.scalars(select(LetterTemplate).where(LetterTemplate.name == "demand_notice")).one()
         assert stored.version == info.template_version
         event = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "document.issued")).one()
         assert event.entity_id == info.document_id and event.account_id == account_id
         assert event.after and event.after["template_version"] == info.template_version
-        assert letters.list_documents(uow, account_id) == [info]
-        assert letters.document_bytes(uow, info.document_id) == (info.file_name, doc.content)
+        assert documents.list_documents(uow, account_id) == [info]
+        assert documents.document_bytes(uow, info.document_id) == (info.file_name, doc.content)
 
 
 def test_issue_letter_refuses_data_dated_otherwise(ctx: AppContext, account_id: uuid.UUID) -> None:
     with ctx.db.uow() as uow, pytest.raises(ValidationError, match="2026-03-06"):
-        letters.issue_letter(
+        documents.issue_letter(
             uow, ctx.actor, account_id=account_id, kind="demand_notice", template="demand_notice",
             data=notice_data(), issued_on=date(2026, 3, 9),
         )
     with ctx.db.uow() as uow, pytest.raises(NotFound):
-        letters.issue_letter(
+        documents.issue_letter(
             uow, ctx.actor, account_id=uuid.uuid4(), kind="demand_notice", template="demand_notice",
             data=notice_data(), issued_on=date(2026, 3, 6),
         )
@@ -185,11 +185,11 @@ def test_issue_letter_refuses_data_dated_otherwise(ctx: AppContext, account_id: 
 
 def test_ensure_template_stored_once(ctx: AppContext) -> None:
     with ctx.db.uow() as uow:
-        first = letters.ensure_template_stored(uow, "demand_notice")
-        assert letters.ensure_template_stored(uow, "demand_notice") == first
+        first = templates.ensure_template_stored(uow, "demand_notice")
+        assert templates.ensure_template_stored(uow, "demand_notice") == first
         uow.commit()
     with ctx.db.uow() as uow:
-        assert letters.ensure_template_stored(uow, "demand_notice") == first
+        assert templates.ensure_template_stored(uow, "demand_notice") == first
         uow.commit()
         assert uow.session.scalar(select(func.count()).select_from(LetterTemplate)) == 1
 
@@ -205,10 +205,10 @@ def _batch_run(ctx: AppContext, key: str) -> uuid.UUID:
 def _mass_letter(ctx: AppContext, account_id: uuid.UUID, run_id: uuid.UUID, data: dict[str, Any]) -> uuid.UUID:
     """What annual billing writes: data and template version, no bytes."""
     with ctx.db.uow() as uow:
-        version = letters.ensure_template_stored(uow, "demand_notice")
+        version = templates.ensure_template_stored(uow, "demand_notice")
         doc = Document(
             account_id=account_id, kind="demand_notice", template="demand_notice", template_version=version,
-            file_name=letters.file_name_for("demand_notice", data["account_ref"], date(2026, 3, 6)), content=None, data=data,
+            file_name=documents.file_name_for("demand_notice", data["account_ref"], date(2026, 3, 6)), content=None, data=data,
             financial_year=2026, issued_on=date(2026, 3, 6), batch_run_id=run_id, created_by="billing",
         )
         uow.session.add(doc)
@@ -220,29 +220,29 @@ def test_letter_without_bytes_is_rendered_again_identically(ctx: AppContext, acc
     run_id = _batch_run(ctx, "billing:2026")
     doc_id = _mass_letter(ctx, account_id, run_id, notice_data())
     with ctx.db.uow() as uow:
-        name, content = letters.document_bytes(uow, doc_id)
-        [info] = letters.list_documents(uow, account_id)
+        name, content = documents.document_bytes(uow, doc_id)
+        [info] = documents.list_documents(uow, account_id)
     assert name == "demand_notice-70000001-2026-03-06.docx"
-    assert content == letters.render("demand_notice", notice_data())
+    assert content == rendering.render("demand_notice", notice_data())
     assert not info.has_content and info.document_id == doc_id
     with ctx.db.uow() as uow, pytest.raises(NotFound):
-        letters.document_bytes(uow, uuid.uuid4())
+        documents.document_bytes(uow, uuid.uuid4())
 
 
 def test_edited_template_still_reproduces_the_old_letter(ctx: AppContext, account_id: uuid.UUID, own_templates: Path) -> None:
     run_id = _batch_run(ctx, "billing:2026")
     doc_id = _mass_letter(ctx, account_id, run_id, notice_data())
-    sent = letters.render("demand_notice", notice_data())
-    old_version = letters.template_version("demand_notice")
+    sent = rendering.render("demand_notice", notice_data())
+    old_version = templates.template_version("demand_notice")
     # An officer edits the template in Word (here: replaced with the amended wording).
     shutil.copyfile(own_templates / "amended_demand_notice.docx", own_templates / "demand_notice.docx")
-    assert letters.template_version("demand_notice") != old_version
-    assert letters.render("demand_notice", notice_data()) != sent
+    assert templates.template_version("demand_notice") != old_version
+    assert rendering.render("demand_notice", notice_data()) != sent
     with ctx.db.uow() as uow:
-        assert letters.document_bytes(uow, doc_id)[1] == sent
-        assert letters.render("demand_notice", notice_data(), version=old_version, uow=uow) == sent
+        assert documents.document_bytes(uow, doc_id)[1] == sent
+        assert rendering.render("demand_notice", notice_data(), version=old_version, uow=uow) == sent
     with pytest.raises(ValidationError, match="needs the database"):
-        letters.render("demand_notice", notice_data(), version=old_version)
+        rendering.render("demand_notice", notice_data(), version=old_version)
 
 
 def test_export_letters_writes_files_and_stops_when_cancelled(ctx: AppContext, account_id: uuid.UUID, tmp_path: Path) -> None:
@@ -251,18 +251,18 @@ def test_export_letters_writes_files_and_stops_when_cancelled(ctx: AppContext, a
         _mass_letter(ctx, account_id, run_id, notice_data(account_ref=f"7000000{n}"))
     seen: list[tuple[int, int]] = []
     out = tmp_path / "bureau"
-    assert letters.export_letters(ctx.db, batch_run_id=run_id, out_dir=out, progress=lambda d, t: seen.append((d, t)), chunk_size=2) == 5
+    assert export.export_letters(ctx.db, batch_run_id=run_id, out_dir=out, progress=lambda d, t: seen.append((d, t)), chunk_size=2) == 5
     assert seen == [(2, 5), (4, 5), (5, 5)]
     files = sorted(p.name for p in out.iterdir())
     assert files == [f"demand_notice-7000000{n}-2026-03-06.docx" for n in range(5)]
-    assert (out / files[3]).read_bytes() == letters.render("demand_notice", notice_data(account_ref="70000003"))
+    assert (out / files[3]).read_bytes() == rendering.render("demand_notice", notice_data(account_ref="70000003"))
 
     stopped = tmp_path / "stopped"
     progress: list[int] = []
-    written = letters.export_letters(
+    written = export.export_letters(
         ctx.db, batch_run_id=run_id, out_dir=stopped, progress=lambda d, t: progress.append(d),
         cancelled=lambda: bool(progress), chunk_size=2,
     )
     assert written == 2 and len(list(stopped.iterdir())) == 2
     with pytest.raises(NotFound):
-        letters.export_letters(ctx.db, batch_run_id=uuid.uuid4(), out_dir=tmp_path / "none")
+        export.export_letters(ctx.db, batch_run_id=uuid.uuid4(), out_dir=tmp_path / "none")

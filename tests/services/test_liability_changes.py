@@ -41,7 +41,7 @@ from app.models import (
 )
 from app.billing import liability_changes as liability
 from app.accounts.summary import account_summary, get_account_id
-from app.billing.billing import run_annual_billing
+from app.billing.annual_run import run_annual_billing
 from app.billing.liability_changes import LiabilityChange, NewTaxpayer
 from tests.conftest import EXAMPLES
 from tests.services.helpers import load_examples
@@ -417,7 +417,7 @@ def test_a_concurrent_overlap_is_refused_by_the_fresh_overlap_check(billed: AppC
 
 def test_a_rebill_from_a_stale_copy_recalculates_what_was_saved(billed: AppContext) -> None:
     """rebill writes no liability, only the ledger difference, and reads the facts afresh
-    (billing.decide_account), so a stale copy cannot mislead it: after the other officer's
+    (billing.rebilling.decide_account), so a stale copy cannot mislead it: after the other officer's
     disabled band reduction (band B charged as A) the corrected Band D gives band A
     211500 x 6/9 = 141000, SPD 35250, 105750, against the 105000 now charged: +750."""
     case = BY_NAME["rebill"]

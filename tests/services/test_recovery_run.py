@@ -14,8 +14,10 @@ from app.bootstrap import AppContext
 from app.errors import NotAllowed
 from app.models import Document, Hold, LedgerTransaction, RecoveryEvent
 from app.accounts.summary import account_summary, get_account_id
-from app.billing.billing import run_annual_billing
-from app.recovery.recovery_run import account_recovery, recovery_runs, recovery_stats, run_recovery
+from app.billing.annual_run import run_annual_billing
+from app.recovery.account_recovery import account_recovery
+from app.recovery.run import recovery_runs, run_recovery
+from app.recovery.stats import recovery_stats
 from app.users.directory import resolve_actor
 from tests.services.helpers import load_examples
 

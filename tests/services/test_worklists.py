@@ -21,10 +21,13 @@ from app.db import make_database
 from app.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.models import AuditEvent, DiaryCode, DiaryEntry, Note
 from app.paths import DEFAULT_SETTINGS
-from app.casework import worklists
+from app.casework.claims import claim_next
+from app.casework.diary import account_entries, complete_entry, reassign_entries, reschedule_entry
+from app.casework.diary_codes import list_codes, sync_diary_codes
+from app.casework.tracing import record_gone_away, record_traced
+from app.casework.worklists import worklist
 from app.accounts.summary import get_account_id
-from app.casework.worklists import DEFAULT_DIARY_CODES
-from app.settings import DiaryCodeSettings
+from app.settings import DEFAULT_DIARY_CODES, DiaryCodeSettings
 from tests.services.casework_helpers import (
     AS_OF,
     LEADER,
@@ -43,24 +46,24 @@ def loaded(ctx: AppContext, examples: Path) -> AppContext:
 
 def complete(ctx: AppContext, diary_id, actor=OFFICER, note="Called the taxpayer", **kw):  # type: ignore[no-untyped-def]
     with ctx.db.uow() as uow:
-        return worklists.complete_entry(uow, actor, diary_id=diary_id, note=note, as_of=kw.pop("as_of", AS_OF), **kw)
+        return complete_entry(uow, actor, diary_id=diary_id, note=note, as_of=kw.pop("as_of", AS_OF), **kw)
 
 
 def claim(ctx: AppContext, actor=OFFICER, **kw):  # type: ignore[no-untyped-def]
     with ctx.db.uow() as uow:
-        return worklists.claim_next(uow, actor, as_of=kw.pop("as_of", AS_OF), **kw)
+        return claim_next(uow, actor, as_of=kw.pop("as_of", AS_OF), **kw)
 
 
 # --- diary codes ---------------------------------------------------------------------
 
 def test_codes_are_synced_from_the_settings_idempotently(ctx: AppContext) -> None:
     with ctx.db.uow() as uow:
-        first = worklists.sync_diary_codes(uow, ctx.settings)
+        first = sync_diary_codes(uow, ctx.settings)
     assert first.added == sorted(DEFAULT_DIARY_CODES) and not first.updated
     with ctx.db.uow() as uow:
-        again = worklists.sync_diary_codes(uow, ctx.settings)
+        again = sync_diary_codes(uow, ctx.settings)
         assert not again.changed
-        codes = {c.code: c for c in worklists.list_codes(uow)}
+        codes = {c.code: c for c in list_codes(uow)}
     assert (codes["VULN"].description, codes["VULN"].default_days, codes["VULN"].team) == ("Vulnerable — review", 7, "Welfare")
     assert codes["TRACED"].description == "Traced: new address"
 
@@ -70,11 +73,11 @@ def test_codes_are_synced_from_the_settings_idempotently(ctx: AppContext) -> Non
         "VULN": {"active": False},
     }}, "test")
     with ctx.db.uow() as uow:
-        result = worklists.sync_diary_codes(uow, changed)
+        result = sync_diary_codes(uow, changed)
     assert (result.added, result.updated) == (["SPD"], ["CORR", "VULN"])
     with ctx.db.uow() as uow:
-        assert not worklists.sync_diary_codes(uow, changed).changed
-        assert [c.code for c in worklists.list_codes(uow)] == ["AOEEMP", "ARRCHK", "CORR", "SPD", "TRACE", "TRACED"]
+        assert not sync_diary_codes(uow, changed).changed
+        assert [c.code for c in list_codes(uow)] == ["AOEEMP", "ARRCHK", "CORR", "SPD", "TRACE", "TRACED"]
         assert uow.session.get(DiaryCode, "CORR").default_days == 5  # type: ignore[union-attr]
 
 
@@ -136,7 +139,7 @@ def test_complete_with_a_next_date_brings_the_case_forward(loaded: AppContext) -
 def test_a_stale_screen_gets_changed_by_someone_else(loaded: AppContext) -> None:
     entry = diary(loaded)
     with loaded.db.uow() as uow:
-        worklists.reschedule_entry(uow, OFFICER_2, diary_id=entry.diary_id, due=date(2025, 7, 20), note="Waiting for a reply", as_of=AS_OF)
+        reschedule_entry(uow, OFFICER_2, diary_id=entry.diary_id, due=date(2025, 7, 20), note="Waiting for a reply", as_of=AS_OF)
     with pytest.raises(Conflict, match="changed by someone else"):
         complete(loaded, entry.diary_id, expected_version=entry.version)
 
@@ -144,16 +147,16 @@ def test_a_stale_screen_gets_changed_by_someone_else(loaded: AppContext) -> None
 def test_reschedule_needs_a_note_and_keeps_it_on_the_account(loaded: AppContext) -> None:
     entry = diary(loaded)
     with loaded.db.uow() as uow, pytest.raises(ValidationError, match="why the date moves"):
-        worklists.reschedule_entry(uow, OFFICER, diary_id=entry.diary_id, due=date(2025, 8, 1), note="", as_of=AS_OF)
+        reschedule_entry(uow, OFFICER, diary_id=entry.diary_id, due=date(2025, 8, 1), note="", as_of=AS_OF)
     with loaded.db.uow() as uow:
-        moved = worklists.reschedule_entry(uow, OFFICER, diary_id=entry.diary_id, due=date(2025, 8, 1), note="Taxpayer on holiday", as_of=AS_OF)
+        moved = reschedule_entry(uow, OFFICER, diary_id=entry.diary_id, due=date(2025, 8, 1), note="Taxpayer on holiday", as_of=AS_OF)
     assert (moved.due, moved.version) == (date(2025, 8, 1), entry.version + 1)
     with loaded.db.uow() as uow:
         texts = list(uow.session.scalars(select(Note.text)))
     assert any("Taxpayer on holiday" in t and "2025-08-01" in t for t in texts)
     complete(loaded, entry.diary_id)
     with loaded.db.uow() as uow, pytest.raises(Conflict, match="already completed"):
-        worklists.reschedule_entry(uow, OFFICER, diary_id=entry.diary_id, due=date(2025, 9, 1), note="x", as_of=AS_OF)
+        reschedule_entry(uow, OFFICER, diary_id=entry.diary_id, due=date(2025, 9, 1), note="x", as_of=AS_OF)
 
 
 def test_reassign_in_bulk_is_for_team_leaders(loaded: AppContext) -> None:
@@ -162,17 +165,17 @@ def test_reassign_in_bulk_is_for_team_leaders(loaded: AppContext) -> None:
     complete(loaded, done.diary_id)
     wanted = [e.diary_id for e in entries]
     with loaded.db.uow() as uow, pytest.raises(NotAllowed, match="olivia is an officer and cannot reassign diary work: that needs the team leader role"):
-        worklists.reassign_entries(uow, OFFICER, diary_ids=wanted, owner="oscar")
+        reassign_entries(uow, OFFICER, diary_ids=wanted, owner="oscar")
     with loaded.db.uow() as uow:
-        result = worklists.reassign_entries(uow, LEADER, diary_ids=wanted, owner="oscar", team="Recovery")
+        result = reassign_entries(uow, LEADER, diary_ids=wanted, owner="oscar", team="Recovery")
     assert (result.reassigned, result.skipped) == (2, [done.diary_id])
     with loaded.db.uow() as uow:
         owners = {e.id: (e.owner, e.team) for e in uow.session.scalars(select(DiaryEntry))}
-        back = worklists.reassign_entries(uow, LEADER, diary_ids=wanted[:1], owner="")
+        back = reassign_entries(uow, LEADER, diary_ids=wanted[:1], owner="")
     assert owners[wanted[0]] == ("oscar", "Recovery") and owners[done.diary_id] == (None, "Billing")
     assert back.reassigned == 1
     with loaded.db.uow() as uow, pytest.raises(ValidationError, match="no user 'ghost'"):
-        worklists.reassign_entries(uow, LEADER, diary_ids=wanted, owner="ghost")
+        reassign_entries(uow, LEADER, diary_ids=wanted, owner="ghost")
 
 
 # --- worklists -----------------------------------------------------------------------
@@ -187,26 +190,26 @@ def test_worklist_counts_and_pages_sorted_by_due_balance_and_stage(loaded: AppCo
     post_charge(loaded, "70000003", 2025, 90000)
     post_charge(loaded, "70000002", 2025, 50000)
     with loaded.db.uow() as uow:
-        page = worklists.worklist(uow, OFFICER, as_of=AS_OF)
+        page = worklist(uow, OFFICER, as_of=AS_OF)
         assert (page.total, page.due, page.overdue) == (4, 3, 2)
         assert [(c.code, c.open, c.due, c.overdue) for c in page.by_code] == [("CORR", 2, 2, 1), ("TRACE", 2, 1, 1)]
         assert [r.diary_id for r in page.rows] == [a.diary_id, d.diary_id, b.diary_id, c.diary_id]
         assert [r.overdue for r in page.rows] == [True, True, False, False]
         assert page.rows[0].name == "Mr Daniel Hughes"
-        by_balance = worklists.worklist(uow, OFFICER, as_of=AS_OF, sort="balance", page_size=2)
+        by_balance = worklist(uow, OFFICER, as_of=AS_OF, sort="balance", page_size=2)
         assert [r.account_ref for r in by_balance.rows] == ["70000003", "70000002"]
         assert by_balance.rows[0].balance_pence == 90000 and by_balance.total == 4
-        second = worklists.worklist(uow, OFFICER, as_of=AS_OF, sort="balance", page=2, page_size=2)
+        second = worklist(uow, OFFICER, as_of=AS_OF, sort="balance", page=2, page_size=2)
         assert len(second.rows) == 2 and not {r.diary_id for r in second.rows} & {r.diary_id for r in by_balance.rows}
-        assert [r.diary_id for r in worklists.worklist(uow, OFFICER, as_of=AS_OF, code="trace").rows] == [d.diary_id, c.diary_id]
-        assert [r.diary_id for r in worklists.worklist(uow, OFFICER, as_of=AS_OF, mine=True).rows] == [c.diary_id]
-        assert worklists.worklist(uow, OFFICER, as_of=AS_OF, team="Billing").total == 2
-        assert worklists.worklist(uow, OFFICER, as_of=AS_OF, due_only=True).total == 3
-        assert len(worklists.worklist(uow, OFFICER, as_of=AS_OF, sort="stage").rows) == 4
+        assert [r.diary_id for r in worklist(uow, OFFICER, as_of=AS_OF, code="trace").rows] == [d.diary_id, c.diary_id]
+        assert [r.diary_id for r in worklist(uow, OFFICER, as_of=AS_OF, mine=True).rows] == [c.diary_id]
+        assert worklist(uow, OFFICER, as_of=AS_OF, team="Billing").total == 2
+        assert worklist(uow, OFFICER, as_of=AS_OF, due_only=True).total == 3
+        assert len(worklist(uow, OFFICER, as_of=AS_OF, sort="stage").rows) == 4
         with pytest.raises(ValidationError, match="page size"):
-            worklists.worklist(uow, OFFICER, as_of=AS_OF, page_size=0)
+            worklist(uow, OFFICER, as_of=AS_OF, page_size=0)
         with pytest.raises(ValidationError, match="not a worklist order"):
-            worklists.worklist(uow, OFFICER, as_of=AS_OF, sort="name")
+            worklist(uow, OFFICER, as_of=AS_OF, sort="name")
 
 
 # --- claim next ----------------------------------------------------------------------
@@ -227,7 +230,7 @@ def test_claim_next_takes_the_oldest_due_unclaimed_entry(loaded: AppContext) -> 
     with loaded.db.uow() as uow:
         row = uow.session.get(DiaryEntry, oldest.diary_id)
         assert row is not None and row.claimed_by == "olivia" and row.claimed_at is not None
-        page = worklists.worklist(uow, OFFICER, as_of=AS_OF, mine=True)
+        page = worklist(uow, OFFICER, as_of=AS_OF, mine=True)
     assert [r.diary_id for r in page.rows] == [oldest.diary_id]
     # a claim lapses after claim_minutes: the work goes back to the queue
     again = claim(loaded, actor=LEADER, claim_minutes=0)
@@ -357,23 +360,23 @@ def test_sqlite_claims_wait_for_the_single_writer(loaded: AppContext) -> None:
 
 def test_gone_away_then_traced(loaded: AppContext) -> None:
     with loaded.db.uow() as uow:
-        gone = worklists.record_gone_away(uow, OFFICER, account_ref="70000002", as_of=AS_OF, note="Post returned RTS")
+        gone = record_gone_away(uow, OFFICER, account_ref="70000002", as_of=AS_OF, note="Post returned RTS")
     assert gone.created and gone.trace is not None
     assert (gone.trace.code, gone.trace.due, gone.trace.team) == ("TRACE", AS_OF + timedelta(days=28), "Recovery")
     with loaded.db.uow() as uow:
-        again = worklists.record_gone_away(uow, OFFICER, account_ref="70000002", as_of=AS_OF, note="Second letter back")
+        again = record_gone_away(uow, OFFICER, account_ref="70000002", as_of=AS_OF, note="Second letter back")
     assert not again.created and again.trace is not None and again.trace.diary_id == gone.trace.diary_id
     with loaded.db.uow() as uow, pytest.raises(ValidationError, match="new address is required"):
-        worklists.record_traced(uow, OFFICER, account_ref="70000002", new_address=" ", as_of=AS_OF)
+        record_traced(uow, OFFICER, account_ref="70000002", new_address=" ", as_of=AS_OF)
     with loaded.db.uow() as uow:
-        traced = worklists.record_traced(uow, OFFICER_2, account_ref="70000002", new_address="4 Mill Lane, Fenby FE1 2AB",
-                                         as_of=date(2025, 7, 10), note="Credit reference agency")
+        traced = record_traced(uow, OFFICER_2, account_ref="70000002", new_address="4 Mill Lane, Fenby FE1 2AB",
+                               as_of=date(2025, 7, 10), note="Credit reference agency")
     assert traced.trace is not None and traced.follow_up is not None
     assert (traced.trace.diary_id, traced.trace.status, traced.trace.completed_by) == (gone.trace.diary_id, "completed", "oscar")
     assert "4 Mill Lane" in traced.trace.completion_note
     assert (traced.follow_up.code, traced.follow_up.due, traced.follow_up.status) == ("TRACED", date(2025, 7, 17), "open")
     with loaded.db.uow() as uow:
-        entries = worklists.account_entries(uow, account_ref="70000002")
+        entries = account_entries(uow, account_ref="70000002")
         notes = list(uow.session.scalars(select(Note.text).order_by(Note.created_at)))
     assert [(e.code, e.status) for e in entries] == [("TRACED", "open"), ("TRACE", "completed")]
     assert notes[0].startswith("Gone away reported: Post returned RTS") and "Traced: new address 4 Mill Lane" in notes[-1]

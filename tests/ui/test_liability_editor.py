@@ -9,7 +9,9 @@ from datetime import date
 from pytestqt.qtbot import QtBot
 
 from app.money import fmt
-from app.ui.dialogs.liability_editor import AddDiscountDialog, MoveInDialog, MoveOutDialog
+from app.ui.dialogs.liability.discounts_exemptions import AddDiscountDialog
+from app.ui.dialogs.liability.move_in import MoveInDialog
+from app.ui.dialogs.liability.periods import MoveOutDialog
 from app.ui.forms import to_qdate
 from app.ui.panes.account_tabs import InstalmentsTab, LiabilityTab, TransactionsTab
 from tests.ui.conftest import open_account

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from app.requests import Request, request
 
 if TYPE_CHECKING:  # the results, named in each request's type (imported only for type checkers: no cycle)
-    from app.recovery.arrangements.arrangements import ArrangementView, MonitoringSummary  # noqa: F401
+    from app.recovery.arrangements.monitoring import MonitoringSummary  # noqa: F401
+    from app.recovery.arrangements.views import ArrangementView  # noqa: F401
 
 
 

@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 from app.requests import Request, request
 
 if TYPE_CHECKING:  # the results, named in each request's type (imported only for type checkers: no cycle)
-    from app.recovery.enforcement.enforcement import AgentReturnsSummary, CaseView, ExportResult, OrderResult, ReceiptResult  # noqa: F401
+    from app.recovery.enforcement.agents import AgentReturnsSummary, ExportResult  # noqa: F401
+    from app.recovery.enforcement.attachment import OrderResult  # noqa: F401
+    from app.recovery.enforcement.cases import CaseView  # noqa: F401
+    from app.recovery.enforcement.receipts import ReceiptResult  # noqa: F401
 
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QButtonGroup, QComboBox, QLineEdit, QPlainTextEdit
 
 from app.accounts.summary import AccountSummary
 from app.users.roles import Actor
-from app.casework.worklists import DiaryCodeView
+from app.casework.diary_codes import DiaryCodeView
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import AccountFormDialog, FormDialog
 from app.ui.formatting import count, uk_date

@@ -9,7 +9,8 @@ from PySide6.QtGui import QColor
 
 from app.casework.escalations import EscalationView
 from app.casework.notes import NoteView
-from app.casework.worklists import DiaryView, WorklistRow
+from app.casework.diary import DiaryView
+from app.casework.worklists import WorklistRow
 from app.ui.formatting import humanise, money, stage_label, uk_date
 from app.ui.models.base import ALIGN_RIGHT, Column, DtoTableModel, date_column, money_column, text_column
 from app.ui.style import COLOURS

@@ -9,7 +9,7 @@ from typing import ClassVar, Sequence
 
 from PySide6.QtGui import QColor
 
-from app.billing.billing import ChargeLineView, RebillResult
+from app.billing.rebilling import ChargeLineView, RebillResult
 from app.ui.formatting import money
 from app.ui.models.base import ALIGN_RIGHT, Column, DtoTableModel, date_column, money_column, text_column
 from app.ui.style import COLOURS

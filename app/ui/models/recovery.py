@@ -9,8 +9,9 @@ from datetime import date
 from typing import Any, Callable, ClassVar, Sequence
 
 from app.court.hearings import HearingEntry
-from app.recovery.enforcement.enforcement import CaseView
-from app.recovery.recovery_run import RecoveryRunSummary, RecoveryView
+from app.recovery.enforcement.cases import CaseView
+from app.recovery.account_recovery import RecoveryView
+from app.recovery.run import RecoveryRunSummary
 from app.ui.formatting import date_range, financial_year, humanise, money, route_label, run_status_label, sentence, stage_label
 from app.ui.models.base import ALIGN_RIGHT, Column, DtoTableModel, date_column, money_column, text_column
 

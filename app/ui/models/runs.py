@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, ClassVar, Sequence
 
-from app.billing.billing import BillingRunSummary
+from app.billing.annual_run import BillingRunSummary
 from app.ui.formatting import financial_year, run_status_label
 from app.ui.models.base import ALIGN_RIGHT, Column, DtoTableModel, date_column, money_column, text_column
 

@@ -19,14 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts.summary import AccountSummary
-from app.recovery.arrangements.arrangements import ArrangementView
+from app.recovery.arrangements.views import ArrangementView
 from app.recovery.account_view import AccountRecovery
 from app.billing.liability_changes import LiabilityChange
 from app.ui.context import UiContext
 from app.ui.dialogs.casework import (
     AddDiaryDialog, CancelArrangementDialog, AddNoteDialog, CompleteDiaryDialog, EscalateDialog, RescheduleDiaryDialog, TraceDialog,
 )
-from app.ui.dialogs.liability_editor import CHANGE_DIALOGS, ChangeDialog
+from app.ui.dialogs.liability.change_dialog import ChangeDialog
+from app.ui.dialogs.liability.registry import CHANGE_DIALOGS
 from app.ui.dialogs.payments import RequestRefundDialog, TakePaymentDialog, received_text
 from app.ui.dialogs.recovery import (
     AddHoldDialog, AgentReferralDialog, AttachmentOfEarningsDialog, BenefitDeductionDialog, LiftHoldDialog,

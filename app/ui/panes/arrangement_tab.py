@@ -25,7 +25,7 @@ from app.errors import ServiceError
 from app.money import MoneyError, parse_pounds
 from app.rules.arrangements import FIXED_COSTS, FLEXIBLE_COSTS, FREQUENCY_LABELS, INCOME
 from app.accounts.summary import AccountSummary
-from app.recovery.arrangements.arrangements import ArrangementPlan, ArrangementView
+from app.recovery.arrangements.views import ArrangementPlan, ArrangementView
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, humanise, money, uk_date
 from app.ui.forms import date_edit, form_layout, from_qdate, money_edit, pence_or_reason, to_qdate

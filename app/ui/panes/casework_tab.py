@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 from app.errors import ServiceError
 from app.accounts.summary import AccountSummary
 from app.casework.account_view import AccountCasework
-from app.casework.worklists import DiaryView
+from app.casework.diary import DiaryView
 from app.ui.formatting import count, error_sentence, uk_date
 from app.ui.models.base import SortFilterProxy
 from app.ui.models.casework import DiaryModel, EscalationsModel, NotesModel

@@ -17,7 +17,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from app.recovery.recovery_run import RecoveryRunSummary
+from app.recovery.run import RecoveryRunSummary
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, money, run_status_label, uk_date
 from app.ui.forms import date_edit, form_layout, from_qdate

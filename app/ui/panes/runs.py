@@ -15,7 +15,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from app.billing.billing import BillingRunSummary
+from app.billing.annual_run import BillingRunSummary
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, financial_year, money, run_status_label, uk_date
 from app.ui.forms import date_edit, form_layout, from_qdate

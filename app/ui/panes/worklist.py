@@ -23,14 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.users.roles import Actor, Role
-from app.casework.worklists import (
-    ClaimedEntry,
-    CompletionResult,
-    DiaryCodeView,
-    ReassignResult,
-    WorklistPage,
-    WorklistRow,
-)
+from app.casework.claims import ClaimedEntry
+from app.casework.diary import CompletionResult, ReassignResult
+from app.casework.diary_codes import DiaryCodeView
+from app.casework.worklists import WorklistPage, WorklistRow
 from app.ui.context import UiContext
 from app.ui.dialogs.casework import CompleteDiaryDialog, ReassignDialog, RescheduleDiaryDialog
 from app.ui.formatting import count, error_sentence, uk_date

@@ -1,4 +1,4 @@
-"""The daily recovery run, one account's recovery view, and recovery statistics.
+"""The daily recovery run: reminders, final notices and summonses for every account in arrears.
 
 The run walks every account in key order, in committed chunks. Each chunk is screened
 with two grouped queries (what had fallen due by today per account and year; what the
@@ -21,177 +21,31 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import func, select, update
 
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading, in_batches
-from app.ledger.kinds import CASH_KINDS, LedgerKind
+from app.ledger.kinds import LedgerKind
 from app.ledger.posting import LedgerRows
 from app.models import (
-    Account, AccountParty, AuditEvent, BatchRun, Document, Hold, Instalment, InstalmentPlan, LedgerTransaction,
-    LiabilityPeriod, Person, Property, RecoveryEvent,
+    Account, AccountParty, AuditEvent, BatchRun, Document, LiabilityPeriod, Person, Property, RecoveryEvent,
 )
 from app.models.person import full_name
 from app.models.property import one_line_address
-from app.rules.apportionment import financial_year_of, year_label, year_start
-from app.rules.instalments import DueInstalment
-from app.rules.recovery_policy import (
-    RESET_STAGES, STATUTORY_STAGES, AccountState, Action, Decision, HoldState, RecoveryPolicy, StageEvent, YearState,
-    next_actions,
-)
+from app.rules.apportionment import year_label
+from app.rules.recovery_policy import Action, Decision, next_actions
 from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, BulkWriter, NativeValues
 from app.adapters.sql_keys import raw_key
 from app.users.roles import Actor, Role, require_role
 from app.requests import Cancelled, Progress, handles
 from app.recovery.requests import RunRecovery
+from app.recovery.states import account_states, fetch_rows
+
 
 ACTION_STAGES = ("reminder_1", "reminder_2", "final_notice", "summons")
-
-
-
-# --- loading account states -------------------------------------------------------------------
-
-
-@dataclass
-class _Screen:
-    """One account-year's figures from the grouped queries."""
-
-    balance: int = 0
-    paid: int = 0
-    due_now: int = 0
-    has_plan: bool = False
-    plan_id: Any = None
-
-
-def _fetch(conn: Any, statement: Any) -> list[Any]:
-    """All rows at once (the driver's fetchall), not one Python call per row."""
-    return conn.execute(statement).fetchall()  # type: ignore[no-any-return]
-
-
-def _screen(uow: UnitOfWork, which: Callable[[Any], Any], as_of: date, minimum: int) -> dict[Any, dict[int, _Screen]]:
-    """The account-years in arrears on `as_of` (raw keys), found in one query.
-
-    A year is in arrears when its balance is at least the minimum and either its active
-    plan had more fall due by today than was paid, or it has no plan (a year billed in one
-    sum) and has started. The database does the grouping and the test, so only the few
-    account-years in arrears come back to Python.
-    """
-    s = uow.session.connection()  # Core rows: no ORM result machinery
-    paid = func.sum(case((LedgerTransaction.kind.in_(CASH_KINDS), -LedgerTransaction.amount_pence), else_=0))
-    ledger = (
-        select(LedgerTransaction.account_id.label("account_id"), LedgerTransaction.financial_year.label("year"),
-               func.sum(LedgerTransaction.amount_pence).label("balance"), paid.label("paid"))
-        .where(which(LedgerTransaction.account_id), LedgerTransaction.posted_on <= as_of)
-        .group_by(LedgerTransaction.account_id, LedgerTransaction.financial_year)
-        .subquery()
-    )
-    plans = (
-        select(InstalmentPlan.account_id.label("account_id"), InstalmentPlan.financial_year.label("year"),
-               InstalmentPlan.id.label("plan_id"),
-               func.sum(case((Instalment.due_on <= as_of, Instalment.amount_pence), else_=0)).label("due"))
-        .join(Instalment, Instalment.plan_id == InstalmentPlan.id)
-        .where(which(InstalmentPlan.account_id), InstalmentPlan.status == "active")
-        .group_by(InstalmentPlan.account_id, InstalmentPlan.financial_year, InstalmentPlan.id)
-        .subquery()
-    )
-    rows = _fetch(s, (
-        select(raw_key(ledger.c.account_id), ledger.c.year, ledger.c.balance, ledger.c.paid, raw_key(plans.c.plan_id),
-               plans.c.due)
-        .select_from(ledger.outerjoin(plans, (plans.c.account_id == ledger.c.account_id) & (plans.c.year == ledger.c.year)))
-        .where(ledger.c.balance >= minimum)
-        .where(or_(
-            (plans.c.plan_id.is_not(None)) & (plans.c.due - ledger.c.paid > 0),
-            (plans.c.plan_id.is_(None)) & (ledger.c.year <= financial_year_of(as_of)),
-        ))
-    ))
-    found: dict[Any, dict[int, _Screen]] = defaultdict(dict)
-    for account, year, balance, cash, plan_id, due_now in rows:
-        found[account][year] = _Screen(int(balance), int(cash or 0), int(due_now or 0), plan_id is not None, plan_id)
-    return found
-
-
-def _states(
-    uow: UnitOfWork, which: Callable[[Any], Any], as_of: date, policy: RecoveryPolicy, *, prune: bool = False,
-) -> dict[Any, AccountState]:
-    """The engine state of every account (raw key) with a year in arrears.
-
-    With `prune` (the run), a year whose last step is a summons or a liability order is
-    left out before its instalments are read: the engine takes no step for it (the court
-    decides), and in a mature authority such years are most of the arrears.
-    """
-    s = uow.session.connection()  # Core rows: no ORM result machinery for hundreds of thousands of rows
-    wanted = _screen(uow, which, as_of, policy.minimum_balance_pence)
-    if not wanted:
-        return {}
-    raw_ids = list(wanted)
-    events: dict[tuple[Any, int], list[StageEvent]] = defaultdict(list)
-    holds: dict[Any, list[HoldState]] = defaultdict(list)
-    for ids in in_batches(raw_ids):
-        for account, year, stage, on, hearing in _fetch(s, (
-            select(raw_key(RecoveryEvent.account_id), RecoveryEvent.financial_year, RecoveryEvent.stage,
-                   RecoveryEvent.event_date, RecoveryEvent.hearing_date)
-            .where(raw_key(RecoveryEvent.account_id).in_(ids), RecoveryEvent.event_date <= as_of)
-            .order_by(RecoveryEvent.account_id, RecoveryEvent.event_date, RecoveryEvent.created_at)
-        )):
-            events[(account, year)].append(StageEvent(stage, on, hearing))
-        for account, kind, reason, h_start, h_end in _fetch(s, (
-            select(raw_key(Hold.account_id), Hold.kind, Hold.reason, Hold.start_date, Hold.end_date)
-            .where(raw_key(Hold.account_id).in_(ids), Hold.start_date <= as_of,
-                   or_(Hold.end_date.is_(None), Hold.end_date >= as_of))
-        )):
-            holds[account].append(HoldState(kind, reason, h_start, h_end))
-    if prune:
-        for account in raw_ids:
-            years = wanted[account]
-            for year in [y for y in years if _with_the_court(events.get((account, y), ()))]:
-                del years[year]
-            if not years:
-                del wanted[account]
-    plan_ids = [sc.plan_id for years in wanted.values() for sc in years.values() if sc.has_plan]
-    instalments: dict[Any, list[DueInstalment]] = defaultdict(list)
-    shared: dict[tuple[date, int], DueInstalment] = {}  # (frozen) instalments repeat across accounts
-    for batch in in_batches(plan_ids):
-        for plan_id, due, amount in _fetch(s, (
-            select(raw_key(Instalment.plan_id), Instalment.due_on, Instalment.amount_pence)
-            .where(raw_key(Instalment.plan_id).in_(batch))
-            .order_by(Instalment.plan_id, Instalment.seq)
-        )):
-            key = (due, amount)
-            instalment = shared.get(key)
-            if instalment is None:
-                instalment = shared[key] = DueInstalment(due, amount)
-            instalments[plan_id].append(instalment)
-    states: dict[Any, AccountState] = {}
-    for account, years in wanted.items():
-        states[account] = AccountState(
-            account_ref="",
-            years=tuple(
-                YearState(
-                    year=y, balance_pence=sc.balance, paid_pence=sc.paid,
-                    instalments=tuple(instalments[sc.plan_id]) if sc.has_plan else (),
-                    events=tuple(events[(account, y)]),
-                    due_without_plan=None if sc.has_plan else year_start(y),
-                )
-                for y, sc in sorted(years.items())
-            ),
-            holds=tuple(holds[account]),
-        )
-    return states
-
-
-def _with_the_court(events: Iterable[StageEvent]) -> bool:
-    """The year's last statutory step is a summons or a liability order (see next_actions)."""
-    last = None
-    for event in events:
-        if event.stage in STATUTORY_STAGES + RESET_STAGES:
-            last = event.stage
-    return last in ("summons", "liability_order")
-
-
-# --- the run ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -280,10 +134,10 @@ def run_recovery(
     templates = {stage: settings.recovery_letter_template(stage) for stage in ACTION_STAGES}
     versions: dict[str, str] = {}
     if not dry_run:
-        from app.letters import letters
+        from app.letters.templates import ensure_template_stored
 
         with db.uow() as uow:
-            versions = {name: letters.ensure_template_stored(uow, name) for name in set(templates.values())}
+            versions = {name: ensure_template_stored(uow, name) for name in set(templates.values())}
             uow.commit()
     cursor: Any = None if tally.cursor is None else bytes.fromhex(tally.cursor) if db.dialect == "sqlite" else uuid.UUID(tally.cursor)
     status = "completed"
@@ -300,7 +154,7 @@ def run_recovery(
                 break
             lo, hi = ids[0], ids[-1]
             with batch_reading(uow):
-                states = _states(uow, _range(lo, hi), as_of, policy, prune=True)
+                states = account_states(uow, _range(lo, hi), as_of, policy, prune=True)
             tally.examined += len(ids)
             decisions = {account: next_actions(state, policy, as_of) for account, state in states.items()}
             for decision in decisions.values():
@@ -425,13 +279,13 @@ def _letter_facts(uow: UnitOfWork, raw_ids: Sequence[Any]) -> dict[Any, tuple[st
     places: dict[Any, tuple[str, str]] = {}
     for ids in in_batches(raw_ids):
         refs.update(s.execute(select(raw_key(Account.id), Account.account_ref).where(raw_key(Account.id).in_(ids))).all())
-        for account, title, forenames, surname in _fetch(s, 
+        for account, title, forenames, surname in fetch_rows(s, 
             select(raw_key(AccountParty.account_id), Person.title, Person.forenames, Person.surname)
             .join(Person, Person.id == AccountParty.person_id)
             .where(raw_key(AccountParty.account_id).in_(ids)).order_by(AccountParty.account_id, AccountParty.ordinal)
         ):
             names[account].append(full_name(title, forenames, surname))
-        for account, line1, line2, town, postcode in _fetch(s, 
+        for account, line1, line2, town, postcode in fetch_rows(s, 
             select(raw_key(LiabilityPeriod.account_id), Property.address_line1, Property.address_line2, Property.town,
                    Property.postcode)
             .join(Property, Property.id == LiabilityPeriod.property_id)
@@ -439,91 +293,3 @@ def _letter_facts(uow: UnitOfWork, raw_ids: Sequence[Any]) -> dict[Any, tuple[st
         ):
             places[account] = (one_line_address(line1, line2, town), postcode)
     return {a: (refs.get(a, ""), names[a], *places.get(a, ("", ""))) for a in raw_ids}
-
-
-# --- one account ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecoveryView:
-    """The Recovery tab: history, where each year stands, what happens next and why."""
-
-    account_ref: str
-    history: list[dict[str, Any]]
-    years: list[dict[str, Any]]
-    next_actions: list[dict[str, Any]]
-    holds: list[dict[str, Any]]
-    on_hold: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        from app.dto import jsonable
-
-        return jsonable({"account_ref": self.account_ref, "history": self.history, "years": self.years,
-                         "next_actions": self.next_actions, "holds": self.holds, "on_hold": self.on_hold})
-
-
-def account_recovery(uow: UnitOfWork, settings: AuthoritySettings, account_ref: str, as_of: date) -> RecoveryView:
-    """The engine's view of one account on `as_of` (nothing written)."""
-    from app.accounts.summary import get_account_id
-
-    account_id = get_account_id(uow, account_ref)
-    raw = account_id.bytes if uow.dialect == "sqlite" else account_id
-    policy = settings.recovery_policy()
-    states = _states(uow, lambda column: raw_key(column) == raw, as_of, policy)
-    state = states.get(raw, AccountState(account_ref, ()))
-    decision = next_actions(state, policy, as_of)
-    history = uow.session.execute(
-        select(RecoveryEvent.financial_year, RecoveryEvent.stage, RecoveryEvent.event_date, RecoveryEvent.amount_pence,
-               RecoveryEvent.hearing_date, RecoveryEvent.created_by)
-        .where(RecoveryEvent.account_id == account_id).order_by(RecoveryEvent.event_date, RecoveryEvent.created_at)
-    ).all()
-    holds = uow.session.execute(
-        select(Hold.id, Hold.kind, Hold.reason, Hold.start_date, Hold.end_date).where(Hold.account_id == account_id)
-        .order_by(Hold.start_date)
-    ).all()
-    return RecoveryView(
-        account_ref=account_ref,
-        history=[{"year": y, "stage": st, "date": d, "amount_pence": a, "hearing_date": h, "by": by}
-                 for y, st, d, a, h, by in history],
-        years=[{"year": a.year, "stage": a.stage, "stage_date": a.stage_date, "next_step": a.next_step}
-               for a in decision.advice],
-        next_actions=[{"year": a.year, "stage": a.stage, "amount_pence": a.amount_pence, "costs_pence": a.costs_pence,
-                       "hearing_date": a.hearing_date, "why": a.why} for a in decision.actions],
-        holds=[{"hold_id": i, "kind": k, "reason": r, "from": s_, "to": e,
-                "in_force": s_ <= as_of and (e is None or e >= as_of)} for i, k, r, s_, e in holds],
-        on_hold=decision.on_hold.kind if decision.on_hold else None,
-    )
-
-
-# --- statistics -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StageDay:
-    day: date
-    stage: str
-    count: int
-    amount_pence: int
-
-
-def recovery_stats(uow: UnitOfWork, *, from_date: date, to_date: date) -> list[StageDay]:
-    """Recovery steps taken per day and stage, with the amounts demanded (team leader dashboards)."""
-    rows = uow.session.execute(
-        select(RecoveryEvent.event_date, RecoveryEvent.stage, func.count(), func.sum(RecoveryEvent.amount_pence))
-        .where(RecoveryEvent.event_date >= from_date, RecoveryEvent.event_date <= to_date)
-        .group_by(RecoveryEvent.event_date, RecoveryEvent.stage)
-        .order_by(RecoveryEvent.event_date, RecoveryEvent.stage)
-    ).all()
-    return [StageDay(d, st, int(c), int(a or 0)) for d, st, c, a in rows]
-
-
-def stats_json(days: Iterable[StageDay]) -> dict[str, Any]:
-    by_stage: dict[str, dict[str, int]] = {}
-    per_day: list[dict[str, Any]] = []
-    for row in days:
-        totals = by_stage.setdefault(row.stage, {"count": 0, "amount_pence": 0})
-        totals["count"] += row.count
-        totals["amount_pence"] += row.amount_pence
-        per_day.append({"date": row.day.isoformat(), "stage": row.stage, "count": row.count,
-                        "amount_pence": row.amount_pence})
-    return {"by_stage": by_stage, "per_day": per_day}

@@ -1,0 +1,143 @@
+"""Letters on an account: issuing one, reading one back as it was sent, and listing them.
+
+A letter issued singly keeps its rendered bytes. A mass run (annual billing, the recovery
+run) keeps only the merge data and the template version, and the letter is rendered again
+on demand (`rendering` makes that exact). Either way the document is immutable once written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from app.db import UnitOfWork
+from app.errors import Conflict, NotFound, ValidationError
+from app.models import Account, Document
+from app.users.roles import Actor, Role, require_role
+from app.audit import audit
+from app.letters.rendering import render_bytes
+from app.letters.templates import store_current_template, template_content
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A letter on an account, without its bytes (`has_content`: False when it is re-rendered on demand)."""
+
+    document_id: uuid.UUID
+    account_id: uuid.UUID
+    kind: str
+    template: str
+    template_version: str
+    file_name: str
+    issued_on: date
+    financial_year: int | None
+    has_content: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "document_id": str(self.document_id), "account_id": str(self.account_id), "kind": self.kind,
+            "template": self.template, "template_version": self.template_version, "file_name": self.file_name,
+            "issued_on": self.issued_on.isoformat(), "financial_year": self.financial_year,
+            "has_content": self.has_content,
+        }
+
+
+def file_name_for(kind: str, account_ref: str, issued_on: date) -> str:
+    """`demand_notice-700000012-2026-03-01.docx`: safe on Windows and in a print bureau's folder."""
+    safe = lambda text: re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_") or "letter"  # noqa: E731
+    return f"{safe(kind)}-{safe(account_ref)}-{issued_on.isoformat()}.docx"
+
+
+def _json_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The merge data as the database's JSON column gives it back, so what is stored re-renders the same."""
+    try:
+        return json.loads(json.dumps(dict(data)))
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"Letter data must be plain JSON values (pence as integers, dates as text): {exc}.") from None
+
+
+def issue_letter(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    account_id: uuid.UUID,
+    kind: str,
+    template: str,
+    data: Mapping[str, Any],
+    issued_on: date,
+    financial_year: int | None = None,
+    batch_run_id: uuid.UUID | None = None,
+) -> DocumentInfo:
+    """Render a letter and keep it on the account, as sent: its bytes, its data and its template version.
+
+    Added to the caller's transaction and not committed here, so a bill and its notice are
+    saved (or rolled back) together; the caller commits.
+    """
+    require_role(actor, Role.OFFICER, "issue letters")
+    account_ref = uow.session.scalar(select(Account.account_ref).where(Account.id == account_id))
+    if account_ref is None:
+        raise NotFound(f"There is no account {account_id}.")
+    payload = _json_data(data)
+    stated = payload.setdefault("issued_on", issued_on.isoformat())
+    if stated != issued_on.isoformat():
+        raise ValidationError(f"The letter data says it was issued on {stated}, not {issued_on.isoformat()}.", field="issued_on")
+    version, content = store_current_template(uow, template)
+    rendered = render_bytes(template, content, payload)
+    doc = Document(
+        account_id=account_id, kind=kind, template=template, template_version=version,
+        file_name=file_name_for(kind, account_ref or str(account_id), issued_on), content=rendered, data=payload,
+        financial_year=financial_year, issued_on=issued_on, batch_run_id=batch_run_id, created_by=actor.username,
+    )
+    uow.session.add(doc)
+    uow.session.flush()
+    info = _info(doc, has_content=True)
+    audit(
+        uow, actor.username, "document.issued", "document", doc.id, account_id=account_id,
+        after={"kind": kind, "template": template, "template_version": version, "file_name": doc.file_name,
+               "issued_on": issued_on.isoformat(), "financial_year": financial_year},
+    )
+    return info
+
+
+def _info(doc: Document, has_content: bool) -> DocumentInfo:
+    return DocumentInfo(
+        document_id=doc.id, account_id=doc.account_id, kind=doc.kind, template=doc.template,
+        template_version=doc.template_version, file_name=doc.file_name, issued_on=doc.issued_on,
+        financial_year=doc.financial_year, has_content=has_content,
+    )
+
+
+def document_bytes(uow: UnitOfWork, document_id: uuid.UUID) -> tuple[str, bytes]:
+    """(file name, .docx bytes) of a letter as it was sent: kept bytes, or rendered again from its data."""
+    doc = uow.session.get(Document, document_id, options=[undefer(Document.content)])
+    if doc is None:
+        raise NotFound(f"There is no document {document_id}.")
+    return doc.file_name, document_content(uow, doc, {})
+
+
+def document_content(uow: UnitOfWork, doc: Document, templates: dict[tuple[str, str], bytes]) -> bytes:
+    if doc.content is not None:
+        return bytes(doc.content)
+    if doc.data is None:
+        raise Conflict(f"Document {doc.file_name} has neither its file nor the data to make it again.")
+    key = (doc.template, doc.template_version)
+    if key not in templates:
+        templates[key] = template_content(doc.template, doc.template_version, uow)
+    return render_bytes(doc.template, templates[key], doc.data)
+
+
+def list_documents(uow: UnitOfWork, account_id: uuid.UUID) -> list[DocumentInfo]:
+    """The account's letters, newest first (the Documents tab). Reads no file bytes."""
+    rows = uow.session.execute(
+        select(Document, Document.content.is_not(None))
+        .where(Document.account_id == account_id)
+        .order_by(Document.issued_on.desc(), Document.created_at.desc(), Document.id.desc())
+    ).all()
+    return [_info(doc, bool(has_content)) for doc, has_content in rows]
