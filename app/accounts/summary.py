@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Sequence
 
-from sqlalchemy import Date, Row, String, bindparam, cast, func, literal_column, null, select, union_all
+from sqlalchemy import Date, Row, String, bindparam, cast, func, literal_column, null, select, type_coerce, union_all
 
 from app.db import UnitOfWork
 from app.models import (
@@ -195,7 +195,8 @@ def _period_rows(what: str, table: Any, code: Any, empty_since: Any, person: boo
 # branch types the columns (dates stay dates on SQLite), and every column is labelled
 # because SQLite orders a UNION only by result-column aliases.
 _PERIOD_DETAILS = union_all(
-    _period_rows("discount", Discount, Discount.kind, Discount.empty_since, person=False),
+    # the code column holds discount kinds and exemption letters: text, not a DiscountKind
+    _period_rows("discount", Discount, type_coerce(Discount.kind, String), Discount.empty_since, person=False),
     _period_rows("exemption", Exemption, Exemption.exemption_class, cast(null(), Date), person=False),
     _period_rows("joint", LiabilityParty, cast(null(), String), cast(null(), Date), person=True),
 ).order_by("start_date", "id")
