@@ -57,6 +57,7 @@ from app.recovery.enforcement import enforcement
 from app.recovery.enforcement.enforcement import AoeSchedule
 from app.recovery.recovery_run import RecoveryRunSummary, recovery_runs
 from app.requests import USE_CASES, Cancelled, Progress, R, Request, shallow_fields
+from app.enums import ArrangementFrequency
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
 from app.users import directory as users
 from app.users.roles import Actor
@@ -64,7 +65,7 @@ from app.users.roles import Actor
 P = ParamSpec("P")
 T = TypeVar("T")
 
-ARRANGEMENT_FREQUENCIES = ("weekly", "fortnightly", "four-weekly", "monthly")
+ARRANGEMENT_FREQUENCIES = tuple(f.value for f in ArrangementFrequency)
 HEARINGS_LOOK_BACK_DAYS = 120  # outcomes are recorded on or after the day: recent hearings stay on offer
 
 

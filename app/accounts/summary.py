@@ -10,6 +10,7 @@ from typing import Any, Sequence
 from sqlalchemy import Date, Row, String, bindparam, cast, func, literal_column, null, select, type_coerce, union_all
 
 from app.db import UnitOfWork
+from app.enums import ArrangementStatus, InstalmentPlanStatus
 from app.models import (
     Account, AccountParty, Arrangement, DiaryEntry, Discount, Exemption, Hold, Instalment, InstalmentPlan,
     LedgerTransaction, LiabilityParty, LiabilityPeriod, Parish, Person, Property, RecoveryEvent, ReductionAward,
@@ -139,7 +140,7 @@ _last_event = (
 )
 _live_arrangement = (
     select(Arrangement.id)
-    .where(Arrangement.account_id == Account.id, Arrangement.status == "live")
+    .where(Arrangement.account_id == Account.id, Arrangement.status == ArrangementStatus.LIVE)
     .order_by(Arrangement.created_at.desc())
     .limit(1)
     .correlate(Account)
@@ -211,7 +212,8 @@ _LEDGER = (
 _INSTALMENTS = (
     select(InstalmentPlan.id, InstalmentPlan.financial_year, Instalment.due_on, Instalment.amount_pence)
     .outerjoin(Instalment, Instalment.plan_id == InstalmentPlan.id)
-    .where(InstalmentPlan.account_id == bindparam("account_id"), InstalmentPlan.status == "active")
+    .where(InstalmentPlan.account_id == bindparam("account_id"),
+           InstalmentPlan.status == InstalmentPlanStatus.ACTIVE)
     .order_by(InstalmentPlan.financial_year, InstalmentPlan.created_at, InstalmentPlan.id, Instalment.seq)
 )
 _HOLDS = (

@@ -16,12 +16,14 @@ from enum import StrEnum
 from typing import Any
 
 import pytest
-from sqlalchemy import Enum, String, insert, literal_column, select, update
+from alembic import command
+from sqlalchemy import Enum, String, inspect, insert, literal_column, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import DeclarativeBase
 
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings
+from app.db import SCHEMA_HEAD, alembic_config, current_revision
 from app.demo.generate import generate_demo
 from app.enums import (
     AccountPaymentMethod, AccountStatus, ArrangementFrequency, ArrangementStatus, BatchRunKind, BatchRunStatus,
@@ -170,6 +172,33 @@ def test_the_orm_refuses_text_that_is_not_a_value_before_the_database_sees_it(ct
         assert kind is HoldKind.DISPUTE and kind == "dispute"
 
 
+def test_the_upgrade_refuses_a_database_holding_text_the_constraints_refuse_naming_it(ctx: AppContext) -> None:
+    """A council's database with a value no enum holds (a hand repair, another system's
+    data) is left as it was, with the rows counted and the values named; put right, it upgrades."""
+    parents = _parents(ctx)
+    config = alembic_config(ctx.db)
+    command.downgrade(config, "0011")
+    with ctx.db.uow() as uow:
+        for kind in ("vulnerable", "vulnerable", "dispute"):
+            uow.session.execute(insert(Hold).values(account_id=parents["account"], kind=literal_column(f"'{kind}'"),
+                                                    start_date=DAY, created_by="t", version=1))
+        uow.session.execute(update(Account).values(status=literal_column("'OPEN'")))
+        uow.commit()
+    with pytest.raises(RuntimeError, match=r"1 account row\(s\) break ck_account_status \(account.status: 'OPEN'\); "
+                                           r"2 hold row\(s\) break ck_hold_kind \(hold.kind: 'vulnerable'\)\."):
+        command.upgrade(config, "head")
+    assert current_revision(ctx.db) == "0011"
+    with ctx.db.engine.connect() as conn:
+        assert not [t for t in inspect(conn).get_table_names() if t.startswith("_alembic_tmp")]
+    with ctx.db.uow() as uow:
+        uow.session.execute(update(Hold).where(Hold.kind == literal_column("'vulnerable'"))
+                            .values(kind=HoldKind.VULNERABILITY_REVIEW))
+        uow.session.execute(update(Account).values(status=AccountStatus.OPEN))
+        uow.commit()
+    command.upgrade(config, "head")
+    assert current_revision(ctx.db) == SCHEMA_HEAD
+
+
 # The columns the demo generator writes (app.demo.generate.TABLE_COLUMNS) and the enum of each.
 DEMO_COLUMNS: list[tuple[str, str, type[StrEnum] | None]] = [
     ("account", "status", AccountStatus), ("account", "payment_method", AccountPaymentMethod),
@@ -194,3 +223,18 @@ def test_every_value_the_demo_generator_writes_is_a_member(ctx: AppContext, demo
         }
     with ctx.db.uow() as uow:  # and the ORM reads them back as members
         assert all(isinstance(s, AccountStatus) for s in uow.session.scalars(select(Account.status).limit(50)))
+
+
+def test_every_value_has_its_label_where_officers_see_it() -> None:
+    """A new value needs its wording too (app.ui.formatting, app.recovery.holds)."""
+    from app.recovery.holds import HOLD_LABELS
+    from app.ui.formatting import (
+        DISCOUNT_LABELS, PAYMENT_CHANNEL_LABELS, PAYMENT_METHOD_LABELS, REDUCTION_LABELS, ROUTE_LABELS, STAGE_LABELS,
+    )
+
+    for labels, enum in (
+        (STAGE_LABELS, RecoveryStage), (DISCOUNT_LABELS, DiscountKind), (PAYMENT_METHOD_LABELS, AccountPaymentMethod),
+        (PAYMENT_CHANNEL_LABELS, PaymentMethod), (REDUCTION_LABELS, ReductionKind), (ROUTE_LABELS, EnforcementKind),
+        (HOLD_LABELS, HoldKind),
+    ):
+        assert set(enum) <= set(labels), (enum.__name__, set(enum) - set(labels))
