@@ -32,7 +32,7 @@ from app.billing import liability_changes as _liability_changes  # noqa: F401
 from app.billing.annual_run import BillingRunSummary, billing_runs
 from app.bootstrap import AppContext
 from app.casework import claims as _claims  # noqa: F401
-from app.casework import diary, diary_codes, escalations, notes, worklists
+from app.casework import diary_codes, escalations, notes, worklists
 from app.casework import tracing as _tracing  # noqa: F401
 from app.casework.account_view import AccountCasework, account_casework
 from app.casework.escalations import EscalationQueue, EscalationView
@@ -63,6 +63,7 @@ from app.recovery.enforcement import attachment, benefit
 from app.recovery.enforcement.attachment import AoeSchedule
 from app.recovery.run import RecoveryRunSummary, recovery_runs
 from app.requests import USE_CASES, Cancelled, Progress, R, Request, shallow_fields
+from app.enums import ArrangementFrequency
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
 from app.users import directory as users
 from app.users.roles import Actor
@@ -70,7 +71,7 @@ from app.users.roles import Actor
 P = ParamSpec("P")
 T = TypeVar("T")
 
-ARRANGEMENT_FREQUENCIES = ("weekly", "fortnightly", "four-weekly", "monthly")
+ARRANGEMENT_FREQUENCIES = tuple(f.value for f in ArrangementFrequency)
 HEARINGS_LOOK_BACK_DAYS = 120  # outcomes are recorded on or after the day: recent hearings stay on offer
 
 

@@ -7,9 +7,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Sequence
 
-from sqlalchemy import Date, Row, String, bindparam, cast, func, literal_column, null, select, union_all
+from sqlalchemy import Date, Row, String, bindparam, cast, func, literal_column, null, select, type_coerce, union_all
 
 from app.db import UnitOfWork
+from app.enums import ArrangementStatus, InstalmentPlanStatus
 from app.models import (
     Account, AccountParty, Arrangement, DiaryEntry, Discount, Exemption, Hold, Instalment, InstalmentPlan,
     LedgerTransaction, LiabilityParty, LiabilityPeriod, Parish, Person, Property, RecoveryEvent, ReductionAward,
@@ -139,7 +140,7 @@ _last_event = (
 )
 _live_arrangement = (
     select(Arrangement.id)
-    .where(Arrangement.account_id == Account.id, Arrangement.status == "live")
+    .where(Arrangement.account_id == Account.id, Arrangement.status == ArrangementStatus.LIVE)
     .order_by(Arrangement.created_at.desc())
     .limit(1)
     .correlate(Account)
@@ -195,7 +196,8 @@ def _period_rows(what: str, table: Any, code: Any, empty_since: Any, person: boo
 # branch types the columns (dates stay dates on SQLite), and every column is labelled
 # because SQLite orders a UNION only by result-column aliases.
 _PERIOD_DETAILS = union_all(
-    _period_rows("discount", Discount, Discount.kind, Discount.empty_since, person=False),
+    # the code column holds discount kinds and exemption letters: text, not a DiscountKind
+    _period_rows("discount", Discount, type_coerce(Discount.kind, String), Discount.empty_since, person=False),
     _period_rows("exemption", Exemption, Exemption.exemption_class, cast(null(), Date), person=False),
     _period_rows("joint", LiabilityParty, cast(null(), String), cast(null(), Date), person=True),
 ).order_by("start_date", "id")
@@ -210,7 +212,8 @@ _LEDGER = (
 _INSTALMENTS = (
     select(InstalmentPlan.id, InstalmentPlan.financial_year, Instalment.due_on, Instalment.amount_pence)
     .outerjoin(Instalment, Instalment.plan_id == InstalmentPlan.id)
-    .where(InstalmentPlan.account_id == bindparam("account_id"), InstalmentPlan.status == "active")
+    .where(InstalmentPlan.account_id == bindparam("account_id"),
+           InstalmentPlan.status == InstalmentPlanStatus.ACTIVE)
     .order_by(InstalmentPlan.financial_year, InstalmentPlan.created_at, InstalmentPlan.id, Instalment.seq)
 )
 _HOLDS = (

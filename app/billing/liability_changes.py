@@ -20,12 +20,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
+from app.enums import AccountPaymentMethod, AccountStatus, DiscountKind, ReductionKind, member
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import (
     Account, AccountParty, Discount, Exemption, LiabilityParty, LiabilityPeriod, Person, Property, ReductionAward,
 )
 from app.rules.apportionment import periods_overlap
-from app.rules.discounts import AdjustmentError, check_adjustment_kind, check_exemption_class
+from app.rules.discounts import PREMIUM_KINDS, AdjustmentError, check_adjustment_kind, check_exemption_class
 from app.rules.instalments import InstalmentError, check_instalment_count, check_instalment_day
 from app.rules.references import make_reference
 from app.billing.rebilling import RebillResult, decide_account, rebill_account, result_view
@@ -141,7 +142,7 @@ def _warnings(uow: UnitOfWork, account_id: uuid.UUID, as_of: date) -> list[str]:
     for period in periods:
         for party in period.joint_parties:
             for d in period.discounts:
-                if d.kind == "SPD" and periods_overlap(d.start_date, d.end_date, party.start_date, party.end_date):
+                if d.kind == DiscountKind.SPD and periods_overlap(d.start_date, d.end_date, party.start_date, party.end_date):
                     found.append(
                         f"A single person discount applies while {party.person.full_name()} is jointly liable "
                         f"(from {party.start_date:%d/%m/%Y}): check whether it should end."
@@ -170,7 +171,8 @@ def move_in(
         raise ValidationError(str(exc), field="instalment_day" if "day" in str(exc) else "instalments") from None
     if not taxpayer.surname.strip():
         raise ValidationError("The taxpayer's surname is required.", field="surname")
-    if payment_method not in ("cash", "dd"):
+    pays_by = member(AccountPaymentMethod, payment_method)
+    if pays_by is None:
         raise ValidationError("The payment method is cash or dd.", field="payment_method")
     prop = uow.session.scalars(select(Property).where(Property.uprn == uprn.strip())).one_or_none()
     if prop is None:
@@ -181,7 +183,7 @@ def move_in(
     account_id = uuid.uuid4()
     ref = _next_reference(uow)
     account = Account(
-        id=account_id, account_ref=ref, payment_method=payment_method, instalment_count=count, instalment_day=day,
+        id=account_id, account_ref=ref, payment_method=pays_by, instalment_count=count, instalment_day=day,
         search_key=search_key_for(account_id),
         **search_columns(ref, [person.full_name()], prop.address(), prop.postcode),
     )
@@ -230,7 +232,7 @@ def move_out(
         if item.end_date is None or item.end_date > end_date:
             item.end_date = end_date
     if not any(p.end_date is None for p in period.account.periods):
-        period.account.status = "closed"
+        period.account.status = AccountStatus.CLOSED
     audit(uow, actor.username, "liability.move_out", "liability_period", period.id, account_id=period.account_id,
           before=before, after={"to": end_date.isoformat()})
     return _finish(uow, actor, settings, period.account, from_day=min(end_date, as_of), as_of=as_of,
@@ -371,8 +373,8 @@ def set_discount(
     except AdjustmentError as exc:
         raise ValidationError(str(exc), field="kind") from None
     period = _period(uow, period_id)
-    _inside(start_date, end_date, period, "discount" if code in ("SPD", "ALL_DISREGARDED") else "premium")
-    if code == "LONG_TERM_EMPTY" and empty_since is None:
+    _inside(start_date, end_date, period, "premium" if code in PREMIUM_KINDS else "discount")
+    if code == DiscountKind.LONG_TERM_EMPTY and empty_since is None:
         raise ValidationError("A long-term empty premium needs the date the home was last occupied.", field="empty_since")
     if empty_since is not None and empty_since > start_date:
         raise ValidationError("The home must have been empty before the premium starts.", field="empty_since")
@@ -464,7 +466,8 @@ def set_reduction(
     start_date: date, end_date: date | None, as_of: date, preview: bool = False,
 ) -> LiabilityChange:
     """Award council tax reduction (or a s13A reduction) as a percentage of the charge for its days."""
-    if kind not in ("ctr", "s13a"):
+    award_kind = member(ReductionKind, kind)
+    if award_kind is None:
         raise ValidationError("The reduction is 'ctr' (council tax reduction) or 's13a' (discretionary).", field="kind")
     if not 0 < percent_bp <= 10_000:
         raise ValidationError("The reduction is a percentage above 0 and at most 100.", field="percent")
@@ -472,11 +475,11 @@ def set_reduction(
         raise ValidationError("The reduction cannot end before it starts.", field="end_date")
     account = _account(uow, account_ref)
     held = uow.session.scalars(select(ReductionAward).where(ReductionAward.account_id == account.id,
-                                                            ReductionAward.kind == kind)).all()
+                                                            ReductionAward.kind == award_kind)).all()
     for r in held:
         if periods_overlap(start_date, end_date, r.start_date, r.end_date):
             raise ValidationError(f"A {kind} award already applies {_span(r.start_date, r.end_date)}.", field="start_date")
-    award = ReductionAward(account_id=account.id, kind=kind, percent_bp=percent_bp, start_date=start_date,
+    award = ReductionAward(account_id=account.id, kind=award_kind, percent_bp=percent_bp, start_date=start_date,
                            end_date=end_date, created_by=actor.username)
     uow.session.add(award)
     uow.session.flush()

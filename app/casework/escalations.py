@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.db import UnitOfWork
+from app.enums import EscalationReason, EscalationStatus, RefundStatus, member
 from app.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.models import Account, Escalation, RefundRequest
 from app.money import fmt
@@ -33,8 +34,9 @@ from app.audit import audit
 from app.requests import handles
 from app.casework.requests import DecideEscalation, RaiseEscalation
 
-REASONS = ("vulnerable", "complex", "write_off", "refund", "other")
-DECISIONS = {"approve": "approved", "reject": "rejected", "refer": "referred"}
+REASONS: tuple[str, ...] = tuple(r.value for r in EscalationReason)
+DECISIONS = {"approve": EscalationStatus.APPROVED, "reject": EscalationStatus.REJECTED, "refer": EscalationStatus.REFERRED}
+UNDECIDED = (EscalationStatus.OPEN, EscalationStatus.REFERRED)
 MAX_NOTE = 2000
 
 
@@ -89,22 +91,23 @@ def raise_escalation(
     subject_id: uuid.UUID | None = None, team: str | None = None,
 ) -> EscalationView:
     """Refer a case to the team leaders of `team` (default: the officer's own team)."""
-    reason = reason.strip().lower()
-    if reason not in REASONS:
-        raise ValidationError(f"'{reason}' is not an escalation reason (use one of {', '.join(REASONS)}).", field="reason")
+    why = member(EscalationReason, reason.strip().lower())
+    if why is None:
+        raise ValidationError(f"'{reason.strip().lower()}' is not an escalation reason (use one of {', '.join(REASONS)}).",
+                              field="reason")
     text = clean_text(note, field="note", label="a note saying what the team leader should decide", max_length=MAX_NOTE)
     if amount_pence is not None and amount_pence <= 0:
         raise ValidationError("The amount must be more than £0.00.", field="amount")
     account_id = get_account_id(uow, account_ref)
-    if subject_id is not None and reason == "refund":
+    if subject_id is not None and why == EscalationReason.REFUND:
         refund = uow.session.get(RefundRequest, subject_id)
         if refund is None or refund.account_id != account_id:
             raise ValidationError(f"There is no refund request {subject_id} on account {account_ref.strip()}.", field="subject_id")
         if amount_pence is None:
             amount_pence = refund.amount_pence
     escalation = Escalation(
-        account_id=account_id, reason=reason, note=text, amount_pence=amount_pence, subject_id=subject_id,
-        team=(actor.team if team is None else team).strip(), status="open", raised_by=actor.username,
+        account_id=account_id, reason=why, note=text, amount_pence=amount_pence, subject_id=subject_id,
+        team=(actor.team if team is None else team).strip(), status=EscalationStatus.OPEN, raised_by=actor.username,
     )
     uow.session.add(escalation)
     uow.session.flush()
@@ -123,11 +126,13 @@ def escalation_queue(
     `status` ("open", "referred", "approved", "rejected", "all") overrides the default."""
     query = select(Escalation, Account.account_ref).join(Account, Account.id == Escalation.account_id)
     if status and status != "all":
-        if status not in ("open", *DECISIONS.values()):
+        wanted = member(EscalationStatus, status)
+        if wanted is None:
             raise ValidationError(f"'{status}' is not an escalation status.", field="status")
-        query = query.where(Escalation.status == status)
+        query = query.where(Escalation.status == wanted)
     elif status is None:
-        waiting = ("open", "referred") if actor.at_least(Role.MANAGER) or not actor.at_least(Role.TEAM_LEADER) else ("open",)
+        manager_or_officer = actor.at_least(Role.MANAGER) or not actor.at_least(Role.TEAM_LEADER)
+        waiting = UNDECIDED if manager_or_officer else (EscalationStatus.OPEN,)
         query = query.where(Escalation.status.in_(waiting))
     if not actor.at_least(Role.TEAM_LEADER):
         query = query.where(Escalation.raised_by == actor.username)
@@ -165,10 +170,10 @@ def decide_escalation(
     what = f"The {escalation.reason.replace('_', ' ')} escalation on account {ref}"
     if expected_version is not None and escalation.version != expected_version:
         raise Conflict(f"{what} was changed by someone else since you opened it (it is now {escalation.status}); reload it and try again.")
-    if escalation.status not in ("open", "referred"):
+    if escalation.status not in UNDECIDED:
         on = f" on {escalation.decided_at:%d/%m/%Y}" if escalation.decided_at else ""
         raise Conflict(f"{what} was already {escalation.status} by {escalation.decided_by}{on}.")
-    if escalation.status == "referred":
+    if escalation.status == EscalationStatus.REFERRED:
         require_role(actor, Role.MANAGER, "decide an escalation referred to a manager")
         if decision == "refer":
             raise ValidationError(f"{what} has already been referred to a manager: approve or reject it.", field="decision")
@@ -187,12 +192,12 @@ def decide_escalation(
           account_id=escalation.account_id, before=before, after={**_snapshot(escalation), "note": text[:200]})
     view = _view(escalation, ref)
     refund = _refund_subject(uow, escalation)
-    if refund is not None and decision in ("approve", "reject") and refund.status == "requested":
+    if refund is not None and decision in ("approve", "reject") and refund.status == RefundStatus.REQUESTED:
         from app.payments import refunds  # the refund's own rules (second person, credit re-check) apply
 
         refunds.decide_refund(uow, actor, refund_id=refund.id, approve=decision == "approve", note=text, as_of=as_of)
         return view  # decide_refund committed this unit of work, the escalation's decision with it
-    if refund is not None and decision == "approve" and refund.status != "requested":
+    if refund is not None and decision == "approve" and refund.status != RefundStatus.REQUESTED:
         raise Conflict(
             f"The refund request this escalation is about was already {refund.status}"
             f"{' by ' + refund.decided_by if refund.decided_by else ''}; reject or refer the escalation with a note instead."
@@ -203,7 +208,7 @@ def decide_escalation(
 
 
 def _refund_subject(uow: UnitOfWork, escalation: Escalation) -> RefundRequest | None:
-    if escalation.reason != "refund" or escalation.subject_id is None:
+    if escalation.reason != EscalationReason.REFUND or escalation.subject_id is None:
         return None
     refund = uow.session.get(RefundRequest, escalation.subject_id)
     if refund is None or refund.account_id != escalation.account_id:

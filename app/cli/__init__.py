@@ -23,6 +23,7 @@ from app.money import fmt
 from app.adapters.csv_files import CsvFileError
 from app.errors import DatabaseUnavailable, NotAllowed, NotFound, ServiceError, ValidationError
 from app.rules.apportionment import year_label
+from app.users.roles import Role
 
 if TYPE_CHECKING:
     from app.application import Application
@@ -92,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     ul.add_argument("--json", action="store_true")
     us = users.add_parser("set-role", help="give a user a role (admin only)")
     us.add_argument("username")
-    us.add_argument("role", choices=["officer", "team_leader", "manager", "admin"])
+    us.add_argument("role", choices=[r.label for r in Role])
     us.add_argument("--team")
     us.add_argument("--json", action="store_true")
 
@@ -265,7 +266,6 @@ def _recovery_rules(args: argparse.Namespace) -> int:
 
 def _user(app: Application, args: argparse.Namespace) -> int:
     from app.users.requests import SetRole
-    from app.users.roles import Role
 
     if args.user_command == "set-role":
         users = [app.execute(SetRole(username=args.username, role=Role.parse(args.role), team=args.team))]

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from app import clock
 from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json, progress_printer
+from app.enums import ArrangementFrequency
 from app.money import fmt
 
 if TYPE_CHECKING:
     from app.application import Application
 
-FREQUENCIES = ("weekly", "fortnightly", "four-weekly", "monthly")
+FREQUENCIES = tuple(f.value for f in ArrangementFrequency)
 
 
 def _schedule_args(parser: argparse.ArgumentParser) -> None:

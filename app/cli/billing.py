@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import clock
 from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, print_json, progress_printer
+from app.enums import AccountPaymentMethod, ReductionKind
 from app.money import fmt
 from app.rules.apportionment import year_label
 
@@ -60,7 +61,7 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     p.add_argument("--forenames", default="")
     p.add_argument("--title", default="")
     p.add_argument("--date", type=date_arg, required=True, help="first day liable")
-    p.add_argument("--method", choices=["cash", "dd"], default="cash")
+    p.add_argument("--method", choices=[m.value for m in AccountPaymentMethod], default=AccountPaymentMethod.CASH.value)
     p.add_argument("--instalments", type=int, choices=[10, 12], default=None)
     p.add_argument("--day", type=int, default=None, help="instalment day 1-28")
     p = action("move-out", "end the account's liability (last day liable)")
@@ -84,7 +85,7 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     p.add_argument("--from", dest="start", type=date_arg, required=True)
     p = action("reduction", "council tax reduction (or s13A) as a percentage of the charge")
     p.add_argument("--percent", type=percent_bp, required=True)
-    p.add_argument("--kind", choices=["ctr", "s13a"], default="ctr")
+    p.add_argument("--kind", choices=[k.value for k in ReductionKind], default=ReductionKind.CTR.value)
     p.add_argument("--from", dest="start", type=date_arg, required=True)
     p.add_argument("--to", dest="end", type=date_arg, default=None)
     p = action("rebill", "recalculate an account from a date with no change to its liability")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import clock
 from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json
+from app.enums import EscalationReason, EscalationStatus
 from app.money import fmt
 
 if TYPE_CHECKING:
@@ -97,11 +98,11 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     )
     elist = esc.add_parser("list", help="the queue, oldest first")
     elist.add_argument("--team")
-    elist.add_argument("--status", choices=["open", "referred", "approved", "rejected", "all"], default=None)
+    elist.add_argument("--status", choices=[*(s.value for s in EscalationStatus), "all"], default=None)
     elist.add_argument("--json", action="store_true")
     eraise = esc.add_parser("raise", help="refer a case to a team leader")
     eraise.add_argument("ref")
-    eraise.add_argument("--reason", required=True, choices=["vulnerable", "complex", "write_off", "refund", "other"])
+    eraise.add_argument("--reason", required=True, choices=[r.value for r in EscalationReason])
     eraise.add_argument("--note", required=True)
     eraise.add_argument("--amount", type=pounds_arg, default=None, help="amount in pounds (write-off or refund)")
     eraise.add_argument("--subject-id", default=None, help="the refund request (or write-off) it is about")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import clock
 from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json
+from app.enums import EnforcementKind, EnforcementStatus
 from app.money import fmt
 
 if TYPE_CHECKING:
@@ -111,8 +112,8 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     _common(routes)
     cases = sub.add_parser("cases", help="list enforcement cases")
     cases.add_argument("--account", default=None)
-    cases.add_argument("--kind", default=None, choices=["attachment_of_earnings", "benefit_deduction", "enforcement_agent"])
-    cases.add_argument("--status", default=None, choices=["open", "closed"])
+    cases.add_argument("--kind", default=None, choices=[k.value for k in EnforcementKind])
+    cases.add_argument("--status", default=None, choices=[s.value for s in EnforcementStatus])
     cases.add_argument("--json", action="store_true")
 
     handlers.update({

@@ -9,6 +9,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from app import clock
+from app.enums import RefundStatus
 from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json
 from app.money import fmt
 from app.rules.apportionment import year_label
@@ -51,7 +52,7 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     decide.add_argument("--note", required=True)
     _as_of(decide)
     listing = refund.add_parser("list", help="list refund requests")
-    listing.add_argument("--status", choices=["requested", "approved", "rejected", "paid"])
+    listing.add_argument("--status", choices=[s.value for s in RefundStatus])
     listing.add_argument("--account", help="account reference")
     listing.add_argument("--json", action="store_true")
 

@@ -32,6 +32,7 @@ from sqlalchemy import select
 
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, in_batches
+from app.enums import RecoveryStage
 from app.errors import Conflict, NotFound, ValidationError
 from app.ledger.balances import year_balance_pence
 from app.ledger.entries import LedgerEntry
@@ -49,8 +50,14 @@ from app.audit import audit
 from app.requests import Cancelled, Progress, handles
 from app.court.requests import RecordOutcome, RecordOutcomes
 
-OUTCOMES = {"granted": "liability_order", "withdrawn": "withdrawn", "adjourned": "adjourned", "paid": "paid_before_hearing"}
-COURT_STAGES = ("summons", "adjourned", "liability_order", "withdrawn", "paid_before_hearing")
+# An outcome the court records -> the recovery stage it writes.
+OUTCOMES = {
+    "granted": RecoveryStage.LIABILITY_ORDER, "withdrawn": RecoveryStage.WITHDRAWN,
+    "adjourned": RecoveryStage.ADJOURNED, "paid": RecoveryStage.PAID_BEFORE_HEARING,
+}
+LISTING_STAGES = (RecoveryStage.SUMMONS, RecoveryStage.ADJOURNED)  # a year waiting for its hearing_date
+DECIDED_STAGES = (RecoveryStage.LIABILITY_ORDER, RecoveryStage.WITHDRAWN, RecoveryStage.PAID_BEFORE_HEARING)
+COURT_STAGES = (*LISTING_STAGES, *DECIDED_STAGES)
 OUTCOME_CHUNK = 25  # accounts per committed chunk when recording outcomes in bulk (progress, cancel)
 
 
@@ -125,7 +132,7 @@ def _latest_court_events(
     query = select(RecoveryEvent).where(RecoveryEvent.stage.in_(COURT_STAGES))
     if hearing_date is not None:
         listed = select(RecoveryEvent.account_id).where(
-            RecoveryEvent.hearing_date == hearing_date, RecoveryEvent.stage.in_(("summons", "adjourned"))
+            RecoveryEvent.hearing_date == hearing_date, RecoveryEvent.stage.in_(LISTING_STAGES)
         )
         query = query.where(RecoveryEvent.account_id.in_(listed))
     if account_ids is not None:
@@ -137,16 +144,17 @@ def _latest_court_events(
 
 
 def _listed(events: dict[tuple[uuid.UUID, int], RecoveryEvent], hearing_date: date) -> dict[tuple[uuid.UUID, int], RecoveryEvent]:
-    return {k: e for k, e in events.items() if e.stage in ("summons", "adjourned") and e.hearing_date == hearing_date}
+    return {k: e for k, e in events.items() if e.stage in LISTING_STAGES and e.hearing_date == hearing_date}
 
 
 def _summons_for(uow: UnitOfWork, account_id: uuid.UUID, year: int, before: RecoveryEvent) -> RecoveryEvent:
     """The summons behind a listing (the listing itself, or the summons before an adjournment)."""
-    if before.stage == "summons":
+    if before.stage == RecoveryStage.SUMMONS:
         return before
     summons = uow.session.scalars(
         select(RecoveryEvent).where(
-            RecoveryEvent.account_id == account_id, RecoveryEvent.financial_year == year, RecoveryEvent.stage == "summons",
+            RecoveryEvent.account_id == account_id, RecoveryEvent.financial_year == year,
+            RecoveryEvent.stage == RecoveryStage.SUMMONS,
         ).order_by(RecoveryEvent.event_date.desc(), RecoveryEvent.created_at.desc()).limit(1)
     ).first()
     return summons or before
@@ -180,7 +188,7 @@ def hearing_list(uow: UnitOfWork, hearing_date: date, as_of: date) -> HearingLis
                 t.amount_pence for t in rows if t.kind in CASH_KINDS and t.posted_on >= summons.event_date
             ),
             balance_pence=sum(t.amount_pence for t in rows),
-            adjourned_from=_date(event.details.get("adjourned_from")) if event.stage == "adjourned" else None,
+            adjourned_from=_date(event.details.get("adjourned_from")) if event.stage == RecoveryStage.ADJOURNED else None,
             holds=holds.get(account_id, []),
         ))
     entries.sort(key=lambda e: (e.account_ref, e.year))
@@ -274,9 +282,9 @@ def _check_outcome(outcome: str, hearing_date: date, adjourned_to: date | None) 
 
 def _already(event: RecoveryEvent, hearing_date: date, outcome: str, adjourned_to: date | None) -> str | None:
     """The outcome already recorded for `hearing_date` on this listing's latest event, if any."""
-    if event.stage == "adjourned" and _date(event.details.get("adjourned_from")) == hearing_date:
+    if event.stage == RecoveryStage.ADJOURNED and _date(event.details.get("adjourned_from")) == hearing_date:
         return "adjourned"
-    if event.stage in ("liability_order", "withdrawn", "paid_before_hearing") and event.hearing_date == hearing_date:
+    if event.stage in DECIDED_STAGES and event.hearing_date == hearing_date:
         return next(k for k, v in OUTCOMES.items() if v == event.stage)
     return None
 

@@ -26,6 +26,10 @@ from sqlalchemy.exc import DBAPIError
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database
+from app.enums import (
+    AccountPaymentMethod, AccountStatus, DiaryStatus, DiscountKind, HoldKind, InstalmentPlanStatus, LiabilityBasis,
+    PaymentMethod, PaymentStatus, RecoveryStage,
+)
 from app.ledger.kinds import LedgerKind
 from app.ledger.posting import LEDGER_COLUMNS, LedgerRows
 from app.models import (
@@ -52,7 +56,28 @@ from app.demo.requests import GenerateDemo
 CHUNK = 5000
 PARALLEL_FROM = 50_000  # below this a second process costs more than it saves
 BAND_WEIGHTS = {"A": 24, "B": 20, "C": 22, "D": 15, "E": 10, "F": 5, "G": 3, "H": 1}
-DISCOUNT_RATES = {"SPD": Fraction(25, 100), "ALL_DISREGARDED": Fraction(50, 100)}
+# The enums' text (app.enums) for the rows handed to the driver, which binds a plain str
+# faster than a StrEnum member (a member goes through sqlite3's adapter look-up: ~0.5 us a
+# value, and a million-account demo writes tens of millions; it also pickles smaller for
+# the generating process).
+OPEN, CLOSED = AccountStatus.OPEN.value, AccountStatus.CLOSED.value
+PAYS_BY_DD, PAYS_BY_CASH = AccountPaymentMethod.DD.value, AccountPaymentMethod.CASH.value
+RESIDENT = LiabilityBasis.RESIDENT.value
+SPD, ALL_DISREGARDED = DiscountKind.SPD.value, DiscountKind.ALL_DISREGARDED.value
+PLAN_ACTIVE = InstalmentPlanStatus.ACTIVE.value
+ALLOCATED = PaymentStatus.ALLOCATED.value
+BY_DD, BY_BANK = PaymentMethod.DD.value, PaymentMethod.BANK.value
+CASH_METHODS = tuple(m.value for m in (PaymentMethod.CARD, PaymentMethod.BANK, PaymentMethod.CASH, PaymentMethod.CHEQUE))
+DIARY_OPEN = DiaryStatus.OPEN.value
+# The recovery steps missed instalments have drawn: (stage, days after the first missed one).
+FULL_RECOVERY = tuple((s.value, days) for s, days in (
+    (RecoveryStage.REMINDER_1, 10), (RecoveryStage.FINAL_NOTICE, 24), (RecoveryStage.SUMMONS, 45),
+    (RecoveryStage.LIABILITY_ORDER, 75),
+))
+FIRST_REMINDERS = tuple((s.value, days) for s, days in ((RecoveryStage.REMINDER_1, 10), (RecoveryStage.REMINDER_2, 40)))
+BREATHING_SPACE = HoldKind.BREATHING_SPACE.value
+DEMO_HOLDS = (BREATHING_SPACE, HoldKind.VULNERABILITY_REVIEW.value, HoldKind.DISPUTE.value)
+DISCOUNT_RATES = {SPD: Fraction(25, 100), ALL_DISREGARDED: Fraction(50, 100)}
 DEMO_DIARY_CODES = (
     ("ARRCHK", "Check arrangement", 14, "Recovery"),
     ("TRACE", "Trace: gone away", 28, "Recovery"),
@@ -171,11 +196,11 @@ class _Generator:
         if joint:
             people.append(("", rng.choice(FORENAMES), lead_surname if rng.random() < 0.7 else rng.choice(SURNAMES)))
         names = [full_name(*person) for person in people]
-        method = "dd" if rng.random() < 0.6 else "cash"
+        method = PAYS_BY_DD if rng.random() < 0.6 else PAYS_BY_CASH
         count = 12 if rng.random() < 0.15 else 10
-        day = rng.choice((1, 1, 1, 15, 28, 10, 20)) if method == "dd" else 1
+        day = rng.choice((1, 1, 1, 15, 28, 10, 20)) if method == PAYS_BY_DD else 1
         rows["account"].append((
-            account_id, ref, method, count, day, "open" if end is None else "closed",
+            account_id, ref, method, count, day, OPEN if end is None else CLOSED,
             *search_columns(ref, names, address, postcode).values(), search_key_for(account_int), self.stamp, 1,
         ))
         for i, (title, forenames, surname) in enumerate(people):
@@ -185,9 +210,9 @@ class _Generator:
             rows["account_party"].append((self.v.new_id(), account_id, person_id, i))
         period_id = self.v.new_id()
         disabled = rng.random() < 0.005
-        rows["liability_period"].append((period_id, account_id, prop_id, self.v.date(start), self.v.date(end), self.v.flag(disabled), "resident", 1))
+        rows["liability_period"].append((period_id, account_id, prop_id, self.v.date(start), self.v.date(end), self.v.flag(disabled), RESIDENT, 1))
         roll = rng.random()
-        discount = "SPD" if (roll < 0.34 and not joint) else ("ALL_DISREGARDED" if roll > 0.985 else "")
+        discount = SPD if (roll < 0.34 and not joint) else (ALL_DISREGARDED if roll > 0.985 else "")
         if discount:
             rows["liability_discount"].append((self.v.new_id(), period_id, discount, self.v.date(start), self.v.date(end)))
         exempt = "N" if (not discount and rng.random() < 0.008) else ""
@@ -231,7 +256,7 @@ class _Generator:
     def _pay(self, rows: dict[str, list[tuple[Any, ...]]], account_id: uuid.UUID, ref: str, year: int,
              pence: int, on: date, method: str) -> None:
         payment_id = self.v.new_id()
-        rows["payment"].append((payment_id, ref, account_id, "", self.v.date(on), pence, method, "allocated", self.actor, self.stamp))
+        rows["payment"].append((payment_id, ref, account_id, "", self.v.date(on), pence, method, ALLOCATED, self.actor, self.stamp))
         self._ledger(rows, account_id, year, LedgerKind.PAYMENT, -pence, on, ref, f"Payment ({method})", payment_id)
 
     def _past_year(self, rows: dict[str, list[tuple[Any, ...]]], account_id: uuid.UUID, year: int, charge: int,
@@ -239,7 +264,7 @@ class _Generator:
         share = {"prompt": 1, "late": 1, "credit": 1, "arrears": Fraction(self.rng.randrange(0, 90), 100), "none": Fraction(1, 2)}[behaviour]
         paid = round_pence(Fraction(charge) * share)
         if paid > 0:  # the year's history as one settled sum keeps a million accounts quick to build
-            self._pay(rows, account_id, f"H{year}{serial:08d}", year, paid, year_start(year) + timedelta(days=200), "bank")
+            self._pay(rows, account_id, f"H{year}{serial:08d}", year, paid, year_start(year) + timedelta(days=200), BY_BANK)
         if behaviour == "arrears" and paid < charge:
             lo_day = year_start(year) + timedelta(days=75)
             self._recovery(rows, account_id, year, lo_day, charge - paid, full=True)
@@ -252,18 +277,18 @@ class _Generator:
         months_left = (year_end(year).year - first.year) * 12 + 3 - first.month + 1
         plan = schedule(charge, max(1, min(count, months_left)), first)
         plan_id = self.v.new_id()
-        rows["instalment_plan"].append((plan_id, account_id, year, "active", self.v.date(issued), self.stamp, 1))
+        rows["instalment_plan"].append((plan_id, account_id, year, PLAN_ACTIVE, self.v.date(issued), self.stamp, 1))
         for i, inst in enumerate(plan):
             rows["instalment"].append((self.v.new_id(), plan_id, i + 1, self.v.date(inst.due), inst.amount_pence))
         due = [i for i in plan if i.due <= self.as_of]
         skip = {"prompt": 0, "credit": 0, "late": rng.randint(1, 3), "arrears": rng.randint(2, 5), "none": len(due)}[behaviour]
         paid_count = max(0, len(due) - skip)
-        pay_method = "dd" if method == "dd" else rng.choice(("card", "bank", "cash", "cheque"))
+        pay_method = BY_DD if method == PAYS_BY_DD else rng.choice(CASH_METHODS)
         for i, inst in enumerate(due[:paid_count]):
-            on = inst.due if method == "dd" else inst.due - timedelta(days=rng.randrange(0, 5))
+            on = inst.due if method == PAYS_BY_DD else inst.due - timedelta(days=rng.randrange(0, 5))
             self._pay(rows, account_id, f"P{year}{serial:08d}{i:02d}", year, inst.amount_pence, on, pay_method)
         if behaviour == "credit" and due:  # paid the year in full, and a little more, up front
-            self._pay(rows, account_id, f"P{year}{serial:08d}X", year, charge - sum(i.amount_pence for i in due) + rng.randrange(1000, 15000), due[-1].due, "bank")
+            self._pay(rows, account_id, f"P{year}{serial:08d}X", year, charge - sum(i.amount_pence for i in due) + rng.randrange(1000, 15000), due[-1].due, BY_BANK)
         missed = due[paid_count:]
         if missed:
             owed = sum(i.amount_pence for i in missed)
@@ -272,7 +297,7 @@ class _Generator:
     def _recovery(self, rows: dict[str, list[tuple[Any, ...]]], account_id: uuid.UUID, year: int, missed_on: date,
                   owed: int, full: bool) -> None:
         """The recovery steps an unpaid instalment would have drawn by `as_of`."""
-        steps = [("reminder_1", 10), ("final_notice", 24), ("summons", 45), ("liability_order", 75)] if full else [("reminder_1", 10), ("reminder_2", 40)]
+        steps = FULL_RECOVERY if full else FIRST_REMINDERS
         last_date = None
         for stage, gap in steps:
             when = missed_on + timedelta(days=gap)
@@ -285,13 +310,13 @@ class _Generator:
             code = rng.choice(DEMO_DIARY_CODES)
             due = self.as_of + timedelta(days=rng.randrange(-20, 15))
             rows["diary_entry"].append((
-                self.v.new_id(), account_id, code[0], self.v.date(due), code[3], None, f"Follow up {code[1].lower()}", "open", self.actor, self.stamp, 1,
+                self.v.new_id(), account_id, code[0], self.v.date(due), code[3], None, f"Follow up {code[1].lower()}", DIARY_OPEN, self.actor, self.stamp, 1,
             ))
         if last_date is not None and rng.random() < 0.03:
-            kind = rng.choice(("breathing_space", "vulnerability_review", "dispute"))
+            kind = rng.choice(DEMO_HOLDS)
             start = last_date + timedelta(days=3)
             if start <= self.as_of:
-                rows["hold"].append((self.v.new_id(), account_id, kind, "Demo hold", self.v.date(start), self.v.date(start + timedelta(days=60) if kind == "breathing_space" else None), self.actor, self.stamp, 1))
+                rows["hold"].append((self.v.new_id(), account_id, kind, "Demo hold", self.v.date(start), self.v.date(start + timedelta(days=60) if kind == BREATHING_SPACE else None), self.actor, self.stamp, 1))
 
 
 TABLE_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {

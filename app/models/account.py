@@ -13,7 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, Versioned, created_at, pk
+from app.enums import AccountPaymentMethod, AccountStatus, DiscountKind, LiabilityBasis, ReductionKind
+from app.models.base import Base, Versioned, created_at, enum_check, enum_column, pk
 from app.models.person import Person
 from app.models.property import Property
 
@@ -21,14 +22,18 @@ from app.models.property import Property
 class Account(Versioned, Base):
     __tablename__ = "account"
     # Instalments fall on the same day each month, so a day every month has (app.rules.instalments).
-    __table_args__ = (CheckConstraint("instalment_day BETWEEN 1 AND 28", name="instalment_day"),)
+    __table_args__ = (
+        CheckConstraint("instalment_day BETWEEN 1 AND 28", name="instalment_day"),
+        enum_check("payment_method", AccountPaymentMethod),
+        enum_check("status", AccountStatus),
+    )
 
     id: Mapped[uuid.UUID] = pk()
     account_ref: Mapped[str] = mapped_column(String(20), unique=True)
-    payment_method: Mapped[str] = mapped_column(String(10), default="cash")  # cash | dd
+    payment_method: Mapped[AccountPaymentMethod] = enum_column(AccountPaymentMethod, 10, default=AccountPaymentMethod.CASH)
     instalment_count: Mapped[int] = mapped_column(default=10)
     instalment_day: Mapped[int] = mapped_column(default=1)
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
+    status: Mapped[AccountStatus] = enum_column(AccountStatus, 10, default=AccountStatus.OPEN)
     # Denormalised text the search index is built from: ref, names, address, postcode.
     search_text: Mapped[str] = mapped_column(String(1000), default="")
     # What a search result shows (lead taxpayer, current address), kept with search_text so
@@ -65,7 +70,10 @@ class AccountParty(Base):
 
 class LiabilityPeriod(Versioned, Base):
     __tablename__ = "liability_period"
-    __table_args__ = (Index("ix_liability_period_property_dates", "property_id", "start_date"),)
+    __table_args__ = (
+        Index("ix_liability_period_property_dates", "property_id", "start_date"),
+        enum_check("liability_basis", LiabilityBasis),
+    )
 
     id: Mapped[uuid.UUID] = pk()
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
@@ -73,7 +81,7 @@ class LiabilityPeriod(Versioned, Base):
     start_date: Mapped[date]
     end_date: Mapped[date | None]  # None: still liable
     disabled_reduction: Mapped[bool] = mapped_column(default=False)
-    liability_basis: Mapped[str] = mapped_column(String(20), default="resident")  # LGFA 1992 s6(2) rank
+    liability_basis: Mapped[LiabilityBasis] = enum_column(LiabilityBasis, 20, default=LiabilityBasis.RESIDENT)  # LGFA 1992 s6(2) rank
 
     account: Mapped[Account] = relationship(back_populates="periods")
     property: Mapped[Property] = relationship(lazy="joined")
@@ -111,16 +119,17 @@ class LiabilityParty(Base):
 class Discount(Base):
     """A discount or premium for days inside a liability period.
 
-    kind: `SPD` (single person, 25%), `ALL_DISREGARDED` (50%), or a premium the council
-    levies: `LONG_TERM_EMPTY` (rate by years empty since `empty_since`, from settings) or
-    `SECOND_HOME`.
+    kind (`DiscountKind`): `SPD` (single person, 25%), `ALL_DISREGARDED` (50%), or a premium
+    the council levies: `LONG_TERM_EMPTY` (rate by years empty since `empty_since`, from
+    settings) or `SECOND_HOME`.
     """
 
     __tablename__ = "liability_discount"
+    __table_args__ = (enum_check("kind", DiscountKind),)
 
     id: Mapped[uuid.UUID] = pk()
     period_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("liability_period.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[DiscountKind] = enum_column(DiscountKind, 30)
     start_date: Mapped[date]
     end_date: Mapped[date | None]
     empty_since: Mapped[date | None]  # LONG_TERM_EMPTY: the day the home was last occupied
@@ -150,10 +159,11 @@ class ReductionAward(Base):
     """
 
     __tablename__ = "reduction_award"
+    __table_args__ = (enum_check("kind", ReductionKind),)
 
     id: Mapped[uuid.UUID] = pk()
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # ctr | s13a
+    kind: Mapped[ReductionKind] = enum_column(ReductionKind, 10)
     percent_bp: Mapped[int]
     start_date: Mapped[date]
     end_date: Mapped[date | None]

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Dialect, Integer, LargeBinary, MetaData, String, types
+from sqlalchemy import (
+    JSON, BigInteger, CheckConstraint, Date, DateTime, Dialect, Enum, Integer, LargeBinary, MetaData, String, types,
+)
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from app.clock import now
+from app.enums import one_of
 from app.ids import uuid7
 
 
@@ -77,6 +81,30 @@ def pk() -> Mapped[uuid.UUID]:
 
 def created_at() -> Mapped[datetime]:
     return mapped_column(default=now)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _values(enum: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum]
+
+
+def enum_column(enum: type[E], length: int, **kwargs: Any) -> Mapped[E]:
+    """A column holding one of `enum`'s values (app.enums), stored as the value's text in a
+    VARCHAR(`length`) as before, read back as the member. Writing text that is not a value
+    through the ORM or Core fails before it reaches the database (LookupError); the
+    database's own refusal is `enum_check`, which the bulk writers (raw driver rows) meet."""
+    return mapped_column(
+        Enum(enum, native_enum=False, create_constraint=False, validate_strings=True, values_callable=_values,
+             length=length),
+        **kwargs,
+    )
+
+
+def enum_check(column: str, enum: type[StrEnum]) -> CheckConstraint:
+    """The CHECK constraint `ck_<table>_<column>`: `column` holds one of `enum`'s values."""
+    return CheckConstraint(one_of(column, _values(enum)), name=column)
 
 
 class Versioned:

@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, Versioned, created_at, pk
+from app.enums import ArrangementFrequency, ArrangementStatus, DiaryStatus, EscalationReason, EscalationStatus
+from app.models.base import Base, Versioned, created_at, enum_check, enum_column, pk
 
 
 class Arrangement(Versioned, Base):
-    """A payment arrangement agreed with the taxpayer. status: live | broken | completed | cancelled."""
+    """A payment arrangement agreed with the taxpayer (status: `ArrangementStatus`)."""
 
     __tablename__ = "arrangement"
     __table_args__ = (
@@ -21,15 +22,17 @@ class Arrangement(Versioned, Base):
         # Both columns, so the account view's "live arrangement of this account" can only
         # be answered from it, with or without planner statistics (migration 0010).
         Index("ix_arrangement_account_status", "account_id", "status"),
+        enum_check("frequency", ArrangementFrequency),
+        enum_check("status", ArrangementStatus),
     )
 
     id: Mapped[uuid.UUID] = pk()
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"))
-    frequency: Mapped[str] = mapped_column(String(20))
+    frequency: Mapped[ArrangementFrequency] = enum_column(ArrangementFrequency, 20)
     start_date: Mapped[date]
     end_date: Mapped[date]
     total_pence: Mapped[int]
-    status: Mapped[str] = mapped_column(String(12), default="live")
+    status: Mapped[ArrangementStatus] = enum_column(ArrangementStatus, 12, default=ArrangementStatus.LIVE)
     # Monitoring: a payment short by more than `tolerance_pence`, still short `grace_days`
     # after its due date, breaks the arrangement; `checked_to` is the last day monitored.
     grace_days: Mapped[int] = mapped_column(default=3)
@@ -72,13 +75,14 @@ class DiaryCode(Base):
 
 
 class DiaryEntry(Versioned, Base):
-    """A brought-forward item. status: open | completed. `claimed_by` marks who is working it."""
+    """A brought-forward item (status: `DiaryStatus`). `claimed_by` marks who is working it."""
 
     __tablename__ = "diary_entry"
     __table_args__ = (
         Index("ix_diary_entry_open_due", "status", "code", "due_on"),
         Index("ix_diary_entry_team_due", "status", "team", "due_on"),
         Index("ix_diary_entry_owner_due", "status", "owner", "due_on"),
+        enum_check("status", DiaryStatus),
     )
 
     id: Mapped[uuid.UUID] = pk()
@@ -88,7 +92,7 @@ class DiaryEntry(Versioned, Base):
     team: Mapped[str] = mapped_column(String(60), default="")
     owner: Mapped[str | None] = mapped_column(String(80))
     note: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(12), default="open")
+    status: Mapped[DiaryStatus] = enum_column(DiaryStatus, 12, default=DiaryStatus.OPEN)
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     claimed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(80))
@@ -111,18 +115,19 @@ class Note(Base):
 
 
 class Escalation(Versioned, Base):
-    """A case referred to a team leader. status: open | approved | rejected | referred."""
+    """A case referred to a team leader (reason: `EscalationReason`, status: `EscalationStatus`)."""
 
     __tablename__ = "escalation"
+    __table_args__ = (enum_check("reason", EscalationReason), enum_check("status", EscalationStatus))
 
     id: Mapped[uuid.UUID] = pk()
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(40))  # vulnerable | complex | write_off | refund | other
+    reason: Mapped[EscalationReason] = enum_column(EscalationReason, 40)
     note: Mapped[str] = mapped_column(Text, default="")
     amount_pence: Mapped[int | None]  # a write-off or refund over the officer's limit
     subject_id: Mapped[uuid.UUID | None]  # the refund request / write-off it is about, if any
     team: Mapped[str] = mapped_column(String(60), default="")
-    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    status: Mapped[EscalationStatus] = enum_column(EscalationStatus, 12, default=EscalationStatus.OPEN, index=True)
     raised_by: Mapped[str] = mapped_column(String(80))
     decided_by: Mapped[str | None] = mapped_column(String(80))
     decision_note: Mapped[str] = mapped_column(Text, default="")

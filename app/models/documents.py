@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from app.models.base import Base, Versioned, created_at, pk
+from app.enums import DocumentKind, WriteOffStatus
+from app.models.base import Base, Versioned, created_at, enum_check, enum_column, pk
 
 
 class LetterTemplate(Base):
@@ -37,11 +38,14 @@ class Document(Base):
     """
 
     __tablename__ = "document"
-    __table_args__ = (Index("ix_document_account_kind_year", "account_id", "kind", "financial_year"),)
+    __table_args__ = (
+        Index("ix_document_account_kind_year", "account_id", "kind", "financial_year"),
+        enum_check("kind", DocumentKind),
+    )
 
     id: Mapped[uuid.UUID] = pk()
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"))
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[DocumentKind] = enum_column(DocumentKind, 40)
     template: Mapped[str] = mapped_column(String(120))
     template_version: Mapped[str] = mapped_column(String(40))
     file_name: Mapped[str]
@@ -55,16 +59,17 @@ class Document(Base):
 
 
 class WriteOff(Versioned, Base):
-    """A proposed or approved write-off. status: proposed | approved | rejected | written_back."""
+    """A proposed or approved write-off (status: `WriteOffStatus`)."""
 
     __tablename__ = "write_off"
+    __table_args__ = (enum_check("status", WriteOffStatus),)
 
     id: Mapped[uuid.UUID] = pk()
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"), index=True)
     financial_year: Mapped[int]
     amount_pence: Mapped[int]
     reason: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(15), default="proposed")
+    status: Mapped[WriteOffStatus] = enum_column(WriteOffStatus, 15, default=WriteOffStatus.PROPOSED)
     proposed_by: Mapped[str] = mapped_column(String(80))
     proposed_on: Mapped[date]
     approved_by: Mapped[str | None] = mapped_column(String(80))

@@ -5,22 +5,26 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, Versioned, created_at, pk
+from app.enums import InstalmentPlanStatus
+from app.models.base import Base, Versioned, created_at, enum_check, enum_column, pk
 
 
 class InstalmentPlan(Versioned, Base):
     """status: `active` or `superseded` (a rebill replaces the plan, keeping the old one)."""
 
     __tablename__ = "instalment_plan"
-    __table_args__ = (Index("ix_instalment_plan_account_year", "account_id", "financial_year"),)
+    __table_args__ = (
+        Index("ix_instalment_plan_account_year", "account_id", "financial_year"),
+        enum_check("status", InstalmentPlanStatus),
+    )
 
     id: Mapped[uuid.UUID] = pk()
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"))
     financial_year: Mapped[int]
-    status: Mapped[str] = mapped_column(String(12), default="active")
+    status: Mapped[InstalmentPlanStatus] = enum_column(InstalmentPlanStatus, 12, default=InstalmentPlanStatus.ACTIVE)
     issued_on: Mapped[date]
     # The year's net charge the plan was drawn up for and what had been paid by then.
     net_charge_pence: Mapped[int] = mapped_column(default=0)

@@ -15,8 +15,9 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.enums import PaymentMethod, PaymentStatus
 from app.ledger.kinds import KIND_CHECK, SIGN_CHECK
-from app.models.base import Base, created_at, pk
+from app.models.base import Base, created_at, enum_check, enum_column, pk
 
 
 class LedgerTransaction(Base):
@@ -45,8 +46,8 @@ class LedgerTransaction(Base):
 class Payment(Base):
     """A payment received. `external_ref` is unique: importing it twice never doubles it.
 
-    status: `allocated` (posted to an account's ledger), `suspense` (account unknown,
-    waiting for an officer), `reversed` (recalled or returned).
+    status (`PaymentStatus`): `allocated` (posted to an account's ledger), `suspense`
+    (account unknown, waiting for an officer), `reversed` (recalled or returned).
     """
 
     __tablename__ = "payment"
@@ -57,6 +58,8 @@ class Payment(Base):
             sqlite_where=text("status = 'suspense'"), postgresql_where=text("status = 'suspense'"),
         ),
         CheckConstraint("amount_pence > 0", name="amount_positive"),  # a returned payment is reversed, never negative
+        enum_check("method", PaymentMethod),
+        enum_check("status", PaymentStatus),
     )
 
     id: Mapped[uuid.UUID] = pk()
@@ -65,8 +68,8 @@ class Payment(Base):
     account_ref_given: Mapped[str] = mapped_column(String(40), default="")
     received_on: Mapped[date]
     amount_pence: Mapped[int]
-    method: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(12))
+    method: Mapped[PaymentMethod] = enum_column(PaymentMethod, 20)
+    status: Mapped[PaymentStatus] = enum_column(PaymentStatus, 12)
     batch_run_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("batch_run.id"))
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = created_at()

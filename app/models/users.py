@@ -6,16 +6,21 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, Versioned, created_at, pk
+from app.enums import BatchRunKind, BatchRunStatus, one_of
+from app.models.base import Base, Versioned, created_at, enum_check, enum_column, pk
+from app.users.roles import Role
 
 
 class User(Versioned, Base):
-    """role: officer | team_leader | manager | admin (each includes the ones before it)."""
+    """role: a `Role`'s label: officer | team_leader | manager | admin (each includes the
+    ones before it). The column stays text, read with `Role.parse`: the roles are ordered
+    (an IntEnum), not a StrEnum, and the database allows exactly their labels."""
 
     __tablename__ = "app_user"
+    __table_args__ = (CheckConstraint(one_of("role", [r.label for r in Role]), name="role"),)
 
     id: Mapped[uuid.UUID] = pk()
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -46,18 +51,19 @@ class AuditEvent(Base):
 class BatchRun(Base):
     """One batch run (billing, recovery, import...). `run_key` makes a rerun find its record.
 
-    status: running | completed | failed | cancelled. A run left `running` by a crash is
-    resumed by the next run with the same key.
+    kind: `BatchRunKind`; status: `BatchRunStatus`. A run left `running` by a crash (or
+    `cancelled`) is resumed by the next run with the same key.
     """
 
     __tablename__ = "batch_run"
+    __table_args__ = (enum_check("kind", BatchRunKind), enum_check("status", BatchRunStatus))
 
     id: Mapped[uuid.UUID] = pk()
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[BatchRunKind] = enum_column(BatchRunKind, 30)
     run_key: Mapped[str] = mapped_column(String(200), unique=True)
     as_of: Mapped[date | None]
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    status: Mapped[str] = mapped_column(String(12), default="running")
+    status: Mapped[BatchRunStatus] = enum_column(BatchRunStatus, 12, default=BatchRunStatus.RUNNING)
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -27,6 +27,10 @@ from sqlalchemy.orm import selectinload
 
 from app.clock import now
 from app.db import UnitOfWork, in_batches
+from app.enums import (
+    AccountPaymentMethod, BatchRunKind, BatchRunStatus, CollectionStatus, InstalmentPlanStatus, MandateStatus,
+    PaymentMethod, PaymentStatus, RecoveryStage,
+)
 from app.errors import Conflict, NotFound, ValidationError
 from app.ledger.balances import year_balances
 from app.ledger.kinds import CASH_KINDS
@@ -133,7 +137,7 @@ def _masked(number: str) -> str:
 
 def _active_mandate(uow: UnitOfWork, account_id: uuid.UUID) -> DirectDebitMandate | None:
     return uow.session.scalars(
-        select(DirectDebitMandate).where(DirectDebitMandate.account_id == account_id, DirectDebitMandate.status == "active")
+        select(DirectDebitMandate).where(DirectDebitMandate.account_id == account_id, DirectDebitMandate.status == MandateStatus.ACTIVE)
     ).first()
 
 
@@ -170,18 +174,19 @@ def set_up_mandate(
     assert account is not None
     mandate = DirectDebitMandate(
         account_id=account_id, reference=_new_reference(uow, account.account_ref), account_holder=holder,
-        sort_code=sort, bank_account_number=number, status="active", start_date=start_date,
+        sort_code=sort, bank_account_number=number, status=MandateStatus.ACTIVE, start_date=start_date,
         created_by=actor.username,
     )
     uow.session.add(mandate)
     before_method = account.payment_method
-    account.payment_method = "dd"
+    account.payment_method = AccountPaymentMethod.DD
     with saving(uow, f"Account {account.account_ref}"):
         uow.session.flush()
     audit(uow, actor.username, "dd.mandate_set_up", "dd_mandate", mandate.id, account_id=account_id,
           before={"payment_method": before_method},
           after={"reference": mandate.reference, "account_holder": holder, "sort_code": sort,
-                 "bank_account_number": _masked(number), "start_date": start_date.isoformat(), "payment_method": "dd"})
+                 "bank_account_number": _masked(number), "start_date": start_date.isoformat(),
+                 "payment_method": AccountPaymentMethod.DD})
     view = _view(mandate, account.account_ref)
     with saving(uow, f"Account {account.account_ref}"):
         uow.commit()
@@ -192,12 +197,13 @@ def _cancel(uow: UnitOfWork, actor: Actor, mandate: DirectDebitMandate, *, as_of
     """End a mandate and put its account back to paying by cash (audited; the caller commits)."""
     account = uow.session.get(Account, mandate.account_id)
     assert account is not None
-    mandate.status = "cancelled"
+    mandate.status = MandateStatus.CANCELLED
     mandate.end_date = as_of
-    account.payment_method = "cash"
+    account.payment_method = AccountPaymentMethod.CASH
     audit(uow, actor.username, "dd.mandate_cancelled", "dd_mandate", mandate.id, account_id=account.id,
-          before={"status": "active", "payment_method": "dd"},
-          after={"status": "cancelled", "end_date": as_of.isoformat(), "reason": reason, "payment_method": "cash"})
+          before={"status": MandateStatus.ACTIVE, "payment_method": AccountPaymentMethod.DD},
+          after={"status": mandate.status, "end_date": as_of.isoformat(), "reason": reason,
+                 "payment_method": account.payment_method})
 
 
 @handles(CancelMandate, role=Role.OFFICER, action="cancel Direct Debit mandates")
@@ -220,7 +226,7 @@ def get_mandate(uow: UnitOfWork, account_ref: str) -> MandateView | None:
     account_id = get_account_id(uow, account_ref)
     mandate = uow.session.scalars(
         select(DirectDebitMandate).where(DirectDebitMandate.account_id == account_id)
-        .order_by((DirectDebitMandate.status == "active").desc(), DirectDebitMandate.created_at.desc())
+        .order_by((DirectDebitMandate.status == MandateStatus.ACTIVE).desc(), DirectDebitMandate.created_at.desc())
     ).first()
     return _view(mandate, account_ref.strip()) if mandate else None
 
@@ -242,7 +248,7 @@ def _paid_by_year(uow: UnitOfWork, account_ids: list[uuid.UUID], as_of: date) ->
             paid[account_id][year] -= int(total)
         for account_id, due_on, amount in uow.session.execute(
             select(DirectDebitCollection.account_id, DirectDebitCollection.due_on, DirectDebitCollection.amount_pence)
-            .where(DirectDebitCollection.account_id.in_(chunk), DirectDebitCollection.status == "submitted")
+            .where(DirectDebitCollection.account_id.in_(chunk), DirectDebitCollection.status == CollectionStatus.SUBMITTED)
         ):
             paid[account_id][financial_year_of(due_on)] += amount
     return paid
@@ -253,7 +259,7 @@ def _due_amounts(uow: UnitOfWork, mandates: list[DirectDebitMandate], collection
     by_account = {m.account_id: m for m in mandates}
     plans = uow.session.scalars(
         select(InstalmentPlan)
-        .where(InstalmentPlan.account_id.in_(list(by_account)), InstalmentPlan.status == "active")
+        .where(InstalmentPlan.account_id.in_(list(by_account)), InstalmentPlan.status == InstalmentPlanStatus.ACTIVE)
         .options(selectinload(InstalmentPlan.instalments))
     ).all() if by_account else []
     plans = [p for p in plans if any(i.due_on == collection_date for i in p.instalments)]
@@ -279,7 +285,7 @@ def generate_collection_file(
     session = uow.session
     mandates = session.scalars(
         select(DirectDebitMandate).where(
-            DirectDebitMandate.status == "active", DirectDebitMandate.start_date <= collection_date
+            DirectDebitMandate.status == MandateStatus.ACTIVE, DirectDebitMandate.start_date <= collection_date
         )
     ).all()
     already = {
@@ -297,7 +303,7 @@ def generate_collection_file(
     if not path.parent.is_dir():
         raise ValidationError(f"The folder {path.parent} does not exist.", field="out_path")
     run = BatchRun(
-        kind="dd_collection", run_key=f"dd_collection:{collection_date.isoformat()}:{uuid.uuid4()}", as_of=as_of,
+        kind=BatchRunKind.DD_COLLECTION, run_key=f"dd_collection:{collection_date.isoformat()}:{uuid.uuid4()}", as_of=as_of,
         parameters={"collection_date": collection_date.isoformat(), "file": str(path)}, created_by=actor.username,
     )
     session.add(run)
@@ -310,14 +316,14 @@ def generate_collection_file(
         amount = due[mandate.id]
         session.add(DirectDebitCollection(
             mandate_id=mandate.id, account_id=mandate.account_id, due_on=collection_date, amount_pence=amount,
-            status="submitted", batch_run_id=run.id,
+            status=CollectionStatus.SUBMITTED, batch_run_id=run.id,
         ))
         lines.append((
             mandate.reference, mandate.sort_code, mandate.bank_account_number, mandate.account_holder,
             to_pounds_text(amount), collection_date.isoformat(), refs[mandate.account_id],
         ))
     total = sum(due.values())
-    run.status, run.done, run.total, run.finished_at = "completed", len(lines), len(lines), now()
+    run.status, run.done, run.total, run.finished_at = BatchRunStatus.COMPLETED, len(lines), len(lines), now()
     run.summary = {"collections": len(lines), "total_pence": total, "already_submitted": already_submitted}
     audit(uow, actor.username, "dd.collection_file", "batch_run", run.id, after={**run.summary, **run.parameters})
     with saving(uow, f"The Direct Debit collections for {collection_date:%d/%m/%Y}"):
@@ -358,13 +364,13 @@ def post_collections(uow: UnitOfWork, actor: Actor, *, as_of: date) -> int:
         select(DirectDebitCollection, DirectDebitMandate.reference, Account.account_ref)
         .join(DirectDebitMandate, DirectDebitMandate.id == DirectDebitCollection.mandate_id)
         .join(Account, Account.id == DirectDebitCollection.account_id)
-        .where(DirectDebitCollection.status == "submitted", DirectDebitCollection.due_on <= as_of)
+        .where(DirectDebitCollection.status == CollectionStatus.SUBMITTED, DirectDebitCollection.due_on <= as_of)
         .order_by(DirectDebitCollection.due_on, DirectDebitMandate.reference)
     ).all()
     if not rows:
         return 0
     run = BatchRun(
-        kind="dd_post", run_key=f"dd_post:{as_of.isoformat()}:{uuid.uuid4()}", as_of=as_of, created_by=actor.username,
+        kind=BatchRunKind.DD_POST, run_key=f"dd_post:{as_of.isoformat()}:{uuid.uuid4()}", as_of=as_of, created_by=actor.username,
     )
     session.add(run)
     session.flush()
@@ -377,7 +383,8 @@ def post_collections(uow: UnitOfWork, actor: Actor, *, as_of: date) -> int:
         if payment is None:  # a payment already there (e.g. imported) is linked, never doubled
             payment = Payment(
                 external_ref=ref, account_id=collection.account_id, account_ref_given=account_ref,
-                received_on=collection.due_on, amount_pence=collection.amount_pence, method="dd", status="allocated",
+                received_on=collection.due_on, amount_pence=collection.amount_pence, method=PaymentMethod.DD,
+                status=PaymentStatus.ALLOCATED,
                 batch_run_id=run.id, created_by=actor.username,
             )
             session.add(payment)
@@ -386,12 +393,13 @@ def post_collections(uow: UnitOfWork, actor: Actor, *, as_of: date) -> int:
                 uow, actor, payment, collection.account_id, outstanding[collection.account_id], batch_run_id=run.id
             )
             audit(uow, actor.username, "payment.posted", "payment", payment.id, account_id=collection.account_id,
-                  after={**payment_audit_details(ref, account_ref, payment.amount_pence, payment.received_on, "dd", allocation),
+                  after={**payment_audit_details(ref, account_ref, payment.amount_pence, payment.received_on, payment.method,
+                                                   allocation),
                          "dd_collection_id": str(collection.id)})
             posted += 1
-        collection.status = "collected"
+        collection.status = CollectionStatus.COLLECTED
         collection.payment_id = payment.id
-    run.status, run.done, run.total, run.finished_at = "completed", len(rows), len(rows), now()
+    run.status, run.done, run.total, run.finished_at = BatchRunStatus.COMPLETED, len(rows), len(rows), now()
     run.summary = {"posted": posted, "linked": len(rows) - posted}
     audit(uow, actor.username, "dd.collections_posted", "batch_run", run.id, after={**run.summary, "as_of": as_of.isoformat()})
     with saving(uow, "The Direct Debit collections"):
@@ -446,7 +454,7 @@ def import_returns(
             select(DirectDebitMandate).where(DirectDebitMandate.reference.in_({r.mandate_reference for r in parsed}))
         )
     } if parsed else {}
-    run = record_file_run(uow, actor, "dd_returns", path)
+    run = record_file_run(uow, actor, BatchRunKind.DD_RETURNS, path)
     done: dict[tuple[str, date], int] = {}  # (mandate, due date) -> line applied
     for r in parsed:
         try:
@@ -488,18 +496,18 @@ def _apply_return(
             "amount", f"the collection on {r.due_on:%d/%m/%Y} was {to_pounds_text(collection.amount_pence)}, "
             f"not {to_pounds_text(r.amount_pence)}",
         )
-    if collection.status == "returned":
+    if collection.status == CollectionStatus.RETURNED:
         summary.skipped += 1
         return
     reason = f"Direct Debit returned: {r.code} {r.reason}"
     before = {"status": collection.status}
     payment = session.get(Payment, collection.payment_id) if collection.payment_id else None
     parts: list[tuple[int, int]] = []
-    if payment is not None and payment.status == "allocated":
+    if payment is not None and payment.status == PaymentStatus.ALLOCATED:
         parts = reverse_payment(uow, actor, payment, as_of=as_of, reason=reason, batch_run_id=run_id)
-    collection.status = "returned"
+    collection.status = CollectionStatus.RETURNED
     gone = ARUDD_REASONS[r.code][1]
-    cancelled = gone and mandate.status == "active"
+    cancelled = gone and mandate.status == MandateStatus.ACTIVE
     if cancelled:
         _cancel(uow, actor, mandate, as_of=as_of, reason=reason)
         summary.mandates_cancelled += 1
@@ -510,10 +518,10 @@ def _apply_return(
     }
     for year, pence in parts or [(financial_year_of(r.due_on), r.amount_pence)]:
         session.add(RecoveryEvent(
-            account_id=mandate.account_id, financial_year=year, stage="dd_returned", event_date=as_of,
+            account_id=mandate.account_id, financial_year=year, stage=RecoveryStage.DD_RETURNED, event_date=as_of,
             amount_pence=pence, details=details, batch_run_id=run_id, created_by=actor.username,
         ))
     audit(uow, actor.username, "dd.returned", "dd_collection", collection.id, account_id=mandate.account_id,
-          before=before, after={**details, "status": "returned", "reversed": [{"year": y, "amount_pence": p} for y, p in parts]})
+          before=before, after={**details, "status": collection.status, "reversed": [{"year": y, "amount_pence": p} for y, p in parts]})
     summary.imported += 1
     summary.reversed_pence += sum(p for _, p in parts)

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.db import UnitOfWork
+from app.enums import PaymentMethod, PaymentStatus, member
 from app.errors import Conflict, NotFound, ValidationError
 # Balances are read in app.ledger.balances; credit_balance_pence and raw_year_balances stay importable from here.
 from app.ledger.entries import LedgerEntry
@@ -36,7 +37,7 @@ from app.audit import audit
 from app.requests import handles
 from app.payments.requests import AllocateSuspense, PostPayment
 
-PAYMENT_METHODS = ("dd", "card", "bank", "cash", "cheque", "benefit_deduction", "aoe", "ea")
+PAYMENT_METHODS: tuple[str, ...] = tuple(m.value for m in PaymentMethod)  # plain text: offered in forms, checked on import
 MAX_REFERENCE = 60
 
 
@@ -140,7 +141,7 @@ def reverse_payment(
 
     Returns [(year, pence reversed)]. The caller audits (it knows why) and commits.
     """
-    if payment.status != "allocated":
+    if payment.status != PaymentStatus.ALLOCATED:
         raise Conflict(f"Payment {payment.external_ref} is {payment.status}, so it cannot be reversed.")
     parts = uow.session.scalars(
         select(LedgerTransaction)
@@ -156,7 +157,7 @@ def reverse_payment(
         )
         for part in parts
     ), created_by=actor.username)
-    payment.status = "reversed"
+    payment.status = PaymentStatus.REVERSED
     return [(p.financial_year, -p.amount_pence) for p in parts]
 
 
@@ -195,16 +196,17 @@ def post_payment(
     """A payment taken by an officer, allocated oldest debt first. Nothing is written on a bad value."""
     if amount_pence <= 0:
         raise ValidationError("The amount must be more than £0.00.", field="amount")
-    method = method.strip().lower()
-    if method not in PAYMENT_METHODS:
-        raise ValidationError(f"'{method}' is not a payment method ({', '.join(PAYMENT_METHODS)}).", field="method")
+    paid_by = member(PaymentMethod, method.strip().lower())
+    if paid_by is None:
+        raise ValidationError(f"'{method.strip().lower()}' is not a payment method ({', '.join(PAYMENT_METHODS)}).",
+                              field="method")
     if received_on > as_of:
         raise ValidationError(f"The payment date {received_on:%d/%m/%Y} is in the future.", field="received_on")
     account_id = get_account_id(uow, account_ref)
     ref = _check_reference(uow, reference)
     payment = Payment(
         external_ref=ref, account_id=account_id, account_ref_given=account_ref.strip(), received_on=received_on,
-        amount_pence=amount_pence, method=method, status="allocated", created_by=actor.username,
+        amount_pence=amount_pence, method=paid_by, status=PaymentStatus.ALLOCATED, created_by=actor.username,
     )
     uow.session.add(payment)
     with saving(uow, f"Payment {ref}"):
@@ -213,7 +215,7 @@ def post_payment(
     allocation = post_to_ledger(uow, actor, payment, account_id, years)
     audit(
         uow, actor.username, "payment.posted", "payment", payment.id, account_id=account_id,
-        after=payment_audit_details(ref, account_ref.strip(), amount_pence, received_on, method, allocation),
+        after=payment_audit_details(ref, account_ref.strip(), amount_pence, received_on, paid_by, allocation),
     )
     result = _result(uow, payment, account_ref.strip(), allocation)
     with saving(uow, f"Payment {ref}"):
@@ -224,7 +226,7 @@ def post_payment(
 def list_suspense(uow: UnitOfWork) -> list[SuspenseItem]:
     """Payments waiting for an officer to find their account, oldest first."""
     rows = uow.session.scalars(
-        select(Payment).where(Payment.status == "suspense").order_by(Payment.received_on, Payment.external_ref)
+        select(Payment).where(Payment.status == PaymentStatus.SUSPENSE).order_by(Payment.received_on, Payment.external_ref)
     ).all()
     return [
         SuspenseItem(p.id, p.external_ref, p.account_ref_given, p.received_on, p.amount_pence, p.method) for p in rows
@@ -238,7 +240,7 @@ def allocate_suspense(uow: UnitOfWork, actor: Actor, *, payment_ref: str, accoun
     payment = uow.session.scalars(select(Payment).where(Payment.external_ref == ref)).one_or_none()
     if payment is None:
         raise NotFound(f"There is no payment with reference {ref}.")
-    if payment.status != "suspense":
+    if payment.status != PaymentStatus.SUSPENSE:
         owner = uow.session.scalar(select(Account.account_ref).where(Account.id == payment.account_id))
         where = f" to account {owner}" if owner else ""
         raise Conflict(f"Payment {ref} is not in suspense: it is {payment.status}{where}.")
@@ -246,8 +248,8 @@ def allocate_suspense(uow: UnitOfWork, actor: Actor, *, payment_ref: str, accoun
     # Claim it atomically: two officers allocating the same item cannot both succeed.
     claimed = uow.session.execute(
         update(Payment)
-        .where(Payment.id == payment.id, Payment.status == "suspense")
-        .values(status="allocated", account_id=account_id)
+        .where(Payment.id == payment.id, Payment.status == PaymentStatus.SUSPENSE)
+        .values(status=PaymentStatus.ALLOCATED, account_id=account_id)
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
@@ -258,7 +260,7 @@ def allocate_suspense(uow: UnitOfWork, actor: Actor, *, payment_ref: str, accoun
     allocation = post_to_ledger(uow, actor, payment, account_id, years)
     audit(
         uow, actor.username, "payment.suspense_allocated", "payment", payment.id, account_id=account_id,
-        before={"status": "suspense", "account_ref_given": payment.account_ref_given},
+        before={"status": PaymentStatus.SUSPENSE, "account_ref_given": payment.account_ref_given},
         after={
             **payment_audit_details(ref, account_ref.strip(), payment.amount_pence, payment.received_on, payment.method, allocation),
             "allocated_on": as_of.isoformat(),

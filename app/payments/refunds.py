@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.db import UnitOfWork
+from app.enums import RefundMethod, RefundStatus, member
 from app.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.ledger.balances import credit_balance_pence
 from app.ledger.entries import LedgerEntry
@@ -32,8 +33,10 @@ from app.audit import audit
 from app.requests import handles
 from app.payments.requests import DecideRefund, RequestRefund
 
-REFUND_METHODS = ("bank", "cheque", "card")
-STATUSES = ("requested", "approved", "rejected", "paid")
+REFUND_METHODS: tuple[str, ...] = tuple(m.value for m in RefundMethod)  # plain text: offered in forms
+STATUSES: tuple[str, ...] = tuple(s.value for s in RefundStatus)
+# Waiting to be posted to the ledger: their amounts are claimed from the credit.
+PENDING = (RefundStatus.REQUESTED, RefundStatus.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def pending_refunds_pence(uow: UnitOfWork, account_id: uuid.UUID, *, excluding: 
     """What refund requests not yet posted to the ledger claim of the account's credit."""
     query = select(func.coalesce(func.sum(RefundRequest.amount_pence), 0)).where(
         RefundRequest.account_id == account_id,
-        RefundRequest.status.in_(("requested", "approved")),
+        RefundRequest.status.in_(PENDING),
         RefundRequest.ledger_transaction_id.is_(None),
     )
     if excluding is not None:
@@ -109,14 +112,15 @@ def request_refund(
     """An officer asks for (part of) a credit balance to be refunded. Nothing is written on bad input."""
     account_id = get_account_id(uow, account_ref)
     payee = clean_text(payee, field="payee", label="the payee (who the refund is paid to)", max_length=120)
-    method = method.strip().lower()
-    if method not in REFUND_METHODS:
-        raise ValidationError(f"'{method}' is not a refund method ({', '.join(REFUND_METHODS)}).", field="method")
+    paid_by = member(RefundMethod, method.strip().lower())
+    if paid_by is None:
+        raise ValidationError(f"'{method.strip().lower()}' is not a refund method ({', '.join(REFUND_METHODS)}).",
+                              field="method")
     reason = clean_text(reason, field="reason", label="the reason for the refund", max_length=500)
     _check_amount(uow, account_id, amount_pence)
     refund = RefundRequest(
-        account_id=account_id, amount_pence=amount_pence, payee=payee, method=method, reason=reason,
-        status="requested", requested_by=actor.username, requested_on=as_of,
+        account_id=account_id, amount_pence=amount_pence, payee=payee, method=paid_by, reason=reason,
+        status=RefundStatus.REQUESTED, requested_by=actor.username, requested_on=as_of,
     )
     uow.session.add(refund)
     uow.session.flush()
@@ -148,7 +152,7 @@ def decide_refund(
             f"The refund request for account {account_ref} was changed by someone else since you opened it "
             f"(it is now {refund.status}); reload it and try again."
         )
-    if refund.status != "requested":
+    if refund.status != RefundStatus.REQUESTED:
         by = f" by {refund.decided_by}" if refund.decided_by else ""
         on = f" on {refund.decided_on:%d/%m/%Y}" if refund.decided_on else ""
         raise Conflict(f"The refund request for account {account_ref} was already {refund.status}{by}{on}.")
@@ -168,7 +172,7 @@ def decide_refund(
         )], created_by=actor.username)
         uow.session.flush()
         refund.ledger_transaction_id = txn.id
-    refund.status = "approved" if approve else "rejected"
+    refund.status = RefundStatus.APPROVED if approve else RefundStatus.REJECTED
     refund.decided_by = actor.username
     refund.decided_on = as_of
     refund.decision_note = note
@@ -189,9 +193,10 @@ def list_refunds(uow: UnitOfWork, *, status: str | None = None, account_ref: str
     """Refund requests, oldest first (the team leader's queue is `status="requested"`)."""
     query = select(RefundRequest, Account.account_ref).join(Account, Account.id == RefundRequest.account_id)
     if status is not None:
-        if status not in STATUSES:
+        wanted = member(RefundStatus, status)
+        if wanted is None:
             raise ValidationError(f"'{status}' is not a refund status ({', '.join(STATUSES)}).", field="status")
-        query = query.where(RefundRequest.status == status)
+        query = query.where(RefundRequest.status == wanted)
     if account_ref is not None:
         query = query.where(RefundRequest.account_id == get_account_id(uow, account_ref))
     rows = uow.session.execute(query.order_by(RefundRequest.requested_on, RefundRequest.created_at)).all()

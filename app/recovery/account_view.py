@@ -8,6 +8,7 @@ from datetime import date
 
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
+from app.enums import RecoveryStage
 from app.recovery.enforcement.cases import CaseView, list_cases
 from app.recovery.enforcement.routes import RouteAdvice, recovery_routes
 from app.recovery.account_recovery import RecoveryView, account_recovery
@@ -31,5 +32,5 @@ def account_recovery_view(uow: UnitOfWork, settings: AuthoritySettings, account_
     view = account_recovery(uow, settings, account_ref, as_of)
     routes = recovery_routes(uow, settings, account_ref, as_of)
     cases = list_cases(uow, account_ref=account_ref)
-    years = sorted({h["year"] for h in view.history if h["stage"] == "liability_order"})
+    years = sorted({h["year"] for h in view.history if h["stage"] == RecoveryStage.LIABILITY_ORDER})
     return AccountRecovery(view=view, routes=routes, cases=cases, liability_order_years=years)

@@ -24,10 +24,10 @@ from sqlalchemy import select
 
 from app.config import AuthoritySettings
 from app.db import UnitOfWork, in_batches
+from app.enums import HoldKind, member
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Account, Hold
 from app.rules.apportionment import periods_overlap
-from app.models.recovery import HOLD_KINDS
 from app.accounts.summary import get_account_id
 from app.adapters.conflicts import saving
 from app.dto import JsonView, clean_text
@@ -36,18 +36,19 @@ from app.audit import audit
 from app.requests import handles
 from app.recovery.requests import AddHold, LiftHold
 
-HOLD_LABELS = {
-    "breathing_space": "Breathing space (standard)",
-    "breathing_space_mental_health": "Breathing space (mental health crisis)",
-    "bankruptcy": "Bankruptcy",
-    "dro": "Debt relief order",
-    "iva": "Individual voluntary arrangement",
-    "deceased": "Deceased",
-    "dispute": "Dispute",
-    "vulnerability_review": "Vulnerability review",
-    "arrangement": "Arrangement",
+HOLD_LABELS: dict[str, str] = {
+    HoldKind.BREATHING_SPACE: "Breathing space (standard)",
+    HoldKind.BREATHING_SPACE_MENTAL_HEALTH: "Breathing space (mental health crisis)",
+    HoldKind.BANKRUPTCY: "Bankruptcy",
+    HoldKind.DRO: "Debt relief order",
+    HoldKind.IVA: "Individual voluntary arrangement",
+    HoldKind.DECEASED: "Deceased",
+    HoldKind.DISPUTE: "Dispute",
+    HoldKind.VULNERABILITY_REVIEW: "Vulnerability review",
+    HoldKind.ARRANGEMENT: "Arrangement",
 }
-BREATHING_SPACE_KINDS = ("breathing_space", "breathing_space_mental_health")
+assert set(HOLD_LABELS) == set(HoldKind), "every kind of hold has its label"
+BREATHING_SPACE_KINDS = (HoldKind.BREATHING_SPACE, HoldKind.BREATHING_SPACE_MENTAL_HEALTH)
 
 
 @dataclass(frozen=True)
@@ -95,13 +96,15 @@ def add_hold(
     start_date: date, end_date: date | None = None, as_of: date,
 ) -> HoldView:
     """Put an account on hold from `start_date` (see the module docstring for default ends)."""
-    kind = kind.strip().lower()
-    if kind not in HOLD_KINDS:
-        raise ValidationError(f"'{kind}' is not a kind of hold (use one of {', '.join(HOLD_KINDS)}).", field="kind")
+    hold_kind = member(HoldKind, kind.strip().lower())
+    if hold_kind is None:
+        raise ValidationError(
+            f"'{kind.strip().lower()}' is not a kind of hold (use one of {', '.join(HoldKind)}).", field="kind"
+        )
     text = clean_text(reason, field="reason", label="the reason for the hold", max_length=500)
     if start_date > as_of + timedelta(days=366):
         raise ValidationError(f"The hold's start date {start_date:%d/%m/%Y} is more than a year ahead.", field="start_date")
-    if end_date is None and kind == "breathing_space":
+    if end_date is None and hold_kind == HoldKind.BREATHING_SPACE:
         end_date = start_date + timedelta(days=settings.recovery.breathing_space_days - 1)
     if end_date is not None and end_date < start_date:
         raise ValidationError(
@@ -109,12 +112,12 @@ def add_hold(
         )
     account_id = get_account_id(uow, account_ref)
     ref = account_ref.strip()
-    for other in uow.session.scalars(select(Hold).where(Hold.account_id == account_id, Hold.kind == kind)):
+    for other in uow.session.scalars(select(Hold).where(Hold.account_id == account_id, Hold.kind == hold_kind)):
         overlaps = periods_overlap(other.start_date, other.end_date, start_date, end_date)
         if overlaps:
             raise Conflict(f"Account {ref} already has a hold of that kind: {_view(other, ref).describe()}.")
     hold = Hold(
-        account_id=account_id, kind=kind, reason=text, start_date=start_date, end_date=end_date, created_by=actor.username,
+        account_id=account_id, kind=hold_kind, reason=text, start_date=start_date, end_date=end_date, created_by=actor.username,
     )
     uow.session.add(hold)
     with saving(uow, f"The hold on {ref}"):

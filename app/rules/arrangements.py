@@ -54,11 +54,12 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
+from app.enums import ArrangementFrequency
 from app.money import fmt
 from app.rules.apportionment import financial_year_of, year_end
 from app.rules.instalments import DueInstalment, add_months
 
-FREQUENCIES = ("weekly", "fortnightly", "four-weekly", "monthly")
+FREQUENCIES: tuple[str, ...] = tuple(f.value for f in ArrangementFrequency)  # plain text: command-line choices
 FREQUENCY_LABELS = {"weekly": "weekly", "fortnightly": "fortnightly", "four-weekly": "every four weeks",
                     "monthly": "monthly"}
 DAYS = {"weekly": 7, "fortnightly": 14, "four-weekly": 28}
@@ -97,16 +98,16 @@ class ArrangementPolicy:
 # --- schedules ----------------------------------------------------------------------------
 
 
-def check_frequency(frequency: str) -> str:
+def check_frequency(frequency: str) -> ArrangementFrequency:
     value = frequency.strip().lower().replace("_", "-")
     if value not in FREQUENCIES:
         raise ArrangementError(f"'{frequency}' is not a frequency (use {', '.join(FREQUENCIES)}).", field="frequency")
-    return value
+    return ArrangementFrequency(value)
 
 
 def payment_date(frequency: str, start: date, index: int) -> date:
     """The `index`-th payment date (0 = `start`)."""
-    if frequency == "monthly":
+    if frequency == ArrangementFrequency.MONTHLY:
         return add_months(start, index)
     return start + timedelta(days=DAYS[frequency] * index)
 

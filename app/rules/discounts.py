@@ -18,14 +18,17 @@ from datetime import date
 from fractions import Fraction
 from typing import Mapping
 
-DISCOUNT_RATES: dict[str, Fraction] = {"SPD": Fraction(1, 4), "ALL_DISREGARDED": Fraction(1, 2)}
-PREMIUM_KINDS = ("LONG_TERM_EMPTY", "SECOND_HOME")
-ADJUSTMENT_KINDS = tuple(DISCOUNT_RATES) + PREMIUM_KINDS
+from app.enums import DiscountKind, member
+
+DISCOUNT_RATES: dict[str, Fraction] = {DiscountKind.SPD: Fraction(1, 4), DiscountKind.ALL_DISREGARDED: Fraction(1, 2)}
+PREMIUM_KINDS: tuple[DiscountKind, ...] = (DiscountKind.LONG_TERM_EMPTY, DiscountKind.SECOND_HOME)
+ADJUSTMENT_KINDS: tuple[str, ...] = (*DISCOUNT_RATES, *PREMIUM_KINDS)
+assert set(ADJUSTMENT_KINDS) == set(DiscountKind), "every discount kind is a discount or a premium"
 DESCRIPTIONS: dict[str, str] = {
-    "SPD": "single person discount 25%",
-    "ALL_DISREGARDED": "all residents disregarded 50%",
-    "LONG_TERM_EMPTY": "long-term empty premium",
-    "SECOND_HOME": "second home premium",
+    DiscountKind.SPD: "single person discount 25%",
+    DiscountKind.ALL_DISREGARDED: "all residents disregarded 50%",
+    DiscountKind.LONG_TERM_EMPTY: "long-term empty premium",
+    DiscountKind.SECOND_HOME: "second home premium",
 }
 
 EXEMPTION_CLASSES_ENGLAND = tuple("BDEFGHIJKLMNOPQRSTUVW")
@@ -44,9 +47,9 @@ def check_exemption_class(code: str, country: str = "england") -> str:
     return letter
 
 
-def check_adjustment_kind(kind: str) -> str:
-    code = kind.strip().upper()
-    if code not in ADJUSTMENT_KINDS:
+def check_adjustment_kind(kind: str) -> DiscountKind:
+    code = member(DiscountKind, kind.strip().upper())
+    if code is None:
         raise AdjustmentError(f"'{kind}' is not a discount or premium (use one of {', '.join(ADJUSTMENT_KINDS)}).")
     return code
 
@@ -69,9 +72,9 @@ def whole_years_between(start: date, day: date) -> int:
 
 def premium_percent(kind: str, policy: PremiumPolicy, day: date, empty_since: date | None) -> int:
     """The premium percentage on `day` (0 when the council levies none or the threshold is not met)."""
-    if kind == "SECOND_HOME":
+    if kind == DiscountKind.SECOND_HOME:
         return policy.second_home
-    if kind == "LONG_TERM_EMPTY":
+    if kind == DiscountKind.LONG_TERM_EMPTY:
         if empty_since is None:
             return 0
         years = whole_years_between(empty_since, day)

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Mapping, Sequence
 
+from app.enums import DiscountKind
 from app.rules.apportionment import days_in_year, year_end, year_label, year_start
 from app.rules.bands import annual_charge_pence, band_ninths, round_pence
 from app.rules.discounts import DESCRIPTIONS, DISCOUNT_RATES, PremiumPolicy, premium_percent, premium_thresholds
@@ -126,7 +127,7 @@ def year_charge(periods: Sequence[PeriodFacts], reductions: Sequence[Dated], pol
             cuts.add(item.start)
             if item.end is not None:
                 cuts.add(item.end + timedelta(days=1))
-            if item.code == "LONG_TERM_EMPTY" and item.empty_since is not None:
+            if item.code == DiscountKind.LONG_TERM_EMPTY and item.empty_since is not None:
                 cuts.update(premium_thresholds(policy.premiums, item.empty_since))
         bounds = sorted(c for c in cuts if start <= c <= end + timedelta(days=1))
         for seg_start, seg_next in zip(bounds, bounds[1:], strict=False):

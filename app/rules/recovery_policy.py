@@ -25,13 +25,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app.enums import RecoveryStage
 from app.money import fmt
 from app.rules.instalments import DueInstalment, add_months
 from app.rules.apportionment import year_label
 
-STATUTORY_STAGES = ("reminder_1", "reminder_2", "final_notice", "summons", "liability_order")
-RESET_STAGES = ("withdrawn", "paid_before_hearing")  # the year starts again from the instalments
-INFORMATION_STAGES = ("dd_returned", "adjourned")
+STATUTORY_STAGES = (
+    RecoveryStage.REMINDER_1, RecoveryStage.REMINDER_2, RecoveryStage.FINAL_NOTICE, RecoveryStage.SUMMONS,
+    RecoveryStage.LIABILITY_ORDER,
+)
+RESET_STAGES = (RecoveryStage.WITHDRAWN, RecoveryStage.PAID_BEFORE_HEARING)  # the year starts again from the instalments
+INFORMATION_STAGES = (RecoveryStage.DD_RETURNED, RecoveryStage.ADJOURNED)
+assert set(STATUTORY_STAGES + RESET_STAGES + INFORMATION_STAGES) == set(RecoveryStage), "the engine knows every stage"
+REMINDERS = (RecoveryStage.REMINDER_1, RecoveryStage.REMINDER_2)
+NOTICES = (*REMINDERS, RecoveryStage.FINAL_NOTICE)  # what a summons needs first (reg 33-34)
 
 
 @dataclass(frozen=True)
@@ -170,21 +177,21 @@ def _year(y: YearState, policy: RecoveryPolicy, as_of: date) -> tuple[Action | N
     events = [e for e in y.events if e.stage not in INFORMATION_STAGES]
     if events and events[-1].stage in RESET_STAGES:
         # Paid or withdrawn at court: start again from the instalments, keeping the reminder count.
-        events = [e for e in events if e.stage in ("reminder_1", "reminder_2")]
+        events = [e for e in events if e.stage in REMINDERS]
     last = events[-1] if events else None
-    reminders = sum(1 for e in events if e.stage in ("reminder_1", "reminder_2"))
+    reminders = sum(1 for e in events if e.stage in REMINDERS)
     missed_by = as_of - timedelta(days=policy.reminder_days)
     overdue = _arrears_at(y, missed_by)
 
-    if last is not None and last.stage == "liability_order":
+    if last is not None and last.stage == RecoveryStage.LIABILITY_ORDER:
         return None, "liability order made: choose a recovery route"
-    if last is not None and last.stage == "summons":
+    if last is not None and last.stage == RecoveryStage.SUMMONS:
         hearing = f" on {last.hearing_date:%d/%m/%Y}" if last.hearing_date else ""
         return None, f"summonsed: awaiting the hearing{hearing}"
-    if last is not None and last.stage in ("reminder_1", "reminder_2", "final_notice"):
+    if last is not None and last.stage in NOTICES:
         notice_day = last.on
         pay_by = notice_day + timedelta(days=policy.pay_within_days)
-        complied = last.stage != "final_notice" and _arrears_at(y, pay_by) == 0
+        complied = last.stage != RecoveryStage.FINAL_NOTICE and _arrears_at(y, pay_by) == 0
         if not complied:
             if as_of < pay_by:
                 return None, f"{last.stage.replace('_', ' ')} sent {notice_day:%d/%m/%Y}: waiting for payment by {pay_by:%d/%m/%Y}"
@@ -197,21 +204,21 @@ def _year(y: YearState, policy: RecoveryPolicy, as_of: date) -> tuple[Action | N
         if not later_miss:
             return None, f"{last.stage.replace('_', ' ')} paid: instalments continue"
         if reminders < policy.max_reminders:
-            return _notice(y, "reminder_2" if reminders == 1 else "reminder_1", overdue, as_of, policy,
+            return _notice(y, RecoveryStage.REMINDER_2 if reminders == 1 else RecoveryStage.REMINDER_1, overdue, as_of, policy,
                            "instalment missed again after a reminder was paid (reg 23(1))")
-        return _notice(y, "final_notice", y.balance_pence, as_of, policy,
+        return _notice(y, RecoveryStage.FINAL_NOTICE, y.balance_pence, as_of, policy,
                        f"third missed instalment in {label}: the whole balance is due (reg 23(4))")
     if overdue <= 0:
         return None, "up to date"
     if reminders >= policy.max_reminders:
-        return _notice(y, "final_notice", y.balance_pence, as_of, policy,
+        return _notice(y, RecoveryStage.FINAL_NOTICE, y.balance_pence, as_of, policy,
                        f"{policy.max_reminders} reminders already sent for {label}: final notice (reg 23(4), reg 33)")
-    stage = "reminder_1" if reminders == 0 else "reminder_2"
+    stage = RecoveryStage.REMINDER_1 if reminders == 0 else RecoveryStage.REMINDER_2
     return _notice(y, stage, overdue, as_of, policy, f"{fmt(overdue)} unpaid {policy.reminder_days} days after falling due (reg 23(1))")
 
 
-def _notice(y: YearState, stage: str, amount: int, as_of: date, policy: RecoveryPolicy, why: str) -> tuple[Action, str]:
-    if stage.startswith("reminder"):
+def _notice(y: YearState, stage: RecoveryStage, amount: int, as_of: date, policy: RecoveryPolicy, why: str) -> tuple[Action, str]:
+    if stage in REMINDERS:
         soon = as_of + timedelta(days=policy.pay_within_days)
         amount = max(amount, _arrears_at(y, soon))  # plus anything falling due within the 7 days
     return Action(y.year, stage, amount, why=why), f"send {stage.replace('_', ' ')}"
@@ -225,7 +232,7 @@ def _summons(y: YearState, policy: RecoveryPolicy, as_of: date) -> tuple[Action 
     if hearing is None:
         return None, f"summons due, but no hearing date at least {policy.hearing_lead_days} days ahead in the settings"
     return (
-        Action(y.year, "summons", y.balance_pence + policy.summons_costs_pence, policy.summons_costs_pence, hearing,
+        Action(y.year, RecoveryStage.SUMMONS, y.balance_pence + policy.summons_costs_pence, policy.summons_costs_pence, hearing,
                why=f"notice not paid: summons for the hearing on {hearing:%d/%m/%Y} (regs 34-35)"),
         "issue summons",
     )

@@ -56,7 +56,7 @@ def _add_casework(ctx: AppContext) -> None:
                                   end_date=date(2026, 6, 1), total_pence=5_000 + i, status="broken", created_by="t"))
             if i % 3 == 1:
                 s.add(Hold(account_id=account.id, kind="dispute", reason="now", start_date=AS_OF - timedelta(days=3), created_by="t"))
-                s.add(Hold(account_id=account.id, kind="vulnerable", reason="lifted", start_date=date(2026, 1, 1),
+                s.add(Hold(account_id=account.id, kind="vulnerability_review", reason="lifted", start_date=date(2026, 1, 1),
                            end_date=date(2026, 2, 1), created_by="t"))
             if i % 2 == 1:
                 for days in (-20, 40):

@@ -22,7 +22,9 @@ from app.ledger.kinds import KIND_CHECK, SIGN_CHECK
 from app.models import Account, Base, Document, LedgerTransaction, Payment
 from tests.services.helpers import load_examples
 
-MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0011_ledger_checks_and_stored_letters.py"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+MIGRATION = MIGRATIONS / "0011_ledger_checks_and_stored_letters.py"
+MIGRATION_0012 = MIGRATIONS / "0012_status_and_kind_checks.py"
 
 
 @pytest.fixture
@@ -155,14 +157,23 @@ def test_the_databases_check_constraints_are_the_models(ctx: AppContext) -> None
     assert {t: names for t, names in in_database.items() if names} == {t: names for t, names in models.items() if names}
 
 
-def test_migration_0011_froze_the_ledger_rules_the_models_hold() -> None:
-    """A new kind or sign rule needs a new migration: this fails until there is one."""
-    spec = importlib.util.spec_from_file_location("migration_0011", MIGRATION)
+def _migration(path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(f"migration_{path.stem}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_migration_0011_froze_the_ledger_rules_the_models_hold() -> None:
+    """A new kind or sign rule needs a new migration: this fails until there is one."""
+    module = _migration(MIGRATION)
     assert (module.KIND_CHECK, module.SIGN_CHECK) == (KIND_CHECK, SIGN_CHECK)
+
+
+def test_the_migrations_froze_every_check_constraint_the_models_hold() -> None:
+    """Every CHECK constraint of the models, word for word, is one a migration made (0011:
+    the ledger's; 0012: statuses and kinds): a new value or rule needs a new migration."""
+    made = {(t, name, condition) for path in (MIGRATION, MIGRATION_0012) for t, name, condition in _migration(path).CHECKS}
     models = _model_checks()
-    assert {(t, name, condition) for t, name, condition in module.CHECKS} == {
-        (t, name, condition) for t, checks in models.items() for name, condition in checks.items()
-    }
+    assert made == {(t, name, condition) for t, checks in models.items() for name, condition in checks.items()}
