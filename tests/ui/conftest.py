@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -144,6 +145,17 @@ def open_examples(open_window: OpenWindow) -> Callable[..., MainWindow]:
         return open_window(url, username, settings=EXAMPLES / "settings.toml", today=today)
 
     return _open
+
+
+@pytest.fixture(autouse=True)
+def _no_key_left_held() -> Iterator[None]:
+    """A test that leaves Qt believing a modifier is held (a key release sent to a widget
+    its own shortcut hid) turns the next test's `selectRow` into Ctrl+click: fail it here."""
+    from PySide6.QtGui import QGuiApplication
+
+    yield
+    held = QGuiApplication.keyboardModifiers()
+    assert held == Qt.KeyboardModifier.NoModifier, f"the test left {held} held"
 
 
 def hold_after_first_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
