@@ -16,10 +16,10 @@ no caller ever holds a session.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Concatenate, Mapping, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from app import connections
 
@@ -35,9 +35,9 @@ from app.casework import claims as _claims  # noqa: F401
 from app.casework import diary_codes, escalations, notes, worklists
 from app.casework import tracing as _tracing  # noqa: F401
 from app.casework.account_view import AccountCasework, account_casework
+from app.casework.diary_codes import DiaryCodeView, SyncResult
 from app.casework.escalations import EscalationQueue, EscalationView
 from app.casework.notes import NoteView
-from app.casework.diary_codes import DiaryCodeView, SyncResult
 from app.casework.worklists import WorklistPage
 from app.config import AuthoritySettings
 from app.connections import Connected, ConnectionTarget
@@ -45,6 +45,7 @@ from app.court import hearings
 from app.court.hearings import HearingList
 from app.db import UnitOfWork, current_revision, describe, upgrade
 from app.demo import generate as _demo  # noqa: F401
+from app.enums import ArrangementFrequency
 from app.errors import NotFound, ValidationError
 from app.letters import export
 from app.payments import direct_debit as _direct_debit  # noqa: F401
@@ -56,14 +57,13 @@ from app.recovery import holds
 from app.recovery.account_view import AccountRecovery, account_recovery_view
 from app.recovery.arrangements import agreements, planning
 from app.recovery.arrangements import monitoring as _monitoring  # noqa: F401
-from app.recovery.arrangements.views import ArrangementPlan, ArrangementView
 from app.recovery.arrangements.requests import AmendArrangement, CreateArrangement
+from app.recovery.arrangements.views import ArrangementPlan, ArrangementView
 from app.recovery.enforcement import agents as _agents  # noqa: F401
 from app.recovery.enforcement import attachment, benefit
 from app.recovery.enforcement.attachment import AoeSchedule
 from app.recovery.run import RecoveryRunSummary, recovery_runs
 from app.requests import USE_CASES, Cancelled, Progress, R, Request, shallow_fields
-from app.enums import ArrangementFrequency
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
 from app.users import directory as users
 from app.users.roles import Actor

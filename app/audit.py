@@ -14,7 +14,6 @@ from app.db import UnitOfWork
 from app.models import AuditEvent
 
 
-
 def audit(
     uow: UnitOfWork,
     username: str,

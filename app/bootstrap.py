@@ -10,8 +10,8 @@ from sqlalchemy.engine import URL
 from app.config import AuthoritySettings, load_settings, resolve_database_url
 from app.db import Database, make_database, upgrade
 from app.secrets import PasswordPrompt
-from app.users.roles import Actor
 from app.users.directory import resolve_actor
+from app.users.roles import Actor
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,11 @@
 Business rules never call this: they take `as_of` from the UI/CLI edge.
 """
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)  # clock-ok: audit and run timestamps
+    return datetime.now(UTC)  # clock-ok: audit and run timestamps
 
 
 def today() -> date:

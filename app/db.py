@@ -9,12 +9,13 @@ half-written.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Iterator, Self, Sequence, TypeVar
+from typing import Self, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -41,7 +42,7 @@ class Database:
     def url(self) -> URL:
         return self.engine.url
 
-    def uow(self) -> "UnitOfWork":
+    def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
 
     def ping(self) -> None:
@@ -73,7 +74,7 @@ SQLITE_BULK_CACHE_KIB = 262_144  # while a bulk import's one transaction is open
 
 
 @contextmanager
-def batch_reading(uow: "UnitOfWork") -> Iterator[None]:
+def batch_reading(uow: UnitOfWork) -> Iterator[None]:
     """Within a batch run's chunk, read SQLite through its bounded page cache, not a memory map.
 
     A run reads the whole database once; memory-mapped pages it touches count in the
@@ -92,7 +93,7 @@ def batch_reading(uow: "UnitOfWork") -> Iterator[None]:
 
 
 @contextmanager
-def bulk_writing(uow: "UnitOfWork") -> Iterator[None]:
+def bulk_writing(uow: UnitOfWork) -> Iterator[None]:
     """Give SQLite a 256 MB page cache while a bulk import writes its one transaction.
 
     A payment file touches index pages all over a large database (ledger, payment and

@@ -6,7 +6,7 @@ Where the machine has no usable keyring the caller is asked to prompt for the pa
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.engine import URL
 

@@ -23,10 +23,11 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Callable, Literal, Sequence, cast
+from typing import Any, Literal, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # allow `python bench/x.py` as well as `python -m bench.x`
@@ -35,9 +36,9 @@ if str(ROOT) not in sys.path:  # allow `python bench/x.py` as well as `python -m
 import psycopg  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from app.accounts.search_index import words  # noqa: E402
 from app.db import Database  # noqa: E402
 from app.models import Account, AccountParty, LiabilityPeriod, Person, Property  # noqa: E402
-from app.accounts.search_index import words  # noqa: E402
 
 Kind = Literal["sqlite", "postgresql"]
 KINDS: tuple[Kind, ...] = ("sqlite", "postgresql")
@@ -276,7 +277,7 @@ def _child_build(kind: Kind, accounts: int, seed: int, url: str, sidecar: Path) 
         "build_seconds": round(seconds, 2), "generate_seconds": round(generate_seconds, 2),
         "transactions": result.transactions, "properties": result.properties,
         "peak_rss_mb": round(own / 1024, 1), "children_peak_rss_mb": round(children / 1024, 1) if children else None,
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),  # clock-ok: provenance only
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),  # clock-ok: provenance only
     }
     sidecar.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     log(f"  built {kind} {accounts:,} in {seconds:.1f} s, peak RSS {info['peak_rss_mb']} MB")

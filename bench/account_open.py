@@ -24,18 +24,28 @@ import json
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event  # noqa: E402
+from sqlalchemy import event
 
-from bench._common import (  # noqa: E402
-    AS_OF, KINDS, Kind, build_report, ensure_demo_db, log, peak_rss_mb, raw_connection, sample_refs, summarise_ms,
+from app.accounts.summary import SUMMARY_STATEMENTS, account_summary
+from app.db import Database, make_database
+from bench._common import (
+    AS_OF,
+    KINDS,
+    Kind,
+    build_report,
+    ensure_demo_db,
+    log,
+    peak_rss_mb,
+    raw_connection,
+    sample_refs,
+    summarise_ms,
 )
-from app.db import Database, make_database  # noqa: E402
-from app.accounts.summary import SUMMARY_STATEMENTS, account_summary  # noqa: E402
 
 TARGET_P95_MS = 20
 

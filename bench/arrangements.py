@@ -31,16 +31,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import case, func, select
 
+from app.adapters.bulk import BulkWriter, NativeValues
+from app.adapters.sql_keys import raw_key
 from app.clock import now
 from app.config import load_settings
 from app.db import make_database
 from app.ledger.kinds import CASH_KINDS, LedgerKind
 from app.ledger.posting import LedgerRows
 from app.models import Arrangement, ArrangementInstalment, Hold, LedgerTransaction
-from app.rules.arrangements import schedule_to_end
 from app.recovery.arrangements.monitoring import monitor_arrangements
-from app.adapters.bulk import BulkWriter, NativeValues
-from app.adapters.sql_keys import raw_key
+from app.rules.arrangements import schedule_to_end
 from app.users.roles import Actor, Role
 from bench._common import (
     AS_OF,

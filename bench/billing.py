@@ -31,12 +31,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import DATA, build_report, ensure_demo_db, log, peak_rss_mb, sample_refs, sqlite_path, summarise_ms  # noqa: E402
-from app.config import load_settings  # noqa: E402
-from app.db import make_database  # noqa: E402
-from app.billing import liability_changes as liability  # noqa: E402
-from app.billing.annual_run import run_annual_billing  # noqa: E402
-from app.users.roles import Actor, Role  # noqa: E402
+from app.billing import liability_changes as liability
+from app.billing.annual_run import run_annual_billing
+from app.config import load_settings
+from app.db import make_database
+from app.users.roles import Actor, Role
+from bench._common import DATA, build_report, ensure_demo_db, log, peak_rss_mb, sample_refs, sqlite_path, summarise_ms
 
 YEAR = 2027
 ISSUE = date(2027, 3, 10)

@@ -35,12 +35,20 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import (  # noqa: E402
-    AS_OF, BENCH_USER, DATA, _sqlite_count, build_report, ensure_demo_db, log, peak_rss_mb, sqlite_path,
+from app.adapters.csv_files import ImportSummary
+from app.bootstrap import bootstrap
+from app.payments.imports import import_payments
+from bench._common import (
+    AS_OF,
+    BENCH_USER,
+    DATA,
+    _sqlite_count,
+    build_report,
+    ensure_demo_db,
+    log,
+    peak_rss_mb,
+    sqlite_path,
 )
-from app.bootstrap import bootstrap  # noqa: E402
-from app.adapters.csv_files import ImportSummary  # noqa: E402
-from app.payments.imports import import_payments  # noqa: E402
 
 TARGET_FIRST_IMPORT_S = 20
 UNKNOWN_SHARE = 0.01

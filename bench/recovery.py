@@ -25,12 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import AS_OF, DATA, build_report, ensure_demo_db, log, peak_rss_mb, sqlite_path  # noqa: E402
-from bench.billing import rss_anon_mb  # noqa: E402
-from app.config import load_settings  # noqa: E402
-from app.db import make_database  # noqa: E402
-from app.recovery.run import run_recovery  # noqa: E402
-from app.users.roles import Actor, Role  # noqa: E402
+from app.config import load_settings
+from app.db import make_database
+from app.recovery.run import run_recovery
+from app.users.roles import Actor, Role
+from bench._common import AS_OF, DATA, build_report, ensure_demo_db, log, peak_rss_mb, sqlite_path
+from bench.billing import rss_anon_mb
 
 TARGET_FIRST_S = 120
 TARGET_SECOND_S = 60

@@ -24,18 +24,28 @@ import json
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import (  # noqa: E402
-    CATEGORIES, KINDS, Kind, QuerySet, build_query_set, build_report, ensure_demo_db, log, peak_rss_mb, raw_connection,
+from app.accounts.search import CANDIDATES, MAX_WORDS, pg_candidate_query, search_accounts
+from app.accounts.search_index import words
+from app.db import Database, make_database
+from bench._common import (
+    CATEGORIES,
+    KINDS,
+    Kind,
+    QuerySet,
+    build_query_set,
+    build_report,
+    ensure_demo_db,
+    log,
+    peak_rss_mb,
+    raw_connection,
     summarise_ms,
 )
-from app.db import Database, make_database  # noqa: E402
-from app.accounts.search import CANDIDATES, MAX_WORDS, pg_candidate_query, search_accounts  # noqa: E402
-from app.accounts.search_index import words  # noqa: E402
 
 TARGETS_P95_MS: dict[Kind, float] = {"sqlite": 5, "postgresql": 15}
 PATHOLOGICAL = ("one_letter",)

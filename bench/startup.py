@@ -44,7 +44,7 @@ def child(args: argparse.Namespace) -> int:
     from app.ui import main_window
 
     marks["imported"] = time.time()
-    real_bootstrap = getattr(main_window, "bootstrap")
+    real_bootstrap = main_window.bootstrap
 
     def timed_bootstrap(*a: Any, **kw: Any) -> Any:
         started = time.time()
@@ -53,9 +53,9 @@ def child(args: argparse.Namespace) -> int:
         finally:
             marks["bootstrap_s"] = time.time() - started
 
-    setattr(main_window, "bootstrap", timed_bootstrap)  # the same call, only timed
+    main_window.bootstrap = timed_bootstrap  # the same call, only timed
     failure: list[str] = []
-    setattr(main_window, "show_startup_error", failure.append)  # report, don't wait for a click
+    main_window.show_startup_error = failure.append  # report, don't wait for a click
 
     app = main_window.application()
     window = main_window.open_main_window(args.db, args.settings, args.user)

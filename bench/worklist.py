@@ -39,11 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select
 
+from app.casework import claims, diary_codes, worklists
 from app.config import load_settings
 from app.db import Database, make_database, upgrade
-from app.models import Account, DiaryEntry
-from app.casework import claims, diary_codes, worklists
 from app.demo.generate import generate_demo
+from app.models import Account, DiaryEntry
 from app.users.roles import Actor, Role
 from bench._common import DATA, PG_SERVER, _pg_admin, log, summarise_ms
 

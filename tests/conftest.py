@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import keyring
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.bootstrap import AppContext, bootstrap  # noqa: E402
-from app.config import AuthoritySettings, load_settings  # noqa: E402
-from app.db import make_database, upgrade  # noqa: E402
-from tests.memory_keyring import MemoryKeyring  # noqa: E402
-from tests.sqlite_files import copy_database  # noqa: E402
+from app.bootstrap import AppContext, bootstrap
+from app.config import AuthoritySettings, load_settings
+from app.db import make_database, upgrade
+from tests.memory_keyring import MemoryKeyring
+from tests.sqlite_files import copy_database
 
 # The contract's example files (../shared/formats/examples), kept in the repository so the
 # suite runs from any clone; tests/test_examples.py checks the copy against the original when present.
@@ -60,7 +60,7 @@ def pg_template() -> Iterator[str]:
     """A migrated template database for this test session (dropped at the end)."""
     try:
         conn = _pg_admin()
-    except Exception as exc:  # noqa: BLE001 - any failure means no server for these tests
+    except Exception as exc:
         reason = f"PostgreSQL is not reachable at {PG_ADMIN_URL} ({exc.__class__.__name__})"
         if REQUIRE_PG:
             pytest.fail(f"{reason}; REVDESK_REQUIRE_POSTGRES=1 requires it")

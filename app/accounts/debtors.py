@@ -8,9 +8,9 @@ and agents need. The balance of a financial year as of a date is `app.ledger.bal
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload

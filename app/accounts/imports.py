@@ -15,19 +15,17 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.accounts.requests import ImportAccounts, ImportProperties
+from app.accounts.search_index import search_columns, search_key_for
+from app.adapters.csv_files import CsvRow, ImportSummary, RowInvalid, read_rows
+from app.adapters.file_imports import complete_file_import, record_file_run
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.models import Account, AccountParty, Discount, Exemption, LiabilityPeriod, Parish, Person, Property
+from app.requests import handles
 from app.rules.apportionment import periods_overlap
 from app.rules.bands import BandError, check_band
-from app.adapters.csv_files import CsvRow, ImportSummary, RowInvalid, read_rows
-from app.accounts.search_index import search_columns, search_key_for
-from app.users.roles import Actor
-from app.requests import handles
-from app.users.roles import Role
-from app.accounts.requests import ImportAccounts, ImportProperties
-from app.adapters.file_imports import complete_file_import, record_file_run
-
+from app.users.roles import Actor, Role
 
 PROPERTY_COLUMNS = ("uprn", "address_line1", "postcode", "band")
 PROPERTY_OPTIONAL = ("address_line2", "town", "parish")

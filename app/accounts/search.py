@@ -24,10 +24,10 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
 
+from app.accounts.search_index import SEARCH_COLUMNS, full_postcode, pair_keys, words
 from app.db import UnitOfWork
 from app.ledger.balances import balance_of
 from app.models import Account
-from app.accounts.search_index import SEARCH_COLUMNS, full_postcode, pair_keys, words
 
 CANDIDATES = 100
 MAX_WORDS = 6

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from itertools import product
-from typing import Iterable
 
 _WORD = re.compile(r"[0-9a-z]+")
 # A complete UK postcode: outward code (A9, A99, A9A, AA9, AA99, AA9A) then inward code (9AA).

@@ -3,26 +3,41 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import Date, Row, String, bindparam, cast, func, literal_column, null, select, type_coerce, union_all
 
 from app.db import UnitOfWork
+from app.dto import jsonable
 from app.enums import ArrangementStatus, InstalmentPlanStatus
+from app.errors import NotFound
+from app.ledger.kinds import CASH_KINDS, CHARGE_KINDS, LedgerKind
 from app.models import (
-    Account, AccountParty, Arrangement, DiaryEntry, Discount, Exemption, Hold, Instalment, InstalmentPlan,
-    LedgerTransaction, LiabilityParty, LiabilityPeriod, Parish, Person, Property, RecoveryEvent, ReductionAward,
+    Account,
+    AccountParty,
+    Arrangement,
+    DiaryEntry,
+    Discount,
+    Exemption,
+    Hold,
+    Instalment,
+    InstalmentPlan,
+    LedgerTransaction,
+    LiabilityParty,
+    LiabilityPeriod,
+    Parish,
+    Person,
+    Property,
+    RecoveryEvent,
+    ReductionAward,
 )
 from app.models.person import full_name
 from app.models.property import one_line_address
 from app.rules.apportionment import financial_year_of
 from app.rules.instalments import allocate_paid
-from app.errors import NotFound
-from app.dto import jsonable
-from app.ledger.kinds import CASH_KINDS, CHARGE_KINDS, LedgerKind
-
 
 
 @dataclass(frozen=True)

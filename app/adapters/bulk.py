@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Integer, Table
 from sqlalchemy.engine import Connection

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from app.money import MoneyError, parse_pounds
 from app.errors import ServiceError
+from app.money import MoneyError, parse_pounds
 
 
 class CsvFileError(ServiceError):

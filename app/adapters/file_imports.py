@@ -14,13 +14,12 @@ import uuid
 from pathlib import Path
 from typing import TypeVar
 
+from app.adapters.csv_files import ImportSummary
+from app.audit import audit
 from app.clock import now
 from app.db import UnitOfWork
 from app.models import BatchRun
-from app.adapters.csv_files import ImportSummary
 from app.users.roles import Actor
-from app.audit import audit
-
 
 S = TypeVar("S", bound=ImportSummary)
 

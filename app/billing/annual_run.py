@@ -16,18 +16,18 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
+from app.billing.applying import apply, template_versions
+from app.billing.decisions import BillingDecision, InstalmentsNotLoaded, Memo, decide, year_policy
+from app.billing.facts import load_facts, load_facts_range
+from app.billing.requests import RunAnnualBilling
+from app.billing.settings_snapshots import capture_year_settings
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading
 from app.models import BatchRun, LiabilityPeriod
-from app.rules.apportionment import year_end, year_start
-from app.billing.settings_snapshots import capture_year_settings
-from app.users.roles import Actor, Role
 from app.requests import Cancelled, Progress, handles
-from app.billing.requests import RunAnnualBilling
-from app.billing.applying import apply, template_versions
-from app.billing.decisions import BillingDecision, InstalmentsNotLoaded, Memo, decide, year_policy
-from app.billing.facts import load_facts, load_facts_range
+from app.rules.apportionment import year_end, year_start
+from app.users.roles import Actor, Role
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import update
 
+from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, BulkWriter, NativeValues
+from app.billing.decisions import BillingDecision
 from app.clock import now
 from app.db import UnitOfWork
 from app.errors import Conflict
@@ -24,10 +27,7 @@ from app.ledger.kinds import LedgerKind
 from app.ledger.posting import LedgerRows
 from app.models import AuditEvent, Document, Instalment, InstalmentPlan
 from app.rules.apportionment import year_label
-from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, BulkWriter, NativeValues
 from app.users.roles import Actor
-from app.billing.decisions import BillingDecision
-
 
 NOTICE_TEMPLATES = {"demand_notice": "demand_notice", "amended_demand_notice": "amended_demand_notice"}
 

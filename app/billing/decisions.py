@@ -10,16 +10,17 @@ keeps a run from working out the same charge or schedule twice.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Sequence
+from typing import Any
 
+from app.billing.facts import AccountFacts, PlanFacts
 from app.config import AuthoritySettings
 from app.errors import ValidationError
 from app.rules.apportionment import year_end, year_label, year_start
 from app.rules.instalments import DueInstalment, InstalmentPolicy, bill_schedule, reprofile
 from app.rules.liability import ChargeError, Dated, PeriodFacts, YearCharge, YearPolicy, year_charge
-from app.billing.facts import AccountFacts, PlanFacts
 
 
 @dataclass(frozen=True)

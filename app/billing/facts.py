@@ -11,23 +11,35 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from app.adapters.sql_keys import raw_key, to_uuid
 from app.db import UnitOfWork, in_batches
 from app.ledger.kinds import BILLED_KINDS, CASH_KINDS, CHARGE_KINDS, LedgerKind
 from app.models import (
-    Account, AccountParty, Discount, Exemption, Instalment, InstalmentPlan,
-    LedgerTransaction, LiabilityParty, LiabilityPeriod, Parish, Person, Property, ReductionAward,
+    Account,
+    AccountParty,
+    Discount,
+    Exemption,
+    Instalment,
+    InstalmentPlan,
+    LedgerTransaction,
+    LiabilityParty,
+    LiabilityPeriod,
+    Parish,
+    Person,
+    Property,
+    ReductionAward,
 )
 from app.models.person import full_name
 from app.models.property import one_line_address
 from app.rules.apportionment import year_end, year_start
 from app.rules.instalments import DueInstalment
 from app.rules.liability import Dated, PeriodFacts
-from app.adapters.sql_keys import raw_key, to_uuid
 
 
 @dataclass(frozen=True)

@@ -18,23 +18,46 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.accounts.search_index import search_columns, search_key_for
+from app.audit import audit
+from app.billing.rebilling import RebillResult, decide_account, rebill_account, result_view
+from app.billing.requests import (
+    AddJointParty,
+    EndDiscount,
+    EndExemption,
+    EndJointParty,
+    EndReduction,
+    MoveIn,
+    MoveOut,
+    NewTaxpayer,
+    Rebill,
+    SetDisabledReduction,
+    SetDiscount,
+    SetExemption,
+    SetReduction,
+    SplitPeriod,
+)
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.enums import AccountPaymentMethod, AccountStatus, DiscountKind, ReductionKind, member
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import (
-    Account, AccountParty, Discount, Exemption, LiabilityParty, LiabilityPeriod, Person, Property, ReductionAward,
+    Account,
+    AccountParty,
+    Discount,
+    Exemption,
+    LiabilityParty,
+    LiabilityPeriod,
+    Person,
+    Property,
+    ReductionAward,
 )
+from app.requests import handles
 from app.rules.apportionment import periods_overlap
 from app.rules.discounts import PREMIUM_KINDS, AdjustmentError, check_adjustment_kind, check_exemption_class
 from app.rules.instalments import InstalmentError, check_instalment_count, check_instalment_day
 from app.rules.references import make_reference
-from app.billing.rebilling import RebillResult, decide_account, rebill_account, result_view
-from app.accounts.search_index import search_columns, search_key_for
 from app.users.roles import Actor, Role
-from app.audit import audit
-from app.requests import handles
-from app.billing.requests import NewTaxpayer, AddJointParty, EndDiscount, EndExemption, EndJointParty, EndReduction, MoveIn, MoveOut, Rebill, SetDisabledReduction, SetDiscount, SetExemption, SetReduction, SplitPeriod
 
 
 @dataclass(frozen=True)

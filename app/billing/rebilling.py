@@ -15,17 +15,17 @@ from datetime import date
 
 from sqlalchemy import update
 
+from app.billing.applying import Applied, apply, template_versions
+from app.billing.decisions import BillingDecision, decide, year_policy
+from app.billing.facts import AccountFacts, load_facts
+from app.billing.settings_snapshots import capture_year_settings
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.errors import ValidationError
 from app.models import Document
 from app.rules.apportionment import financial_year_of, year_label
 from app.rules.instalments import DueInstalment
-from app.billing.settings_snapshots import capture_year_settings
 from app.users.roles import Actor
-from app.billing.applying import Applied, apply, template_versions
-from app.billing.decisions import BillingDecision, decide, year_policy
-from app.billing.facts import AccountFacts, load_facts
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ decision, not a silent edit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
-from typing import Iterable
 
 from sqlalchemy import select
 

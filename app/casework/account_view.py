@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.casework.escalations import EscalationView, account_escalations
-from app.casework.notes import NoteView, list_notes
 from app.casework.diary import DiaryView, account_entries
 from app.casework.diary_codes import DiaryCodeView, list_codes
+from app.casework.escalations import EscalationView, account_escalations
+from app.casework.notes import NoteView, list_notes
 from app.db import UnitOfWork
 
 

@@ -22,15 +22,14 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.engine import CursorResult
 
 from app import clock
-from app.db import UnitOfWork
-from app.models import Account, DiaryEntry
-from app.dto import JsonView
-from app.users.roles import Actor, Role, require_role
 from app.audit import audit
-from app.requests import handles
-from app.casework.requests import ClaimNext, ReleaseClaim
 from app.casework.diary import load_entry
-
+from app.casework.requests import ClaimNext, ReleaseClaim
+from app.db import UnitOfWork
+from app.dto import JsonView
+from app.models import Account, DiaryEntry
+from app.requests import handles
+from app.users.roles import Actor, Role, require_role
 
 CLAIM_MINUTES = 30
 

@@ -21,18 +21,17 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 
 from app import clock
+from app.accounts.summary import get_account_id
+from app.audit import audit
+from app.casework.diary_codes import active_code
+from app.casework.notes import append_note
+from app.casework.requests import AddDiaryEntry, CompleteDiaryEntry, ReassignDiaryEntries, RescheduleDiaryEntry
 from app.db import UnitOfWork
+from app.dto import JsonView, clean_text
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Account, DiaryCode, DiaryEntry, User
-from app.accounts.summary import get_account_id
-from app.dto import JsonView, clean_text
-from app.casework.notes import append_note
-from app.users.roles import Actor, Role
-from app.audit import audit
 from app.requests import handles
-from app.casework.requests import AddDiaryEntry, CompleteDiaryEntry, ReassignDiaryEntries, RescheduleDiaryEntry
-from app.casework.diary_codes import active_code
-
+from app.users.roles import Actor, Role
 
 MAX_NOTE = 1000
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.audit import audit
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
+from app.dto import JsonView
 from app.errors import ValidationError
 from app.models import DiaryCode
-from app.dto import JsonView
-from app.audit import audit
 from app.settings import DEFAULT_DIARY_CODES, DiaryCodeSettings
 
 
@@ -78,7 +78,7 @@ def sync_diary_codes(uow: UnitOfWork, settings: AuthoritySettings | None, userna
         audit(uow, username, "diary_codes.synced", "diary_code", None, after=result.to_json())
         try:
             uow.commit()
-        except Exception:  # noqa: BLE001 - another process synced at the same moment: theirs stands
+        except Exception:
             uow.rollback()
             return SyncResult([], [], [])
     return result

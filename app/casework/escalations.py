@@ -20,19 +20,19 @@ from typing import Any
 from sqlalchemy import select
 
 from app import clock
+from app.accounts.summary import get_account_id
+from app.adapters.conflicts import saving
+from app.audit import audit
+from app.casework.notes import append_note
+from app.casework.requests import DecideEscalation, RaiseEscalation
 from app.db import UnitOfWork
+from app.dto import JsonView, clean_text
 from app.enums import EscalationReason, EscalationStatus, RefundStatus, member
 from app.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.models import Account, Escalation, RefundRequest
 from app.money import fmt
-from app.accounts.summary import get_account_id
-from app.adapters.conflicts import saving
-from app.dto import JsonView, clean_text
-from app.casework.notes import append_note
-from app.users.roles import Actor, Role, require_role
-from app.audit import audit
 from app.requests import handles
-from app.casework.requests import DecideEscalation, RaiseEscalation
+from app.users.roles import Actor, Role, require_role
 
 REASONS: tuple[str, ...] = tuple(r.value for r in EscalationReason)
 DECISIONS = {"approve": EscalationStatus.APPROVED, "reject": EscalationStatus.REJECTED, "refer": EscalationStatus.REFERRED}

@@ -9,15 +9,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.db import UnitOfWork
-from app.models import Account, Note
 from app.accounts.summary import get_account_id
-from app.dto import JsonView, clean_text
-from app.users.roles import Actor
 from app.audit import audit
-from app.requests import handles
-from app.users.roles import Role
 from app.casework.requests import AddNote
+from app.db import UnitOfWork
+from app.dto import JsonView, clean_text
+from app.models import Account, Note
+from app.requests import handles
+from app.users.roles import Actor, Role
 
 MAX_NOTE = 4000
 

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from app.requests import Request, request
 
 if TYPE_CHECKING:  # the results, named in each request's type (imported only for type checkers: no cycle)
-    from app.casework.escalations import EscalationView  # noqa: F401
-    from app.casework.notes import NoteView  # noqa: F401
     from app.casework.claims import ClaimedEntry  # noqa: F401
     from app.casework.diary import CompletionResult, DiaryView, ReassignResult  # noqa: F401
+    from app.casework.escalations import EscalationView  # noqa: F401
+    from app.casework.notes import NoteView  # noqa: F401
     from app.casework.tracing import TraceResult  # noqa: F401
 
 

@@ -12,18 +12,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app import clock
-from app.db import UnitOfWork
-from app.models import DiaryEntry
 from app.accounts.summary import get_account_id
-from app.dto import JsonView, clean_text
-from app.casework.notes import append_note
-from app.users.roles import Actor, Role
 from app.audit import audit
-from app.requests import handles
-from app.casework.requests import RecordGoneAway, RecordTraced
 from app.casework.diary import (
-    DiaryView,
     MAX_NOTE,
+    DiaryView,
     conditional_update,
     diary_view,
     entry_snapshot,
@@ -31,7 +24,13 @@ from app.casework.diary import (
     refuse_stale,
 )
 from app.casework.diary_codes import active_code
-
+from app.casework.notes import append_note
+from app.casework.requests import RecordGoneAway, RecordTraced
+from app.db import UnitOfWork
+from app.dto import JsonView, clean_text
+from app.models import DiaryEntry
+from app.requests import handles
+from app.users.roles import Actor, Role
 
 TRACE, TRACED = "TRACE", "TRACED"
 

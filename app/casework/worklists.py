@@ -16,14 +16,13 @@ from typing import Any, Literal
 from sqlalchemy import case, func, or_, select
 
 from app.db import UnitOfWork
+from app.dto import JsonView
 from app.errors import ValidationError
 from app.ledger.balances import account_balances, balance_of
 from app.models import Account, AccountParty, DiaryCode, DiaryEntry, Person, RecoveryEvent
 from app.models.person import full_name
 from app.rules.recovery_policy import STATUTORY_STAGES
-from app.dto import JsonView
 from app.users.roles import Actor
-
 
 MAX_PAGE_SIZE = 500
 Sort = Literal["due", "balance", "stage"]

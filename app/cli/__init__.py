@@ -12,16 +12,25 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from app import clock
+from app.adapters.csv_files import CsvFileError
 from app.cli.common import (
-    EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json, progress_printer,
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    EXIT_OK,
+    Handler,
+    UsageError,
+    date_arg,
+    pounds_arg,
+    print_json,
+    progress_printer,
 )
 from app.config import SettingsError
-from app.money import fmt
-from app.adapters.csv_files import CsvFileError
 from app.errors import DatabaseUnavailable, NotAllowed, NotFound, ServiceError, ValidationError
+from app.money import fmt
 from app.rules.apportionment import year_label
 from app.users.roles import Role
 

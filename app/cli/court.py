@@ -7,7 +7,8 @@ actions (`court pack`, `court sync`) are added by one entry each, without touchi
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from app import clock
 from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, date_arg, print_json

@@ -9,8 +9,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from app import clock
-from app.enums import RefundStatus
 from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json
+from app.enums import RefundStatus
 from app.money import fmt
 from app.rules.apportionment import year_label
 

@@ -36,8 +36,8 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
 
 def _recovery(app: Application, args: argparse.Namespace) -> int:
     from app.recovery.account_recovery import account_recovery
-    from app.recovery.stats import recovery_stats, stats_json
     from app.recovery.requests import RunRecovery
+    from app.recovery.stats import recovery_stats, stats_json
 
     if args.recovery_command == "run":
         as_of = args.as_of or clock.today()

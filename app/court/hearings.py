@@ -24,14 +24,20 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import select
 
+from app.accounts.debtors import debtors
+from app.adapters.conflicts import saving
+from app.audit import audit
 from app.config import AuthoritySettings
+from app.court.requests import RecordOutcome, RecordOutcomes
 from app.db import Database, UnitOfWork, in_batches
+from app.dto import JsonView
 from app.enums import RecoveryStage
 from app.errors import Conflict, NotFound, ValidationError
 from app.ledger.balances import year_balance_pence
@@ -40,15 +46,10 @@ from app.ledger.kinds import CASH_KINDS, LedgerKind
 from app.ledger.posting import post
 from app.models import Account, LedgerTransaction, RecoveryEvent
 from app.money import fmt
-from app.rules.apportionment import year_label
-from app.adapters.conflicts import saving
-from app.accounts.debtors import debtors
-from app.dto import JsonView
 from app.recovery.holds import HoldView, holds_in_force
-from app.users.roles import Actor, Role
-from app.audit import audit
 from app.requests import Cancelled, Progress, handles
-from app.court.requests import RecordOutcome, RecordOutcomes
+from app.rules.apportionment import year_label
+from app.users.roles import Actor, Role
 
 # An outcome the court records -> the recovery stage it writes.
 OUTCOMES = {

@@ -15,43 +15,66 @@ from __future__ import annotations
 import random
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
+from app.accounts.search_index import SEARCH_COLUMNS, search_columns, search_key_for
+from app.adapters.bulk import BulkWriter, NativeValues
+from app.audit import audit
+from app.billing.settings_snapshots import capture_year_settings
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database
+from app.demo.names import FORENAMES, HOUSE_NAMES, STREET_KINDS, STREET_NAMES, SURNAMES
+from app.demo.requests import GenerateDemo
 from app.enums import (
-    AccountPaymentMethod, AccountStatus, DiaryStatus, DiscountKind, HoldKind, InstalmentPlanStatus, LiabilityBasis,
-    PaymentMethod, PaymentStatus, RecoveryStage,
+    AccountPaymentMethod,
+    AccountStatus,
+    DiaryStatus,
+    DiscountKind,
+    HoldKind,
+    InstalmentPlanStatus,
+    LiabilityBasis,
+    PaymentMethod,
+    PaymentStatus,
+    RecoveryStage,
 )
+from app.errors import ValidationError
 from app.ledger.kinds import LedgerKind
 from app.ledger.posting import LEDGER_COLUMNS, LedgerRows
 from app.models import (
-    Account, AccountParty, DiaryCode, DiaryEntry, Discount, Exemption, Hold, Instalment, InstalmentPlan,
-    LedgerTransaction, LiabilityPeriod, Parish, Payment, Person, Property, RecoveryEvent, User,
+    Account,
+    AccountParty,
+    DiaryCode,
+    DiaryEntry,
+    Discount,
+    Exemption,
+    Hold,
+    Instalment,
+    InstalmentPlan,
+    LedgerTransaction,
+    LiabilityPeriod,
+    Parish,
+    Payment,
+    Person,
+    Property,
+    RecoveryEvent,
+    User,
 )
 from app.models.person import full_name
 from app.models.property import one_line_address
+from app.requests import Cancelled, Progress, handles
 from app.rules.apportionment import apportion_pence, days_liable_in_year, financial_year_of, year_end, year_label, year_start
 from app.rules.bands import annual_charge_pence, round_pence
 from app.rules.instalments import add_months, schedule
 from app.rules.references import make_reference
-from app.adapters.bulk import BulkWriter, NativeValues
-from app.demo.names import FORENAMES, HOUSE_NAMES, STREET_KINDS, STREET_NAMES, SURNAMES
-from app.errors import ValidationError
-from app.accounts.search_index import SEARCH_COLUMNS, search_columns, search_key_for
-from app.billing.settings_snapshots import capture_year_settings
 from app.users.roles import Actor, Role
-from app.audit import audit
-from app.requests import Cancelled, Progress, handles
-from app.demo.requests import GenerateDemo
-
 
 CHUNK = 5000
 PARALLEL_FROM = 50_000  # below this a second process costs more than it saves

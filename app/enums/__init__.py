@@ -15,22 +15,31 @@ CHECK constraint written by `one_of` (migration 0012). A StrEnum member equals i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Iterable, TypeVar
+from typing import TypeVar
 
 from app.enums.accounts import AccountPaymentMethod, AccountStatus, DiscountKind, LiabilityBasis, ReductionKind
 from app.enums.billing import InstalmentPlanStatus
 from app.enums.casework import (
-    ArrangementFrequency, ArrangementStatus, DiaryStatus, EscalationReason, EscalationStatus,
+    ArrangementFrequency,
+    ArrangementStatus,
+    DiaryStatus,
+    EscalationReason,
+    EscalationStatus,
 )
 from app.enums.letters import DocumentKind
 from app.enums.payments import (
-    CollectionStatus, MandateStatus, PaymentMethod, PaymentStatus, RefundMethod, RefundStatus,
+    CollectionStatus,
+    MandateStatus,
+    PaymentMethod,
+    PaymentStatus,
+    RefundMethod,
+    RefundStatus,
 )
 from app.enums.recovery import EnforcementKind, EnforcementStatus, HoldKind, RecoveryStage
 from app.enums.runs import BatchRunKind, BatchRunStatus
 from app.enums.writeoffs import WriteOffStatus
-
 
 E = TypeVar("E", bound=StrEnum)
 

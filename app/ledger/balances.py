@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, func, select
 
+from app.adapters.bulk import NativeValues
+from app.adapters.sql_keys import raw_key
 from app.db import UnitOfWork, in_batches
 from app.ledger.kinds import LedgerKind
 from app.models import LedgerTransaction
-from app.adapters.bulk import NativeValues
-from app.adapters.sql_keys import raw_key
 
 
 def balance_pence(uow: UnitOfWork, account_id: uuid.UUID, as_of: date | None = None) -> int:

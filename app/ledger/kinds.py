@@ -29,8 +29,8 @@ whoever writes it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum, StrEnum
-from typing import Mapping
 
 from app.enums import one_of
 

@@ -16,14 +16,15 @@ rows that break the kind and sign rules (migration 0011).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
+from app.adapters.bulk import BulkWriter, NativeValues
 from app.db import UnitOfWork
 from app.ledger.entries import LedgerEntry
 from app.ledger.kinds import check_amount
 from app.models import LedgerTransaction
-from app.adapters.bulk import BulkWriter, NativeValues
 
 # The columns `LedgerRows` tuples hold, in order. No `reverses_id`: a reversal is an
 # officer's (or a returns file's) few rows, posted with `post`.
@@ -59,7 +60,7 @@ class LedgerRows:
     anything is written.
     """
 
-    __slots__ = ("_new_id", "_run", "_by", "_at", "rows")
+    __slots__ = ("_at", "_by", "_new_id", "_run", "rows")
 
     def __init__(
         self, values: NativeValues, *, created_by: str, created_at: datetime, batch_run_id: uuid.UUID | None = None,

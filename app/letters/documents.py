@@ -10,20 +10,21 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from app.audit import audit
 from app.db import UnitOfWork
 from app.errors import Conflict, NotFound, ValidationError
-from app.models import Account, Document
-from app.users.roles import Actor, Role, require_role
-from app.audit import audit
 from app.letters.rendering import render_bytes
 from app.letters.templates import store_current_template, template_content
+from app.models import Account, Document
+from app.users.roles import Actor, Role, require_role
 
 
 @dataclass(frozen=True)

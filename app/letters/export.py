@@ -15,10 +15,9 @@ from sqlalchemy.orm import undefer
 
 from app.db import Database
 from app.errors import NotFound
+from app.letters.documents import document_content
 from app.models import BatchRun, Document
 from app.requests import Cancelled, Progress
-from app.letters.documents import document_content
-
 
 EXPORT_CHUNK = 200  # letters per database read; a cancel is seen between chunks
 

@@ -15,8 +15,9 @@ import functools
 import io
 import threading
 import zipfile
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from app.db import UnitOfWork
 from app.errors import ValidationError
@@ -25,7 +26,6 @@ from app.money import fmt
 if TYPE_CHECKING:
     from jinja2 import Environment
 from app.letters.templates import template_content
-
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
 _UNDATED = datetime(2000, 1, 1)  # document dates for merge data without `issued_on`

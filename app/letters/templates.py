@@ -21,7 +21,6 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.models import LetterTemplate
 from app.paths import RESOURCES
 
-
 TEMPLATES_DIR = RESOURCES / "letters"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 

@@ -1,7 +1,13 @@
 """All ORM classes, imported here so metadata (and Alembic) sees every table."""
 
 from app.models.account import (
-    Account, AccountParty, Discount, Exemption, LiabilityParty, LiabilityPeriod, ReductionAward,
+    Account,
+    AccountParty,
+    Discount,
+    Exemption,
+    LiabilityParty,
+    LiabilityPeriod,
+    ReductionAward,
 )
 from app.models.authority import AuthorityYear, Parish
 from app.models.base import Base, new_id

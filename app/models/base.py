@@ -13,7 +13,18 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import (
-    JSON, BigInteger, CheckConstraint, Date, DateTime, Dialect, Enum, Integer, LargeBinary, MetaData, String, types,
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Enum,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    types,
 )
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column

@@ -25,32 +25,45 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.accounts.summary import get_account_id
+from app.adapters.conflicts import saving
+from app.adapters.csv_files import CsvRow, ImportSummary, RowInvalid, read_rows
+from app.adapters.file_imports import complete_file_import, record_file_run
+from app.audit import audit
 from app.clock import now
 from app.db import UnitOfWork, in_batches
+from app.dto import JsonView, clean_text
 from app.enums import (
-    AccountPaymentMethod, BatchRunKind, BatchRunStatus, CollectionStatus, InstalmentPlanStatus, MandateStatus,
-    PaymentMethod, PaymentStatus, RecoveryStage,
+    AccountPaymentMethod,
+    BatchRunKind,
+    BatchRunStatus,
+    CollectionStatus,
+    InstalmentPlanStatus,
+    MandateStatus,
+    PaymentMethod,
+    PaymentStatus,
+    RecoveryStage,
 )
 from app.errors import Conflict, NotFound, ValidationError
 from app.ledger.balances import year_balances
 from app.ledger.kinds import CASH_KINDS
 from app.models import (
-    Account, BatchRun, DirectDebitCollection, DirectDebitMandate, InstalmentPlan, LedgerTransaction, Payment,
+    Account,
+    BatchRun,
+    DirectDebitCollection,
+    DirectDebitMandate,
+    InstalmentPlan,
+    LedgerTransaction,
+    Payment,
     RecoveryEvent,
 )
 from app.money import to_pounds_text
+from app.payments.posting import payment_audit_details, post_to_ledger, reverse_payment
+from app.payments.requests import CancelMandate, GenerateCollectionFile, ImportDirectDebitReturns, PostCollections, SetUpMandate
+from app.requests import handles
 from app.rules.apportionment import financial_year_of
 from app.rules.instalments import allocate_paid
-from app.accounts.summary import get_account_id
-from app.adapters.conflicts import saving
-from app.dto import JsonView, clean_text
-from app.adapters.csv_files import CsvRow, ImportSummary, RowInvalid, read_rows
-from app.adapters.file_imports import complete_file_import, record_file_run
-from app.payments.posting import payment_audit_details, post_to_ledger, reverse_payment
 from app.users.roles import Actor, Role
-from app.audit import audit
-from app.requests import handles
-from app.payments.requests import CancelMandate, GenerateCollectionFile, ImportDirectDebitReturns, PostCollections, SetUpMandate
 
 COLLECTION_COLUMNS = (
     "mandate_reference", "sort_code", "account_number", "account_holder", "amount", "due_date", "account_ref",

@@ -17,22 +17,20 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.adapters.bulk import BulkWriter, NativeValues
+from app.adapters.csv_files import CsvRow, ImportSummary, RowInvalid, read_rows
+from app.adapters.file_imports import complete_file_import, record_file_run
+from app.adapters.sql_keys import raw_key
 from app.clock import now
 from app.db import UnitOfWork, bulk_writing, in_batches
 from app.ledger.balances import raw_year_balances
 from app.ledger.kinds import LedgerKind
 from app.ledger.posting import LedgerRows
 from app.models import Account, AuditEvent, Payment
-from app.adapters.bulk import BulkWriter, NativeValues
-from app.adapters.csv_files import CsvRow, ImportSummary, RowInvalid, read_rows
-from app.adapters.sql_keys import raw_key
 from app.payments.posting import PAYMENT_METHODS, allocate_payment, payment_audit_details, payment_description
-from app.users.roles import Actor
-from app.requests import Progress, handles
-from app.users.roles import Role
 from app.payments.requests import ImportPayments
-from app.adapters.file_imports import complete_file_import, record_file_run
-
+from app.requests import Progress, handles
+from app.users.roles import Actor, Role
 
 PAYMENT_COLUMNS = ("payment_ref", "account_ref", "date", "amount", "method")
 CHUNK = 5000

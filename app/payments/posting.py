@@ -17,25 +17,26 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from app.accounts.summary import get_account_id
+from app.adapters.conflicts import saving
+from app.audit import audit
 from app.db import UnitOfWork
+from app.dto import JsonView
 from app.enums import PaymentMethod, PaymentStatus, member
 from app.errors import Conflict, NotFound, ValidationError
+from app.ledger.balances import balance_pence, year_balances
+
 # Balances are read in app.ledger.balances; credit_balance_pence and raw_year_balances stay importable from here.
 from app.ledger.entries import LedgerEntry
 from app.ledger.kinds import LedgerKind
 from app.ledger.posting import post
 from app.models import Account, LedgerTransaction, Payment
 from app.money import fmt
+from app.payments.requests import AllocateSuspense, PostPayment
+from app.requests import handles
 from app.rules.allocation import allocate_oldest_first
 from app.rules.apportionment import financial_year_of
-from app.accounts.summary import get_account_id
-from app.ledger.balances import balance_pence, year_balances
-from app.adapters.conflicts import saving
-from app.dto import JsonView
 from app.users.roles import Actor, Role
-from app.audit import audit
-from app.requests import handles
-from app.payments.requests import AllocateSuspense, PostPayment
 
 PAYMENT_METHODS: tuple[str, ...] = tuple(m.value for m in PaymentMethod)  # plain text: offered in forms, checked on import
 MAX_REFERENCE = 60

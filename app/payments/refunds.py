@@ -15,7 +15,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.accounts.summary import get_account_id
+from app.adapters.conflicts import saving
+from app.audit import audit
 from app.db import UnitOfWork
+from app.dto import JsonView, clean_text
 from app.enums import RefundMethod, RefundStatus, member
 from app.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.ledger.balances import credit_balance_pence
@@ -24,14 +28,10 @@ from app.ledger.kinds import LedgerKind
 from app.ledger.posting import post
 from app.models import Account, RefundRequest
 from app.money import fmt
-from app.rules.apportionment import financial_year_of
-from app.accounts.summary import get_account_id
-from app.adapters.conflicts import saving
-from app.dto import JsonView, clean_text
-from app.users.roles import Actor, Role
-from app.audit import audit
-from app.requests import handles
 from app.payments.requests import DecideRefund, RequestRefund
+from app.requests import handles
+from app.rules.apportionment import financial_year_of
+from app.users.roles import Actor, Role
 
 REFUND_METHODS: tuple[str, ...] = tuple(m.value for m in RefundMethod)  # plain text: offered in forms
 STATUSES: tuple[str, ...] = tuple(s.value for s in RefundStatus)

@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.adapters.sql_keys import raw_key
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.models import Hold, RecoveryEvent
-from app.rules.recovery_policy import AccountState, next_actions
-from app.adapters.sql_keys import raw_key
 from app.recovery.states import account_states
+from app.rules.recovery_policy import AccountState, next_actions
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from datetime import date
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.enums import RecoveryStage
+from app.recovery.account_recovery import RecoveryView, account_recovery
 from app.recovery.enforcement.cases import CaseView, list_cases
 from app.recovery.enforcement.routes import RouteAdvice, recovery_routes
-from app.recovery.account_recovery import RecoveryView, account_recovery
 
 
 @dataclass(frozen=True)

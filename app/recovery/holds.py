@@ -22,19 +22,19 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from app.accounts.summary import get_account_id
+from app.adapters.conflicts import saving
+from app.audit import audit
 from app.config import AuthoritySettings
 from app.db import UnitOfWork, in_batches
+from app.dto import JsonView, clean_text
 from app.enums import HoldKind, member
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Account, Hold
-from app.rules.apportionment import periods_overlap
-from app.accounts.summary import get_account_id
-from app.adapters.conflicts import saving
-from app.dto import JsonView, clean_text
-from app.users.roles import Actor, Role
-from app.audit import audit
-from app.requests import handles
 from app.recovery.requests import AddHold, LiftHold
+from app.requests import handles
+from app.rules.apportionment import periods_overlap
+from app.users.roles import Actor, Role
 
 HOLD_LABELS: dict[str, str] = {
     HoldKind.BREATHING_SPACE: "Breathing space (standard)",

@@ -19,31 +19,39 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from sqlalchemy import func, select, update
 
+from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, BulkWriter, NativeValues
+from app.adapters.sql_keys import raw_key
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading, in_batches
 from app.ledger.kinds import LedgerKind
 from app.ledger.posting import LedgerRows
 from app.models import (
-    Account, AccountParty, AuditEvent, BatchRun, Document, LiabilityPeriod, Person, Property, RecoveryEvent,
+    Account,
+    AccountParty,
+    AuditEvent,
+    BatchRun,
+    Document,
+    LiabilityPeriod,
+    Person,
+    Property,
+    RecoveryEvent,
 )
 from app.models.person import full_name
 from app.models.property import one_line_address
-from app.rules.apportionment import year_label
-from app.rules.recovery_policy import Action, Decision, next_actions
-from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, BulkWriter, NativeValues
-from app.adapters.sql_keys import raw_key
-from app.users.roles import Actor, Role, require_role
-from app.requests import Cancelled, Progress, handles
 from app.recovery.requests import RunRecovery
 from app.recovery.states import account_states, fetch_rows
-
+from app.requests import Cancelled, Progress, handles
+from app.rules.apportionment import year_label
+from app.rules.recovery_policy import Action, Decision, next_actions
+from app.users.roles import Actor, Role, require_role
 
 ACTION_STAGES = ("reminder_1", "reminder_2", "final_notice", "summons")
 
@@ -279,13 +287,13 @@ def _letter_facts(uow: UnitOfWork, raw_ids: Sequence[Any]) -> dict[Any, tuple[st
     places: dict[Any, tuple[str, str]] = {}
     for ids in in_batches(raw_ids):
         refs.update(s.execute(select(raw_key(Account.id), Account.account_ref).where(raw_key(Account.id).in_(ids))).all())
-        for account, title, forenames, surname in fetch_rows(s, 
+        for account, title, forenames, surname in fetch_rows(s,
             select(raw_key(AccountParty.account_id), Person.title, Person.forenames, Person.surname)
             .join(Person, Person.id == AccountParty.person_id)
             .where(raw_key(AccountParty.account_id).in_(ids)).order_by(AccountParty.account_id, AccountParty.ordinal)
         ):
             names[account].append(full_name(title, forenames, surname))
-        for account, line1, line2, town, postcode in fetch_rows(s, 
+        for account, line1, line2, town, postcode in fetch_rows(s,
             select(raw_key(LiabilityPeriod.account_id), Property.address_line1, Property.address_line2, Property.town,
                    Property.postcode)
             .join(Property, Property.id == LiabilityPeriod.property_id)

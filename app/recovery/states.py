@@ -11,21 +11,28 @@ loaded further.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from sqlalchemy import case, func, or_, select
 
+from app.adapters.sql_keys import raw_key
 from app.db import UnitOfWork, in_batches
 from app.ledger.kinds import CASH_KINDS
 from app.models import Hold, Instalment, InstalmentPlan, LedgerTransaction, RecoveryEvent
 from app.rules.apportionment import financial_year_of, year_start
 from app.rules.instalments import DueInstalment
 from app.rules.recovery_policy import (
-    RESET_STAGES, STATUTORY_STAGES, AccountState, HoldState, RecoveryPolicy, StageEvent, YearState,
+    RESET_STAGES,
+    STATUTORY_STAGES,
+    AccountState,
+    HoldState,
+    RecoveryPolicy,
+    StageEvent,
+    YearState,
 )
-from app.adapters.sql_keys import raw_key
 
 
 @dataclass

@@ -4,9 +4,10 @@ leaders' dashboards and `revdesk recovery stats`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 

@@ -56,10 +56,11 @@ reg 39 *(check the paragraph)*; councils' guidance to employers says the same).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Literal, Mapping
+from typing import Literal
 
 Period = Literal["weekly", "monthly", "daily"]
 PERIODS: tuple[Period, ...] = ("weekly", "monthly", "daily")

@@ -24,8 +24,9 @@ against CPAG's published rate tables (askcpag.org.uk "Universal credit rates 202
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Iterable, Mapping
+
 from app.rules.apportionment import year_label
 
 UC_DEDUCTION_PERCENT = 5

@@ -13,10 +13,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Mapping
 
 from app.enums import DiscountKind, member
 

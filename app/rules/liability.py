@@ -14,10 +14,10 @@ each rounded to the penny, so a demand notice can show every line and the lines 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Mapping, Sequence
 
 from app.enums import DiscountKind
 from app.rules.apportionment import days_in_year, year_end, year_label, year_start

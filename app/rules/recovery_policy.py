@@ -27,8 +27,8 @@ from datetime import date, timedelta
 
 from app.enums import RecoveryStage
 from app.money import fmt
-from app.rules.instalments import DueInstalment, add_months
 from app.rules.apportionment import year_label
+from app.rules.instalments import DueInstalment, add_months
 
 STATUTORY_STAGES = (
     RecoveryStage.REMINDER_1, RecoveryStage.REMINDER_2, RecoveryStage.FINAL_NOTICE, RecoveryStage.SUMMONS,

@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from app.paths import DEFAULT_SETTINGS
 from app.rules.arrangements import ArrangementPolicy

@@ -12,10 +12,11 @@ figure lives in one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from types import MappingProxyType
-from typing import Literal, Mapping
+from typing import Literal
 
 from app.rules.arrangements import ArrangementPolicy
 from app.rules.benefit_deductions import LEGACY_SINGLE_25_WEEKLY_PENCE

@@ -15,26 +15,38 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Callable, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QProgressBar,
-    QStackedWidget, QVBoxLayout, QWidget,
+    QApplication,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app import clock
+from app.application import Application
 from app.bootstrap import bootstrap
 from app.config import SettingsError, default_database_url, desktop_database_url, saved_connection_url
 from app.connections import Connected
 from app.errors import DatabaseUnavailable, ServiceError
-from app.application import Application
-from app.ui.context import UiContext
 from app.ui.connection_banner import ConnectionBanner
+from app.ui.context import UiContext
 from app.ui.dialogs.connection import ConnectionDialog
 from app.ui.dialogs.demo_data import DemoDataDialog
 from app.ui.dialogs.liability.move_in import MoveInDialog

@@ -8,8 +8,9 @@ the stacked pages and the Go menu (with its Ctrl+number shortcut) from this tupl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 

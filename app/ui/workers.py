@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable, Generic, TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
@@ -167,7 +168,7 @@ class TaskRunner(QObject):
         def job() -> None:
             try:
                 result = work(control)
-            except BaseException as exc:  # noqa: BLE001 - on a worker thread nothing else would see it
+            except BaseException as exc:
                 if not isinstance(exc, ServiceError) or on_failure is None:
                     log.error("Background task '%s' failed", handle.description, exc_info=exc)
                 emit(relay.completed, False, exc)

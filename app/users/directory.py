@@ -11,13 +11,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.db import UnitOfWork
 from app.audit import audit
+from app.db import UnitOfWork
 from app.errors import NotAllowed, ValidationError
 from app.models import User
-from app.users.roles import Actor, Role, os_login
 from app.requests import handles
 from app.users.requests import SetRole
+from app.users.roles import Actor, Role, os_login
 
 
 def resolve_actor(uow: UnitOfWork, username: str | None = None) -> Actor:

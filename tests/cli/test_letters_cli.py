@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from app.accounts.summary import get_account_id
 from app.cli import main
 from app.db import make_database
-from app.models import BatchRun, Document
 from app.letters import documents, rendering, templates
-from app.accounts.summary import get_account_id
+from app.models import BatchRun, Document
 from app.users.directory import resolve_actor
 from tests.services.letter_data import notice_data
 

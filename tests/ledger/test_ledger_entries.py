@@ -16,12 +16,20 @@ from datetime import date, datetime
 
 import pytest
 
+from app.adapters.bulk import NativeValues
 from app.ledger.entries import LedgerEntry
 from app.ledger.kinds import (
-    BILLED_KINDS, CASH_KINDS, CHARGE_KINDS, KIND_CHECK, SIGN_CHECK, SIGNS, InvalidLedgerEntry, LedgerKind, check_amount,
+    BILLED_KINDS,
+    CASH_KINDS,
+    CHARGE_KINDS,
+    KIND_CHECK,
+    SIGN_CHECK,
+    SIGNS,
+    InvalidLedgerEntry,
+    LedgerKind,
+    check_amount,
 )
 from app.ledger.posting import LEDGER_COLUMNS, LedgerRows
-from app.adapters.bulk import NativeValues
 
 # kind -> (negative allowed, zero allowed, positive allowed)
 RULE_4 = {

@@ -4,7 +4,12 @@ annual x days liable / days in the financial year (365 or 366) — ../shared/dom
 from datetime import date
 
 from app.rules.apportionment import (
-    apportion_pence, days_in_year, days_liable_in_year, financial_year_of, overlap_days, years_spanned,
+    apportion_pence,
+    days_in_year,
+    days_liable_in_year,
+    financial_year_of,
+    overlap_days,
+    years_spanned,
 )
 
 

@@ -14,8 +14,14 @@ from datetime import date
 import pytest
 
 from app.rules.attachment_of_earnings import (
-    EMPLOYER_ADMIN_FEE_PENCE, MAX_ORDERS_IN_FORCE, AttachmentError, deduction_pence, explain, may_make_another_order,
-    schedule_for, total_with_admin_fee_pence,
+    EMPLOYER_ADMIN_FEE_PENCE,
+    MAX_ORDERS_IN_FORCE,
+    AttachmentError,
+    deduction_pence,
+    explain,
+    may_make_another_order,
+    schedule_for,
+    total_with_admin_fee_pence,
 )
 
 WALES_2022 = date(2022, 4, 1)

@@ -10,8 +10,13 @@ from fractions import Fraction
 import pytest
 
 from app.rules.benefit_deductions import (
-    BenefitDeductionError, legacy_weekly_deduction_for_year, legacy_weekly_deduction_pence, round_up_to_5p,
-    uc_deduction_pence, uc_five_percent_pence, uc_standard_allowance_pence,
+    BenefitDeductionError,
+    legacy_weekly_deduction_for_year,
+    legacy_weekly_deduction_pence,
+    round_up_to_5p,
+    uc_deduction_pence,
+    uc_five_percent_pence,
+    uc_standard_allowance_pence,
 )
 
 

@@ -8,7 +8,12 @@ from fractions import Fraction
 import pytest
 
 from app.rules.discounts import (
-    AdjustmentError, PremiumPolicy, check_adjustment_kind, check_exemption_class, day_factor, premium_percent,
+    AdjustmentError,
+    PremiumPolicy,
+    check_adjustment_kind,
+    check_exemption_class,
+    day_factor,
+    premium_percent,
     whole_years_between,
 )
 

@@ -6,8 +6,18 @@ from datetime import date
 import pytest
 
 from app.rules.instalments import (
-    DueInstalment, InstalmentError, InstalmentPolicy, add_months, allocate_paid, bill_schedule, check_instalment_day,
-    first_due_date, instalments_allowed, reprofile, schedule, split_amounts,
+    DueInstalment,
+    InstalmentError,
+    InstalmentPolicy,
+    add_months,
+    allocate_paid,
+    bill_schedule,
+    check_instalment_day,
+    first_due_date,
+    instalments_allowed,
+    reprofile,
+    schedule,
+    split_amounts,
 )
 
 

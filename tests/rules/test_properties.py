@@ -19,13 +19,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.money import MoneyError, fmt, parse_pounds, to_pounds_text
+from app.payments.posting import allocate_payment
 from app.rules.allocation import allocate_oldest_first
 from app.rules.apportionment import apportion_pence, days_in_year, days_liable_in_year, year_end, year_start
 from app.rules.attachment_of_earnings import SCHEDULES, deduction_pence, explain
 from app.rules.instalments import (
-    DueInstalment, InstalmentPolicy, bill_schedule, reprofile, schedule, split_amounts,
+    DueInstalment,
+    InstalmentPolicy,
+    bill_schedule,
+    reprofile,
+    schedule,
+    split_amounts,
 )
-from app.payments.posting import allocate_payment
 
 FAST = settings(max_examples=200)
 HALF = Fraction(1, 2)

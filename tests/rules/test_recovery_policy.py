@@ -7,7 +7,12 @@ from datetime import date
 
 from app.rules.instalments import DueInstalment
 from app.rules.recovery_policy import (
-    AccountState, HoldState, RecoveryPolicy, StageEvent, YearState, next_actions,
+    AccountState,
+    HoldState,
+    RecoveryPolicy,
+    StageEvent,
+    YearState,
+    next_actions,
 )
 
 POLICY = RecoveryPolicy(

@@ -8,11 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from app.bootstrap import AppContext
-from app.users import directory as users
-from app.casework.diary import add_entry
+from app.casework.diary import DiaryView, add_entry
 from app.casework.diary_codes import sync_diary_codes
+from app.users import directory as users
 from app.users.roles import Actor, Role
-from app.casework.diary import DiaryView
 from tests.services.helpers import load_examples
 
 AS_OF = date(2025, 6, 30)

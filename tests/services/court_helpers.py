@@ -7,9 +7,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from app.accounts.summary import get_account_id
 from app.bootstrap import AppContext
 from app.models import LedgerTransaction, RecoveryEvent
-from app.accounts.summary import get_account_id
 from tests.services.money_helpers import post_charge
 
 HEARING = date(2025, 7, 15)

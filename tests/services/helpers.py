@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.bootstrap import AppContext
 from app.accounts import imports
-from app.payments import imports as payment_imports
 from app.adapters.csv_files import ImportSummary
+from app.bootstrap import AppContext
+from app.payments import imports as payment_imports
 
 
 def write_csv(path: Path, text: str) -> Path:

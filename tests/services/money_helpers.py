@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.accounts.summary import get_account_id
 from app.bootstrap import AppContext
+from app.ledger.balances import balance_pence
 from app.models import Instalment, InstalmentPlan, LedgerTransaction
 from app.rules.instalments import schedule
-from app.ledger.balances import balance_pence
-from app.accounts.summary import get_account_id
 from app.users.roles import Actor, Role
 
 OFFICER = Actor("olivia", Role.OFFICER)

@@ -15,14 +15,25 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from app.accounts.summary import AccountSummary, account_summary
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings
-from app.models import (
-    Account, Arrangement, DiaryCode, DiaryEntry, Exemption, Hold, Instalment, InstalmentPlan, LedgerTransaction,
-    LiabilityParty, Person, RecoveryEvent, ReductionAward,
-)
-from app.accounts.summary import AccountSummary, account_summary
 from app.demo.generate import generate_demo
+from app.models import (
+    Account,
+    Arrangement,
+    DiaryCode,
+    DiaryEntry,
+    Exemption,
+    Hold,
+    Instalment,
+    InstalmentPlan,
+    LedgerTransaction,
+    LiabilityParty,
+    Person,
+    RecoveryEvent,
+    ReductionAward,
+)
 
 AS_OF = date(2026, 11, 23)
 

@@ -6,15 +6,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.accounts.search import search_accounts
+from app.accounts.summary import account_summary
 from app.bootstrap import AppContext, bootstrap
 from app.config import AuthoritySettings
+from app.demo.generate import generate_demo
 from app.errors import NotAllowed, NotFound, ValidationError
 from app.models import Account, AuditEvent, LedgerTransaction, RecoveryEvent
-from app.accounts.summary import account_summary
-from app.demo.generate import generate_demo
-from app.accounts.search import search_accounts
-from app.users.roles import Role, require_role
 from app.users.directory import resolve_actor, set_role
+from app.users.roles import Role, require_role
 from tests.services.helpers import load_examples
 
 AS_OF = date(2026, 11, 23)

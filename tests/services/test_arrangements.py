@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.accounts.summary import account_summary, get_account_id
+from app.billing.annual_run import run_annual_billing
 from app.bootstrap import AppContext
 from app.errors import Conflict, NotAllowed, ValidationError
+from app.ledger.balances import balance_pence
 from app.models import Arrangement, AuditEvent, BatchRun, DiaryEntry, Document, Hold, LedgerTransaction, RecoveryEvent
 from app.recovery.arrangements import agreements, monitoring, planning, views
-from app.accounts.summary import account_summary, get_account_id
-from app.ledger.balances import balance_pence
-from app.billing.annual_run import run_annual_billing
 from app.recovery.run import run_recovery
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import LEADER, OFFICER

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.accounts.summary import account_summary, get_account_id
+from app.billing import liability_changes as liability
+from app.billing.annual_run import run_annual_billing
 from app.bootstrap import AppContext
 from app.errors import NotAllowed, ValidationError
 from app.models import AuditEvent, BatchRun, Document, InstalmentPlan, LedgerTransaction
-from app.billing import liability_changes as liability
-from app.accounts.summary import account_summary, get_account_id
-from app.billing.annual_run import run_annual_billing
 from app.users.directory import resolve_actor
 from tests.services.helpers import load_examples
 
@@ -243,8 +243,8 @@ def test_move_in_creates_a_checked_reference_and_bills_to_the_day(ctx: AppContex
         change = liability.move_in(uow, ctx.actor, ctx.settings, uprn="200001000004",
                                    taxpayer=liability.NewTaxpayer(surname="Okafor", forenames="Grace", title="Ms"),
                                    start_date=date(2025, 10, 17), as_of=as_of)
-    from app.rules.references import check_digit
     from app.accounts.search import search_accounts
+    from app.rules.references import check_digit
 
     assert len(change.account_ref) == 9 and check_digit(change.account_ref[:8]) == change.account_ref[8]
     with ctx.db.uow() as uow:  # found by the new name, its result row names her at the address
@@ -280,8 +280,8 @@ def test_demo_years_agree_with_the_rules_and_next_year_bills_everyone(ctx: AppCo
 
 def test_a_change_late_in_the_year_also_rebills_next_year_already_billed(ctx: AppContext, demo_settings) -> None:  # type: ignore[no-untyped-def]
     """Next year's bills go out in March: a change effective in March must correct both years."""
-    from app.models import LiabilityPeriod
     from app.demo.generate import generate_demo
+    from app.models import LiabilityPeriod
 
     generate_demo(ctx.db, ctx.actor, demo_settings, accounts=60, seed=5, as_of=date(2026, 11, 23))
     run_annual_billing(ctx.db, ctx.actor, demo_settings, year=2027, as_of=date(2027, 3, 10))

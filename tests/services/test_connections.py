@@ -18,8 +18,14 @@ from sqlalchemy.orm import sessionmaker
 
 from app.bootstrap import bootstrap
 from app.config import (
-    CONNECTION_FILE, default_database_url, desktop_database_url, load_settings, resolve_database_url,
-    save_connection_url, saved_connection_url, user_data_dir,
+    CONNECTION_FILE,
+    default_database_url,
+    desktop_database_url,
+    load_settings,
+    resolve_database_url,
+    save_connection_url,
+    saved_connection_url,
+    user_data_dir,
 )
 from app.connections import ConnectionTarget, check_connection, connect
 from app.db import Database, make_database, password_required
@@ -161,9 +167,8 @@ def test_a_cut_connection_is_reported_as_lost_then_reconnects(pg_url: str) -> No
     try:
         db.ping()  # a pooled connection now exists
         _cut(pg_url)
-        with pytest.raises(ConnectionLost, match="connection to the database was lost"):
-            with db.uow() as uow:
-                uow.session.execute(text("SELECT 1"))
+        with pytest.raises(ConnectionLost, match="connection to the database was lost"), db.uow() as uow:
+            uow.session.execute(text("SELECT 1"))
         db.ping()  # the pool threw the dead connection away and made a new one
     finally:
         db.dispose()
@@ -172,12 +177,11 @@ def test_a_cut_connection_is_reported_as_lost_then_reconnects(pg_url: str) -> No
 def test_a_connection_lost_while_saving_says_the_outcome_is_unknown(pg_url: str) -> None:
     db = make_database(pg_url)
     try:
-        with pytest.raises(ConnectionLost, match="may or may not have been saved"):
-            with db.uow() as uow:
-                uow.session.add(User(username="clerk", display_name="clerk", role="officer"))
-                uow.session.flush()
-                _cut(pg_url)
-                uow.commit()
+        with pytest.raises(ConnectionLost, match="may or may not have been saved"), db.uow() as uow:
+            uow.session.add(User(username="clerk", display_name="clerk", role="officer"))
+            uow.session.flush()
+            _cut(pg_url)
+            uow.commit()
     finally:
         db.dispose()
 
@@ -188,9 +192,8 @@ def test_a_server_turning_connections_away_stays_lost_until_it_answers(pg_url: s
         _cut(pg_url, refuse=True)
         with pytest.raises(ConnectionLost):
             db.ping()
-        with pytest.raises(ConnectionLost):
-            with db.uow() as uow:
-                uow.session.execute(text("SELECT 1"))
+        with pytest.raises(ConnectionLost), db.uow() as uow:
+            uow.session.execute(text("SELECT 1"))
         _allow(pg_url)
         db.ping()
     finally:
@@ -201,9 +204,8 @@ def test_a_server_turning_connections_away_stays_lost_until_it_answers(pg_url: s
 def test_a_server_refusing_a_statement_is_not_a_lost_connection(pg_url: str) -> None:
     db = make_database(pg_url)
     try:
-        with pytest.raises(Exception) as caught:
-            with db.uow() as uow:
-                uow.session.execute(text("SELECT 1/0"))
+        with pytest.raises(Exception) as caught, db.uow() as uow:
+            uow.session.execute(text("SELECT 1/0"))
         assert not isinstance(caught.value, ConnectionLost)
     finally:
         db.dispose()

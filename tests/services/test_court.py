@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.accounts.summary import get_account_id
 from app.bootstrap import AppContext
+from app.court import hearings as court
 from app.errors import Conflict, ValidationError
 from app.models import AuditEvent, LedgerTransaction, RecoveryEvent
-from app.court import hearings as court
-from app.recovery import holds
 from app.payments import posting as payments
-from app.accounts.summary import get_account_id
+from app.recovery import holds
 from tests.services.court_helpers import HEARING, SUMMONS_COSTS, summons
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import OFFICER, balance

@@ -11,15 +11,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.accounts.summary import account_summary, get_account_id
+from app.adapters.csv_files import CsvFileError
 from app.bootstrap import AppContext
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import (
-    Account, AuditEvent, DirectDebitCollection, DirectDebitMandate, LedgerTransaction, Payment, RecoveryEvent,
+    Account,
+    AuditEvent,
+    DirectDebitCollection,
+    DirectDebitMandate,
+    LedgerTransaction,
+    Payment,
+    RecoveryEvent,
 )
 from app.payments import direct_debit as dd
 from app.payments import posting as payments
-from app.accounts.summary import account_summary, get_account_id
-from app.adapters.csv_files import CsvFileError
 from tests.services.helpers import load_examples, write_csv
 from tests.services.money_helpers import OFFICER, add_plan, balance, count_rows
 

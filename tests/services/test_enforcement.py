@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.adapters.csv_files import RowError
 from app.bootstrap import AppContext
 from app.errors import Conflict, ValidationError
 from app.models import Document, LedgerTransaction, Payment
+from app.recovery import holds
 from app.recovery.enforcement.agents import (
     EXPORT_COLUMNS,
     agent_reconciliation,
@@ -28,8 +30,6 @@ from app.recovery.enforcement.benefit import apply_benefit_deduction, record_ben
 from app.recovery.enforcement.candidates import bankruptcy_candidates, charging_order_candidates, committal_candidates
 from app.recovery.enforcement.cases import CaseView, find_case_id, list_cases
 from app.recovery.enforcement.routes import recovery_routes
-from app.recovery import holds
-from app.adapters.csv_files import RowError
 from tests.services.court_helpers import liability_order
 from tests.services.helpers import load_examples, write_csv
 from tests.services.money_helpers import OFFICER, balance
@@ -133,10 +133,9 @@ def test_deductions_post_aoe_payments_and_close_the_case(loaded: AppContext) -> 
         methods = uow.session.scalars(select(Payment.method).where(Payment.external_ref.in_(["EMP-0725", "EMP-0825"]))).all()
     assert last.closed and last.case.status == "closed" and last.case.closed_on == date(2025, 8, 1)
     assert set(methods) == {"aoe"} and balance(loaded, "70000003") == 0
-    with loaded.db.uow() as uow:
-        with pytest.raises(Conflict, match="closed"):
-            record_aoe_deduction(uow, OFFICER, case_id=case.case_id, amount_pence=100, received_on=date(2025, 8, 1),
-                                 reference="EMP-X", as_of=AS_OF)
+    with loaded.db.uow() as uow, pytest.raises(Conflict, match="closed"):
+        record_aoe_deduction(uow, OFFICER, case_id=case.case_id, amount_pence=100, received_on=date(2025, 8, 1),
+                             reference="EMP-X", as_of=AS_OF)
 
 
 def test_benefit_deductions_use_the_rules(loaded: AppContext) -> None:
@@ -155,19 +154,17 @@ def test_benefit_deductions_use_the_rules(loaded: AppContext) -> None:
                                          received_on=date(2025, 7, 31), reference="DWP-1", as_of=AS_OF)
         assert receipt.case.collected_pence == 1860
         assert uow.session.scalar(select(Payment.method).where(Payment.external_ref == "DWP-1")) == "benefit_deduction"
-    with loaded.db.uow() as uow:
-        with pytest.raises(Conflict, match="only one method"):
-            apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000004", benefit="universal_credit",
-                                    uc_category="single_25_plus", applied_on=date(2025, 7, 20), as_of=AS_OF)
+    with loaded.db.uow() as uow, pytest.raises(Conflict, match="only one method"):
+        apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000004", benefit="universal_credit",
+                                uc_category="single_25_plus", applied_on=date(2025, 7, 20), as_of=AS_OF)
 
 
 def test_uc_deduction_over_the_cap_is_refused(loaded: AppContext) -> None:
     liability_order(loaded, "70000003", 2025, 40000)
-    with loaded.db.uow() as uow:
-        with pytest.raises(ValidationError) as err:
-            apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000003", benefit="universal_credit",
-                                    uc_category="single_25_plus", other_deductions_pence=5000,
-                                    applied_on=date(2025, 7, 20), as_of=AS_OF)
+    with loaded.db.uow() as uow, pytest.raises(ValidationError) as err:
+        apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000003", benefit="universal_credit",
+                                uc_category="single_25_plus", other_deductions_pence=5000,
+                                applied_on=date(2025, 7, 20), as_of=AS_OF)
     assert err.value.field == "other_deductions"
 
 

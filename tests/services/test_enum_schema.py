@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Enum, String, inspect, insert, literal_column, select, update
+from sqlalchemy import Enum, String, insert, inspect, literal_column, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import DeclarativeBase
 
@@ -26,15 +26,55 @@ from app.config import AuthoritySettings
 from app.db import SCHEMA_HEAD, alembic_config, current_revision
 from app.demo.generate import generate_demo
 from app.enums import (
-    AccountPaymentMethod, AccountStatus, ArrangementFrequency, ArrangementStatus, BatchRunKind, BatchRunStatus,
-    CollectionStatus, DiaryStatus, DiscountKind, DocumentKind, EnforcementKind, EnforcementStatus, EscalationReason,
-    EscalationStatus, HoldKind, InstalmentPlanStatus, LiabilityBasis, MandateStatus, PaymentMethod, PaymentStatus,
-    RecoveryStage, ReductionKind, RefundMethod, RefundStatus, WriteOffStatus,
+    AccountPaymentMethod,
+    AccountStatus,
+    ArrangementFrequency,
+    ArrangementStatus,
+    BatchRunKind,
+    BatchRunStatus,
+    CollectionStatus,
+    DiaryStatus,
+    DiscountKind,
+    DocumentKind,
+    EnforcementKind,
+    EnforcementStatus,
+    EscalationReason,
+    EscalationStatus,
+    HoldKind,
+    InstalmentPlanStatus,
+    LiabilityBasis,
+    MandateStatus,
+    PaymentMethod,
+    PaymentStatus,
+    RecoveryStage,
+    ReductionKind,
+    RefundMethod,
+    RefundStatus,
+    WriteOffStatus,
 )
 from app.models import (
-    Account, Arrangement, Base, BatchRun, DiaryCode, DiaryEntry, DirectDebitCollection,
-    DirectDebitMandate, Discount, Document, EnforcementCase, Escalation, Hold, InstalmentPlan, LiabilityPeriod, Payment,
-    Property, RecoveryEvent, ReductionAward, RefundRequest, User, WriteOff,
+    Account,
+    Arrangement,
+    Base,
+    BatchRun,
+    DiaryCode,
+    DiaryEntry,
+    DirectDebitCollection,
+    DirectDebitMandate,
+    Discount,
+    Document,
+    EnforcementCase,
+    Escalation,
+    Hold,
+    InstalmentPlan,
+    LiabilityPeriod,
+    Payment,
+    Property,
+    RecoveryEvent,
+    ReductionAward,
+    RefundRequest,
+    User,
+    WriteOff,
 )
 from app.users.roles import Role
 
@@ -229,7 +269,12 @@ def test_every_value_has_its_label_where_officers_see_it() -> None:
     """A new value needs its wording too (app.ui.formatting, app.recovery.holds)."""
     from app.recovery.holds import HOLD_LABELS
     from app.ui.formatting import (
-        DISCOUNT_LABELS, PAYMENT_CHANNEL_LABELS, PAYMENT_METHOD_LABELS, REDUCTION_LABELS, ROUTE_LABELS, STAGE_LABELS,
+        DISCOUNT_LABELS,
+        PAYMENT_CHANNEL_LABELS,
+        PAYMENT_METHOD_LABELS,
+        REDUCTION_LABELS,
+        ROUTE_LABELS,
+        STAGE_LABELS,
     )
 
     for labels, enum in (

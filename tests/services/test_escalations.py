@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from app.bootstrap import AppContext
+from app.casework import escalations
+from app.casework.escalations import EscalationView
 from app.errors import Conflict, NotAllowed, ValidationError
 from app.models import AuditEvent, Escalation, LedgerTransaction, Note, RefundRequest
-from app.casework import escalations
 from app.payments import refunds
-from app.casework.escalations import EscalationView
 from app.users.roles import Actor
 from tests.services.casework_helpers import (
     AS_OF,

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.accounts.summary import get_account_id
 from app.bootstrap import AppContext
 from app.errors import Conflict, ValidationError
 from app.models import AuditEvent
 from app.recovery import holds
-from app.accounts.summary import get_account_id
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import OFFICER
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.bootstrap import AppContext
-from app.models import Account, AuditEvent, LedgerTransaction, Payment, Property
 from app.accounts import imports
-from app.payments import imports as payment_imports
 from app.accounts.summary import account_summary
 from app.adapters.csv_files import CsvFileError
+from app.bootstrap import AppContext
+from app.models import Account, AuditEvent, LedgerTransaction, Payment, Property
+from app.payments import imports as payment_imports
 from tests.services.helpers import load_examples, write_csv
 
 PROPS_HEADER = "uprn,address_line1,address_line2,town,postcode,band,parish\n"

@@ -8,7 +8,7 @@ import io
 import shutil
 import uuid
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +17,12 @@ import pytest
 from docx.table import Table
 from sqlalchemy import func, select
 
+from app.accounts.summary import get_account_id
 from app.bootstrap import AppContext
 from app.errors import NotFound, ValidationError
+from app.letters import documents, export, rendering, templates
 from app.models import AuditEvent, BatchRun, Document, LetterTemplate
 from app.paths import ROOT
-from app.letters import documents, export, rendering, templates
-from app.accounts.summary import get_account_id
 from tests.services.helpers import load_examples
 from tests.services.letter_data import notice_data
 
@@ -66,7 +66,7 @@ def test_render_is_deterministic() -> None:
         assert names[0] == "[Content_Types].xml" and names[1:] == sorted(names[1:])
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     props = docx.Document(io.BytesIO(first)).core_properties
-    assert props.created == props.modified == datetime(2026, 3, 6, tzinfo=timezone.utc)
+    assert props.created == props.modified == datetime(2026, 3, 6, tzinfo=UTC)
 
 
 def test_demand_notice_reads_as_a_bill() -> None:

@@ -23,26 +23,35 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import func, inspect, select, text
 
+from app.accounts.summary import account_summary, get_account_id
+from app.billing import liability_changes as liability
+from app.billing.annual_run import run_annual_billing
+from app.billing.liability_changes import LiabilityChange, NewTaxpayer
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings, YearSettings
 from app.db import UnitOfWork
 from app.errors import Conflict, ValidationError
 from app.models import (
-    Account, AuditEvent, Discount, Document, Exemption, LedgerTransaction, LiabilityParty, LiabilityPeriod, Property,
+    Account,
+    AuditEvent,
+    Discount,
+    Document,
+    Exemption,
+    LedgerTransaction,
+    LiabilityParty,
+    LiabilityPeriod,
+    Property,
     ReductionAward,
 )
-from app.billing import liability_changes as liability
-from app.accounts.summary import account_summary, get_account_id
-from app.billing.annual_run import run_annual_billing
-from app.billing.liability_changes import LiabilityChange, NewTaxpayer
 from tests.conftest import EXAMPLES
 from tests.services.helpers import load_examples
 

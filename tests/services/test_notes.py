@@ -10,9 +10,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from app.bootstrap import AppContext
+from app.casework import notes
 from app.errors import NotFound, ValidationError
 from app.models import AuditEvent
-from app.casework import notes
 from tests.services.casework_helpers import OFFICER, OFFICER_2, set_up
 from tests.services.money_helpers import count_rows
 

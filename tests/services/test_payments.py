@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.accounts.summary import get_account_id
 from app.bootstrap import AppContext
 from app.errors import Conflict, NotFound, ValidationError
-from app.models import AuditEvent, LedgerTransaction, Payment
 from app.ledger.balances import credit_balance_pence
+from app.models import AuditEvent, LedgerTransaction, Payment
 from app.payments import posting as payments
-from app.accounts.summary import get_account_id
 from app.payments.posting import AllocationPart
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import OFFICER, balance, count_rows, post_charge

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.accounts.summary import account_summary, get_account_id
+from app.billing.annual_run import run_annual_billing
 from app.bootstrap import AppContext
 from app.errors import NotAllowed
 from app.models import Document, Hold, LedgerTransaction, RecoveryEvent
-from app.accounts.summary import account_summary, get_account_id
-from app.billing.annual_run import run_annual_billing
 from app.recovery.account_recovery import account_recovery
 from app.recovery.run import recovery_runs, run_recovery
 from app.recovery.stats import recovery_stats

@@ -13,8 +13,8 @@ from sqlalchemy.exc import DBAPIError
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings
 from app.db import IN_LIST_SIZE, SCHEMA_HEAD, alembic_config, current_revision, head_revision, in_batches, include_object
-from app.models import Account, AuditEvent, Base, LedgerTransaction, Note
 from app.demo.generate import generate_demo
+from app.models import Account, AuditEvent, Base, LedgerTransaction, Note
 from tests.services.helpers import load_examples
 
 

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.accounts.search import search_accounts
+from app.accounts.search_index import full_postcode, pair_key, pair_keys, words
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings
 from app.demo.generate import generate_demo
-from app.accounts.search import search_accounts
 from app.models import Account
-from app.accounts.search_index import full_postcode, pair_key, pair_keys, words
 from tests.services.helpers import load_examples
 
 

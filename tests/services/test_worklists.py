@@ -15,18 +15,18 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from app.accounts.summary import get_account_id
 from app.bootstrap import AppContext
-from app.config import SettingsError, parse_settings
-from app.db import make_database
-from app.errors import Conflict, NotAllowed, NotFound, ValidationError
-from app.models import AuditEvent, DiaryCode, DiaryEntry, Note
-from app.paths import DEFAULT_SETTINGS
 from app.casework.claims import claim_next
 from app.casework.diary import account_entries, complete_entry, reassign_entries, reschedule_entry
 from app.casework.diary_codes import list_codes, sync_diary_codes
 from app.casework.tracing import record_gone_away, record_traced
 from app.casework.worklists import worklist
-from app.accounts.summary import get_account_id
+from app.config import SettingsError, parse_settings
+from app.db import make_database
+from app.errors import Conflict, NotAllowed, NotFound, ValidationError
+from app.models import AuditEvent, DiaryCode, DiaryEntry, Note
+from app.paths import DEFAULT_SETTINGS
 from app.settings import DEFAULT_DIARY_CODES, DiaryCodeSettings
 from tests.services.casework_helpers import (
     AS_OF,
@@ -278,7 +278,7 @@ def test_concurrent_officers_never_get_the_same_entry(loaded: AppContext) -> Non
                 c = claim(loaded, actor=actor)
                 if c is not None:
                     got[actor.username].append(c.diary_id)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(o,)) for o in officers]

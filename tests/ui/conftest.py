@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from app.application import Application
+from app.billing.requests import RunAnnualBilling
 from app.bootstrap import AppContext, bootstrap
+from app.demo.requests import GenerateDemo
 from app.models import Account, AccountParty, Hold
 from app.paths import DEFAULT_SETTINGS
-from app.application import Application
 from app.ui.main_window import MainWindow, open_main_window
-from app.billing.requests import RunAnnualBilling
-from app.demo.requests import GenerateDemo
 from tests.sqlite_files import copy_database
 
 AS_OF = date(2026, 11, 23)

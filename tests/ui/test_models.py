@@ -9,8 +9,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.accounts.summary import InstalmentView, PeriodView, TransactionView, YearView
 from app.accounts.search import SearchResult
+from app.accounts.summary import InstalmentView, PeriodView, TransactionView, YearView
 from app.ui.models.base import DtoTableModel, SortFilterProxy
 from app.ui.models.instalments import DUE_TODAY, NOT_YET_DUE, OVERDUE, PAID, PART_PAID, InstalmentsModel, instalment_rows
 from app.ui.models.liability import PeriodsModel, YearsModel

@@ -9,14 +9,14 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
+from app.court.requests import RecordOutcome
+from app.recovery.requests import AddHold, LiftHold, RunRecovery
 from app.ui.dialogs.recovery import AddHoldDialog, AttachmentOfEarningsDialog, LiftHoldDialog
 from app.ui.main_window import MainWindow
 from app.ui.models.recovery import HearingModel, RecoveryYearsModel
 from app.ui.panes.account_tabs import RecoveryTab
 from app.ui.panes.hearings import HearingsPane
 from app.ui.panes.runs import RunsPane
-from app.court.requests import RecordOutcome
-from app.recovery.requests import AddHold, LiftHold, RunRecovery
 from tests.ui.conftest import hold_after_first_chunk, open_account
 
 REMINDERS = date(2025, 5, 8)  # 70000005 and 70000002 are 7 days late: first reminders

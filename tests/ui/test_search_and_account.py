@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.accounts.search import SearchResult
+from app.application import Application
 from app.bootstrap import AppContext, bootstrap
-from app.paths import DEFAULT_SETTINGS
 from app.errors import DatabaseUnavailable
 from app.money import fmt
-from app.application import Application
-from app.accounts.search import SearchResult
+from app.paths import DEFAULT_SETTINGS
 from app.ui.main_window import MainWindow
 from app.ui.panes.account_tabs import InstalmentsTab, LiabilityTab, TransactionsTab
 from app.ui.panes.search import SearchPane

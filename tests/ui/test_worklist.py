@@ -11,12 +11,12 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
+from app.casework.requests import AddDiaryEntry, CompleteDiaryEntry
 from app.ui.dialogs.casework import CompleteDiaryDialog, ReassignDialog, RescheduleDiaryDialog
 from app.ui.forms import to_qdate
 from app.ui.main_window import MainWindow
 from app.ui.panes.casework_tab import DiaryNotesTab
 from app.ui.panes.worklist import WorklistPane
-from app.casework.requests import AddDiaryEntry, CompleteDiaryEntry
 from tests.ui.conftest import EXAMPLE_TODAY, add_users, other_application
 
 TODAY = EXAMPLE_TODAY

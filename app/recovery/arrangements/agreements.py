@@ -20,24 +20,24 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from app.accounts.summary import get_account_id
+from app.adapters.conflicts import saving
+from app.audit import audit
 from app.config import AuthoritySettings
 from app.db import UnitOfWork, in_batches
+from app.dto import clean_text
 from app.errors import Conflict, NotFound
 from app.ledger.balances import balance_pence
 from app.ledger.kinds import CASH_KINDS
 from app.models import Account, Arrangement, ArrangementInstalment, Hold, LedgerTransaction, LiabilityPeriod
 from app.money import fmt
+from app.recovery.arrangements.planning import build_plan, check_overlap, income_statement, refuse_plan
+from app.recovery.arrangements.requests import AmendArrangement, CancelArrangement, CreateArrangement
+from app.recovery.arrangements.views import ArrangementLine, ArrangementPlan, ArrangementView
+from app.requests import handles
 from app.rules.arrangements import FREQUENCY_LABELS, ArrangementPolicy, check_payments
 from app.rules.instalments import DueInstalment, allocate_paid
-from app.accounts.summary import get_account_id
-from app.adapters.conflicts import saving
-from app.dto import clean_text
 from app.users.roles import Actor, Role
-from app.audit import audit
-from app.requests import handles
-from app.recovery.arrangements.requests import AmendArrangement, CancelArrangement, CreateArrangement
-from app.recovery.arrangements.planning import build_plan, check_overlap, income_statement, refuse_plan
-from app.recovery.arrangements.views import ArrangementLine, ArrangementPlan, ArrangementView
 
 
 @handles(CreateArrangement, role=Role.OFFICER, action="agree arrangements")

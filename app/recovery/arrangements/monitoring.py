@@ -24,9 +24,12 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, update
 
+from app.adapters.bulk import AUDIT_COLUMNS, BulkWriter, NativeValues
+from app.adapters.sql_keys import raw_key
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading, in_batches
+from app.dto import JsonView
 from app.ledger.kinds import CASH_KINDS
 from app.models import (
     Account,
@@ -39,16 +42,12 @@ from app.models import (
     Hold,
     LedgerTransaction,
 )
+from app.recovery.arrangements.agreements import lift_end
+from app.recovery.arrangements.requests import MonitorArrangements
+from app.requests import Cancelled, Progress, handles
 from app.rules.arrangements import ArrangementPolicy, check_payments
 from app.rules.instalments import DueInstalment
-from app.adapters.bulk import AUDIT_COLUMNS, BulkWriter, NativeValues
-from app.dto import JsonView
-from app.adapters.sql_keys import raw_key
 from app.users.roles import Actor, Role
-from app.requests import Cancelled, Progress, handles
-from app.recovery.arrangements.requests import MonitorArrangements
-from app.recovery.arrangements.agreements import lift_end
-
 
 DEFAULT_DIARY = ("Check arrangement", 14, "Recovery")  # used when the code is in neither the database nor settings
 

@@ -18,11 +18,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.accounts.summary import get_account_id
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.errors import Conflict, ValidationError
 from app.ledger.balances import balance_pence
 from app.models import Arrangement
+from app.recovery.arrangements.views import ArrangementPlan, PlannedPayment
 from app.rules.arrangements import (
     FREQUENCY_LABELS,
     ArrangementError,
@@ -33,8 +35,6 @@ from app.rules.arrangements import (
     make_schedule,
     warnings_for,
 )
-from app.accounts.summary import get_account_id
-from app.recovery.arrangements.views import ArrangementPlan, PlannedPayment
 
 
 def build_plan(

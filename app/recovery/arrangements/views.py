@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.rules.arrangements import Affordability, PlanWarning
 from app.dto import JsonView
+from app.rules.arrangements import Affordability, PlanWarning
 
 
 @dataclass(frozen=True)

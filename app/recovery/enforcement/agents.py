@@ -23,24 +23,23 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.accounts.debtors import debtors
+from app.adapters.conflicts import saving
+from app.adapters.csv_files import ImportSummary, RowInvalid, read_rows
+from app.adapters.file_imports import complete_file_import, record_file_run
 from app.db import UnitOfWork
+from app.dto import JsonView, clean_text
 from app.errors import ValidationError
 from app.ledger.balances import year_costs_pence
 from app.models import Account, EnforcementCase, Payment, RecoveryEvent
 from app.money import fmt, to_pounds_text
-from app.rules import enforcement_fees as fee_rules
-from app.rules.apportionment import year_label
-from app.adapters.conflicts import saving
-from app.adapters.csv_files import ImportSummary, RowInvalid, read_rows
-from app.accounts.debtors import debtors
-from app.dto import JsonView, clean_text
-from app.adapters.file_imports import complete_file_import, record_file_run
-from app.users.roles import Actor, Role
-from app.requests import handles
-from app.recovery.enforcement.requests import ExportReferrals, ImportAgentReturns, ReferToAgent
 from app.recovery.enforcement.cases import CaseView, audit_case, case_view_of, open_case
 from app.recovery.enforcement.receipts import add_receipt, post_case_payment
-
+from app.recovery.enforcement.requests import ExportReferrals, ImportAgentReturns, ReferToAgent
+from app.requests import handles
+from app.rules import enforcement_fees as fee_rules
+from app.rules.apportionment import year_label
+from app.users.roles import Actor, Role
 
 RETURN_TYPES = ("payment", "fee_stage", "return")
 RETURN_REASONS = ("nulla_bona", "paid", "gone_away", "vulnerable", "other")

@@ -10,24 +10,24 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
+from app.accounts.debtors import debtors
+from app.adapters.conflicts import saving
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
-from app.errors import ValidationError
-from app.rules import attachment_of_earnings as aoe_rules
-from app.adapters.conflicts import saving
-from app.accounts.debtors import debtors
 from app.dto import JsonView, clean_text
+from app.errors import ValidationError
 from app.letters.documents import issue_letter
-from app.users.roles import Actor, Role
-from app.requests import handles
-from app.recovery.enforcement.requests import MakeAttachmentOrder, RecordAoeDeduction
 from app.recovery.enforcement.cases import CaseView, audit_case, case_view_of, letter_common, open_case, open_cases_for
 from app.recovery.enforcement.receipts import ReceiptResult, record_receipt
-
+from app.recovery.enforcement.requests import MakeAttachmentOrder, RecordAoeDeduction
+from app.requests import handles
+from app.rules import attachment_of_earnings as aoe_rules
+from app.users.roles import Actor, Role
 
 # Pay period as the employer pays -> (Schedule 4 table, number of table periods per pay day).
 PAY_PERIODS: Mapping[str, tuple[str, int]] = {

@@ -10,24 +10,22 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from app.accounts.debtors import debtors
+from app.adapters.conflicts import saving
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
-from app.errors import ValidationError
-from app.money import fmt
-from app.rules import benefit_deductions as benefit_rules
-from app.rules.apportionment import financial_year_of
-from app.rules.apportionment import year_label
-from app.adapters.conflicts import saving
-from app.accounts.debtors import debtors
 from app.dto import clean_text
+from app.errors import ValidationError
 from app.letters.documents import issue_letter
-from app.users.roles import Actor, Role
-from app.requests import handles
-from app.recovery.enforcement.requests import ApplyBenefitDeduction, RecordBenefitReceipt
+from app.money import fmt
 from app.recovery.enforcement.attachment import OrderResult
 from app.recovery.enforcement.cases import audit_case, case_view_of, letter_common, open_case
 from app.recovery.enforcement.receipts import ReceiptResult, record_receipt
-
+from app.recovery.enforcement.requests import ApplyBenefitDeduction, RecordBenefitReceipt
+from app.requests import handles
+from app.rules import benefit_deductions as benefit_rules
+from app.rules.apportionment import financial_year_of, year_label
+from app.users.roles import Actor, Role
 
 BENEFITS = ("universal_credit", "legacy")
 UC_CATEGORIES = ("single_under_25", "single_25_plus", "couple_under_25", "couple_25_plus")

@@ -15,15 +15,14 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.accounts.debtors import debtors
 from app.config import AuthoritySettings
 from app.db import UnitOfWork, in_batches
+from app.dto import JsonView
 from app.models import EnforcementCase, LedgerTransaction, RecoveryEvent
 from app.money import fmt
-from app.rules.apportionment import year_label
-from app.accounts.debtors import debtors
-from app.dto import JsonView
 from app.recovery.holds import holds_in_force
-
+from app.rules.apportionment import year_label
 
 CHARGING_ORDER_MINIMUM_PENCE = 100_000  # AER 1992 reg 50: at least £1,000 outstanding
 BANKRUPTCY_MINIMUM_PENCE = 500_000  # Insolvency Act 1986 s267(4), £5,000 from 1 Oct 2015 (SI 2015/922)

@@ -24,21 +24,20 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.accounts.debtors import Debtor
+from app.accounts.summary import get_account_id
+from app.adapters.conflicts import saving
+from app.audit import audit
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
+from app.dto import JsonView
 from app.errors import Conflict, NotFound, ValidationError
 from app.ledger.balances import year_balance_pence
 from app.models import Account, EnforcementCase, RecoveryEvent
+from app.recovery.holds import active_holds
 from app.rules import attachment_of_earnings as aoe_rules
 from app.rules.apportionment import year_label
-from app.accounts.summary import get_account_id
-from app.adapters.conflicts import saving
-from app.accounts.debtors import Debtor
-from app.dto import JsonView
-from app.recovery.holds import active_holds
 from app.users.roles import Actor
-from app.audit import audit
-
 
 CASE_PREFIX = {"attachment_of_earnings": "AOE", "benefit_deduction": "BEN", "enforcement_agent": "EA"}
 

@@ -16,18 +16,18 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.adapters.conflicts import saving
+from app.audit import audit
 from app.db import UnitOfWork
+from app.dto import JsonView, clean_text
 from app.errors import Conflict, ValidationError
 from app.ledger.balances import year_balance_pence
 from app.models import Account, EnforcementCase, Payment, RecoveryEvent
 from app.money import fmt
-from app.rules.apportionment import financial_year_of
-from app.adapters.conflicts import saving
-from app.dto import JsonView, clean_text
 from app.payments.posting import AllocationPart, payment_audit_details, post_to_ledger
-from app.users.roles import Actor
-from app.audit import audit
 from app.recovery.enforcement.cases import CaseView, audit_case, case_view_of, get_case
+from app.rules.apportionment import financial_year_of
+from app.users.roles import Actor
 
 
 @dataclass(frozen=True)

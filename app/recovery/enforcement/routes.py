@@ -11,15 +11,12 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.accounts.summary import get_account_id
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
+from app.dto import JsonView
 from app.models import RecoveryEvent
 from app.money import fmt
-from app.rules import attachment_of_earnings as aoe_rules
-from app.rules.apportionment import year_label
-from app.accounts.summary import get_account_id
-from app.dto import JsonView
-from app.recovery.holds import BREATHING_SPACE_KINDS, HoldView, active_holds
 from app.recovery.enforcement.candidates import (
     BANKRUPTCY_MINIMUM_PENCE,
     CHARGING_ORDER_MINIMUM_PENCE,
@@ -27,6 +24,9 @@ from app.recovery.enforcement.candidates import (
     order_balances,
 )
 from app.recovery.enforcement.cases import open_cases_for
+from app.recovery.holds import BREATHING_SPACE_KINDS, HoldView, active_holds
+from app.rules import attachment_of_earnings as aoe_rules
+from app.rules.apportionment import year_label
 
 
 @dataclass(frozen=True)

@@ -11,25 +11,32 @@ the form's banner and nothing typed is lost.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QLineEdit, QPlainTextEdit, QRadioButton, QVBoxLayout, QWidget
 
 from app.accounts.summary import AccountSummary
-from app.users.roles import Actor
 from app.casework.diary_codes import DiaryCodeView
+from app.casework.requests import (
+    AddDiaryEntry,
+    AddNote,
+    CompleteDiaryEntry,
+    RaiseEscalation,
+    ReassignDiaryEntries,
+    RecordGoneAway,
+    RecordTraced,
+    RescheduleDiaryEntry,
+)
+from app.recovery.arrangements.requests import CancelArrangement
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import AccountFormDialog, FormDialog
 from app.ui.formatting import count, uk_date
 from app.ui.forms import OptionalDate, date_edit, from_qdate, line_edit, money_edit, pence_or_reason, to_qdate
 from app.ui.models.casework import reason_label
 from app.ui.widgets import label
-from app.casework.requests import (
-    AddDiaryEntry, AddNote, CompleteDiaryEntry, RaiseEscalation, ReassignDiaryEntries, RecordGoneAway, RecordTraced,
-    RescheduleDiaryEntry,
-)
-from app.recovery.arrangements.requests import CancelArrangement
+from app.users.roles import Actor
 
 FIELD_WIDTH = 340
 DEFAULT_BF_DAYS = 14

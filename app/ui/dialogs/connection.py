@@ -11,7 +11,8 @@ it: it is never written to a file. On success the window swaps to the new databa
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QWidget
 
@@ -19,8 +20,8 @@ from app.config import default_database_url
 from app.connections import DEFAULT_PORT, ConnectionTarget, Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import FormDialog
-from app.ui.forms import line_edit
 from app.ui.formatting import error_sentence
+from app.ui.forms import line_edit
 from app.ui.widgets import label
 from app.ui.workers import TaskHandle
 

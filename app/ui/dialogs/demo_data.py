@@ -10,17 +10,24 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.demo.generate import DemoResult
+from app.demo.requests import GenerateDemo
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, uk_date
 from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine, label
 from app.ui.workers import TaskHandle
-from app.demo.requests import GenerateDemo
 
 DEFAULT_ACCOUNTS = 1_000
 MIN_ACCOUNTS = 10

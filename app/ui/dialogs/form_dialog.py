@@ -9,16 +9,25 @@ dialog that cannot be closed while its save is still running.
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFrame, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
-from app.errors import ValidationError
 from app.accounts.summary import AccountSummary
+from app.errors import ValidationError
 from app.ui.context import UiContext
 from app.ui.formatting import error_sentence, money
 from app.ui.forms import OptionalDate, form_layout
@@ -178,9 +187,7 @@ class FormDialog(SavingDialog):
         """A form row whose widget is re-checked whenever it changes."""
         self.form.addRow(caption, widget)
         self.fields[field] = widget
-        if isinstance(widget, QLineEdit):
-            widget.textChanged.connect(self._changed)
-        elif isinstance(widget, QPlainTextEdit):
+        if isinstance(widget, QLineEdit) or isinstance(widget, QPlainTextEdit):
             widget.textChanged.connect(self._changed)
         elif isinstance(widget, QComboBox):
             widget.currentIndexChanged.connect(self._changed)

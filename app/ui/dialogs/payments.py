@@ -8,18 +8,19 @@ someone else meanwhile) is shown as one sentence with the field it is about in r
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from app.accounts.summary import AccountSummary
+from app.payments.requests import PostPayment, RequestRefund
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import AccountFormDialog
 from app.ui.formatting import money, payment_channel_label, uk_date
 from app.ui.forms import date_edit, from_qdate, money_edit, pence_or_reason, to_qdate
 from app.ui.models.refunds import refund_method_label
 from app.ui.widgets import label
-from app.payments.requests import PostPayment, RequestRefund
 
 
 class TakePaymentDialog(AccountFormDialog):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from app.billing.rebilling import RebillResult
 from app.billing.liability_changes import LiabilityChange
+from app.billing.rebilling import RebillResult
 from app.ui.formatting import NOTICE_LABELS, financial_year, money, signed_money
 from app.ui.models.base import SortFilterProxy
 from app.ui.models.preview import ChargeLinesModel, PlanComparisonModel, plan_rows

@@ -10,21 +10,22 @@ typed, worked out by the same rules the order letter uses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QWidget
 
-from app.errors import ServiceError
 from app.accounts.summary import AccountSummary
+from app.errors import ServiceError
 from app.recovery.account_view import AccountRecovery
+from app.recovery.enforcement.requests import ApplyBenefitDeduction, MakeAttachmentOrder, ReferToAgent
+from app.recovery.requests import AddHold, LiftHold
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import AccountFormDialog
 from app.ui.formatting import error_sentence, financial_year, humanise, money, uk_date
 from app.ui.forms import OptionalDate, date_edit, from_qdate, line_edit, money_edit, pence_or_reason, to_qdate
 from app.ui.widgets import label
-from app.recovery.enforcement.requests import ApplyBenefitDeduction, MakeAttachmentOrder, ReferToAgent
-from app.recovery.requests import AddHold, LiftHold
 
 FIELD_WIDTH = 300
 PAY_PERIOD_LABELS = {"weekly": "Weekly", "fortnightly": "Fortnightly", "four_weekly": "Four-weekly",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar
 
 from PySide6.QtGui import QColor
 
+from app.casework.diary import DiaryView
 from app.casework.escalations import EscalationView
 from app.casework.notes import NoteView
-from app.casework.diary import DiaryView
 from app.casework.worklists import WorklistRow
 from app.ui.formatting import humanise, money, stage_label, uk_date
 from app.ui.models.base import ALIGN_RIGHT, Column, DtoTableModel, date_column, money_column, text_column

@@ -6,9 +6,10 @@ status depends on the date), so the model itself holds plain rows only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar, Sequence
+from typing import ClassVar
 
 from PySide6.QtGui import QColor
 

@@ -8,7 +8,8 @@ read a period without opening it; the liability editor will edit them later.
 
 from __future__ import annotations
 
-from typing import ClassVar, Sequence
+from collections.abc import Sequence
+from typing import ClassVar
 
 from app.accounts.summary import PeriodView, YearView
 from app.ui.formatting import date_range, discount_label, financial_year

@@ -3,9 +3,10 @@ beside the ones they replace (matched by due date, so an officer sees what moves
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar, Sequence
+from typing import ClassVar
 
 from PySide6.QtGui import QColor
 

@@ -4,13 +4,14 @@ them here), never live ORM objects."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, ClassVar, Sequence
+from typing import Any, ClassVar
 
 from app.court.hearings import HearingEntry
-from app.recovery.enforcement.cases import CaseView
 from app.recovery.account_recovery import RecoveryView
+from app.recovery.enforcement.cases import CaseView
 from app.recovery.run import RecoveryRunSummary
 from app.ui.formatting import date_range, financial_year, humanise, money, route_label, run_status_label, sentence, stage_label
 from app.ui.models.base import ALIGN_RIGHT, Column, DtoTableModel, date_column, money_column, text_column

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable, ClassVar, Sequence
+from collections.abc import Callable, Sequence
+from typing import ClassVar
 
 from app.billing.annual_run import BillingRunSummary
 from app.ui.formatting import financial_year, run_status_label

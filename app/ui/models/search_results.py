@@ -6,7 +6,8 @@ header sorts through the proxy, and names sort by surname as officers expect.
 
 from __future__ import annotations
 
-from typing import ClassVar, Sequence
+from collections.abc import Sequence
+from typing import ClassVar
 
 from app.accounts.search import SearchResult
 from app.ui.models.base import Column, DtoTableModel, money_column, text_column

@@ -6,7 +6,8 @@ never recomputes it, and ties on the date keep ledger order.
 
 from __future__ import annotations
 
-from typing import ClassVar, Sequence
+from collections.abc import Sequence
+from typing import ClassVar
 
 from app.accounts.summary import TransactionView
 from app.ui.formatting import financial_year, transaction_label

@@ -15,22 +15,41 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QFrame, QHBoxLayout, QPushButton, QScrollArea, QStackedWidget, QTabWidget, QVBoxLayout, QWidget,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
+from app.accounts.opened import OpenedAccount
 from app.accounts.summary import AccountSummary
-from app.recovery.arrangements.views import ArrangementView
-from app.recovery.account_view import AccountRecovery
 from app.billing.liability_changes import LiabilityChange
+from app.recovery.account_view import AccountRecovery
+from app.recovery.arrangements.views import ArrangementView
 from app.ui.context import UiContext
 from app.ui.dialogs.casework import (
-    AddDiaryDialog, CancelArrangementDialog, AddNoteDialog, CompleteDiaryDialog, EscalateDialog, RescheduleDiaryDialog, TraceDialog,
+    AddDiaryDialog,
+    AddNoteDialog,
+    CancelArrangementDialog,
+    CompleteDiaryDialog,
+    EscalateDialog,
+    RescheduleDiaryDialog,
+    TraceDialog,
 )
 from app.ui.dialogs.liability.change_dialog import ChangeDialog
 from app.ui.dialogs.liability.registry import CHANGE_DIALOGS
 from app.ui.dialogs.payments import RequestRefundDialog, TakePaymentDialog, received_text
 from app.ui.dialogs.recovery import (
-    AddHoldDialog, AgentReferralDialog, AttachmentOfEarningsDialog, BenefitDeductionDialog, LiftHoldDialog,
+    AddHoldDialog,
+    AgentReferralDialog,
+    AttachmentOfEarningsDialog,
+    BenefitDeductionDialog,
+    LiftHoldDialog,
 )
 from app.ui.formatting import error_sentence, money, route_label, signed_money, uk_date
 from app.ui.models.recovery import next_action_text
@@ -41,7 +60,6 @@ from app.ui.panes.casework_tab import DiaryNotesTab
 from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine
-from app.accounts.opened import OpenedAccount
 
 PAGE_MESSAGE, PAGE_ACCOUNT = 0, 1
 TAB_MIN_HEIGHT = 260

@@ -14,22 +14,43 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton, QTableView, QToolButton, QVBoxLayout,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.accounts.summary import AccountSummary, PeriodView, YearView
-from app.recovery.account_view import AccountRecovery
 from app.payments.posting import PaymentAllocation
+from app.recovery.account_view import AccountRecovery
 from app.ui.formatting import (
-    count, date_range, error_sentence, financial_year, money, percent_text, reduction_label, route_label,
+    count,
+    date_range,
+    error_sentence,
+    financial_year,
+    money,
+    percent_text,
+    reduction_label,
+    route_label,
 )
 from app.ui.models.allocations import AllocationsModel
 from app.ui.models.base import SortFilterProxy
 from app.ui.models.instalments import InstalmentsModel, instalment_rows
 from app.ui.models.liability import PeriodsModel, YearsModel, discounts_text, exemptions_text, liable_text
 from app.ui.models.recovery import (
-    CasesModel, HoldsModel, RecoveryHistoryModel, RecoveryYearsModel, hold_rows, year_rows,
+    CasesModel,
+    HoldsModel,
+    RecoveryHistoryModel,
+    RecoveryYearsModel,
+    hold_rows,
+    year_rows,
 )
 from app.ui.models.transactions import TransactionsModel
 from app.ui.signals import emit

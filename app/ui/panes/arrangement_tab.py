@@ -17,15 +17,27 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup, QCheckBox, QComboBox, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit,
-    QPushButton, QRadioButton, QVBoxLayout, QWidget,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
 )
 
+from app.accounts.summary import AccountSummary
 from app.errors import ServiceError
 from app.money import MoneyError, parse_pounds
-from app.rules.arrangements import FIXED_COSTS, FLEXIBLE_COSTS, FREQUENCY_LABELS, INCOME
-from app.accounts.summary import AccountSummary
+from app.recovery.arrangements.requests import CreateArrangement
 from app.recovery.arrangements.views import ArrangementPlan, ArrangementView
+from app.rules.arrangements import FIXED_COSTS, FLEXIBLE_COSTS, FREQUENCY_LABELS, INCOME
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, humanise, money, uk_date
 from app.ui.forms import date_edit, form_layout, from_qdate, money_edit, pence_or_reason, to_qdate
@@ -36,7 +48,6 @@ from app.ui.signals import emit
 from app.ui.style import set_invalid, set_role
 from app.ui.widgets import label, make_table
 from app.ui.workers import TaskHandle
-from app.recovery.arrangements.requests import CreateArrangement
 
 DEBOUNCE_MS = 250
 FORM_WIDTH = 400

@@ -14,10 +14,10 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from app.errors import ServiceError
 from app.accounts.summary import AccountSummary
 from app.casework.account_view import AccountCasework
 from app.casework.diary import DiaryView
+from app.errors import ServiceError
 from app.ui.formatting import count, error_sentence, uk_date
 from app.ui.models.base import SortFilterProxy
 from app.ui.models.casework import DiaryModel, EscalationsModel, NotesModel

@@ -13,7 +13,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.casework.escalations import EscalationQueue, EscalationView
-from app.users.roles import Role
+from app.casework.requests import DecideEscalation
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, money
 from app.ui.models.base import SortFilterProxy
@@ -21,7 +21,7 @@ from app.ui.models.casework import DECISION_LABELS, EscalationsModel, escalation
 from app.ui.signals import emit
 from app.ui.style import set_invalid, set_role
 from app.ui.widgets import StatusLine, label, make_table
-from app.casework.requests import DecideEscalation
+from app.users.roles import Role
 
 STATUSES = {None: "Waiting for a decision", "approved": "Approved", "rejected": "Rejected",
             "referred": "Referred to a manager", "all": "All"}

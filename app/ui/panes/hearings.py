@@ -16,10 +16,18 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QMessageBox, QProgressBar, QPushButton, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.court.hearings import BulkOutcome, HearingList, OutcomeResult
+from app.court.requests import RecordOutcome, RecordOutcomes
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, money, outcome_label, uk_date
 from app.ui.forms import date_edit, from_qdate, to_qdate
@@ -29,7 +37,6 @@ from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine, label, make_table
 from app.ui.workers import TaskHandle
-from app.court.requests import RecordOutcome, RecordOutcomes
 
 ADJOURN_WEEKS = 4
 

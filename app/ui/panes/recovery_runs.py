@@ -17,6 +17,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from app.recovery.requests import RunRecovery
 from app.recovery.run import RecoveryRunSummary
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, money, run_status_label, uk_date
@@ -26,7 +27,6 @@ from app.ui.models.recovery import RecoveryRunsModel
 from app.ui.panes.run_page import RunPage
 from app.ui.style import set_role
 from app.ui.widgets import label, make_table
-from app.recovery.requests import RunRecovery
 
 FIGURES = (
     ("examined", "Accounts examined"), ("reminder_1", "First reminders"), ("reminder_2", "Second reminders"),

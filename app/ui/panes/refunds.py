@@ -11,13 +11,13 @@ from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.payments.refunds import RefundView
+from app.payments.requests import DecideRefund
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, money
 from app.ui.models.base import SortFilterProxy
 from app.ui.models.refunds import RefundsModel
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine, label, make_table
-from app.payments.requests import DecideRefund
 
 
 class RefundApprovalsPane(QWidget):

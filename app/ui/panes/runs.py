@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.billing.annual_run import BillingRunSummary
+from app.billing.requests import RunAnnualBilling
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, financial_year, money, run_status_label, uk_date
 from app.ui.forms import date_edit, form_layout, from_qdate
@@ -25,7 +26,6 @@ from app.ui.panes.recovery_runs import RecoveryRunSection
 from app.ui.panes.run_page import RunPage
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine, label, make_table
-from app.billing.requests import RunAnnualBilling
 
 FIGURES = (
     ("examined", "Accounts examined"), ("charges", "Charges"), ("adjustments", "Adjustments"),

@@ -18,14 +18,23 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog, QHBoxLayout, QListWidget, QListWidgetItem,
-    QPushButton, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
-from app.users.roles import Actor, Role
 from app.casework.claims import ClaimedEntry
 from app.casework.diary import CompletionResult, ReassignResult
 from app.casework.diary_codes import DiaryCodeView
+from app.casework.requests import ClaimNext
 from app.casework.worklists import WorklistPage, WorklistRow
 from app.ui.context import UiContext
 from app.ui.dialogs.casework import CompleteDiaryDialog, ReassignDialog, RescheduleDiaryDialog
@@ -35,7 +44,7 @@ from app.ui.models.casework import WorklistModel
 from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine, label, make_table
-from app.casework.requests import ClaimNext
+from app.users.roles import Actor, Role
 
 PAGE_SIZE = 50
 SORT_LABELS = {"due": "Due date (oldest first)", "balance": "Balance (largest first)",

@@ -18,19 +18,28 @@ for ending something that has a start date (a discount, exemption, joint party o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QHBoxLayout, QLineEdit, QPushButton, QSpinBox,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
-from app.errors import Conflict, NotFound, ValidationError
 from app.accounts.summary import AccountSummary, PeriodView
 from app.billing.liability_changes import LiabilityChange
 from app.billing.requests import LiabilityRequest
+from app.errors import Conflict, NotFound, ValidationError
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import SavingDialog
 from app.ui.dialogs.preview_panel import PreviewPanel
@@ -39,7 +48,6 @@ from app.ui.forms import OptionalDate, date_edit, from_qdate
 from app.ui.signals import emit
 from app.ui.style import set_invalid
 from app.ui.widgets import label
-
 
 PREVIEW_DELAY_MS = 350
 Choice = tuple[str, Any]

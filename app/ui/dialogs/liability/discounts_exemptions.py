@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 
 from app.billing.requests import EndDiscount, EndExemption, SetDiscount, SetExemption
+from app.ui.dialogs.liability.change_dialog import ChangeDialog, EndDialog, date_of, outside_period
 from app.ui.formatting import date_range, discount_label
 from app.ui.forms import OptionalDate, date_edit
-from app.ui.dialogs.liability.change_dialog import ChangeDialog, EndDialog, date_of, outside_period
 
 
 class AddDiscountDialog(ChangeDialog):

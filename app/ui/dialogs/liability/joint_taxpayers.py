@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from app.billing.requests import AddJointParty, EndJointParty, NewTaxpayer
-from app.ui.formatting import date_range, uk_date
 from app.ui.dialogs.liability.change_dialog import ChangeDialog, EndDialog, date_of, outside_period
+from app.ui.formatting import date_range, uk_date
 
 
 class AddJointDialog(ChangeDialog):

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QSpinBox
 
-from app.errors import NotFound, ValidationError
 from app.billing.requests import MoveIn, NewTaxpayer
-from app.ui.formatting import payment_method_label
+from app.errors import NotFound, ValidationError
 from app.ui.dialogs.liability.change_dialog import ChangeDialog, date_of
+from app.ui.formatting import payment_method_label
 
 
 class MoveInDialog(ChangeDialog):

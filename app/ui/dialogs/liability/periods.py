@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox
 
 from app.billing.requests import MoveOut, SetDisabledReduction, SplitPeriod
-from app.ui.formatting import date_range, uk_date
 from app.ui.dialogs.liability.change_dialog import ChangeDialog, date_of
+from app.ui.formatting import date_range, uk_date
 
 
 class MoveOutDialog(ChangeDialog):

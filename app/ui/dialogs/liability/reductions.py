@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox
 
 from app.billing.requests import EndReduction, SetReduction
+from app.ui.dialogs.liability.change_dialog import ChangeDialog, EndDialog, date_of
 from app.ui.formatting import date_range, percent_text, reduction_label
 from app.ui.forms import OptionalDate
-from app.ui.dialogs.liability.change_dialog import ChangeDialog, EndDialog, date_of
 
 
 class ReductionDialog(ChangeDialog):

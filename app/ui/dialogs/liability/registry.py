@@ -13,7 +13,6 @@ from app.ui.dialogs.liability.joint_taxpayers import AddJointDialog, EndJointDia
 from app.ui.dialogs.liability.periods import DisabledReductionDialog, MoveOutDialog, SplitPeriodDialog
 from app.ui.dialogs.liability.reductions import EndReductionDialog, ReductionDialog
 
-
 CHANGE_DIALOGS: dict[str, type[ChangeDialog]] = {
     "move_out": MoveOutDialog,
     "add_discount": AddDiscountDialog,
