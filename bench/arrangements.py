@@ -150,7 +150,7 @@ def load_arrangements(db: Any, count: int) -> dict[str, int]:
             conn.exec_driver_sql("ANALYZE arrangement; ANALYZE arrangement_instalment; ANALYZE hold;")
     log(f"{count:,} arrangements, {len(instalments):,} instalments, {len(ledger.rows):,} payments written in "
         f"{time.perf_counter() - started:.1f} s")
-    return {**kinds, "instalments": len(instalments), "payments": len(ledger),
+    return {**kinds, "instalments": len(instalments), "payments": len(ledger.rows),
             "load_seconds": round(time.perf_counter() - started, 1)}
 
 
