@@ -91,7 +91,7 @@ def child(args: argparse.Namespace) -> int:
     QTimer.singleShot(READY_TIMEOUT_S * 1000, app.quit)
     app.exec()
     window.close()
-    window.desk.close()
+    window.app.close()
     if "painted" not in marks:
         print(json.dumps({"error": f"no paint within {READY_TIMEOUT_S} s"}), flush=True)
         return 1
