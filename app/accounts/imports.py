@@ -11,6 +11,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import select
@@ -243,7 +244,7 @@ def _check_account_group(
     for r in group:
         if r.uprn not in properties:
             return (r.row.line, "uprn", f"UPRN {r.uprn} is not a known property (import properties first)")
-    for prev, nxt in zip(group, group[1:]):
+    for prev, nxt in pairwise(group):
         if nxt.uprn != prev.uprn:
             return (nxt.row.line, "uprn", f"account {ref} appears again for a different property (UPRN {prev.uprn} on line {prev.row.line})")
         if prev.liable_to is None or nxt.liable_from != prev.liable_to + timedelta(days=1):

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from itertools import pairwise
 
 from app.enums import DiscountKind
 from app.rules.apportionment import days_in_year, year_end, year_label, year_start
@@ -130,7 +131,7 @@ def year_charge(periods: Sequence[PeriodFacts], reductions: Sequence[Dated], pol
             if item.code == DiscountKind.LONG_TERM_EMPTY and item.empty_since is not None:
                 cuts.update(premium_thresholds(policy.premiums, item.empty_since))
         bounds = sorted(c for c in cuts if start <= c <= end + timedelta(days=1))
-        for seg_start, seg_next in zip(bounds, bounds[1:], strict=False):
+        for seg_start, seg_next in pairwise(bounds):
             runs.append((period, seg_start, seg_next - timedelta(days=1)))
     lines: list[ChargeLine] = []
     for period, start, end in _joined(runs, reductions, policy):

@@ -88,9 +88,9 @@ def _expected_names(account: Account) -> list[str]:
     names = [p.person.full_name() for p in account.parties]
     for period in account.periods:
         for party in _by_start(period.joint_parties):
-            if party.start_date <= AS_OF and (party.end_date is None or party.end_date >= AS_OF):
-                if party.person.full_name() not in names:
-                    names.append(party.person.full_name())
+            current = party.start_date <= AS_OF and (party.end_date is None or party.end_date >= AS_OF)
+            if current and party.person.full_name() not in names:
+                names.append(party.person.full_name())
     return names
 
 

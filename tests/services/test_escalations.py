@@ -60,7 +60,7 @@ def test_raise_validates_and_goes_to_the_officers_team(loaded: AppContext) -> No
     assert err.value.field == "reason"
     with pytest.raises(ValidationError, match="note saying what the team leader should decide"):
         raise_(loaded, note=" ")
-    with pytest.raises(ValidationError, match="more than £0.00"):
+    with pytest.raises(ValidationError, match=r"more than £0\.00"):
         raise_(loaded, amount_pence=0)
     with loaded.db.uow() as uow:
         notes = list(uow.session.scalars(select(Note.text)))
