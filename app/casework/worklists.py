@@ -135,7 +135,9 @@ def _rows(uow: UnitOfWork, ids: list[uuid.UUID], as_of: date) -> list[WorklistRo
     session = uow.session
     entries = {
         e.id: (e, ref) for e, ref in session.execute(
-            select(DiaryEntry, Account.account_ref).join(Account, Account.id == DiaryEntry.account_id).where(DiaryEntry.id.in_(ids))
+            select(DiaryEntry, Account.account_ref)
+            .join(Account, Account.id == DiaryEntry.account_id)
+            .where(DiaryEntry.id.in_(ids))
         )
     }
     account_ids = list({e.account_id for e, _ in entries.values()})

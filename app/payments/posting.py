@@ -263,7 +263,9 @@ def allocate_suspense(uow: UnitOfWork, actor: Actor, *, payment_ref: str, accoun
         uow, actor.username, "payment.suspense_allocated", "payment", payment.id, account_id=account_id,
         before={"status": PaymentStatus.SUSPENSE, "account_ref_given": payment.account_ref_given},
         after={
-            **payment_audit_details(ref, account_ref.strip(), payment.amount_pence, payment.received_on, payment.method, allocation),
+            **payment_audit_details(
+                ref, account_ref.strip(), payment.amount_pence, payment.received_on, payment.method, allocation
+            ),
             "allocated_on": as_of.isoformat(),
         },
     )

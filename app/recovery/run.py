@@ -147,7 +147,9 @@ def run_recovery(
         with db.uow() as uow:
             versions = {name: ensure_template_stored(uow, name) for name in set(templates.values())}
             uow.commit()
-    cursor: Any = None if tally.cursor is None else bytes.fromhex(tally.cursor) if db.dialect == "sqlite" else uuid.UUID(tally.cursor)
+    cursor: Any = (
+        None if tally.cursor is None else bytes.fromhex(tally.cursor) if db.dialect == "sqlite" else uuid.UUID(tally.cursor)
+    )
     status = "completed"
     while True:
         if cancelled is not None and cancelled():

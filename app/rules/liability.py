@@ -179,7 +179,8 @@ def _line(
     active = [a for a in period.adjustments if a.covers(start)]
     discounts = [a.code for a in active if a.code in DISCOUNT_RATES]
     rate = max((DISCOUNT_RATES[d] for d in discounts), default=Fraction(0))
-    premiums = [(a.code, premium_percent(a.code, policy.premiums, start, a.empty_since)) for a in active if a.code not in DISCOUNT_RATES]
+    premiums = [(a.code, premium_percent(a.code, policy.premiums, start, a.empty_since))
+                for a in active if a.code not in DISCOUNT_RATES]
     premium_pc = sum(pc for _, pc in premiums)
     words = [f"Band {period.band}"]
     if period.disabled_reduction:
@@ -198,7 +199,8 @@ def _line(
     bp = min(FULL_REDUCTION_BP, sum(r.percent_bp for r in reductions if r.covers(start)))
     reduction = round_pence(Fraction(amount * bp, FULL_REDUCTION_BP))
     if reduction:
-        words.append(f"council tax reduction {bp // 100}%" if bp % 100 == 0 else f"council tax reduction {bp // 100}.{bp % 100:02d}%")
+        percent = f"{bp // 100}%" if bp % 100 == 0 else f"{bp // 100}.{bp % 100:02d}%"
+        words.append(f"council tax reduction {percent}")
     return ChargeLine(
         start=start, end=end, days=days, band=period.band, charged_as_band=_charged_band(period.band, period.disabled_reduction),
         parish=period.parish, annual_pence=annual, base_pence=base, discount_pence=discount, premium_pence=premium,

@@ -177,7 +177,8 @@ def export_referrals(
         by_agent[str(case.details.get("agent", ""))].append(case)
     people = debtors(uow, [c.account_id for c in cases], as_of)
     orders = {
-        e.id: e for e in uow.session.scalars(select(RecoveryEvent).where(RecoveryEvent.id.in_({c.liability_order_id for c in cases})))
+        e.id: e
+        for e in uow.session.scalars(select(RecoveryEvent).where(RecoveryEvent.id.in_({c.liability_order_id for c in cases})))
     } if cases else {}
     files: list[ExportFile] = []
     written: list[Path] = []
@@ -384,7 +385,8 @@ def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_dat
         receipts = case.details.get("receipts", [])
         in_period = [x for x in receipts if from_date.isoformat() <= x["date"] <= to_date.isoformat()]
         to_end = [x for x in receipts if x["date"] <= to_date.isoformat()]
-        staged = any(from_date.isoformat() <= s.get("date", "") <= to_date.isoformat() for s in case.details.get("stage_history", []))
+        staged = any(from_date.isoformat() <= s.get("date", "") <= to_date.isoformat()
+                     for s in case.details.get("stage_history", []))
         if not in_period and not staged:
             continue
         for x in in_period:
