@@ -72,7 +72,9 @@ def test_bad_role_name() -> None:
         Role.parse("boss")
 
 
-def test_demo_is_deterministic_and_realistic(ctx: AppContext, demo_settings: AuthoritySettings, db_url: str, tmp_path: Path) -> None:
+def test_demo_is_deterministic_and_realistic(
+    ctx: AppContext, demo_settings: AuthoritySettings, db_url: str, tmp_path: Path
+) -> None:
     result = generate_demo(ctx.db, ctx.actor, demo_settings, accounts=400, seed=7, as_of=AS_OF)
     assert result.accounts == 400 and result.years == [2024, 2025, 2026]
     with ctx.db.uow() as uow:

@@ -97,7 +97,9 @@ def test_all_or_nothing_writes_nothing_when_a_row_fails(ctx: AppContext, tmp_pat
         ("uprn,uprn,address_line1,postcode,band\n", 1, "uprn", "twice"),
     ],
 )
-def test_wrong_header_refuses_the_file(ctx: AppContext, tmp_path: Path, text: str, line: int, field: str | None, words: str) -> None:
+def test_wrong_header_refuses_the_file(
+    ctx: AppContext, tmp_path: Path, text: str, line: int, field: str | None, words: str
+) -> None:
     path = write_csv(tmp_path / "bad.csv", text) if text else tmp_path / "bad.csv"
     if not text:
         path.write_bytes(b"")

@@ -74,7 +74,9 @@ def test_bad_request_names_the_field(loaded: AppContext, amount: int, change: di
 
 def test_requests_waiting_for_a_decision_use_up_the_credit(loaded: AppContext) -> None:
     request(loaded, 60000)
-    with pytest.raises(ValidationError, match=r"available to refund, £400\.00.*£600\.00 of it is already in other refund requests") as err:
+    with pytest.raises(
+        ValidationError, match=r"available to refund, £400\.00.*£600\.00 of it is already in other refund requests"
+    ) as err:
         request(loaded, 50000)
     assert err.value.field == "amount"
     assert request(loaded, 40000).status == "requested"
