@@ -29,6 +29,7 @@ from app.adapters.csv_files import ImportSummary, RowInvalid, read_rows
 from app.adapters.file_imports import complete_file_import, record_file_run
 from app.db import UnitOfWork
 from app.dto import JsonView, clean_text
+from app.enums import EnforcementStatus
 from app.errors import ValidationError
 from app.ledger.balances import year_costs_pence
 from app.models import Account, EnforcementCase, Payment, RecoveryEvent
@@ -354,7 +355,7 @@ def _apply_agent_row(
     if case.status != "open":
         summary.skipped += 1
         return
-    case.status = "closed"
+    case.status = EnforcementStatus.CLOSED
     case.closed_on = r.on
     case.details = {**case.details, "closed_reason": "returned", "return_reason": r.reason, "returned_on": r.on.isoformat(),
                     "nulla_bona": r.reason == "nulla_bona", "return_note": r.note}
