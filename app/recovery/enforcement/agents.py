@@ -192,6 +192,7 @@ def export_referrals(
             writer.writerow(EXPORT_COLUMNS)
             for case in rows:
                 person = people[case.account_id]
+                assert case.liability_order_id is not None  # an agent is referred a case under a liability order
                 order = orders[case.liability_order_id]
                 writer.writerow((
                     case.reference, person.account_ref, order.event_date.isoformat(), year_label(order.financial_year),
@@ -338,7 +339,7 @@ def _apply_agent_row(
         return
     if r.type == "fee_stage":
         current = str(case.details.get("fee_stage", "compliance"))
-        if fee_rules.STAGES.index(r.stage) <= fee_rules.STAGES.index(current):  # type: ignore[arg-type]
+        if fee_rules.STAGES.index(r.stage) <= fee_rules.STAGES.index(current):
             summary.skipped += 1
             return
         if case.status != "open":
@@ -370,11 +371,11 @@ def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_dat
         raise ValidationError(f"The period ends ({to_date:%d/%m/%Y}) before it starts ({from_date:%d/%m/%Y}).",
                               field="to_date")
     name = agent.strip()
-    rows = uow.session.execute(
+    found = uow.session.execute(
         select(EnforcementCase, Account.account_ref).join(Account, Account.id == EnforcementCase.account_id)
         .where(EnforcementCase.kind == "enforcement_agent").order_by(EnforcementCase.reference)
     ).all()
-    rows = [(c, ref) for c, ref in rows if c.details.get("agent") == name]
+    rows = [(c, ref) for c, ref in found if c.details.get("agent") == name]
     payment_refs = {x["payment_ref"] for c, _ in rows for x in c.details.get("receipts", []) if x.get("payment_ref")}
     status = dict(uow.session.execute(
         select(Payment.external_ref, Payment.status).where(Payment.external_ref.in_(payment_refs))
