@@ -106,7 +106,9 @@ def _check_periods(account: Account, summary: AccountSummary) -> None:
         assert view.band == period.property.band
         assert view.parish == (period.property.parish.name if period.property.parish else "")
         assert [d["id"] for d in view.discounts] == [d.id for d in _by_start(period.discounts)]
-        assert [(d["kind"], d["empty_since"]) for d in view.discounts] == [(d.kind, d.empty_since) for d in _by_start(period.discounts)]
+        assert [(d["kind"], d["empty_since"]) for d in view.discounts] == [
+            (d.kind, d.empty_since) for d in _by_start(period.discounts)
+        ]
         assert [(e["id"], e["class"], e["to"]) for e in view.exemptions] == [
             (e.id, e.exemption_class, e.end_date) for e in _by_start(period.exemptions)
         ]
