@@ -61,7 +61,7 @@ def request(name: str, *, version: int = 1) -> typing.Callable[[T], T]:
     def register(cls: T) -> T:
         if name in REGISTRY:
             raise TypeError(f"Two requests are named {name!r}.")
-        # With slots=True `dataclass` returns a new class; typeshed types it as the base.
+        # With slots=True `dataclass` returns a new class; typeshed says type[Request], not T.
         made = typing.cast(T, dataclasses.dataclass(frozen=True, kw_only=True, slots=True)(cls))
         made.name = name
         made.version = version
