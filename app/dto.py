@@ -27,7 +27,8 @@ class JsonView:
     """Mixin for frozen-dataclass DTOs: `to_json()` with dates ISO, UUIDs as text, money in *_pence."""
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable(asdict(self))  # type: ignore[call-overload]
+        data: dict[str, Any] = jsonable(asdict(self))  # type: ignore[call-overload]  # a mixin: mypy cannot see the dataclass
+        return data
 
 
 def clean_text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:

@@ -24,6 +24,7 @@ from app.billing.settings_snapshots import capture_year_settings
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading
+from app.enums import BatchRunStatus
 from app.models import BatchRun, LiabilityPeriod
 from app.requests import Cancelled, Progress, handles
 from app.rules.apportionment import year_end, year_start
@@ -90,7 +91,7 @@ def run_annual_billing(
         elif run.status == "completed":
             uow.commit()
             return _summary(run, year, as_of, resumed=True)
-        run.status, run.total = "running", total
+        run.status, run.total = BatchRunStatus.RUNNING, total
         uow.commit()
         run_id = run.id
         summary = dict(run.summary)
@@ -99,10 +100,10 @@ def run_annual_billing(
     chunk = chunk or settings.batch.billing_chunk
     memo = Memo()
     cursor = uuid.UUID(summary["cursor"]) if summary.get("cursor") else None
-    status = "completed"
+    status = BatchRunStatus.COMPLETED
     while True:
         if cancelled is not None and cancelled():
-            status = "cancelled"
+            status = BatchRunStatus.CANCELLED
             break
         with db.uow() as uow:
             query = liable.order_by(LiabilityPeriod.account_id).limit(chunk)

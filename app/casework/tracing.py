@@ -55,7 +55,8 @@ def record_gone_away(uow: UnitOfWork, actor: Actor, *, account_ref: str, as_of: 
     ).first()
     append_note(uow, account_id, f"Gone away reported{': ' + text if text else '.'}", actor.username)
     if existing is not None:
-        audit(uow, actor.username, "trace.gone_away", "diary_entry", existing.id, account_id=account_id, after={"note": text[:200]})
+        audit(uow, actor.username, "trace.gone_away", "diary_entry", existing.id, account_id=account_id,
+              after={"note": text[:200]})
         view = diary_view(existing, account_ref.strip(), code.description)
         uow.commit()
         return TraceResult(view, None, False)

@@ -32,8 +32,9 @@ class RecoveryView:
     def to_json(self) -> dict[str, Any]:
         from app.dto import jsonable
 
-        return jsonable({"account_ref": self.account_ref, "history": self.history, "years": self.years,
-                         "next_actions": self.next_actions, "holds": self.holds, "on_hold": self.on_hold})
+        data: dict[str, Any] = jsonable({"account_ref": self.account_ref, "history": self.history, "years": self.years,
+                                         "next_actions": self.next_actions, "holds": self.holds, "on_hold": self.on_hold})
+        return data
 
 
 def account_recovery(uow: UnitOfWork, settings: AuthoritySettings, account_ref: str, as_of: date) -> RecoveryView:

@@ -31,6 +31,7 @@ from app.adapters.sql_keys import raw_key
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading, in_batches
+from app.enums import BatchRunStatus
 from app.ledger.kinds import LedgerKind
 from app.ledger.posting import LedgerRows
 from app.models import (
@@ -136,7 +137,7 @@ def run_recovery(
                                parameters={"dry_run": False}, total=total, created_by=actor.username,
                                summary=tally.to_dict())
                 uow.session.add(run)
-            run.status, run.total = "running", total
+            run.status, run.total = BatchRunStatus.RUNNING, total
             uow.commit()
             run_id = run.id
     templates = {stage: settings.recovery_letter_template(stage) for stage in ACTION_STAGES}
@@ -147,11 +148,13 @@ def run_recovery(
         with db.uow() as uow:
             versions = {name: ensure_template_stored(uow, name) for name in set(templates.values())}
             uow.commit()
-    cursor: Any = None if tally.cursor is None else bytes.fromhex(tally.cursor) if db.dialect == "sqlite" else uuid.UUID(tally.cursor)
-    status = "completed"
+    cursor: Any = (
+        None if tally.cursor is None else bytes.fromhex(tally.cursor) if db.dialect == "sqlite" else uuid.UUID(tally.cursor)
+    )
+    status = BatchRunStatus.COMPLETED
     while True:
         if cancelled is not None and cancelled():
-            status = "cancelled"
+            status = BatchRunStatus.CANCELLED
             break
         with db.uow() as uow:
             query = select(raw_key(Account.id)).order_by(Account.id).limit(chunk)

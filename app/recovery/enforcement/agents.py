@@ -29,6 +29,7 @@ from app.adapters.csv_files import ImportSummary, RowInvalid, read_rows
 from app.adapters.file_imports import complete_file_import, record_file_run
 from app.db import UnitOfWork
 from app.dto import JsonView, clean_text
+from app.enums import EnforcementStatus
 from app.errors import ValidationError
 from app.ledger.balances import year_costs_pence
 from app.models import Account, EnforcementCase, Payment, RecoveryEvent
@@ -177,7 +178,8 @@ def export_referrals(
         by_agent[str(case.details.get("agent", ""))].append(case)
     people = debtors(uow, [c.account_id for c in cases], as_of)
     orders = {
-        e.id: e for e in uow.session.scalars(select(RecoveryEvent).where(RecoveryEvent.id.in_({c.liability_order_id for c in cases})))
+        e.id: e
+        for e in uow.session.scalars(select(RecoveryEvent).where(RecoveryEvent.id.in_({c.liability_order_id for c in cases})))
     } if cases else {}
     files: list[ExportFile] = []
     written: list[Path] = []
@@ -190,6 +192,7 @@ def export_referrals(
             writer.writerow(EXPORT_COLUMNS)
             for case in rows:
                 person = people[case.account_id]
+                assert case.liability_order_id is not None  # an agent is referred a case under a liability order
                 order = orders[case.liability_order_id]
                 writer.writerow((
                     case.reference, person.account_ref, order.event_date.isoformat(), year_label(order.financial_year),
@@ -336,7 +339,7 @@ def _apply_agent_row(
         return
     if r.type == "fee_stage":
         current = str(case.details.get("fee_stage", "compliance"))
-        if fee_rules.STAGES.index(r.stage) <= fee_rules.STAGES.index(current):  # type: ignore[arg-type]
+        if fee_rules.STAGES.index(r.stage) <= fee_rules.STAGES.index(current):
             summary.skipped += 1
             return
         if case.status != "open":
@@ -353,7 +356,7 @@ def _apply_agent_row(
     if case.status != "open":
         summary.skipped += 1
         return
-    case.status = "closed"
+    case.status = EnforcementStatus.CLOSED
     case.closed_on = r.on
     case.details = {**case.details, "closed_reason": "returned", "return_reason": r.reason, "returned_on": r.on.isoformat(),
                     "nulla_bona": r.reason == "nulla_bona", "return_note": r.note}
@@ -368,11 +371,11 @@ def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_dat
         raise ValidationError(f"The period ends ({to_date:%d/%m/%Y}) before it starts ({from_date:%d/%m/%Y}).",
                               field="to_date")
     name = agent.strip()
-    rows = uow.session.execute(
+    found = uow.session.execute(
         select(EnforcementCase, Account.account_ref).join(Account, Account.id == EnforcementCase.account_id)
         .where(EnforcementCase.kind == "enforcement_agent").order_by(EnforcementCase.reference)
     ).all()
-    rows = [(c, ref) for c, ref in rows if c.details.get("agent") == name]
+    rows = [(c, ref) for c, ref in found if c.details.get("agent") == name]
     payment_refs = {x["payment_ref"] for c, _ in rows for x in c.details.get("receipts", []) if x.get("payment_ref")}
     status = dict(uow.session.execute(
         select(Payment.external_ref, Payment.status).where(Payment.external_ref.in_(payment_refs))
@@ -384,7 +387,8 @@ def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_dat
         receipts = case.details.get("receipts", [])
         in_period = [x for x in receipts if from_date.isoformat() <= x["date"] <= to_date.isoformat()]
         to_end = [x for x in receipts if x["date"] <= to_date.isoformat()]
-        staged = any(from_date.isoformat() <= s.get("date", "") <= to_date.isoformat() for s in case.details.get("stage_history", []))
+        staged = any(from_date.isoformat() <= s.get("date", "") <= to_date.isoformat()
+                     for s in case.details.get("stage_history", []))
         if not in_period and not staged:
             continue
         for x in in_period:

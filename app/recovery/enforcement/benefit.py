@@ -71,7 +71,8 @@ def apply_benefit_deduction(
                     f"{benefit_rules.UC_OVERALL_CAP_PERCENT}% limit, so nothing can be deducted.",
                     field="other_deductions",
                 )
-            frequency, basis = "monthly", f"5% of the {year_label(rate_year)} UC standard allowance ({uc_category.replace('_', ' ')}, {fmt(allowance)})"
+            frequency = "monthly"
+            basis = f"5% of the {year_label(rate_year)} UC standard allowance ({uc_category.replace('_', ' ')}, {fmt(allowance)})"
         else:
             allowances = settings.benefit_deductions.legacy_single_25_weekly_pence
             amount = benefit_rules.legacy_weekly_deduction_for_year(rate_year, allowances)

@@ -20,6 +20,7 @@ from app.adapters.conflicts import saving
 from app.audit import audit
 from app.db import UnitOfWork
 from app.dto import JsonView, clean_text
+from app.enums import EnforcementStatus
 from app.errors import Conflict, ValidationError
 from app.ledger.balances import year_balance_pence
 from app.models import Account, EnforcementCase, Payment, RecoveryEvent
@@ -114,7 +115,7 @@ def add_receipt(
         order is not None and year_balance_pence(uow, case.account_id, order.financial_year) <= 0
     )
     if cleared:
-        case.status = "closed"
+        case.status = EnforcementStatus.CLOSED
         case.closed_on = on
         case.details = {**case.details, "closed_reason": "paid"}
     return cleared
