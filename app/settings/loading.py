@@ -18,6 +18,7 @@ from typing import Any
 from app.paths import DEFAULT_SETTINGS
 from app.rules.arrangements import ArrangementPolicy
 from app.rules.discounts import PremiumPolicy
+from app.rules.service import STATUTORY_HEARING_LEAD_DAYS
 from app.settings.reader import REQUIRED, SettingsError, Table
 from app.settings.schema import (
     COUNTRIES,
@@ -120,16 +121,25 @@ def _costs(t: Table) -> Costs:
 
 
 def _recovery(t: Table) -> RecoverySettings:
+    """The timings, refusing what the law does not allow (AER 1992, SI 1992/613):
+    a reminder only once an instalment is missed (reg 23(1): 1 day or more); at least the
+    statutory 7 days to pay it (reg 23(3)); no more than 2 reminders a year (reg 23(4)); no
+    summons before the whole balance is payable — 7 days after a failed reminder's 7 days,
+    reg 23(3), so 14 days after the notice; no hearing until 14 whole days after service
+    (reg 35(2A)); no summons for a sum over 6 years old (reg 34(3)). A council may be more
+    generous than any of these, never less."""
     d = RecoverySettings()
     return RecoverySettings(
-        reminder_days=t.whole("reminder_days", d.reminder_days),
-        pay_within_days=t.whole("pay_within_days", d.pay_within_days),
-        max_reminders=t.whole("max_reminders", d.max_reminders),
-        summons_after_days=t.whole("summons_after_days", d.summons_after_days),
-        hearing_lead_days=t.whole("hearing_lead_days", d.hearing_lead_days),
+        reminder_days=t.whole("reminder_days", d.reminder_days, minimum=1),
+        pay_within_days=t.whole("pay_within_days", d.pay_within_days, minimum=7),
+        max_reminders=t.whole("max_reminders", d.max_reminders, maximum=2),
+        summons_after_days=t.whole("summons_after_days", d.summons_after_days, minimum=14),
+        hearing_lead_days=t.whole("hearing_lead_days", d.hearing_lead_days, minimum=STATUTORY_HEARING_LEAD_DAYS),
+        service_days=t.whole("service_days", d.service_days, maximum=10),
         minimum_balance_pence=t.whole("minimum_balance_pence", d.minimum_balance_pence),
-        summons_limit_years=t.whole("summons_limit_years", d.summons_limit_years),
+        summons_limit_years=t.whole("summons_limit_years", d.summons_limit_years, minimum=1, maximum=6),
         hearing_dates=t.dates("hearing_dates"),
+        bank_holidays=t.dates("bank_holidays"),
         breathing_space_days=t.whole("breathing_space_days", d.breathing_space_days, minimum=1),
         letters=t.section("letters", _recovery_letters),
     )
