@@ -165,26 +165,47 @@ def reprofile(
     policy: InstalmentPolicy,
     requested: int = 10,
 ) -> list[DueInstalment]:
-    """The plan on an amended notice after the charge changed (Sch 1 para 2 as amended 1995).
+    """The plan on an amended notice after the charge changed (Sch 1 Part I para 10, as
+    amended by SI 1995/22).
 
-    Instalments falling due before the amended notice can take effect (issue + notice days)
-    stand at what was paid towards them; what is left of the new charge after all payments
-    is spread, by the para 2 rounding, over the instalment dates still to come. With no
-    dates left, the balance is due in one instalment after the notice period. With nothing
-    left to pay (a credit), there are no further instalments.
+    Only the *remaining* instalments are adjusted. SI 1995/22's note: "where a billing
+    authority revises its estimate of a person's council tax liability, it shall, in
+    adjusting the remaining instalments, take into account any amounts paid before the day
+    on which the adjustment takes effect which were due to be paid after that day."
+
+    * Instalments falling due before the adjustment takes effect (issue + `notice_days`)
+      **stay due in full, paid or not**: arrears and any reminder on them survive the
+      change (never more in all than the new charge: then the earliest stand, up to it).
+    * The remaining dates share what is left of the charge after those instalments and
+      after anything paid in advance of later ones, by the para 2 rounding.
+    * The plan still adds up to the charge, so recovery can compare what has fallen due
+      with what has been paid: a payment in advance sits on the first remaining date, on
+      top of its share (that date then shows as partly paid).
+    * With nothing left to pay (a credit) there are no further instalments; with no dates
+      left, the rest is due in one instalment after the notice period.
+
+    Example (the audit's): 10 x £150 from April, only April paid, charge revised to
+    £1,200 on 10 July: April-July (£600) stand, May-July (£450) stay in arrears; August to
+    January share £1,200 - £600 = £600.
     """
     check_instalment_day(day)
     earliest = issued_on + timedelta(days=policy.notice_days)
     past = [i for i in previous if i.due < earliest]
-    future_dates = [i.due for i in previous if i.due >= earliest]
-    covered = allocate_paid([i.amount_pence for i in past], paid_pence)
-    kept = [DueInstalment(i.due, amount) for i, amount in zip(past, covered, strict=True) if amount > 0]
-    remaining = net_pence - paid_pence
-    if remaining <= 0:
+    standing = allocate_paid([i.amount_pence for i in past], max(net_pence, 0))
+    kept = [DueInstalment(i.due, amount) for i, amount in zip(past, standing, strict=True) if amount > 0]
+    due_before = sum(standing)
+    advance = max(0, paid_pence - due_before)  # paid towards instalments not yet due
+    to_pay = net_pence - due_before - advance
+    if to_pay <= 0:
         return kept
     if not previous:
-        return kept + bill_schedule(remaining, issued_on, year, requested, day, policy)
-    if not future_dates:
-        future_dates = [first_due_date(issued_on, year, day, policy) if issued_on < date(year + 1, 3, 1) else earliest]
-    amounts = split_amounts(remaining, len(future_dates))
-    return kept + [DueInstalment(d, a) for d, a in zip(future_dates, amounts, strict=False)]
+        rest = bill_schedule(to_pay, issued_on, year, requested, day, policy)
+    else:
+        future_dates = [i.due for i in previous if i.due >= earliest]
+        if not future_dates:
+            future_dates = [first_due_date(issued_on, year, day, policy) if issued_on < date(year + 1, 3, 1) else earliest]
+        amounts = split_amounts(to_pay, len(future_dates))
+        rest = [DueInstalment(d, a) for d, a in zip(future_dates, amounts, strict=False)]
+    if advance:
+        rest[0] = DueInstalment(rest[0].due, rest[0].amount_pence + advance)
+    return kept + rest

@@ -110,23 +110,50 @@ def test_instalment_day_31_is_refused() -> None:
         check_instalment_day(31)
 
 
-def test_reprofile_spreads_the_new_balance_over_the_instalments_left() -> None:
-    # Sch 1 para 2 (as amended 1995): £1,200 in 10 x £120 from 1 April; two paid (£240);
-    # on 20 June the charge falls to £1,000: instalments from 1 July on share 1,000 - 240 = £760.
+def test_reprofile_keeps_instalments_already_due_and_spreads_the_rest() -> None:
+    # Sch 1 para 10 as amended by SI 1995/22 (only the remaining instalments are adjusted):
+    # £1,200 in 10 x £120 from 1 April; two paid (£240); the notice of 15 June takes effect
+    # on 29 June. April-June (£360) stay due; the missed June instalment stays in arrears.
+    # July..January (7) share £1,000 - £360 = £640: A = £91, the first £94.
     previous = [DueInstalment(d.due, 12000) for d in bill_schedule(120000, date(2026, 3, 10), 2026, 10, 1, POLICY)]
     plan = reprofile(100000, 24000, previous, date(2026, 6, 15), 2026, 1, POLICY)
-    assert [(i.due, i.amount_pence) for i in plan[:2]] == [(date(2026, 4, 1), 12000), (date(2026, 5, 1), 12000)]
-    # the June instalment was missed: it falls away; July..January (7) share £760: A = £109, first £106
-    rest = plan[2:]
+    assert [(i.due, i.amount_pence) for i in plan[:3]] == [
+        (date(2026, 4, 1), 12000), (date(2026, 5, 1), 12000), (date(2026, 6, 1), 12000)]
+    rest = plan[3:]
     assert rest[0].due == date(2026, 7, 1) and len(rest) == 7
-    assert [i.amount_pence for i in rest] == [10600] + [10900] * 6
+    assert [i.amount_pence for i in rest] == [9400] + [9100] * 6
     assert sum(i.amount_pence for i in plan) == 100000
 
 
+def test_reprofile_the_audits_example_arrears_survive_a_change() -> None:
+    # Issue 15 item 2 (audit of Sch 1 as amended by SI 1995/22): 10 x £150 from April, only
+    # April paid, charge revised to £1,200 on 10 July: May-July (£450) stay in arrears and
+    # the remaining instalments (August-January) share £1,200 - £600 = £600.
+    previous = schedule(150000, 10, date(2026, 4, 1))
+    plan = reprofile(120000, 15000, previous, date(2026, 7, 10), 2026, 1, POLICY)
+    assert [i.amount_pence for i in plan if i.due <= date(2026, 7, 1)] == [15000] * 4
+    assert sum(i.amount_pence for i in plan if i.due <= date(2026, 7, 1)) - 15000 == 45000  # arrears stay
+    assert [(i.due, i.amount_pence) for i in plan if i.due > date(2026, 7, 1)] == [
+        (date(2026, m, 1), 10000) for m in range(8, 13)] + [(date(2027, 1, 1), 10000)]
+
+
+def test_reprofile_credits_payments_made_in_advance_of_later_instalments() -> None:
+    # SI 1995/22: amounts paid before the adjustment which were due after it are taken into
+    # account: 10 x £150, £900 paid by 10 July (£300 ahead of August and September); the
+    # charge falls to £1,200: £1,200 - £600 due - £300 ahead = £300 left over August-January
+    # (£50 each); August carries the £300 paid ahead too, so the plan still adds up to £1,200.
+    previous = schedule(150000, 10, date(2026, 4, 1))
+    plan = reprofile(120000, 90000, previous, date(2026, 7, 10), 2026, 1, POLICY)
+    rest = [i.amount_pence for i in plan if i.due > date(2026, 7, 1)]
+    assert rest == [30000 + 5000] + [5000] * 5
+    assert sum(i.amount_pence for i in plan) == 120000
+
+
 def test_reprofile_with_a_credit_leaves_no_further_instalments() -> None:
+    # the charge falls below what had fallen due: the earliest instalments stand up to it
     previous = [DueInstalment(date(2026, 4, 1), 60000), DueInstalment(date(2026, 5, 1), 60000)]
     plan = reprofile(50000, 60000, previous, date(2026, 4, 20), 2026, 1, POLICY)
-    assert plan == [DueInstalment(date(2026, 4, 1), 60000)]
+    assert plan == [DueInstalment(date(2026, 4, 1), 50000)]
 
 
 def test_reprofile_when_no_dates_are_left_asks_for_one_payment() -> None:

@@ -202,20 +202,27 @@ def test_a_bill_schedule_falls_in_its_year_after_the_notice_period(
 
 @FAST
 @given(st.integers(0, 10**7), st.integers(0, 10**7), AGGREGATES, st.integers(2015, 2040), st.integers(0, 364), DAYS)
-def test_a_reprofile_keeps_what_was_paid_and_spreads_the_rest(
+def test_a_reprofile_keeps_what_fell_due_and_spreads_the_rest(
     net: int, paid: int, original: int, year: int, issued_offset: int, day: int
 ) -> None:
-    """instalments.reprofile (Sch 1 para 2 as amended 1995): instalments due before the
-    amended notice takes effect (issue + 14 days) stand at what was paid towards them,
-    earliest first; what is left of the new charge after all payments falls on or after
-    that day; a credit leaves nothing further to pay."""
+    """instalments.reprofile (Sch 1 para 10 as amended by SI 1995/22): instalments due
+    before the amended notice takes effect (issue + 14 days) stand in full, paid or not
+    (never more than the new charge); what is left after them and after payments made in
+    advance falls on or after that day; the plan adds up to the charge whenever anything is
+    left to pay; a credit leaves nothing further to pay."""
     previous = schedule(original, 10, date(year, 4, day))
     issued = year_start(year) + timedelta(days=issued_offset)
     plan = reprofile(net, paid, previous, issued, year, day, POLICY)
     effective = issued + timedelta(days=14)
     due_before = sum(i.amount_pence for i in previous if i.due < effective)
-    assert sum(i.amount_pence for i in plan if i.due < effective) == min(paid, due_before)
-    assert sum(i.amount_pence for i in plan if i.due >= effective) == max(0, net - paid)
+    standing = min(due_before, net)
+    assert sum(i.amount_pence for i in plan if i.due < effective) == standing
+    later = sum(i.amount_pence for i in plan if i.due >= effective)
+    left_to_pay = net - max(standing, paid)
+    if left_to_pay > 0:
+        assert later == net - standing and sum(i.amount_pence for i in plan) == net
+    else:
+        assert later == 0
     assert all(i.amount_pence > 0 for i in plan)
 
 
