@@ -4,9 +4,14 @@
 - Rounding (para 2(5)-(6)): if aggregate / n is a whole number of pounds all are equal;
   otherwise every instalment but the first is A = aggregate / n rounded to the nearest
   pound, and the first is B = aggregate - (n - 1) x A (larger or smaller than A).
-- Small amounts (para 2(7), para 3): if A would be under £5, the aggregate is split into as
-  many instalments of £5 or more as fit; under £10 in all, one instalment. If the first
-  instalment B would be under £5, it is merged with the second.
+- Small amounts, in the statute's order: para 2(5)-(6) first, for the number of
+  instalments the notice allows; then para 2(7) ("If the calculation of instalments in
+  accordance with sub-paragraph (6) would produce an amount for an instalment of less than
+  £5, the demand notice may require that the ... second instalment shall be added to ...
+  the first"); only if an instalment is *still* under £5 ("notwithstanding any adjustment
+  of instalments made in accordance with paragraph 2(7)") does para 3 apply: under £10 in
+  all, one instalment; otherwise as many monthly instalments as £5 goes into the aggregate,
+  with para 2(5)-(7) applied to them again (para 3(3)).
 The number of instalments for a bill issued mid-year is a separate decision
 (`instalments_available`) because councils' defaults (10, or 12 on request) are settings.
 """
@@ -37,24 +42,34 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def split_amounts(aggregate_pence: int, count: int) -> list[int]:
-    """Schedule 1 para 2(5)-(6) and 3: instalment amounts, first instalment carrying the difference."""
-    if count < 1:
-        raise InstalmentError("There must be at least one instalment.")
-    if aggregate_pence <= 0:
-        return []
-    if aggregate_pence < 2 * MINIMUM_INSTALMENT_PENCE:
-        return [aggregate_pence]
-    count = min(count, aggregate_pence // MINIMUM_INSTALMENT_PENCE)
+def _paragraph_2(aggregate_pence: int, count: int) -> list[int]:
+    """Sch 1 para 2(5)-(7): equal whole pounds, or B then (n - 1) x A; a first instalment
+    under £5 added to the second."""
     if aggregate_pence % (count * 100) == 0:
         return [aggregate_pence // count] * count
     # A = aggregate / n to the nearest whole pound (halves up), B = the rest.
     a = ((aggregate_pence * 2 + count * 100) // (count * 200)) * 100
     b = aggregate_pence - (count - 1) * a
-    amounts = [b] + [a] * (count - 1)
-    if b < MINIMUM_INSTALMENT_PENCE and count > 1:
-        amounts = [b + a] + [a] * (count - 2)
-    return amounts
+    if b < MINIMUM_INSTALMENT_PENCE and count > 1:  # para 2(7)
+        return [b + a] + [a] * (count - 2)
+    return [b] + [a] * (count - 1)
+
+
+def split_amounts(aggregate_pence: int, count: int) -> list[int]:
+    """Schedule 1 para 2(5)-(7), then para 3 only where an instalment is still under £5
+    (the module docstring). £49.90 in 10: para 2 gives £4.90 then 9 x £5, para 2(7) makes
+    it £9.90 then 8 x £5, all £5 or more: nine instalments (para 3 first would have cut the
+    number to nine before rounding, giving £6 instalments and, after 2(7), only eight)."""
+    if count < 1:
+        raise InstalmentError("There must be at least one instalment.")
+    if aggregate_pence <= 0:
+        return []
+    amounts = _paragraph_2(aggregate_pence, count)
+    if min(amounts) >= MINIMUM_INSTALMENT_PENCE:
+        return amounts
+    if aggregate_pence < 2 * MINIMUM_INSTALMENT_PENCE:  # para 3(1)(a)
+        return [aggregate_pence]
+    return _paragraph_2(aggregate_pence, aggregate_pence // MINIMUM_INSTALMENT_PENCE)  # para 3(1)(b), 3(3)
 
 
 def schedule(aggregate_pence: int, count: int, first_due: date) -> list[DueInstalment]:

@@ -38,6 +38,16 @@ def test_first_instalment_may_be_smaller() -> None:
     assert sum(amounts) == 119500
 
 
+def test_paragraph_2_7_before_paragraph_3() -> None:
+    # Sch 1 para 3 applies only where an instalment is under £5 "notwithstanding any
+    # adjustment of instalments made in accordance with paragraph 2(7)": £49.90 in 10 is
+    # £4.90 + 9 x £5 by para 2(6), then £9.90 + 8 x £5 by para 2(7): nine instalments.
+    assert split_amounts(4990, 10) == [990] + [500] * 8
+    # £44.50 in 10: A = £4 is under £5 whatever 2(7) does, so para 3: 8 instalments
+    # (£44.50 // £5), A = £6 (5.5625 to the nearest pound), B = £2.50, added to the second
+    assert split_amounts(4450, 10) == [850] + [600] * 6
+
+
 def test_small_totals() -> None:
     # Sch 1 para 3: under £10 in all -> one instalment; otherwise instalments of at least £5
     assert split_amounts(950, 10) == [950]

@@ -140,28 +140,32 @@ POLICY = InstalmentPolicy()
 def test_instalments_add_up_and_round_where_schedule_1_says(aggregate: int, count: int) -> None:
     """Sch 1 para 2(5)-(6): whole pounds each -> all equal; otherwise all but the first are
     A = aggregate / n to the nearest pound and the first is B = aggregate - (n - 1) x A.
-    Para 3: under £10 in all, one instalment; otherwise as many of £5 or more as fit.
-    Para 2(7): a first instalment under £5 is merged with the second. (instalments.py docstring;
+    Para 2(7): a first instalment under £5 is added to the second. Para 3, only if an
+    instalment is still under £5 after that: under £10 in all, one instalment; otherwise
+    aggregate // £5 instalments, with para 2(5)-(7) again. (instalments.py docstring;
     domain README §2.)"""
     amounts = split_amounts(aggregate, count)
     assert sum(amounts) == aggregate
     assert all(type(a) is int and a > 0 for a in amounts)
     if aggregate < 1000:
-        assert amounts == [aggregate]
+        assert amounts == [aggregate] or (amounts == paragraph_2(aggregate, count) and min(amounts) >= 500)
         return
     assert all(a >= 500 for a in amounts)
-    n = min(count, aggregate // 500)
-    if n == 1:
-        assert amounts == [aggregate]
-        return
+    first_try = paragraph_2(aggregate, count)
+    if min(first_try) >= 500:
+        assert amounts == first_try
+    else:
+        assert amounts == paragraph_2(aggregate, aggregate // 500)
+
+
+def paragraph_2(aggregate: int, n: int) -> list[int]:
+    """Para 2(5)-(7) written out again from the statute, independently of the code."""
     if aggregate % (100 * n) == 0:
-        assert amounts == [aggregate // n] * n
-        return
-    a = amounts[-1]
-    assert a % 100 == 0 and abs(Fraction(aggregate, n) - a) <= 50  # the nearest pound
+        return [aggregate // n] * n
+    a = min((pounds * 100 for pounds in range(aggregate // (100 * n) - 1, aggregate // (100 * n) + 2) if pounds >= 0),
+            key=lambda candidate: (abs(Fraction(aggregate, n) - candidate), -candidate))  # nearest pound, halves up
     b = aggregate - (n - 1) * a
-    merged = b < 500
-    assert amounts == ([b + a] + [a] * (n - 2) if merged else [b] + [a] * (n - 1))
+    return [b + a] + [a] * (n - 2) if b < 500 and n > 1 else [b] + [a] * (n - 1)
 
 
 def monthly_on_the_same_day(plan: list[DueInstalment]) -> bool:
