@@ -9,6 +9,12 @@
   a council's choice of percentage per year, so the rates come from settings. A long-term
   empty premium's rate depends on how many whole years the home has been empty, counted
   from when it was last occupied (a change of owner does not reset it).
+- A premium replaces the discount: s11B(1) and s11C(1) let a council determine that for
+  such a dwelling "the discount under section 11(2)(a) shall not apply, and the amount of
+  council tax payable ... is to be increased by such percentage ... as it may determine".
+  On a day with a premium there is no s11 discount: +100% is twice the charge, never
+  (1 - 50%) + 100% (`adjusted_amounts`, the one formula). An officer entering a discount
+  and a premium for the same days is refused (app/billing/liability_changes.py).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from datetime import date
 from fractions import Fraction
 
 from app.enums import DiscountKind, member
+from app.rules.bands import round_pence
 
 DISCOUNT_RATES: dict[str, Fraction] = {DiscountKind.SPD: Fraction(1, 4), DiscountKind.ALL_DISREGARDED: Fraction(1, 2)}
 PREMIUM_KINDS: tuple[DiscountKind, ...] = (DiscountKind.LONG_TERM_EMPTY, DiscountKind.SECOND_HOME)
@@ -97,9 +104,11 @@ def premium_thresholds(policy: PremiumPolicy, empty_since: date) -> list[date]:
     return result
 
 
-def day_factor(discounts: list[str], premiums: list[int], exempt: bool) -> Fraction:
-    """What fraction of the full daily charge is payable: 0 if exempt; (1 - larger discount) x (1 + premiums)."""
-    if exempt:
-        return Fraction(0)
+def adjusted_amounts(base_pence: int, discounts: list[str], premium_percent_total: int) -> tuple[int, int]:
+    """(discount, premium) in pence on `base_pence` for days with these discounts and
+    premiums: the larger discount only (s11), and none at all where a premium is levied
+    (s11B(1), s11C(1)); the premium is its percentage of the base. Each rounded to the penny."""
+    if premium_percent_total > 0:
+        return 0, round_pence(Fraction(base_pence * premium_percent_total, 100))
     rate = max((DISCOUNT_RATES[d] for d in discounts if d in DISCOUNT_RATES), default=Fraction(0))
-    return (1 - rate) * (1 + Fraction(sum(premiums), 100))
+    return round_pence(Fraction(base_pence) * rate), 0

@@ -12,16 +12,24 @@ from app.rules.discounts import (
     PremiumPolicy,
     check_adjustment_kind,
     check_exemption_class,
-    day_factor,
+    adjusted_amounts,
     premium_percent,
     whole_years_between,
 )
 
 
 def test_discount_rates() -> None:
-    assert day_factor(["SPD"], [], False) == Fraction(3, 4)
-    assert day_factor(["ALL_DISREGARDED"], [], False) == Fraction(1, 2)
-    assert day_factor(["SPD"], [], True) == 0
+    # s11(1), s11(2)(a): 25% with one resident counted, 50% with none; only the larger applies
+    assert adjusted_amounts(10000, ["SPD"], 0) == (2500, 0)
+    assert adjusted_amounts(10000, ["ALL_DISREGARDED"], 0) == (5000, 0)
+    assert adjusted_amounts(10000, ["SPD", "ALL_DISREGARDED"], 0) == (5000, 0)
+
+
+def test_a_premium_replaces_the_discount() -> None:
+    # LGFA 1992 s11B(1)/s11C(1): "the discount under section 11(2)(a) shall not apply, and the
+    # amount ... is to be increased by such percentage": +100% on £100 is £200, not £150
+    assert adjusted_amounts(10000, ["ALL_DISREGARDED"], 100) == (0, 10000)
+    assert adjusted_amounts(10001, [], 50) == (0, 5001)  # £50.005 to the penny, halves up
 
 
 def test_classes_a_and_c_abolished_in_england_but_not_wales() -> None:

@@ -464,3 +464,21 @@ def test_arrears_survive_a_change_of_liability(billed: AppContext) -> None:
     assert sum(i.amount_pence for i in after.instalments) == after.charge_pence - after.reduction_pence == 39585
     (action,) = view.next_actions
     assert (action["stage"], action["amount_pence"]) == ("reminder_1", sum(fallen_due))
+
+
+def test_a_discount_and_a_premium_on_the_same_days_are_refused(billed: AppContext) -> None:
+    """LGFA 1992 s11B(1)/s11C(1): where a premium is levied "the discount under section
+    11(2)(a) shall not apply". Jordan Price (70000005) has the 50% all-disregarded discount
+    from 1 April 2025: a second home premium on the same days is refused with a sentence and
+    nothing is written; once the discount ends (31 August) the premium from 1 September is
+    accepted, and extending the discount back over the premium's days is refused."""
+    pid = period_id(billed, "70000005")
+    before = snapshot(billed)
+    with pytest.raises(ValidationError, match=r"premium gets no discount .*s11B/s11C.*ALL_DISREGARDED applies 01/04/2025"):
+        change(billed, "set_discount", period_id=pid, kind="SECOND_HOME", start_date=date(2025, 7, 1), end_date=None)
+    assert snapshot(billed) == before
+    discount = only_id(billed, Discount, "70000005")
+    change(billed, "end_discount", discount_id=discount, end_date=date(2025, 8, 31))
+    change(billed, "set_discount", period_id=pid, kind="SECOND_HOME", start_date=date(2025, 9, 1), end_date=None)
+    with pytest.raises(ValidationError, match="premium gets no discount"):
+        change(billed, "end_discount", discount_id=discount, end_date=date(2025, 12, 31))
