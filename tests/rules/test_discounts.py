@@ -3,16 +3,15 @@ as amended by the Levelling-up and Regeneration Act 2023), SI 1992/558 (exempt c
 ../shared/domain/README.md §6."""
 
 from datetime import date
-from fractions import Fraction
 
 import pytest
 
 from app.rules.discounts import (
     AdjustmentError,
     PremiumPolicy,
+    adjusted_amounts,
     check_adjustment_kind,
     check_exemption_class,
-    adjusted_amounts,
     premium_percent,
     whole_years_between,
 )
