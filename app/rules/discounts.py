@@ -72,6 +72,36 @@ class PremiumPolicy:
     second_home: int = 0
 
 
+@dataclass(frozen=True)
+class PremiumLimits:
+    """What the law lets a council levy in one financial year (LGFA 1992, as amended):
+
+    England: s11B long-term empty — up to +50% (April 2013), +100% (April 2019), +200% from 5 years empty
+    (April 2020), +300% from 10 years (April 2021); a home counts as long-term empty after
+    2 years, 1 year from 1 April 2024 (Levelling-up and Regeneration Act 2023 s79). s11C
+    second homes — up to +100%, from 1 April 2025 only (LURA 2023 s80).
+    Wales: s12A long-term empty (after 1 year) and s12B second homes — up to +100% from
+    April 2017, up to +300% from 1 April 2023.
+    """
+
+    earliest_years_empty: int  # the shortest whole years empty a long-term empty rate may start at
+    tier_maxima: tuple[tuple[int, int], ...]  # (from whole years empty, maximum percent), ascending
+    second_home_max: int
+
+    def long_term_empty_max(self, years_empty: int) -> int:
+        return max((pc for years, pc in self.tier_maxima if years_empty >= years), default=0)
+
+
+def premium_limits(country: str, year: int) -> PremiumLimits:
+    """The premiums allowed in financial `year` (starting 1 April) in `country` (see PremiumLimits)."""
+    if country == "wales":
+        most = 300 if year >= 2023 else 100
+        return PremiumLimits(1, ((1, most),), most)
+    first = 100 if year >= 2019 else 50 if year >= 2013 else 0  # +50% from April 2013 (LGFA 2012)
+    tiers = ((0, first),) + (((5, 200),) if year >= 2020 else ()) + (((10, 300),) if year >= 2021 else ())
+    return PremiumLimits(1 if year >= 2024 else 2, tiers, 100 if year >= 2025 else 0)
+
+
 def whole_years_between(start: date, day: date) -> int:
     years = day.year - start.year - ((day.month, day.day) < (start.month, start.day))
     return max(0, years)

@@ -10,6 +10,7 @@ from app.rules.discounts import (
     AdjustmentError,
     PremiumPolicy,
     adjusted_amounts,
+    premium_limits,
     check_adjustment_kind,
     check_exemption_class,
     premium_percent,
@@ -53,3 +54,17 @@ def test_unknown_kinds_refused() -> None:
     with pytest.raises(AdjustmentError):
         check_adjustment_kind("STUDENT")
     assert check_adjustment_kind("spd") == "SPD"
+
+
+def test_premium_limits_follow_the_act_year_by_year() -> None:
+    # England, LGFA 1992 s11B/s11C as amended (LURA 2023 ss79-80): one year empty from
+    # 2024/25 (two before); +100% / +200% from 5 years / +300% from 10; second homes from 2025/26
+    england_2024 = premium_limits("england", 2024)
+    assert england_2024.earliest_years_empty == 1 and england_2024.second_home_max == 0
+    assert [england_2024.long_term_empty_max(y) for y in (1, 4, 5, 9, 10, 30)] == [100, 100, 200, 200, 300, 300]
+    assert premium_limits("england", 2023).earliest_years_empty == 2
+    assert premium_limits("england", 2025).second_home_max == 100
+    # Wales, s12A/s12B: up to +300% from 2023/24 (+100% before), after one year empty
+    wales = premium_limits("wales", 2023)
+    assert (wales.earliest_years_empty, wales.long_term_empty_max(1), wales.second_home_max) == (1, 300, 300)
+    assert premium_limits("wales", 2022).second_home_max == 100

@@ -82,6 +82,20 @@ def test_every_section_has_defaults() -> None:
     assert parse("").name == "Unnamed authority"
 
 
+def test_welsh_councils_may_levy_up_to_300_percent() -> None:
+    # LGFA 1992 s12A/s12B as amended: from 1 April 2023 up to +300% for long-term empty
+    # homes (after one year) and second homes; England caps a one-year-empty home at +100%
+    s = parse("""
+[authority]
+name = "Gwynedd"
+country = "wales"
+[years.2025]
+band_d_pence = { "" = 200000 }
+premiums = { long_term_empty = { "1" = 300 }, second_home = 150 }
+""")
+    assert s.years[2025].premiums == PremiumPolicy({1: 300}, 150)
+
+
 def test_every_key_can_be_set() -> None:
     s = parse("""
 [authority]
@@ -212,6 +226,17 @@ arrangement_chunk = 3
      '[years.2025] band_d_pence must map parish names ("" = unparished) to pence.'),
     ('[years.2025]\nband_d_pence = { "" = 1 }\npremiums = { second_home = 150 }',
      "[years.2025.premiums] second_home must be a whole number from 0 to 100, not 150."),
+    # premiums the law does not allow in England that year (LGFA 1992 s11B, s11C as amended)
+    ('[years.2024]\nband_d_pence = { "" = 1 }\npremiums = { second_home = 100 }',
+     "[years.2024.premiums] second_home must be a whole number from 0 to 0, not 100."),
+    ('[years.2025]\nband_d_pence = { "" = 1 }\npremiums = { long_term_empty = { "1" = 200 } }',
+     "[years.2025.premiums.long_term_empty] 1 must be a whole number from 0 to 100, not 200."),
+    ('[years.2025]\nband_d_pence = { "" = 1 }\npremiums = { long_term_empty = { "9" = 300 } }',
+     "[years.2025.premiums.long_term_empty] 9 must be a whole number from 0 to 200, not 300."),
+    ('[years.2023]\nband_d_pence = { "" = 1 }\npremiums = { long_term_empty = { "1" = 100 } }',
+     "[years.2023.premiums.long_term_empty] 1 is too soon: a home is long-term empty after 2 whole years that year."),
+    ('[authority]\ncountry = "wales"\n[years.2025]\nband_d_pence = { "" = 1 }\npremiums = { second_home = 301 }',
+     "[years.2025.premiums] second_home must be a whole number from 0 to 300, not 301."),
     ('[years.2025]\nband_d_pence = { "" = 1 }\npremiums = { long_term_empty = { "one" = 100 } }',
      '[years.2025.premiums.long_term_empty] one must be whole years empty, such as "1".'),
     ('[years.2025]\nband_d_pence = { "" = 1 }\nband_e_pence = 5', "unknown key [years.2025] band_e_pence."),
