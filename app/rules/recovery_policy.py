@@ -147,15 +147,29 @@ def _arrears_at(state: YearState, day: date) -> int:
     return max(0, min(_due_by(state, day) - state.paid_pence, state.balance_pence))
 
 
-def _first_unpaid_due(state: YearState) -> date | None:
+def _out_of_time(state: YearState, policy: RecoveryPolicy, as_of: date) -> int:
+    """What of the year's unpaid balance fell due too long ago to summons (reg 34(3): "A
+    summons shall not be issued ... after the period of six years beginning with the day on
+    which the amount fell due"), judged **sum by sum**: payments cover the earliest
+    instalments first; each unpaid part fell due on its instalment's date, or on the day of
+    the notice that made the whole balance payable if that was earlier (reg 23(3)-(4): taking
+    the notice day itself, a few days before the law's date, so a sum is never summonsed
+    late). Without instalments the whole balance fell due on `due_without_plan`."""
+    def stale(fell_due: date) -> bool:
+        return as_of >= add_months(fell_due, 12 * policy.summons_limit_years)
+
     if not state.instalments:
-        return state.due_without_plan
-    covered = state.paid_pence
+        return state.balance_pence if state.due_without_plan and stale(state.due_without_plan) else 0
+    notices = [e.on for e in state.events if e.stage in NOTICES]
+    accelerated = min(notices) if notices else None
+    covered, old = state.paid_pence, 0
     for inst in state.instalments:
-        if covered < inst.amount_pence:
-            return inst.due
-        covered -= inst.amount_pence
-    return None
+        unpaid = max(0, inst.amount_pence - covered)
+        covered = max(0, covered - inst.amount_pence)
+        fell_due = min(inst.due, accelerated) if accelerated else inst.due
+        if unpaid and stale(fell_due):
+            old += unpaid
+    return min(old, max(state.balance_pence, 0))
 
 
 def reminder_pay_by(issued: date, policy: RecoveryPolicy) -> date:
@@ -245,15 +259,18 @@ def _notice(y: YearState, stage: RecoveryStage, amount: int, as_of: date, policy
 
 
 def _summons(y: YearState, policy: RecoveryPolicy, as_of: date) -> tuple[Action | None, str]:
-    first_unpaid = _first_unpaid_due(y)
-    if first_unpaid is not None and as_of >= add_months(first_unpaid, 12 * policy.summons_limit_years):
-        return None, f"over {policy.summons_limit_years} years since the sum fell due: no summons (reg 34(3)); consider write-off"
+    stale = _out_of_time(y, policy, as_of)
+    in_time = y.balance_pence - stale
+    limit = f"over {policy.summons_limit_years} years since"
+    if in_time < max(policy.minimum_balance_pence, 1):
+        return None, f"{limit} the sum fell due: no summons (reg 34(3)); consider write-off"
     hearing = summons_hearing(policy, as_of)
     if hearing is None:
         return None, (f"summons due, but no hearing date in the settings at least {policy.hearing_lead_days} days "
                       f"after the summons would be served")
+    left_out = f"; {fmt(stale)} {limit} it fell due left out (reg 34(3))" if stale else ""
     return (
-        Action(y.year, RecoveryStage.SUMMONS, y.balance_pence + policy.summons_costs_pence, policy.summons_costs_pence, hearing,
-               why=f"notice not paid: summons for the hearing on {hearing:%d/%m/%Y} (regs 34-35)"),
+        Action(y.year, RecoveryStage.SUMMONS, in_time + policy.summons_costs_pence, policy.summons_costs_pence, hearing,
+               why=f"notice not paid: summons for the hearing on {hearing:%d/%m/%Y} (regs 34-35){left_out}"),
         "issue summons",
     )

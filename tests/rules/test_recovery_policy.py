@@ -154,6 +154,29 @@ def test_six_year_limit_for_a_summons() -> None:
     assert decision.actions == () and "6 years" in decision.advice[0].next_step
 
 
+def test_six_year_limit_is_judged_sum_by_sum() -> None:
+    # reg 34(3): no summons "after the period of six years beginning with the day on which the
+    # amount fell due" — per sum, not per year. 2019/20: 10 x £120 from 1 April 2019, nothing
+    # paid, recovery held for years; a final notice on 1 July 2025 goes unpaid. On 1 August
+    # 2025 the April-August 2019 instalments are out of time (1 August 2019's six years ended
+    # on 31 July 2025) but September 2019-January 2020 (5 x £120) are not: the summons is for
+    # £600 (plus costs), where the whole year used to be refused from its first unpaid sum.
+    plan = tuple(DueInstalment(date(2019, m, 1), 12000) for m in range(4, 13)) + (DueInstalment(date(2020, 1, 1), 12000),)
+    old = YearState(2019, 120000, 0, plan, (StageEvent("final_notice", date(2025, 7, 1)),))
+    policy = RecoveryPolicy(summons_costs_pence=8000, hearing_dates=(date(2025, 9, 16),))
+    (action,) = next_actions(AccountState("X", (old,)), policy, date(2025, 8, 1)).actions
+    assert (action.stage, action.amount_pence, action.costs_pence) == ("summons", 60000 + 8000, 8000)
+    assert "£600.00 over 6 years since it fell due left out (reg 34(3))" in action.why
+    # payments cover the earliest sums first: £500 paid leaves April 2019 paid, May part-paid
+    part = YearState(2019, 70000, 50000, plan, old.events)
+    (action,) = next_actions(AccountState("X", (part,)), policy, date(2025, 8, 1)).actions
+    assert action.amount_pence == 60000 + 8000
+    # a notice that made the whole balance payable early makes the later sums fall due then
+    early = YearState(2019, 120000, 0, plan, (StageEvent("reminder_1", date(2019, 5, 8)),))
+    decision = next_actions(AccountState("X", (early,)), policy, date(2025, 8, 1))
+    assert decision.actions == () and "6 years" in decision.advice[0].next_step
+
+
 def test_minimum_balance_and_holds_stop_the_engine_with_the_reason() -> None:
     small = YearState(2025, 400, 119600, PLAN)
     assert act(small, date(2025, 12, 20)).actions == ()
