@@ -162,10 +162,27 @@ def _months_until_year_end(first: date, year: int) -> int:
 def bill_schedule(
     aggregate_pence: int, issued_on: date, year: int, requested: int, day: int, policy: InstalmentPolicy
 ) -> list[DueInstalment]:
-    """The plan on a (first) demand notice for `year` issued on `issued_on`."""
+    """The plan on a (first) demand notice for `year` issued on `issued_on`.
+
+    The number of instalments is fixed by Sch 1 para 2(3) and (3A) (`instalments_allowed`),
+    not by the instalment day: "where the notice is issued before the beginning of the
+    relevant year or ... ending on 15th April ..., shall be 12". When the first instalment
+    day at least `notice_days` after the notice (reg 21(2)) leaves too few months in the
+    year — 12 asked for on a notice of 20 March with the instalment day the 1st: 3 April is
+    the earliest, so 1 May, and only 11 months remain — the first instalment moves to the
+    earliest lawful day (3 April) and the rest stay on the instalment day, so the number
+    the statute fixes is kept. (Refusing would leave the account unbilled in an annual run;
+    silently giving 11 broke para 2(3A).)
+    """
     check_instalment_day(day)
     count = instalments_allowed(issued_on, year, requested, policy)
     first = first_due_date(issued_on, year, day, policy)
+    if _months_until_year_end(first, year) < count:
+        earliest = max(issued_on + timedelta(days=policy.notice_days), date(year, 4, 1))
+        if earliest < first and _months_until_year_end(earliest, year) >= count:
+            amounts = split_amounts(aggregate_pence, count)
+            dates = [earliest] + [add_months(date(earliest.year, earliest.month, day), k) for k in range(1, len(amounts))]
+            return [DueInstalment(d, a) for d, a in zip(dates, amounts, strict=True)]
     count = max(1, min(count, _months_until_year_end(first, year)))
     return schedule(aggregate_pence, count, first)
 

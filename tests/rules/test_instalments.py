@@ -115,6 +115,22 @@ def test_bill_schedule_mid_year() -> None:
     assert plan[1].amount_pence == 20700  # 1656.99 / 8 = 207.12 -> £207, first carries the rest
 
 
+def test_twelve_instalments_stay_twelve_when_the_day_leaves_too_few_months() -> None:
+    # Sch 1 para 2(3A)(a)(i): a notice issued before the year (or by 15 April) gives 12 on
+    # request; reg 21(2): the first at least 14 days after the notice. Issued 20 March 2026,
+    # instalment day the 1st: 1 April is too soon and 1 May leaves 11 months, so the first
+    # instalment moves to 3 April (the earliest lawful day) and the rest stay on the 1st.
+    plan = bill_schedule(120000, date(2026, 3, 20), 2026, 12, 1, POLICY)
+    assert len(plan) == 12 and plan[0].due == date(2026, 4, 3)
+    assert [i.due for i in plan[1:]] == [date(2026, m, 1) for m in range(5, 13)] + [date(2027, m, 1) for m in (1, 2, 3)]
+    assert [i.amount_pence for i in plan] == [10000] * 12
+    # para 2(3A)(a)(ii): a request for 12 on 20 April gives the 11 whole months left, May-March
+    plan = bill_schedule(110000, date(2026, 4, 20), 2026, 12, 1, POLICY)
+    assert len(plan) == 11 and plan[0].due == date(2026, 5, 4) and plan[1].due == date(2026, 6, 1)
+    # where the day fits, nothing moves
+    assert bill_schedule(120000, date(2026, 3, 10), 2026, 12, 1, POLICY)[0].due == date(2026, 4, 1)
+
+
 def test_instalment_day_31_is_refused() -> None:
     with pytest.raises(InstalmentError, match="1 to 28"):
         check_instalment_day(31)

@@ -26,7 +26,9 @@ from app.rules.attachment_of_earnings import SCHEDULES, deduction_pence, explain
 from app.rules.instalments import (
     DueInstalment,
     InstalmentPolicy,
+    add_months,
     bill_schedule,
+    instalments_allowed,
     reprofile,
     schedule,
     split_amounts,
@@ -192,16 +194,28 @@ def test_a_bill_schedule_falls_in_its_year_after_the_notice_period(
     aggregate: int, year: int, issued_offset: int, requested: int, day: int
 ) -> None:
     """AER 1992 reg 21(2): the first instalment at least 14 days after the notice and not
-    before the year starts; Sch 1 para 1: monthly, within the financial year, no more than
-    the scheme's 10 or 12; the plan adds up to the charge. Notices from 1 November before
-    the year to 15 February in it (so 14 days on is still within the year)."""
+    before the year starts; Sch 1 para 1: monthly, within the financial year; para 2(3),
+    (3A): exactly the number the statute gives (`instalments_allowed`, fewer only for small
+    sums, para 2(7)/3) whenever that many months remain from the earliest lawful day — the
+    first instalment moves to that day if the instalment day leaves too few, the rest stay on
+    the instalment day; the plan adds up to the charge. Notices from 1 November before the
+    year to 15 February in it (so 14 days on is still within the year)."""
     issued = date(year - 1, 11, 1) + timedelta(days=issued_offset)
     issued = min(issued, date(year + 1, 2, 15))
     plan = bill_schedule(aggregate, issued, year, requested, day, POLICY)
+    earliest = max(issued + timedelta(days=14), year_start(year))
     assert sum(i.amount_pence for i in plan) == aggregate
-    assert 1 <= len(plan) <= requested and monthly_on_the_same_day(plan)
-    assert plan[0].due >= max(issued + timedelta(days=14), year_start(year)) and plan[0].due.day == day
-    assert plan[-1].due <= year_end(year)
+    assert 1 <= len(plan) <= requested and plan[0].due >= earliest and plan[-1].due <= year_end(year)
+    rest_on_the_day = plan if plan[0].due.day == day else plan[1:]
+    assert not rest_on_the_day or monthly_on_the_same_day(rest_on_the_day)
+    assert all(i.due.day == day for i in rest_on_the_day)
+    if plan[0].due.day != day:  # moved: the earliest lawful day, then the instalment day a month on
+        assert plan[0].due == earliest
+        assert len(plan) == 1 or plan[1].due == add_months(date(earliest.year, earliest.month, day), 1)
+    allowed = instalments_allowed(issued, year, requested, POLICY)
+    months_from_earliest = (year + 1 - earliest.year) * 12 + 3 - earliest.month + 1
+    if months_from_earliest >= allowed:
+        assert len(plan) == len(split_amounts(aggregate, allowed))
 
 
 @FAST
