@@ -12,6 +12,12 @@
 - A premium replaces the discount: s11B(1) and s11C(1) let a council determine that for
   such a dwelling "the discount under section 11(2)(a) shall not apply, and the amount of
   council tax payable ... is to be increased by such percentage ... as it may determine".
+  Not modelled (decided, issue 15): the premium *exception classes* (England: SI 2024/1034
+  classes E-M, e.g. homes being sold or let, annexes, job-related homes; Wales: WSI
+  2022/1165 classes 1-7) — an officer records the exception by not entering the premium
+  and noting why; and the *time limits* of exemption classes (e.g. class A/C periods) —
+  an officer enters the exemption's end date. Both need case facts the system does not
+  hold yet.
   On a day with a premium there is no s11 discount: +100% is twice the charge, never
   (1 - 50%) + 100% (`adjusted_amounts`, the one formula). An officer entering a discount
   and a premium for the same days is refused (app/billing/liability_changes.py).
