@@ -12,10 +12,12 @@
 - A premium replaces the discount: s11B(1) and s11C(1) let a council determine that for
   such a dwelling "the discount under section 11(2)(a) shall not apply, and the amount of
   council tax payable ... is to be increased by such percentage ... as it may determine".
-  Not modelled (decided, issue 15): the premium *exception classes* (England: SI 2024/1034
-  classes E-M, e.g. homes being sold or let, annexes, job-related homes; Wales: WSI
-  2022/1165 classes 1-7) — an officer records the exception by not entering the premium
-  and noting why; and the *time limits* of exemption classes (e.g. class A/C periods) —
+  Not modelled (decided, issue 15): the classes of dwelling *excepted* from premiums
+  (England: the prescribed classes made under s11B/s11C as amended, in force from April
+  2025, e.g. homes for sale or let, annexes, job-related homes; Wales: the Council Tax
+  (Exceptions to Higher Amounts) (Wales) Regulations 2015) *(check the instruments'
+  numbers and classes before modelling them)* — an officer records an exception by not
+  entering the premium and noting why; and the *time limits* of exemption classes —
   an officer enters the exemption's end date. Both need case facts the system does not
   hold yet.
   On a day with a premium there is no s11 discount: +100% is twice the charge, never
