@@ -14,7 +14,7 @@ def jsonable(value: Any) -> Any:
     """Dates ISO, UUIDs as text, containers recursively: what `json.dumps` can write."""
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()

@@ -78,6 +78,25 @@ def _span(start: date, end: date | None) -> str:
     return f"{start:%d/%m/%Y}–{end:%d/%m/%Y}" if end else f"{start:%d/%m/%Y} onwards"
 
 
+def _no_discount_with_premium(
+    period: LiabilityPeriod, code: str, start: date, end: date | None, *, besides: Discount | None = None,
+) -> None:
+    """Refuse a discount and a premium on the same days: a council levying a premium
+    determines that "the discount under section 11(2)(a) shall not apply" (LGFA 1992
+    s11B(1), s11C(1)); entered together they would bill 1.5 times where the law gives 2."""
+    premium = code in PREMIUM_KINDS
+    for d in period.discounts:
+        if d is besides or (d.kind in PREMIUM_KINDS) == premium:
+            continue
+        if periods_overlap(start, end, d.start_date, d.end_date):
+            held, adding = (d.kind, code) if premium else (code, d.kind)
+            raise ValidationError(
+                f"A home with a premium gets no discount (LGFA 1992 s11B/s11C): {d.kind} applies "
+                f"{_span(d.start_date, d.end_date)}. End the {held} before the {adding} starts.",
+                field="kind" if besides is None else "end_date",
+            )
+
+
 def _inside(start: date, end: date | None, period: LiabilityPeriod, what: str) -> None:
     """A discount/exemption/party must fall within the liability period (effective dates)."""
     if end is not None and end < start:
@@ -408,6 +427,7 @@ def set_discount(
                 f"A {code} already applies {_span(d.start_date, d.end_date)}: end it before adding another.",
                 field="start_date",
             )
+    _no_discount_with_premium(period, code, start_date, end_date)
     period.discounts.append(Discount(kind=code, start_date=start_date, end_date=end_date, empty_since=empty_since))
     audit(uow, actor.username, "liability.discount_set", "liability_period", period.id, account_id=period.account_id,
           after={"kind": code, "from": start_date.isoformat(), "to": end_date.isoformat() if end_date else None})
@@ -428,6 +448,7 @@ def end_discount(
         raise ValidationError("The discount cannot end before it started.", field="end_date")
     if end_date >= discount.start_date:
         _inside(discount.start_date, end_date, discount.period, "discount")
+        _no_discount_with_premium(discount.period, discount.kind, discount.start_date, end_date, besides=discount)
     before = {"kind": discount.kind, "to": discount.end_date.isoformat() if discount.end_date else None}
     period = discount.period
     if end_date < discount.start_date:  # ended before it began: it never applied

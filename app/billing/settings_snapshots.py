@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
+from app.dto import jsonable
 from app.models import AuthorityYear
 
 
@@ -31,8 +32,7 @@ def capture_year_settings(uow: UnitOfWork, settings: AuthoritySettings, years: I
             "country": settings.country,
             "band_d_pence": dict(settings.years[year].band_d_pence),
             "costs": asdict(settings.costs),
-            "recovery": {**asdict(settings.recovery),
-                         "hearing_dates": [d.isoformat() for d in settings.recovery.hearing_dates]},
+            "recovery": jsonable(asdict(settings.recovery)),
             "source": settings.source,
         }))
         captured.append(year)

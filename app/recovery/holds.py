@@ -12,6 +12,19 @@ Breathing space (Debt Respite Scheme, SI 2020/1311; domain notes §7):
 - `breathing_space_mental_health`: open-ended: it lasts for the crisis treatment plus 30
   days, which is not known in advance, so it stays in force until lifted.
 Other kinds are open-ended unless an end date is given.
+
+Decisions on doubtful points (issue 15), each the side that protects the debtor:
+- **Current-year reminders stop too.** SI 2020/1311 protects "moratorium debts": qualifying
+  debts owed when the application was made (reg 6); domain notes §7 read council tax as
+  protected only for a year where a reminder was served or all instalments fell due, so a
+  reminder for this year's newly missed instalment could lawfully be sent. We send
+  nothing while a breathing space is in force: a reminder is "contact requesting payment"
+  the debt adviser's client would reasonably take as creditor action, and the run resumes
+  the day after it ends, so nothing is lost but a few days.
+- **Benefit deductions already applied for are not stopped here.** They are made by DWP,
+  not the council; whether they must be paused under SI 2020/1311 reg 7 is not settled in
+  the sources we have: the hold stops *new* applications (the enforcement services refuse
+  them) and the officer decides on one already in payment. Flagged for legal review.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -51,7 +51,7 @@ from app.recovery.requests import RunRecovery
 from app.recovery.states import account_states, fetch_rows
 from app.requests import Cancelled, Progress, handles
 from app.rules.apportionment import year_label
-from app.rules.recovery_policy import Action, Decision, next_actions
+from app.rules.recovery_policy import Action, Decision, next_actions, reminder_pay_by
 from app.users.roles import Actor, Role, require_role
 
 ACTION_STAGES = ("reminder_1", "reminder_2", "final_notice", "summons")
@@ -232,7 +232,7 @@ def _write(
     if not acting:
         return
     people = _letter_facts(uow, list(acting))
-    pay_by = as_of + timedelta(days=settings.recovery_policy().pay_within_days)  # once, not per letter
+    pay_by = reminder_pay_by(as_of, settings.recovery_policy())  # once, not per letter (reg 23(1): issue day + 6)
     v = NativeValues(uow.dialect)
     at = now()
     stamp = v.timestamp(at)

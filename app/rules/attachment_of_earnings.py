@@ -42,6 +42,15 @@ Tables are DATA keyed by country and the date the order was made (`SCHEDULES`):
   daily calculation above £16 a day is refused with `AttachmentError` until the rest of
   the table is entered from the Regulations *(check)*. The order-date key follows the
   domain notes and Welsh council guidance ("orders issued on or after 1 April 2022").
+  *Decision on a doubtful point:* unlike SI 2007/582 reg 2(2) ("This regulation does not
+  apply in relation to an attachment of earnings order made before 1 April 2007"), WSI
+  2022/107 reg 2 substitutes Schedule 4 with no saving, so the new tables arguably govern
+  every Welsh deduction from 1 April 2022, whenever the order was made. We keep the order-
+  date key (what Welsh councils told employers, e.g. Conwy: "The new Welsh thresholds will
+  apply to any new Welsh orders issued on or after the 1st April 2022") because an employer
+  deducts under the order and tables it was served with; a council applying the other
+  reading re-serves older orders. Flagged for legal review. Table C beyond £16 a day stays
+  refused rather than guessed: its figures are not in any source we could read.
 - England and Wales, orders made before 1 April 2007: SI 1998/295 reg 5 and Schedule
   (weekly 55/100/135/165/260/370, monthly 220/400/540/660/1,040/1,480, daily
   8/15/20/24/38/53), verified from the "as made" text. Held from 1 April 1998 *(check the

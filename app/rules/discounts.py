@@ -9,6 +9,20 @@
   a council's choice of percentage per year, so the rates come from settings. A long-term
   empty premium's rate depends on how many whole years the home has been empty, counted
   from when it was last occupied (a change of owner does not reset it).
+- A premium replaces the discount: s11B(1) and s11C(1) let a council determine that for
+  such a dwelling "the discount under section 11(2)(a) shall not apply, and the amount of
+  council tax payable ... is to be increased by such percentage ... as it may determine".
+  Not modelled (decided, issue 15): the classes of dwelling *excepted* from premiums
+  (England: the prescribed classes made under s11B/s11C as amended, in force from April
+  2025, e.g. homes for sale or let, annexes, job-related homes; Wales: the Council Tax
+  (Exceptions to Higher Amounts) (Wales) Regulations 2015) *(check the instruments'
+  numbers and classes before modelling them)* — an officer records an exception by not
+  entering the premium and noting why; and the *time limits* of exemption classes —
+  an officer enters the exemption's end date. Both need case facts the system does not
+  hold yet.
+  On a day with a premium there is no s11 discount: +100% is twice the charge, never
+  (1 - 50%) + 100% (`adjusted_amounts`, the one formula). An officer entering a discount
+  and a premium for the same days is refused (app/billing/liability_changes.py).
 """
 
 from __future__ import annotations
@@ -19,6 +33,7 @@ from datetime import date
 from fractions import Fraction
 
 from app.enums import DiscountKind, member
+from app.rules.bands import round_pence
 
 DISCOUNT_RATES: dict[str, Fraction] = {DiscountKind.SPD: Fraction(1, 4), DiscountKind.ALL_DISREGARDED: Fraction(1, 2)}
 PREMIUM_KINDS: tuple[DiscountKind, ...] = (DiscountKind.LONG_TERM_EMPTY, DiscountKind.SECOND_HOME)
@@ -65,6 +80,36 @@ class PremiumPolicy:
     second_home: int = 0
 
 
+@dataclass(frozen=True)
+class PremiumLimits:
+    """What the law lets a council levy in one financial year (LGFA 1992, as amended):
+
+    England: s11B long-term empty — up to +50% (April 2013), +100% (April 2019), +200% from 5 years empty
+    (April 2020), +300% from 10 years (April 2021); a home counts as long-term empty after
+    2 years, 1 year from 1 April 2024 (Levelling-up and Regeneration Act 2023 s79). s11C
+    second homes — up to +100%, from 1 April 2025 only (LURA 2023 s80).
+    Wales: s12A long-term empty (after 1 year) and s12B second homes — up to +100% from
+    April 2017, up to +300% from 1 April 2023.
+    """
+
+    earliest_years_empty: int  # the shortest whole years empty a long-term empty rate may start at
+    tier_maxima: tuple[tuple[int, int], ...]  # (from whole years empty, maximum percent), ascending
+    second_home_max: int
+
+    def long_term_empty_max(self, years_empty: int) -> int:
+        return max((pc for years, pc in self.tier_maxima if years_empty >= years), default=0)
+
+
+def premium_limits(country: str, year: int) -> PremiumLimits:
+    """The premiums allowed in financial `year` (starting 1 April) in `country` (see PremiumLimits)."""
+    if country == "wales":
+        most = 300 if year >= 2023 else 100
+        return PremiumLimits(1, ((1, most),), most)
+    first = 100 if year >= 2019 else 50 if year >= 2013 else 0  # +50% from April 2013 (LGFA 2012)
+    tiers = ((0, first),) + (((5, 200),) if year >= 2020 else ()) + (((10, 300),) if year >= 2021 else ())
+    return PremiumLimits(1 if year >= 2024 else 2, tiers, 100 if year >= 2025 else 0)
+
+
 def whole_years_between(start: date, day: date) -> int:
     years = day.year - start.year - ((day.month, day.day) < (start.month, start.day))
     return max(0, years)
@@ -97,9 +142,11 @@ def premium_thresholds(policy: PremiumPolicy, empty_since: date) -> list[date]:
     return result
 
 
-def day_factor(discounts: list[str], premiums: list[int], exempt: bool) -> Fraction:
-    """What fraction of the full daily charge is payable: 0 if exempt; (1 - larger discount) x (1 + premiums)."""
-    if exempt:
-        return Fraction(0)
+def adjusted_amounts(base_pence: int, discounts: list[str], premium_percent_total: int) -> tuple[int, int]:
+    """(discount, premium) in pence on `base_pence` for days with these discounts and
+    premiums: the larger discount only (s11), and none at all where a premium is levied
+    (s11B(1), s11C(1)); the premium is its percentage of the base. Each rounded to the penny."""
+    if premium_percent_total > 0:
+        return 0, round_pence(Fraction(base_pence * premium_percent_total, 100))
     rate = max((DISCOUNT_RATES[d] for d in discounts if d in DISCOUNT_RATES), default=Fraction(0))
-    return (1 - rate) * (1 + Fraction(sum(premiums), 100))
+    return round_pence(Fraction(base_pence) * rate), 0

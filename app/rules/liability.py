@@ -4,7 +4,8 @@ Liability, band, discounts, premiums and exemptions are judged at the end of eac
 the year is cut into runs of days over which nothing changes. Each run is charged as:
 
     base      = annual amount for the band (after any disabled band reduction) x days / days in year
-    discount  = base x the larger discount rate on those days (SPD 25%, all disregarded 50%)
+    discount  = base x the larger discount rate on those days (SPD 25%, all disregarded 50%),
+                none on days with a premium (s11B(1), s11C(1): `discounts.adjusted_amounts`)
     premium   = base x the premium percentage (long-term empty / second home, per settings)
     charge    = base - discount + premium, or 0 on exempt days (SI 1992/558)
     reduction = charge x council tax reduction percentage (a credit, not a payment)
@@ -23,7 +24,14 @@ from itertools import pairwise
 from app.enums import DiscountKind
 from app.rules.apportionment import days_in_year, year_end, year_label, year_start
 from app.rules.bands import annual_charge_pence, band_ninths, round_pence
-from app.rules.discounts import DESCRIPTIONS, DISCOUNT_RATES, PremiumPolicy, premium_percent, premium_thresholds
+from app.rules.discounts import (
+    DESCRIPTIONS,
+    DISCOUNT_RATES,
+    PremiumPolicy,
+    adjusted_amounts,
+    premium_percent,
+    premium_thresholds,
+)
 
 FULL_REDUCTION_BP = 10_000
 
@@ -178,7 +186,6 @@ def _line(
     exemption = next((e for e in period.exemptions if e.covers(start)), None)
     active = [a for a in period.adjustments if a.covers(start)]
     discounts = [a.code for a in active if a.code in DISCOUNT_RATES]
-    rate = max((DISCOUNT_RATES[d] for d in discounts), default=Fraction(0))
     premiums = [(a.code, premium_percent(a.code, policy.premiums, start, a.empty_since))
                 for a in active if a.code not in DISCOUNT_RATES]
     premium_pc = sum(pc for _, pc in premiums)
@@ -190,10 +197,9 @@ def _line(
         amount = 0
         words.append(f"exempt (class {exemption.code})")
     else:
-        discount = round_pence(Fraction(base) * rate)
-        premium = round_pence(Fraction(base * premium_pc, 100))
+        discount, premium = adjusted_amounts(base, discounts, premium_pc)  # a premium replaces the discount
         amount = base - discount + premium
-        if discounts:
+        if discount:
             words.append(DESCRIPTIONS[max(discounts, key=lambda d: DISCOUNT_RATES[d])])
         words.extend(f"{DESCRIPTIONS[code]} {pc}%" for code, pc in premiums if pc)
     bp = min(FULL_REDUCTION_BP, sum(r.percent_bp for r in reductions if r.covers(start)))

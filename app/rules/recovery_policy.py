@@ -1,15 +1,23 @@
 """The recovery engine: given an account's years and holds, what to do next, and why.
 
 Council Tax (Administration and Enforcement) Regulations 1992 (SI 1992/613):
-- reg 23(1)-(3): when an instalment is missed, a **reminder** asks for the overdue amount
-  (plus anything falling due within 7 days); if that is not paid within 7 days, the
-  right to instalments is lost and the whole year's balance becomes payable.
+- reg 23(1)(i): when an instalment is missed, a **reminder** asks for "the instalments
+  which are due ... and which are unpaid and the instalments that will become due within
+  the period of seven days beginning with the day on which the reminder notice is issued":
+  the issue day and the six days after it (a reminder issued on 25 May asks for what is
+  due by 31 May, not the 1 June instalment).
+- reg 23(3): "If, within the period of 7 days beginning with the day on which a reminder
+  notice is issued, the liable person fails to pay any instalments which are or will
+  become due before the expiry of that period", the right to instalments is lost and the
+  whole year's balance becomes payable. The same seven days, issue day included: the
+  last day to pay a reminder issued on 8 May is 14 May (`reminder_pay_by`).
 - reg 23(4): after a second reminder in the year has been complied with, a further miss
   makes the whole balance payable with no more reminders: councils send a **final notice**.
 - reg 33-34: a summons needs a reminder or final notice for the amount, unpaid 7 days
   after it was issued; no summons once **6 years** have passed since the sum fell due
   (reg 34(3)).
-- reg 35(2A): the summons must be served at least 14 days before the hearing.
+- reg 35(2A): no liability order until 14 days have elapsed since the day the summons was
+  **served** (a posted summons is served days after it is issued: `app.rules.service`).
 The timings (days after a miss, after a notice, lead time for a hearing), the number of
 reminders, the minimum balance and the hearing dates are council policy and the law may
 change them: they are data (`RecoveryPolicy`, from the authority settings).
@@ -29,6 +37,7 @@ from app.enums import RecoveryStage
 from app.money import fmt
 from app.rules.apportionment import year_label
 from app.rules.instalments import DueInstalment, add_months
+from app.rules.service import STATUTORY_HEARING_LEAD_DAYS, earliest_hearing
 
 STATUTORY_STAGES = (
     RecoveryStage.REMINDER_1, RecoveryStage.REMINDER_2, RecoveryStage.FINAL_NOTICE, RecoveryStage.SUMMONS,
@@ -44,15 +53,17 @@ NOTICES = (*REMINDERS, RecoveryStage.FINAL_NOTICE)  # what a summons needs first
 @dataclass(frozen=True)
 class RecoveryPolicy:
     reminder_days: int = 7  # days after an instalment falls due before a reminder is due
-    pay_within_days: int = 7  # reg 23(3): days the taxpayer has to pay a reminder
+    pay_within_days: int = 7  # reg 23(1),(3): the period, beginning with the issue day, to pay a reminder
     max_reminders: int = 2  # per year (reg 23(4))
     summons_after_days: int = 14  # days after the reminder/final notice before a summons
-    hearing_lead_days: int = 14  # reg 35(2A): summons issue to hearing
+    hearing_lead_days: int = STATUTORY_HEARING_LEAD_DAYS  # reg 35(2A): whole days from service to hearing
+    service_days: int = 2  # business days from posting a summons to its deemed service (Interpretation Act s7)
     minimum_balance_pence: int = 500
     summons_limit_years: int = 6  # reg 34(3)
     summons_costs_pence: int = 0
     liability_order_costs_pence: int = 0
     hearing_dates: tuple[date, ...] = ()
+    bank_holidays: tuple[date, ...] = ()  # not business days (reg 1(2)): service is counted in business days
 
 
 @dataclass(frozen=True)
@@ -136,19 +147,41 @@ def _arrears_at(state: YearState, day: date) -> int:
     return max(0, min(_due_by(state, day) - state.paid_pence, state.balance_pence))
 
 
-def _first_unpaid_due(state: YearState) -> date | None:
+def _out_of_time(state: YearState, policy: RecoveryPolicy, as_of: date) -> int:
+    """What of the year's unpaid balance fell due too long ago to summons (reg 34(3): "A
+    summons shall not be issued ... after the period of six years beginning with the day on
+    which the amount fell due"), judged **sum by sum**: payments cover the earliest
+    instalments first; each unpaid part fell due on its instalment's date, or on the day of
+    the notice that made the whole balance payable if that was earlier (reg 23(3)-(4): taking
+    the notice day itself, a few days before the law's date, so a sum is never summonsed
+    late). Without instalments the whole balance fell due on `due_without_plan`."""
+    def stale(fell_due: date) -> bool:
+        return as_of >= add_months(fell_due, 12 * policy.summons_limit_years)
+
     if not state.instalments:
-        return state.due_without_plan
-    covered = state.paid_pence
+        return state.balance_pence if state.due_without_plan and stale(state.due_without_plan) else 0
+    notices = [e.on for e in state.events if e.stage in NOTICES]
+    accelerated = min(notices) if notices else None
+    covered, old = state.paid_pence, 0
     for inst in state.instalments:
-        if covered < inst.amount_pence:
-            return inst.due
-        covered -= inst.amount_pence
-    return None
+        unpaid = max(0, inst.amount_pence - covered)
+        covered = max(0, covered - inst.amount_pence)
+        fell_due = min(inst.due, accelerated) if accelerated else inst.due
+        if unpaid and stale(fell_due):
+            old += unpaid
+    return min(old, max(state.balance_pence, 0))
 
 
-def _hearing_for(policy: RecoveryPolicy, as_of: date) -> date | None:
-    earliest = as_of + timedelta(days=policy.hearing_lead_days)
+def reminder_pay_by(issued: date, policy: RecoveryPolicy) -> date:
+    """The last day of the period to pay a reminder issued on `issued` (reg 23(1),(3)): the
+    period of `pay_within_days` (7) days *beginning with* the issue day."""
+    return issued + timedelta(days=policy.pay_within_days - 1)
+
+
+def summons_hearing(policy: RecoveryPolicy, issued: date) -> date | None:
+    """The first of the council's hearing dates a summons issued (posted) on `issued` may be
+    listed for: at least `hearing_lead_days` whole days after its deemed service (reg 35(2A))."""
+    earliest = earliest_hearing(issued, policy.service_days, policy.hearing_lead_days, policy.bank_holidays)
     return next((h for h in sorted(policy.hearing_dates) if h >= earliest), None)
 
 
@@ -190,12 +223,12 @@ def _year(y: YearState, policy: RecoveryPolicy, as_of: date) -> tuple[Action | N
         return None, f"summonsed: awaiting the hearing{hearing}"
     if last is not None and last.stage in NOTICES:
         notice_day = last.on
-        pay_by = notice_day + timedelta(days=policy.pay_within_days)
+        pay_by = reminder_pay_by(notice_day, policy)
         complied = last.stage != RecoveryStage.FINAL_NOTICE and _arrears_at(y, pay_by) == 0
         if not complied:
-            if as_of < pay_by:
-                return None, (f"{last.stage.replace('_', ' ')} sent {notice_day:%d/%m/%Y}: "
-                              f"waiting for payment by {pay_by:%d/%m/%Y}")
+            if as_of <= pay_by:
+                sent = f"{last.stage.replace('_', ' ')} sent {notice_day:%d/%m/%Y}"
+                return None, f"{sent}: waiting for payment by {pay_by:%d/%m/%Y}"
             summons_day = notice_day + timedelta(days=policy.summons_after_days)
             if as_of < summons_day:
                 return None, f"not paid: summons from {summons_day:%d/%m/%Y} (whole {label} balance now due, reg 23(3))"
@@ -221,20 +254,24 @@ def _year(y: YearState, policy: RecoveryPolicy, as_of: date) -> tuple[Action | N
 
 def _notice(y: YearState, stage: RecoveryStage, amount: int, as_of: date, policy: RecoveryPolicy, why: str) -> tuple[Action, str]:
     if stage in REMINDERS:
-        soon = as_of + timedelta(days=policy.pay_within_days)
-        amount = max(amount, _arrears_at(y, soon))  # plus anything falling due within the 7 days
+        # plus what falls due within the seven days beginning with the issue day (reg 23(1)(i))
+        amount = max(amount, _arrears_at(y, reminder_pay_by(as_of, policy)))
     return Action(y.year, stage, amount, why=why), f"send {stage.replace('_', ' ')}"
 
 
 def _summons(y: YearState, policy: RecoveryPolicy, as_of: date) -> tuple[Action | None, str]:
-    first_unpaid = _first_unpaid_due(y)
-    if first_unpaid is not None and as_of >= add_months(first_unpaid, 12 * policy.summons_limit_years):
-        return None, f"over {policy.summons_limit_years} years since the sum fell due: no summons (reg 34(3)); consider write-off"
-    hearing = _hearing_for(policy, as_of)
+    stale = _out_of_time(y, policy, as_of)
+    in_time = y.balance_pence - stale
+    limit = f"over {policy.summons_limit_years} years since"
+    if in_time < max(policy.minimum_balance_pence, 1):
+        return None, f"{limit} the sum fell due: no summons (reg 34(3)); consider write-off"
+    hearing = summons_hearing(policy, as_of)
     if hearing is None:
-        return None, f"summons due, but no hearing date at least {policy.hearing_lead_days} days ahead in the settings"
+        return None, (f"summons due, but no hearing date in the settings at least {policy.hearing_lead_days} days "
+                      f"after the summons would be served")
+    left_out = f"; {fmt(stale)} {limit} it fell due left out (reg 34(3))" if stale else ""
     return (
-        Action(y.year, RecoveryStage.SUMMONS, y.balance_pence + policy.summons_costs_pence, policy.summons_costs_pence, hearing,
-               why=f"notice not paid: summons for the hearing on {hearing:%d/%m/%Y} (regs 34-35)"),
+        Action(y.year, RecoveryStage.SUMMONS, in_time + policy.summons_costs_pence, policy.summons_costs_pence, hearing,
+               why=f"notice not paid: summons for the hearing on {hearing:%d/%m/%Y} (regs 34-35){left_out}"),
         "issue summons",
     )

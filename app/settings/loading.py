@@ -18,7 +18,8 @@ from typing import Any
 
 from app.paths import DEFAULT_SETTINGS
 from app.rules.arrangements import ArrangementPolicy
-from app.rules.discounts import PremiumPolicy
+from app.rules.discounts import PremiumLimits, PremiumPolicy, premium_limits
+from app.rules.service import STATUTORY_HEARING_LEAD_DAYS
 from app.settings.reader import REQUIRED, SettingsError, Table
 from app.settings.schema import (
     COUNTRIES,
@@ -38,8 +39,6 @@ from app.settings.schema import (
 )
 
 MAX_DIARY_DAYS = 3660  # ten years: anything longer is a typo
-MAX_LONG_TERM_EMPTY_PERCENT = 300  # LGFA 1992 s11B: at most +300% (ten years empty)
-MAX_SECOND_HOME_PERCENT = 100  # s11C: at most +100%
 _YEAR = re.compile(r"\d{4}")
 
 
@@ -58,9 +57,10 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> AuthoritySettin
 def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySettings:
     """Check and type a parsed TOML document; SettingsError names `source` and the key path."""
     root = Table(raw, (), source or "settings")
+    authority = root.section("authority", _authority)
     settings = AuthoritySettings(
-        authority=root.section("authority", _authority),
-        years=root.section("years", _years),
+        authority=authority,
+        years=root.section("years", lambda t: _years(t, authority.country)),
         costs=root.section("costs", _costs),
         recovery=root.section("recovery", _recovery),
         instalments=root.section("instalments", _instalments),
@@ -81,34 +81,39 @@ def _authority(t: Table) -> Authority:
     return Authority(name=t.text("name", d.name), country=t.choice("country", d.country, COUNTRIES))
 
 
-def _years(t: Table) -> dict[int, YearSettings]:
+def _years(t: Table, country: str) -> dict[int, YearSettings]:
     years: dict[int, YearSettings] = {}
     for key in t.keys():
         if not _YEAR.fullmatch(key):
             raise SettingsError(f"{t.source}: [years.{key}] is not a year such as 2025.")
         year = int(key)
-        years[year] = t.section(key, partial(_year, year=year))
+        years[year] = t.section(key, partial(_year, year=year, country=country))
     return years
 
 
-def _year(t: Table, year: int) -> YearSettings:
+def _year(t: Table, year: int, country: str) -> YearSettings:
     band_d = t.child("band_d_pence")
     parishes = band_d.keys()
     if not parishes:
         t.fail("band_d_pence", 'must map parish names ("" = unparished) to pence')
     pence = {parish: band_d.whole(parish, minimum=1) for parish in parishes}
-    return YearSettings(year=year, band_d_pence=pence, premiums=t.section("premiums", _premiums))
+    limits = premium_limits(country, year)
+    return YearSettings(year=year, band_d_pence=pence, premiums=t.section("premiums", lambda p: _premiums(p, limits)))
 
 
-def _premiums(t: Table) -> PremiumPolicy:
-    """`premiums = { long_term_empty = { "1" = 100, "5" = 200 }, second_home = 100 }` (percentages)."""
+def _premiums(t: Table, limits: PremiumLimits) -> PremiumPolicy:
+    """`premiums = { long_term_empty = { "1" = 100, "5" = 200 }, second_home = 100 }`
+    (percentages), within what the law allows that year in that country (`premium_limits`)."""
     tiers = t.child("long_term_empty")
     parsed: dict[int, int] = {}
     for key in tiers.keys():
         if not key.isdigit():
             tiers.fail(key, "must be whole years empty, such as \"1\"")
-        parsed[int(key)] = tiers.whole(key, maximum=MAX_LONG_TERM_EMPTY_PERCENT)
-    second = t.whole("second_home", PremiumPolicy().second_home, maximum=MAX_SECOND_HOME_PERCENT)
+        if int(key) < limits.earliest_years_empty:
+            tiers.fail(key, f"is too soon: a home is long-term empty after {limits.earliest_years_empty} "
+                            f"whole year{'s' if limits.earliest_years_empty > 1 else ''} that year")
+        parsed[int(key)] = tiers.whole(key, maximum=limits.long_term_empty_max(int(key)))
+    second = t.whole("second_home", PremiumPolicy().second_home, maximum=limits.second_home_max)
     return PremiumPolicy(long_term_empty=parsed, second_home=second)
 
 
@@ -121,16 +126,25 @@ def _costs(t: Table) -> Costs:
 
 
 def _recovery(t: Table) -> RecoverySettings:
+    """The timings, refusing what the law does not allow (AER 1992, SI 1992/613):
+    a reminder only once an instalment is missed (reg 23(1): 1 day or more); at least the
+    statutory 7 days to pay it (reg 23(3)); no more than 2 reminders a year (reg 23(4)); no
+    summons before the whole balance is payable — 7 days after a failed reminder's 7 days,
+    reg 23(3), so 14 days after the notice; no hearing until 14 whole days after service
+    (reg 35(2A)); no summons for a sum over 6 years old (reg 34(3)). A council may be more
+    generous than any of these, never less."""
     d = RecoverySettings()
     return RecoverySettings(
-        reminder_days=t.whole("reminder_days", d.reminder_days),
-        pay_within_days=t.whole("pay_within_days", d.pay_within_days),
-        max_reminders=t.whole("max_reminders", d.max_reminders),
-        summons_after_days=t.whole("summons_after_days", d.summons_after_days),
-        hearing_lead_days=t.whole("hearing_lead_days", d.hearing_lead_days),
+        reminder_days=t.whole("reminder_days", d.reminder_days, minimum=1),
+        pay_within_days=t.whole("pay_within_days", d.pay_within_days, minimum=7),
+        max_reminders=t.whole("max_reminders", d.max_reminders, maximum=2),
+        summons_after_days=t.whole("summons_after_days", d.summons_after_days, minimum=14),
+        hearing_lead_days=t.whole("hearing_lead_days", d.hearing_lead_days, minimum=STATUTORY_HEARING_LEAD_DAYS),
+        service_days=t.whole("service_days", d.service_days, maximum=10),
         minimum_balance_pence=t.whole("minimum_balance_pence", d.minimum_balance_pence),
-        summons_limit_years=t.whole("summons_limit_years", d.summons_limit_years),
+        summons_limit_years=t.whole("summons_limit_years", d.summons_limit_years, minimum=1, maximum=6),
         hearing_dates=t.dates("hearing_dates"),
+        bank_holidays=t.dates("bank_holidays"),
         breathing_space_days=t.whole("breathing_space_days", d.breathing_space_days, minimum=1),
         letters=t.section("letters", _recovery_letters),
     )

@@ -2,7 +2,7 @@
 
 A council edits the settings file by hand, so every mistake must be found when the file
 is read and reported as the file plus the key, e.g. `settings.toml: [recovery]
-reminder_days must be a whole number of 0 or more, not 'seven'.`, rather than surfacing as
+reminder_days must be a whole number of 1 or more, not 'seven'.`, rather than surfacing as
 a Python error (or a silently ignored typo) half way through a run.
 """
 

@@ -76,17 +76,20 @@ class RecoveryLetters:
 
 @dataclass(frozen=True)
 class RecoverySettings:
-    """`[recovery]`: timings (calendar days), thresholds and hearing dates. The law on them
-    is changing, which is why they are settings and not code."""
+    """`[recovery]`: timings (calendar days, except `service_days`: business days),
+    thresholds and hearing dates. The law on them is changing, which is why they are settings
+    and not code; values the present law forbids are refused when the file is read."""
 
     reminder_days: int = _RECOVERY.reminder_days
     pay_within_days: int = _RECOVERY.pay_within_days
     max_reminders: int = _RECOVERY.max_reminders
     summons_after_days: int = _RECOVERY.summons_after_days
     hearing_lead_days: int = _RECOVERY.hearing_lead_days
+    service_days: int = _RECOVERY.service_days
     minimum_balance_pence: int = _RECOVERY.minimum_balance_pence
     summons_limit_years: int = _RECOVERY.summons_limit_years
     hearing_dates: tuple[date, ...] = ()  # sorted, no repeats
+    bank_holidays: tuple[date, ...] = ()  # England and Wales, with Christmas Day and Good Friday
     breathing_space_days: int = 60  # Debt Respite Scheme: a standard breathing space lasts 60 days
     letters: RecoveryLetters = field(default_factory=RecoveryLetters)
 
@@ -210,7 +213,7 @@ class AuthoritySettings:
             summons_after_days=r.summons_after_days, hearing_lead_days=r.hearing_lead_days,
             minimum_balance_pence=r.minimum_balance_pence, summons_limit_years=r.summons_limit_years,
             summons_costs_pence=self.costs.summons_pence, liability_order_costs_pence=self.costs.liability_order_pence,
-            hearing_dates=r.hearing_dates,
+            hearing_dates=r.hearing_dates, service_days=r.service_days, bank_holidays=r.bank_holidays,
         )
 
     def recovery_letter_template(self, stage: str) -> str:

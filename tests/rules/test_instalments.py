@@ -38,6 +38,16 @@ def test_first_instalment_may_be_smaller() -> None:
     assert sum(amounts) == 119500
 
 
+def test_paragraph_2_7_before_paragraph_3() -> None:
+    # Sch 1 para 3 applies only where an instalment is under £5 "notwithstanding any
+    # adjustment of instalments made in accordance with paragraph 2(7)": £49.90 in 10 is
+    # £4.90 + 9 x £5 by para 2(6), then £9.90 + 8 x £5 by para 2(7): nine instalments.
+    assert split_amounts(4990, 10) == [990] + [500] * 8
+    # £44.50 in 10: A = £4 is under £5 whatever 2(7) does, so para 3: 8 instalments
+    # (£44.50 // £5), A = £6 (5.5625 to the nearest pound), B = £2.50, added to the second
+    assert split_amounts(4450, 10) == [850] + [600] * 6
+
+
 def test_small_totals() -> None:
     # Sch 1 para 3: under £10 in all -> one instalment; otherwise instalments of at least £5
     assert split_amounts(950, 10) == [950]
@@ -105,28 +115,71 @@ def test_bill_schedule_mid_year() -> None:
     assert plan[1].amount_pence == 20700  # 1656.99 / 8 = 207.12 -> £207, first carries the rest
 
 
+def test_twelve_instalments_stay_twelve_when_the_day_leaves_too_few_months() -> None:
+    # Sch 1 para 2(3A)(a)(i): a notice issued before the year (or by 15 April) gives 12 on
+    # request; reg 21(2): the first at least 14 days after the notice. Issued 20 March 2026,
+    # instalment day the 1st: 1 April is too soon and 1 May leaves 11 months, so the first
+    # instalment moves to 3 April (the earliest lawful day) and the rest stay on the 1st.
+    plan = bill_schedule(120000, date(2026, 3, 20), 2026, 12, 1, POLICY)
+    assert len(plan) == 12 and plan[0].due == date(2026, 4, 3)
+    assert [i.due for i in plan[1:]] == [date(2026, m, 1) for m in range(5, 13)] + [date(2027, m, 1) for m in (1, 2, 3)]
+    assert [i.amount_pence for i in plan] == [10000] * 12
+    # para 2(3A)(a)(ii): a request for 12 on 20 April gives the 11 whole months left, May-March
+    plan = bill_schedule(110000, date(2026, 4, 20), 2026, 12, 1, POLICY)
+    assert len(plan) == 11 and plan[0].due == date(2026, 5, 4) and plan[1].due == date(2026, 6, 1)
+    # where the day fits, nothing moves
+    assert bill_schedule(120000, date(2026, 3, 10), 2026, 12, 1, POLICY)[0].due == date(2026, 4, 1)
+
+
 def test_instalment_day_31_is_refused() -> None:
     with pytest.raises(InstalmentError, match="1 to 28"):
         check_instalment_day(31)
 
 
-def test_reprofile_spreads_the_new_balance_over_the_instalments_left() -> None:
-    # Sch 1 para 2 (as amended 1995): £1,200 in 10 x £120 from 1 April; two paid (£240);
-    # on 20 June the charge falls to £1,000: instalments from 1 July on share 1,000 - 240 = £760.
+def test_reprofile_keeps_instalments_already_due_and_spreads_the_rest() -> None:
+    # Sch 1 para 10 as amended by SI 1995/22 (only the remaining instalments are adjusted):
+    # £1,200 in 10 x £120 from 1 April; two paid (£240); the notice of 15 June takes effect
+    # on 29 June. April-June (£360) stay due; the missed June instalment stays in arrears.
+    # July..January (7) share £1,000 - £360 = £640: A = £91, the first £94.
     previous = [DueInstalment(d.due, 12000) for d in bill_schedule(120000, date(2026, 3, 10), 2026, 10, 1, POLICY)]
     plan = reprofile(100000, 24000, previous, date(2026, 6, 15), 2026, 1, POLICY)
-    assert [(i.due, i.amount_pence) for i in plan[:2]] == [(date(2026, 4, 1), 12000), (date(2026, 5, 1), 12000)]
-    # the June instalment was missed: it falls away; July..January (7) share £760: A = £109, first £106
-    rest = plan[2:]
+    assert [(i.due, i.amount_pence) for i in plan[:3]] == [
+        (date(2026, 4, 1), 12000), (date(2026, 5, 1), 12000), (date(2026, 6, 1), 12000)]
+    rest = plan[3:]
     assert rest[0].due == date(2026, 7, 1) and len(rest) == 7
-    assert [i.amount_pence for i in rest] == [10600] + [10900] * 6
+    assert [i.amount_pence for i in rest] == [9400] + [9100] * 6
     assert sum(i.amount_pence for i in plan) == 100000
 
 
+def test_reprofile_the_audits_example_arrears_survive_a_change() -> None:
+    # Issue 15 item 2 (audit of Sch 1 as amended by SI 1995/22): 10 x £150 from April, only
+    # April paid, charge revised to £1,200 on 10 July: May-July (£450) stay in arrears and
+    # the remaining instalments (August-January) share £1,200 - £600 = £600.
+    previous = schedule(150000, 10, date(2026, 4, 1))
+    plan = reprofile(120000, 15000, previous, date(2026, 7, 10), 2026, 1, POLICY)
+    assert [i.amount_pence for i in plan if i.due <= date(2026, 7, 1)] == [15000] * 4
+    assert sum(i.amount_pence for i in plan if i.due <= date(2026, 7, 1)) - 15000 == 45000  # arrears stay
+    assert [(i.due, i.amount_pence) for i in plan if i.due > date(2026, 7, 1)] == [
+        (date(2026, m, 1), 10000) for m in range(8, 13)] + [(date(2027, 1, 1), 10000)]
+
+
+def test_reprofile_credits_payments_made_in_advance_of_later_instalments() -> None:
+    # SI 1995/22: amounts paid before the adjustment which were due after it are taken into
+    # account: 10 x £150, £900 paid by 10 July (£300 ahead of August and September); the
+    # charge falls to £1,200: £1,200 - £600 due - £300 ahead = £300 left over August-January
+    # (£50 each); August carries the £300 paid ahead too, so the plan still adds up to £1,200.
+    previous = schedule(150000, 10, date(2026, 4, 1))
+    plan = reprofile(120000, 90000, previous, date(2026, 7, 10), 2026, 1, POLICY)
+    rest = [i.amount_pence for i in plan if i.due > date(2026, 7, 1)]
+    assert rest == [30000 + 5000] + [5000] * 5
+    assert sum(i.amount_pence for i in plan) == 120000
+
+
 def test_reprofile_with_a_credit_leaves_no_further_instalments() -> None:
+    # the charge falls below what had fallen due: the earliest instalments stand up to it
     previous = [DueInstalment(date(2026, 4, 1), 60000), DueInstalment(date(2026, 5, 1), 60000)]
     plan = reprofile(50000, 60000, previous, date(2026, 4, 20), 2026, 1, POLICY)
-    assert plan == [DueInstalment(date(2026, 4, 1), 60000)]
+    assert plan == [DueInstalment(date(2026, 4, 1), 50000)]
 
 
 def test_reprofile_when_no_dates_are_left_asks_for_one_payment() -> None:

@@ -89,6 +89,17 @@ def test_second_home_premium_is_the_councils_percentage() -> None:
     assert charge.charge_pence == 420000
 
 
+def test_a_premium_replaces_the_discount_on_the_same_days() -> None:
+    # LGFA 1992 s11B(1): with a premium "the discount under section 11(2)(a) shall not apply":
+    # an empty home (no resident: 50% discount) with a +100% premium pays twice Band D, £4,200,
+    # not £2,100 x (1 - 50% + 100%) = £3,150
+    both = (Dated("ALL_DISREGARDED", date(2025, 4, 1), None),
+            Dated("LONG_TERM_EMPTY", date(2025, 4, 1), None, empty_since=date(2023, 1, 1)))
+    charge = year_charge([period(date(2020, 1, 1), adjustments=both)], [], POLICY)
+    assert charge.charge_pence == 420000 and charge.lines[0].discount_pence == 0
+    assert "all residents disregarded" not in charge.lines[0].description
+
+
 def test_council_tax_reduction_is_a_credit_for_its_days() -> None:
     # a 100% CTR award for the whole year leaves nothing to pay; 25% from 1 January 2026
     full = year_charge([period(date(2020, 1, 1))], [Dated("ctr", date(2025, 4, 1), None, percent_bp=10000)], POLICY)

@@ -27,7 +27,9 @@ from app.rules.attachment_of_earnings import SCHEDULES, deduction_pence, explain
 from app.rules.instalments import (
     DueInstalment,
     InstalmentPolicy,
+    add_months,
     bill_schedule,
+    instalments_allowed,
     reprofile,
     schedule,
     split_amounts,
@@ -141,28 +143,32 @@ POLICY = InstalmentPolicy()
 def test_instalments_add_up_and_round_where_schedule_1_says(aggregate: int, count: int) -> None:
     """Sch 1 para 2(5)-(6): whole pounds each -> all equal; otherwise all but the first are
     A = aggregate / n to the nearest pound and the first is B = aggregate - (n - 1) x A.
-    Para 3: under £10 in all, one instalment; otherwise as many of £5 or more as fit.
-    Para 2(7): a first instalment under £5 is merged with the second. (instalments.py docstring;
+    Para 2(7): a first instalment under £5 is added to the second. Para 3, only if an
+    instalment is still under £5 after that: under £10 in all, one instalment; otherwise
+    aggregate // £5 instalments, with para 2(5)-(7) again. (instalments.py docstring;
     domain README §2.)"""
     amounts = split_amounts(aggregate, count)
     assert sum(amounts) == aggregate
     assert all(type(a) is int and a > 0 for a in amounts)
     if aggregate < 1000:
-        assert amounts == [aggregate]
+        assert amounts == [aggregate] or (amounts == paragraph_2(aggregate, count) and min(amounts) >= 500)
         return
     assert all(a >= 500 for a in amounts)
-    n = min(count, aggregate // 500)
-    if n == 1:
-        assert amounts == [aggregate]
-        return
+    first_try = paragraph_2(aggregate, count)
+    if min(first_try) >= 500:
+        assert amounts == first_try
+    else:
+        assert amounts == paragraph_2(aggregate, aggregate // 500)
+
+
+def paragraph_2(aggregate: int, n: int) -> list[int]:
+    """Para 2(5)-(7) written out again from the statute, independently of the code."""
     if aggregate % (100 * n) == 0:
-        assert amounts == [aggregate // n] * n
-        return
-    a = amounts[-1]
-    assert a % 100 == 0 and abs(Fraction(aggregate, n) - a) <= 50  # the nearest pound
+        return [aggregate // n] * n
+    a = min((pounds * 100 for pounds in range(aggregate // (100 * n) - 1, aggregate // (100 * n) + 2) if pounds >= 0),
+            key=lambda candidate: (abs(Fraction(aggregate, n) - candidate), -candidate))  # nearest pound, halves up
     b = aggregate - (n - 1) * a
-    merged = b < 500
-    assert amounts == ([b + a] + [a] * (n - 2) if merged else [b] + [a] * (n - 1))
+    return [b + a] + [a] * (n - 2) if b < 500 and n > 1 else [b] + [a] * (n - 1)
 
 
 def monthly_on_the_same_day(plan: list[DueInstalment]) -> bool:
@@ -189,34 +195,53 @@ def test_a_bill_schedule_falls_in_its_year_after_the_notice_period(
     aggregate: int, year: int, issued_offset: int, requested: int, day: int
 ) -> None:
     """AER 1992 reg 21(2): the first instalment at least 14 days after the notice and not
-    before the year starts; Sch 1 para 1: monthly, within the financial year, no more than
-    the scheme's 10 or 12; the plan adds up to the charge. Notices from 1 November before
-    the year to 15 February in it (so 14 days on is still within the year)."""
+    before the year starts; Sch 1 para 1: monthly, within the financial year; para 2(3),
+    (3A): exactly the number the statute gives (`instalments_allowed`, fewer only for small
+    sums, para 2(7)/3) whenever that many months remain from the earliest lawful day — the
+    first instalment moves to that day if the instalment day leaves too few, the rest stay on
+    the instalment day; the plan adds up to the charge. Notices from 1 November before the
+    year to 15 February in it (so 14 days on is still within the year)."""
     issued = date(year - 1, 11, 1) + timedelta(days=issued_offset)
     issued = min(issued, date(year + 1, 2, 15))
     plan = bill_schedule(aggregate, issued, year, requested, day, POLICY)
+    earliest = max(issued + timedelta(days=14), year_start(year))
     assert sum(i.amount_pence for i in plan) == aggregate
-    assert 1 <= len(plan) <= requested and monthly_on_the_same_day(plan)
-    assert plan[0].due >= max(issued + timedelta(days=14), year_start(year)) and plan[0].due.day == day
-    assert plan[-1].due <= year_end(year)
+    assert 1 <= len(plan) <= requested and plan[0].due >= earliest and plan[-1].due <= year_end(year)
+    rest_on_the_day = plan if plan[0].due.day == day else plan[1:]
+    assert not rest_on_the_day or monthly_on_the_same_day(rest_on_the_day)
+    assert all(i.due.day == day for i in rest_on_the_day)
+    if plan[0].due.day != day:  # moved: the earliest lawful day, then the instalment day a month on
+        assert plan[0].due == earliest
+        assert len(plan) == 1 or plan[1].due == add_months(date(earliest.year, earliest.month, day), 1)
+    allowed = instalments_allowed(issued, year, requested, POLICY)
+    months_from_earliest = (year + 1 - earliest.year) * 12 + 3 - earliest.month + 1
+    if months_from_earliest >= allowed:
+        assert len(plan) == len(split_amounts(aggregate, allowed))
 
 
 @FAST
 @given(st.integers(0, 10**7), st.integers(0, 10**7), AGGREGATES, st.integers(2015, 2040), st.integers(0, 364), DAYS)
-def test_a_reprofile_keeps_what_was_paid_and_spreads_the_rest(
+def test_a_reprofile_keeps_what_fell_due_and_spreads_the_rest(
     net: int, paid: int, original: int, year: int, issued_offset: int, day: int
 ) -> None:
-    """instalments.reprofile (Sch 1 para 2 as amended 1995): instalments due before the
-    amended notice takes effect (issue + 14 days) stand at what was paid towards them,
-    earliest first; what is left of the new charge after all payments falls on or after
-    that day; a credit leaves nothing further to pay."""
+    """instalments.reprofile (Sch 1 para 10 as amended by SI 1995/22): instalments due
+    before the amended notice takes effect (issue + 14 days) stand in full, paid or not
+    (never more than the new charge); what is left after them and after payments made in
+    advance falls on or after that day; the plan adds up to the charge whenever anything is
+    left to pay; a credit leaves nothing further to pay."""
     previous = schedule(original, 10, date(year, 4, day))
     issued = year_start(year) + timedelta(days=issued_offset)
     plan = reprofile(net, paid, previous, issued, year, day, POLICY)
     effective = issued + timedelta(days=14)
     due_before = sum(i.amount_pence for i in previous if i.due < effective)
-    assert sum(i.amount_pence for i in plan if i.due < effective) == min(paid, due_before)
-    assert sum(i.amount_pence for i in plan if i.due >= effective) == max(0, net - paid)
+    standing = min(due_before, net)
+    assert sum(i.amount_pence for i in plan if i.due < effective) == standing
+    later = sum(i.amount_pence for i in plan if i.due >= effective)
+    left_to_pay = net - max(standing, paid)
+    if left_to_pay > 0:
+        assert later == net - standing and sum(i.amount_pence for i in plan) == net
+    else:
+        assert later == 0
     assert all(i.amount_pence > 0 for i in plan)
 
 

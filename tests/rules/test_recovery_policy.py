@@ -44,6 +44,32 @@ def test_first_reminder_seven_days_after_a_miss_asks_for_what_falls_due_within_s
     assert action.amount_pence == 24000
 
 
+def test_reminder_window_is_seven_days_beginning_with_the_issue_day() -> None:
+    # reg 23(1)(i): "the instalments that will become due within the period of seven days
+    # beginning with the day on which the reminder notice is issued" — issue day + 6.
+    # Issue text (audit): a reminder issued on 25 May asks for May's instalment only, not
+    # 1 June's (which falls on the eighth day); one issued on 26 May asks for both.
+    (action,) = act(year(12000), date(2025, 5, 25)).actions
+    assert action.amount_pence == 12000
+    (action,) = act(year(12000), date(2025, 5, 26)).actions
+    assert action.amount_pence == 24000
+
+
+def test_a_reminder_is_paid_by_the_seventh_day_counting_the_issue_day() -> None:
+    # reg 23(3): issued 8 May, the period is 8-14 May; an instalment due on 15 May is not
+    # part of what the reminder asks, so paying May's by 14 May complies with it
+    plan = (DueInstalment(date(2025, 5, 1), 12000), DueInstalment(date(2025, 5, 15), 12000),
+            DueInstalment(date(2025, 6, 15), 12000))
+    events = (StageEvent("reminder_1", date(2025, 5, 8)),)
+    paid_may = YearState(2025, 24000, 12000, plan, events)
+    decision = act(paid_may, date(2025, 5, 20))
+    assert decision.actions == () and decision.advice[0].next_step == "reminder 1 paid: instalments continue"
+    # unpaid: still waiting on the seventh day (14 May), failed from the eighth
+    unpaid = YearState(2025, 36000, 0, plan, events)
+    assert "waiting for payment by 14/05/2025" in act(unpaid, date(2025, 5, 14)).advice[0].next_step
+    assert "summons from 22/05/2025" in act(unpaid, date(2025, 5, 15)).advice[0].next_step
+
+
 def test_reminder_not_paid_within_seven_days_leads_to_summons_for_the_whole_balance() -> None:
     # reg 23(3): whole balance due; summons after the policy's 14 days, for the first hearing 14+ days ahead
     events = (StageEvent("reminder_1", date(2025, 5, 8)),)
@@ -61,6 +87,28 @@ def test_hearing_must_be_at_least_fourteen_days_after_the_summons() -> None:
     assert action.hearing_date == date(2025, 8, 19)
     late = RecoveryPolicy(hearing_dates=(date(2025, 7, 15),))
     assert act(year(12000, events), date(2025, 7, 2), policy=late).actions == ()
+
+
+def test_hearing_counts_from_the_deemed_service_of_the_posted_summons() -> None:
+    # reg 35(2A) counts 14 days from *service*: a summons posted on Monday 30 June 2025 is
+    # served on Wednesday 2 July (two business days, Interpretation Act 1978 s7), so the
+    # 15 July hearing (13 days after service) is too soon; counting from issue would have
+    # listed it there. The next hearing is 19 August.
+    events = (StageEvent("reminder_1", date(2025, 5, 8)),)
+    (action,) = act(year(12000, events), date(2025, 6, 30)).actions
+    assert action.hearing_date == date(2025, 8, 19)
+    # posted the Wednesday before, served Friday 27 June: 14 days elapse by 11 July
+    (action,) = act(year(12000, events), date(2025, 6, 25)).actions
+    assert action.hearing_date == date(2025, 7, 15)
+    # a bank holiday in the post delays service, and so the earliest hearing: posted Friday
+    # 23 May 2025, served Tuesday 27 May (earliest hearing 11 June), or Wednesday 28 May
+    # when Monday 26 May is the spring bank holiday (earliest hearing 12 June)
+    hearings = (date(2025, 6, 11), date(2025, 7, 15))
+    (action,) = act(year(12000, events), date(2025, 5, 23), policy=RecoveryPolicy(hearing_dates=hearings)).actions
+    assert action.hearing_date == date(2025, 6, 11)
+    holiday = RecoveryPolicy(hearing_dates=hearings, bank_holidays=(date(2025, 5, 26),))
+    (action,) = act(year(12000, events), date(2025, 5, 23), policy=holiday).actions
+    assert action.hearing_date == date(2025, 7, 15)
 
 
 def test_second_failure_after_a_paid_reminder_draws_the_second_reminder() -> None:
@@ -103,6 +151,29 @@ def test_six_year_limit_for_a_summons() -> None:
     # reg 34(3): a sum that fell due over 6 years ago cannot be summonsed
     old = YearState(2018, 50000, 0, (), (StageEvent("final_notice", date(2024, 3, 1)),), due_without_plan=date(2018, 4, 1))
     decision = next_actions(AccountState("X", (old,)), POLICY, date(2024, 4, 2))
+    assert decision.actions == () and "6 years" in decision.advice[0].next_step
+
+
+def test_six_year_limit_is_judged_sum_by_sum() -> None:
+    # reg 34(3): no summons "after the period of six years beginning with the day on which the
+    # amount fell due" — per sum, not per year. 2019/20: 10 x £120 from 1 April 2019, nothing
+    # paid, recovery held for years; a final notice on 1 July 2025 goes unpaid. On 1 August
+    # 2025 the April-August 2019 instalments are out of time (1 August 2019's six years ended
+    # on 31 July 2025) but September 2019-January 2020 (5 x £120) are not: the summons is for
+    # £600 (plus costs), where the whole year used to be refused from its first unpaid sum.
+    plan = (*(DueInstalment(date(2019, m, 1), 12000) for m in range(4, 13)), DueInstalment(date(2020, 1, 1), 12000))
+    old = YearState(2019, 120000, 0, plan, (StageEvent("final_notice", date(2025, 7, 1)),))
+    policy = RecoveryPolicy(summons_costs_pence=8000, hearing_dates=(date(2025, 9, 16),))
+    (action,) = next_actions(AccountState("X", (old,)), policy, date(2025, 8, 1)).actions
+    assert (action.stage, action.amount_pence, action.costs_pence) == ("summons", 60000 + 8000, 8000)
+    assert "£600.00 over 6 years since it fell due left out (reg 34(3))" in action.why
+    # payments cover the earliest sums first: £500 paid leaves April 2019 paid, May part-paid
+    part = YearState(2019, 70000, 50000, plan, old.events)
+    (action,) = next_actions(AccountState("X", (part,)), policy, date(2025, 8, 1)).actions
+    assert action.amount_pence == 60000 + 8000
+    # a notice that made the whole balance payable early makes the later sums fall due then
+    early = YearState(2019, 120000, 0, plan, (StageEvent("reminder_1", date(2019, 5, 8)),))
+    decision = next_actions(AccountState("X", (early,)), policy, date(2025, 8, 1))
     assert decision.actions == () and "6 years" in decision.advice[0].next_step
 
 

@@ -82,6 +82,20 @@ def test_every_section_has_defaults() -> None:
     assert parse("").name == "Unnamed authority"
 
 
+def test_welsh_councils_may_levy_up_to_300_percent() -> None:
+    # LGFA 1992 s12A/s12B as amended: from 1 April 2023 up to +300% for long-term empty
+    # homes (after one year) and second homes; England caps a one-year-empty home at +100%
+    s = parse("""
+[authority]
+name = "Gwynedd"
+country = "wales"
+[years.2025]
+band_d_pence = { "" = 200000 }
+premiums = { long_term_empty = { "1" = 300 }, second_home = 150 }
+""")
+    assert s.years[2025].premiums == PremiumPolicy({1: 300}, 150)
+
+
 def test_every_key_can_be_set() -> None:
     s = parse("""
 [authority]
@@ -99,9 +113,11 @@ pay_within_days = 8
 max_reminders = 1
 summons_after_days = 21
 hearing_lead_days = 15
+service_days = 3
 minimum_balance_pence = 1000
 summons_limit_years = 6
 hearing_dates = [2026-09-15, "2026-07-21", "2026-07-21"]
+bank_holidays = ["2026-08-31"]
 breathing_space_days = 61
 [recovery.letters]
 reminder_2 = "second_reminder"
@@ -135,7 +151,11 @@ arrangement_chunk = 3
 """)
     assert (s.name, s.country) == ("Caerdydd", "wales")
     assert s.years[2026].premiums == PremiumPolicy({1: 100}, 100)
-    assert s.recovery_policy() == RecoveryPolicy(10, 8, 1, 21, 15, 1000, 6, 7000, 0, (date(2026, 7, 21), date(2026, 9, 15)))
+    assert s.recovery_policy() == RecoveryPolicy(
+        reminder_days=10, pay_within_days=8, max_reminders=1, summons_after_days=21, hearing_lead_days=15, service_days=3,
+        minimum_balance_pence=1000, summons_limit_years=6, summons_costs_pence=7000, liability_order_costs_pence=0,
+        hearing_dates=(date(2026, 7, 21), date(2026, 9, 15)), bank_holidays=(date(2026, 8, 31),),
+    )
     assert s.recovery.breathing_space_days == 61
     assert (s.recovery_letter_template("reminder_1"), s.recovery_letter_template("reminder_2")) == ("reminder", "second_reminder")
     assert s.instalment_policy() == InstalmentPolicy(default_count=12, default_day=28, notice_days=15, single_after_december=True)
@@ -152,15 +172,25 @@ arrangement_chunk = 3
 
 @pytest.mark.parametrize(("text", "message"), [
     # wrong type
-    ('[recovery]\nreminder_days = "seven"', "[recovery] reminder_days must be a whole number of 0 or more, not 'seven'."),
-    ("[recovery]\nreminder_days = 7.5", "[recovery] reminder_days must be a whole number of 0 or more, not 7.5."),
+    ('[recovery]\nreminder_days = "seven"', "[recovery] reminder_days must be a whole number of 1 or more, not 'seven'."),
+    ("[recovery]\nreminder_days = 7.5", "[recovery] reminder_days must be a whole number of 1 or more, not 7.5."),
     ("[costs]\nsummons_pence = true", "[costs] summons_pence must be a whole number of 0 or more, not true."),
     ('[arrangements]\nclear_by_year_end = "yes"', "[arrangements] clear_by_year_end must be true or false, not 'yes'."),
     ('[enforcement]\nagents = "Bristow"', "[enforcement] agents must be a list of text, not 'Bristow'."),
     ('[authority]\nname = ""', "[authority] name must not be empty."),
     ('[instalments]\ndefault_count = "10"', "[instalments] default_count must be 10 or 12, not '10'."),
     # out of range
-    ("[recovery]\nhearing_lead_days = -1", "[recovery] hearing_lead_days must be a whole number of 0 or more, not -1."),
+    ("[recovery]\nhearing_lead_days = -1", "[recovery] hearing_lead_days must be a whole number of 14 or more, not -1."),
+    # what the law forbids (AER 1992 regs 23, 34(3), 35(2A)): a council may be more generous, never less
+    ("[recovery]\nhearing_lead_days = 13", "[recovery] hearing_lead_days must be a whole number of 14 or more, not 13."),
+    ("[recovery]\npay_within_days = 6", "[recovery] pay_within_days must be a whole number of 7 or more, not 6."),
+    ("[recovery]\nreminder_days = 0", "[recovery] reminder_days must be a whole number of 1 or more, not 0."),
+    ("[recovery]\nmax_reminders = 3", "[recovery] max_reminders must be a whole number from 0 to 2, not 3."),
+    ("[recovery]\nsummons_after_days = 10", "[recovery] summons_after_days must be a whole number of 14 or more, not 10."),
+    ("[recovery]\nsummons_limit_years = 7", "[recovery] summons_limit_years must be a whole number from 1 to 6, not 7."),
+    ("[recovery]\nservice_days = 11", "[recovery] service_days must be a whole number from 0 to 10, not 11."),
+    ('[recovery]\nbank_holidays = ["2026-02-30"]',
+     "[recovery] bank_holidays must be dates (YYYY-MM-DD): '2026-02-30' is not a date."),
     ("[instalments]\ndefault_day = 31", "[instalments] default_day must be a whole number from 1 to 28, not 31."),
     ("[instalments]\ndefault_count = 11", "[instalments] default_count must be 10 or 12, not 11."),
     ("[batch]\nbilling_chunk = 0", "[batch] billing_chunk must be a whole number of 1 or more, not 0."),
@@ -197,6 +227,17 @@ arrangement_chunk = 3
      '[years.2025] band_d_pence must map parish names ("" = unparished) to pence.'),
     ('[years.2025]\nband_d_pence = { "" = 1 }\npremiums = { second_home = 150 }',
      "[years.2025.premiums] second_home must be a whole number from 0 to 100, not 150."),
+    # premiums the law does not allow in England that year (LGFA 1992 s11B, s11C as amended)
+    ('[years.2024]\nband_d_pence = { "" = 1 }\npremiums = { second_home = 100 }',
+     "[years.2024.premiums] second_home must be a whole number from 0 to 0, not 100."),
+    ('[years.2025]\nband_d_pence = { "" = 1 }\npremiums = { long_term_empty = { "1" = 200 } }',
+     "[years.2025.premiums.long_term_empty] 1 must be a whole number from 0 to 100, not 200."),
+    ('[years.2025]\nband_d_pence = { "" = 1 }\npremiums = { long_term_empty = { "9" = 300 } }',
+     "[years.2025.premiums.long_term_empty] 9 must be a whole number from 0 to 200, not 300."),
+    ('[years.2023]\nband_d_pence = { "" = 1 }\npremiums = { long_term_empty = { "1" = 100 } }',
+     "[years.2023.premiums.long_term_empty] 1 is too soon: a home is long-term empty after 2 whole years that year."),
+    ('[authority]\ncountry = "wales"\n[years.2025]\nband_d_pence = { "" = 1 }\npremiums = { second_home = 301 }',
+     "[years.2025.premiums] second_home must be a whole number from 0 to 300, not 301."),
     ('[years.2025]\nband_d_pence = { "" = 1 }\npremiums = { long_term_empty = { "one" = 100 } }',
      '[years.2025.premiums.long_term_empty] one must be whole years empty, such as "1".'),
     ('[years.2025]\nband_d_pence = { "" = 1 }\nband_e_pence = 5', "unknown key [years.2025] band_e_pence."),

@@ -138,12 +138,11 @@ def test_move_out_posts_an_adjustment_reprofiles_and_issues_an_amended_notice(ct
         assert notice.content and notice.content[:2] == b"PK"  # a real .docx, kept as issued
     assert sorted(plans) == ["active", "superseded"]
     # Example payments: £123 on 1 April and 1 May = £246 paid. Instalments due before the amended
-    # notice can take effect (20 June + 14 days) stand at what was paid towards them: April £118,
-    # May £123, June £5 (the rest of £246). The remaining £12.43 falls on the dates from 1 August,
-    # in instalments of at least £5 (Sch 1 para 3): £6.43 then £6.00.
+    # notice takes effect (20 June + 14 days) stay due, paid or not (Sch 1 para 10 as amended by
+    # SI 1995/22), up to the new charge of £258.43: April £118, May £123, June £17.43. Nothing is
+    # left for later dates: the £12.43 unpaid fell due on 1 June and stays in arrears.
     assert [(i.due, i.amount_pence) for i in summary.years[0].instalments] == [
-        (date(2025, 4, 1), 11800), (date(2025, 5, 1), 12300), (date(2025, 6, 1), 500),
-        (date(2025, 8, 1), 643), (date(2025, 9, 1), 600),
+        (date(2025, 4, 1), 11800), (date(2025, 5, 1), 12300), (date(2025, 6, 1), 1743),
     ]
     assert summary.liable_to == date(2025, 6, 16)
 

@@ -439,3 +439,46 @@ def test_a_rebill_from_a_stale_copy_recalculates_what_was_saved(billed: AppConte
         assert held
     assert result.difference_pence == 750
     assert ledger_by_year(billed, "70000001")[2025] - before[2025] == 750
+
+
+def test_arrears_survive_a_change_of_liability(billed: AppContext) -> None:
+    """AER 1992 Sch 1 para 10 as amended by SI 1995/22 (issue 15 item 2): a change adjusts
+    only the *remaining* instalments; those that fell due before it stay due, paid or not,
+    and recovery continues on them. Jordan Price (70000005, instalments on the 28th) has paid
+    nothing on the 2025/26 bill; on 10 July his move out after 31 August is recorded. The
+    April-June instalments still stand in full and a reminder issued that day still asks for
+    all three (the rebill used to set them to what was paid, nothing: the arrears vanished)."""
+    from app.recovery.account_recovery import account_recovery
+
+    on = date(2025, 7, 10)
+    with billed.db.uow() as uow:
+        before = account_summary(uow, "70000005", on).years[0]
+    fallen_due = [i.amount_pence for i in before.instalments if i.due <= on]
+    assert len(fallen_due) == 3 and before.paid_pence == 0
+    result = change(billed, "move_out", on, period_id=period_id(billed, "70000005"), end_date=date(2025, 8, 31))
+    assert result.difference_pence == -54850
+    with billed.db.uow() as uow:
+        after = account_summary(uow, "70000005", on).years[0]
+        view = account_recovery(uow, billed.settings, "70000005", on)
+    assert [i.amount_pence for i in after.instalments if i.due <= on] == fallen_due
+    assert sum(i.amount_pence for i in after.instalments) == after.charge_pence - after.reduction_pence == 39585
+    (action,) = view.next_actions
+    assert (action["stage"], action["amount_pence"]) == ("reminder_1", sum(fallen_due))
+
+
+def test_a_discount_and_a_premium_on_the_same_days_are_refused(billed: AppContext) -> None:
+    """LGFA 1992 s11B(1)/s11C(1): where a premium is levied "the discount under section
+    11(2)(a) shall not apply". Jordan Price (70000005) has the 50% all-disregarded discount
+    from 1 April 2025: a second home premium on the same days is refused with a sentence and
+    nothing is written; once the discount ends (31 August) the premium from 1 September is
+    accepted, and extending the discount back over the premium's days is refused."""
+    pid = period_id(billed, "70000005")
+    before = snapshot(billed)
+    with pytest.raises(ValidationError, match=r"premium gets no discount .*s11B/s11C.*ALL_DISREGARDED applies 01/04/2025"):
+        change(billed, "set_discount", period_id=pid, kind="SECOND_HOME", start_date=date(2025, 7, 1), end_date=None)
+    assert snapshot(billed) == before
+    discount = only_id(billed, Discount, "70000005")
+    change(billed, "end_discount", discount_id=discount, end_date=date(2025, 8, 31))
+    change(billed, "set_discount", period_id=pid, kind="SECOND_HOME", start_date=date(2025, 9, 1), end_date=None)
+    with pytest.raises(ValidationError, match="premium gets no discount"):
+        change(billed, "end_discount", discount_id=discount, end_date=date(2025, 12, 31))
