@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.adapters.csv_files import RowError
 from app.bootstrap import AppContext
 from app.errors import Conflict, ValidationError
-from app.models import Document, LedgerTransaction, Payment
+from app.models import AuditEvent, Document, LedgerTransaction, Payment
 from app.recovery import holds
 from app.recovery.enforcement.agents import (
     EXPORT_COLUMNS,
@@ -263,6 +263,69 @@ EA-70000004-2024-1,2025-07-24,payment,200.00,0.00,,B2,INV-8
     assert (fees["EA-70000003-2024-1"].fees_allowed_pence, fees["EA-70000003-2024-1"].difference_pence) == (34750, 0)
     assert (fees["EA-70000004-2024-1"].fees_allowed_pence, fees["EA-70000004-2024-1"].difference_pence) == (7500, 2500)
     assert rec.over_claimed_pence == 2500 and len(rec.differences) == 1 and "EA-70000004-2024-1" in rec.differences[0]
+
+
+def test_agent_fees_for_several_orders_shared_and_over_claims_reported_per_group(loaded: AppContext, tmp_path: Path) -> None:
+    """SI 2014/1 reg 11 (legislation.gov.uk/uksi/2014/1/regulation/11): two orders of £1,000 against one
+    debtor, both at the enforcement stage on the same day. Allowed: 2 x £75 compliance (11(3)) + £235 once
+    (11(4)(a)) + 7.5% x (£2,000 - £1,500) = £37.50 (11(4)(b)) = £422.50, shown as £347.50 on the first
+    case by reference and £75 on the second. The agent keeps 2 x (£75 + £235 + 7.5% x £0) = £620: £197.50
+    over-claimed, though each case on its own would pass (£310 <= £310)."""
+    liability_order(loaded, "70000004", 2023, 100000, made=date(2024, 2, 1))
+    liability_order(loaded, "70000004", 2024, 100000)
+    refer(loaded, "70000004", year=2023)
+    second = refer(loaded, "70000004", year=2024)
+    assert (second.details["fees_pence"], second.details["fee_group"]) == (7500, [])  # compliance: one fee per order
+    path = write_csv(tmp_path / "returns.csv", """
+case_ref,date,type,amount,fees,stage,reference,invoice_ref
+EA-70000004-2024-1,2025-07-21,fee_stage,,,enforcement,,INV-9
+EA-70000004-2023-1,2025-07-21,fee_stage,,,enforcement,,INV-9
+EA-70000004-2023-1,2025-07-22,payment,310.00,310.00,,A1,INV-9
+EA-70000004-2024-1,2025-07-22,payment,310.00,310.00,,B1,INV-9
+""")
+    with loaded.db.uow() as uow:
+        summary = import_agent_returns(uow, OFFICER, path, as_of=AS_OF)
+        assert summary.rejected == 0, summary.errors
+        rec = agent_reconciliation(uow, agent="Marston", from_date=date(2025, 7, 1), to_date=date(2025, 7, 31))
+        cases = {c.case_ref: c for c in list_cases(uow, kind="enforcement_agent")}
+        shared = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "enforcement.ea_fees_shared")).all()
+    first, other = cases["EA-70000004-2023-1"], cases["EA-70000004-2024-1"]
+    assert (first.details["fees_pence"], other.details["fees_pence"]) == (34750, 7500)
+    assert first.details["fee_group"] == other.details["fee_group"] == ["EA-70000004-2023-1", "EA-70000004-2024-1"]
+    assert other.details["fees"] == [{"stage": "compliance", "fee_pence": 7500},
+                                     {"stage": "enforcement", "fee_pence": 0, "carried_by": "EA-70000004-2023-1"}]
+    # The 2024 case reached the stage first (alone: £310), then the 2023 case joined it: its share became £75.
+    assert [e.after["fees_pence"] for e in shared] == [7500]
+    assert [(c.case_ref, c.fees_allowed_pence, c.fees_claimed_pence, c.difference_pence) for c in rec.cases] == [
+        ("EA-70000004-2023-1", 34750, 31000, -3750), ("EA-70000004-2024-1", 7500, 31000, 23500)]
+    assert (rec.fees_allowed_pence, rec.fees_claimed_pence, rec.over_claimed_pence) == (42250, 62000, 19750)
+    assert rec.differences == [
+        "Cases EA-70000004-2023-1 and EA-70000004-2024-1 (account 70000004), acted on together (enforcement stage "
+        "reached by EA-70000004-2023-1 and EA-70000004-2024-1 on 21/07/2025): fees kept £620.00 are £197.50 more than "
+        "the £422.50 allowed for them together (a compliance fee for each, each later stage's fixed fee once and its "
+        "percentage on their total above one £1,500 threshold: SI 2014/1 reg 11)."]
+    # A month on, the agent reports only one of them: the group is still reported whole.
+    with loaded.db.uow() as uow:
+        later = agent_reconciliation(uow, agent="Marston", from_date=date(2025, 7, 22), to_date=date(2025, 7, 22))
+    assert [c.case_ref for c in later.cases] == ["EA-70000004-2023-1", "EA-70000004-2024-1"] and later.over_claimed_pence == 19750
+
+
+def test_agent_fees_for_orders_attended_on_different_days_are_not_shared(loaded: AppContext, tmp_path: Path) -> None:
+    liability_order(loaded, "70000004", 2023, 100000, made=date(2024, 2, 1))
+    liability_order(loaded, "70000004", 2024, 100000)
+    refer(loaded, "70000004", year=2023)
+    refer(loaded, "70000004", year=2024)
+    path = write_csv(tmp_path / "returns.csv", """
+case_ref,date,type,amount,fees,stage,reference,invoice_ref
+EA-70000004-2023-1,2025-07-21,fee_stage,,,enforcement,,INV-9
+EA-70000004-2024-1,2025-07-28,fee_stage,,,enforcement,,INV-9
+EA-70000004-2023-1,2025-07-29,payment,310.00,310.00,,A1,INV-9
+EA-70000004-2024-1,2025-07-29,payment,310.00,310.00,,B1,INV-9
+""")
+    with loaded.db.uow() as uow:
+        import_agent_returns(uow, OFFICER, path, as_of=AS_OF)
+        rec = agent_reconciliation(uow, agent="Marston", from_date=date(2025, 7, 1), to_date=date(2025, 7, 31))
+    assert (rec.fees_allowed_pence, rec.over_claimed_pence, rec.differences) == (62000, 0, [])
 
 
 def test_candidate_thresholds(loaded: AppContext) -> None:
