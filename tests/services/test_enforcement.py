@@ -32,7 +32,7 @@ from app.recovery.enforcement.cases import CaseView, find_case_id, list_cases
 from app.recovery.enforcement.routes import recovery_routes
 from tests.services.court_helpers import liability_order
 from tests.services.helpers import load_examples, write_csv
-from tests.services.money_helpers import OFFICER, balance
+from tests.services.money_helpers import OFFICER, balance, post_charge
 
 AS_OF = date(2025, 8, 1)
 
@@ -346,6 +346,43 @@ def test_candidate_thresholds(loaded: AppContext) -> None:
                        start_date=date(2025, 7, 1), as_of=AS_OF)
     with loaded.db.uow() as uow:
         assert bankruptcy_candidates(uow, loaded.settings, AS_OF).candidates == []
+
+
+def test_charging_order_threshold_order_by_order(loaded: AppContext) -> None:
+    """AER 1992 reg 50(1)(c) (legislation.gov.uk/uksi/1992/613/regulation/50/made): "at least £1000 of the
+    amount in respect of which the liability order was made remains outstanding", measured on the orders the
+    application relies on (several together: Interpretation Act 1978 s6(c)). 70000004: £700 (2023/24) and
+    £500 (2024/25): neither alone, £1,200 together. 70000003: £700 and £250: £950, no combination reaches
+    £1,000. 70000002: an order for £900, then the year's charge rose by £400: £1,300 owed for the year but only
+    £900 under the order, so not £1,000."""
+    liability_order(loaded, "70000004", 2023, 70000, made=date(2024, 2, 1))
+    liability_order(loaded, "70000004", 2024, 50000)
+    liability_order(loaded, "70000003", 2023, 70000, made=date(2024, 2, 1))
+    liability_order(loaded, "70000003", 2024, 25000)
+    liability_order(loaded, "70000002", 2024, 90000)
+    post_charge(loaded, "70000002", 2024, 40000)
+    with loaded.db.uow() as uow:
+        charging = charging_order_candidates(uow, loaded.settings, AS_OF)
+        routes = {r: {a.route: a for a in recovery_routes(uow, loaded.settings, r, AS_OF)}
+                  for r in ("70000004", "70000003", "70000002")}
+    assert [(c.account_ref, c.outstanding_pence, c.liability_order_years) for c in charging.candidates] == [
+        ("70000004", 120000, [2023, 2024])]
+    assert charging.candidates[0].reason == (
+        "Outstanding under each liability order: 2023/24 (order of 01/02/2024) £700.00; 2024/25 (order of 15/07/2025) "
+        "£500.00 (£1,200.00 together); no one order reaches £1,000 alone: the application must rely on orders "
+        "together (AER 1992 reg 50(1)(c)).")
+    assert "choose the order(s)" in charging.candidates[0].checks[1]
+    assert routes["70000004"]["charging_order"].status == "available"
+    assert routes["70000004"]["charging_order"].reason.endswith("Check ownership, and that the orders relied on were made "
+                                                                "for the dwelling to be charged (reg 50(3)(b)).")
+    assert routes["70000003"]["charging_order"].status == "not_available"
+    assert routes["70000003"]["charging_order"].reason == (
+        "Outstanding under each liability order: 2023/24 (order of 01/02/2024) £700.00; 2024/25 (order of 15/07/2025) "
+        "£250.00. No order, and no combination of orders, reaches £1,000 (all the orders together come to £950.00): "
+        "no charging order application may be made (AER 1992 reg 50(1)(c)).")
+    assert routes["70000002"]["charging_order"].status == "not_available" and "£900.00" in routes["70000002"][
+        "charging_order"].reason
+    assert "£1,300.00" in routes["70000002"]["bankruptcy"].reason  # bankruptcy still counts all that is owed
 
 
 def test_committal_only_in_england_after_nulla_bona(loaded: AppContext, tmp_path: Path) -> None:
