@@ -38,6 +38,13 @@ agent gave the debtor an adequate opportunity to get assistance and advice befor
 removing goods. The compliance and sale fees are not affected by reg 12, so the flag
 here zeroes the enforcement stage fee only.
 
+Which instructions count as "exercised at the same time" (reg 11(2)) is a question of fact
+for the agent's visit; `joint_allowances` takes the records the agent returns: instructions
+against one debtor, held by one agent, whose later stage (enforcement or sale) was reached on
+the same day were acted on together, so that stage's fixed fee is due once for them and its
+percentage on the total of their sums. Instructions that reached a stage on different days are
+priced apart for that stage (the agent attended for each separately).
+
 The fee figures are a `FeeScale` (data), so the uplift announced in 2025 (5%, with a
 14-day compliance period) can be configured per year in the authority settings once it is
 made law; `SCALE_2014` is the scale in force since 6 April 2014.
@@ -45,7 +52,7 @@ made law; `SCALE_2014` is the scale in force since 6 April 2014.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -142,3 +149,122 @@ def breakdown(
 def fees_pence(debts: Debts, stage: str, scale: FeeScale = DEFAULT, *, vulnerable_without_advice: bool = False) -> int:
     """All the fees recoverable once `stage` has begun (compliance + enforcement + sale, as reached)."""
     return sum(line.total_pence for line in breakdown(debts, stage, scale, vulnerable_without_advice=vulnerable_without_advice))
+
+
+@dataclass(frozen=True)
+class Instruction:
+    """One instruction (liability order) held by an agent against a debtor, as the agent reported it.
+
+    `stages`: the date each stage was reached (compliance: the instructions were received).
+    A later stage reported without the one before it (straight to sale) is taken as having
+    passed through the earlier stage the same day (reg 4: the fees accumulate).
+    """
+
+    key: str  # the case reference
+    debt_pence: int
+    stages: Mapping[str, date]
+    vulnerable_without_advice: bool = False
+
+
+@dataclass(frozen=True)
+class SharedStage:
+    """One stage's fee for the instructions that reached it together (reg 11(4)): fixed once, percentage on their total."""
+
+    stage: str
+    on: date
+    keys: tuple[str, ...]  # sorted; the first carries the fee
+    line: FeeLine
+
+    @property
+    def carried_by(self) -> str:
+        return self.keys[0]
+
+
+@dataclass(frozen=True)
+class InstructionAllowance:
+    """What one instruction carries of the fees allowed: its own compliance fee (reg 11(3)) and
+    each later stage's whole fee where it is the first (by key) of those that reached that stage together."""
+
+    key: str
+    fee_stage: str  # the furthest stage reached
+    lines: tuple[FeeLine, ...]  # compliance, then each later stage reached (0 where another instruction carries it)
+    shared: tuple[SharedStage, ...]  # the later stages reached, with whom
+    group: tuple[str, ...]  # every instruction priced together with this one (itself included), sorted
+
+    @property
+    def fees_pence(self) -> int:
+        return sum(line.total_pence for line in self.lines)
+
+
+def _reached(instruction: Instruction) -> dict[str, date]:
+    unknown = set(instruction.stages) - set(STAGES)
+    if unknown:
+        raise FeeError(f"The stage must be compliance, enforcement or sale, not '{sorted(unknown)[0]}'.")
+    if "compliance" not in instruction.stages:
+        raise FeeError(f"Instruction {instruction.key} has no date for the compliance stage.")
+    reached: dict[str, date] = {}
+    later: date | None = None
+    for stage in reversed(STAGES):
+        on = instruction.stages.get(stage, later)
+        if on is not None:
+            reached[stage] = on
+            later = on
+    return reached
+
+
+def joint_allowances(instructions: Sequence[Instruction], scale: FeeScale = DEFAULT) -> tuple[InstructionAllowance, ...]:
+    """The fees allowed for one agent's instructions against one debtor (reg 11), shared out per instruction.
+
+    Compliance: one fee per instruction (reg 11(3)). Enforcement and sale: the instructions
+    that reached the stage on the same day share one fixed fee and one percentage on the
+    total of their sums above one threshold (reg 11(4)); the first of them by key carries
+    it, the others carry 0 for that stage. Reg 12 (vulnerable debtor, no chance of advice)
+    waives a shared enforcement fee if it applies to any of the instructions (the debtor
+    is the same person). The allowances returned add up to the fees recoverable; in key order.
+
+    Worked example (reg 11(4)): two orders of £1,000, enforcement stage reached on the same
+    day: EA-1 carries £75 + £235 + 7.5% x (£2,000 - £1,500) = £347.50, EA-2 carries £75;
+    £422.50 in all.
+    """
+    keys = [i.key for i in instructions]
+    if len(set(keys)) != len(keys):
+        raise FeeError("Each instruction must have its own key.")
+    reached = {i.key: _reached(i) for i in instructions}
+    by_key = {i.key: i for i in instructions}
+    for i in instructions:
+        _sums(i.debt_pence)
+    shared: list[SharedStage] = []
+    for stage in STAGES[1:]:
+        together: dict[date, list[str]] = {}
+        for key in sorted(keys):
+            if stage in reached[key]:
+                together.setdefault(reached[key][stage], []).append(key)
+        for on, members in sorted(together.items()):
+            total = sum(by_key[k].debt_pence for k in members)
+            if stage == "enforcement":
+                line = FeeLine(stage, scale.enforcement_pence,
+                               percentage_fee_pence(total, scale.enforcement_percent_bp, scale.threshold_pence),
+                               waived=any(by_key[k].vulnerable_without_advice for k in members))
+            else:
+                line = FeeLine(stage, scale.sale_pence, percentage_fee_pence(total, scale.sale_percent_bp, scale.threshold_pence))
+            shared.append(SharedStage(stage, on, tuple(members), line))
+    parent = {k: k for k in keys}  # instructions priced together, directly or through another
+
+    def root(k: str) -> str:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for s in shared:
+        for k in s.keys[1:]:
+            parent[root(k)] = root(s.keys[0])
+    result: list[InstructionAllowance] = []
+    for key in sorted(keys):
+        mine = tuple(s for s in shared if key in s.keys)
+        lines = [FeeLine("compliance", scale.compliance_pence, 0)]
+        for s in mine:
+            lines.append(s.line if s.carried_by == key else FeeLine(s.stage, 0, 0, waived=s.line.waived))
+        stage = STAGES[len(reached[key]) - 1]
+        group = tuple(sorted(k for k in keys if root(k) == root(key)))
+        result.append(InstructionAllowance(key, stage, tuple(lines), mine, group))
+    return tuple(result)

@@ -8,7 +8,16 @@ from datetime import date
 
 import pytest
 
-from app.rules.enforcement_fees import SCALE_2014, FeeError, FeeScale, breakdown, fees_pence, percentage_fee_pence
+from app.rules.enforcement_fees import (
+    SCALE_2014,
+    FeeError,
+    FeeScale,
+    Instruction,
+    breakdown,
+    fees_pence,
+    joint_allowances,
+    percentage_fee_pence,
+)
 
 
 @pytest.mark.parametrize(
@@ -107,3 +116,67 @@ def test_reg_12_waives_the_single_enforcement_fee_for_several_orders() -> None:
 def test_sums_that_cannot_be_priced_are_refused(debts: tuple[int, ...]) -> None:
     with pytest.raises(FeeError):
         fees_pence(debts, "enforcement")
+
+
+# --- reg 11 applied to an agent's instructions as the agent reports them: those reaching a
+# stage on the same day share that stage's fixed fee and one threshold; compliance per order.
+
+D1, D2, D3 = date(2025, 7, 20), date(2025, 7, 21), date(2025, 7, 28)
+
+
+def test_two_orders_at_enforcement_the_same_day_share_the_fee_carried_by_the_first() -> None:
+    # SI 2014/1 reg 11(3), (4): 2 x £75 + £235 + 7.5% x (£2,000 - £1,500) = £422.50.
+    first, second = joint_allowances([
+        Instruction("EA-2", 100_000, {"compliance": D1, "enforcement": D2}),
+        Instruction("EA-1", 100_000, {"compliance": D1, "enforcement": D2}),
+    ])
+    assert (first.key, first.fees_pence, second.key, second.fees_pence) == ("EA-1", 34_750, "EA-2", 7_500)
+    assert first.fees_pence + second.fees_pence == 42_250 == fees_pence((100_000, 100_000), "enforcement")
+    assert first.group == second.group == ("EA-1", "EA-2") and first.fee_stage == second.fee_stage == "enforcement"
+    assert [(l.stage, l.total_pence) for l in second.lines] == [("compliance", 7_500), ("enforcement", 0)]
+    assert first.shared[0].carried_by == "EA-1" and first.shared[0].on == D2
+
+
+def test_orders_reaching_a_stage_on_different_days_are_priced_apart() -> None:
+    a, b = joint_allowances([
+        Instruction("EA-1", 100_000, {"compliance": D1, "enforcement": D2}),
+        Instruction("EA-2", 100_000, {"compliance": D1, "enforcement": D3}),
+    ])
+    assert (a.fees_pence, b.fees_pence, a.group, b.group) == (31_000, 31_000, ("EA-1",), ("EA-2",))
+
+
+def test_sale_shared_only_by_those_sold_together() -> None:
+    # Enforcement together on D2 (£3,000: 7.5% x £1,500 = £112.50); only EA-1 goes to sale (£1,000 alone: no percentage).
+    a, b = joint_allowances([
+        Instruction("EA-1", 100_000, {"compliance": D1, "enforcement": D2, "sale": D3}),
+        Instruction("EA-2", 200_000, {"compliance": D1, "enforcement": D2}),
+    ])
+    assert (a.fee_stage, a.fees_pence) == ("sale", 7_500 + 23_500 + 11_250 + 11_000)
+    assert (b.fee_stage, b.fees_pence, b.group) == ("enforcement", 7_500, ("EA-1", "EA-2"))
+
+
+def test_straight_to_sale_passes_through_enforcement_the_same_day() -> None:
+    (only,) = joint_allowances([Instruction("EA-1", 100_000, {"compliance": D1, "sale": D3})])
+    assert only.fees_pence == fees_pence(100_000, "sale") and [s.stage for s in only.shared] == ["enforcement", "sale"]
+
+
+def test_one_instruction_is_priced_as_breakdown_and_reg_12_waives_a_shared_enforcement_fee() -> None:
+    for stages in ({"compliance": D1}, {"compliance": D1, "enforcement": D2}, {"compliance": D1, "enforcement": D2, "sale": D3}):
+        (only,) = joint_allowances([Instruction("EA-1", 234_567, stages)])
+        assert only.fees_pence == fees_pence(234_567, only.fee_stage)
+    a, b = joint_allowances([
+        Instruction("EA-1", 100_000, {"compliance": D1, "enforcement": D2}, vulnerable_without_advice=True),
+        Instruction("EA-2", 100_000, {"compliance": D1, "enforcement": D2}),
+    ])
+    assert a.fees_pence + b.fees_pence == fees_pence((100_000, 100_000), "enforcement", vulnerable_without_advice=True) == 15_000
+
+
+def test_instructions_that_cannot_be_priced_are_refused() -> None:
+    with pytest.raises(FeeError):
+        joint_allowances([Instruction("EA-1", 1, {"compliance": D1}), Instruction("EA-1", 1, {"compliance": D1})])
+    with pytest.raises(FeeError):
+        joint_allowances([Instruction("EA-1", 1, {"enforcement": D1})])
+    with pytest.raises(FeeError):
+        joint_allowances([Instruction("EA-1", 1, {"compliance": D1, "removal": D2})])
+    with pytest.raises(FeeError):
+        joint_allowances([Instruction("EA-1", -1, {"compliance": D1})])

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.adapters.csv_files import RowError
 from app.bootstrap import AppContext
 from app.errors import Conflict, ValidationError
-from app.models import Document, LedgerTransaction, Payment
+from app.models import AuditEvent, Document, LedgerTransaction, Payment
 from app.recovery import holds
 from app.recovery.enforcement.agents import (
     EXPORT_COLUMNS,
@@ -32,7 +32,7 @@ from app.recovery.enforcement.cases import CaseView, find_case_id, list_cases
 from app.recovery.enforcement.routes import recovery_routes
 from tests.services.court_helpers import liability_order
 from tests.services.helpers import load_examples, write_csv
-from tests.services.money_helpers import OFFICER, balance
+from tests.services.money_helpers import OFFICER, balance, post_charge
 
 AS_OF = date(2025, 8, 1)
 
@@ -266,6 +266,69 @@ EA-70000004-2024-1,2025-07-24,payment,200.00,0.00,,B2,INV-8
     assert rec.over_claimed_pence == 2500 and len(rec.differences) == 1 and "EA-70000004-2024-1" in rec.differences[0]
 
 
+def test_agent_fees_for_several_orders_shared_and_over_claims_reported_per_group(loaded: AppContext, tmp_path: Path) -> None:
+    """SI 2014/1 reg 11 (legislation.gov.uk/uksi/2014/1/regulation/11): two orders of £1,000 against one
+    debtor, both at the enforcement stage on the same day. Allowed: 2 x £75 compliance (11(3)) + £235 once
+    (11(4)(a)) + 7.5% x (£2,000 - £1,500) = £37.50 (11(4)(b)) = £422.50, shown as £347.50 on the first
+    case by reference and £75 on the second. The agent keeps 2 x (£75 + £235 + 7.5% x £0) = £620: £197.50
+    over-claimed, though each case on its own would pass (£310 <= £310)."""
+    liability_order(loaded, "70000004", 2023, 100000, made=date(2024, 2, 1))
+    liability_order(loaded, "70000004", 2024, 100000)
+    refer(loaded, "70000004", year=2023)
+    second = refer(loaded, "70000004", year=2024)
+    assert (second.details["fees_pence"], second.details["fee_group"]) == (7500, [])  # compliance: one fee per order
+    path = write_csv(tmp_path / "returns.csv", """
+case_ref,date,type,amount,fees,stage,reference,invoice_ref
+EA-70000004-2024-1,2025-07-21,fee_stage,,,enforcement,,INV-9
+EA-70000004-2023-1,2025-07-21,fee_stage,,,enforcement,,INV-9
+EA-70000004-2023-1,2025-07-22,payment,310.00,310.00,,A1,INV-9
+EA-70000004-2024-1,2025-07-22,payment,310.00,310.00,,B1,INV-9
+""")
+    with loaded.db.uow() as uow:
+        summary = import_agent_returns(uow, OFFICER, path, as_of=AS_OF)
+        assert summary.rejected == 0, summary.errors
+        rec = agent_reconciliation(uow, agent="Marston", from_date=date(2025, 7, 1), to_date=date(2025, 7, 31))
+        cases = {c.case_ref: c for c in list_cases(uow, kind="enforcement_agent")}
+        shared = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "enforcement.ea_fees_shared")).all()
+    first, other = cases["EA-70000004-2023-1"], cases["EA-70000004-2024-1"]
+    assert (first.details["fees_pence"], other.details["fees_pence"]) == (34750, 7500)
+    assert first.details["fee_group"] == other.details["fee_group"] == ["EA-70000004-2023-1", "EA-70000004-2024-1"]
+    assert other.details["fees"] == [{"stage": "compliance", "fee_pence": 7500},
+                                     {"stage": "enforcement", "fee_pence": 0, "carried_by": "EA-70000004-2023-1"}]
+    # The 2024 case reached the stage first (alone: £310), then the 2023 case joined it: its share became £75.
+    assert [e.after["fees_pence"] for e in shared] == [7500]
+    assert [(c.case_ref, c.fees_allowed_pence, c.fees_claimed_pence, c.difference_pence) for c in rec.cases] == [
+        ("EA-70000004-2023-1", 34750, 31000, -3750), ("EA-70000004-2024-1", 7500, 31000, 23500)]
+    assert (rec.fees_allowed_pence, rec.fees_claimed_pence, rec.over_claimed_pence) == (42250, 62000, 19750)
+    assert rec.differences == [
+        "Cases EA-70000004-2023-1 and EA-70000004-2024-1 (account 70000004), acted on together (enforcement stage "
+        "reached by EA-70000004-2023-1 and EA-70000004-2024-1 on 21/07/2025): fees kept £620.00 are £197.50 more than "
+        "the £422.50 allowed for them together (a compliance fee for each, each later stage's fixed fee once and its "
+        "percentage on their total above one £1,500 threshold: SI 2014/1 reg 11)."]
+    # A month on, the agent reports only one of them: the group is still reported whole.
+    with loaded.db.uow() as uow:
+        later = agent_reconciliation(uow, agent="Marston", from_date=date(2025, 7, 22), to_date=date(2025, 7, 22))
+    assert [c.case_ref for c in later.cases] == ["EA-70000004-2023-1", "EA-70000004-2024-1"] and later.over_claimed_pence == 19750
+
+
+def test_agent_fees_for_orders_attended_on_different_days_are_not_shared(loaded: AppContext, tmp_path: Path) -> None:
+    liability_order(loaded, "70000004", 2023, 100000, made=date(2024, 2, 1))
+    liability_order(loaded, "70000004", 2024, 100000)
+    refer(loaded, "70000004", year=2023)
+    refer(loaded, "70000004", year=2024)
+    path = write_csv(tmp_path / "returns.csv", """
+case_ref,date,type,amount,fees,stage,reference,invoice_ref
+EA-70000004-2023-1,2025-07-21,fee_stage,,,enforcement,,INV-9
+EA-70000004-2024-1,2025-07-28,fee_stage,,,enforcement,,INV-9
+EA-70000004-2023-1,2025-07-29,payment,310.00,310.00,,A1,INV-9
+EA-70000004-2024-1,2025-07-29,payment,310.00,310.00,,B1,INV-9
+""")
+    with loaded.db.uow() as uow:
+        import_agent_returns(uow, OFFICER, path, as_of=AS_OF)
+        rec = agent_reconciliation(uow, agent="Marston", from_date=date(2025, 7, 1), to_date=date(2025, 7, 31))
+    assert (rec.fees_allowed_pence, rec.over_claimed_pence, rec.differences) == (62000, 0, [])
+
+
 def test_candidate_thresholds(loaded: AppContext) -> None:
     liability_order(loaded, "70000001", 2024, 99999)
     liability_order(loaded, "70000002", 2024, 100000)
@@ -284,6 +347,43 @@ def test_candidate_thresholds(loaded: AppContext) -> None:
                        reason="Petition by another creditor", start_date=date(2025, 7, 1), as_of=AS_OF)
     with loaded.db.uow() as uow:
         assert bankruptcy_candidates(uow, loaded.settings, AS_OF).candidates == []
+
+
+def test_charging_order_threshold_order_by_order(loaded: AppContext) -> None:
+    """AER 1992 reg 50(1)(c) (legislation.gov.uk/uksi/1992/613/regulation/50/made): "at least £1000 of the
+    amount in respect of which the liability order was made remains outstanding", measured on the orders the
+    application relies on (several together: Interpretation Act 1978 s6(c)). 70000004: £700 (2023/24) and
+    £500 (2024/25): neither alone, £1,200 together. 70000003: £700 and £250: £950, no combination reaches
+    £1,000. 70000002: an order for £900, then the year's charge rose by £400: £1,300 owed for the year but only
+    £900 under the order, so not £1,000."""
+    liability_order(loaded, "70000004", 2023, 70000, made=date(2024, 2, 1))
+    liability_order(loaded, "70000004", 2024, 50000)
+    liability_order(loaded, "70000003", 2023, 70000, made=date(2024, 2, 1))
+    liability_order(loaded, "70000003", 2024, 25000)
+    liability_order(loaded, "70000002", 2024, 90000)
+    post_charge(loaded, "70000002", 2024, 40000)
+    with loaded.db.uow() as uow:
+        charging = charging_order_candidates(uow, loaded.settings, AS_OF)
+        routes = {r: {a.route: a for a in recovery_routes(uow, loaded.settings, r, AS_OF)}
+                  for r in ("70000004", "70000003", "70000002")}
+    assert [(c.account_ref, c.outstanding_pence, c.liability_order_years) for c in charging.candidates] == [
+        ("70000004", 120000, [2023, 2024])]
+    assert charging.candidates[0].reason == (
+        "Outstanding under each liability order: 2023/24 (order of 01/02/2024) £700.00; 2024/25 (order of 15/07/2025) "
+        "£500.00 (£1,200.00 together); no one order reaches £1,000 alone: the application must rely on orders "
+        "together (AER 1992 reg 50(1)(c)).")
+    assert "choose the order(s)" in charging.candidates[0].checks[1]
+    assert routes["70000004"]["charging_order"].status == "available"
+    assert routes["70000004"]["charging_order"].reason.endswith("Check ownership, and that the orders relied on were made "
+                                                                "for the dwelling to be charged (reg 50(3)(b)).")
+    assert routes["70000003"]["charging_order"].status == "not_available"
+    assert routes["70000003"]["charging_order"].reason == (
+        "Outstanding under each liability order: 2023/24 (order of 01/02/2024) £700.00; 2024/25 (order of 15/07/2025) "
+        "£250.00. No order, and no combination of orders, reaches £1,000 (all the orders together come to £950.00): "
+        "no charging order application may be made (AER 1992 reg 50(1)(c)).")
+    assert routes["70000002"]["charging_order"].status == "not_available" and "£900.00" in routes["70000002"][
+        "charging_order"].reason
+    assert "£1,300.00" in routes["70000002"]["bankruptcy"].reason  # bankruptcy still counts all that is owed
 
 
 def test_committal_only_in_england_after_nulla_bona(loaded: AppContext, tmp_path: Path) -> None:

@@ -6,6 +6,32 @@ Enforcement agent fees (Taking Control of Goods (Fees) Regulations 2014, compute
 `app.rules.enforcement_fees`) are owed to the agent by the debtor: they are kept in the
 case's details and reconciled against the agent's invoices, never posted to the
 council's ledger.
+
+Several liability orders against one debtor (SI 2014/1 reg 11). Where the agent holds more
+than one instruction against the same debtor and the powers "can reasonably be exercised
+at the same time", "the enforcement agent may recover the compliance stage fee in respect
+of each enforcement power" (reg 11(3)), but "the fixed fee for each stage may be recovered
+only once regardless of the number of enforcement powers" and the percentage fee is
+calculated on "the total amount of the sums to be recovered under all enforcement powers"
+(reg 11(4)(a), (b)). Here:
+
+- referral: each case is its own instruction, so it carries its own £75 compliance fee
+  (reg 11(3)); nothing is shared at that stage;
+- a fee stage returned by the agent: the agent's cases against the same account that
+  reached that stage on the same day were acted on together (one attendance), so they are
+  priced together by `enforcement_fees.joint_allowances`: one fixed fee for the stage and
+  one £1,500 threshold on the total of their debts. Every case of the agent on the account
+  is re-priced (open or closed: the dates are history), and each case whose allowance
+  changes gets an `enforcement.ea_fees_shared` audit event;
+- how a group's allowance is shown per case (the case's `fees`/`fees_pence` details and
+  `CaseFees.fees_allowed_pence`): each case carries its own compliance fee; a shared
+  stage's whole fee (fixed + percentage) is carried by the first case of those that reached
+  it together, by case reference; the others carry 0 for that stage (their `fees` line
+  names the case that carries it). `fee_group` in the details lists every case priced with
+  it. The allowances of a group's cases add up to what the group may recover;
+- reconciliation compares what the agent kept against the allowance **per group**: an
+  agent that keeps £235 on each of two orders it acted on together over-claims, even if
+  each case on its own looks right; the `differences` sentence names the group's cases.
 """
 
 from __future__ import annotations
@@ -95,10 +121,13 @@ class InvoiceSummary(JsonView):
 
 @dataclass(frozen=True)
 class CaseFees(JsonView):
+    """One case's share of the fees allowed (SI 2014/1 reg 11: a stage shared by several cases is
+    carried whole by the first of them by reference; see the module docstring) and what was kept on it."""
+
     case_ref: str
     account_ref: str
     fee_stage: str
-    fees_allowed_pence: int  # SI 2014/1 fees to the stage reached
+    fees_allowed_pence: int  # SI 2014/1 fees to the stage reached (this case's share, reg 11)
     fees_claimed_pence: int  # fees the agent has kept, to the end of the period
     difference_pence: int  # claimed - allowed (positive = over-claimed)
 
@@ -119,12 +148,51 @@ class AgentReconciliation(JsonView):
     differences: list[str]
 
 
-def _fees(debt_pence: int, stage: str, vulnerable: bool) -> dict[str, Any]:
-    lines = fee_rules.breakdown(debt_pence, stage, vulnerable_without_advice=vulnerable)
+def _instruction(case: EnforcementCase) -> fee_rules.Instruction:
+    """The case as the fee rules see it: its debt and the day each stage was reached."""
+    stages: dict[str, date] = {}
+    for step in case.details.get("stage_history", []):
+        stages.setdefault(str(step["stage"]), date.fromisoformat(step["date"]))
+    stages.setdefault("compliance", case.opened_on)
+    return fee_rules.Instruction(case.reference, case.debt_pence, stages, bool(case.details.get("vulnerable_without_advice")))
+
+
+def _allowances(cases: list[EnforcementCase]) -> dict[str, fee_rules.InstructionAllowance]:
+    """Reg 11 allowances for enforcement agent cases, priced together per agent and account."""
+    together: dict[tuple[str, uuid.UUID], list[EnforcementCase]] = defaultdict(list)
+    for case in cases:
+        together[(str(case.details.get("agent", "")), case.account_id)].append(case)
+    return {a.key: a for group in together.values() for a in fee_rules.joint_allowances([_instruction(c) for c in group])}
+
+
+def _fee_details(allowance: fee_rules.InstructionAllowance) -> dict[str, Any]:
+    carriers = {s.stage: s.carried_by for s in allowance.shared}
     return {
-        "fee_stage": stage, "fees": [{"stage": l.stage, "fee_pence": l.total_pence} for l in lines],
-        "fees_pence": sum(l.total_pence for l in lines),
+        "fee_stage": allowance.fee_stage,
+        "fees": [{"stage": l.stage, "fee_pence": l.total_pence,
+                  **({"carried_by": carriers[l.stage]} if carriers.get(l.stage, allowance.key) != allowance.key else {})}
+                 for l in allowance.lines],
+        "fees_pence": allowance.fees_pence,
+        "fee_group": list(allowance.group) if len(allowance.group) > 1 else [],
     }
+
+
+def _reprice(uow: UnitOfWork, actor: Actor, case: EnforcementCase, account_ref: str) -> None:
+    """Price the agent's cases on the case's account together (reg 11) and store each one's share."""
+    agent = case.details.get("agent")
+    cases = [c for c in uow.session.scalars(
+        select(EnforcementCase).where(EnforcementCase.kind == "enforcement_agent", EnforcementCase.account_id == case.account_id)
+        .order_by(EnforcementCase.reference)
+    ) if c.details.get("agent") == agent]
+    for ref, allowance in _allowances(cases).items():
+        other = next(c for c in cases if c.reference == ref)
+        fees = _fee_details(allowance)
+        if all(other.details.get(k) == v for k, v in fees.items()):
+            continue
+        other.details = {**other.details, **fees}
+        if other is not case:
+            audit_case(uow, actor, "enforcement.ea_fees_shared", other, account_ref, fee_stage=fees["fee_stage"],
+                       fees_pence=fees["fees_pence"], fee_group=fees["fee_group"], because=case.reference)
 
 
 @handles(ReferToAgent, role=Role.OFFICER, action="refer cases to enforcement agents")
@@ -132,7 +200,12 @@ def refer_to_agent(
     uow: UnitOfWork, actor: Actor, *, account_ref: str, agent: str, referred_on: date, as_of: date,
     liability_order_id: uuid.UUID | None = None, year: int | None = None, vulnerable_without_advice: bool = False,
 ) -> CaseView:
-    """Pass a liability order to an enforcement agent (compliance stage; fees per SI 2014/1). Commits."""
+    """Pass a liability order to an enforcement agent (compliance stage; fees per SI 2014/1). Commits.
+
+    The case is its own instruction: its £75 compliance fee is due whatever else the agent
+    holds against the debtor (SI 2014/1 reg 11(3)); later stages are shared when the agent
+    returns them (see the module docstring).
+    """
     name = clean_text(agent, field="agent", label="the agent's name", max_length=60)
     case, order, ref = open_case(
         uow, actor, kind="enforcement_agent", account_ref=account_ref, liability_order_id=liability_order_id, year=year,
@@ -141,13 +214,18 @@ def refer_to_agent(
             "vulnerable_without_advice": vulnerable_without_advice, "stage_history": [],
         },
     )
-    case.details = {**case.details, **_fees(case.debt_pence, "compliance", vulnerable_without_advice),
+    case.details = {**case.details,
                     "stage_history": [{"stage": "compliance", "date": referred_on.isoformat(), "invoice_ref": ""}]}
+    case.details = {**case.details, **_fee_details(fee_rules.joint_allowances([_instruction(case)])[0])}
     audit_case(uow, actor, "enforcement.ea_referred", case, ref, agent=name, referred_on=referred_on)
     view = case_view_of(case, ref, order)
     with saving(uow, f"The referral of {ref}"):
         uow.commit()
     return view
+
+
+def _and(items: tuple[str, ...]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _slug(text: str) -> str:
@@ -344,14 +422,14 @@ def _apply_agent_row(
             return
         if case.status != "open":
             raise RowInvalid("case_ref", f"case {case.reference} was closed on {case.closed_on:%d/%m/%Y}")
-        vulnerable = bool(case.details.get("vulnerable_without_advice"))
-        case.details = {**case.details, **_fees(case.debt_pence, r.stage, vulnerable), "stage_history": [
+        case.details = {**case.details, "stage_history": [
             *case.details.get("stage_history", []), {"stage": r.stage, "date": r.on.isoformat(), "invoice_ref": r.invoice_ref},
         ]}
+        _reprice(uow, actor, case, account_ref)  # reg 11: shares the stage with the agent's cases reaching it the same day
         summary.imported += 1
         summary.stages_advanced += 1
         audit_case(uow, actor, "enforcement.ea_fee_stage", case, account_ref, fee_stage=r.stage, on=r.on,
-                   fees_pence=case.details["fees_pence"])
+                   fees_pence=case.details["fees_pence"], fee_group=case.details["fee_group"])
         return
     if case.status != "open":
         summary.skipped += 1
@@ -366,7 +444,17 @@ def _apply_agent_row(
 
 
 def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_date: date) -> AgentReconciliation:
-    """The agent's receipts in the period by invoice, against what is in the ledger and the fees SI 2014/1 allows."""
+    """The agent's receipts in the period by invoice, against what is in the ledger and the fees SI 2014/1 allows.
+
+    A case is reported when it had a receipt or reached a fee stage in the period, together
+    with every case priced with it under reg 11 (its `fee_group`). `cases` shows each case's
+    share of the allowance (see the module docstring: a shared stage's fee on the first case
+    of those that reached it together) against what the agent kept on that case to the end
+    of the period. Over-claims are judged per group, since an agent may book a shared fee on
+    any of the group's cases: `over_claimed_pence` is the sum, over groups (a case alone is
+    a group of one), of what was kept above what the group is allowed, and each group that
+    kept too much gets a sentence in `differences` naming its cases.
+    """
     if to_date < from_date:
         raise ValidationError(f"The period ends ({to_date:%d/%m/%Y}) before it starts ({from_date:%d/%m/%Y}).",
                               field="to_date")
@@ -376,6 +464,14 @@ def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_dat
         .where(EnforcementCase.kind == "enforcement_agent").order_by(EnforcementCase.reference)
     ).all()
     rows = [(c, ref) for c, ref in found if c.details.get("agent") == name]
+    allowances = _allowances([c for c, _ in rows])
+    start, end = from_date.isoformat(), to_date.isoformat()
+    active = {
+        c.reference for c, _ in rows
+        if any(start <= x["date"] <= end for x in c.details.get("receipts", []))
+        or any(start <= s.get("date", "") <= end for s in c.details.get("stage_history", []))
+    }
+    reported = {k for key in active for k in allowances[key].group}
     payment_refs = {x["payment_ref"] for c, _ in rows for x in c.details.get("receipts", []) if x.get("payment_ref")}
     status = dict(uow.session.execute(
         select(Payment.external_ref, Payment.status).where(Payment.external_ref.in_(payment_refs))
@@ -383,14 +479,13 @@ def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_dat
     invoices: dict[str, dict[str, int]] = {}
     case_fees: list[CaseFees] = []
     differences: list[str] = []
+    account_of: dict[str, str] = {}
     for case, ref in rows:
-        receipts = case.details.get("receipts", [])
-        in_period = [x for x in receipts if from_date.isoformat() <= x["date"] <= to_date.isoformat()]
-        to_end = [x for x in receipts if x["date"] <= to_date.isoformat()]
-        staged = any(from_date.isoformat() <= s.get("date", "") <= to_date.isoformat()
-                     for s in case.details.get("stage_history", []))
-        if not in_period and not staged:
+        if case.reference not in reported:
             continue
+        receipts = case.details.get("receipts", [])
+        in_period = [x for x in receipts if start <= x["date"] <= end]
+        to_end = [x for x in receipts if x["date"] <= end]
         for x in in_period:
             bucket = invoices.setdefault(x.get("invoice_ref") or "", {"receipts": 0, "collected": 0, "fees": 0, "posted": 0})
             bucket["receipts"] += 1
@@ -398,15 +493,35 @@ def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_dat
             bucket["fees"] += x["fees_pence"]
             if x.get("payment_ref") and status.get(x["payment_ref"]) == "allocated":
                 bucket["posted"] += x["amount_pence"] - x["fees_pence"]
-        allowed = int(case.details.get("fees_pence", 0))
+        allowance = allowances[case.reference]
         claimed = sum(int(x["fees_pence"]) for x in to_end)
-        case_fees.append(CaseFees(case.reference, ref, str(case.details.get("fee_stage", "compliance")), allowed, claimed,
-                                  claimed - allowed))
-        if claimed > allowed:
+        case_fees.append(CaseFees(case.reference, ref, allowance.fee_stage, allowance.fees_pence, claimed,
+                                  claimed - allowance.fees_pence))
+        account_of[case.reference] = ref
+    by_ref = {c.case_ref: c for c in case_fees}
+    over_claimed = 0
+    for group in dict.fromkeys(allowances[c.case_ref].group for c in case_fees):
+        allowed = sum(by_ref[k].fees_allowed_pence for k in group)
+        claimed = sum(by_ref[k].fees_claimed_pence for k in group)
+        if claimed <= allowed:
+            continue
+        over_claimed += claimed - allowed
+        if len(group) == 1:
             differences.append(
-                f"Case {case.reference}: fees kept {fmt(claimed)} are {fmt(claimed - allowed)} more than the "
-                f"{fmt(allowed)} allowed to the {case.details.get('fee_stage', 'compliance')} stage."
+                f"Case {group[0]}: fees kept {fmt(claimed)} are {fmt(claimed - allowed)} more than the "
+                f"{fmt(allowed)} allowed to the {by_ref[group[0]].fee_stage} stage."
             )
+            continue
+        together = "; ".join(
+            f"{s.stage} stage reached by {_and(s.keys)} on {s.on:%d/%m/%Y}"
+            for s in dict.fromkeys(s for k in group for s in allowances[k].shared if len(s.keys) > 1)
+        )
+        differences.append(
+            f"Cases {_and(group)} (account {account_of[group[0]]}), acted on together ({together}): fees kept "
+            f"{fmt(claimed)} are {fmt(claimed - allowed)} more than the {fmt(allowed)} allowed for them together "
+            "(a compliance fee for each, each later stage's fixed fee once and its percentage on their total above "
+            "one £1,500 threshold: SI 2014/1 reg 11)."
+        )
     lines = [
         InvoiceSummary(inv, b["receipts"], b["collected"], b["fees"], b["collected"] - b["fees"], b["posted"])
         for inv, b in sorted(invoices.items())
@@ -423,6 +538,6 @@ def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_dat
         agent=name, from_date=from_date, to_date=to_date, collected_pence=collected, fees_claimed_pence=fees,
         net_due_pence=collected - fees, posted_pence=sum(i.posted_pence for i in lines),
         fees_allowed_pence=sum(c.fees_allowed_pence for c in case_fees),
-        over_claimed_pence=sum(max(0, c.difference_pence) for c in case_fees),
+        over_claimed_pence=over_claimed,
         invoices=lines, cases=case_fees, differences=differences,
     )

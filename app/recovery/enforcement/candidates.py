@@ -1,5 +1,7 @@
 """Accounts that could go further after their liability orders: charging order (AER 1992
-reg 50, at least £1,000), bankruptcy (at least £5,000, SI 2015/922) and committal
+reg 50, at least £1,000 outstanding under the order or orders the application relies on:
+see `app.rules.charging_orders`, which quotes it; each order's own figure is listed, since
+the officer chooses the orders to rely on), bankruptcy (at least £5,000, SI 2015/922) and committal
 (England only, reg 47, once agents have found insufficient goods).
 
 These are lists for an officer to weigh, not actions: each candidate carries why it is
@@ -22,9 +24,10 @@ from app.dto import JsonView
 from app.models import EnforcementCase, LedgerTransaction, RecoveryEvent
 from app.money import fmt
 from app.recovery.holds import holds_in_force
+from app.rules import charging_orders as co_rules
 from app.rules.apportionment import year_label
 
-CHARGING_ORDER_MINIMUM_PENCE = 100_000  # AER 1992 reg 50: at least £1,000 outstanding
+CHARGING_ORDER_MINIMUM_PENCE = co_rules.MINIMUM_PENCE  # AER 1992 reg 50(1)(c): at least £1,000 under the order(s) relied on
 BANKRUPTCY_MINIMUM_PENCE = 500_000  # Insolvency Act 1986 s267(4), £5,000 from 1 Oct 2015 (SI 2015/922)
 
 
@@ -96,15 +99,62 @@ def _candidates(
     return result
 
 
+def charging_order_tests(
+    uow: UnitOfWork, as_of: date, account_ids: list[uuid.UUID] | None = None,
+) -> dict[uuid.UUID, tuple[co_rules.ThresholdTest, list[int]]]:
+    """Reg 50(1)(c) per account: each liability order's own outstanding figure (the year's balance, never more
+    than the order was made for), labelled "2024/25 (order of 15/07/2025)", in year order; and the years of
+    the orders with something outstanding."""
+    balances = order_balances(uow, as_of, account_ids)
+    made: dict[tuple[uuid.UUID, int], list[RecoveryEvent]] = defaultdict(list)
+    for batch in in_batches(list(balances)):
+        for event in uow.session.scalars(
+            select(RecoveryEvent).where(RecoveryEvent.account_id.in_(batch), RecoveryEvent.stage == "liability_order",
+                                        RecoveryEvent.event_date <= as_of)
+            .order_by(RecoveryEvent.event_date)
+        ):
+            made[(event.account_id, event.financial_year)].append(event)
+    result: dict[uuid.UUID, tuple[co_rules.ThresholdTest, list[int]]] = {}
+    for account_id, by_year in balances.items():
+        figures: dict[str, int] = {}
+        years: list[int] = []
+        for year in sorted(by_year):
+            events = made[(account_id, year)]
+            dates = ", ".join(f"{e.event_date:%d/%m/%Y}" for e in events)
+            label = f"{year_label(year)} (order{'s' if len(events) > 1 else ''} of {dates})"
+            figures[label] = co_rules.outstanding_under_order(by_year[year], sum(e.amount_pence for e in events))
+            if figures[label] > 0:
+                years.append(year)
+        result[account_id] = (co_rules.threshold_test(figures), years)
+    return result
+
+
 def charging_order_candidates(uow: UnitOfWork, settings: AuthoritySettings, as_of: date) -> CandidateList:
-    """Accounts with liability orders and at least £1,000 outstanding under them (AER 1992 reg 50)."""
-    found = _candidates(
-        uow, as_of, "charging_order", CHARGING_ORDER_MINIMUM_PENCE,
-        "{total} outstanding under liability orders for {years}: at least £1,000 (AER 1992 reg 50).",
-        ["check ownership: whether the debtor owns the dwelling the orders relate to is not recorded here"],
-    )
+    """Accounts whose liability orders can reach £1,000 outstanding, alone or together (AER 1992 reg 50(1)(c)).
+
+    `outstanding_pence` is all the orders together (the most an application could rely on);
+    the reason lists each order's own figure and says which reach £1,000 alone, since the
+    officer chooses which orders the application relies on (`app.rules.charging_orders`).
+    """
+    tests = charging_order_tests(uow, as_of)
+    held = holds_in_force(uow, list(tests), as_of)
+    chosen = {a: t for a, t in tests.items() if a not in held and t[0].met}
+    people = debtors(uow, list(chosen), as_of)
+    found: list[Candidate] = []
+    for account_id, (test, years) in chosen.items():
+        person = people[account_id]
+        found.append(Candidate(
+            account_ref=person.account_ref, name=person.name, address=person.address, postcode=person.postcode,
+            route="charging_order", liability_order_years=years, outstanding_pence=test.together_pence,
+            reason=test.explain(),
+            checks=["check ownership: whether the debtor owns the dwelling the orders relate to is not recorded here",
+                    "choose the order(s) the application relies on: at least £1,000 outstanding under them, each made "
+                    "for the dwelling to be charged (reg 50(1)(c), (3)(b))"],
+        ))
+    found.sort(key=lambda c: (-c.outstanding_pence, c.account_ref))
     return CandidateList("charging_order", as_of, True,
-                         "Liability order(s) with at least £1,000 outstanding; no hold in force.", found)
+                         "Liability order(s) with at least £1,000 outstanding under them, alone or relied on together; "
+                         "no hold in force.", found)
 
 
 def bankruptcy_candidates(uow: UnitOfWork, settings: AuthoritySettings, as_of: date) -> CandidateList:

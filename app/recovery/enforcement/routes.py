@@ -19,7 +19,7 @@ from app.models import RecoveryEvent
 from app.money import fmt
 from app.recovery.enforcement.candidates import (
     BANKRUPTCY_MINIMUM_PENCE,
-    CHARGING_ORDER_MINIMUM_PENCE,
+    charging_order_tests,
     committal_candidates,
     order_balances,
 )
@@ -85,10 +85,13 @@ def recovery_routes(uow: UnitOfWork, settings: AuthoritySettings, account_ref: s
             result.append(RouteAdvice(route, "in_place" if mine else "not_available",
                                       f"Every liability order already has a method in place ({busy_text}); one at a time.",
                                       mine))
+    # AER 1992 reg 50(1)(c): £1,000 outstanding under the order(s) the application relies on, each order's own
+    # figure listed for the officer to choose from (app.rules.charging_orders quotes the regulation).
+    charging, _ = charging_order_tests(uow, as_of, [account_id])[account_id]
     result.append(RouteAdvice(
-        "charging_order", "available" if total >= CHARGING_ORDER_MINIMUM_PENCE else "not_available",
-        f"{fmt(total)} outstanding under liability orders; a charging order needs at least £1,000 (reg 50)"
-        + ("; check ownership." if total >= CHARGING_ORDER_MINIMUM_PENCE else "."),
+        "charging_order", "available" if charging.met else "not_available",
+        charging.explain() + (" Check ownership, and that the orders relied on were made for the dwelling to be charged "
+                              "(reg 50(3)(b))." if charging.met else ""),
     ))
     result.append(RouteAdvice(
         "bankruptcy", "available" if total >= BANKRUPTCY_MINIMUM_PENCE else "not_available",
