@@ -100,7 +100,7 @@ def test_create_puts_the_account_on_hold_and_sends_a_letter(billed: AppContext) 
         actions = set(uow.session.scalars(select(AuditEvent.action).where(AuditEvent.account_id == account_id)))
         assert {"arrangement.created", "hold.added", "document.issued"} <= actions
         summary = account_summary(uow, REF, AS_OF)
-    assert summary.arrangement is not None and summary.arrangement["arrangement_id"] == str(view.arrangement_id)
+    assert summary.arrangement is not None and summary.arrangement.arrangement_id == str(view.arrangement_id)
     # the recovery run holds off while the arrangement is in force
     run = run_recovery(billed.db, billed.actor, billed.settings, as_of=date(2025, 6, 10))
     assert run.skipped_on_hold >= 1

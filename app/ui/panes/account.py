@@ -319,7 +319,7 @@ class AccountView(QWidget):
             hold = tab.selected_hold()
             if hold is None:
                 return None
-            dialog = LiftHoldDialog(self._ui, summary, hold, tab.hold_label(hold["kind"]), self)
+            dialog = LiftHoldDialog(self._ui, summary, hold, tab.hold_label(hold.kind), self)
             dialog.saved.connect(lambda hold: self._recovery_saved(
                 f"Hold lifted: {hold.label} ends on {hold.end_date:%d/%m/%Y}."))
         elif key in ENFORCEMENT_DIALOGS:

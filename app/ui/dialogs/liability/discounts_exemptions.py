@@ -93,7 +93,7 @@ class EndDiscountDialog(EndDialog):
 
     def items(self) -> list[tuple[str, Any, date]]:
         periods = self.summary.periods if self.summary else []
-        return [(f"{discount_label(d['kind'])} {date_range(d['from'], d['to'])}", d["id"], d["from"])
+        return [(f"{discount_label(d.kind)} {date_range(d.from_, d.to)}", d.id, d.from_)
                 for p in periods for d in p.discounts]
 
 
@@ -108,5 +108,5 @@ class EndExemptionDialog(EndDialog):
 
     def items(self) -> list[tuple[str, Any, date]]:
         periods = self.summary.periods if self.summary else []
-        return [(f"Class {e['class']} {date_range(e['from'], e['to'])}", e["id"], e["from"])
+        return [(f"Class {e.class_} {date_range(e.from_, e.to)}", e.id, e.from_)
                 for p in periods for e in p.exemptions]
