@@ -39,6 +39,8 @@ class BillingDecision:
     plan: tuple[DueInstalment, ...] | None  # the new plan, or None to keep the current one
     superseded_plan: PlanFacts | None
     notice: str | None  # demand_notice | amended_demand_notice | None
+    # The notice's merge data, stored with the letter as it is and rendered again from it
+    # (letters/rendering): free-form by design, it is what the template's fields read.
     notice_data: dict[str, Any] | None
 
     @property

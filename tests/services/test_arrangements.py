@@ -131,7 +131,7 @@ def test_not_clearing_the_debt_is_refused_unless_confirmed(billed: AppContext) -
         create(billed, end=None, amount_pence=2000)  # £20 a month does not clear it by 31 March 2026
     assert err.value.field == "amount" and "31/03/2026" in str(err.value)
     view = create(billed, end=None, amount_pence=2000, confirm_warnings=True)
-    assert view.end > date(2026, 3, 31) and [w["code"] for w in view.warnings] == ["not_cleared_by_year_end"]
+    assert view.end > date(2026, 3, 31) and [w.code for w in view.warnings] == ["not_cleared_by_year_end"]
 
 
 def test_a_start_in_the_past_is_refused_even_when_confirmed(billed: AppContext) -> None:

@@ -35,7 +35,7 @@ from app.recovery.arrangements.planning import build_plan, check_overlap, income
 from app.recovery.arrangements.requests import AmendArrangement, CancelArrangement, CreateArrangement
 from app.recovery.arrangements.views import ArrangementLine, ArrangementPlan, ArrangementView
 from app.requests import handles
-from app.rules.arrangements import FREQUENCY_LABELS, ArrangementPolicy, check_payments
+from app.rules.arrangements import FREQUENCY_LABELS, ArrangementPolicy, PlanWarning, check_payments
 from app.rules.instalments import DueInstalment, allocate_paid
 from app.users.roles import Actor, Role
 
@@ -77,7 +77,7 @@ def create_arrangement(
     audit(uow, actor.username, "arrangement.created", "arrangement", arrangement.id, account_id=account_id,
           after={**_details(arrangement, ref), "as_of": as_of.isoformat(), "confirmed_warnings": warnings})
     letter = _confirmation_letter(uow, actor, settings, policy, arrangement, ref, as_of)
-    view = _view(uow, arrangement, ref, as_of, hold_id=hold.id, letter_id=letter, warnings=warnings)
+    view = _view(uow, arrangement, ref, as_of, hold_id=hold.id, letter_id=letter, warnings=list(plan.warnings))
     with saving(uow, f"The arrangement on {ref}"):
         uow.commit()
     return view
@@ -120,7 +120,7 @@ def amend_arrangement(
                                 "confirmed_warnings": warnings})
     letter = _confirmation_letter(uow, actor, settings, policy, arrangement, ref, as_of)
     view = _view(uow, arrangement, ref, as_of, hold_id=_hold_id(uow, arrangement.account_id), letter_id=letter,
-                 warnings=warnings)
+                 warnings=list(plan.warnings))
     with saving(uow, f"The arrangement on {ref}"):
         uow.commit()
     return view
@@ -198,7 +198,7 @@ def _payments(uow: UnitOfWork, account_id: uuid.UUID, start: date, as_of: date) 
 
 
 def _view(uow: UnitOfWork, arrangement: Arrangement, ref: str, as_of: date, *, hold_id: uuid.UUID | None = None,
-          letter_id: uuid.UUID | None = None, warnings: list[dict[str, str]] | None = None) -> ArrangementView:
+          letter_id: uuid.UUID | None = None, warnings: list[PlanWarning] | None = None) -> ArrangementView:
     schedule = [DueInstalment(i.due_on, i.amount_pence) for i in arrangement.instalments]
     paid = _payments(uow, arrangement.account_id, arrangement.start_date, as_of)
     check = check_payments(schedule, paid, as_of, tolerance_pence=arrangement.tolerance_pence,

@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from app.accounts.debtors import debtors
 from app.adapters.conflicts import saving
@@ -21,7 +20,7 @@ from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.dto import JsonView, clean_text
 from app.errors import ValidationError
-from app.letters.documents import issue_letter
+from app.letters.documents import DocumentInfo, issue_letter
 from app.recovery.enforcement.cases import CaseView, audit_case, case_view_of, letter_common, open_case, open_cases_for
 from app.recovery.enforcement.receipts import ReceiptResult, record_receipt
 from app.recovery.enforcement.requests import MakeAttachmentOrder, RecordAoeDeduction
@@ -64,7 +63,7 @@ class AoeSchedule(JsonView):
 class OrderResult(JsonView):
     case: CaseView
     schedule: AoeSchedule | None
-    document: dict[str, Any] | None
+    document: DocumentInfo | None  # the order (or application) as issued
 
 
 def aoe_schedule(net_pence: int, period: str, country: str, made_on: date) -> AoeSchedule:
@@ -139,7 +138,7 @@ def make_attachment_order(
     view = case_view_of(case, ref, order)
     with saving(uow, f"The attachment of earnings order on {ref}"):
         uow.commit()
-    return OrderResult(case=view, schedule=schedule, document=document.to_json())
+    return OrderResult(case=view, schedule=schedule, document=document)
 
 
 @handles(RecordAoeDeduction, role=Role.OFFICER, action="record receipts")

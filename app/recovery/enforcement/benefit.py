@@ -102,4 +102,4 @@ def apply_benefit_deduction(
     view = case_view_of(case, ref, order)
     with saving(uow, f"The deduction from benefit on {ref}"):
         uow.commit()
-    return OrderResult(case=view, schedule=None, document=document.to_json())
+    return OrderResult(case=view, schedule=None, document=document)

@@ -59,6 +59,10 @@ class CaseView(JsonView):
     debt_pence: int  # outstanding under the liability order when the case was opened
     collected_pence: int
     outstanding_pence: int  # debt less collected (not below 0)
+    # The case's stored `details` JSON, as it is: each route keeps its own keys there (the
+    # employer, the DWP application, the agent's fee stages), more are added as the case moves
+    # on (receipts, exported_on, closed_reason...), and `cases --json` writes them as stored, in
+    # the stored order and without the keys a case has not reached; a dataclass would change that.
     details: dict[str, Any]
 
 
