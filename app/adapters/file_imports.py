@@ -18,6 +18,7 @@ from app.adapters.csv_files import ImportSummary
 from app.audit import audit
 from app.clock import now
 from app.db import UnitOfWork
+from app.enums import BatchRunStatus
 from app.models import BatchRun
 from app.users.roles import Actor
 
@@ -62,7 +63,7 @@ def record_file_run(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path) 
 
 def close_file_run(run: BatchRun, summary: ImportSummary) -> None:
     """Mark a file run completed with its counts."""
-    run.status = "completed"
+    run.status = BatchRunStatus.COMPLETED
     run.done = run.total = summary.imported + summary.skipped + summary.rejected
     run.summary = {k: v for k, v in summary.to_json().items() if k != "errors"}
     run.finished_at = now()

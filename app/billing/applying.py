@@ -22,6 +22,7 @@ from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, BulkWriter, Nativ
 from app.billing.decisions import BillingDecision
 from app.clock import now
 from app.db import UnitOfWork
+from app.enums import InstalmentPlanStatus
 from app.errors import Conflict
 from app.ledger.kinds import LedgerKind
 from app.ledger.posting import LedgerRows
@@ -92,7 +93,7 @@ def apply(
             result = session.execute(
                 update(InstalmentPlan)
                 .where(InstalmentPlan.id == d.superseded_plan.plan_id, InstalmentPlan.version == d.superseded_plan.version)
-                .values(status="superseded", version=d.superseded_plan.version + 1)
+                .values(status=InstalmentPlanStatus.SUPERSEDED, version=d.superseded_plan.version + 1)
                 .execution_options(synchronize_session=False)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]

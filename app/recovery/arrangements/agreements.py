@@ -26,6 +26,7 @@ from app.audit import audit
 from app.config import AuthoritySettings
 from app.db import UnitOfWork, in_batches
 from app.dto import clean_text
+from app.enums import ArrangementStatus, DocumentKind, HoldKind
 from app.errors import Conflict, NotFound
 from app.ledger.balances import balance_pence
 from app.ledger.kinds import CASH_KINDS
@@ -63,7 +64,7 @@ def create_arrangement(
     check_overlap(uow, account_id, ref, start, plan.clears_by)
     arrangement = Arrangement(
         account_id=account_id, frequency=plan.frequency, start_date=start, end_date=plan.clears_by,
-        total_pence=plan.balance_pence, status="live", grace_days=policy.grace_days,
+        total_pence=plan.balance_pence, status=ArrangementStatus.LIVE, grace_days=policy.grace_days,
         tolerance_pence=policy.tolerance_pence, checked_to=None, broken_on=None, status_reason="",
         income_expenditure=income_statement(plan, income_expenditure), created_by=actor.username,
         instalments=[ArrangementInstalment(seq=n, due_on=i.due, amount_pence=i.amount_pence)
@@ -150,7 +151,7 @@ def show_arrangement(uow: UnitOfWork, *, account_ref: str, as_of: date) -> Arran
     ref = account_ref.strip()
     arrangement = uow.session.scalars(
         select(Arrangement).where(Arrangement.account_id == account_id)
-        .order_by((Arrangement.status == "live").desc(), Arrangement.created_at.desc()).limit(1)
+        .order_by((Arrangement.status == ArrangementStatus.LIVE).desc(), Arrangement.created_at.desc()).limit(1)
     ).one_or_none()
     if arrangement is None:
         raise NotFound(f"Account {ref} has no arrangement.")
@@ -169,7 +170,7 @@ def _live(uow: UnitOfWork, account_ref: str) -> tuple[Arrangement, str]:
     account_id = get_account_id(uow, account_ref)
     ref = account_ref.strip()
     arrangement = uow.session.scalars(
-        select(Arrangement).where(Arrangement.account_id == account_id, Arrangement.status == "live")
+        select(Arrangement).where(Arrangement.account_id == account_id, Arrangement.status == ArrangementStatus.LIVE)
         .order_by(Arrangement.created_at.desc()).limit(1)
     ).one_or_none()
     if arrangement is None:
@@ -227,14 +228,14 @@ def _open_hold(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID, ref: str, p
     """The arrangement hold, in the caller's transaction (app.recovery.holds.add_hold commits on
     its own, and the arrangement, its hold and its letter must be saved together)."""
     existing = uow.session.scalars(
-        select(Hold).where(Hold.account_id == account_id, Hold.kind == "arrangement")
+        select(Hold).where(Hold.account_id == account_id, Hold.kind == HoldKind.ARRANGEMENT)
         .where(or_(Hold.end_date.is_(None), Hold.end_date >= plan.start))
     ).first()
     if existing is not None:
         raise Conflict(f"Account {ref} is already on hold for an arrangement from {existing.start_date:%d/%m/%Y}: "
                        "lift that hold first.")
     assert plan.clears_by is not None
-    hold = Hold(account_id=account_id, kind="arrangement", start_date=plan.start, end_date=None,
+    hold = Hold(account_id=account_id, kind=HoldKind.ARRANGEMENT, start_date=plan.start, end_date=None,
                 reason=f"Arrangement: {fmt(plan.balance_pence)} {FREQUENCY_LABELS[plan.frequency]} from "
                        f"{plan.start:%d/%m/%Y} to {plan.clears_by:%d/%m/%Y}",
                 created_by=actor.username)
@@ -248,7 +249,7 @@ def _open_hold(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID, ref: str, p
 
 def _hold_id(uow: UnitOfWork, account_id: uuid.UUID) -> uuid.UUID | None:
     return uow.session.scalar(
-        select(Hold.id).where(Hold.account_id == account_id, Hold.kind == "arrangement", Hold.end_date.is_(None))
+        select(Hold.id).where(Hold.account_id == account_id, Hold.kind == HoldKind.ARRANGEMENT, Hold.end_date.is_(None))
         .order_by(Hold.start_date.desc()).limit(1)
     )
 
@@ -264,7 +265,7 @@ def _lift_holds(uow: UnitOfWork, actor: Actor, account_ids: Sequence[uuid.UUID],
     lifted = 0
     for batch in in_batches(account_ids):
         holds = uow.session.scalars(
-            select(Hold).where(Hold.account_id.in_(batch), Hold.kind == "arrangement")
+            select(Hold).where(Hold.account_id.in_(batch), Hold.kind == HoldKind.ARRANGEMENT)
             .where(or_(Hold.end_date.is_(None), Hold.end_date >= as_of))
         ).all()
         for hold in holds:
@@ -304,6 +305,6 @@ def _confirmation_letter(uow: UnitOfWork, actor: Actor, settings: AuthoritySetti
         "grace_days": arrangement.grace_days,
         "instalments": [{"due": i.due_on.isoformat(), "amount_pence": i.amount_pence} for i in lines],
     }
-    info = issue_letter(uow, actor, account_id=arrangement.account_id, kind="arrangement_confirmation",
+    info = issue_letter(uow, actor, account_id=arrangement.account_id, kind=DocumentKind.ARRANGEMENT_CONFIRMATION,
                         template=policy.letter_template, data=data, issued_on=as_of)
     return info.document_id

@@ -31,6 +31,7 @@ from app.audit import audit
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.dto import JsonView
+from app.enums import EnforcementKind, EnforcementStatus, RecoveryStage
 from app.errors import Conflict, NotFound, ValidationError
 from app.ledger.balances import year_balance_pence
 from app.models import Account, EnforcementCase, RecoveryEvent
@@ -73,11 +74,11 @@ def _liability_order(
 ) -> RecoveryEvent:
     if liability_order_id is not None:
         event = uow.session.get(RecoveryEvent, liability_order_id)
-        if event is None or event.account_id != account_id or event.stage != "liability_order":
+        if event is None or event.account_id != account_id or event.stage != RecoveryStage.LIABILITY_ORDER:
             raise ValidationError(f"{liability_order_id} is not a liability order on account {account_ref}.",
                                   field="liability_order_id")
         return event
-    query = select(RecoveryEvent).where(RecoveryEvent.account_id == account_id, RecoveryEvent.stage == "liability_order")
+    query = select(RecoveryEvent).where(RecoveryEvent.account_id == account_id, RecoveryEvent.stage == RecoveryStage.LIABILITY_ORDER)
     if year is not None:
         query = query.where(RecoveryEvent.financial_year == year)
     orders = uow.session.scalars(query.order_by(RecoveryEvent.event_date, RecoveryEvent.created_at)).all()
@@ -159,7 +160,7 @@ def get_case(uow: UnitOfWork, case_id: uuid.UUID) -> EnforcementCase:
 
 def open_cases_for(uow: UnitOfWork, account_id: uuid.UUID) -> list[EnforcementCase]:
     return list(uow.session.scalars(
-        select(EnforcementCase).where(EnforcementCase.account_id == account_id, EnforcementCase.status == "open")
+        select(EnforcementCase).where(EnforcementCase.account_id == account_id, EnforcementCase.status == EnforcementStatus.OPEN)
         .order_by(EnforcementCase.opened_on, EnforcementCase.created_at)
     ))
 
@@ -177,12 +178,12 @@ def _check_one_method(uow: UnitOfWork, account_id: uuid.UUID, order: RecoveryEve
     for case in open_cases:
         if case.liability_order_id != order.id:
             continue
-        if case.kind != kind or kind != "attachment_of_earnings":
+        if case.kind != kind or kind != EnforcementKind.ATTACHMENT_OF_EARNINGS:
             raise Conflict(
                 f"The {label} liability order is already being enforced by {case.kind.replace('_', ' ')} "
                 f"(case {case.reference}); only one method may be used at a time."
             )
-    if kind == "attachment_of_earnings":
+    if kind == EnforcementKind.ATTACHMENT_OF_EARNINGS:
         in_force = [c for c in open_cases if c.kind == kind]
         if not aoe_rules.may_make_another_order(len(in_force)):
             raise Conflict(
@@ -220,7 +221,7 @@ def open_case(
             f"Nothing is outstanding under the {year_label(order.financial_year)} liability order on {ref}.", field="year"
         )
     case = EnforcementCase(
-        account_id=account_id, liability_order_id=order.id, kind=kind, status="open", opened_on=opened_on,
+        account_id=account_id, liability_order_id=order.id, kind=kind, status=EnforcementStatus.OPEN, opened_on=opened_on,
         debt_pence=debt, reference=_next_reference(uow, kind, ref, order.financial_year),
         details={"collected_pence": 0, "receipts": [], **details}, created_by=actor.username,
     )

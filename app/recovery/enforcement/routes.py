@@ -15,6 +15,7 @@ from app.accounts.summary import get_account_id
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.dto import JsonView
+from app.enums import EnforcementKind, RecoveryStage
 from app.models import RecoveryEvent
 from app.money import fmt
 from app.recovery.enforcement.candidates import (
@@ -42,7 +43,7 @@ def recovery_routes(uow: UnitOfWork, settings: AuthoritySettings, account_ref: s
     account_id = get_account_id(uow, account_ref)
     balances = order_balances(uow, as_of, [account_id]).get(account_id, {})
     open_cases = open_cases_for(uow, account_id)
-    aoes = [c for c in open_cases if c.kind == "attachment_of_earnings"]
+    aoes = [c for c in open_cases if c.kind == EnforcementKind.ATTACHMENT_OF_EARNINGS]
     holds: list[HoldView] = active_holds(uow, account_id, as_of)
     routes = ("attachment_of_earnings", "benefit_deduction", "enforcement_agent", "charging_order", "bankruptcy", "committal")
     if not balances:
@@ -60,7 +61,7 @@ def recovery_routes(uow: UnitOfWork, settings: AuthoritySettings, account_ref: s
     owed = {y: p for y, p in balances.items() if p > 0}
     total = sum(owed.values())
     orders = uow.session.scalars(
-        select(RecoveryEvent).where(RecoveryEvent.account_id == account_id, RecoveryEvent.stage == "liability_order")
+        select(RecoveryEvent).where(RecoveryEvent.account_id == account_id, RecoveryEvent.stage == RecoveryStage.LIABILITY_ORDER)
     ).all()
     busy = {c.liability_order_id: c for c in open_cases}
     free_years = sorted({o.financial_year for o in orders if o.id not in busy and owed.get(o.financial_year, 0) > 0})

@@ -12,6 +12,7 @@ from app.casework.diary import DiaryView
 from app.casework.escalations import EscalationView
 from app.casework.notes import NoteView
 from app.casework.worklists import WorklistRow
+from app.enums import DiaryStatus, EscalationStatus
 from app.ui.formatting import humanise, money, stage_label, uk_date
 from app.ui.models.base import ALIGN_RIGHT, Column, DtoTableModel, date_column, money_column, text_column
 from app.ui.style import COLOURS
@@ -76,7 +77,7 @@ class WorklistModel(DtoTableModel):
 
 
 def _status(d: DiaryView) -> str:
-    if d.status == "open":
+    if d.status == DiaryStatus.OPEN:
         return f"Open · being worked by {d.claimed_by}" if d.claimed_by else "Open"
     return f"Completed by {d.completed_by} {uk_date(d.completed_at.date()) if d.completed_at else ''}".strip()
 
@@ -136,7 +137,7 @@ class EscalationsModel(DtoTableModel):
                lambda e: e.amount_pence or 0, ALIGN_RIGHT),
         text_column("Raised by", lambda e: e.raised_by),
         text_column("Status", lambda e: escalation_status_label(e.status)),
-        text_column("Note", lambda e: e.note if e.status in ("open", "referred") else
+        text_column("Note", lambda e: e.note if e.status in (EscalationStatus.OPEN, EscalationStatus.REFERRED) else
                     f"{e.decision_note} ({e.decided_by})", tooltip=True),
     )
 

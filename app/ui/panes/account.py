@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.accounts.opened import OpenedAccount
 from app.accounts.summary import AccountSummary
 from app.billing.liability_changes import LiabilityChange
+from app.enums import DiaryStatus
 from app.recovery.account_view import AccountRecovery
 from app.recovery.arrangements.views import ArrangementView
 from app.ui.context import UiContext
@@ -369,7 +370,7 @@ class AccountView(QWidget):
                 f"Escalated to the {esc.team or 'team'} team leaders."))
         elif key in ("complete", "reschedule"):
             entry = self.diary_tab.selected_entry()
-            if entry is None or entry.status != "open":
+            if entry is None or entry.status != DiaryStatus.OPEN:
                 return None
             if key == "complete":
                 days = next((c.default_days for c in self._codes() if c.code == entry.code), 14)

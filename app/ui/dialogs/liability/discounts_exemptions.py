@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from app.billing.requests import EndDiscount, EndExemption, SetDiscount, SetExemption
+from app.enums import DiscountKind
 from app.ui.dialogs.liability.change_dialog import ChangeDialog, EndDialog, date_of, outside_period
 from app.ui.formatting import date_range, discount_label
 from app.ui.forms import OptionalDate, date_edit
@@ -44,7 +45,7 @@ class AddDiscountDialog(ChangeDialog):
         kind = self.kind.currentData()
         return SetDiscount(
             period_id=self.period_id(), kind=kind, start_date=date_of(self.start), end_date=self.end.value(),
-            empty_since=date_of(self.empty_since) if kind == "LONG_TERM_EMPTY" else None, as_of=self.as_of,
+            empty_since=date_of(self.empty_since) if kind == DiscountKind.LONG_TERM_EMPTY else None, as_of=self.as_of,
         )
 
     def problems(self) -> dict[str, str]:
