@@ -29,7 +29,7 @@ from app.adapters.csv_files import ImportSummary, RowInvalid, read_rows
 from app.adapters.file_imports import complete_file_import, record_file_run
 from app.db import UnitOfWork
 from app.dto import JsonView, clean_text
-from app.enums import EnforcementKind, EnforcementStatus
+from app.enums import EnforcementKind, EnforcementStatus, PaymentStatus
 from app.errors import ValidationError
 from app.ledger.balances import year_costs_pence
 from app.models import Account, EnforcementCase, Payment, RecoveryEvent
@@ -393,7 +393,7 @@ def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_dat
             bucket["receipts"] += 1
             bucket["collected"] += x["amount_pence"]
             bucket["fees"] += x["fees_pence"]
-            if x.get("payment_ref") and status.get(x["payment_ref"]) == "allocated":
+            if x.get("payment_ref") and status.get(x["payment_ref"]) == PaymentStatus.ALLOCATED:
                 bucket["posted"] += x["amount_pence"] - x["fees_pence"]
         allowed = int(case.details.get("fees_pence", 0))
         claimed = sum(int(x["fees_pence"]) for x in to_end)

@@ -52,7 +52,7 @@ def recovery_routes(uow: UnitOfWork, settings: AuthoritySettings, account_ref: s
         hold = holds[0]
         advice: list[RouteAdvice] = []
         for route in routes:
-            if route == "attachment_of_earnings" and aoes and all(h.kind in BREATHING_SPACE_KINDS for h in holds):
+            if route == EnforcementKind.ATTACHMENT_OF_EARNINGS and aoes and all(h.kind in BREATHING_SPACE_KINDS for h in holds):
                 advice.append(RouteAdvice(route, "in_place", f"The order already in place continues during the breathing "
                                           f"space ({hold.describe()}); no new order may be made.", [c.reference for c in aoes]))
             else:
@@ -71,15 +71,15 @@ def recovery_routes(uow: UnitOfWork, settings: AuthoritySettings, account_ref: s
     free_text = ", ".join(map(year_label, free_years))
     busy_text = "; ".join(f"{year_label(uow.session.get(RecoveryEvent, c.liability_order_id).financial_year)}: "  # type: ignore[union-attr]
                           f"{c.kind.replace('_', ' ')} ({c.reference})" for c in open_cases if c.liability_order_id)
-    for route in ("attachment_of_earnings", "benefit_deduction", "enforcement_agent"):
+    for route in (EnforcementKind.ATTACHMENT_OF_EARNINGS, EnforcementKind.BENEFIT_DEDUCTION, EnforcementKind.ENFORCEMENT_AGENT):
         mine = [c.reference for c in open_cases if c.kind == route]
         in_place = f" In place: {', '.join(mine)}." if mine else ""
-        if route == "attachment_of_earnings" and not aoe_rules.may_make_another_order(len(aoes)):
+        if route == EnforcementKind.ATTACHMENT_OF_EARNINGS and not aoe_rules.may_make_another_order(len(aoes)):
             result.append(RouteAdvice(route, "in_place", f"{aoe_rules.MAX_ORDERS_IN_FORCE} orders are in force: no more "
                                       "may be made (AER 1992 reg 37).", mine))
         elif free_years:
             result.append(RouteAdvice(route, "available", f"Possible for {free_text} (no method in place).{in_place}", mine))
-        elif route == "attachment_of_earnings" and aoes:
+        elif route == EnforcementKind.ATTACHMENT_OF_EARNINGS and aoes:
             result.append(RouteAdvice(route, "available", "A second order (for example with a second employer) may be "
                                       f"made: not more than {aoe_rules.MAX_ORDERS_IN_FORCE} at once.{in_place}", mine))
         else:

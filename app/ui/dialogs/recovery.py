@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QWidget
 
 from app.accounts.summary import AccountSummary
-from app.enums import RecoveryStage
+from app.enums import HoldKind, RecoveryStage
 from app.errors import ServiceError
 from app.recovery.account_recovery import HoldRow
 from app.recovery.account_view import AccountRecovery
@@ -69,7 +69,7 @@ class AddHoldDialog(AccountFormDialog):
         self._default_end()
 
     def _breathing_space(self) -> bool:
-        return self.kind.currentData() == "breathing_space"
+        return self.kind.currentData() == HoldKind.BREATHING_SPACE
 
     def _default_end(self, *_args: Any) -> None:
         """A standard breathing space lasts `days` from its first day unless the officer says otherwise."""

@@ -39,7 +39,7 @@ class AddDiscountDialog(ChangeDialog):
         self._kind_changed()
 
     def _kind_changed(self) -> None:
-        self.empty_since.setEnabled(self.kind.currentData() == "LONG_TERM_EMPTY")
+        self.empty_since.setEnabled(self.kind.currentData() == DiscountKind.LONG_TERM_EMPTY)
 
     def request(self) -> SetDiscount:
         kind = self.kind.currentData()
@@ -49,9 +49,9 @@ class AddDiscountDialog(ChangeDialog):
         )
 
     def problems(self) -> dict[str, str]:
-        what = "premium" if self.kind.currentData() in ("LONG_TERM_EMPTY", "SECOND_HOME") else "discount"
+        what = "premium" if self.kind.currentData() in (DiscountKind.LONG_TERM_EMPTY, DiscountKind.SECOND_HOME) else "discount"
         found = outside_period(date_of(self.start), self.end.value(), self.selected_period(), what)
-        if not found and self.kind.currentData() == "LONG_TERM_EMPTY" and date_of(self.empty_since) > date_of(self.start):
+        if not found and self.kind.currentData() == DiscountKind.LONG_TERM_EMPTY and date_of(self.empty_since) > date_of(self.start):
             found = {"empty_since": "The home must have been empty before the premium starts."}
         return found
 
