@@ -141,11 +141,6 @@ def load_entry(uow: UnitOfWork, diary_id: uuid.UUID) -> tuple[DiaryEntry, str, s
     return row[0], row[1], row[2]
 
 
-def get_entry(uow: UnitOfWork, diary_id: uuid.UUID) -> DiaryView:
-    entry, ref, description = load_entry(uow, diary_id)
-    return diary_view(entry, ref, description)
-
-
 def account_entries(uow: UnitOfWork, *, account_ref: str, include_completed: bool = True) -> list[DiaryView]:
     """The account's diary, open entries first by due date, then completed ones newest first."""
     account_id = get_account_id(uow, account_ref)

@@ -158,14 +158,6 @@ def show_arrangement(uow: UnitOfWork, *, account_ref: str, as_of: date) -> Arran
     return _view(uow, arrangement, ref, as_of, hold_id=_hold_id(uow, account_id))
 
 
-def list_arrangements(uow: UnitOfWork, *, account_ref: str, as_of: date) -> list[ArrangementView]:
-    """Every arrangement on the account, newest first."""
-    account_id = get_account_id(uow, account_ref)
-    rows = uow.session.scalars(select(Arrangement).where(Arrangement.account_id == account_id)
-                               .order_by(Arrangement.created_at.desc())).all()
-    return [_view(uow, a, account_ref.strip(), as_of) for a in rows]
-
-
 def _live(uow: UnitOfWork, account_ref: str) -> tuple[Arrangement, str]:
     account_id = get_account_id(uow, account_ref)
     ref = account_ref.strip()

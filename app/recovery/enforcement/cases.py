@@ -105,17 +105,6 @@ def case_view_of(case: EnforcementCase, account_ref: str, order: RecoveryEvent |
     )
 
 
-def case_view(uow: UnitOfWork, case_id: uuid.UUID) -> CaseView:
-    case = get_case(uow, case_id)
-    return _view_of(uow, case)
-
-
-def _view_of(uow: UnitOfWork, case: EnforcementCase) -> CaseView:
-    ref = uow.session.scalar(select(Account.account_ref).where(Account.id == case.account_id)) or ""
-    order = uow.session.get(RecoveryEvent, case.liability_order_id) if case.liability_order_id else None
-    return case_view_of(case, ref, order)
-
-
 def list_cases(
     uow: UnitOfWork, *, account_ref: str | None = None, kind: str | None = None, status: str | None = None,
 ) -> list[CaseView]:
