@@ -39,9 +39,9 @@ from app.models.property import one_line_address
 from app.rules.apportionment import financial_year_of
 from app.rules.instalments import allocate_paid
 
+
 # A field named after a Python keyword has a trailing underscore (`from_`, `class_`); its
 # JSON key is the keyword (`app.dto.json_key`), as `account show --json` has always written.
-
 @dataclass(frozen=True)
 class PeriodDiscount:
     """A discount or premium on a liability period (`kind`: a DiscountKind)."""
