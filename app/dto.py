@@ -48,7 +48,8 @@ class JsonView:
     """Mixin for frozen-dataclass DTOs: `to_json()` with dates ISO, UUIDs as text, money in *_pence."""
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable(plain(self))  # type: ignore[no-any-return]
+        data: dict[str, Any] = jsonable(plain(self))
+        return data
 
 
 def clean_text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:

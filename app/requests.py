@@ -50,7 +50,7 @@ class Request(Generic[R]):
 
 REGISTRY: dict[str, type[Request[Any]]] = {}
 
-T = TypeVar("T", bound=type)
+T = TypeVar("T", bound=type[Request[Any]])
 
 
 @dataclass_transform(frozen_default=True, kw_only_default=True)
@@ -61,11 +61,12 @@ def request(name: str, *, version: int = 1) -> typing.Callable[[T], T]:
     def register(cls: T) -> T:
         if name in REGISTRY:
             raise TypeError(f"Two requests are named {name!r}.")
-        made = dataclasses.dataclass(frozen=True, kw_only=True, slots=True)(cls)
-        made.name = name  # type: ignore[attr-defined]
-        made.version = version  # type: ignore[attr-defined]
+        # With slots=True `dataclass` returns a new class; typeshed says type[Request], not T.
+        made = typing.cast(T, dataclasses.dataclass(frozen=True, kw_only=True, slots=True)(cls))
+        made.name = name
+        made.version = version
         REGISTRY[name] = made
-        return made  # type: ignore[no-any-return]
+        return made
 
     return register
 
@@ -165,9 +166,9 @@ def from_json(data: Mapping[str, Any]) -> Request[Any]:
     if not isinstance(data, Mapping):
         raise ValidationError("A stored request must be a JSON object.", field="request")
     name = data.get("request")
-    cls = REGISTRY.get(name) if isinstance(name, str) else None
-    if cls is None:
+    if not isinstance(name, str) or name not in REGISTRY:
         raise ValidationError(f"'{name}' is not a request this version of Revenues Desk knows.", field="request")
+    cls = REGISTRY[name]
     version = data.get("version")
     if version != cls.version:
         raise ValidationError(
@@ -177,7 +178,8 @@ def from_json(data: Mapping[str, Any]) -> Request[Any]:
     fields = data.get("fields")
     if not isinstance(fields, Mapping):
         raise ValidationError(f"The stored {name} request has no fields.", field="fields")
-    return _load_dataclass(cls, fields, name)  # type: ignore[no-any-return]
+    loaded: Request[Any] = _load_dataclass(cls, fields, name)
+    return loaded
 
 
 def _hints(cls: type) -> dict[str, Any]:

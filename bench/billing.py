@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> None:
         "annual": {
             "year": YEAR, "seconds": round(annual_s, 2), "accounts_per_s": round(summary.accounts_examined / annual_s),
             "accounts_examined": summary.accounts_examined, "charges": summary.charges, "notices": summary.notices,
-            "peak_rss_mb": rss_after_annual, "peak_anon_mb": round(heap["peak_mb"], 1), "target_s": TARGET_ANNUAL_S, "ok": annual_s <= TARGET_ANNUAL_S,
+            "peak_rss_mb": rss_after_annual, "peak_anon_mb": round(heap["peak_mb"], 1),
+            "target_s": TARGET_ANNUAL_S, "ok": annual_s <= TARGET_ANNUAL_S,
         },
         "rerun": {"seconds": round(rerun_s, 2), "charges": rerun.charges, "notices": rerun.notices},
         "rebill": {**summarise_ms(rebill_times), "accounts_changed": changed, "target_p95_ms": TARGET_REBILL_P95_MS,

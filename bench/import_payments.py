@@ -125,12 +125,14 @@ def write_csv(db_file: Path, path: Path, rows: int, seed: int) -> dict[str, int]
             else:
                 found = None
                 while found is None:
-                    found = conn.execute("SELECT account_ref FROM account WHERE rowid = ?", (rng.randint(1, max_rowid),)).fetchone()
+                    found = conn.execute("SELECT account_ref FROM account WHERE rowid = ?",
+                                         (rng.randint(1, max_rowid),)).fetchone()
                 account_ref = found[0]
                 known += 1
             pence = rng.randint(500, 40_000)  # £5.00 to £400.00, written exactly (no float)
             received = AS_OF - timedelta(days=rng.randrange(0, 30))
-            writer.writerow((f"{REF_PREFIX}{seed}-{i:08d}", account_ref, received.isoformat(), f"{pence // 100}.{pence % 100:02d}", rng.choice(METHODS)))
+            writer.writerow((f"{REF_PREFIX}{seed}-{i:08d}", account_ref, received.isoformat(),
+                             f"{pence // 100}.{pence % 100:02d}", rng.choice(METHODS)))
     return {"known_account_rows": known, "unknown_account_rows": unknown}
 
 

@@ -137,7 +137,7 @@ def run_once(args: argparse.Namespace) -> dict[str, Any]:
         cmd += ["--settings", args.settings]
     spawned_at = time.time()
     proc = subprocess.run(
-        cmd + ["--spawned-at", repr(spawned_at)], cwd=ROOT, env=child_env(),
+        [*cmd, "--spawned-at", repr(spawned_at)], cwd=ROOT, env=child_env(),
         capture_output=True, text=True, timeout=READY_TIMEOUT_S + 30,
     )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]

@@ -156,7 +156,9 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         claim = summarise_ms(times)
         return {
             "open_entries": total,
-            "list_first_page": {**first, "page_size": 50, "target_p95_ms": TARGET_LIST_P95_MS, "ok": first["p95_ms"] <= TARGET_LIST_P95_MS},
+            "list_first_page": {
+                **first, "page_size": 50, "target_p95_ms": TARGET_LIST_P95_MS, "ok": first["p95_ms"] <= TARGET_LIST_P95_MS,
+            },
             "list_variants": variants,
             "claim_next": {**claim, "claims": args.claims, "distinct": len(got), "target_p95_ms": TARGET_CLAIM_P95_MS,
                            "ok": claim["p95_ms"] <= TARGET_CLAIM_P95_MS and len(got) == args.claims},
@@ -182,7 +184,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
     args = parser.parse_args(argv)
     kinds = ["sqlite", "postgresql"] if args.db_kind == "both" else [args.db_kind]
-    report: dict[str, Any] = {"benchmark": "worklist", "as_of": AS_OF.isoformat(), "accounts": args.accounts, "entries": args.entries}
+    report: dict[str, Any] = {
+        "benchmark": "worklist", "as_of": AS_OF.isoformat(), "accounts": args.accounts, "entries": args.entries,
+    }
     for kind in kinds:
         log(f"{kind}: building the scratch database")
         report[kind] = run(kind, args)

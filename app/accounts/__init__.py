@@ -1,1 +1,2 @@
-"""Accounts as an officer finds and reads them: search, the account summary read model, the debtor's details, and the property/account imports."""
+"""Accounts as an officer finds and reads them: search, the account summary read model, the
+debtor's details, and the property/account imports."""

@@ -11,6 +11,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import select
@@ -86,7 +87,8 @@ def import_properties(
             if same:
                 summary.skipped += 1
             else:
-                summary.reject(row.line, "uprn", f"UPRN {uprn} already exists with different details; change it in the application")
+                summary.reject(row.line, "uprn",
+                               f"UPRN {uprn} already exists with different details; change it in the application")
             continue
         if parish and parish not in parish_ids:
             new_parish = Parish(name=parish)
@@ -244,11 +246,13 @@ def _check_account_group(
     for r in group:
         if r.uprn not in properties:
             return (r.row.line, "uprn", f"UPRN {r.uprn} is not a known property (import properties first)")
-    for prev, nxt in zip(group, group[1:]):
+    for prev, nxt in pairwise(group):
         if nxt.uprn != prev.uprn:
-            return (nxt.row.line, "uprn", f"account {ref} appears again for a different property (UPRN {prev.uprn} on line {prev.row.line})")
+            return (nxt.row.line, "uprn",
+                    f"account {ref} appears again for a different property (UPRN {prev.uprn} on line {prev.row.line})")
         if prev.liable_to is None or nxt.liable_from != prev.liable_to + timedelta(days=1):
-            return (nxt.row.line, "liable_from", f"account {ref} appears again but its periods are not consecutive (see line {prev.row.line})")
+            return (nxt.row.line, "liable_from",
+                    f"account {ref} appears again but its periods are not consecutive (see line {prev.row.line})")
     if ref in existing_accounts:
         account_periods = {(s, e) for s, e, owner in held[group[0].uprn] if owner == ref}
         for r in group:

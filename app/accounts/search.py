@@ -204,4 +204,6 @@ def _balances(uow: UnitOfWork, account_refs: list[str]) -> dict[str, tuple[uuid.
 
 
 # Built once: building a statement costs more Python than running this one costs the server.
-_BALANCES = select(Account.account_ref, Account.id, balance_of(Account.id)).where(Account.account_ref.in_(bindparam("refs", expanding=True)))
+_BALANCES = select(Account.account_ref, Account.id, balance_of(Account.id)).where(
+    Account.account_ref.in_(bindparam("refs", expanding=True))
+)

@@ -206,7 +206,7 @@ class AccountSummary:
 
     def to_json(self) -> dict[str, Any]:
         """The contract's `account show --json` shape: money in *_pence, dates ISO."""
-        data = jsonable(plain(self))
+        data: dict[str, Any] = jsonable(plain(self))
         data.pop("account_id")
         return data
 
@@ -277,7 +277,7 @@ def _period_rows(what: str, table: Any, code: Any, empty_since: Any, person: boo
         literal_column(f"'{what}'", String).label("what"), table.period_id.label("period_id"), table.id.label("id"),
         code.label("code"), table.start_date.label("start_date"), table.end_date.label("end_date"),
         empty_since.label("empty_since"),
-        *(name.label(label) for name, label in zip(names, ("title", "forenames", "surname"))),
+        *(name.label(label) for name, label in zip(names, ("title", "forenames", "surname"), strict=True)),
     ]
     query = select(*columns).join(LiabilityPeriod, LiabilityPeriod.id == table.period_id)
     if person:
@@ -399,7 +399,7 @@ def account_summary(uow: UnitOfWork, account_ref: str, as_of: date) -> AccountSu
     )
 
 
-def _periods(rows: Sequence[Row[Any]], details: Sequence[Row[Any]], names: list[str], as_of: date) -> list[PeriodView]:
+def _periods(rows: Sequence[Row], details: Sequence[Row], names: list[str], as_of: date) -> list[PeriodView]:
     """The liability periods with their discounts, exemptions and joint parties.
 
     `names` (the account's taxpayers) gains anyone jointly liable on `as_of`, in period
@@ -440,7 +440,7 @@ def _periods(rows: Sequence[Row[Any]], details: Sequence[Row[Any]], names: list[
     ]
 
 
-def _years(txns: Sequence[Row[Any]], instalments: Sequence[Row[Any]], periods: list[PeriodView]) -> list[YearView]:
+def _years(txns: Sequence[Row], instalments: Sequence[Row], periods: list[PeriodView]) -> list[YearView]:
     """Each financial year's charge, payments, costs and balance, with its active instalment plan."""
     by_year: dict[int, dict[str, int]] = {}
     for t in txns:

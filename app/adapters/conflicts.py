@@ -24,7 +24,9 @@ def saving(uow: UnitOfWork, what: str) -> Iterator[None]:
         yield
     except StaleDataError:
         uow.rollback()
-        raise Conflict(f"{what} was changed by someone else since you opened it; nothing was saved: reload it and try again.") from None
+        raise Conflict(
+            f"{what} was changed by someone else since you opened it; nothing was saved: reload it and try again."
+        ) from None
     except IntegrityError:
         uow.rollback()
         raise Conflict(f"{what} was saved by someone else at the same moment; nothing was saved: reload and try again.") from None

@@ -91,7 +91,7 @@ def run_annual_billing(
         elif run.status == BatchRunStatus.COMPLETED:
             uow.commit()
             return _summary(run, year, as_of, resumed=True)
-        run.status, run.total = "running", total
+        run.status, run.total = BatchRunStatus.RUNNING, total
         uow.commit()
         run_id = run.id
         summary = dict(run.summary)

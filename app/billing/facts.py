@@ -104,7 +104,8 @@ def _load_chunk(
         names[account_id].append(full_name(title, forenames, surname))
     period_rows = s.execute(
         select(
-            raw_key(LiabilityPeriod.id), raw_key(LiabilityPeriod.account_id), LiabilityPeriod.start_date, LiabilityPeriod.end_date,
+            raw_key(LiabilityPeriod.id), raw_key(LiabilityPeriod.account_id),
+            LiabilityPeriod.start_date, LiabilityPeriod.end_date,
             LiabilityPeriod.disabled_reduction, Property.band, Parish.name, Property.address_line1,
             Property.address_line2, Property.town, Property.postcode,
         )

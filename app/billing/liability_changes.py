@@ -246,7 +246,8 @@ def move_out(
         raise ValidationError("The next liability period on this account starts before that date.", field="end_date")
     before = {"to": period.end_date.isoformat() if period.end_date else None}
     period.end_date = end_date
-    for item in (*period.discounts, *period.exemptions, *period.joint_parties):
+    dated: tuple[Discount | Exemption | LiabilityParty, ...] = (*period.discounts, *period.exemptions, *period.joint_parties)
+    for item in dated:
         if item.start_date > end_date:
             raise ValidationError(
                 f"Something on this period starts after {end_date:%d/%m/%Y} (from {item.start_date:%d/%m/%Y}): remove it first.",

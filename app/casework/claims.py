@@ -98,7 +98,8 @@ def claim_next(
             if result.rowcount != 1:  # taken between our read and write: try the next one
                 continue
             found = session.execute(
-                select(DiaryEntry.account_id, Account.account_ref, DiaryEntry.code, DiaryEntry.due_on, DiaryEntry.team, DiaryEntry.note)
+                select(DiaryEntry.account_id, Account.account_ref, DiaryEntry.code, DiaryEntry.due_on,
+                       DiaryEntry.team, DiaryEntry.note)
                 .join(Account, Account.id == DiaryEntry.account_id).where(DiaryEntry.id == row[0])
             ).one()
             audit(uow, actor.username, "diary.claimed", "diary_entry", row[0], account_id=found[0],

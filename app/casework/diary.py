@@ -215,7 +215,8 @@ def complete_entry(
         raise refuse_stale(uow, entry.id)
     uow.session.refresh(entry)
     audit(uow, actor.username, "diary.completed", "diary_entry", entry.id, account_id=entry.account_id,
-          before=before, after={**entry_snapshot(entry), "note": text[:200], "next_date": next_date.isoformat() if next_date else None})
+          before=before,
+          after={**entry_snapshot(entry), "note": text[:200], "next_date": next_date.isoformat() if next_date else None})
     follow_up: DiaryView | None = None
     if next_date is not None:
         code = uow.session.get(DiaryCode, entry.code)
@@ -247,7 +248,8 @@ def reschedule_entry(
     if not conditional_update(uow, entry.id, entry.version, {"due_on": due, "claimed_by": None, "claimed_at": None}):
         raise refuse_stale(uow, entry.id)
     uow.session.refresh(entry)
-    append_note(uow, entry.account_id, f"Diary {entry.code} moved from {before['due']} to {due.isoformat()}: {text}", actor.username)
+    append_note(uow, entry.account_id, f"Diary {entry.code} moved from {before['due']} to {due.isoformat()}: {text}",
+                actor.username)
     audit(uow, actor.username, "diary.rescheduled", "diary_entry", entry.id, account_id=entry.account_id,
           before=before, after={**entry_snapshot(entry), "note": text[:200]})
     view = diary_view(entry, ref, description)

@@ -94,7 +94,8 @@ def list_codes(uow: UnitOfWork, *, include_inactive: bool = False) -> list[Diary
 def active_code(uow: UnitOfWork, code: str) -> DiaryCode:
     row = uow.session.get(DiaryCode, code.strip().upper())
     if row is None:
-        known = ", ".join(c for c in uow.session.scalars(select(DiaryCode.code).where(DiaryCode.active.is_(True)).order_by(DiaryCode.code)))
+        active = select(DiaryCode.code).where(DiaryCode.active.is_(True)).order_by(DiaryCode.code)
+        known = ", ".join(c for c in uow.session.scalars(active))
         raise ValidationError(f"'{code}' is not a diary code (use one of {known or 'none configured'}).", field="code")
     if not row.active:
         raise ValidationError(f"Diary code {row.code} is no longer in use.", field="code")

@@ -102,7 +102,8 @@ def raise_escalation(
     if subject_id is not None and why == EscalationReason.REFUND:
         refund = uow.session.get(RefundRequest, subject_id)
         if refund is None or refund.account_id != account_id:
-            raise ValidationError(f"There is no refund request {subject_id} on account {account_ref.strip()}.", field="subject_id")
+            raise ValidationError(f"There is no refund request {subject_id} on account {account_ref.strip()}.",
+                                  field="subject_id")
         if amount_pence is None:
             amount_pence = refund.amount_pence
     escalation = Escalation(
@@ -112,7 +113,8 @@ def raise_escalation(
     uow.session.add(escalation)
     uow.session.flush()
     append_note(uow, account_id, f"Escalated to a team leader ({_label(escalation)}): {text}", actor.username)
-    audit(uow, actor.username, "escalation.raised", "escalation", escalation.id, account_id=account_id, after=_snapshot(escalation))
+    audit(uow, actor.username, "escalation.raised", "escalation", escalation.id, account_id=account_id,
+          after=_snapshot(escalation))
     view = _view(escalation, account_ref.strip())
     uow.commit()
     return view
@@ -169,7 +171,9 @@ def decide_escalation(
     escalation, ref = _load(uow, escalation_id)
     what = f"The {escalation.reason.replace('_', ' ')} escalation on account {ref}"
     if expected_version is not None and escalation.version != expected_version:
-        raise Conflict(f"{what} was changed by someone else since you opened it (it is now {escalation.status}); reload it and try again.")
+        raise Conflict(
+            f"{what} was changed by someone else since you opened it (it is now {escalation.status}); reload it and try again."
+        )
     if escalation.status not in UNDECIDED:
         on = f" on {escalation.decided_at:%d/%m/%Y}" if escalation.decided_at else ""
         raise Conflict(f"{what} was already {escalation.status} by {escalation.decided_by}{on}.")

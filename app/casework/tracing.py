@@ -51,12 +51,14 @@ def record_gone_away(uow: UnitOfWork, actor: Actor, *, account_ref: str, as_of: 
     account_id = get_account_id(uow, account_ref)
     code = active_code(uow, TRACE)
     existing = uow.session.scalars(
-        select(DiaryEntry).where(DiaryEntry.account_id == account_id, DiaryEntry.code == TRACE, DiaryEntry.status == DiaryStatus.OPEN)
+        select(DiaryEntry)
+        .where(DiaryEntry.account_id == account_id, DiaryEntry.code == TRACE, DiaryEntry.status == DiaryStatus.OPEN)
         .order_by(DiaryEntry.due_on).limit(1)
     ).first()
     append_note(uow, account_id, f"Gone away reported{': ' + text if text else '.'}", actor.username)
     if existing is not None:
-        audit(uow, actor.username, "trace.gone_away", "diary_entry", existing.id, account_id=account_id, after={"note": text[:200]})
+        audit(uow, actor.username, "trace.gone_away", "diary_entry", existing.id, account_id=account_id,
+              after={"note": text[:200]})
         view = diary_view(existing, account_ref.strip(), code.description)
         uow.commit()
         return TraceResult(view, None, False)
@@ -84,7 +86,8 @@ def record_traced(
     summary = f"Traced: new address {address}" + (f" ({text})" if text else "")
     completed: DiaryView | None = None
     for entry in uow.session.scalars(
-        select(DiaryEntry).where(DiaryEntry.account_id == account_id, DiaryEntry.code == TRACE, DiaryEntry.status == DiaryStatus.OPEN)
+        select(DiaryEntry)
+        .where(DiaryEntry.account_id == account_id, DiaryEntry.code == TRACE, DiaryEntry.status == DiaryStatus.OPEN)
     ).all():
         before = entry_snapshot(entry)
         if not conditional_update(uow, entry.id, entry.version, {

@@ -136,7 +136,9 @@ def _rows(uow: UnitOfWork, ids: list[uuid.UUID], as_of: date) -> list[WorklistRo
     session = uow.session
     entries = {
         e.id: (e, ref) for e, ref in session.execute(
-            select(DiaryEntry, Account.account_ref).join(Account, Account.id == DiaryEntry.account_id).where(DiaryEntry.id.in_(ids))
+            select(DiaryEntry, Account.account_ref)
+            .join(Account, Account.id == DiaryEntry.account_id)
+            .where(DiaryEntry.id.in_(ids))
         )
     }
     account_ids = list({e.account_id for e, _ in entries.values()})
@@ -149,7 +151,7 @@ def _rows(uow: UnitOfWork, ids: list[uuid.UUID], as_of: date) -> list[WorklistRo
     ):
         names[account_id] = full_name(title, forenames, surname)
     rank_by_stage = case(*((RecoveryEvent.stage == s, r) for s, r in STAGE_RANK.items()), else_=0)
-    ranks = dict(session.execute(
+    ranks: dict[uuid.UUID, int] = dict(session.execute(
         select(RecoveryEvent.account_id, func.max(rank_by_stage))
         .where(RecoveryEvent.account_id.in_(account_ids)).group_by(RecoveryEvent.account_id)
     ).all())

@@ -176,7 +176,8 @@ def _demo(app: Application, args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_json())
     else:
-        print(f"\rDemo data: {result.accounts:,} accounts, {result.transactions:,} transactions in {result.seconds} s.", file=sys.stderr)
+        print(f"\rDemo data: {result.accounts:,} accounts, {result.transactions:,} transactions in {result.seconds} s.",
+              file=sys.stderr)
     return EXIT_OK
 
 

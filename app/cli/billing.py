@@ -47,7 +47,7 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     actions = liability.add_subparsers(dest="liability_command", metavar="ACTION", required=True)
 
     def action(name: str, help_text: str, ref: bool = True) -> argparse.ArgumentParser:
-        p = actions.add_parser(name, help=help_text)
+        p: argparse.ArgumentParser = actions.add_parser(name, help=help_text)
         if ref:
             p.add_argument("ref", help="account reference")
         p.add_argument("--as-of", type=date_arg, default=None, help="today's date for the change (default today)")

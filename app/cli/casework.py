@@ -70,7 +70,9 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     dlist.add_argument("--open", action="store_true", help="open entries only")
     dlist.add_argument("--json", action="store_true")
 
-    note = sub.add_parser("note", help="account notes (append-only)").add_subparsers(dest="note_command", metavar="ACTION", required=True)
+    note = sub.add_parser("note", help="account notes (append-only)").add_subparsers(
+        dest="note_command", metavar="ACTION", required=True
+    )
     nadd = note.add_parser("add", help="add a note to an account")
     nadd.add_argument("ref")
     nadd.add_argument("--text", required=True)
@@ -165,7 +167,8 @@ def _worklist(app: Application, args: argparse.Namespace) -> int:
         if claimed is None:
             return _print(args, {}, "Nothing left to do in this worklist.")
         data = claimed.to_json()
-        return _print(args, data, f"{claimed.diary_id}  {claimed.account_ref} {claimed.code} due {claimed.due:%d/%m/%Y}: {claimed.note}")
+        return _print(args, data,
+                      f"{claimed.diary_id}  {claimed.account_ref} {claimed.code} due {claimed.due:%d/%m/%Y}: {claimed.note}")
     if command == "complete":
         result = app.execute(rq.CompleteDiaryEntry(
             diary_id=_uuid(args.diary_id, "diary", "revdesk worklist list"), note=args.note, as_of=as_of,
@@ -205,7 +208,8 @@ def _diary(app: Application, args: argparse.Namespace) -> int:
         account_ref=args.ref, code=args.code, as_of=args.as_of or clock.today(), due=args.due, owner=args.owner,
         team=args.team, note=args.note,
     ))
-    return _print(args, view.to_json(), f"Diary {view.diary_id}: {view.code} on {view.account_ref} due {view.due:%d/%m/%Y} ({view.owner or view.team}).")
+    return _print(args, view.to_json(), f"Diary {view.diary_id}: {view.code} on {view.account_ref} "
+                                        f"due {view.due:%d/%m/%Y} ({view.owner or view.team}).")
 
 
 def _note(app: Application, args: argparse.Namespace) -> int:
@@ -241,7 +245,8 @@ def _escalations(app: Application, args: argparse.Namespace) -> int:
     if args.escalations_command == "list":
         queue = app.escalation_queue(team=args.team, status=args.status)
         lines = [
-            f"{v.escalation_id}  {v.account_ref:<10} {v.reason:<10} {fmt(v.amount_pence) if v.amount_pence is not None else '':>11} "
+            f"{v.escalation_id}  {v.account_ref:<10} {v.reason:<10} "
+            f"{fmt(v.amount_pence) if v.amount_pence is not None else '':>11} "
             f"{v.status:<8} {v.raised_at:%d/%m/%Y} by {v.raised_by}: {v.note}"
             for v in queue.escalations
         ]

@@ -150,7 +150,8 @@ def _dd(app: Application, args: argparse.Namespace) -> int:
             account_ref=args.ref, account_holder=args.holder, sort_code=args.sort_code,
             bank_account_number=args.account_number, start_date=args.start,
         ))
-        return _print(args, view.to_json(), f"Mandate {view.reference} set up on {view.account_ref} from {view.start_date:%d/%m/%Y}.")
+        return _print(args, view.to_json(),
+                      f"Mandate {view.reference} set up on {view.account_ref} from {view.start_date:%d/%m/%Y}.")
     as_of = args.as_of or clock.today()
     if args.dd_command == "cancel":
         view = app.execute(rq.CancelMandate(account_ref=args.ref, as_of=as_of, reason=args.reason))

@@ -305,8 +305,8 @@ def _record(
     events = _latest_court_events(uow, account_ids=[account_id])
     listed = _listed(events, hearing_date)
     if not listed:
-        done = {y: _already(e, hearing_date, outcome, adjourned_to) for (_, y), e in events.items()}
-        done = {y: o for y, o in done.items() if o}
+        found = {y: _already(e, hearing_date, outcome, adjourned_to) for (_, y), e in events.items()}
+        done = {y: o for y, o in found.items() if o}
         if done and set(done.values()) == {outcome}:
             years = sorted(done)
             return OutcomeResult(

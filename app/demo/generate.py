@@ -108,7 +108,9 @@ DEMO_DIARY_CODES = (
     ("VULN", "Vulnerable: review", 7, "Welfare"),
     ("CORR", "Correspondence to answer", 10, "Billing"),
 )
-DEMO_USERS = (("officer1", Role.OFFICER, "Recovery"), ("officer2", Role.OFFICER, "Billing"), ("teamlead1", Role.TEAM_LEADER, "Recovery"))
+DEMO_USERS = (
+    ("officer1", Role.OFFICER, "Recovery"), ("officer2", Role.OFFICER, "Billing"), ("teamlead1", Role.TEAM_LEADER, "Recovery"),
+)
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,9 @@ class _Generator:
                 move_day = year_start(self.years[0]) + timedelta(days=rng.randrange(
                     0, (min(self.as_of, year_end(current_year)) - year_start(self.years[0])).days
                 ))
-                serial = self._account(rows, serial, prop_id, place, band, address, postcode, date(2012, 4, 1) + timedelta(days=rng.randrange(0, 3000)), move_day - timedelta(days=1))
+                moved_in = date(2012, 4, 1) + timedelta(days=rng.randrange(0, 3000))
+                moved_out = move_day - timedelta(days=1)
+                serial = self._account(rows, serial, prop_id, place, band, address, postcode, moved_in, moved_out)
                 serial = self._account(rows, serial, prop_id, place, band, address, postcode, move_day, None)
                 made += 2
             else:
@@ -228,12 +232,15 @@ class _Generator:
         ))
         for i, (title, forenames, surname) in enumerate(people):
             person_id = self.v.new_id()
-            email = f"{forenames.lower()}.{surname.lower().replace(chr(39), '')}{serial % 100}@example.com" if rng.random() < 0.4 else ""
+            email = (f"{forenames.lower()}.{surname.lower().replace(chr(39), '')}{serial % 100}@example.com"
+                     if rng.random() < 0.4 else "")
             rows["person"].append((person_id, title, forenames, surname, email, "", 1))
             rows["account_party"].append((self.v.new_id(), account_id, person_id, i))
         period_id = self.v.new_id()
         disabled = rng.random() < 0.005
-        rows["liability_period"].append((period_id, account_id, prop_id, self.v.date(start), self.v.date(end), self.v.flag(disabled), RESIDENT, 1))
+        rows["liability_period"].append(
+            (period_id, account_id, prop_id, self.v.date(start), self.v.date(end), self.v.flag(disabled), RESIDENT, 1)
+        )
         roll = rng.random()
         discount = SPD if (roll < 0.34 and not joint) else (ALL_DISREGARDED if roll > 0.985 else "")
         if discount:
@@ -249,7 +256,8 @@ class _Generator:
                 continue
             charge = 0 if exempt else self._charge(year, place.parish, band, disabled, days, discount)
             issued = max(year_start(year) - timedelta(days=21), start)
-            self._ledger(rows, account_id, year, LedgerKind.CHARGE, charge, issued, f"BILL-{year}", "Annual bill" if issued < year_start(year) else "Bill (moved in)")
+            self._ledger(rows, account_id, year, LedgerKind.CHARGE, charge, issued, f"BILL-{year}",
+                         "Annual bill" if issued < year_start(year) else "Bill (moved in)")
             if charge <= 0:
                 continue
             if year == self.years[-1]:
@@ -279,12 +287,17 @@ class _Generator:
     def _pay(self, rows: dict[str, list[tuple[Any, ...]]], account_id: uuid.UUID, ref: str, year: int,
              pence: int, on: date, method: str) -> None:
         payment_id = self.v.new_id()
-        rows["payment"].append((payment_id, ref, account_id, "", self.v.date(on), pence, method, ALLOCATED, self.actor, self.stamp))
+        rows["payment"].append(
+            (payment_id, ref, account_id, "", self.v.date(on), pence, method, ALLOCATED, self.actor, self.stamp)
+        )
         self._ledger(rows, account_id, year, LedgerKind.PAYMENT, -pence, on, ref, f"Payment ({method})", payment_id)
 
     def _past_year(self, rows: dict[str, list[tuple[Any, ...]]], account_id: uuid.UUID, year: int, charge: int,
                    behaviour: str, serial: int) -> None:
-        share = {"prompt": 1, "late": 1, "credit": 1, "arrears": Fraction(self.rng.randrange(0, 90), 100), "none": Fraction(1, 2)}[behaviour]
+        shares: dict[str, int | Fraction] = {
+            "prompt": 1, "late": 1, "credit": 1, "arrears": Fraction(self.rng.randrange(0, 90), 100), "none": Fraction(1, 2),
+        }
+        share = shares[behaviour]
         paid = round_pence(Fraction(charge) * share)
         if paid > 0:  # the year's history as one settled sum keeps a million accounts quick to build
             self._pay(rows, account_id, f"H{year}{serial:08d}", year, paid, year_start(year) + timedelta(days=200), BY_BANK)
@@ -311,7 +324,8 @@ class _Generator:
             on = inst.due if method == PAYS_BY_DD else inst.due - timedelta(days=rng.randrange(0, 5))
             self._pay(rows, account_id, f"P{year}{serial:08d}{i:02d}", year, inst.amount_pence, on, pay_method)
         if behaviour == "credit" and due:  # paid the year in full, and a little more, up front
-            self._pay(rows, account_id, f"P{year}{serial:08d}X", year, charge - sum(i.amount_pence for i in due) + rng.randrange(1000, 15000), due[-1].due, BY_BANK)
+            overpaid = charge - sum(i.amount_pence for i in due) + rng.randrange(1000, 15000)
+            self._pay(rows, account_id, f"P{year}{serial:08d}X", year, overpaid, due[-1].due, BY_BANK)
         missed = due[paid_count:]
         if missed:
             owed = sum(i.amount_pence for i in missed)
@@ -326,36 +340,55 @@ class _Generator:
             when = missed_on + timedelta(days=gap)
             if when > self.as_of:
                 break
-            rows["recovery_event"].append((self.v.new_id(), account_id, year, stage, self.v.date(when), owed, self.no_details, self.actor, self.stamp))
+            rows["recovery_event"].append(
+                (self.v.new_id(), account_id, year, stage, self.v.date(when), owed, self.no_details, self.actor, self.stamp)
+            )
             last_date = when
         rng = self.rng
         if last_date is not None and rng.random() < 0.25:
             code = rng.choice(DEMO_DIARY_CODES)
             due = self.as_of + timedelta(days=rng.randrange(-20, 15))
             rows["diary_entry"].append((
-                self.v.new_id(), account_id, code[0], self.v.date(due), code[3], None, f"Follow up {code[1].lower()}", DIARY_OPEN, self.actor, self.stamp, 1,
+                self.v.new_id(), account_id, code[0], self.v.date(due), code[3], None, f"Follow up {code[1].lower()}",
+                DIARY_OPEN, self.actor, self.stamp, 1,
             ))
         if last_date is not None and rng.random() < 0.03:
             kind = rng.choice(DEMO_HOLDS)
             start = last_date + timedelta(days=3)
             if start <= self.as_of:
-                rows["hold"].append((self.v.new_id(), account_id, kind, "Demo hold", self.v.date(start), self.v.date(start + timedelta(days=60) if kind == BREATHING_SPACE else None), self.actor, self.stamp, 1))
+                end = start + timedelta(days=60) if kind == BREATHING_SPACE else None
+                rows["hold"].append((
+                    self.v.new_id(), account_id, kind, "Demo hold", self.v.date(start), self.v.date(end),
+                    self.actor, self.stamp, 1,
+                ))
 
 
 TABLE_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "property": (Property, ("id", "uprn", "address_line1", "address_line2", "town", "postcode", "band", "parish_id", "version")),
-    "account": (Account, ("id", "account_ref", "payment_method", "instalment_count", "instalment_day", "status", *SEARCH_COLUMNS, "search_key", "created_at", "version")),
+    "account": (Account, (
+        "id", "account_ref", "payment_method", "instalment_count", "instalment_day", "status", *SEARCH_COLUMNS, "search_key",
+        "created_at", "version",
+    )),
     "person": (Person, ("id", "title", "forenames", "surname", "email", "phone", "version")),
     "account_party": (AccountParty, ("id", "account_id", "person_id", "ordinal")),
-    "liability_period": (LiabilityPeriod, ("id", "account_id", "property_id", "start_date", "end_date", "disabled_reduction", "liability_basis", "version")),
+    "liability_period": (LiabilityPeriod, (
+        "id", "account_id", "property_id", "start_date", "end_date", "disabled_reduction", "liability_basis", "version",
+    )),
     "liability_discount": (Discount, ("id", "period_id", "kind", "start_date", "end_date")),
     "liability_exemption": (Exemption, ("id", "period_id", "exemption_class", "start_date", "end_date")),
     "instalment_plan": (InstalmentPlan, ("id", "account_id", "financial_year", "status", "issued_on", "created_at", "version")),
     "instalment": (Instalment, ("id", "plan_id", "seq", "due_on", "amount_pence")),
-    "payment": (Payment, ("id", "external_ref", "account_id", "account_ref_given", "received_on", "amount_pence", "method", "status", "created_by", "created_at")),
+    "payment": (Payment, (
+        "id", "external_ref", "account_id", "account_ref_given", "received_on", "amount_pence", "method", "status", "created_by",
+        "created_at",
+    )),
     "ledger_transaction": (LedgerTransaction, LEDGER_COLUMNS),
-    "recovery_event": (RecoveryEvent, ("id", "account_id", "financial_year", "stage", "event_date", "amount_pence", "details", "created_by", "created_at")),
-    "diary_entry": (DiaryEntry, ("id", "account_id", "code", "due_on", "team", "owner", "note", "status", "created_by", "created_at", "version")),
+    "recovery_event": (RecoveryEvent, (
+        "id", "account_id", "financial_year", "stage", "event_date", "amount_pence", "details", "created_by", "created_at",
+    )),
+    "diary_entry": (DiaryEntry, (
+        "id", "account_id", "code", "due_on", "team", "owner", "note", "status", "created_by", "created_at", "version",
+    )),
     "hold": (Hold, ("id", "account_id", "kind", "reason", "start_date", "end_date", "created_by", "created_at", "version")),
 }
 
@@ -439,7 +472,8 @@ def generate_demo(
             raise ValidationError(f"The database already has {existing:,} accounts; demo data goes only into an empty one.")
         parish_ids = _ensure_reference_data(uow, settings)
         capture_year_settings(uow, settings, years)
-        audit(uow, actor.username, "demo.generated", "database", None, after={"accounts": accounts, "seed": seed, "as_of": as_of.isoformat()})
+        audit(uow, actor.username, "demo.generated", "database", None,
+              after={"accounts": accounts, "seed": seed, "as_of": as_of.isoformat()})
         uow.commit()
     native = NativeValues(db.dialect)
     parish_native = {name: native.id(pid) for name, pid in parish_ids.items()}

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, select
+from sqlalchemy import ScalarSelect, SQLColumnExpression, func, select
 
 from app.adapters.bulk import NativeValues
 from app.adapters.sql_keys import raw_key
@@ -90,7 +90,7 @@ def account_balances(uow: UnitOfWork, account_ids: list[uuid.UUID]) -> dict[uuid
     ).all())
 
 
-def balance_of(account_id: ColumnElement[uuid.UUID]) -> ScalarSelect[Any]:
+def balance_of(account_id: SQLColumnExpression[uuid.UUID]) -> ScalarSelect[Any]:
     """The balance of the account `account_id` names in an enclosing query, as a correlated
     scalar subquery (a search result's or a worklist row's balance, in the same statement)."""
     return (

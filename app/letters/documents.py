@@ -52,14 +52,18 @@ class DocumentInfo:
 
 def file_name_for(kind: str, account_ref: str, issued_on: date) -> str:
     """`demand_notice-700000012-2026-03-01.docx`: safe on Windows and in a print bureau's folder."""
-    safe = lambda text: re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_") or "letter"  # noqa: E731
-    return f"{safe(kind)}-{safe(account_ref)}-{issued_on.isoformat()}.docx"
+    return f"{_safe(kind)}-{_safe(account_ref)}-{issued_on.isoformat()}.docx"
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_") or "letter"
 
 
 def _json_data(data: Mapping[str, Any]) -> dict[str, Any]:
     """The merge data as the database's JSON column gives it back, so what is stored re-renders the same."""
     try:
-        return json.loads(json.dumps(dict(data)))
+        plain: dict[str, Any] = json.loads(json.dumps(dict(data)))
+        return plain
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"Letter data must be plain JSON values (pence as integers, dates as text): {exc}.") from None
 

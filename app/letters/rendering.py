@@ -15,7 +15,7 @@ import functools
 import io
 import threading
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ from app.errors import ValidationError
 from app.money import fmt
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from jinja2 import Environment, nodes
 from app.letters.templates import template_content
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
@@ -68,7 +68,10 @@ def _environment() -> Environment:
             self._compiled: dict[str, Template] = {}
             self._lock = threading.Lock()
 
-        def from_string(self, source, globals=None, template_class=None):  # type: ignore[no-untyped-def, override]
+        def from_string(
+            self, source: str | nodes.Template, globals: MutableMapping[str, Any] | None = None,
+            template_class: type[Template] | None = None,
+        ) -> Template:
             if globals is not None or template_class is not None or not isinstance(source, str):
                 return super().from_string(source, globals, template_class)
             compiled = self._compiled.get(source)

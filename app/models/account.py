@@ -81,7 +81,8 @@ class LiabilityPeriod(Versioned, Base):
     start_date: Mapped[date]
     end_date: Mapped[date | None]  # None: still liable
     disabled_reduction: Mapped[bool] = mapped_column(default=False)
-    liability_basis: Mapped[LiabilityBasis] = enum_column(LiabilityBasis, 20, default=LiabilityBasis.RESIDENT)  # LGFA 1992 s6(2) rank
+    # LGFA 1992 s6(2) rank
+    liability_basis: Mapped[LiabilityBasis] = enum_column(LiabilityBasis, 20, default=LiabilityBasis.RESIDENT)
 
     account: Mapped[Account] = relationship(back_populates="periods")
     property: Mapped[Property] = relationship(lazy="joined")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -24,6 +24,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     types,
 )
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
@@ -71,7 +72,11 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {
+    if TYPE_CHECKING:
+        # Every model here maps one Table (none maps a join or a select); SQLAlchemy types
+        # `__table__` as the wider FromClause. Declared for type checkers only.
+        __table__: ClassVar[Table]
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
         uuid.UUID: GUID(),
         int: BigInteger(),
         str: String(200),

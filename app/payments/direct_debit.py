@@ -150,7 +150,9 @@ def _masked(number: str) -> str:
 
 def _active_mandate(uow: UnitOfWork, account_id: uuid.UUID) -> DirectDebitMandate | None:
     return uow.session.scalars(
-        select(DirectDebitMandate).where(DirectDebitMandate.account_id == account_id, DirectDebitMandate.status == MandateStatus.ACTIVE)
+        select(DirectDebitMandate).where(
+            DirectDebitMandate.account_id == account_id, DirectDebitMandate.status == MandateStatus.ACTIVE
+        )
     ).first()
 
 
@@ -535,6 +537,7 @@ def _apply_return(
             amount_pence=pence, details=details, batch_run_id=run_id, created_by=actor.username,
         ))
     audit(uow, actor.username, "dd.returned", "dd_collection", collection.id, account_id=mandate.account_id,
-          before=before, after={**details, "status": collection.status, "reversed": [{"year": y, "amount_pence": p} for y, p in parts]})
+          before=before,
+          after={**details, "status": collection.status, "reversed": [{"year": y, "amount_pence": p} for y, p in parts]})
     summary.imported += 1
     summary.reversed_pence += sum(p for _, p in parts)

@@ -91,7 +91,8 @@ def import_payments(
         try:
             parsed = _parse_payment_row(row)
             if parsed.ref in first_line:
-                raise RowInvalid("payment_ref", f"payment_ref {parsed.ref} appears twice (first on line {first_line[parsed.ref]})")
+                raise RowInvalid("payment_ref",
+                                 f"payment_ref {parsed.ref} appears twice (first on line {first_line[parsed.ref]})")
             first_line[parsed.ref] = parsed.line
             good.append(parsed)
         except RowInvalid as exc:

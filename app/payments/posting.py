@@ -252,7 +252,7 @@ def allocate_suspense(uow: UnitOfWork, actor: Actor, *, payment_ref: str, accoun
         .where(Payment.id == payment.id, Payment.status == PaymentStatus.SUSPENSE)
         .values(status=PaymentStatus.ALLOCATED, account_id=account_id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult; the stubs say Result
     if claimed != 1:
         uow.rollback()
         raise Conflict(f"Payment {ref} was allocated by someone else a moment ago.")
@@ -263,7 +263,9 @@ def allocate_suspense(uow: UnitOfWork, actor: Actor, *, payment_ref: str, accoun
         uow, actor.username, "payment.suspense_allocated", "payment", payment.id, account_id=account_id,
         before={"status": PaymentStatus.SUSPENSE, "account_ref_given": payment.account_ref_given},
         after={
-            **payment_audit_details(ref, account_ref.strip(), payment.amount_pence, payment.received_on, payment.method, allocation),
+            **payment_audit_details(
+                ref, account_ref.strip(), payment.amount_pence, payment.received_on, payment.method, allocation
+            ),
             "allocated_on": as_of.isoformat(),
         },
     )
@@ -289,6 +291,7 @@ def payment_allocations(uow: UnitOfWork, account_id: uuid.UUID) -> list[PaymentA
             .where(LedgerTransaction.account_id == account_id, LedgerTransaction.payment_id.is_not(None))
             .order_by(LedgerTransaction.financial_year)
         ):
+            assert payment_id is not None  # the query keeps only rows with a payment
             if kind == LedgerKind.PAYMENT:
                 parts[payment_id].append(AllocationPart(year, -pence))
             elif kind == LedgerKind.REVERSAL:

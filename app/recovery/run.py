@@ -137,7 +137,7 @@ def run_recovery(
                                parameters={"dry_run": False}, total=total, created_by=actor.username,
                                summary=tally.to_dict())
                 uow.session.add(run)
-            run.status, run.total = "running", total
+            run.status, run.total = BatchRunStatus.RUNNING, total
             uow.commit()
             run_id = run.id
     templates = {stage: settings.recovery_letter_template(stage) for stage in ACTION_STAGES}
@@ -148,7 +148,9 @@ def run_recovery(
         with db.uow() as uow:
             versions = {name: ensure_template_stored(uow, name) for name in set(templates.values())}
             uow.commit()
-    cursor: Any = None if tally.cursor is None else bytes.fromhex(tally.cursor) if db.dialect == "sqlite" else uuid.UUID(tally.cursor)
+    cursor: Any = (
+        None if tally.cursor is None else bytes.fromhex(tally.cursor) if db.dialect == "sqlite" else uuid.UUID(tally.cursor)
+    )
     status = BatchRunStatus.COMPLETED
     while True:
         if cancelled is not None and cancelled():

@@ -69,7 +69,9 @@ COUNTRIES = ("england", "wales")
 MAX_ORDERS_IN_FORCE = 2
 EMPLOYER_ADMIN_FEE_PENCE = 100
 
-_TABLE_NAMES = {"weekly": "Table A (weekly earnings)", "monthly": "Table B (monthly earnings)", "daily": "Table C (daily earnings)"}
+_TABLE_NAMES = {
+    "weekly": "Table A (weekly earnings)", "monthly": "Table B (monthly earnings)", "daily": "Table C (daily earnings)",
+}
 
 
 class AttachmentError(ValueError):
@@ -102,7 +104,8 @@ class Band:
             return f"£{p // 100:,}" + (f".{p % 100:02d}" if p % 100 else "")
 
         if self.up_to_pence is None:
-            return f"over {pounds(self.above_pence)}: {self.first_percent}% of the first {pounds(self.above_pence)} and {self.percent}% of the rest"
+            return (f"over {pounds(self.above_pence)}: {self.first_percent}% of the first {pounds(self.above_pence)} "
+                    f"and {self.percent}% of the rest")
         if self.above_pence == 0:
             return f"not over {pounds(self.up_to_pence)}: {self.percent}%"
         return f"over {pounds(self.above_pence)} and not over {pounds(self.up_to_pence)}: {self.percent}% of the whole"
@@ -188,7 +191,8 @@ class Deduction:
 
     def explanation(self) -> str:
         per = {"weekly": "week", "monthly": "month", "daily": "day"}[self.period]
-        scope = f"net earnings per {per}" if self.periods == 1 else f"net earnings per {per} (÷ {self.periods}, then × {self.periods})"
+        scope = (f"net earnings per {per}" if self.periods == 1
+                 else f"net earnings per {per} (÷ {self.periods}, then × {self.periods})")
         return f"{self.source}, {self.table}: {scope} {self.band_description}"
 
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from itertools import pairwise
 
 from app.enums import DiscountKind
 from app.rules.apportionment import days_in_year, year_end, year_label, year_start
@@ -130,7 +131,7 @@ def year_charge(periods: Sequence[PeriodFacts], reductions: Sequence[Dated], pol
             if item.code == DiscountKind.LONG_TERM_EMPTY and item.empty_since is not None:
                 cuts.update(premium_thresholds(policy.premiums, item.empty_since))
         bounds = sorted(c for c in cuts if start <= c <= end + timedelta(days=1))
-        for seg_start, seg_next in zip(bounds, bounds[1:], strict=False):
+        for seg_start, seg_next in pairwise(bounds):
             runs.append((period, seg_start, seg_next - timedelta(days=1)))
     lines: list[ChargeLine] = []
     for period, start, end in _joined(runs, reductions, policy):
@@ -178,7 +179,8 @@ def _line(
     active = [a for a in period.adjustments if a.covers(start)]
     discounts = [a.code for a in active if a.code in DISCOUNT_RATES]
     rate = max((DISCOUNT_RATES[d] for d in discounts), default=Fraction(0))
-    premiums = [(a.code, premium_percent(a.code, policy.premiums, start, a.empty_since)) for a in active if a.code not in DISCOUNT_RATES]
+    premiums = [(a.code, premium_percent(a.code, policy.premiums, start, a.empty_since))
+                for a in active if a.code not in DISCOUNT_RATES]
     premium_pc = sum(pc for _, pc in premiums)
     words = [f"Band {period.band}"]
     if period.disabled_reduction:
@@ -197,7 +199,8 @@ def _line(
     bp = min(FULL_REDUCTION_BP, sum(r.percent_bp for r in reductions if r.covers(start)))
     reduction = round_pence(Fraction(amount * bp, FULL_REDUCTION_BP))
     if reduction:
-        words.append(f"council tax reduction {bp // 100}%" if bp % 100 == 0 else f"council tax reduction {bp // 100}.{bp % 100:02d}%")
+        percent = f"{bp // 100}%" if bp % 100 == 0 else f"{bp // 100}.{bp % 100:02d}%"
+        words.append(f"council tax reduction {percent}")
     return ChargeLine(
         start=start, end=end, days=days, band=period.band, charged_as_band=_charged_band(period.band, period.disabled_reduction),
         parish=period.parish, annual_pence=annual, base_pence=base, discount_pence=discount, premium_pence=premium,

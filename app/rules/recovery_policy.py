@@ -194,7 +194,8 @@ def _year(y: YearState, policy: RecoveryPolicy, as_of: date) -> tuple[Action | N
         complied = last.stage != RecoveryStage.FINAL_NOTICE and _arrears_at(y, pay_by) == 0
         if not complied:
             if as_of < pay_by:
-                return None, f"{last.stage.replace('_', ' ')} sent {notice_day:%d/%m/%Y}: waiting for payment by {pay_by:%d/%m/%Y}"
+                return None, (f"{last.stage.replace('_', ' ')} sent {notice_day:%d/%m/%Y}: "
+                              f"waiting for payment by {pay_by:%d/%m/%Y}")
             summons_day = notice_day + timedelta(days=policy.summons_after_days)
             if as_of < summons_day:
                 return None, f"not paid: summons from {summons_day:%d/%m/%Y} (whole {label} balance now due, reg 23(3))"
@@ -214,7 +215,8 @@ def _year(y: YearState, policy: RecoveryPolicy, as_of: date) -> tuple[Action | N
         return _notice(y, RecoveryStage.FINAL_NOTICE, y.balance_pence, as_of, policy,
                        f"{policy.max_reminders} reminders already sent for {label}: final notice (reg 23(4), reg 33)")
     stage = RecoveryStage.REMINDER_1 if reminders == 0 else RecoveryStage.REMINDER_2
-    return _notice(y, stage, overdue, as_of, policy, f"{fmt(overdue)} unpaid {policy.reminder_days} days after falling due (reg 23(1))")
+    return _notice(y, stage, overdue, as_of, policy,
+                   f"{fmt(overdue)} unpaid {policy.reminder_days} days after falling due (reg 23(1))")
 
 
 def _notice(y: YearState, stage: RecoveryStage, amount: int, as_of: date, policy: RecoveryPolicy, why: str) -> tuple[Action, str]:

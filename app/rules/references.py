@@ -14,7 +14,7 @@ WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2)
 def check_digit(base: str) -> str:
     if len(base) != 8 or not base.isdigit():
         raise ValueError(f"'{base}' must be 8 digits")
-    total = sum(int(d) * w for d, w in zip(base, WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(base, WEIGHTS, strict=True))
     return str(((11 - total % 11) % 11) % 10)
 
 

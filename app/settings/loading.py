@@ -12,6 +12,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,7 @@ def _years(t: Table) -> dict[int, YearSettings]:
         if not _YEAR.fullmatch(key):
             raise SettingsError(f"{t.source}: [years.{key}] is not a year such as 2025.")
         year = int(key)
-        years[year] = t.section(key, lambda y: _year(y, year))
+        years[year] = t.section(key, partial(_year, year=year))
     return years
 
 
@@ -177,7 +178,7 @@ def _diary_codes(t: Table) -> dict[str, DiaryCodeSettings]:
             t.fail(key, "is not a diary code (1 to 20 characters)")
         spec = t.body[key]
         body = {"description": spec} if isinstance(spec, str) else spec
-        codes[code] = t.section(key, lambda c: _diary_code(c, codes.get(code)), body)
+        codes[code] = t.section(key, partial(_diary_code, base=codes.get(code)), body)
     return codes
 
 

@@ -101,7 +101,7 @@ class Table:
         wanted = value.strip().lower() if isinstance(value, str) else value
         if isinstance(wanted, bool) or not isinstance(wanted, type(choices[0])) or wanted not in choices:
             self._wrong(key, expected, value)
-        return wanted  # type: ignore[no-any-return]
+        return wanted
 
     def flag(self, key: str, default: bool) -> bool:
         value = self._get(key, default, "true or false")

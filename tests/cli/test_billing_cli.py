@@ -22,7 +22,9 @@ def billed(capsys: pytest.CaptureFixture[str], sqlite_url: str, examples: Path) 
     return sqlite_url
 
 
-def test_bill_twice_adds_nothing_and_account_show_has_the_plan(capsys: pytest.CaptureFixture[str], billed: str, examples: Path) -> None:
+def test_bill_twice_adds_nothing_and_account_show_has_the_plan(
+    capsys: pytest.CaptureFixture[str], billed: str, examples: Path
+) -> None:
     settings = examples / "settings.toml"
     code, out, _ = run(capsys, billed, "bill", "--year", "2025", "--as-of", "2025-03-11", "--json", settings=settings)
     assert code == 0 and json.loads(out)["charges"] == 0 and json.loads(out)["notices"] == 0

@@ -58,7 +58,9 @@ def test_diary_next_complete_and_list(revdesk: Revdesk) -> None:
     assert code == 2 and "not a diary id" in err
 
     shown = revdesk.json("account", "show", "70000002", "--as-of", "2025-06-30")
-    assert {(d["code"], d["status"], d["completed_by"]) for d in shown["diary"]} == {("TRACE", "completed", "olivia"), ("TRACE", "open", None)}
+    assert {(d["code"], d["status"], d["completed_by"]) for d in shown["diary"]} == {
+        ("TRACE", "completed", "olivia"), ("TRACE", "open", None),
+    }
 
 
 def test_reassign_reschedule_and_codes(revdesk: Revdesk) -> None:
@@ -93,7 +95,9 @@ def test_escalations_raise_list_decide(revdesk: Revdesk) -> None:
     assert revdesk.json("escalations", "list", user="lead") == {"escalations": [], "total": 0, "by_reason": {}, "by_status": {}}
     raised = revdesk.json("escalations", "raise", "70000001", "--reason", "write_off", "--note", "Deceased, no estate",
                           "--amount", "£123.45", user="olivia")
-    assert (raised["reason"], raised["amount_pence"], raised["team"], raised["status"]) == ("write_off", 12345, "Recovery", "open")
+    assert (raised["reason"], raised["amount_pence"], raised["team"], raised["status"]) == (
+        "write_off", 12345, "Recovery", "open",
+    )
     listed = revdesk.json("escalations", "list", user="lead")
     assert listed["total"] == 1 and listed["escalations"][0]["escalation_id"] == raised["escalation_id"]
     code, out, err = revdesk("escalations", "decide", raised["escalation_id"], "--decision", "approve", "--note", "ok",

@@ -26,7 +26,8 @@ def run(capsys: pytest.CaptureFixture[str], db: str, *args: str, settings: Path 
 @pytest.fixture
 def loaded(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) -> str:
     for kind in ("properties", "accounts", "payments"):
-        code, _, err = run(capsys, db_url, "import", kind, str(examples / f"{kind}.csv"), "--json", settings=examples / "settings.toml")
+        code, _, err = run(capsys, db_url, "import", kind, str(examples / f"{kind}.csv"), "--json",
+                           settings=examples / "settings.toml")
         assert code == 0, err
     return db_url
 
@@ -62,7 +63,9 @@ def test_unknown_account_is_one_sentence(capsys: pytest.CaptureFixture[str], loa
     assert err.strip() == "revdesk: There is no account with reference 123."
 
 
-def test_bad_rows_exit_2_naming_file_line_field(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path, tmp_path: Path) -> None:
+def test_bad_rows_exit_2_naming_file_line_field(
+    capsys: pytest.CaptureFixture[str], db_url: str, examples: Path, tmp_path: Path
+) -> None:
     bad = tmp_path / "props.csv"
     bad.write_text("uprn,address_line1,postcode,band\n1,One Road,EX1 1AA,A\n2,Two Road,EX1 1AB,Q\n", encoding="utf-8")
     code, out, err = run(capsys, db_url, "import", "properties", str(bad), "--json", settings=examples / "settings.toml")

@@ -31,7 +31,8 @@ def letters_db(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) 
     Returns (database URL, run id, issued document id, a run document id).
     """
     for kind in ("properties", "accounts"):
-        code, _, err = run(capsys, db_url, "--settings", str(examples / "settings.toml"), "import", kind, str(examples / f"{kind}.csv"))
+        code, _, err = run(capsys, db_url, "--settings", str(examples / "settings.toml"), "import", kind,
+                           str(examples / f"{kind}.csv"))
         assert code == 0, err
     db = make_database(db_url)
     try:
@@ -62,7 +63,9 @@ def letters_db(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) 
         db.dispose()
 
 
-def test_letters_export(capsys: pytest.CaptureFixture[str], letters_db: tuple[str, uuid.UUID, uuid.UUID, uuid.UUID], tmp_path: Path) -> None:
+def test_letters_export(
+    capsys: pytest.CaptureFixture[str], letters_db: tuple[str, uuid.UUID, uuid.UUID, uuid.UUID], tmp_path: Path
+) -> None:
     db_url, run_id, _, _ = letters_db
     out = tmp_path / "bureau"
     code, stdout, err = run(capsys, db_url, "letters", "export", "--run", str(run_id), "--out", str(out), "--json")
@@ -84,7 +87,9 @@ def test_letters_export_bad_or_unknown_run(capsys: pytest.CaptureFixture[str], s
     assert code == 1 and out == "" and err.strip() == f"revdesk: There is no batch run {unknown}."
 
 
-def test_document_show(capsys: pytest.CaptureFixture[str], letters_db: tuple[str, uuid.UUID, uuid.UUID, uuid.UUID], tmp_path: Path) -> None:
+def test_document_show(
+    capsys: pytest.CaptureFixture[str], letters_db: tuple[str, uuid.UUID, uuid.UUID, uuid.UUID], tmp_path: Path
+) -> None:
     db_url, _, issued_id, run_doc_id = letters_db
     target = tmp_path / "letter.docx"
     code, out, err = run(capsys, db_url, "document", "show", str(issued_id), "--out", str(target))

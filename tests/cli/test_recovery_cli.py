@@ -43,7 +43,8 @@ def test_court_hold_aoe_agent_and_candidates(revdesk: Revdesk, tmp_path: Path) -
 
     bulk = revdesk.json("court", "outcomes", "--hearing", "2025-07-15", "--outcome", "granted", "--as-of", "2025-07-15")
     assert (bulk["recorded"], bulk["skipped"], bulk["errors"]) == (2, 0, [])
-    again = revdesk.json("court", "outcome", "70000003", "--hearing", "2025-07-15", "--outcome", "granted", "--as-of", "2025-07-15")
+    again = revdesk.json("court", "outcome", "70000003", "--hearing", "2025-07-15", "--outcome", "granted",
+                         "--as-of", "2025-07-15")
     assert again["recorded"] is False and "already recorded" in again["message"]
 
     hold = revdesk.json("hold", "add", "70000004", "--kind", "breathing_space", "--reason", "Adviser notice",
@@ -56,7 +57,8 @@ def test_court_hold_aoe_agent_and_candidates(revdesk: Revdesk, tmp_path: Path) -
     assert code == 1 and "on hold" in err
     routes = revdesk.json("routes", "70000004", "--as-of", "2025-08-01")
     assert {r["status"] for r in routes["routes"]} == {"not_available"}
-    lifted = revdesk.json("hold", "lift", hold["hold_id"], "--date", "2025-08-01", "--reason", "Cancelled", "--as-of", "2025-08-01")
+    lifted = revdesk.json("hold", "lift", hold["hold_id"], "--date", "2025-08-01", "--reason", "Cancelled",
+                          "--as-of", "2025-08-01")
     assert lifted["end_date"] == "2025-08-01"
 
     order = revdesk.json("aoe", "order", "70000003", "--employer", "Exampleton Foods Ltd", "--employer-address",

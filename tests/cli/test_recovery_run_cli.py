@@ -94,6 +94,7 @@ def test_killed_recovery_run_resumes_without_duplicate_letters_or_costs(tmp_path
     assert sqlite_count(path, "SELECT count(*) FROM (SELECT account_id, financial_year, stage FROM recovery_event "
                         "WHERE event_date = '2026-11-23' GROUP BY 1, 2, 3 HAVING count(*) > 1)") == 0
     summons = sqlite_count(path, "SELECT count(*) FROM recovery_event WHERE event_date = '2026-11-23' AND stage = 'summons'")
-    assert sqlite_count(path, "SELECT count(*) FROM ledger_transaction WHERE kind = 'costs' AND posted_on = '2026-11-23'") == summons
+    costs = sqlite_count(path, "SELECT count(*) FROM ledger_transaction WHERE kind = 'costs' AND posted_on = '2026-11-23'")
+    assert costs == summons
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert sum(json.loads(again.stdout)["actions"].values()) == 0

@@ -43,7 +43,8 @@ def test_aoe_wales_order_date_and_periods(capsys: pytest.CaptureFixture[str]) ->
     [
         (["--net", "-5", "--period", "weekly"], "Net earnings cannot be negative."),
         (["--net", "100", "--period", "fortnightly"], "The pay period must be weekly, monthly or daily, not 'fortnightly'."),
-        (["--net", "100", "--period", "weekly", "--country", "scotland"], "The country must be England or Wales, not 'scotland'."),
+        (["--net", "100", "--period", "weekly", "--country", "scotland"],
+         "The country must be England or Wales, not 'scotland'."),
     ],
 )
 def test_aoe_bad_input_is_one_sentence(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
@@ -68,12 +69,14 @@ def test_ea_fees_for_two_orders_enforced_together(capsys: pytest.CaptureFixture[
     """SI 2014/1 reg 11: a compliance fee per order, one enforcement fee, 7.5% of the total over £1,500."""
     code, out, _ = run(capsys, "rules", "ea-fees", "--debt", "1000", "--debt", "1000", "--stage", "enforcement", "--json")
     assert code == 0 and json.loads(out) == {
-        "fees_pence": 42_250, "stages": [{"stage": "compliance", "fee_pence": 15_000}, {"stage": "enforcement", "fee_pence": 27_250}],
+        "fees_pence": 42_250,
+        "stages": [{"stage": "compliance", "fee_pence": 15_000}, {"stage": "enforcement", "fee_pence": 27_250}],
     }
 
 
 def test_ea_fees_vulnerable_and_text(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "rules", "ea-fees", "--debt", "2000", "--stage", "enforcement", "--vulnerable-without-advice", "--json")
+    code, out, _ = run(capsys, "rules", "ea-fees", "--debt", "2000", "--stage", "enforcement", "--vulnerable-without-advice",
+                       "--json")
     assert code == 0 and json.loads(out)["fees_pence"] == 7_500
     code, out, _ = run(capsys, "rules", "ea-fees", "--debt", "2000", "--stage", "sale")
     assert code == 0 and "total" in out and "£495.00" in out

@@ -8,7 +8,9 @@ import re
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[2] / "app"
-WRITES_THE_LEDGER = re.compile(r"LedgerTransaction\(|LedgerTransaction\.__table__|insert\(LedgerTransaction|INSERT INTO ledger_transaction", re.I)
+WRITES_THE_LEDGER = re.compile(
+    r"LedgerTransaction\(|LedgerTransaction\.__table__|insert\(LedgerTransaction|INSERT INTO ledger_transaction", re.I
+)
 
 
 def test_only_app_ledger_writes_ledger_rows() -> None:

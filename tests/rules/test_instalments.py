@@ -99,7 +99,7 @@ def test_first_instalment_at_least_fourteen_days_after_the_notice() -> None:
 
 def test_bill_schedule_mid_year() -> None:
     plan = bill_schedule(165699, date(2026, 6, 17), 2026, 10, 1, POLICY)
-    assert [i.due for i in plan][0] == date(2026, 7, 1) and len(plan) == 8
+    assert plan[0].due == date(2026, 7, 1) and len(plan) == 8
     assert plan[-1].due == date(2027, 2, 1)
     assert sum(i.amount_pence for i in plan) == 165699
     assert plan[1].amount_pence == 20700  # 1656.99 / 8 = 207.12 -> £207, first carries the rest

@@ -13,7 +13,9 @@ def test_parse_pounds(text: str, pence: int) -> None:
     assert parse_pounds(text) == pence
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1.234", "£", "1e3x", "NaN", "--5", "inf", "1e3", "1e999999", "1_000", "(-5)", "\u0661\u0662", "1.2,5"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "1.234", "£", "1e3x", "NaN", "--5", "inf", "1e3", "1e999999", "1_000", "(-5)", "\u0661\u0662", "1.2,5"]
+)
 def test_parse_pounds_refuses(text: str) -> None:
     with pytest.raises(MoneyError):
         parse_pounds(text)

@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -287,7 +288,7 @@ def test_the_parts_of_a_year_add_up_to_the_year_within_half_a_penny_each(
     assert n == (366 if calendar.isleap(year + 1) else 365)
     first = year_start(year)
     bounds = [first, *sorted({first + timedelta(days=c) for c in cuts if c < n}), year_end(year) + timedelta(days=1)]
-    days = [days_liable_in_year(a, b - timedelta(days=1), year) for a, b in zip(bounds, bounds[1:], strict=False)]
+    days = [days_liable_in_year(a, b - timedelta(days=1), year) for a, b in pairwise(bounds)]
     assert sum(days) == n
     parts = [apportion_pence(annual, d, year) for d in days]
     assert all(abs(p - Fraction(annual * d, n)) <= HALF for p, d in zip(parts, days, strict=True))

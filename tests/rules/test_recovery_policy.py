@@ -18,7 +18,7 @@ from app.rules.recovery_policy import (
 POLICY = RecoveryPolicy(
     summons_costs_pence=8000, hearing_dates=(date(2025, 7, 15), date(2025, 8, 19), date(2025, 9, 23)),
 )
-PLAN = tuple(DueInstalment(date(2025, m, 1), 12000) for m in range(4, 13)) + (DueInstalment(date(2026, 1, 1), 12000),)
+PLAN = (*(DueInstalment(date(2025, m, 1), 12000) for m in range(4, 13)), DueInstalment(date(2026, 1, 1), 12000))
 
 
 def year(paid: int, events: tuple[StageEvent, ...] = (), balance: int | None = None) -> YearState:
@@ -87,7 +87,7 @@ def test_summons_awaits_the_hearing_and_liability_order_stops_the_engine() -> No
     summonsed = (StageEvent("reminder_1", date(2025, 5, 8)), StageEvent("summons", date(2025, 5, 22), date(2025, 7, 15)))
     decision = act(year(12000, summonsed), date(2025, 6, 1))
     assert decision.actions == () and "15/07/2025" in decision.advice[0].next_step
-    ordered = summonsed + (StageEvent("liability_order", date(2025, 7, 15)),)
+    ordered = (*summonsed, StageEvent("liability_order", date(2025, 7, 15)))
     decision = act(year(12000, ordered), date(2025, 8, 1))
     assert decision.actions == () and "recovery route" in decision.advice[0].next_step
 

@@ -179,7 +179,8 @@ arrangement_chunk = 3
      "[recovery] hearing_dates must be dates (YYYY-MM-DD): '2025-02-30' is not a date."),
     ("[recovery]\nhearing_dates = [2025-07-15T10:00:00]",
      "[recovery] hearing_dates must be dates (YYYY-MM-DD): 2025-07-15 10:00:00 is not a date."),
-    ('[recovery]\nhearing_dates = "2025-07-15"', "[recovery] hearing_dates must be a list of dates (YYYY-MM-DD), not '2025-07-15'."),
+    ('[recovery]\nhearing_dates = "2025-07-15"',
+     "[recovery] hearing_dates must be a list of dates (YYYY-MM-DD), not '2025-07-15'."),
     # bad nested table
     ("[diary_codes]\nTRACE = { default_days = -1 }",
      "[diary_codes.TRACE] default_days must be a whole number from 0 to 3660, not -1."),

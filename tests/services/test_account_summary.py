@@ -53,7 +53,8 @@ def _add_casework(ctx: AppContext) -> None:
             if i % 2 == 0:
                 period.exemptions.append(Exemption(exemption_class="C", start_date=start, end_date=start + timedelta(days=30)))
             if i % 3 == 0:  # one partner who left, one who arrives after as_of, one current
-                for j, (begin, end) in enumerate(((start, AS_OF - timedelta(days=10)), (AS_OF + timedelta(days=5), None), (start, None))):
+                spans = ((start, AS_OF - timedelta(days=10)), (AS_OF + timedelta(days=5), None), (start, None))
+                for j, (begin, end) in enumerate(spans):
                     person = Person(title="", forenames=f"Partner{j}", surname=f"Case{i}")
                     period.joint_parties.append(LiabilityParty(person=person, start_date=begin, end_date=end))
             if i % 4 == 1:  # a superseded plan for a year, beside the active one
@@ -66,7 +67,8 @@ def _add_casework(ctx: AppContext) -> None:
                 s.add(Arrangement(account_id=account.id, frequency="weekly", start_date=date(2026, 2, 1),
                                   end_date=date(2026, 6, 1), total_pence=5_000 + i, status="broken", created_by="t"))
             if i % 3 == 1:
-                s.add(Hold(account_id=account.id, kind="dispute", reason="now", start_date=AS_OF - timedelta(days=3), created_by="t"))
+                s.add(Hold(account_id=account.id, kind="dispute", reason="now", start_date=AS_OF - timedelta(days=3),
+                           created_by="t"))
                 s.add(Hold(account_id=account.id, kind="vulnerability_review", reason="lifted", start_date=date(2026, 1, 1),
                            end_date=date(2026, 2, 1), created_by="t"))
             if i % 2 == 1:
@@ -88,9 +90,9 @@ def _expected_names(account: Account) -> list[str]:
     names = [p.person.full_name() for p in account.parties]
     for period in account.periods:
         for party in _by_start(period.joint_parties):
-            if party.start_date <= AS_OF and (party.end_date is None or party.end_date >= AS_OF):
-                if party.person.full_name() not in names:
-                    names.append(party.person.full_name())
+            current = party.start_date <= AS_OF and (party.end_date is None or party.end_date >= AS_OF)
+            if current and party.person.full_name() not in names:
+                names.append(party.person.full_name())
     return names
 
 
@@ -104,7 +106,9 @@ def _check_periods(account: Account, summary: AccountSummary) -> None:
         assert view.band == period.property.band
         assert view.parish == (period.property.parish.name if period.property.parish else "")
         assert [d.id for d in view.discounts] == [d.id for d in _by_start(period.discounts)]
-        assert [(d.kind, d.empty_since) for d in view.discounts] == [(d.kind, d.empty_since) for d in _by_start(period.discounts)]
+        assert [(d.kind, d.empty_since) for d in view.discounts] == [
+            (d.kind, d.empty_since) for d in _by_start(period.discounts)
+        ]
         assert [(e.id, e.class_, e.to) for e in view.exemptions] == [
             (e.id, e.exemption_class, e.end_date) for e in _by_start(period.exemptions)
         ]

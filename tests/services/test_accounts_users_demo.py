@@ -49,9 +49,11 @@ def test_first_user_is_admin_then_officers(ctx: AppContext) -> None:
     with ctx.db.uow() as uow:
         newcomer = resolve_actor(uow, "jsmith")
     assert newcomer.role is Role.OFFICER
-    with pytest.raises(NotAllowed, match="jsmith is an officer and cannot change users' roles: that needs the admin role"):
-        with ctx.db.uow() as uow:
-            set_role(uow, newcomer, "jsmith", Role.ADMIN)
+    with (
+        pytest.raises(NotAllowed, match="jsmith is an officer and cannot change users' roles: that needs the admin role"),
+        ctx.db.uow() as uow,
+    ):
+        set_role(uow, newcomer, "jsmith", Role.ADMIN)
     with ctx.db.uow() as uow:
         promoted = set_role(uow, ctx.actor, "jsmith", Role.TEAM_LEADER, team="Recovery")
     assert promoted.role is Role.TEAM_LEADER
@@ -70,7 +72,9 @@ def test_bad_role_name() -> None:
         Role.parse("boss")
 
 
-def test_demo_is_deterministic_and_realistic(ctx: AppContext, demo_settings: AuthoritySettings, db_url: str, tmp_path: Path) -> None:
+def test_demo_is_deterministic_and_realistic(
+    ctx: AppContext, demo_settings: AuthoritySettings, db_url: str, tmp_path: Path
+) -> None:
     result = generate_demo(ctx.db, ctx.actor, demo_settings, accounts=400, seed=7, as_of=AS_OF)
     assert result.accounts == 400 and result.years == [2024, 2025, 2026]
     with ctx.db.uow() as uow:

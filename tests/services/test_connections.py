@@ -44,7 +44,9 @@ def _cut(url: str, *, refuse: bool = False) -> None:
     name = make_url(url).database
     if refuse:
         pg_admin_execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-    pg_admin_execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+    pg_admin_execute(
+        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    )
 
 
 def _allow(url: str) -> None:

@@ -56,7 +56,9 @@ def test_hearing_list_shows_what_is_owed_now_and_holds(listed: AppContext) -> No
     result = listing(listed)
     first = result.entries[0]
     assert [(e.account_ref, e.year) for e in result.entries] == [("70000003", 2025), ("70000004", 2024), ("70000004", 2025)]
-    assert (first.name, first.address, first.postcode) == ("Mr Kwame Asante", "Flat 2, Harbour View, Quay Street, Exampleton", "EX2 9LL")
+    assert (first.name, first.address, first.postcode) == (
+        "Mr Kwame Asante", "Flat 2, Harbour View, Quay Street, Exampleton", "EX2 9LL",
+    )
     assert (first.summons_amount_pence, first.costs_pence, first.paid_since_summons_pence, first.balance_pence) == (
         108000, SUMMONS_COSTS, 30000, 78000)
     assert [h.kind for h in first.holds] == ["dispute"]

@@ -83,7 +83,9 @@ def test_mandate_is_set_up_on_the_account(loaded: AppContext) -> None:
         uow.session.execute(Account.__table__.update().where(Account.account_ref == "70000001").values(payment_method="cash"))
         uow.commit()
     view = mandate(loaded)
-    assert (view.reference, view.sort_code, view.bank_account_number, view.status) == ("CT70000001", "200000", "55779911", "active")
+    assert (view.reference, view.sort_code, view.bank_account_number, view.status) == (
+        "CT70000001", "200000", "55779911", "active",
+    )
     assert payment_method(loaded, "70000001") == "dd"
     with loaded.db.uow() as uow:
         event = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "dd.mandate_set_up")).one()

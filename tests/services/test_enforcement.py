@@ -222,7 +222,8 @@ def test_agent_returns_keep_good_rows_reject_bad_ones_and_never_double(loaded: A
         RowError(8, "fees", "the fees kept must be from 0.00 to the amount collected"),
         RowError(9, "date", "29/07/2099 is in the future"),
     ]
-    assert (summary.payments_pence, summary.fees_claimed_pence, summary.stages_advanced, summary.cases_closed) == (30000, 5000, 1, 2)
+    counts = (summary.payments_pence, summary.fees_claimed_pence, summary.stages_advanced, summary.cases_closed)
+    assert counts == (30000, 5000, 1, 2)
     assert balance(loaded, "70000003") == 0  # £350 collected, £50 fees kept by the agent, £300 to the council
     with loaded.db.uow() as uow:
         cases = {c.case_ref: c for c in list_cases(uow, kind="enforcement_agent")}
@@ -279,8 +280,8 @@ def test_candidate_thresholds(loaded: AppContext) -> None:
     assert [(c.account_ref, c.outstanding_pence, c.liability_order_years) for c in bankruptcy.candidates] == [
         ("70000004", 500000, [2023, 2024])]  # total across orders; £4,999.99 is not enough
     with loaded.db.uow() as uow:
-        holds.add_hold(uow, OFFICER, loaded.settings, account_ref="70000004", kind="bankruptcy", reason="Petition by another creditor",
-                       start_date=date(2025, 7, 1), as_of=AS_OF)
+        holds.add_hold(uow, OFFICER, loaded.settings, account_ref="70000004", kind="bankruptcy",
+                       reason="Petition by another creditor", start_date=date(2025, 7, 1), as_of=AS_OF)
     with loaded.db.uow() as uow:
         assert bankruptcy_candidates(uow, loaded.settings, AS_OF).candidates == []
 

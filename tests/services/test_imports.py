@@ -97,7 +97,9 @@ def test_all_or_nothing_writes_nothing_when_a_row_fails(ctx: AppContext, tmp_pat
         ("uprn,uprn,address_line1,postcode,band\n", 1, "uprn", "twice"),
     ],
 )
-def test_wrong_header_refuses_the_file(ctx: AppContext, tmp_path: Path, text: str, line: int, field: str | None, words: str) -> None:
+def test_wrong_header_refuses_the_file(
+    ctx: AppContext, tmp_path: Path, text: str, line: int, field: str | None, words: str
+) -> None:
     path = write_csv(tmp_path / "bad.csv", text) if text else tmp_path / "bad.csv"
     if not text:
         path.write_bytes(b"")
@@ -112,7 +114,7 @@ def test_wrong_header_refuses_the_file(ctx: AppContext, tmp_path: Path, text: st
 def test_not_utf8_refuses_the_file(ctx: AppContext, tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes(PROPS_HEADER.encode() + "1,Caf\xe9 Row,,Town,EX1 1AA,A,\n".encode("latin-1"))
-    with ctx.db.uow() as uow, pytest.raises(CsvFileError, match="line 2.*UTF-8"):
+    with ctx.db.uow() as uow, pytest.raises(CsvFileError, match=r"line 2.*UTF-8"):
         imports.import_properties(uow, ctx.actor, ctx.settings, path)
 
 
@@ -271,7 +273,7 @@ def test_payment_import_reports_progress_over_the_files_rows(
         calls: list[tuple[int, int]] = []
         with ctx.db.uow() as uow:
             payment_imports.import_payments(uow, ctx.actor, csv_path,
-                                            progress=lambda done, total: calls.append((done, total)))
+                                            progress=lambda done, total, calls=calls: calls.append((done, total)))
         assert calls == expected
 
 

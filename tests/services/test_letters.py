@@ -251,7 +251,9 @@ def test_export_letters_writes_files_and_stops_when_cancelled(ctx: AppContext, a
         _mass_letter(ctx, account_id, run_id, notice_data(account_ref=f"7000000{n}"))
     seen: list[tuple[int, int]] = []
     out = tmp_path / "bureau"
-    assert export.export_letters(ctx.db, batch_run_id=run_id, out_dir=out, progress=lambda d, t: seen.append((d, t)), chunk_size=2) == 5
+    exported = export.export_letters(ctx.db, batch_run_id=run_id, out_dir=out, progress=lambda d, t: seen.append((d, t)),
+                                     chunk_size=2)
+    assert exported == 5
     assert seen == [(2, 5), (4, 5), (5, 5)]
     files = sorted(p.name for p in out.iterdir())
     assert files == [f"demand_notice-7000000{n}-2026-03-06.docx" for n in range(5)]

@@ -128,7 +128,7 @@ def test_suspense_item_is_allocated_once(loaded: AppContext) -> None:
         assert event.before == {"status": "suspense", "account_ref_given": "70000009"}
         assert event.after is not None and event.after["account_ref"] == "70000003"
     ledger_rows = count_rows(loaded, LedgerTransaction)
-    with loaded.db.uow() as uow, pytest.raises(Conflict, match="not in suspense.*70000003"):
+    with loaded.db.uow() as uow, pytest.raises(Conflict, match=r"not in suspense.*70000003"):
         payments.allocate_suspense(uow, OFFICER, payment_ref="BK-20250410-0003", account_ref="70000004", as_of=AS_OF)
     assert count_rows(loaded, LedgerTransaction) == ledger_rows
     assert balance(loaded, "70000004") == -100000

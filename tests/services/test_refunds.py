@@ -55,7 +55,7 @@ def test_refund_larger_than_the_credit_is_refused_and_nothing_written(loaded: Ap
 
 
 def test_an_account_that_owes_money_has_nothing_to_refund(loaded: AppContext) -> None:
-    with pytest.raises(ValidationError, match="£0.00") as err:
+    with pytest.raises(ValidationError, match=r"£0\.00") as err:
         request(loaded, 100, account_ref="70000003")
     assert err.value.field == "amount"
 
@@ -74,7 +74,9 @@ def test_bad_request_names_the_field(loaded: AppContext, amount: int, change: di
 
 def test_requests_waiting_for_a_decision_use_up_the_credit(loaded: AppContext) -> None:
     request(loaded, 60000)
-    with pytest.raises(ValidationError, match=r"available to refund, £400\.00.*£600\.00 of it is already in other refund requests") as err:
+    with pytest.raises(
+        ValidationError, match=r"available to refund, £400\.00.*£600\.00 of it is already in other refund requests"
+    ) as err:
         request(loaded, 50000)
     assert err.value.field == "amount"
     assert request(loaded, 40000).status == "requested"

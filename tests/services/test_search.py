@@ -76,7 +76,9 @@ def test_o_brien_is_found(ctx: AppContext, demo_settings: AuthoritySettings) -> 
 
 
 
-@pytest.mark.parametrize(("text", "compact"), [("EX1 2LX", "ex12lx"), ("ex12lx", "ex12lx"), ("SW1A 1AA", "sw1a1aa"), (" ec1a 1bb ", "ec1a1bb")])
+@pytest.mark.parametrize(
+    ("text", "compact"), [("EX1 2LX", "ex12lx"), ("ex12lx", "ex12lx"), ("SW1A 1AA", "sw1a1aa"), (" ec1a 1bb ", "ec1a1bb")]
+)
 def test_full_postcodes_are_recognised(text: str, compact: str) -> None:
     assert full_postcode(text) == compact
 

@@ -95,7 +95,9 @@ def test_the_built_in_settings_file_lists_the_default_codes() -> None:
 
 def test_add_entry_defaults_due_and_team_from_the_code(loaded: AppContext) -> None:
     view = diary(loaded, code="trace", note="Post returned")
-    assert (view.code, view.due, view.team, view.owner, view.status) == ("TRACE", AS_OF + timedelta(days=28), "Recovery", None, "open")
+    assert (view.code, view.due, view.team, view.owner, view.status) == (
+        "TRACE", AS_OF + timedelta(days=28), "Recovery", None, "open",
+    )
     given = diary(loaded, code="CORR", due=date(2025, 7, 4), owner="oscar", team="Recovery")
     assert (given.due, given.owner, given.team) == (date(2025, 7, 4), "oscar", "Recovery")
     with pytest.raises(ValidationError, match="'NOPE' is not a diary code \\(use one of AOEEMP, ARRCHK"):
@@ -115,7 +117,9 @@ def test_completing_needs_a_note_and_a_second_completion_names_who(loaded: AppCo
         complete(loaded, entry.diary_id, note="  ")
     assert err.value.field == "note"
     done = complete(loaded, entry.diary_id, note="Answered the letter")
-    assert (done.completed.status, done.completed.completed_by, done.completed.completion_note) == ("completed", "olivia", "Answered the letter")
+    assert (done.completed.status, done.completed.completed_by, done.completed.completion_note) == (
+        "completed", "olivia", "Answered the letter",
+    )
     assert done.follow_up is None
     on = done.completed.completed_at.strftime("%d/%m/%Y")  # type: ignore[union-attr]
     with pytest.raises(Conflict, match=f"already completed by olivia on {on}"):
@@ -149,7 +153,8 @@ def test_reschedule_needs_a_note_and_keeps_it_on_the_account(loaded: AppContext)
     with loaded.db.uow() as uow, pytest.raises(ValidationError, match="why the date moves"):
         reschedule_entry(uow, OFFICER, diary_id=entry.diary_id, due=date(2025, 8, 1), note="", as_of=AS_OF)
     with loaded.db.uow() as uow:
-        moved = reschedule_entry(uow, OFFICER, diary_id=entry.diary_id, due=date(2025, 8, 1), note="Taxpayer on holiday", as_of=AS_OF)
+        moved = reschedule_entry(uow, OFFICER, diary_id=entry.diary_id, due=date(2025, 8, 1), note="Taxpayer on holiday",
+                                 as_of=AS_OF)
     assert (moved.due, moved.version) == (date(2025, 8, 1), entry.version + 1)
     with loaded.db.uow() as uow:
         texts = list(uow.session.scalars(select(Note.text)))
@@ -164,7 +169,10 @@ def test_reassign_in_bulk_is_for_team_leaders(loaded: AppContext) -> None:
     done = entries[2]
     complete(loaded, done.diary_id)
     wanted = [e.diary_id for e in entries]
-    with loaded.db.uow() as uow, pytest.raises(NotAllowed, match="olivia is an officer and cannot reassign diary work: that needs the team leader role"):
+    with (
+        loaded.db.uow() as uow,
+        pytest.raises(NotAllowed, match="olivia is an officer and cannot reassign diary work: that needs the team leader role"),
+    ):
         reassign_entries(uow, OFFICER, diary_ids=wanted, owner="oscar")
     with loaded.db.uow() as uow:
         result = reassign_entries(uow, LEADER, diary_ids=wanted, owner="oscar", team="Recovery")
@@ -221,7 +229,8 @@ def test_claim_next_takes_the_oldest_due_unclaimed_entry(loaded: AppContext) -> 
     diary(loaded, ref="70000003", due=date(2025, 7, 5))  # not due yet
     theirs = diary(loaded, ref="70000005", due=date(2025, 6, 1), as_of=early, owner="oscar")  # oscar's own
     first = claim(loaded)
-    assert first is not None and (first.diary_id, first.account_ref, first.code, first.due) == (oldest.diary_id, "70000001", "CORR", date(2025, 6, 5))
+    assert first is not None
+    assert (first.diary_id, first.account_ref, first.code, first.due) == (oldest.diary_id, "70000001", "CORR", date(2025, 6, 5))
     second = claim(loaded, actor=OFFICER_2)
     assert second is not None and second.diary_id == theirs.diary_id  # his own entry comes first
     third = claim(loaded, actor=OFFICER_2)

@@ -124,7 +124,8 @@ def billed_template(examples_template: Path, tmp_path_factory: pytest.TempPathFa
     from tests.conftest import EXAMPLES
 
     return make_template(examples_template, tmp_path_factory.mktemp("billed") / "billed.db",
-                         EXAMPLES / "settings.toml", lambda ctx: Application(ctx).execute(RunAnnualBilling(year=2025, as_of=EXAMPLE_ISSUE)))
+                         EXAMPLES / "settings.toml",
+                         lambda ctx: Application(ctx).execute(RunAnnualBilling(year=2025, as_of=EXAMPLE_ISSUE)))
 
 
 @pytest.fixture

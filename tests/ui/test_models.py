@@ -121,7 +121,8 @@ def test_instalment_rows_say_where_each_instalment_stands() -> None:
 
 def test_liability_models_describe_periods_and_years(qapp: QApplication) -> None:
     period = PeriodView(
-        period_id=uuid.uuid4(), property_uprn="100000000004", address="Field View, Rectory Crescent, Marshwick", postcode="EX10 1AE",
+        period_id=uuid.uuid4(), property_uprn="100000000004", address="Field View, Rectory Crescent, Marshwick",
+        postcode="EX10 1AE",
         band="B", parish="", start_date=date(2020, 2, 27), end_date=None, liable=["Aaron Wilson", "Jo Wilson"],
         discounts=[PeriodDiscount(uuid.uuid4(), "SPD", date(2024, 4, 1), None, None)], exemptions=[], disabled_reduction=False,
     )

@@ -43,7 +43,9 @@ def surname_in_demo(app: Application) -> str:
 
 def test_window_shows_authority_user_role_and_only_existing_panes(window: MainWindow) -> None:
     assert "Example District Council" in window.windowTitle()
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Accounts", "Worklist", "Escalations", "Runs", "Refund approvals", "Hearings"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+        "Accounts", "Worklist", "Escalations", "Runs", "Refund approvals", "Hearings",
+    ]
     assert window.db_label.text() == "Embedded database: demo.db"
     assert window.user_label.text() == "officer1 · Officer"
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"

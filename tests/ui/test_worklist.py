@@ -45,11 +45,14 @@ def code_item(pane: WorklistPane, code: str | None) -> str:
     raise AssertionError(f"no {code} in the code list")
 
 
-def test_next_claims_the_entry_opens_its_diary_and_complete_brings_it_forward(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_next_claims_the_entry_opens_its_diary_and_complete_brings_it_forward(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, open_examples, billed_url: str
+) -> None:
     add_users(billed_url)
     window = open_examples(billed_url, "olivia")
     app = window.app
-    first = app.execute(AddDiaryEntry(account_ref="70000001", code="CORR", as_of=TODAY, due=TODAY, owner="olivia", note="Letter of 20 June"))
+    first = app.execute(AddDiaryEntry(account_ref="70000001", code="CORR", as_of=TODAY, due=TODAY, owner="olivia",
+                                      note="Letter of 20 June"))
     app.execute(AddDiaryEntry(account_ref="70000002", code="VULN", as_of=TODAY, owner="olivia"))  # due in 7 days
     pane = worklist(qtbot, window, rows=2)
     assert pane.totals.text() == "2 open · 1 due · 0 overdue"

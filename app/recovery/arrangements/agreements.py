@@ -26,7 +26,7 @@ from app.audit import audit
 from app.config import AuthoritySettings
 from app.db import UnitOfWork, in_batches
 from app.dto import clean_text
-from app.enums import ArrangementStatus, DocumentKind, HoldKind
+from app.enums import ArrangementFrequency, ArrangementStatus, DocumentKind, HoldKind
 from app.errors import Conflict, NotFound
 from app.ledger.balances import balance_pence
 from app.ledger.kinds import CASH_KINDS
@@ -104,7 +104,8 @@ def amend_arrangement(
     assert plan.clears_by is not None
     check_overlap(uow, arrangement.account_id, ref, start, plan.clears_by, exclude=arrangement.id)
     before = _details(arrangement, ref)
-    arrangement.frequency, arrangement.start_date, arrangement.end_date = plan.frequency, start, plan.clears_by
+    arrangement.frequency = ArrangementFrequency(plan.frequency)
+    arrangement.start_date, arrangement.end_date = start, plan.clears_by
     arrangement.total_pence, arrangement.checked_to, arrangement.status_reason = plan.balance_pence, None, text
     if income_expenditure:
         arrangement.income_expenditure = income_statement(plan, income_expenditure)
@@ -133,7 +134,7 @@ def cancel_arrangement(uow: UnitOfWork, actor: Actor, *, account_ref: str, reaso
     text = clean_text(reason, field="reason", label="the reason for cancelling", max_length=300)
     arrangement, ref = _live(uow, account_ref)
     before = _details(arrangement, ref)
-    arrangement.status, arrangement.status_reason = "cancelled", text
+    arrangement.status, arrangement.status_reason = ArrangementStatus.CANCELLED, text
     _lift_holds(uow, actor, [arrangement.account_id], as_of, f"Arrangement cancelled: {text}")
     with saving(uow, f"The arrangement on {ref}"):
         uow.session.flush()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import Row, bindparam, func, or_, select, update
 
 from app.adapters.bulk import AUDIT_COLUMNS, BulkWriter, NativeValues
 from app.adapters.sql_keys import raw_key
@@ -104,8 +104,8 @@ def _diary_code(uow: UnitOfWork, settings: AuthoritySettings, code: str) -> tupl
     return team, days
 
 
-def _fetch(uow: UnitOfWork, statement: Any) -> list[Any]:
-    return uow.session.connection().execute(statement).fetchall()  # type: ignore[no-any-return]
+def _fetch(uow: UnitOfWork, statement: Any) -> Sequence[Row]:
+    return uow.session.connection().execute(statement).fetchall()
 
 
 @handles(MonitorArrangements, role=Role.TEAM_LEADER, action="run arrangement monitoring")
@@ -136,7 +136,7 @@ def monitor_arrangements(
             run = BatchRun(kind=BatchRunKind.ARRANGEMENT_MONITOR, run_key=f"arrangement_monitor:{as_of.isoformat()}:{count + 1}",
                            as_of=as_of, parameters={}, total=total, created_by=actor.username, summary=tally.to_dict())
             uow.session.add(run)
-        run.status, run.total = "running", total
+        run.status, run.total = BatchRunStatus.RUNNING, total
         team, _days = _diary_code(uow, settings, policy.diary_code)
         uow.commit()
         run_id = run.id

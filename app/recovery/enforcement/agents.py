@@ -135,8 +135,8 @@ def refer_to_agent(
     """Pass a liability order to an enforcement agent (compliance stage; fees per SI 2014/1). Commits."""
     name = clean_text(agent, field="agent", label="the agent's name", max_length=60)
     case, order, ref = open_case(
-        uow, actor, kind=EnforcementKind.ENFORCEMENT_AGENT, account_ref=account_ref, liability_order_id=liability_order_id, year=year,
-        opened_on=referred_on, as_of=as_of, what="a referral to an enforcement agent", details={
+        uow, actor, kind=EnforcementKind.ENFORCEMENT_AGENT, account_ref=account_ref, liability_order_id=liability_order_id,
+        year=year, opened_on=referred_on, as_of=as_of, what="a referral to an enforcement agent", details={
             "agent": name, "referred_on": referred_on.isoformat(), "exported_on": None, "export_file": None,
             "vulnerable_without_advice": vulnerable_without_advice, "stage_history": [],
         },
@@ -168,7 +168,8 @@ def export_referrals(
         raise ValidationError(f"{folder} is not a folder.", field="out_dir")
     cases = [
         c for c in uow.session.scalars(
-            select(EnforcementCase).where(EnforcementCase.kind == EnforcementKind.ENFORCEMENT_AGENT, EnforcementCase.status == EnforcementStatus.OPEN)
+            select(EnforcementCase)
+            .where(EnforcementCase.kind == EnforcementKind.ENFORCEMENT_AGENT, EnforcementCase.status == EnforcementStatus.OPEN)
             .order_by(EnforcementCase.reference)
         )
         if not c.details.get("exported_on") and (agent is None or c.details.get("agent") == agent.strip())
@@ -178,7 +179,8 @@ def export_referrals(
         by_agent[str(case.details.get("agent", ""))].append(case)
     people = debtors(uow, [c.account_id for c in cases], as_of)
     orders = {
-        e.id: e for e in uow.session.scalars(select(RecoveryEvent).where(RecoveryEvent.id.in_({c.liability_order_id for c in cases})))
+        e.id: e
+        for e in uow.session.scalars(select(RecoveryEvent).where(RecoveryEvent.id.in_({c.liability_order_id for c in cases})))
     } if cases else {}
     files: list[ExportFile] = []
     written: list[Path] = []
@@ -191,6 +193,7 @@ def export_referrals(
             writer.writerow(EXPORT_COLUMNS)
             for case in rows:
                 person = people[case.account_id]
+                assert case.liability_order_id is not None  # an agent is referred a case under a liability order
                 order = orders[case.liability_order_id]
                 writer.writerow((
                     case.reference, person.account_ref, order.event_date.isoformat(), year_label(order.financial_year),
@@ -337,7 +340,7 @@ def _apply_agent_row(
         return
     if r.type == "fee_stage":
         current = str(case.details.get("fee_stage", "compliance"))
-        if fee_rules.STAGES.index(r.stage) <= fee_rules.STAGES.index(current):  # type: ignore[arg-type]
+        if fee_rules.STAGES.index(r.stage) <= fee_rules.STAGES.index(current):
             summary.skipped += 1
             return
         if case.status != EnforcementStatus.OPEN:
@@ -369,11 +372,11 @@ def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_dat
         raise ValidationError(f"The period ends ({to_date:%d/%m/%Y}) before it starts ({from_date:%d/%m/%Y}).",
                               field="to_date")
     name = agent.strip()
-    rows = uow.session.execute(
+    found = uow.session.execute(
         select(EnforcementCase, Account.account_ref).join(Account, Account.id == EnforcementCase.account_id)
         .where(EnforcementCase.kind == EnforcementKind.ENFORCEMENT_AGENT).order_by(EnforcementCase.reference)
     ).all()
-    rows = [(c, ref) for c, ref in rows if c.details.get("agent") == name]
+    rows = [(c, ref) for c, ref in found if c.details.get("agent") == name]
     payment_refs = {x["payment_ref"] for c, _ in rows for x in c.details.get("receipts", []) if x.get("payment_ref")}
     status = dict(uow.session.execute(
         select(Payment.external_ref, Payment.status).where(Payment.external_ref.in_(payment_refs))
@@ -385,7 +388,8 @@ def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_dat
         receipts = case.details.get("receipts", [])
         in_period = [x for x in receipts if from_date.isoformat() <= x["date"] <= to_date.isoformat()]
         to_end = [x for x in receipts if x["date"] <= to_date.isoformat()]
-        staged = any(from_date.isoformat() <= s.get("date", "") <= to_date.isoformat() for s in case.details.get("stage_history", []))
+        staged = any(from_date.isoformat() <= s.get("date", "") <= to_date.isoformat()
+                     for s in case.details.get("stage_history", []))
         if not in_period and not staged:
             continue
         for x in in_period:

@@ -37,7 +37,8 @@ def record_benefit_receipt(
     uow: UnitOfWork, actor: Actor, *, case_id: uuid.UUID, amount_pence: int, received_on: date, reference: str, as_of: date,
 ) -> ReceiptResult:
     """Money paid over by the DWP: posted as a payment (method `benefit_deduction`). Commits."""
-    return record_receipt(uow, actor, case_id=case_id, kind=EnforcementKind.BENEFIT_DEDUCTION, method=PaymentMethod.BENEFIT_DEDUCTION,
+    return record_receipt(uow, actor, case_id=case_id, kind=EnforcementKind.BENEFIT_DEDUCTION,
+                          method=PaymentMethod.BENEFIT_DEDUCTION,
                           amount_pence=amount_pence, received_on=received_on, reference=reference, as_of=as_of)
 
 
@@ -72,7 +73,8 @@ def apply_benefit_deduction(
                     f"{benefit_rules.UC_OVERALL_CAP_PERCENT}% limit, so nothing can be deducted.",
                     field="other_deductions",
                 )
-            frequency, basis = "monthly", f"5% of the {year_label(rate_year)} UC standard allowance ({uc_category.replace('_', ' ')}, {fmt(allowance)})"
+            frequency = "monthly"
+            basis = f"5% of the {year_label(rate_year)} UC standard allowance ({uc_category.replace('_', ' ')}, {fmt(allowance)})"
         else:
             allowances = settings.benefit_deductions.legacy_single_25_weekly_pence
             amount = benefit_rules.legacy_weekly_deduction_for_year(rate_year, allowances)
@@ -80,8 +82,8 @@ def apply_benefit_deduction(
     except benefit_rules.BenefitDeductionError as exc:
         raise ValidationError(str(exc), field="benefit_year") from None
     case, order, ref = open_case(
-        uow, actor, kind=EnforcementKind.BENEFIT_DEDUCTION, account_ref=account_ref, liability_order_id=liability_order_id, year=year,
-        opened_on=applied_on, as_of=as_of, what="a deduction from benefit", details={
+        uow, actor, kind=EnforcementKind.BENEFIT_DEDUCTION, account_ref=account_ref, liability_order_id=liability_order_id,
+        year=year, opened_on=applied_on, as_of=as_of, what="a deduction from benefit", details={
             "benefit": benefit, "uc_category": uc_category, "rate_year": rate_year, "amount_pence": amount,
             "frequency": frequency, "basis": basis, "ni_number": ni, "applied_on": applied_on.isoformat(),
         },

@@ -126,7 +126,8 @@ def committal_candidates(uow: UnitOfWork, settings: AuthoritySettings, as_of: da
         return CandidateList("committal", as_of, False,
                              "Committal to prison for council tax was abolished in Wales from 1 April 2019.", [])
     returned = uow.session.scalars(
-        select(EnforcementCase).where(EnforcementCase.kind == EnforcementKind.ENFORCEMENT_AGENT, EnforcementCase.status == EnforcementStatus.CLOSED)
+        select(EnforcementCase)
+        .where(EnforcementCase.kind == EnforcementKind.ENFORCEMENT_AGENT, EnforcementCase.status == EnforcementStatus.CLOSED)
     ).all()
     nulla: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     for case in returned:

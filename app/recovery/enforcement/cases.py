@@ -78,7 +78,9 @@ def _liability_order(
             raise ValidationError(f"{liability_order_id} is not a liability order on account {account_ref}.",
                                   field="liability_order_id")
         return event
-    query = select(RecoveryEvent).where(RecoveryEvent.account_id == account_id, RecoveryEvent.stage == RecoveryStage.LIABILITY_ORDER)
+    query = select(RecoveryEvent).where(
+        RecoveryEvent.account_id == account_id, RecoveryEvent.stage == RecoveryStage.LIABILITY_ORDER
+    )
     if year is not None:
         query = query.where(RecoveryEvent.financial_year == year)
     orders = uow.session.scalars(query.order_by(RecoveryEvent.event_date, RecoveryEvent.created_at)).all()

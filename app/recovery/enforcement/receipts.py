@@ -85,7 +85,8 @@ def post_case_payment(
         )
     payment = Payment(
         external_ref=payment_ref, account_id=case.account_id, account_ref_given=account_ref, received_on=received_on,
-        amount_pence=amount_pence, method=method, status=PaymentStatus.ALLOCATED, batch_run_id=batch_run_id, created_by=actor.username,
+        amount_pence=amount_pence, method=method, status=PaymentStatus.ALLOCATED, batch_run_id=batch_run_id,
+        created_by=actor.username,
     )
     uow.session.add(payment)
     with saving(uow, f"Payment {payment_ref}"):

@@ -187,7 +187,7 @@ class FormDialog(SavingDialog):
         """A form row whose widget is re-checked whenever it changes."""
         self.form.addRow(caption, widget)
         self.fields[field] = widget
-        if isinstance(widget, QLineEdit) or isinstance(widget, QPlainTextEdit):
+        if isinstance(widget, (QLineEdit, QPlainTextEdit)):
             widget.textChanged.connect(self._changed)
         elif isinstance(widget, QComboBox):
             widget.currentIndexChanged.connect(self._changed)

@@ -69,7 +69,7 @@ class AddHoldDialog(AccountFormDialog):
         self._default_end()
 
     def _breathing_space(self) -> bool:
-        return self.kind.currentData() == HoldKind.BREATHING_SPACE
+        return bool(self.kind.currentData() == HoldKind.BREATHING_SPACE)
 
     def _default_end(self, *_args: Any) -> None:
         """A standard breathing space lasts `days` from its first day unless the officer says otherwise."""
@@ -307,7 +307,7 @@ class BenefitDeductionDialog(_LiabilityOrderDialog):
         self._benefit_changed()
 
     def _uc(self) -> bool:
-        return self.benefit.currentData() == "universal_credit"
+        return bool(self.benefit.currentData() == "universal_credit")
 
     def _benefit_changed(self, *_args: Any) -> None:
         self.category.setEnabled(self._uc())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,6 +30,7 @@ from app.accounts.opened import OpenedAccount
 from app.accounts.summary import AccountSummary
 from app.billing.liability_changes import LiabilityChange
 from app.enums import DiaryStatus
+from app.payments.refunds import RefundView
 from app.recovery.account_view import AccountRecovery
 from app.recovery.arrangements.views import ArrangementView
 from app.ui.context import UiContext
@@ -63,6 +64,7 @@ from app.ui.style import set_role
 from app.ui.widgets import StatusLine
 
 PAGE_MESSAGE, PAGE_ACCOUNT = 0, 1
+TabT = TypeVar("TabT", bound=AccountTab)
 TAB_MIN_HEIGHT = 260
 ENFORCEMENT_DIALOGS = {
     "attachment_of_earnings": AttachmentOfEarningsDialog,
@@ -181,7 +183,7 @@ class AccountView(QWidget):
     def tab_titles(self) -> list[str]:
         return [self.tabs.tabText(i).replace("&&", "&") for i in range(self.tabs.count())]
 
-    def tab(self, tab_class: type[AccountTab]) -> AccountTab:
+    def tab(self, tab_class: type[TabT]) -> TabT:
         return next(t for t in self._tabs if isinstance(t, tab_class))
 
     def show_tab(self, tab_class: type[AccountTab]) -> None:
@@ -290,20 +292,26 @@ class AccountView(QWidget):
         if summary is None:
             return None
         dialog = TakePaymentDialog(self._ui, summary, self)
-        dialog.saved.connect(lambda result: (self._say(received_text(result)), self.reload()))
+        dialog.saved.connect(self._payment_taken)
         self._open(dialog)
         return dialog
+
+    def _payment_taken(self, result: Any) -> None:
+        self._say(received_text(result))
+        self.reload()
 
     def request_refund(self) -> RequestRefundDialog | None:
         summary = self.summary
         if summary is None:
             return None
         dialog = RequestRefundDialog(self._ui, summary, self)
-        dialog.saved.connect(lambda refund: (self._say(
-            f"Refund of {money(refund.amount_pence)} requested: a team leader approves it before it is paid."
-        ), self.reload()))
+        dialog.saved.connect(self._refund_requested)
         self._open(dialog)
         return dialog
+
+    def _refund_requested(self, refund: RefundView) -> None:
+        self._say(f"Refund of {money(refund.amount_pence)} requested: a team leader approves it before it is paid.")
+        self.reload()
 
     def open_recovery_action(self, key: str) -> QDialog | None:
         """A hold, or a step after the liability order, from the Recovery tab."""

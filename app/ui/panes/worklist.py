@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.casework.claims import ClaimedEntry
-from app.casework.diary import CompletionResult, ReassignResult
+from app.casework.diary import CompletionResult, DiaryView, ReassignResult
 from app.casework.diary_codes import DiaryCodeView
 from app.casework.requests import ClaimNext
 from app.casework.worklists import WorklistPage, WorklistRow
@@ -104,7 +105,7 @@ class WorklistPane(QWidget):
             self.scope_buttons[key] = button
             scope_bar.addWidget(button)
         self.scope_buttons["mine"].setChecked(True)
-        self.scope_group.buttonToggled.connect(lambda _b, on: on and self._filter_changed())
+        self.scope_group.buttonToggled.connect(self._scope_toggled)
         self.due_only = QCheckBox("Due only")
         self.due_only.setToolTip("Hide entries brought forward to a later date")
         self.due_only.toggled.connect(lambda _on: self._filter_changed())
@@ -254,6 +255,10 @@ class WorklistPane(QWidget):
         self._page = 1
         self.load()
 
+    def _scope_toggled(self, _button: QAbstractButton, on: bool) -> None:
+        if on:  # the button turned on, not the one turned off
+            self._filter_changed()
+
     def _sort_changed(self, sort: str) -> None:
         if sort == self._sort:
             return
@@ -358,12 +363,12 @@ class WorklistPane(QWidget):
         entries: list[tuple[str | None, str, int, int, int]] = [
             (None, "All codes", counts.total, counts.due, counts.overdue)]
         for code in sorted(known):
-            c = by_code.get(code)
-            entries.append((code, f"{code} · {known[code]}", c.open if c else 0, c.due if c else 0,
-                            c.overdue if c else 0))
-        for code, title, open_, due, overdue in entries:
+            found = by_code.get(code)
+            entries.append((code, f"{code} · {known[code]}", found.open if found else 0, found.due if found else 0,
+                            found.overdue if found else 0))
+        for key, title, open_, due, overdue in entries:
             item = QListWidgetItem(f"{title}\n{counts_text(open_, due, overdue)}")
-            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(0, CODE_ITEM_HEIGHT))
             item.setToolTip(title)
             self.codes.addItem(item)
@@ -380,7 +385,8 @@ class WorklistPane(QWidget):
     def current_row(self) -> WorklistRow | None:
         index = self.table.currentIndex()
         if index.isValid() and self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
-            return self.proxy.row_at(index.row())
+            row: WorklistRow = self.proxy.row_at(index.row())
+            return row
         rows = self.selected_rows()
         return rows[0] if rows else None
 
@@ -448,10 +454,13 @@ class WorklistPane(QWidget):
         if row is None:
             return None
         dialog = RescheduleDiaryDialog(self._ui, row, self, description=self._description(row.code)[0])
-        dialog.saved.connect(lambda view: (self.status.show_info(
-            f"{view.code} on account {view.account_ref} moved to {uk_date(view.due)}."), self.load()))
+        dialog.saved.connect(self._rescheduled)
         self._open(dialog)
         return dialog
+
+    def _rescheduled(self, view: DiaryView) -> None:
+        self.status.show_info(f"{view.code} on account {view.account_ref} moved to {uk_date(view.due)}.")
+        self.load()
 
     def reassign_selected(self) -> ReassignDialog | None:
         rows = self.selected_rows()

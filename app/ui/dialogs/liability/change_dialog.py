@@ -335,7 +335,8 @@ def outside_period(start: date, end: date | None, period: PeriodView | None, wha
     if end is not None and end < start:
         return {"end_date": f"The {what} cannot end before it starts ({uk_date(start)})."}
     if start < period.start_date or (period.end_date is not None and start > period.end_date):
-        return {"start_date": f"The {what} must start within the liability period ({date_range(period.start_date, period.end_date)})."}
+        within = date_range(period.start_date, period.end_date)
+        return {"start_date": f"The {what} must start within the liability period ({within})."}
     if period.end_date is not None and (end is None or end > period.end_date):
         return {"end_date": f"The {what} must end by {uk_date(period.end_date)}, when the liability period ends."}
     return {}

@@ -51,7 +51,8 @@ class AddDiscountDialog(ChangeDialog):
     def problems(self) -> dict[str, str]:
         what = "premium" if self.kind.currentData() in (DiscountKind.LONG_TERM_EMPTY, DiscountKind.SECOND_HOME) else "discount"
         found = outside_period(date_of(self.start), self.end.value(), self.selected_period(), what)
-        if not found and self.kind.currentData() == DiscountKind.LONG_TERM_EMPTY and date_of(self.empty_since) > date_of(self.start):
+        empty_too_late = date_of(self.empty_since) > date_of(self.start)
+        if not found and self.kind.currentData() == DiscountKind.LONG_TERM_EMPTY and empty_too_late:
             found = {"empty_since": "The home must have been empty before the premium starts."}
         return found
 

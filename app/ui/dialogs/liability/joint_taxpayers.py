@@ -22,7 +22,8 @@ class AddJointDialog(ChangeDialog):
         self.forenames = self.add_text("Forenames", "forenames")
         self.surname = self.add_text("Surname", "surname")
         period = self.selected_period()
-        self.start = self.add_date("Jointly liable from", "start_date", max(period.start_date, self.as_of) if period else self.as_of)
+        self.start = self.add_date("Jointly liable from", "start_date",
+                                   max(period.start_date, self.as_of) if period else self.as_of)
 
     def request(self) -> AddJointParty:
         person = NewTaxpayer(surname=self.surname.text().strip(), forenames=self.forenames.text().strip(),
