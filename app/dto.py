@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import keyword
 import uuid
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from datetime import date
 from typing import Any
 
@@ -23,11 +24,31 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def json_key(name: str) -> str:
+    """A field's JSON key: its name, except that a field named after a Python keyword with a
+    trailing underscore (`from_`, `class_`) is written under the keyword (`from`, `class`)."""
+    return name[:-1] if name.endswith("_") and keyword.iskeyword(name[:-1]) else name
+
+
+def plain(value: Any) -> Any:
+    """`dataclasses.asdict` (dataclasses to dicts, recursively, fields in order), with each
+    field under its `json_key`."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {json_key(f.name): plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple, as asdict keeps it
+        return type(value)(*[plain(v) for v in value])
+    if isinstance(value, (list, tuple)):
+        return type(value)(plain(v) for v in value)
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in value.items()}
+    return value
+
+
 class JsonView:
     """Mixin for frozen-dataclass DTOs: `to_json()` with dates ISO, UUIDs as text, money in *_pence."""
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = jsonable(asdict(self))  # type: ignore[call-overload]  # a mixin: mypy cannot see the dataclass
+        data: dict[str, Any] = jsonable(plain(self))
         return data
 
 

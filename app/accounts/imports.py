@@ -22,6 +22,7 @@ from app.adapters.csv_files import CsvRow, ImportSummary, RowInvalid, read_rows
 from app.adapters.file_imports import complete_file_import, record_file_run
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
+from app.enums import AccountPaymentMethod
 from app.models import Account, AccountParty, Discount, Exemption, LiabilityPeriod, Parish, Person, Property
 from app.requests import handles
 from app.rules.apportionment import periods_overlap
@@ -146,7 +147,7 @@ def _parse_account_row(row: CsvRow, country: str) -> _AccountRow:
     if disabled_text not in ("Y", "N"):
         raise RowInvalid("disabled_band_reduction", f"'{row.get('disabled_band_reduction')}' must be Y or N")
     method = row.get("payment_method").lower() or "cash"
-    if method not in ("cash", "dd"):
+    if method not in (AccountPaymentMethod.CASH, AccountPaymentMethod.DD):
         raise RowInvalid("payment_method", f"'{row.get('payment_method')}' must be cash or dd")
     count_text = row.get("instalments") or "10"
     if count_text not in ("10", "12"):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, Row, String, bindparam, cast, func, literal_column, null, select, type_coerce, union_all
 
 from app.db import UnitOfWork
-from app.dto import jsonable
+from app.dto import jsonable, plain
 from app.enums import ArrangementStatus, InstalmentPlanStatus
 from app.errors import NotFound
 from app.ledger.kinds import CASH_KINDS, CHARGE_KINDS, LedgerKind
@@ -40,6 +40,39 @@ from app.rules.apportionment import financial_year_of
 from app.rules.instalments import allocate_paid
 
 
+# A field named after a Python keyword has a trailing underscore (`from_`, `class_`); its
+# JSON key is the keyword (`app.dto.json_key`), as `account show --json` has always written.
+@dataclass(frozen=True)
+class PeriodDiscount:
+    """A discount or premium on a liability period (`kind`: a DiscountKind)."""
+
+    id: uuid.UUID
+    kind: str
+    from_: date
+    to: date | None
+    empty_since: date | None  # LONG_TERM_EMPTY: when the property was last occupied
+
+
+@dataclass(frozen=True)
+class PeriodExemption:
+    """Exempt days under a class of SI 1992/558."""
+
+    id: uuid.UUID
+    class_: str
+    from_: date
+    to: date | None
+
+
+@dataclass(frozen=True)
+class JointTaxpayer:
+    """A person jointly and severally liable for a period, from a date."""
+
+    id: uuid.UUID
+    name: str
+    from_: date
+    to: date | None
+
+
 @dataclass(frozen=True)
 class PeriodView:
     period_id: uuid.UUID
@@ -51,10 +84,10 @@ class PeriodView:
     start_date: date
     end_date: date | None
     liable: list[str]
-    discounts: list[dict[str, Any]]
-    exemptions: list[dict[str, Any]]
+    discounts: list[PeriodDiscount]
+    exemptions: list[PeriodExemption]
     disabled_reduction: bool
-    joint: list[dict[str, Any]] = field(default_factory=list)
+    joint: list[JointTaxpayer] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -88,7 +121,10 @@ class TransactionView:
 
 
 @dataclass(frozen=True)
-class HoldView:
+class ActiveHold:
+    """A hold in force on the day the summary is read (the header's warning; `kind`: a HoldKind).
+    The hold itself, with who made and lifted it, is `app.recovery.holds.HoldView`."""
+
     kind: str
     reason: str
     start_date: date
@@ -96,10 +132,52 @@ class HoldView:
 
 
 @dataclass(frozen=True)
-class RecoveryView:
+class RecoveryStatus:
+    """The header's recovery line: the latest stage as of the day and the holds in force.
+    The Recovery tab's fuller view is `app.recovery.account_recovery.RecoveryView`."""
+
     stage: str
     stage_date: date | None
-    holds: list[HoldView]
+    holds: list[ActiveHold]
+
+
+@dataclass(frozen=True)
+class LiveArrangement:
+    """The account's live payment arrangement, in brief (`ArrangementView` is the whole of it)."""
+
+    arrangement_id: str
+    frequency: str
+    start: date
+    end: date
+    total_pence: int
+    status: str
+
+
+@dataclass(frozen=True)
+class DiaryLine:
+    """One of the account's diary entries, newest due first (`status`: a DiaryStatus)."""
+
+    diary_id: str
+    code: str
+    due: date
+    status: str
+    owner: str | None
+    note: str
+    team: str
+    claimed_by: str | None
+    completed_by: str | None
+    completion_note: str
+
+
+@dataclass(frozen=True)
+class ReductionLine:
+    """A council tax reduction (or s13A) award, as a percentage of the charge in basis points."""
+
+    id: uuid.UUID
+    kind: str
+    percent_bp: int
+    from_: date
+    to: date | None
 
 
 @dataclass(frozen=True)
@@ -119,16 +197,16 @@ class AccountSummary:
     periods: list[PeriodView]
     years: list[YearView]
     transactions: list[TransactionView]
-    recovery: RecoveryView
-    arrangement: dict[str, Any] | None
-    diary: list[dict[str, Any]] = field(default_factory=list)
-    reductions: list[dict[str, Any]] = field(default_factory=list)
+    recovery: RecoveryStatus
+    arrangement: LiveArrangement | None
+    diary: list[DiaryLine] = field(default_factory=list)
+    reductions: list[ReductionLine] = field(default_factory=list)
     instalment_count: int = 10
     instalment_day: int = 1
 
     def to_json(self) -> dict[str, Any]:
         """The contract's `account show --json` shape: money in *_pence, dates ISO."""
-        data: dict[str, Any] = jsonable(asdict(self))
+        data: dict[str, Any] = jsonable(plain(self))
         data.pop("account_id")
         return data
 
@@ -297,24 +375,23 @@ def account_summary(uow: UnitOfWork, account_ref: str, as_of: date) -> AccountSu
         periods=periods,
         years=_years(txns, run(_INSTALMENTS, key).all(), periods),
         transactions=transactions,
-        recovery=RecoveryView(
+        recovery=RecoveryStatus(
             stage=account.stage or "none",
             stage_date=account.event_date,
-            holds=[HoldView(h.kind, h.reason, h.start_date, h.end_date) for h in run(_HOLDS, key)],
+            holds=[ActiveHold(h.kind, h.reason, h.start_date, h.end_date) for h in run(_HOLDS, key)],
         ),
-        arrangement=None if account.arrangement_id is None else {
-            "arrangement_id": str(account.arrangement_id), "frequency": account.frequency,
-            "start": account.start_date, "end": account.end_date, "total_pence": account.total_pence,
-            "status": account.status,
-        },
+        arrangement=None if account.arrangement_id is None else LiveArrangement(
+            arrangement_id=str(account.arrangement_id), frequency=account.frequency, start=account.start_date,
+            end=account.end_date, total_pence=account.total_pence, status=account.status,
+        ),
         diary=[
-            {"diary_id": str(e.id), "code": e.code, "due": e.due_on, "status": e.status, "owner": e.owner,
-             "note": e.note, "team": e.team, "claimed_by": e.claimed_by, "completed_by": e.completed_by,
-             "completion_note": e.completion_note}
+            DiaryLine(diary_id=str(e.id), code=e.code, due=e.due_on, status=e.status, owner=e.owner, note=e.note,
+                      team=e.team, claimed_by=e.claimed_by, completed_by=e.completed_by,
+                      completion_note=e.completion_note)
             for e in run(_DIARY, key)
         ],
         reductions=[
-            {"id": r.id, "kind": r.kind, "percent_bp": r.percent_bp, "from": r.start_date, "to": r.end_date}
+            ReductionLine(id=r.id, kind=r.kind, percent_bp=r.percent_bp, from_=r.start_date, to=r.end_date)
             for r in run(_REDUCTIONS, key)
         ],
         instalment_count=account.instalment_count,
@@ -328,21 +405,21 @@ def _periods(rows: Sequence[Row], details: Sequence[Row], names: list[str], as_o
     `names` (the account's taxpayers) gains anyone jointly liable on `as_of`, in period
     order: every period lists the same people, as the demand notice names them.
     """
-    by_period: dict[uuid.UUID, dict[str, list[dict[str, Any]]]] = {
-        r.id: {"discount": [], "exemption": [], "joint": []} for r in rows
-    }
+    discounts: dict[uuid.UUID, list[PeriodDiscount]] = {r.id: [] for r in rows}
+    exemptions: dict[uuid.UUID, list[PeriodExemption]] = {r.id: [] for r in rows}
+    joint: dict[uuid.UUID, list[JointTaxpayer]] = {r.id: [] for r in rows}
     for d in details:
         if d.what == "discount":
-            item = {"id": d.id, "kind": d.code, "from": d.start_date, "to": d.end_date, "empty_since": d.empty_since}
+            discounts[d.period_id].append(PeriodDiscount(d.id, d.code, d.start_date, d.end_date, d.empty_since))
         elif d.what == "exemption":
-            item = {"id": d.id, "class": d.code, "from": d.start_date, "to": d.end_date}
+            exemptions[d.period_id].append(PeriodExemption(d.id, d.code, d.start_date, d.end_date))
         else:
-            item = {"id": d.id, "name": full_name(d.title, d.forenames, d.surname), "from": d.start_date, "to": d.end_date}
-        by_period[d.period_id][d.what].append(item)
+            name = full_name(d.title, d.forenames, d.surname)
+            joint[d.period_id].append(JointTaxpayer(d.id, name, d.start_date, d.end_date))
     for r in rows:
-        for party in by_period[r.id]["joint"]:
-            if party["from"] <= as_of and (party["to"] is None or party["to"] >= as_of) and party["name"] not in names:
-                names.append(party["name"])
+        for party in joint[r.id]:
+            if party.from_ <= as_of and (party.to is None or party.to >= as_of) and party.name not in names:
+                names.append(party.name)
     return [
         PeriodView(
             period_id=r.id,
@@ -354,10 +431,10 @@ def _periods(rows: Sequence[Row], details: Sequence[Row], names: list[str], as_o
             start_date=r.start_date,
             end_date=r.end_date,
             liable=names,
-            discounts=by_period[r.id]["discount"],
-            exemptions=by_period[r.id]["exemption"],
+            discounts=discounts[r.id],
+            exemptions=exemptions[r.id],
             disabled_reduction=r.disabled_reduction,
-            joint=by_period[r.id]["joint"],
+            joint=joint[r.id],
         )
         for r in rows
     ]
@@ -393,8 +470,8 @@ def _years(txns: Sequence[Row], instalments: Sequence[Row], periods: list[Period
         plan = schedule.get(year, [])
         paid = allocate_paid([amount for _, amount in plan], b["paid"])
         discounts = sorted({
-            d["kind"] for p in periods for d in p.discounts
-            if financial_year_of(d["from"]) <= year and (d["to"] is None or financial_year_of(d["to"]) >= year)
+            d.kind for p in periods for d in p.discounts
+            if financial_year_of(d.from_) <= year and (d.to is None or financial_year_of(d.to) >= year)
         })
         result.append(
             YearView(

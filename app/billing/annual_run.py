@@ -24,7 +24,7 @@ from app.billing.settings_snapshots import capture_year_settings
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading
-from app.enums import BatchRunStatus
+from app.enums import BatchRunKind, BatchRunStatus
 from app.models import BatchRun, LiabilityPeriod
 from app.requests import Cancelled, Progress, handles
 from app.rules.apportionment import year_end, year_start
@@ -84,11 +84,11 @@ def run_annual_billing(
         )
         total = uow.session.scalar(select(func.count()).select_from(liable.subquery())) or 0
         if run is None:
-            run = BatchRun(kind="billing", run_key=key, as_of=as_of, parameters={"year": year}, total=total,
+            run = BatchRun(kind=BatchRunKind.BILLING, run_key=key, as_of=as_of, parameters={"year": year}, total=total,
                            created_by=actor.username, summary={"charges": 0, "adjustments": 0, "notices": 0,
                                                                "charged_pence": 0, "cursor": None})
             uow.session.add(run)
-        elif run.status == "completed":
+        elif run.status == BatchRunStatus.COMPLETED:
             uow.commit()
             return _summary(run, year, as_of, resumed=True)
         run.status, run.total = BatchRunStatus.RUNNING, total
@@ -142,7 +142,7 @@ def run_annual_billing(
     with db.uow() as uow:
         run = uow.session.get_one(BatchRun, run_id)
         run.status = status
-        if status == "completed":
+        if status == BatchRunStatus.COMPLETED:
             run.finished_at = now()
         uow.commit()
         return _summary(run, year, as_of, resumed=resumed)
@@ -159,6 +159,6 @@ def _summary(run: BatchRun, year: int, as_of: date, resumed: bool) -> BillingRun
 
 def billing_runs(uow: UnitOfWork, limit: int = 20) -> list[BillingRunSummary]:
     runs = uow.session.scalars(
-        select(BatchRun).where(BatchRun.kind == "billing").order_by(BatchRun.started_at.desc()).limit(limit)
+        select(BatchRun).where(BatchRun.kind == BatchRunKind.BILLING).order_by(BatchRun.started_at.desc()).limit(limit)
     ).all()
     return [_summary(r, int(r.parameters.get("year", 0)), r.as_of or date.min, resumed=False) for r in runs]

@@ -22,6 +22,7 @@ from app.adapters.bulk import AUDIT_COLUMNS, DOCUMENT_COLUMNS, BulkWriter, Nativ
 from app.billing.decisions import BillingDecision
 from app.clock import now
 from app.db import UnitOfWork
+from app.enums import DocumentKind, InstalmentPlanStatus
 from app.errors import Conflict
 from app.ledger.kinds import LedgerKind
 from app.ledger.posting import LedgerRows
@@ -79,7 +80,7 @@ def apply(
         account = v.id(d.account_id)
         label = year_label(d.year)
         if d.charge_delta_pence:
-            first = d.notice == "demand_notice"
+            first = d.notice == DocumentKind.DEMAND_NOTICE
             kind = LedgerKind.CHARGE if first else LedgerKind.ADJUSTMENT
             text = f"Council tax {label}" if first else f"Rebill {label}" + (f": {reason}" if reason else "")
             ledger.add(account, d.year, kind, d.charge_delta_pence, posted, f"BILL-{d.year}", text)
@@ -92,7 +93,7 @@ def apply(
             result = session.execute(
                 update(InstalmentPlan)
                 .where(InstalmentPlan.id == d.superseded_plan.plan_id, InstalmentPlan.version == d.superseded_plan.version)
-                .values(status="superseded", version=d.superseded_plan.version + 1)
+                .values(status=InstalmentPlanStatus.SUPERSEDED, version=d.superseded_plan.version + 1)
                 .execution_options(synchronize_session=False)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -118,7 +119,7 @@ def apply(
             applied.documents[(d.account_id, d.year)] = _asto_uuid(doc_id)
             applied.notices += 1
         audits.append((
-            v.new_id(), stamp, actor.username, "billing.billed" if d.notice == "demand_notice" else "billing.rebilled",
+            v.new_id(), stamp, actor.username, "billing.billed" if d.notice == DocumentKind.DEMAND_NOTICE else "billing.rebilled",
             "account", account, account,
             # The plans themselves are kept (a superseded plan is never deleted): the audit names them.
             v.json({"year": d.year, "charge_pence": d.charged_before_pence, "reduction_pence": d.reduced_before_pence,

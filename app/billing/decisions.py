@@ -17,6 +17,7 @@ from typing import Any
 
 from app.billing.facts import AccountFacts, PlanFacts
 from app.config import AuthoritySettings
+from app.enums import DocumentKind
 from app.errors import ValidationError
 from app.rules.apportionment import year_end, year_label, year_start
 from app.rules.instalments import DueInstalment, InstalmentPolicy, bill_schedule, reprofile
@@ -39,6 +40,8 @@ class BillingDecision:
     plan: tuple[DueInstalment, ...] | None  # the new plan, or None to keep the current one
     superseded_plan: PlanFacts | None
     notice: str | None  # demand_notice | amended_demand_notice | None
+    # The notice's merge data, stored with the letter as it is and rendered again from it
+    # (letters/rendering): free-form by design, it is what the template's fields read.
     notice_data: dict[str, Any] | None
 
     @property
@@ -126,7 +129,7 @@ def decide(
         notice = "amended_demand_notice"
     data = None
     if notice is not None and plan is not None:
-        data = notice_data(facts, charge, policy, paid, plan, issued_on, authority, amended=notice != "demand_notice",
+        data = notice_data(facts, charge, policy, paid, plan, issued_on, authority, amended=notice != DocumentKind.DEMAND_NOTICE,
                            reason=reason, memo=memo)
     return BillingDecision(
         account_id=facts.account_id, account_ref=facts.account_ref, year=year, charge=charge,

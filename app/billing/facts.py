@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select
 
 from app.adapters.sql_keys import raw_key, to_uuid
 from app.db import UnitOfWork, in_batches
+from app.enums import InstalmentPlanStatus
 from app.ledger.kinds import BILLED_KINDS, CASH_KINDS, CHARGE_KINDS, LedgerKind
 from app.models import (
     Account,
@@ -186,7 +187,7 @@ def _load_chunk(
         select(raw_key(InstalmentPlan.id), raw_key(InstalmentPlan.account_id), InstalmentPlan.financial_year,
                InstalmentPlan.version)
         .where(which(InstalmentPlan.account_id), InstalmentPlan.financial_year.in_(list(years)),
-               InstalmentPlan.status == "active")
+               InstalmentPlan.status == InstalmentPlanStatus.ACTIVE)
     ).all()
     instalments: dict[uuid.UUID, list[DueInstalment]] = defaultdict(list)
     if plan_rows and with_instalments:
@@ -194,7 +195,7 @@ def _load_chunk(
             select(raw_key(Instalment.plan_id), Instalment.due_on, Instalment.amount_pence)
             .join(InstalmentPlan, InstalmentPlan.id == Instalment.plan_id)
             .where(which(InstalmentPlan.account_id), InstalmentPlan.financial_year.in_(list(years)),
-                   InstalmentPlan.status == "active")
+                   InstalmentPlan.status == InstalmentPlanStatus.ACTIVE)
             .order_by(Instalment.plan_id, Instalment.seq)
         ):
             instalments[plan_id].append(DueInstalment(due, amount))

@@ -27,6 +27,7 @@ from app.casework.diary import load_entry
 from app.casework.requests import ClaimNext, ReleaseClaim
 from app.db import UnitOfWork
 from app.dto import JsonView
+from app.enums import DiaryStatus
 from app.models import Account, DiaryEntry
 from app.requests import handles
 from app.users.roles import Actor, Role, require_role
@@ -48,7 +49,7 @@ class ClaimedEntry(JsonView):
 
 def _eligible(as_of: date, cutoff: datetime, code: str | None, team: str | None) -> list[Any]:
     where: list[Any] = [
-        DiaryEntry.status == "open", DiaryEntry.due_on <= as_of,
+        DiaryEntry.status == DiaryStatus.OPEN, DiaryEntry.due_on <= as_of,
         or_(DiaryEntry.claimed_by.is_(None), DiaryEntry.claimed_at < cutoff),
     ]
     if code:
@@ -89,7 +90,7 @@ def claim_next(
                 break
             result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
                 update(DiaryEntry)
-                .where(DiaryEntry.id == row[0], DiaryEntry.status == "open",
+                .where(DiaryEntry.id == row[0], DiaryEntry.status == DiaryStatus.OPEN,
                        or_(DiaryEntry.claimed_by.is_(None), DiaryEntry.claimed_at < cutoff))
                 .values(claimed_by=actor.username, claimed_at=stamp, version=DiaryEntry.version + 1)
                 .execution_options(synchronize_session=False)

@@ -28,6 +28,7 @@ from app.casework.notes import append_note
 from app.casework.requests import AddDiaryEntry, CompleteDiaryEntry, ReassignDiaryEntries, RescheduleDiaryEntry
 from app.db import UnitOfWork
 from app.dto import JsonView, clean_text
+from app.enums import DiaryStatus
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Account, DiaryCode, DiaryEntry, User
 from app.requests import handles
@@ -102,7 +103,7 @@ def new_entry(
 ) -> DiaryEntry:
     entry = DiaryEntry(
         account_id=account_id, code=code.code, due_on=due, team=code.team if team is None else team.strip(),
-        owner=owner, note=note, status="open", created_by=username,
+        owner=owner, note=note, status=DiaryStatus.OPEN, created_by=username,
     )
     uow.session.add(entry)
     uow.session.flush()
@@ -140,11 +141,6 @@ def load_entry(uow: UnitOfWork, diary_id: uuid.UUID) -> tuple[DiaryEntry, str, s
     return row[0], row[1], row[2]
 
 
-def get_entry(uow: UnitOfWork, diary_id: uuid.UUID) -> DiaryView:
-    entry, ref, description = load_entry(uow, diary_id)
-    return diary_view(entry, ref, description)
-
-
 def account_entries(uow: UnitOfWork, *, account_ref: str, include_completed: bool = True) -> list[DiaryView]:
     """The account's diary, open entries first by due date, then completed ones newest first."""
     account_id = get_account_id(uow, account_ref)
@@ -154,10 +150,10 @@ def account_entries(uow: UnitOfWork, *, account_ref: str, include_completed: boo
         .where(DiaryEntry.account_id == account_id)
     )
     if not include_completed:
-        query = query.where(DiaryEntry.status == "open")
+        query = query.where(DiaryEntry.status == DiaryStatus.OPEN)
     rows = [(diary_view(e, account_ref.strip(), d)) for e, d in uow.session.execute(query)]
-    open_rows = sorted((r for r in rows if r.status == "open"), key=lambda r: (r.due, r.created_at))
-    done = sorted((r for r in rows if r.status != "open"), key=lambda r: r.completed_at or r.created_at, reverse=True)
+    open_rows = sorted((r for r in rows if r.status == DiaryStatus.OPEN), key=lambda r: (r.due, r.created_at))
+    done = sorted((r for r in rows if r.status != DiaryStatus.OPEN), key=lambda r: r.completed_at or r.created_at, reverse=True)
     return open_rows + done
 
 
@@ -175,7 +171,7 @@ def _changed(entry_code: str, ref: str) -> Conflict:
 
 def conditional_update(uow: UnitOfWork, diary_id: uuid.UUID, expected_version: int | None, values: dict[str, Any]) -> bool:
     """UPDATE the entry only if it is still open (and at the expected version); True if it was."""
-    where = [DiaryEntry.id == diary_id, DiaryEntry.status == "open"]
+    where = [DiaryEntry.id == diary_id, DiaryEntry.status == DiaryStatus.OPEN]
     if expected_version is not None:
         where.append(DiaryEntry.version == expected_version)
     result: CursorResult[Any] = uow.session.execute(  # type: ignore[assignment]
@@ -189,7 +185,7 @@ def refuse_stale(uow: UnitOfWork, diary_id: uuid.UUID) -> Conflict:
     uow.rollback()
     uow.session.expire_all()
     entry, ref, _ = load_entry(uow, diary_id)
-    return _already_done(entry, ref) if entry.status != "open" else _changed(entry.code, ref)
+    return _already_done(entry, ref) if entry.status != DiaryStatus.OPEN else _changed(entry.code, ref)
 
 
 @handles(CompleteDiaryEntry, role=Role.OFFICER, action="complete diary entries")
@@ -204,7 +200,7 @@ def complete_entry(
     who completed it and when."""
     text = clean_text(note, field="note", label="a short note saying what was done", max_length=MAX_NOTE)
     entry, ref, description = load_entry(uow, diary_id)
-    if entry.status != "open":
+    if entry.status != DiaryStatus.OPEN:
         raise _already_done(entry, ref)
     if expected_version is not None and entry.version != expected_version:
         raise _changed(entry.code, ref)
@@ -242,7 +238,7 @@ def reschedule_entry(
     claim on it is released."""
     text = clean_text(note, field="note", label="a short note saying why the date moves", max_length=MAX_NOTE)
     entry, ref, description = load_entry(uow, diary_id)
-    if entry.status != "open":
+    if entry.status != DiaryStatus.OPEN:
         raise _already_done(entry, ref)
     if expected_version is not None and entry.version != expected_version:
         raise _changed(entry.code, ref)
@@ -284,12 +280,12 @@ def reassign_entries(
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         rows = uow.session.execute(
-            select(DiaryEntry.id, DiaryEntry.account_id).where(DiaryEntry.id.in_(chunk), DiaryEntry.status == "open")
+            select(DiaryEntry.id, DiaryEntry.account_id).where(DiaryEntry.id.in_(chunk), DiaryEntry.status == DiaryStatus.OPEN)
         ).all()
         if not rows:
             continue
         uow.session.execute(
-            update(DiaryEntry).where(DiaryEntry.id.in_([r[0] for r in rows]), DiaryEntry.status == "open")
+            update(DiaryEntry).where(DiaryEntry.id.in_([r[0] for r in rows]), DiaryEntry.status == DiaryStatus.OPEN)
             .values(**values, version=DiaryEntry.version + 1).execution_options(synchronize_session=False)
         )
         for entry_id, account_id in rows:

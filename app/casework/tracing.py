@@ -28,6 +28,7 @@ from app.casework.notes import append_note
 from app.casework.requests import RecordGoneAway, RecordTraced
 from app.db import UnitOfWork
 from app.dto import JsonView, clean_text
+from app.enums import DiaryStatus
 from app.models import DiaryEntry
 from app.requests import handles
 from app.users.roles import Actor, Role
@@ -50,7 +51,8 @@ def record_gone_away(uow: UnitOfWork, actor: Actor, *, account_ref: str, as_of: 
     account_id = get_account_id(uow, account_ref)
     code = active_code(uow, TRACE)
     existing = uow.session.scalars(
-        select(DiaryEntry).where(DiaryEntry.account_id == account_id, DiaryEntry.code == TRACE, DiaryEntry.status == "open")
+        select(DiaryEntry)
+        .where(DiaryEntry.account_id == account_id, DiaryEntry.code == TRACE, DiaryEntry.status == DiaryStatus.OPEN)
         .order_by(DiaryEntry.due_on).limit(1)
     ).first()
     append_note(uow, account_id, f"Gone away reported{': ' + text if text else '.'}", actor.username)
@@ -84,7 +86,8 @@ def record_traced(
     summary = f"Traced: new address {address}" + (f" ({text})" if text else "")
     completed: DiaryView | None = None
     for entry in uow.session.scalars(
-        select(DiaryEntry).where(DiaryEntry.account_id == account_id, DiaryEntry.code == TRACE, DiaryEntry.status == "open")
+        select(DiaryEntry)
+        .where(DiaryEntry.account_id == account_id, DiaryEntry.code == TRACE, DiaryEntry.status == DiaryStatus.OPEN)
     ).all():
         before = entry_snapshot(entry)
         if not conditional_update(uow, entry.id, entry.version, {

@@ -17,6 +17,7 @@ from sqlalchemy import case, func, or_, select
 
 from app.db import UnitOfWork
 from app.dto import JsonView
+from app.enums import DiaryStatus
 from app.errors import ValidationError
 from app.ledger.balances import account_balances, balance_of
 from app.models import Account, AccountParty, DiaryCode, DiaryEntry, Person, RecoveryEvent
@@ -91,7 +92,7 @@ def worklist(
         raise ValidationError("The page number starts at 1.", field="page")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValidationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.", field="page_size")
-    where: list[Any] = [DiaryEntry.status == "open"]
+    where: list[Any] = [DiaryEntry.status == DiaryStatus.OPEN]
     if code:
         where.append(DiaryEntry.code == code.strip().upper())
     if team:

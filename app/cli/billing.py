@@ -169,8 +169,8 @@ def _discount_id(summary: Any, period_id: uuid.UUID, kind: str, on: date) -> uui
     period = next(p for p in summary.periods if p.period_id == period_id)
     code = kind.strip().upper()
     for d in reversed(period.discounts):
-        if d["kind"] == code and d["from"] <= on + timedelta(days=1) and (d["to"] is None or d["to"] >= on):
-            return d["id"]  # type: ignore[no-any-return]
+        if d.kind == code and d.from_ <= on + timedelta(days=1) and (d.to is None or d.to >= on):
+            return d.id  # type: ignore[no-any-return]
     raise UsageError(f"Account {summary.account_ref} has no {code} in force on {on:%d/%m/%Y}.")
 
 

@@ -61,7 +61,7 @@ def _recovery(app: Application, args: argparse.Namespace) -> int:
             print_json(view.to_json())
         else:
             for year in view.years:
-                print(f"{year_label(year['year'])}: {year['stage'].replace('_', ' ')} — {year['next_step']}")
+                print(f"{year_label(year.year)}: {year.stage.replace('_', ' ')} — {year.next_step}")
             if view.on_hold:
                 print(f"On hold: {view.on_hold.replace('_', ' ')}")
         return EXIT_OK

@@ -270,7 +270,7 @@ def record_outcomes(
 def _check_outcome(outcome: str, hearing_date: date, adjourned_to: date | None) -> None:
     if outcome not in OUTCOMES:
         raise ValidationError(f"'{outcome}' is not a court outcome (use {', '.join(OUTCOMES)}).", field="outcome")
-    if outcome == "adjourned":
+    if outcome == RecoveryStage.ADJOURNED:
         if adjourned_to is None:
             raise ValidationError("An adjournment needs the new hearing date.", field="adjourned_to")
         if adjourned_to <= hearing_date:
@@ -314,7 +314,7 @@ def _record(
                 message=f"The outcome '{outcome}' was already recorded for {ref} at the hearing on "
                         f"{hearing_date:%d/%m/%Y}; nothing was changed.",
                 years=years, amount_pence=0, costs_posted_pence=0,
-                adjourned_to=events[(account_id, years[0])].hearing_date if outcome == "adjourned" else None,
+                adjourned_to=events[(account_id, years[0])].hearing_date if outcome == RecoveryStage.ADJOURNED else None,
             )
         if done:
             raise Conflict(
@@ -360,7 +360,7 @@ def _record(
                 costs_posted += lo_costs
                 amount += lo_costs
             details["costs_pence"] = lo_costs
-        elif outcome == "withdrawn" and withdraw_costs:
+        elif outcome == RecoveryStage.WITHDRAWN and withdraw_costs:
             summons_costs = _costs_by_reference(uow, account_id, year, f"SUMMONS-{year}")
             if summons_costs > 0:
                 _post_costs(uow, actor, account_id, year, -summons_costs, as_of, f"SUMMONS-{year}-WD",
@@ -368,7 +368,7 @@ def _record(
                 costs_posted -= summons_costs
                 amount -= summons_costs
             details["costs_withdrawn_pence"] = summons_costs
-        elif outcome == "adjourned":
+        elif outcome == RecoveryStage.ADJOURNED:
             assert adjourned_to is not None
             details["adjourned_from"] = hearing_date.isoformat()
             event_hearing = adjourned_to

@@ -404,7 +404,7 @@ class _Job:
     actor: str
     dialect: str
     accounts: int
-    parish_ids: dict[str, Any]
+    parish_ids: dict[str, Any]  # parish name -> its key as the driver takes it (NativeValues.id), not free-form data
 
 
 def _chunks(job: _Job) -> Iterator[dict[str, list[tuple[Any, ...]]]]:

@@ -4,37 +4,59 @@ stands, what happens next and why, and its holds (the Recovery tab; nothing is w
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 
 from app.adapters.sql_keys import raw_key
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
+from app.dto import JsonView
 from app.models import Hold, RecoveryEvent
 from app.recovery.states import account_states
-from app.rules.recovery_policy import AccountState, next_actions
+from app.rules.recovery_policy import AccountState, Action, YearAdvice, next_actions
 
 
 @dataclass(frozen=True)
-class RecoveryView:
-    """The Recovery tab: history, where each year stands, what happens next and why."""
+class RecoveryStep:
+    """A recovery step taken for one year (`stage`: a RecoveryStage), oldest first."""
+
+    year: int
+    stage: str
+    date: datetime.date  # (spelt out: the field's name hides the type's within the class)
+    amount_pence: int
+    hearing_date: datetime.date | None
+    by: str
+
+
+@dataclass(frozen=True)
+class HoldRow:
+    """A hold as the Recovery tab lists it, past and future ones too, with whether it is in
+    force on the day (the hold with who made and lifted it is `app.recovery.holds.HoldView`).
+    `from_`/`to` are written `from`/`to` (`app.dto.json_key`)."""
+
+    hold_id: uuid.UUID
+    kind: str
+    reason: str
+    from_: date
+    to: date | None
+    in_force: bool
+
+
+@dataclass(frozen=True)
+class RecoveryView(JsonView):
+    """The Recovery tab: history, where each year stands, what happens next and why.
+    (The header's short recovery line is `app.accounts.summary.RecoveryStatus`.)"""
 
     account_ref: str
-    history: list[dict[str, Any]]
-    years: list[dict[str, Any]]
-    next_actions: list[dict[str, Any]]
-    holds: list[dict[str, Any]]
-    on_hold: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        from app.dto import jsonable
-
-        data: dict[str, Any] = jsonable({"account_ref": self.account_ref, "history": self.history, "years": self.years,
-                                         "next_actions": self.next_actions, "holds": self.holds, "on_hold": self.on_hold})
-        return data
+    history: list[RecoveryStep]
+    years: list[YearAdvice]
+    next_actions: list[Action]
+    holds: list[HoldRow]
+    on_hold: str | None  # the kind of the hold that stops recovery on the day, if any
 
 
 def account_recovery(uow: UnitOfWork, settings: AuthoritySettings, account_ref: str, as_of: date) -> RecoveryView:
@@ -58,13 +80,11 @@ def account_recovery(uow: UnitOfWork, settings: AuthoritySettings, account_ref: 
     ).all()
     return RecoveryView(
         account_ref=account_ref,
-        history=[{"year": y, "stage": st, "date": d, "amount_pence": a, "hearing_date": h, "by": by}
+        history=[RecoveryStep(year=y, stage=st, date=d, amount_pence=a, hearing_date=h, by=by)
                  for y, st, d, a, h, by in history],
-        years=[{"year": a.year, "stage": a.stage, "stage_date": a.stage_date, "next_step": a.next_step}
-               for a in decision.advice],
-        next_actions=[{"year": a.year, "stage": a.stage, "amount_pence": a.amount_pence, "costs_pence": a.costs_pence,
-                       "hearing_date": a.hearing_date, "why": a.why} for a in decision.actions],
-        holds=[{"hold_id": i, "kind": k, "reason": r, "from": s_, "to": e,
-                "in_force": s_ <= as_of and (e is None or e >= as_of)} for i, k, r, s_, e in holds],
+        years=list(decision.advice),
+        next_actions=list(decision.actions),
+        holds=[HoldRow(hold_id=i, kind=k, reason=r, from_=s_, to=e, in_force=s_ <= as_of and (e is None or e >= as_of))
+               for i, k, r, s_, e in holds],
         on_hold=decision.on_hold.kind if decision.on_hold else None,
     )

@@ -32,5 +32,5 @@ def account_recovery_view(uow: UnitOfWork, settings: AuthoritySettings, account_
     view = account_recovery(uow, settings, account_ref, as_of)
     routes = recovery_routes(uow, settings, account_ref, as_of)
     cases = list_cases(uow, account_ref=account_ref)
-    years = sorted({h["year"] for h in view.history if h["stage"] == RecoveryStage.LIABILITY_ORDER})
+    years = sorted({h.year for h in view.history if h.stage == RecoveryStage.LIABILITY_ORDER})
     return AccountRecovery(view=view, routes=routes, cases=cases, liability_order_years=years)

@@ -31,7 +31,7 @@ from app.adapters.sql_keys import raw_key
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading, in_batches
-from app.enums import BatchRunStatus
+from app.enums import BatchRunKind, BatchRunStatus
 from app.ledger.kinds import LedgerKind
 from app.ledger.posting import LedgerRows
 from app.models import (
@@ -123,8 +123,8 @@ def run_recovery(
         resumed = False
         if not dry_run:
             unfinished = uow.session.scalars(
-                select(BatchRun).where(BatchRun.kind == "recovery", BatchRun.as_of == as_of,
-                                       BatchRun.status.in_(("running", "cancelled")))
+                select(BatchRun).where(BatchRun.kind == BatchRunKind.RECOVERY, BatchRun.as_of == as_of,
+                                       BatchRun.status.in_((BatchRunStatus.RUNNING, BatchRunStatus.CANCELLED)))
                 .order_by(BatchRun.started_at.desc()).limit(1)
             ).one_or_none()
             if unfinished is not None:
@@ -132,8 +132,8 @@ def run_recovery(
                 tally = _Tally.from_dict(run.summary)
             else:
                 count = uow.session.scalar(select(func.count()).select_from(BatchRun)
-                                           .where(BatchRun.kind == "recovery", BatchRun.as_of == as_of)) or 0
-                run = BatchRun(kind="recovery", run_key=f"recovery:{as_of.isoformat()}:{count + 1}", as_of=as_of,
+                                           .where(BatchRun.kind == BatchRunKind.RECOVERY, BatchRun.as_of == as_of)) or 0
+                run = BatchRun(kind=BatchRunKind.RECOVERY, run_key=f"recovery:{as_of.isoformat()}:{count + 1}", as_of=as_of,
                                parameters={"dry_run": False}, total=total, created_by=actor.username,
                                summary=tally.to_dict())
                 uow.session.add(run)
@@ -190,7 +190,7 @@ def run_recovery(
         with db.uow() as uow:
             run = uow.session.get_one(BatchRun, run_id)
             run.status = status
-            if status == "completed":
+            if status == BatchRunStatus.COMPLETED:
                 run.finished_at = now()
             uow.commit()
     return RecoveryRunSummary(
@@ -203,7 +203,7 @@ def run_recovery(
 def recovery_runs(uow: UnitOfWork, limit: int = 20) -> list[RecoveryRunSummary]:
     """The latest recovery runs, newest first (dry runs write nothing, so are not among them)."""
     runs = uow.session.scalars(
-        select(BatchRun).where(BatchRun.kind == "recovery").order_by(BatchRun.started_at.desc()).limit(limit)
+        select(BatchRun).where(BatchRun.kind == BatchRunKind.RECOVERY).order_by(BatchRun.started_at.desc()).limit(limit)
     ).all()
     result = []
     for run in runs:

@@ -20,6 +20,7 @@ from sqlalchemy import case, func, or_, select
 
 from app.adapters.sql_keys import raw_key
 from app.db import UnitOfWork, in_batches
+from app.enums import InstalmentPlanStatus, RecoveryStage
 from app.ledger.kinds import CASH_KINDS
 from app.models import Hold, Instalment, InstalmentPlan, LedgerTransaction, RecoveryEvent
 from app.rules.apportionment import financial_year_of, year_start
@@ -73,7 +74,7 @@ def _screen(uow: UnitOfWork, which: Callable[[Any], Any], as_of: date, minimum: 
                InstalmentPlan.id.label("plan_id"),
                func.sum(case((Instalment.due_on <= as_of, Instalment.amount_pence), else_=0)).label("due"))
         .join(Instalment, Instalment.plan_id == InstalmentPlan.id)
-        .where(which(InstalmentPlan.account_id), InstalmentPlan.status == "active")
+        .where(which(InstalmentPlan.account_id), InstalmentPlan.status == InstalmentPlanStatus.ACTIVE)
         .group_by(InstalmentPlan.account_id, InstalmentPlan.financial_year, InstalmentPlan.id)
         .subquery()
     )
@@ -168,4 +169,4 @@ def _with_the_court(events: Iterable[StageEvent]) -> bool:
     for event in events:
         if event.stage in STATUTORY_STAGES + RESET_STAGES:
             last = event.stage
-    return last in ("summons", "liability_order")
+    return last in (RecoveryStage.SUMMONS, RecoveryStage.LIABILITY_ORDER)

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from app.accounts.summary import AccountSummary, account_summary
+from app.accounts.summary import AccountSummary, LiveArrangement, account_summary
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings
 from app.demo.generate import generate_demo
@@ -105,14 +105,14 @@ def _check_periods(account: Account, summary: AccountSummary) -> None:
         assert view.property_uprn == period.property.uprn and view.address == period.property.address()
         assert view.band == period.property.band
         assert view.parish == (period.property.parish.name if period.property.parish else "")
-        assert [d["id"] for d in view.discounts] == [d.id for d in _by_start(period.discounts)]
-        assert [(d["kind"], d["empty_since"]) for d in view.discounts] == [
+        assert [d.id for d in view.discounts] == [d.id for d in _by_start(period.discounts)]
+        assert [(d.kind, d.empty_since) for d in view.discounts] == [
             (d.kind, d.empty_since) for d in _by_start(period.discounts)
         ]
-        assert [(e["id"], e["class"], e["to"]) for e in view.exemptions] == [
+        assert [(e.id, e.class_, e.to) for e in view.exemptions] == [
             (e.id, e.exemption_class, e.end_date) for e in _by_start(period.exemptions)
         ]
-        assert [(j["id"], j["name"], j["from"]) for j in view.joint] == [
+        assert [(j.id, j.name, j.from_) for j in view.joint] == [
             (j.id, j.person.full_name(), j.start_date) for j in _by_start(period.joint_parties)
         ]
         assert view.liable == names
@@ -160,16 +160,16 @@ def test_summary_reads_what_the_model_holds(ctx: AppContext, demo_settings: Auth
             ]
             live = [a for a in s.scalars(select(Arrangement).where(Arrangement.account_id == account.id)) if a.status == "live"]
             newest = max(live, key=lambda a: a.created_at, default=None)
-            assert summary.arrangement == (None if newest is None else {
-                "arrangement_id": str(newest.id), "frequency": newest.frequency, "start": newest.start_date,
-                "end": newest.end_date, "total_pence": newest.total_pence, "status": "live",
-            })
+            assert summary.arrangement == (None if newest is None else LiveArrangement(
+                arrangement_id=str(newest.id), frequency=newest.frequency, start=newest.start_date,
+                end=newest.end_date, total_pence=newest.total_pence, status="live",
+            ))
             diary = s.scalars(select(DiaryEntry).where(DiaryEntry.account_id == account.id)).all()
-            assert [d["diary_id"] for d in summary.diary] == [
+            assert [d.diary_id for d in summary.diary] == [
                 str(d.id) for d in sorted(diary, key=lambda d: d.due_on, reverse=True)
             ]
             awards = s.scalars(select(ReductionAward).where(ReductionAward.account_id == account.id)).all()
-            assert [(r["id"], r["percent_bp"]) for r in summary.reductions] == [(r.id, r.percent_bp) for r in awards]
+            assert [(r.id, r.percent_bp) for r in summary.reductions] == [(r.id, r.percent_bp) for r in awards]
 
             shown["exemptions"] += sum(len(p.exemptions) for p in summary.periods)
             shown["joint"] += len(summary.joint_names)

@@ -100,7 +100,7 @@ def test_create_puts_the_account_on_hold_and_sends_a_letter(billed: AppContext) 
         actions = set(uow.session.scalars(select(AuditEvent.action).where(AuditEvent.account_id == account_id)))
         assert {"arrangement.created", "hold.added", "document.issued"} <= actions
         summary = account_summary(uow, REF, AS_OF)
-    assert summary.arrangement is not None and summary.arrangement["arrangement_id"] == str(view.arrangement_id)
+    assert summary.arrangement is not None and summary.arrangement.arrangement_id == str(view.arrangement_id)
     # the recovery run holds off while the arrangement is in force
     run = run_recovery(billed.db, billed.actor, billed.settings, as_of=date(2025, 6, 10))
     assert run.skipped_on_hold >= 1
@@ -131,7 +131,7 @@ def test_not_clearing_the_debt_is_refused_unless_confirmed(billed: AppContext) -
         create(billed, end=None, amount_pence=2000)  # £20 a month does not clear it by 31 March 2026
     assert err.value.field == "amount" and "31/03/2026" in str(err.value)
     view = create(billed, end=None, amount_pence=2000, confirm_warnings=True)
-    assert view.end > date(2026, 3, 31) and [w["code"] for w in view.warnings] == ["not_cleared_by_year_end"]
+    assert view.end > date(2026, 3, 31) and [w.code for w in view.warnings] == ["not_cleared_by_year_end"]
 
 
 def test_a_start_in_the_past_is_refused_even_when_confirmed(billed: AppContext) -> None:

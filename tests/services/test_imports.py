@@ -173,7 +173,7 @@ def test_consecutive_periods_share_a_reference(ctx: AppContext, examples: Path, 
     assert {(e.line, e.field) for e in summary.errors} == {(4, "account_ref"), (5, "liable_from")}
     with ctx.db.uow() as uow:
         lee = account_summary(uow, "80000001", date(2025, 8, 1))
-    assert len(lee.periods) == 2 and lee.periods[0].discounts[0]["kind"] == "SPD"
+    assert len(lee.periods) == 2 and lee.periods[0].discounts[0].kind == "SPD"
     assert lee.payment_method == "dd" and lee.joint_names == ["Bob Lee"]
 
 

@@ -101,7 +101,7 @@ def test_holds_stop_the_engine_and_lifting_resumes(billed: AppContext) -> None:
     assert held.skipped_on_hold == 1 and _events(ctx, "70000005") == []
     with ctx.db.uow() as uow:
         view = account_recovery(uow, ctx.settings, "70000005", date(2025, 5, 8))
-    assert view.on_hold == "breathing_space" and "on hold" in view.years[0]["next_step"]
+    assert view.on_hold == "breathing_space" and "on hold" in view.years[0].next_step
     resumed = run_recovery(ctx.db, ctx.actor, ctx.settings, as_of=date(2025, 7, 4))
     assert resumed.skipped_on_hold == 0 and _events(ctx, "70000005") == [("reminder_1", date(2025, 7, 4))]
 

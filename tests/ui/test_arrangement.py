@@ -45,7 +45,7 @@ def test_plan_confirm_warnings_agree_then_cancel(qtbot: QtBot, open_examples, bi
     assert plan is not None and plan.balance_pence == balance and len(plan.instalments) == 8
     assert plan.clears_by == date(2026, 2, 1) and not plan.warnings
     assert tab.headline.text().startswith("8 payments monthly of £") and "by 01/02/2026" in tab.headline.text()
-    assert tab.plan_model.rowCount() == 8 and tab.plan_model.row(7)["left_pence"] == 0
+    assert tab.plan_model.rowCount() == 8 and tab.plan_model.row(7).left_pence == 0
     assert tab.save_button.isEnabled() and not tab.confirm.isVisibleTo(tab)
 
     # The taxpayer offers £20 a month and says what comes in and goes out: not cleared by the

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.accounts.search import SearchResult
-from app.accounts.summary import InstalmentView, PeriodView, TransactionView, YearView
+from app.accounts.summary import InstalmentView, PeriodDiscount, PeriodView, TransactionView, YearView
 from app.ui.models.base import DtoTableModel, SortFilterProxy
 from app.ui.models.instalments import DUE_TODAY, NOT_YET_DUE, OVERDUE, PAID, PART_PAID, InstalmentsModel, instalment_rows
 from app.ui.models.liability import PeriodsModel, YearsModel
@@ -124,7 +124,7 @@ def test_liability_models_describe_periods_and_years(qapp: QApplication) -> None
         period_id=uuid.uuid4(), property_uprn="100000000004", address="Field View, Rectory Crescent, Marshwick",
         postcode="EX10 1AE",
         band="B", parish="", start_date=date(2020, 2, 27), end_date=None, liable=["Aaron Wilson", "Jo Wilson"],
-        discounts=[{"kind": "SPD", "from": date(2024, 4, 1), "to": None}], exemptions=[], disabled_reduction=False,
+        discounts=[PeriodDiscount(uuid.uuid4(), "SPD", date(2024, 4, 1), None, None)], exemptions=[], disabled_reduction=False,
     )
     periods = PeriodsModel()
     periods.set_rows([period])

@@ -127,7 +127,7 @@ def test_recovery_preview_writes_nothing_then_the_run_takes_the_steps(qtbot: QtB
     assert section.figure("reminder_1") == "2" and section.figure("letters") == "2"
     assert section.figure("status") == "Completed" and "complete" in section.status.text()
     qtbot.waitUntil(lambda: section.runs_model.rowCount() == 2, timeout=5000)  # the list reloads on a worker
-    assert [h["stage"] for h in window.app.account_recovery("70000005", REMINDERS).view.history] == ["reminder_1"]
+    assert [h.stage for h in window.app.account_recovery("70000005", REMINDERS).view.history] == ["reminder_1"]
 
     section.as_of.setDate(section.as_of.date().addDays(14))  # 22/05/2025: summonses, with costs
     section.run_button.click()
@@ -205,7 +205,7 @@ def test_hearing_list_single_outcome_refusal_and_grant_all(qtbot: QtBot, open_ex
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10000)
 
     hold = window.app.account_recovery("70000005", HEARING).view.holds[0]
-    window.app.execute(LiftHold(hold_id=hold["hold_id"], end_date=date(2025, 7, 14), reason="Band confirmed", as_of=HEARING))
+    window.app.execute(LiftHold(hold_id=hold.hold_id, end_date=date(2025, 7, 14), reason="Band confirmed", as_of=HEARING))
     pane.refresh_button.click()
     qtbot.waitUntil(lambda: cell(pane.model, 0, h.COL_HOLD) == "", timeout=10000)
     box = pane.grant_all()

@@ -26,7 +26,7 @@ from app.audit import audit
 from app.config import AuthoritySettings
 from app.db import UnitOfWork, in_batches
 from app.dto import clean_text
-from app.enums import ArrangementFrequency, ArrangementStatus
+from app.enums import ArrangementFrequency, ArrangementStatus, DocumentKind, HoldKind
 from app.errors import Conflict, NotFound
 from app.ledger.balances import balance_pence
 from app.ledger.kinds import CASH_KINDS
@@ -36,7 +36,7 @@ from app.recovery.arrangements.planning import build_plan, check_overlap, income
 from app.recovery.arrangements.requests import AmendArrangement, CancelArrangement, CreateArrangement
 from app.recovery.arrangements.views import ArrangementLine, ArrangementPlan, ArrangementView
 from app.requests import handles
-from app.rules.arrangements import FREQUENCY_LABELS, ArrangementPolicy, check_payments
+from app.rules.arrangements import FREQUENCY_LABELS, ArrangementPolicy, PlanWarning, check_payments
 from app.rules.instalments import DueInstalment, allocate_paid
 from app.users.roles import Actor, Role
 
@@ -64,7 +64,7 @@ def create_arrangement(
     check_overlap(uow, account_id, ref, start, plan.clears_by)
     arrangement = Arrangement(
         account_id=account_id, frequency=plan.frequency, start_date=start, end_date=plan.clears_by,
-        total_pence=plan.balance_pence, status="live", grace_days=policy.grace_days,
+        total_pence=plan.balance_pence, status=ArrangementStatus.LIVE, grace_days=policy.grace_days,
         tolerance_pence=policy.tolerance_pence, checked_to=None, broken_on=None, status_reason="",
         income_expenditure=income_statement(plan, income_expenditure), created_by=actor.username,
         instalments=[ArrangementInstalment(seq=n, due_on=i.due, amount_pence=i.amount_pence)
@@ -78,7 +78,7 @@ def create_arrangement(
     audit(uow, actor.username, "arrangement.created", "arrangement", arrangement.id, account_id=account_id,
           after={**_details(arrangement, ref), "as_of": as_of.isoformat(), "confirmed_warnings": warnings})
     letter = _confirmation_letter(uow, actor, settings, policy, arrangement, ref, as_of)
-    view = _view(uow, arrangement, ref, as_of, hold_id=hold.id, letter_id=letter, warnings=warnings)
+    view = _view(uow, arrangement, ref, as_of, hold_id=hold.id, letter_id=letter, warnings=list(plan.warnings))
     with saving(uow, f"The arrangement on {ref}"):
         uow.commit()
     return view
@@ -122,7 +122,7 @@ def amend_arrangement(
                                 "confirmed_warnings": warnings})
     letter = _confirmation_letter(uow, actor, settings, policy, arrangement, ref, as_of)
     view = _view(uow, arrangement, ref, as_of, hold_id=_hold_id(uow, arrangement.account_id), letter_id=letter,
-                 warnings=warnings)
+                 warnings=list(plan.warnings))
     with saving(uow, f"The arrangement on {ref}"):
         uow.commit()
     return view
@@ -152,26 +152,18 @@ def show_arrangement(uow: UnitOfWork, *, account_ref: str, as_of: date) -> Arran
     ref = account_ref.strip()
     arrangement = uow.session.scalars(
         select(Arrangement).where(Arrangement.account_id == account_id)
-        .order_by((Arrangement.status == "live").desc(), Arrangement.created_at.desc()).limit(1)
+        .order_by((Arrangement.status == ArrangementStatus.LIVE).desc(), Arrangement.created_at.desc()).limit(1)
     ).one_or_none()
     if arrangement is None:
         raise NotFound(f"Account {ref} has no arrangement.")
     return _view(uow, arrangement, ref, as_of, hold_id=_hold_id(uow, account_id))
 
 
-def list_arrangements(uow: UnitOfWork, *, account_ref: str, as_of: date) -> list[ArrangementView]:
-    """Every arrangement on the account, newest first."""
-    account_id = get_account_id(uow, account_ref)
-    rows = uow.session.scalars(select(Arrangement).where(Arrangement.account_id == account_id)
-                               .order_by(Arrangement.created_at.desc())).all()
-    return [_view(uow, a, account_ref.strip(), as_of) for a in rows]
-
-
 def _live(uow: UnitOfWork, account_ref: str) -> tuple[Arrangement, str]:
     account_id = get_account_id(uow, account_ref)
     ref = account_ref.strip()
     arrangement = uow.session.scalars(
-        select(Arrangement).where(Arrangement.account_id == account_id, Arrangement.status == "live")
+        select(Arrangement).where(Arrangement.account_id == account_id, Arrangement.status == ArrangementStatus.LIVE)
         .order_by(Arrangement.created_at.desc()).limit(1)
     ).one_or_none()
     if arrangement is None:
@@ -200,7 +192,7 @@ def _payments(uow: UnitOfWork, account_id: uuid.UUID, start: date, as_of: date) 
 
 
 def _view(uow: UnitOfWork, arrangement: Arrangement, ref: str, as_of: date, *, hold_id: uuid.UUID | None = None,
-          letter_id: uuid.UUID | None = None, warnings: list[dict[str, str]] | None = None) -> ArrangementView:
+          letter_id: uuid.UUID | None = None, warnings: list[PlanWarning] | None = None) -> ArrangementView:
     schedule = [DueInstalment(i.due_on, i.amount_pence) for i in arrangement.instalments]
     paid = _payments(uow, arrangement.account_id, arrangement.start_date, as_of)
     check = check_payments(schedule, paid, as_of, tolerance_pence=arrangement.tolerance_pence,
@@ -229,14 +221,14 @@ def _open_hold(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID, ref: str, p
     """The arrangement hold, in the caller's transaction (app.recovery.holds.add_hold commits on
     its own, and the arrangement, its hold and its letter must be saved together)."""
     existing = uow.session.scalars(
-        select(Hold).where(Hold.account_id == account_id, Hold.kind == "arrangement")
+        select(Hold).where(Hold.account_id == account_id, Hold.kind == HoldKind.ARRANGEMENT)
         .where(or_(Hold.end_date.is_(None), Hold.end_date >= plan.start))
     ).first()
     if existing is not None:
         raise Conflict(f"Account {ref} is already on hold for an arrangement from {existing.start_date:%d/%m/%Y}: "
                        "lift that hold first.")
     assert plan.clears_by is not None
-    hold = Hold(account_id=account_id, kind="arrangement", start_date=plan.start, end_date=None,
+    hold = Hold(account_id=account_id, kind=HoldKind.ARRANGEMENT, start_date=plan.start, end_date=None,
                 reason=f"Arrangement: {fmt(plan.balance_pence)} {FREQUENCY_LABELS[plan.frequency]} from "
                        f"{plan.start:%d/%m/%Y} to {plan.clears_by:%d/%m/%Y}",
                 created_by=actor.username)
@@ -250,7 +242,7 @@ def _open_hold(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID, ref: str, p
 
 def _hold_id(uow: UnitOfWork, account_id: uuid.UUID) -> uuid.UUID | None:
     return uow.session.scalar(
-        select(Hold.id).where(Hold.account_id == account_id, Hold.kind == "arrangement", Hold.end_date.is_(None))
+        select(Hold.id).where(Hold.account_id == account_id, Hold.kind == HoldKind.ARRANGEMENT, Hold.end_date.is_(None))
         .order_by(Hold.start_date.desc()).limit(1)
     )
 
@@ -266,7 +258,7 @@ def _lift_holds(uow: UnitOfWork, actor: Actor, account_ids: Sequence[uuid.UUID],
     lifted = 0
     for batch in in_batches(account_ids):
         holds = uow.session.scalars(
-            select(Hold).where(Hold.account_id.in_(batch), Hold.kind == "arrangement")
+            select(Hold).where(Hold.account_id.in_(batch), Hold.kind == HoldKind.ARRANGEMENT)
             .where(or_(Hold.end_date.is_(None), Hold.end_date >= as_of))
         ).all()
         for hold in holds:
@@ -306,6 +298,6 @@ def _confirmation_letter(uow: UnitOfWork, actor: Actor, settings: AuthoritySetti
         "grace_days": arrangement.grace_days,
         "instalments": [{"due": i.due_on.isoformat(), "amount_pence": i.amount_pence} for i in lines],
     }
-    info = issue_letter(uow, actor, account_id=arrangement.account_id, kind="arrangement_confirmation",
+    info = issue_letter(uow, actor, account_id=arrangement.account_id, kind=DocumentKind.ARRANGEMENT_CONFIRMATION,
                         template=policy.letter_template, data=data, issued_on=as_of)
     return info.document_id

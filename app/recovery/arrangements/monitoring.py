@@ -30,7 +30,7 @@ from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading, in_batches
 from app.dto import JsonView
-from app.enums import BatchRunStatus
+from app.enums import ArrangementStatus, BatchRunKind, BatchRunStatus, HoldKind
 from app.ledger.kinds import CASH_KINDS
 from app.models import (
     Account,
@@ -117,12 +117,12 @@ def monitor_arrangements(
     (default: the settings' `[batch] arrangement_chunk`) per committed chunk. Team leader."""
     chunk = chunk or settings.batch.arrangement_chunk
     policy = settings.arrangements
-    todo = (Arrangement.status == "live") & or_(Arrangement.checked_to.is_(None), Arrangement.checked_to < as_of)
+    todo = (Arrangement.status == ArrangementStatus.LIVE) & or_(Arrangement.checked_to.is_(None), Arrangement.checked_to < as_of)
     with db.uow() as uow:
         total = int(uow.session.scalar(select(func.count()).select_from(Arrangement).where(todo)) or 0)
         unfinished = uow.session.scalars(
-            select(BatchRun).where(BatchRun.kind == "arrangement_monitor", BatchRun.as_of == as_of,
-                                   BatchRun.status.in_(("running", "cancelled")))
+            select(BatchRun).where(BatchRun.kind == BatchRunKind.ARRANGEMENT_MONITOR, BatchRun.as_of == as_of,
+                                   BatchRun.status.in_((BatchRunStatus.RUNNING, BatchRunStatus.CANCELLED)))
             .order_by(BatchRun.started_at.desc()).limit(1)
         ).one_or_none()
         resumed = unfinished is not None
@@ -131,9 +131,9 @@ def monitor_arrangements(
             total += tally.checked
         else:
             count = uow.session.scalar(select(func.count()).select_from(BatchRun).where(
-                BatchRun.kind == "arrangement_monitor", BatchRun.as_of == as_of)) or 0
+                BatchRun.kind == BatchRunKind.ARRANGEMENT_MONITOR, BatchRun.as_of == as_of)) or 0
             tally = _Tally()
-            run = BatchRun(kind="arrangement_monitor", run_key=f"arrangement_monitor:{as_of.isoformat()}:{count + 1}",
+            run = BatchRun(kind=BatchRunKind.ARRANGEMENT_MONITOR, run_key=f"arrangement_monitor:{as_of.isoformat()}:{count + 1}",
                            as_of=as_of, parameters={}, total=total, created_by=actor.username, summary=tally.to_dict())
             uow.session.add(run)
         run.status, run.total = BatchRunStatus.RUNNING, total
@@ -171,7 +171,7 @@ def monitor_arrangements(
     with db.uow() as uow:
         run = uow.session.get_one(BatchRun, run_id)
         run.status = status
-        if status == "completed":
+        if status == BatchRunStatus.COMPLETED:
             run.finished_at = now()
         uow.commit()
     return MonitoringSummary(run_id=run_id, as_of=as_of, status=status, checked=tally.checked, kept=tally.kept,
@@ -285,7 +285,7 @@ def _apply(uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, policy: A
     for batch in in_batches(accounts):
         for hold, account, start in _fetch(uow, (
             select(raw_key(Hold.id), raw_key(Hold.account_id), Hold.start_date)
-            .where(raw_key(Hold.account_id).in_(batch), Hold.kind == "arrangement")
+            .where(raw_key(Hold.account_id).in_(batch), Hold.kind == HoldKind.ARRANGEMENT)
             .where(or_(Hold.end_date.is_(None), Hold.end_date >= as_of))
         )):
             end = lift_end(start, as_of)

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from app.accounts.summary import get_account_id
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
+from app.enums import ArrangementStatus
 from app.errors import Conflict, ValidationError
 from app.ledger.balances import balance_pence
 from app.models import Arrangement
@@ -84,7 +85,7 @@ def refuse_plan(plan: ArrangementPlan, as_of: date, confirm_warnings: bool) -> N
 
 def check_overlap(uow: UnitOfWork, account_id: uuid.UUID, ref: str, start: date, end: date,
                   exclude: uuid.UUID | None = None) -> None:
-    query = select(Arrangement).where(Arrangement.account_id == account_id, Arrangement.status == "live",
+    query = select(Arrangement).where(Arrangement.account_id == account_id, Arrangement.status == ArrangementStatus.LIVE,
                                       Arrangement.start_date <= end, Arrangement.end_date >= start)
     if exclude is not None:
         query = query.where(Arrangement.id != exclude)

@@ -71,10 +71,13 @@ class ArrangementView(JsonView):
     checked_to: date | None
     broken_on: date | None
     status_reason: str
+    # The Standard Financial Statement as the officer entered it and its assessment, kept as
+    # the arrangement's JSON column stores them (free-form: its sections and categories are
+    # the statement's own) and shown as stored.
     income_expenditure: dict[str, Any] | None
     created_by: str
     as_of: date
     next_due: date | None = None
     hold_id: uuid.UUID | None = None  # the arrangement hold (open while live)
     letter_document_id: uuid.UUID | None = None  # the confirmation letter just issued (create / amend)
-    warnings: list[dict[str, str]] = field(default_factory=list)  # confirmed when it was agreed
+    warnings: list[PlanWarning] = field(default_factory=list)  # confirmed when it was agreed

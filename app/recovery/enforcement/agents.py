@@ -55,7 +55,7 @@ from app.adapters.csv_files import ImportSummary, RowInvalid, read_rows
 from app.adapters.file_imports import complete_file_import, record_file_run
 from app.db import UnitOfWork
 from app.dto import JsonView, clean_text
-from app.enums import EnforcementStatus
+from app.enums import EnforcementKind, EnforcementStatus, PaymentStatus
 from app.errors import ValidationError
 from app.ledger.balances import year_costs_pence
 from app.models import Account, EnforcementCase, Payment, RecoveryEvent
@@ -208,8 +208,8 @@ def refer_to_agent(
     """
     name = clean_text(agent, field="agent", label="the agent's name", max_length=60)
     case, order, ref = open_case(
-        uow, actor, kind="enforcement_agent", account_ref=account_ref, liability_order_id=liability_order_id, year=year,
-        opened_on=referred_on, as_of=as_of, what="a referral to an enforcement agent", details={
+        uow, actor, kind=EnforcementKind.ENFORCEMENT_AGENT, account_ref=account_ref, liability_order_id=liability_order_id,
+        year=year, opened_on=referred_on, as_of=as_of, what="a referral to an enforcement agent", details={
             "agent": name, "referred_on": referred_on.isoformat(), "exported_on": None, "export_file": None,
             "vulnerable_without_advice": vulnerable_without_advice, "stage_history": [],
         },
@@ -246,7 +246,8 @@ def export_referrals(
         raise ValidationError(f"{folder} is not a folder.", field="out_dir")
     cases = [
         c for c in uow.session.scalars(
-            select(EnforcementCase).where(EnforcementCase.kind == "enforcement_agent", EnforcementCase.status == "open")
+            select(EnforcementCase)
+            .where(EnforcementCase.kind == EnforcementKind.ENFORCEMENT_AGENT, EnforcementCase.status == EnforcementStatus.OPEN)
             .order_by(EnforcementCase.reference)
         )
         if not c.details.get("exported_on") and (agent is None or c.details.get("agent") == agent.strip())
@@ -388,7 +389,7 @@ def _apply_agent_row(
     uow: UnitOfWork, actor: Actor, r: _ReturnRow, case: EnforcementCase | None, run_id: uuid.UUID,
     summary: AgentReturnsSummary,
 ) -> None:
-    if case is None or case.kind != "enforcement_agent":
+    if case is None or case.kind != EnforcementKind.ENFORCEMENT_AGENT:
         raise RowInvalid("case_ref", f"there is no enforcement agent case {r.case_ref}")
     if r.on < case.opened_on:
         raise RowInvalid("date", f"{r.on:%d/%m/%Y} is before the case was referred ({case.opened_on:%d/%m/%Y})")
@@ -420,7 +421,7 @@ def _apply_agent_row(
         if fee_rules.STAGES.index(r.stage) <= fee_rules.STAGES.index(current):
             summary.skipped += 1
             return
-        if case.status != "open":
+        if case.status != EnforcementStatus.OPEN:
             raise RowInvalid("case_ref", f"case {case.reference} was closed on {case.closed_on:%d/%m/%Y}")
         case.details = {**case.details, "stage_history": [
             *case.details.get("stage_history", []), {"stage": r.stage, "date": r.on.isoformat(), "invoice_ref": r.invoice_ref},
@@ -431,7 +432,7 @@ def _apply_agent_row(
         audit_case(uow, actor, "enforcement.ea_fee_stage", case, account_ref, fee_stage=r.stage, on=r.on,
                    fees_pence=case.details["fees_pence"], fee_group=case.details["fee_group"])
         return
-    if case.status != "open":
+    if case.status != EnforcementStatus.OPEN:
         summary.skipped += 1
         return
     case.status = EnforcementStatus.CLOSED
@@ -461,7 +462,7 @@ def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_dat
     name = agent.strip()
     found = uow.session.execute(
         select(EnforcementCase, Account.account_ref).join(Account, Account.id == EnforcementCase.account_id)
-        .where(EnforcementCase.kind == "enforcement_agent").order_by(EnforcementCase.reference)
+        .where(EnforcementCase.kind == EnforcementKind.ENFORCEMENT_AGENT).order_by(EnforcementCase.reference)
     ).all()
     rows = [(c, ref) for c, ref in found if c.details.get("agent") == name]
     allowances = _allowances([c for c, _ in rows])
@@ -491,7 +492,7 @@ def agent_reconciliation(uow: UnitOfWork, *, agent: str, from_date: date, to_dat
             bucket["receipts"] += 1
             bucket["collected"] += x["amount_pence"]
             bucket["fees"] += x["fees_pence"]
-            if x.get("payment_ref") and status.get(x["payment_ref"]) == "allocated":
+            if x.get("payment_ref") and status.get(x["payment_ref"]) == PaymentStatus.ALLOCATED:
                 bucket["posted"] += x["amount_pence"] - x["fees_pence"]
         allowance = allowances[case.reference]
         claimed = sum(int(x["fees_pence"]) for x in to_end)

@@ -13,15 +13,15 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from app.accounts.debtors import debtors
 from app.adapters.conflicts import saving
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.dto import JsonView, clean_text
+from app.enums import DocumentKind, EnforcementKind, PaymentMethod
 from app.errors import ValidationError
-from app.letters.documents import issue_letter
+from app.letters.documents import DocumentInfo, issue_letter
 from app.recovery.enforcement.cases import CaseView, audit_case, case_view_of, letter_common, open_case, open_cases_for
 from app.recovery.enforcement.receipts import ReceiptResult, record_receipt
 from app.recovery.enforcement.requests import MakeAttachmentOrder, RecordAoeDeduction
@@ -64,7 +64,7 @@ class AoeSchedule(JsonView):
 class OrderResult(JsonView):
     case: CaseView
     schedule: AoeSchedule | None
-    document: dict[str, Any] | None
+    document: DocumentInfo | None  # the order (or application) as issued
 
 
 def aoe_schedule(net_pence: int, period: str, country: str, made_on: date) -> AoeSchedule:
@@ -109,19 +109,19 @@ def make_attachment_order(
     if schedule is None:
         aoe_schedule(0, pay_period, settings.country, made_on)  # the table must exist for the order date
     case, order, ref = open_case(
-        uow, actor, kind="attachment_of_earnings", account_ref=account_ref, liability_order_id=liability_order_id,
+        uow, actor, kind=EnforcementKind.ATTACHMENT_OF_EARNINGS, account_ref=account_ref, liability_order_id=liability_order_id,
         year=year, opened_on=made_on, as_of=as_of, what="an attachment of earnings order", details={
             "employer_name": name, "employer_address": address, "payroll_ref": payroll, "pay_period": pay_period,
             "net_pay_pence": net_pay_pence, "deduction_pence": schedule.deduction_pence if schedule else None,
             "made_on": made_on.isoformat(), "country": settings.country,
         },
     )
-    in_force = [c for c in open_cases_for(uow, case.account_id) if c.kind == "attachment_of_earnings"]
+    in_force = [c for c in open_cases_for(uow, case.account_id) if c.kind == EnforcementKind.ATTACHMENT_OF_EARNINGS]
     in_force.sort(key=lambda c: (c.opened_on, c.id == case.id))
     case.details = {**case.details, "priority": [c.id for c in in_force].index(case.id) + 1}
     person = debtors(uow, [case.account_id], as_of)[case.account_id]
     table = schedule or aoe_schedule(0, pay_period, settings.country, made_on)
-    document = issue_letter(uow, actor, account_id=case.account_id, kind="attachment_of_earnings_order",
+    document = issue_letter(uow, actor, account_id=case.account_id, kind=DocumentKind.ATTACHMENT_OF_EARNINGS_ORDER,
                             template="attachment_of_earnings_order", issued_on=made_on, financial_year=order.financial_year,
                             data={
                                 **letter_common(settings, person, case, order, made_on),
@@ -139,7 +139,7 @@ def make_attachment_order(
     view = case_view_of(case, ref, order)
     with saving(uow, f"The attachment of earnings order on {ref}"):
         uow.commit()
-    return OrderResult(case=view, schedule=schedule, document=document.to_json())
+    return OrderResult(case=view, schedule=schedule, document=document)
 
 
 @handles(RecordAoeDeduction, role=Role.OFFICER, action="record receipts")
@@ -147,5 +147,5 @@ def record_aoe_deduction(
     uow: UnitOfWork, actor: Actor, *, case_id: uuid.UUID, amount_pence: int, received_on: date, reference: str, as_of: date,
 ) -> ReceiptResult:
     """A deduction paid over by the employer: posted as a payment (method `aoe`). Commits."""
-    return record_receipt(uow, actor, case_id=case_id, kind="attachment_of_earnings", method="aoe",
+    return record_receipt(uow, actor, case_id=case_id, kind=EnforcementKind.ATTACHMENT_OF_EARNINGS, method=PaymentMethod.AOE,
                           amount_pence=amount_pence, received_on=received_on, reference=reference, as_of=as_of)

@@ -15,6 +15,7 @@ from app.adapters.conflicts import saving
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.dto import clean_text
+from app.enums import DocumentKind, EnforcementKind, PaymentMethod
 from app.errors import ValidationError
 from app.letters.documents import issue_letter
 from app.money import fmt
@@ -36,7 +37,8 @@ def record_benefit_receipt(
     uow: UnitOfWork, actor: Actor, *, case_id: uuid.UUID, amount_pence: int, received_on: date, reference: str, as_of: date,
 ) -> ReceiptResult:
     """Money paid over by the DWP: posted as a payment (method `benefit_deduction`). Commits."""
-    return record_receipt(uow, actor, case_id=case_id, kind="benefit_deduction", method="benefit_deduction",
+    return record_receipt(uow, actor, case_id=case_id, kind=EnforcementKind.BENEFIT_DEDUCTION,
+                          method=PaymentMethod.BENEFIT_DEDUCTION,
                           amount_pence=amount_pence, received_on=received_on, reference=reference, as_of=as_of)
 
 
@@ -80,15 +82,15 @@ def apply_benefit_deduction(
     except benefit_rules.BenefitDeductionError as exc:
         raise ValidationError(str(exc), field="benefit_year") from None
     case, order, ref = open_case(
-        uow, actor, kind="benefit_deduction", account_ref=account_ref, liability_order_id=liability_order_id, year=year,
-        opened_on=applied_on, as_of=as_of, what="a deduction from benefit", details={
+        uow, actor, kind=EnforcementKind.BENEFIT_DEDUCTION, account_ref=account_ref, liability_order_id=liability_order_id,
+        year=year, opened_on=applied_on, as_of=as_of, what="a deduction from benefit", details={
             "benefit": benefit, "uc_category": uc_category, "rate_year": rate_year, "amount_pence": amount,
             "frequency": frequency, "basis": basis, "ni_number": ni, "applied_on": applied_on.isoformat(),
         },
     )
     person = debtors(uow, [case.account_id], as_of)[case.account_id]
     dwp = settings.benefit_deductions.dwp_address
-    document = issue_letter(uow, actor, account_id=case.account_id, kind="benefit_deduction_application",
+    document = issue_letter(uow, actor, account_id=case.account_id, kind=DocumentKind.BENEFIT_DEDUCTION_APPLICATION,
                             template="benefit_deduction_application", issued_on=applied_on,
                             financial_year=order.financial_year, data={
                                 **letter_common(settings, person, case, order, applied_on),
@@ -103,4 +105,4 @@ def apply_benefit_deduction(
     view = case_view_of(case, ref, order)
     with saving(uow, f"The deduction from benefit on {ref}"):
         uow.commit()
-    return OrderResult(case=view, schedule=None, document=document.to_json())
+    return OrderResult(case=view, schedule=None, document=document)

@@ -21,6 +21,7 @@ from app.accounts.debtors import debtors
 from app.config import AuthoritySettings
 from app.db import UnitOfWork, in_batches
 from app.dto import JsonView
+from app.enums import EnforcementKind, EnforcementStatus, RecoveryStage
 from app.models import EnforcementCase, LedgerTransaction, RecoveryEvent
 from app.money import fmt
 from app.recovery.holds import holds_in_force
@@ -58,7 +59,7 @@ def order_balances(
 ) -> dict[uuid.UUID, dict[int, int]]:
     """Outstanding pence per liability order year, for every account with a liability order by `as_of`."""
     query = select(RecoveryEvent.account_id, RecoveryEvent.financial_year).where(
-        RecoveryEvent.stage == "liability_order", RecoveryEvent.event_date <= as_of
+        RecoveryEvent.stage == RecoveryStage.LIABILITY_ORDER, RecoveryEvent.event_date <= as_of
     ).distinct()
     if account_ids is not None:
         query = query.where(RecoveryEvent.account_id.in_(account_ids))
@@ -175,7 +176,8 @@ def committal_candidates(uow: UnitOfWork, settings: AuthoritySettings, as_of: da
         return CandidateList("committal", as_of, False,
                              "Committal to prison for council tax was abolished in Wales from 1 April 2019.", [])
     returned = uow.session.scalars(
-        select(EnforcementCase).where(EnforcementCase.kind == "enforcement_agent", EnforcementCase.status == "closed")
+        select(EnforcementCase)
+        .where(EnforcementCase.kind == EnforcementKind.ENFORCEMENT_AGENT, EnforcementCase.status == EnforcementStatus.CLOSED)
     ).all()
     nulla: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     for case in returned:

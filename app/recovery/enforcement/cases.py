@@ -31,6 +31,7 @@ from app.audit import audit
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.dto import JsonView
+from app.enums import EnforcementKind, EnforcementStatus, RecoveryStage
 from app.errors import Conflict, NotFound, ValidationError
 from app.ledger.balances import year_balance_pence
 from app.models import Account, EnforcementCase, RecoveryEvent
@@ -59,6 +60,10 @@ class CaseView(JsonView):
     debt_pence: int  # outstanding under the liability order when the case was opened
     collected_pence: int
     outstanding_pence: int  # debt less collected (not below 0)
+    # The case's stored `details` JSON, as it is: each route keeps its own keys there (the
+    # employer, the DWP application, the agent's fee stages), more are added as the case moves
+    # on (receipts, exported_on, closed_reason...), and `cases --json` writes them as stored, in
+    # the stored order and without the keys a case has not reached; a dataclass would change that.
     details: dict[str, Any]
 
 
@@ -69,11 +74,13 @@ def _liability_order(
 ) -> RecoveryEvent:
     if liability_order_id is not None:
         event = uow.session.get(RecoveryEvent, liability_order_id)
-        if event is None or event.account_id != account_id or event.stage != "liability_order":
+        if event is None or event.account_id != account_id or event.stage != RecoveryStage.LIABILITY_ORDER:
             raise ValidationError(f"{liability_order_id} is not a liability order on account {account_ref}.",
                                   field="liability_order_id")
         return event
-    query = select(RecoveryEvent).where(RecoveryEvent.account_id == account_id, RecoveryEvent.stage == "liability_order")
+    query = select(RecoveryEvent).where(
+        RecoveryEvent.account_id == account_id, RecoveryEvent.stage == RecoveryStage.LIABILITY_ORDER
+    )
     if year is not None:
         query = query.where(RecoveryEvent.financial_year == year)
     orders = uow.session.scalars(query.order_by(RecoveryEvent.event_date, RecoveryEvent.created_at)).all()
@@ -98,17 +105,6 @@ def case_view_of(case: EnforcementCase, account_ref: str, order: RecoveryEvent |
         debt_pence=case.debt_pence, collected_pence=collected, outstanding_pence=max(0, case.debt_pence - collected),
         details=dict(case.details),
     )
-
-
-def case_view(uow: UnitOfWork, case_id: uuid.UUID) -> CaseView:
-    case = get_case(uow, case_id)
-    return _view_of(uow, case)
-
-
-def _view_of(uow: UnitOfWork, case: EnforcementCase) -> CaseView:
-    ref = uow.session.scalar(select(Account.account_ref).where(Account.id == case.account_id)) or ""
-    order = uow.session.get(RecoveryEvent, case.liability_order_id) if case.liability_order_id else None
-    return case_view_of(case, ref, order)
 
 
 def list_cases(
@@ -155,7 +151,7 @@ def get_case(uow: UnitOfWork, case_id: uuid.UUID) -> EnforcementCase:
 
 def open_cases_for(uow: UnitOfWork, account_id: uuid.UUID) -> list[EnforcementCase]:
     return list(uow.session.scalars(
-        select(EnforcementCase).where(EnforcementCase.account_id == account_id, EnforcementCase.status == "open")
+        select(EnforcementCase).where(EnforcementCase.account_id == account_id, EnforcementCase.status == EnforcementStatus.OPEN)
         .order_by(EnforcementCase.opened_on, EnforcementCase.created_at)
     ))
 
@@ -173,12 +169,12 @@ def _check_one_method(uow: UnitOfWork, account_id: uuid.UUID, order: RecoveryEve
     for case in open_cases:
         if case.liability_order_id != order.id:
             continue
-        if case.kind != kind or kind != "attachment_of_earnings":
+        if case.kind != kind or kind != EnforcementKind.ATTACHMENT_OF_EARNINGS:
             raise Conflict(
                 f"The {label} liability order is already being enforced by {case.kind.replace('_', ' ')} "
                 f"(case {case.reference}); only one method may be used at a time."
             )
-    if kind == "attachment_of_earnings":
+    if kind == EnforcementKind.ATTACHMENT_OF_EARNINGS:
         in_force = [c for c in open_cases if c.kind == kind]
         if not aoe_rules.may_make_another_order(len(in_force)):
             raise Conflict(
@@ -216,7 +212,7 @@ def open_case(
             f"Nothing is outstanding under the {year_label(order.financial_year)} liability order on {ref}.", field="year"
         )
     case = EnforcementCase(
-        account_id=account_id, liability_order_id=order.id, kind=kind, status="open", opened_on=opened_on,
+        account_id=account_id, liability_order_id=order.id, kind=kind, status=EnforcementStatus.OPEN, opened_on=opened_on,
         debt_pence=debt, reference=_next_reference(uow, kind, ref, order.financial_year),
         details={"collected_pence": 0, "receipts": [], **details}, created_by=actor.username,
     )

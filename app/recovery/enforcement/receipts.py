@@ -20,7 +20,7 @@ from app.adapters.conflicts import saving
 from app.audit import audit
 from app.db import UnitOfWork
 from app.dto import JsonView, clean_text
-from app.enums import EnforcementStatus
+from app.enums import EnforcementStatus, PaymentStatus
 from app.errors import Conflict, ValidationError
 from app.ledger.balances import year_balance_pence
 from app.models import Account, EnforcementCase, Payment, RecoveryEvent
@@ -48,7 +48,7 @@ def record_receipt(
     if case.kind != kind:
         raise ValidationError(f"Case {case.reference} is {case.kind.replace('_', ' ')}, not {kind.replace('_', ' ')}.",
                               field="case_id")
-    if case.status != "open":
+    if case.status != EnforcementStatus.OPEN:
         raise Conflict(f"Case {case.reference} was closed on {case.closed_on:%d/%m/%Y}." if case.closed_on
                        else f"Case {case.reference} is closed.")
     if amount_pence <= 0:
@@ -85,7 +85,8 @@ def post_case_payment(
         )
     payment = Payment(
         external_ref=payment_ref, account_id=case.account_id, account_ref_given=account_ref, received_on=received_on,
-        amount_pence=amount_pence, method=method, status="allocated", batch_run_id=batch_run_id, created_by=actor.username,
+        amount_pence=amount_pence, method=method, status=PaymentStatus.ALLOCATED, batch_run_id=batch_run_id,
+        created_by=actor.username,
     )
     uow.session.add(payment)
     with saving(uow, f"Payment {payment_ref}"):
@@ -108,7 +109,7 @@ def add_receipt(
     collected = int(case.details.get("collected_pence", 0)) + posted
     case.details = {**case.details, "collected_pence": collected,
                     "receipts": [*case.details.get("receipts", []), receipt]}
-    if case.status != "open":
+    if case.status != EnforcementStatus.OPEN:
         return False
     uow.session.flush()
     cleared = collected >= case.debt_pence or (

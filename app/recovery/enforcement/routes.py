@@ -15,6 +15,7 @@ from app.accounts.summary import get_account_id
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.dto import JsonView
+from app.enums import EnforcementKind, RecoveryStage
 from app.models import RecoveryEvent
 from app.money import fmt
 from app.recovery.enforcement.candidates import (
@@ -42,7 +43,7 @@ def recovery_routes(uow: UnitOfWork, settings: AuthoritySettings, account_ref: s
     account_id = get_account_id(uow, account_ref)
     balances = order_balances(uow, as_of, [account_id]).get(account_id, {})
     open_cases = open_cases_for(uow, account_id)
-    aoes = [c for c in open_cases if c.kind == "attachment_of_earnings"]
+    aoes = [c for c in open_cases if c.kind == EnforcementKind.ATTACHMENT_OF_EARNINGS]
     holds: list[HoldView] = active_holds(uow, account_id, as_of)
     routes = ("attachment_of_earnings", "benefit_deduction", "enforcement_agent", "charging_order", "bankruptcy", "committal")
     if not balances:
@@ -51,7 +52,7 @@ def recovery_routes(uow: UnitOfWork, settings: AuthoritySettings, account_ref: s
         hold = holds[0]
         advice: list[RouteAdvice] = []
         for route in routes:
-            if route == "attachment_of_earnings" and aoes and all(h.kind in BREATHING_SPACE_KINDS for h in holds):
+            if route == EnforcementKind.ATTACHMENT_OF_EARNINGS and aoes and all(h.kind in BREATHING_SPACE_KINDS for h in holds):
                 advice.append(RouteAdvice(route, "in_place", f"The order already in place continues during the breathing "
                                           f"space ({hold.describe()}); no new order may be made.", [c.reference for c in aoes]))
             else:
@@ -60,7 +61,7 @@ def recovery_routes(uow: UnitOfWork, settings: AuthoritySettings, account_ref: s
     owed = {y: p for y, p in balances.items() if p > 0}
     total = sum(owed.values())
     orders = uow.session.scalars(
-        select(RecoveryEvent).where(RecoveryEvent.account_id == account_id, RecoveryEvent.stage == "liability_order")
+        select(RecoveryEvent).where(RecoveryEvent.account_id == account_id, RecoveryEvent.stage == RecoveryStage.LIABILITY_ORDER)
     ).all()
     busy = {c.liability_order_id: c for c in open_cases}
     free_years = sorted({o.financial_year for o in orders if o.id not in busy and owed.get(o.financial_year, 0) > 0})
@@ -70,15 +71,15 @@ def recovery_routes(uow: UnitOfWork, settings: AuthoritySettings, account_ref: s
     free_text = ", ".join(map(year_label, free_years))
     busy_text = "; ".join(f"{year_label(uow.session.get(RecoveryEvent, c.liability_order_id).financial_year)}: "  # type: ignore[union-attr]
                           f"{c.kind.replace('_', ' ')} ({c.reference})" for c in open_cases if c.liability_order_id)
-    for route in ("attachment_of_earnings", "benefit_deduction", "enforcement_agent"):
+    for route in (EnforcementKind.ATTACHMENT_OF_EARNINGS, EnforcementKind.BENEFIT_DEDUCTION, EnforcementKind.ENFORCEMENT_AGENT):
         mine = [c.reference for c in open_cases if c.kind == route]
         in_place = f" In place: {', '.join(mine)}." if mine else ""
-        if route == "attachment_of_earnings" and not aoe_rules.may_make_another_order(len(aoes)):
+        if route == EnforcementKind.ATTACHMENT_OF_EARNINGS and not aoe_rules.may_make_another_order(len(aoes)):
             result.append(RouteAdvice(route, "in_place", f"{aoe_rules.MAX_ORDERS_IN_FORCE} orders are in force: no more "
                                       "may be made (AER 1992 reg 37).", mine))
         elif free_years:
             result.append(RouteAdvice(route, "available", f"Possible for {free_text} (no method in place).{in_place}", mine))
-        elif route == "attachment_of_earnings" and aoes:
+        elif route == EnforcementKind.ATTACHMENT_OF_EARNINGS and aoes:
             result.append(RouteAdvice(route, "available", "A second order (for example with a second employer) may be "
                                       f"made: not more than {aoe_rules.MAX_ORDERS_IN_FORCE} at once.{in_place}", mine))
         else:

@@ -17,7 +17,9 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QWidget
 
 from app.accounts.summary import AccountSummary
+from app.enums import HoldKind, RecoveryStage
 from app.errors import ServiceError
+from app.recovery.account_recovery import HoldRow
 from app.recovery.account_view import AccountRecovery
 from app.recovery.enforcement.requests import ApplyBenefitDeduction, MakeAttachmentOrder, ReferToAgent
 from app.recovery.requests import AddHold, LiftHold
@@ -67,7 +69,7 @@ class AddHoldDialog(AccountFormDialog):
         self._default_end()
 
     def _breathing_space(self) -> bool:
-        return bool(self.kind.currentData() == "breathing_space")
+        return bool(self.kind.currentData() == HoldKind.BREATHING_SPACE)
 
     def _default_end(self, *_args: Any) -> None:
         """A standard breathing space lasts `days` from its first day unless the officer says otherwise."""
@@ -121,13 +123,13 @@ class LiftHoldDialog(AccountFormDialog):
     TITLE = "Lift hold"
     SAVE_TEXT = "Lift hold"
 
-    def __init__(self, ui: UiContext, summary: AccountSummary, hold: dict[str, Any], label_text: str,
+    def __init__(self, ui: UiContext, summary: AccountSummary, hold: HoldRow, label_text: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(ui, summary, parent)
         self.hold = hold
-        until = f" to {uk_date(hold['to'])}" if hold["to"] else " until lifted"
-        self.form.addRow("Hold", label(f"{label_text} from {uk_date(hold['from'])}{until}", wrap=True))
-        self.last_day = date_edit(max(self.as_of, hold["from"]), accessible="Last day of the hold")
+        until = f" to {uk_date(hold.to)}" if hold.to else " until lifted"
+        self.form.addRow("Hold", label(f"{label_text} from {uk_date(hold.from_)}{until}", wrap=True))
+        self.last_day = date_edit(max(self.as_of, hold.from_), accessible="Last day of the hold")
         self.reason = line_edit("e.g. breathing space ended early by the adviser", max_length=500, width=FIELD_WIDTH)
         self.add_row("Last day in force", self.last_day, "end_date")
         self.add_row("Reason for lifting", self.reason, "reason")
@@ -137,16 +139,16 @@ class LiftHoldDialog(AccountFormDialog):
     def problems(self) -> dict[str, str]:
         found: dict[str, str] = {}
         day = from_qdate(self.last_day.date())
-        if day < self.hold["from"]:
-            found["end_date"] = f"The hold started on {uk_date(self.hold['from'])}; it cannot end before that."
-        elif self.hold["to"] is not None and day > self.hold["to"]:
-            found["end_date"] = f"The hold already ends on {uk_date(self.hold['to'])}."
+        if day < self.hold.from_:
+            found["end_date"] = f"The hold started on {uk_date(self.hold.from_)}; it cannot end before that."
+        elif self.hold.to is not None and day > self.hold.to:
+            found["end_date"] = f"The hold already ends on {uk_date(self.hold.to)}."
         if not self.reason.text().strip():
             found["reason"] = "Say why the hold is lifted."
         return found
 
     def work(self) -> Callable[[], Any]:
-        app, as_of, hold_id = self._ui.app, self.as_of, self.hold["hold_id"]
+        app, as_of, hold_id = self._ui.app, self.as_of, self.hold.hold_id
         day, reason = from_qdate(self.last_day.date()), self.reason.text()
         return lambda: app.execute(LiftHold(hold_id=hold_id, end_date=day, reason=reason, as_of=as_of))
 
@@ -171,7 +173,7 @@ class _LiabilityOrderDialog(AccountFormDialog):
 
     def order_date(self) -> date | None:
         year = self.year.currentData()
-        dates = [h["date"] for h in self.recovery.view.history if h["stage"] == "liability_order" and h["year"] == year]
+        dates = [h.date for h in self.recovery.view.history if h.stage == RecoveryStage.LIABILITY_ORDER and h.year == year]
         return max(dates) if dates else None
 
     def common_problems(self) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from app.enums import PaymentStatus
 from app.payments.posting import PaymentAllocation
 from app.ui.formatting import financial_year, money, payment_channel_label
 from app.ui.models.base import Column, DtoTableModel, date_column, money_column, text_column
@@ -17,7 +18,7 @@ def allocation_text(payment: PaymentAllocation) -> str:
 
 
 def payment_status(payment: PaymentAllocation) -> str:
-    if payment.status == "reversed" or payment.reversed_pence:
+    if payment.status == PaymentStatus.REVERSED or payment.reversed_pence:
         return f"Reversed ({money(payment.reversed_pence)})" if payment.reversed_pence else "Reversed"
     return "Allocated"
 

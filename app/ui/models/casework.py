@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import ClassVar
 
 from PySide6.QtGui import QColor
 
@@ -12,6 +13,8 @@ from app.casework.diary import DiaryView
 from app.casework.escalations import EscalationView
 from app.casework.notes import NoteView
 from app.casework.worklists import WorklistRow
+from app.enums import DiaryStatus, EscalationStatus
+from app.recovery.arrangements.views import PlannedPayment
 from app.ui.formatting import humanise, money, stage_label, uk_date
 from app.ui.models.base import ALIGN_RIGHT, Column, DtoTableModel, date_column, money_column, text_column
 from app.ui.style import COLOURS
@@ -76,7 +79,7 @@ class WorklistModel(DtoTableModel):
 
 
 def _status(d: DiaryView) -> str:
-    if d.status == "open":
+    if d.status == DiaryStatus.OPEN:
         return f"Open · being worked by {d.claimed_by}" if d.claimed_by else "Open"
     return f"Completed by {d.completed_by} {uk_date(d.completed_at.date()) if d.completed_at else ''}".strip()
 
@@ -136,7 +139,7 @@ class EscalationsModel(DtoTableModel):
                lambda e: e.amount_pence or 0, ALIGN_RIGHT),
         text_column("Raised by", lambda e: e.raised_by),
         text_column("Status", lambda e: escalation_status_label(e.status)),
-        text_column("Note", lambda e: e.note if e.status in ("open", "referred") else
+        text_column("Note", lambda e: e.note if e.status in (EscalationStatus.OPEN, EscalationStatus.REFERRED) else
                     f"{e.decision_note} ({e.decided_by})", tooltip=True),
     )
 
@@ -154,10 +157,10 @@ class PlanModel(DtoTableModel):
     COL_LEFT = 3
 
     COLUMNS: ClassVar[Sequence[Column]] = (
-        Column("No.", lambda r: str(r["n"]), lambda r: r["n"], ALIGN_RIGHT),
-        date_column("Due", lambda r: r["due"]),
-        money_column("Amount", lambda r: r["amount_pence"]),
-        money_column("Left to pay", lambda r: r["left_pence"]),
+        Column("No.", lambda r: str(r.n), lambda r: r.n, ALIGN_RIGHT),
+        date_column("Due", lambda r: r.due),
+        money_column("Amount", lambda r: r.amount_pence),
+        money_column("Left to pay", lambda r: r.left_pence),
     )
 
 
@@ -180,10 +183,20 @@ class ArrangementLinesModel(DtoTableModel):
     )
 
 
-def plan_rows(balance_pence: int, instalments: Sequence[Any]) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ProposedPayment:
+    """A row of a proposed arrangement's schedule: the payment and what is left to pay after it."""
+
+    n: int
+    due: date
+    amount_pence: int
+    left_pence: int
+
+
+def plan_rows(balance_pence: int, instalments: Sequence[PlannedPayment]) -> list[ProposedPayment]:
     left = balance_pence
     rows = []
     for n, payment in enumerate(instalments, start=1):
         left -= payment.amount_pence
-        rows.append({"n": n, "due": payment.due, "amount_pence": payment.amount_pence, "left_pence": max(left, 0)})
+        rows.append(ProposedPayment(n, payment.due, payment.amount_pence, max(left, 0)))
     return rows

@@ -18,12 +18,12 @@ from app.ui.models.base import ALIGN_CENTER, Column, DtoTableModel, date_column,
 
 def discounts_text(period: PeriodView) -> str:
     """"Single person discount from 01/04/2024; ..." or "None"."""
-    parts = [f"{discount_label(d['kind'])} {date_range(d['from'], d['to'])}" for d in period.discounts]
+    parts = [f"{discount_label(d.kind)} {date_range(d.from_, d.to)}" for d in period.discounts]
     return "; ".join(parts) or "None"
 
 
 def exemptions_text(period: PeriodView) -> str:
-    parts = [f"Class {e['class']} {date_range(e['from'], e['to'])}" for e in period.exemptions]
+    parts = [f"Class {e.class_} {date_range(e.from_, e.to)}" for e in period.exemptions]
     return "; ".join(parts) or "None"
 
 

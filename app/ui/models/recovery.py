@@ -10,7 +10,8 @@ from datetime import date
 from typing import Any, ClassVar
 
 from app.court.hearings import HearingEntry
-from app.recovery.account_recovery import RecoveryView
+from app.enums import RecoveryStage
+from app.recovery.account_recovery import HoldRow, RecoveryView
 from app.recovery.enforcement.cases import CaseView
 from app.recovery.run import RecoveryRunSummary
 from app.ui.formatting import date_range, financial_year, humanise, money, route_label, run_status_label, sentence, stage_label
@@ -41,15 +42,15 @@ class YearRow:
 
 
 def year_rows(view: RecoveryView) -> list[YearRow]:
-    actions = {a["year"]: a for a in view.next_actions}
+    actions = {a.year: a for a in view.next_actions}
     rows = []
     for y in view.years:
-        action = actions.get(y["year"])
+        action = actions.get(y.year)
         rows.append(YearRow(
-            year=y["year"], stage=y["stage"], stage_date=y["stage_date"], next_step=sentence(y["next_step"]),
-            due_now=action is not None, amount_pence=action["amount_pence"] if action else None,
-            hearing_date=action["hearing_date"] if action else None,
-            why=sentence(action["why"]) if action else "",
+            year=y.year, stage=y.stage, stage_date=y.stage_date, next_step=sentence(y.next_step),
+            due_now=action is not None, amount_pence=action.amount_pence if action else None,
+            hearing_date=action.hearing_date if action else None,
+            why=sentence(action.why) if action else "",
         ))
     return rows
 
@@ -84,12 +85,12 @@ class RecoveryHistoryModel(DtoTableModel):
     COL_BY = 5
 
     COLUMNS: ClassVar[Sequence[Column]] = (
-        date_column("Date", lambda r: r["date"]),
-        Column("Year", lambda r: financial_year(r["year"]), lambda r: r["year"]),
-        text_column("Step", lambda r: stage_label(r["stage"])),
-        money_column("Amount", lambda r: r["amount_pence"] or 0),
-        date_column("Hearing", lambda r: r["hearing_date"]),
-        text_column("By", lambda r: r["by"] or ""),
+        date_column("Date", lambda r: r.date),
+        Column("Year", lambda r: financial_year(r.year), lambda r: r.year),
+        text_column("Step", lambda r: stage_label(r.stage)),
+        money_column("Amount", lambda r: r.amount_pence or 0),
+        date_column("Hearing", lambda r: r.hearing_date),
+        text_column("By", lambda r: r.by or ""),
     )
 
 
@@ -101,23 +102,35 @@ class HoldsModel(DtoTableModel):
     COL_STATE = 4
 
     COLUMNS: ClassVar[Sequence[Column]] = (
-        text_column("Hold", lambda r: r["label"]),
-        text_column("Reason", lambda r: r["reason"] or "", tooltip=True),
-        date_column("From", lambda r: r["from"]),
-        date_column("To", lambda r: r["to"], empty="Until lifted"),
-        text_column("Status", lambda r: r["state"]),
+        text_column("Hold", lambda r: r.label),
+        text_column("Reason", lambda r: r.hold.reason or "", tooltip=True),
+        date_column("From", lambda r: r.hold.from_),
+        date_column("To", lambda r: r.hold.to, empty="Until lifted"),
+        text_column("Status", lambda r: r.state),
     )
 
+    def row(self, source_row: int) -> HoldListRow:
+        row: HoldListRow = self._rows[source_row]
+        return row
 
-def hold_state(hold: dict[str, Any], as_of: date) -> str:
-    if hold["in_force"]:
+
+@dataclass(frozen=True)
+class HoldListRow:
+    """A row of the Recovery tab's holds table: the hold, its label and whether it is in force."""
+
+    hold: HoldRow
+    label: str
+    state: str  # In force | Starts later | Ended
+
+
+def hold_state(hold: HoldRow, as_of: date) -> str:
+    if hold.in_force:
         return "In force"
-    return "Starts later" if hold["from"] > as_of else "Ended"
+    return "Starts later" if hold.from_ > as_of else "Ended"
 
 
-def hold_rows(view: RecoveryView, labels: dict[str, str], as_of: date) -> list[dict[str, Any]]:
-    return [{**h, "label": labels.get(h["kind"]) or humanise(h["kind"]), "state": hold_state(h, as_of)}
-            for h in view.holds]
+def hold_rows(view: RecoveryView, labels: dict[str, str], as_of: date) -> list[HoldListRow]:
+    return [HoldListRow(h, labels.get(h.kind) or humanise(h.kind), hold_state(h, as_of)) for h in view.holds]
 
 
 class CasesModel(DtoTableModel):
@@ -215,20 +228,20 @@ def next_action_text(view: RecoveryView) -> tuple[str, bool]:
     """The header's "next action due, and why" for an account, and whether it is due now."""
     if view.next_actions:
         a = view.next_actions[0]
-        verb = ACTION_VERBS.get(a["stage"]) or humanise(a["stage"])
-        hearing = f" for the hearing on {a['hearing_date']:%d/%m/%Y}" if a["hearing_date"] and a["stage"] != "summons" else ""
+        verb = ACTION_VERBS.get(a.stage) or humanise(a.stage)
+        hearing = f" for the hearing on {a.hearing_date:%d/%m/%Y}" if a.hearing_date and a.stage != RecoveryStage.SUMMONS else ""
         more = len(view.next_actions) - 1
         extra = f" (and {more} more year{'s' if more > 1 else ''})" if more else ""
-        return f"{verb} for {financial_year(a['year'])} ({money(a['amount_pence'])}){hearing}{extra}: " \
-               f"{sentence(a['why'])}", True
-    open_years = [y for y in view.years if y["next_step"] not in SETTLED_STEPS]
+        return f"{verb} for {financial_year(a.year)} ({money(a.amount_pence)}){hearing}{extra}: " \
+               f"{sentence(a.why)}", True
+    open_years = [y for y in view.years if y.next_step not in SETTLED_STEPS]
     if view.on_hold:
-        held = next((y for y in view.years if "on hold" in y["next_step"]), None)
+        held = next((y for y in view.years if "on hold" in y.next_step), None)
         if held is not None:
-            return f"{financial_year(held['year'])}: {sentence(held['next_step'])}", False
-        then = f" {financial_year(open_years[0]['year'])}: {sentence(open_years[0]['next_step'])}" if open_years else ""
+            return f"{financial_year(held.year)}: {sentence(held.next_step)}", False
+        then = f" {financial_year(open_years[0].year)}: {sentence(open_years[0].next_step)}" if open_years else ""
         return f"On hold ({humanise(view.on_hold).lower()}): no recovery step is taken while it is in force.{then}", False
     if open_years:
         y = open_years[0]
-        return f"{financial_year(y['year'])}: {sentence(y['next_step'])}", False
+        return f"{financial_year(y.year)}: {sentence(y.next_step)}", False
     return "Nothing due: no year is in arrears.", False

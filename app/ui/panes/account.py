@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.accounts.opened import OpenedAccount
 from app.accounts.summary import AccountSummary
 from app.billing.liability_changes import LiabilityChange
+from app.enums import DiaryStatus
 from app.payments.refunds import RefundView
 from app.recovery.account_view import AccountRecovery
 from app.recovery.arrangements.views import ArrangementView
@@ -327,7 +328,7 @@ class AccountView(QWidget):
             hold = tab.selected_hold()
             if hold is None:
                 return None
-            dialog = LiftHoldDialog(self._ui, summary, hold, tab.hold_label(hold["kind"]), self)
+            dialog = LiftHoldDialog(self._ui, summary, hold, tab.hold_label(hold.kind), self)
             dialog.saved.connect(lambda hold: self._recovery_saved(
                 f"Hold lifted: {hold.label} ends on {hold.end_date:%d/%m/%Y}."))
         elif key in ENFORCEMENT_DIALOGS:
@@ -377,7 +378,7 @@ class AccountView(QWidget):
                 f"Escalated to the {esc.team or 'team'} team leaders."))
         elif key in ("complete", "reschedule"):
             entry = self.diary_tab.selected_entry()
-            if entry is None or entry.status != "open":
+            if entry is None or entry.status != DiaryStatus.OPEN:
                 return None
             if key == "complete":
                 days = next((c.default_days for c in self._codes() if c.code == entry.code), 14)

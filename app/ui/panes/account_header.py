@@ -9,7 +9,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.accounts.summary import AccountSummary, HoldView
+from app.accounts.summary import AccountSummary, ActiveHold
 from app.ui.formatting import humanise, money, payment_method_label, stage_label, uk_date
 from app.ui.style import set_role
 from app.ui.widgets import label
@@ -37,7 +37,7 @@ def stage_text(summary: AccountSummary) -> str:
     return f"{stage_label(stage)} · {when}" if when else stage_label(stage)
 
 
-def hold_text(hold: HoldView) -> str:
+def hold_text(hold: ActiveHold) -> str:
     until = f" until {uk_date(hold.end_date)}" if hold.end_date else ""
     reason = f": {hold.reason}" if hold.reason else ""
     return (
@@ -176,7 +176,7 @@ class AccountHeader(QWidget):
         items = (self._banners.itemAt(i) for i in range(self._banners.count()))
         return [w for item in items if item is not None and isinstance(w := item.widget(), QLabel)]
 
-    def _show_holds(self, holds: list[HoldView]) -> None:
+    def _show_holds(self, holds: list[ActiveHold]) -> None:
         while self._banners.count():
             item = self._banners.takeAt(0)
             if item is not None and (widget := item.widget()) is not None:

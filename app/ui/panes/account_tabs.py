@@ -9,7 +9,7 @@ Documents) are added by writing the class and listing it there.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.accounts.summary import AccountSummary, PeriodView, YearView
 from app.payments.posting import PaymentAllocation
+from app.recovery.account_recovery import HoldRow
 from app.recovery.account_view import AccountRecovery
 from app.ui.formatting import (
     count,
@@ -78,12 +79,12 @@ BUTTON_TEXT = {"move_out": "Move out…", "add_discount": "Add discount…", "ad
 
 
 def joint_text_for(period: PeriodView) -> str:
-    parts = [f"{j['name']} {date_range(j['from'], j['to'])}" for j in period.joint]
+    parts = [f"{j.name} {date_range(j.from_, j.to)}" for j in period.joint]
     return "; ".join(parts) or "None"
 
 
 def reductions_text(summary: AccountSummary) -> str:
-    parts = [f"{reduction_label(r['kind'])} {percent_text(r['percent_bp'])} {date_range(r['from'], r['to'])}"
+    parts = [f"{reduction_label(r.kind)} {percent_text(r.percent_bp)} {date_range(r.from_, r.to)}"
              for r in summary.reductions]
     return "; ".join(parts) or "None"
 
@@ -491,7 +492,7 @@ class RecoveryTab(AccountTab):
         self.holds.setVisible(bool(holds))
         self.holds_empty.setVisible(not holds)
         self.add_hold_button.setEnabled(True)
-        current = next((n for n, h in enumerate(holds) if h["in_force"]), None)
+        current = next((n for n, h in enumerate(holds) if h.hold.in_force), None)
         if current is not None:
             self.holds.selectRow(self.holds_proxy.mapFromSource(self.holds_model.index(current, 0)).row())
         self._update_hold_buttons()
@@ -509,13 +510,13 @@ class RecoveryTab(AccountTab):
         _fit_rows(self.cases, len(recovery.cases), 4)
         self.cases.setVisible(bool(recovery.cases))
 
-    def selected_hold(self) -> dict[str, Any] | None:
+    def selected_hold(self) -> HoldRow | None:
         rows = self.holds.selectionModel().selectedRows()
-        return self.holds_proxy.row_at(rows[0].row()) if rows else None
+        return self.holds_proxy.row_at(rows[0].row()).hold if rows else None
 
     def _update_hold_buttons(self) -> None:
         hold = self.selected_hold()
-        liftable = hold is not None and (hold["to"] is None or hold["to"] >= self._as_of)
+        liftable = hold is not None and (hold.to is None or hold.to >= self._as_of)
         self.lift_hold_button.setEnabled(liftable)
         self.lift_hold_button.setToolTip(
             "End the selected hold" if liftable else "Select a hold that has not ended to lift it."

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts.summary import AccountSummary
+from app.enums import ArrangementStatus
 from app.errors import ServiceError
 from app.money import MoneyError, parse_pounds
 from app.recovery.arrangements.requests import CreateArrangement
@@ -282,7 +283,7 @@ class ArrangementTab(AccountTab):
         else:
             self.problem.setVisible(False)
         self.arrangement = arrangement
-        live = arrangement is not None and arrangement.status == "live"
+        live = arrangement is not None and arrangement.status == ArrangementStatus.LIVE
         self.live_card.setVisible(arrangement is not None)
         self.planner.setVisible(not live)
         self.cancel_button.setVisible(live)
@@ -355,7 +356,7 @@ class ArrangementTab(AccountTab):
         return found
 
     def _changed(self, *_args: Any) -> None:
-        if self._summary is None or (self.arrangement is not None and self.arrangement.status == "live"):
+        if self._summary is None or (self.arrangement is not None and self.arrangement.status == ArrangementStatus.LIVE):
             return
         problems = self.problems()
         set_invalid(self.start, problems.get("start"))

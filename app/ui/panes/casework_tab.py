@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 from app.accounts.summary import AccountSummary
 from app.casework.account_view import AccountCasework
 from app.casework.diary import DiaryView
+from app.enums import DiaryStatus
 from app.errors import ServiceError
 from app.ui.formatting import count, error_sentence, uk_date
 from app.ui.models.base import SortFilterProxy
@@ -142,18 +143,18 @@ class DiaryNotesTab(AccountTab):
         _fit_rows(self.diary, len(casework.diary), 6)
         self.diary.setVisible(bool(casework.diary))
         self.diary_empty.setVisible(not casework.diary)
-        open_count = sum(1 for d in casework.diary if d.status == "open")
+        open_count = sum(1 for d in casework.diary if d.status == DiaryStatus.OPEN)
         self.diary_count.setText(f"{open_count:,} open · {count(len(casework.diary) - open_count, 'completed', 'completed')}"
                                  if casework.diary else "")
         row = next((i for i, d in enumerate(casework.diary) if d.diary_id == keep), None)
         if row is None:
-            row = next((i for i, d in enumerate(casework.diary) if d.status == "open"), None)
+            row = next((i for i, d in enumerate(casework.diary) if d.status == DiaryStatus.OPEN), None)
         if row is not None:
             self.diary.selectRow(self.diary_proxy.mapFromSource(self.diary_model.index(row, 0)).row())
         else:
             self.diary.clearSelection()
         entry = next((d for d in casework.diary if d.diary_id == highlight), None)
-        if entry is not None and entry.status == "open":
+        if entry is not None and entry.status == DiaryStatus.OPEN:
             note = f": {entry.note}" if entry.note else ""
             self.working.setText(f"Working {entry.code} · {entry.description}, due {uk_date(entry.due)}{note}. "
                                  "Complete it with a note when done.")
@@ -179,7 +180,7 @@ class DiaryNotesTab(AccountTab):
 
     def _update_buttons(self) -> None:
         entry = self.selected_entry()
-        workable = entry is not None and entry.status == "open" and self.casework is not None
+        workable = entry is not None and entry.status == DiaryStatus.OPEN and self.casework is not None
         self.complete_button.setEnabled(workable)
         self.reschedule_button.setEnabled(workable)
         why = "" if workable else "Select an open diary entry."

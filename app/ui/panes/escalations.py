@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLineEdit, QPushBu
 
 from app.casework.escalations import EscalationQueue, EscalationView
 from app.casework.requests import DecideEscalation
+from app.enums import EscalationStatus
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, money
 from app.ui.models.base import SortFilterProxy
@@ -160,10 +161,10 @@ class EscalationsPane(QWidget):
 
     def _selected(self) -> None:
         escalation = self.selected()
-        waiting = escalation is not None and escalation.status in ("open", "referred")
+        waiting = escalation is not None and escalation.status in (EscalationStatus.OPEN, EscalationStatus.REFERRED)
         for key, button in self.buttons.items():
             button.setEnabled(waiting and not (key == "refer" and escalation is not None
-                                               and escalation.status == "referred"))
+                                               and escalation.status == EscalationStatus.REFERRED))
         self.note.setEnabled(waiting)
         if escalation is None:
             self.detail_title.setText("No escalation selected")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.court.hearings import BulkOutcome, HearingList, OutcomeResult
 from app.court.requests import RecordOutcome, RecordOutcomes
+from app.enums import RecoveryStage
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, money, outcome_label, uk_date
 from app.ui.forms import date_edit, from_qdate, to_qdate
@@ -250,7 +251,7 @@ class HearingsPane(QWidget):
         refs, day = self.selected_refs(), self.hearing_date
         if not refs or day is None or self.working:
             return
-        adjourned_to = from_qdate(self.adjourn_to.date()) if outcome == "adjourned" else None
+        adjourned_to = from_qdate(self.adjourn_to.date()) if outcome == RecoveryStage.ADJOURNED else None
         if adjourned_to is not None and adjourned_to <= day:
             self.status.show_error(f"The new hearing date must be after {uk_date(day)}.")
             return

@@ -17,6 +17,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from app.enums import BatchRunStatus
 from app.recovery.requests import RunRecovery
 from app.recovery.run import RecoveryRunSummary
 from app.ui.context import UiContext
@@ -103,7 +104,7 @@ class RecoveryRunSection(RunPage):
     def _finished(self, summary: RecoveryRunSummary) -> None:
         self.last_summary = summary
         steps = sum(summary.actions.values())
-        if summary.status == "completed":
+        if summary.status == BatchRunStatus.COMPLETED:
             self._show_all_examined(summary.accounts_examined)
             if summary.dry_run:
                 self.status.show_info(

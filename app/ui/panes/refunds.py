@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from app.enums import RefundStatus
 from app.payments.refunds import RefundView
 from app.payments.requests import DecideRefund
 from app.ui.context import UiContext
@@ -74,7 +75,7 @@ class RefundApprovalsPane(QWidget):
     def load(self) -> None:
         app = self._ui.app
         self._ui.runner.run(
-            lambda _task: app.refunds(status="requested"), on_success=self._loaded,
+            lambda _task: app.refunds(status=RefundStatus.REQUESTED), on_success=self._loaded,
             on_failure=lambda exc: self.status.show_error(error_sentence(exc)), owner=self, description="refund requests",
         )
 
@@ -116,7 +117,7 @@ class RefundApprovalsPane(QWidget):
         )
 
     def _decided(self, refund: RefundView) -> None:
-        verb = "approved" if refund.status == "approved" else "rejected"
+        verb = "approved" if refund.status == RefundStatus.APPROVED else "rejected"
         self.status.show_info(f"Refund of {money(refund.amount_pence)} to {refund.payee} on account "
                               f"{refund.account_ref} {verb}.")
         self.note.clear()

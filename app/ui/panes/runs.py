@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QPushButton, QTabWidget, QVBoxLayout, Q
 
 from app.billing.annual_run import BillingRunSummary
 from app.billing.requests import RunAnnualBilling
+from app.enums import BatchRunStatus
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, financial_year, money, run_status_label, uk_date
 from app.ui.forms import date_edit, form_layout, from_qdate
@@ -128,7 +129,7 @@ class RunsPane(RunPage):
 
     def _finished(self, summary: BillingRunSummary) -> None:
         self.last_summary = summary
-        if summary.status == "completed":
+        if summary.status == BatchRunStatus.COMPLETED:
             self._show_all_examined(summary.accounts_examined)
             resumed = " (resumed)" if summary.resumed else ""
             self.status.show_info(

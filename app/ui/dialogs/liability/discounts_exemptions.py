@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from app.billing.requests import EndDiscount, EndExemption, SetDiscount, SetExemption
+from app.enums import DiscountKind
 from app.ui.dialogs.liability.change_dialog import ChangeDialog, EndDialog, date_of, outside_period
 from app.ui.formatting import date_range, discount_label
 from app.ui.forms import OptionalDate, date_edit
@@ -38,19 +39,20 @@ class AddDiscountDialog(ChangeDialog):
         self._kind_changed()
 
     def _kind_changed(self) -> None:
-        self.empty_since.setEnabled(self.kind.currentData() == "LONG_TERM_EMPTY")
+        self.empty_since.setEnabled(self.kind.currentData() == DiscountKind.LONG_TERM_EMPTY)
 
     def request(self) -> SetDiscount:
         kind = self.kind.currentData()
         return SetDiscount(
             period_id=self.period_id(), kind=kind, start_date=date_of(self.start), end_date=self.end.value(),
-            empty_since=date_of(self.empty_since) if kind == "LONG_TERM_EMPTY" else None, as_of=self.as_of,
+            empty_since=date_of(self.empty_since) if kind == DiscountKind.LONG_TERM_EMPTY else None, as_of=self.as_of,
         )
 
     def problems(self) -> dict[str, str]:
-        what = "premium" if self.kind.currentData() in ("LONG_TERM_EMPTY", "SECOND_HOME") else "discount"
+        what = "premium" if self.kind.currentData() in (DiscountKind.LONG_TERM_EMPTY, DiscountKind.SECOND_HOME) else "discount"
         found = outside_period(date_of(self.start), self.end.value(), self.selected_period(), what)
-        if not found and self.kind.currentData() == "LONG_TERM_EMPTY" and date_of(self.empty_since) > date_of(self.start):
+        empty_too_late = date_of(self.empty_since) > date_of(self.start)
+        if not found and self.kind.currentData() == DiscountKind.LONG_TERM_EMPTY and empty_too_late:
             found = {"empty_since": "The home must have been empty before the premium starts."}
         return found
 
@@ -93,7 +95,7 @@ class EndDiscountDialog(EndDialog):
 
     def items(self) -> list[tuple[str, Any, date]]:
         periods = self.summary.periods if self.summary else []
-        return [(f"{discount_label(d['kind'])} {date_range(d['from'], d['to'])}", d["id"], d["from"])
+        return [(f"{discount_label(d.kind)} {date_range(d.from_, d.to)}", d.id, d.from_)
                 for p in periods for d in p.discounts]
 
 
@@ -108,5 +110,5 @@ class EndExemptionDialog(EndDialog):
 
     def items(self) -> list[tuple[str, Any, date]]:
         periods = self.summary.periods if self.summary else []
-        return [(f"Class {e['class']} {date_range(e['from'], e['to'])}", e["id"], e["from"])
+        return [(f"Class {e.class_} {date_range(e.from_, e.to)}", e.id, e.from_)
                 for p in periods for e in p.exemptions]

@@ -53,4 +53,4 @@ class EndJointDialog(EndDialog):
 
     def items(self) -> list[tuple[str, Any, date]]:
         periods = self.summary.periods if self.summary else []
-        return [(f"{j['name']} {date_range(j['from'], j['to'])}", j["id"], j["from"]) for p in periods for j in p.joint]
+        return [(f"{j.name} {date_range(j.from_, j.to)}", j.id, j.from_) for p in periods for j in p.joint]

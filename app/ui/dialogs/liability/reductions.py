@@ -64,5 +64,5 @@ class EndReductionDialog(EndDialog):
 
     def items(self) -> list[tuple[str, Any, date]]:
         awards = self.summary.reductions if self.summary else []
-        return [(f"{reduction_label(r['kind'])} {percent_text(r['percent_bp'])} {date_range(r['from'], r['to'])}",
-                 r["id"], r["from"]) for r in awards]
+        return [(f"{reduction_label(r.kind)} {percent_text(r.percent_bp)} {date_range(r.from_, r.to)}",
+                 r.id, r.from_) for r in awards]
