@@ -463,7 +463,7 @@ def test_arrears_survive_a_change_of_liability(billed: AppContext) -> None:
     assert [i.amount_pence for i in after.instalments if i.due <= on] == fallen_due
     assert sum(i.amount_pence for i in after.instalments) == after.charge_pence - after.reduction_pence == 39585
     (action,) = view.next_actions
-    assert (action["stage"], action["amount_pence"]) == ("reminder_1", sum(fallen_due))
+    assert (action.stage, action.amount_pence) == ("reminder_1", sum(fallen_due))
 
 
 def test_a_discount_and_a_premium_on_the_same_days_are_refused(billed: AppContext) -> None:
