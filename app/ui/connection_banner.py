@@ -23,7 +23,7 @@ from app.ui.workers import TaskHandle, TaskRunner
 
 RETRY_INTERVAL_MS = 5_000
 LOST_TEXT = (
-    "The connection to the database was lost. Revenues Application is trying again every few seconds; "
+    "The connection to the database was lost. Revenues Desk is trying again every few seconds; "
     "anything that failed meanwhile says so where you did it, and open forms keep what you typed."
 )
 

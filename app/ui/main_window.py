@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 D = TypeVar("D", bound=QDialog)
 
-APP_NAME = "Revenues Application"
+APP_NAME = "Revenues Desk"
 WINDOW_SIZE = (1280, 800)
 BUSY_DELAY_MS = 300  # a search that answers at once should not flash a busy indicator
 CLOSE_WAIT_MS = 60_000
@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
             account_menu.addAction(action)
 
         help_menu = bar.addMenu("&Help")
-        self.about_action = self._action("&About Revenues Application", None, self.show_about)
+        self.about_action = self._action("&About Revenues Desk", None, self.show_about)
         help_menu.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
@@ -370,19 +370,22 @@ class MainWindow(QMainWindow):
         if self.accounts.showing_account:
             self.accounts.show_search()
 
-    def show_about(self) -> None:
+    def about_text(self) -> str:
+        """What Help > About says: the installed package's version (the distribution is
+        `revenues-desk` in pyproject.toml), the council, the database and the user."""
         try:
-            app_version = version("revenues-app")
+            app_version = version("revenues-desk")
         except PackageNotFoundError:
             app_version = "development"
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
+        return (
             f"<h3>{APP_NAME} {app_version}</h3>"
             f"<p>Council tax case work for {self.app.authority_name}.</p>"
             f"<p>Database: {self.app.database_description}<br>User: {user_label(self.app)}</p>"
-            "<p>Free software under the GNU Affero General Public License, version 3 or later.</p>",
+            "<p>Free software under the GNU Affero General Public License, version 3 or later.</p>"
         )
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}", self.about_text())
 
     def _nav_changed(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
@@ -473,7 +476,7 @@ def application() -> QApplication:
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
-    app.setDesktopFileName("revenues-app")
+    app.setDesktopFileName("revenues-desk")
     apply_style(app)
     return app
 

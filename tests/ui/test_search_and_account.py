@@ -42,7 +42,11 @@ def surname_in_demo(app: Application) -> str:
 
 
 def test_window_shows_authority_user_role_and_only_existing_panes(window: MainWindow) -> None:
-    assert "Example District Council" in window.windowTitle()
+    assert window.windowTitle() == "Revenues Desk — Example District Council"
+    # Help > About names the product and the installed distribution's version (revenues-desk)
+    from importlib.metadata import version
+
+    assert f"<h3>Revenues Desk {version('revenues-desk')}</h3>" in window.about_text()
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
         "Accounts", "Worklist", "Escalations", "Runs", "Refund approvals", "Hearings",
     ]

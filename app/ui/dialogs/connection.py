@@ -72,7 +72,7 @@ class ConnectionDialog(FormDialog):
         self.form.addRow("", self.remember)
         if os.environ.get("REVDESK_DATABASE_URL"):
             self.form.addRow("", label(
-                "REVDESK_DATABASE_URL is set on this computer, so Revenues Application starts on that database; "
+                "REVDESK_DATABASE_URL is set on this computer, so Revenues Desk starts on that database; "
                 "this choice lasts until you close it.", "caption", wrap=True,
             ))
         self.test_button = QPushButton("Test connection")

@@ -87,7 +87,7 @@ class DemoDataDialog(QDialog):
         layout.setSpacing(12)
         layout.addWidget(label("This database has no accounts yet", "page-title"))
         layout.addWidget(label(
-            "Revenues Application can fill it with realistic, made-up council tax accounts: liable people "
+            "Revenues Desk can fill it with realistic, made-up council tax accounts: liable people "
             "and joint taxpayers, discounts, bills, payments, arrears, recovery stages and holds. "
             "None of it is real personal data. Use it to try the desktop or for training.",
             "muted", wrap=True,
