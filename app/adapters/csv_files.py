@@ -95,7 +95,7 @@ class CsvRow:
 
     def pence(self, name: str) -> int:
         try:
-            return parse_pounds(self.required(name))
+            return parse_pounds(self.required(name), field="")  # the line and field are named before it
         except MoneyError as exc:
             raise RowInvalid(name, str(exc)) from None
 

@@ -45,9 +45,9 @@ def date_arg(text: str) -> date:
 
 
 def pounds_arg(text: str) -> int:
-    """Pounds as typed (`1234.56`, `£1,234.56`) to integer pence."""
+    """Pounds as typed (`1234.56`, `£1,234.56`) to integer pence; at most £10,000,000."""
     try:
-        return parse_pounds(text)
+        return parse_pounds(text, field="")  # argparse names the option before the sentence
     except MoneyError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 

@@ -94,9 +94,9 @@ def pence_or_reason(text: str) -> tuple[int | None, str | None]:
     if not text.strip():
         return None, "Enter an amount, such as 123.45."
     try:
-        pence = parse_pounds(text)
+        pence = parse_pounds(text)  # the one parser: plain decimals, at most £10,000,000
     except MoneyError as exc:
-        return None, f"That is not an amount of money: {exc}."
+        return None, str(exc)
     if pence <= 0:
         return None, "The amount must be more than £0.00."
     return pence, None
