@@ -22,6 +22,7 @@ from app.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
     Handler,
+    Parser,
     UsageError,
     date_arg,
     pounds_arg,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="revdesk", description="Revenues Desk: council tax billing and recovery.")
+    parser = Parser(prog="revdesk", description="Revenues Desk: council tax billing and recovery.")
     parser.add_argument("--db", help="database URL (default: REVDESK_DATABASE_URL, settings, or the embedded SQLite file)")
     parser.add_argument("--settings", help="authority settings TOML (default: REVDESK_SETTINGS or the built-in file)")
     parser.add_argument("--user", help="acting user for audit (default: your login name)")
