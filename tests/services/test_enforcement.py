@@ -201,7 +201,7 @@ EA-99999999-2024-1,2025-07-29,payment,10.00,,,,R-2,INV-1
 EA-70000003-2024-1,2025-07-29,refund,10.00,,,,R-3,INV-1
 EA-70000003-2024-1,2025-07-29,payment,ten,,,,R-4,INV-1
 EA-70000003-2024-1,2025-07-29,payment,10.00,20.00,,,R-5,INV-1
-EA-70000003-2024-1,2099-07-29,payment,10.00,,,,R-6,INV-1
+EA-70000003-2024-1,2030-07-29,payment,10.00,,,,R-6,INV-1
 """
 
 
@@ -220,7 +220,7 @@ def test_agent_returns_keep_good_rows_reject_bad_ones_and_never_double(loaded: A
         RowError(6, "type", "'refund' is not a row type (use payment, fee_stage, return)"),
         RowError(7, "amount", summary.errors[2].message),
         RowError(8, "fees", "the fees kept must be from 0.00 to the amount collected"),
-        RowError(9, "date", "29/07/2099 is in the future"),
+        RowError(9, "date", "29/07/2030 is in the future"),
     ]
     counts = (summary.payments_pence, summary.fees_claimed_pence, summary.stages_advanced, summary.cases_closed)
     assert counts == (30000, 5000, 1, 2)
