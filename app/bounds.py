@@ -41,6 +41,7 @@ LABELS = {
     "reference": "the reference", "payment_ref": "the payment reference", "account_holder": "the account holder's name",
     "surname": "the surname", "forenames": "the forenames", "new_address": "the new address",
     "employer_address": "the employer's address", "employer_name": "the employer's name",
+    "accounts": "the number of accounts", "claim_minutes": "the claim time in minutes",
 }
 
 

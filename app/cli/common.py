@@ -71,6 +71,20 @@ def _date(text: str) -> date | None:
     return None
 
 
+INT_MAX = 2**31 - 1  # the database's `integer`: no count, page or year typed may go beyond it
+
+
+def int_arg(text: str) -> int:
+    """A whole number as typed, within the database's integer range."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number.") from None
+    if abs(value) > INT_MAX:
+        raise argparse.ArgumentTypeError(f"'{text}' is too large a number.")
+    return value
+
+
 def pounds_arg(text: str) -> int:
     """Pounds as typed (`1234.56`, `£1,234.56`) to integer pence; at most £10,000,000."""
     try:

@@ -130,3 +130,23 @@ def test_account_import_rejects_control_characters_and_far_dates(revdesk: Revdes
     assert code == 2 and (summary["imported"], summary["rejected"]) == (0, 2)
     assert [(e["line"], e["field"]) for e in summary["errors"]] == [(2, "surname"), (3, "liable_from")]
     assert count_rows(ctx, Person) == people
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("liability", "reduction", "70000005", "--percent", "inf", "--from", "2025-04-01"),
+         "revdesk: --percent: 'inf' is not a percentage (use a plain number such as 25 or 12.5)."),
+        (("liability", "reduction", "70000005", "--percent", "1e3", "--from", "2025-04-01"),
+         "revdesk: --percent: '1e3' is not a percentage (use a plain number such as 25 or 12.5)."),
+        (("bill", "--year", "99999999999"), "revdesk: --year: '99999999999' is too large a number."),
+        (("bill", "--year", "9999"), "revdesk: The year 9999 is not a year from 1993 to "),
+        (("worklist", "list", "--page", "1" + "0" * 20), "revdesk: --page: '100000000000000000000' is too large a number."),
+        (("refund", "request", "70000004", "--amount", "1,00", "--payee", "M Doyle", "--reason", "Overpaid"),
+         "revdesk: --amount: '1,00' is not an amount in pounds: write plain figures, such as 1234.56 or £1,234.56."),
+    ],
+)
+def test_other_numbers_out_of_bounds(revdesk: Revdesk, ctx: AppContext, args: tuple[str, ...], message: str) -> None:
+    before = written(ctx)
+    assert refused(revdesk, *args).startswith(message)
+    assert written(ctx) == before
