@@ -75,16 +75,17 @@ class CsvRow:
     too_many_values: bool = False
 
     def check_shape(self) -> None:
+        """The row's first check, before any value is read: as many values as columns, and no
+        control character (NUL, ESC, tab...) in any of them: none belongs in a reference, a
+        name or an address."""
         if self.too_many_values:
             raise RowInvalid("", "the row has more values than the header has columns")
+        for name, value in self.values.items():
+            if (bad := control_character((value or "").strip())) is not None:
+                raise RowInvalid(name, f"{name} contains a control character ({bad})")
 
     def get(self, name: str) -> str:
-        """The value stripped; a control character (NUL, ESC, tab...) in it rejects the row:
-        none belongs in a reference, a name or an address."""
-        value = (self.values.get(name) or "").strip()
-        if (bad := control_character(value)) is not None:
-            raise RowInvalid(name, f"{name} contains a control character ({bad})")
-        return value
+        return (self.values.get(name) or "").strip()
 
     def required(self, name: str) -> str:
         value = self.get(name)

@@ -150,3 +150,23 @@ def test_other_numbers_out_of_bounds(revdesk: Revdesk, ctx: AppContext, args: tu
     before = written(ctx)
     assert refused(revdesk, *args).startswith(message)
     assert written(ctx) == before
+
+
+def test_property_import_rejects_a_control_character_in_any_column(revdesk: Revdesk, tmp_path: Path) -> None:
+    path = tmp_path / "properties.csv"
+    path.write_text(
+        "uprn,address_line1,address_line2,town,postcode,band,parish\n"
+        "300001000001,1 New Road,,Fenby,EX1 1AA,A,\n"
+        "3000010\x1b00002,2 New Road,,Fenby,EX1 1AA,A,\n"
+        "300001000003,3 New Road\x07,,Fenby,EX1 1AA,A,\n"
+        "3000010\x0000004,4 New Road,,Fenby,EX1 1AA,A,\n",
+        encoding="utf-8",
+    )
+    code, out, err = revdesk("import", "properties", str(path), "--json")
+    summary = json.loads(out)
+    assert code == 2 and (summary["imported"], summary["rejected"]) == (1, 3) and "Traceback" not in err
+    assert [(e["line"], e["field"], e["message"]) for e in summary["errors"]] == [
+        (3, "uprn", "uprn contains a control character (ESC)"),
+        (4, "address_line1", "address_line1 contains a control character (BEL)"),
+        (5, "uprn", "uprn contains a control character (NUL)"),  # and no NUL reaches PostgreSQL, which refuses it
+    ]
