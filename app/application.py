@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from app import connections
+from app import clock, connections
 
 # Importing the use-case modules registers what handles each request (`@handles`).
 from app.accounts import imports as _imports  # noqa: F401
@@ -31,6 +31,7 @@ from app.accounts.summary import AccountSummary, account_count, account_summary,
 from app.billing import liability_changes as _liability_changes  # noqa: F401
 from app.billing.annual_run import BillingRunSummary, billing_runs
 from app.bootstrap import AppContext
+from app.bounds import check_request
 from app.casework import claims as _claims  # noqa: F401
 from app.casework import diary_codes, escalations, notes, worklists
 from app.casework import tracing as _tracing  # noqa: F401
@@ -99,6 +100,7 @@ class Application:
         use = USE_CASES.get(type(request))
         if use is None:
             raise TypeError(f"Nothing carries out {type(request).__name__} requests.")
+        check_request(request, today=clock.today())  # amounts, dates and text within bounds, whoever asks
         given = {name: value for name, value in options.items() if value is not None}
         if not_supported := sorted(given.keys() - use.options):
             raise ValidationError(f"A {request.name} request cannot be run with {', '.join(not_supported)}.")
@@ -252,6 +254,7 @@ class Application:
     def plan_arrangement(self, request: CreateArrangement | AmendArrangement) -> ArrangementPlan:
         """The schedule `request` would agree for what the account owes (nothing saved): the
         planner's live preview."""
+        check_request(request, today=clock.today())
         return self.read(
             planning.plan_arrangement, self._ctx.settings, account_ref=request.account_ref,
             frequency=request.frequency, start=request.start, end=request.end, amount_pence=request.amount_pence,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import unicodedata
 import uuid
 from dataclasses import fields, is_dataclass
 from datetime import date
@@ -52,9 +53,36 @@ class JsonView:
         return data
 
 
-def clean_text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    """`value` stripped; ValidationError naming `field` when it is missing or too long."""
+_CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "backspace", 0x09: "tab", 0x0A: "line break", 0x0D: "carriage return",
+                  0x1B: "ESC", 0x7F: "DEL"}
+_LINE_BREAKS = frozenset("\n\r")
+
+
+def control_character(text: str, *, multiline: bool = False) -> str | None:
+    """The first control character in `text`, named ("NUL", "ESC", "U+0085"), or None.
+
+    Control characters are Unicode's `Cc`: C0 (U+0000-U+001F), DEL and C1 (U+0080-U+009F).
+    None belongs in a reference, a name or an address: NUL cuts text short in other
+    systems, and ESC sequences (`\x1b[31m`) rewrite the terminal or file that shows them.
+    `multiline` text (notes, reasons, an address typed as lines) may also hold line breaks.
+    """
+    for char in text:
+        if unicodedata.category(char) == "Cc" and not (multiline and char in _LINE_BREAKS):
+            code = ord(char)
+            return _CONTROL_NAMES.get(code, f"U+{code:04X}")
+    return None
+
+
+def clean_text(
+    value: str, *, field: str, label: str, max_length: int, required: bool = True, multiline: bool = False,
+) -> str:
+    """`value` stripped; ValidationError naming `field` when it is missing, too long or holds a
+    control character (line breaks are allowed only in `multiline` text: notes, reasons)."""
     text = value.strip()
+    if (bad := control_character(text, multiline=multiline)) is not None:
+        raise ValidationError(
+            f"{label[0].upper()}{label[1:]} contains a control character ({bad}): type it again without it.", field=field,
+        )
     if required and not text:
         raise ValidationError(f"{label[0].upper()}{label[1:]} is required.", field=field)
     if len(text) > max_length:

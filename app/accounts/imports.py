@@ -50,9 +50,10 @@ def import_properties(
     summary = ImportSummary()
     session = uow.session
     parishes = set(settings.parishes())
+    uprns = [u for u in (r.get("uprn") for r in rows) if u.isdigit()]  # a row that is not is rejected below
     existing = {
-        p.uprn: p for p in session.scalars(select(Property).where(Property.uprn.in_([r.get("uprn") for r in rows])))
-    } if rows else {}
+        p.uprn: p for p in session.scalars(select(Property).where(Property.uprn.in_(uprns)))
+    } if uprns else {}
     parish_ids = dict(session.execute(select(Parish.name, Parish.id)).all())
     first_line: dict[str, int] = {}
     run = record_file_run(uow, actor, "import_properties", path)

@@ -1,7 +1,9 @@
 """Reading council CSV files: header checks, per-row parsing and error reporting.
 
 The contract: UTF-8 (BOM accepted), header row required, columns in any order, unknown
-columns refused. A file-level problem (unreadable, wrong header) is a `CsvFileError`:
+columns refused. Every value is bounded as a form's would be: amounts by `parse_pounds`
+(plain decimals, at most £10,000,000), dates by `app.dates`' window, no control characters
+in text. A file-level problem (unreadable, wrong header) is a `CsvFileError`:
 nothing is imported. A row-level problem is a `RowError` naming the line and field; the
 import keeps the good rows.
 """
@@ -16,6 +18,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from app import clock
+from app.dates import out_of_range
+from app.dto import control_character
 from app.errors import ServiceError
 from app.money import MoneyError, parse_pounds
 
@@ -70,8 +75,14 @@ class CsvRow:
     too_many_values: bool = False
 
     def check_shape(self) -> None:
+        """The row's first check, before any value is read: as many values as columns, and no
+        control character (NUL, ESC, tab...) in any of them: none belongs in a reference, a
+        name or an address."""
         if self.too_many_values:
             raise RowInvalid("", "the row has more values than the header has columns")
+        for name, value in self.values.items():
+            if (bad := control_character((value or "").strip())) is not None:
+                raise RowInvalid(name, f"{name} contains a control character ({bad})")
 
     def get(self, name: str) -> str:
         return (self.values.get(name) or "").strip()
@@ -91,11 +102,13 @@ class CsvRow:
         parsed = parse_date(value)
         if parsed is None:
             raise RowInvalid(name, f"'{value}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+        if (reason := out_of_range(parsed, today=clock.today())) is not None:  # 1 April 1993 to ten years ahead
+            raise RowInvalid(name, reason)
         return parsed
 
     def pence(self, name: str) -> int:
         try:
-            return parse_pounds(self.required(name))
+            return parse_pounds(self.required(name), field="")  # the line and field are named before it
         except MoneyError as exc:
             raise RowInvalid(name, str(exc)) from None
 

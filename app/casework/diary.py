@@ -118,7 +118,7 @@ def add_entry(
 ) -> DiaryView:
     """Diary an account: due defaults to `as_of` + the code's default days, team to the code's."""
     diary_code = active_code(uow, code)
-    text = clean_text(note, field="note", label="the diary note", max_length=MAX_NOTE, required=False)
+    text = clean_text(note, field="note", label="the diary note", max_length=MAX_NOTE, required=False, multiline=True)
     due_on = due if due is not None else as_of + timedelta(days=diary_code.default_days)
     if due_on < as_of:
         raise ValidationError(f"The diary date {due_on:%d/%m/%Y} is in the past.", field="due")
@@ -198,7 +198,7 @@ def complete_entry(
 
     A second completion (or one racing another officer) is refused with a Conflict naming
     who completed it and when."""
-    text = clean_text(note, field="note", label="a short note saying what was done", max_length=MAX_NOTE)
+    text = clean_text(note, field="note", label="a short note saying what was done", max_length=MAX_NOTE, multiline=True)
     entry, ref, description = load_entry(uow, diary_id)
     if entry.status != DiaryStatus.OPEN:
         raise _already_done(entry, ref)
@@ -236,7 +236,7 @@ def reschedule_entry(
 ) -> DiaryView:
     """Move an open entry to another date, with a note (kept on the account's notes). The
     claim on it is released."""
-    text = clean_text(note, field="note", label="a short note saying why the date moves", max_length=MAX_NOTE)
+    text = clean_text(note, field="note", label="a short note saying why the date moves", max_length=MAX_NOTE, multiline=True)
     entry, ref, description = load_entry(uow, diary_id)
     if entry.status != DiaryStatus.OPEN:
         raise _already_done(entry, ref)

@@ -95,7 +95,8 @@ def raise_escalation(
     if why is None:
         raise ValidationError(f"'{reason.strip().lower()}' is not an escalation reason (use one of {', '.join(REASONS)}).",
                               field="reason")
-    text = clean_text(note, field="note", label="a note saying what the team leader should decide", max_length=MAX_NOTE)
+    text = clean_text(note, field="note", label="a note saying what the team leader should decide", max_length=MAX_NOTE,
+                      multiline=True)
     if amount_pence is not None and amount_pence <= 0:
         raise ValidationError("The amount must be more than £0.00.", field="amount")
     account_id = get_account_id(uow, account_ref)
@@ -167,7 +168,7 @@ def decide_escalation(
     decision = decision.strip().lower()
     if decision not in DECISIONS:
         raise ValidationError(f"'{decision}' is not a decision (use approve, reject or refer).", field="decision")
-    text = clean_text(note, field="note", label="a note giving the reason for the decision", max_length=MAX_NOTE)
+    text = clean_text(note, field="note", label="a note giving the reason for the decision", max_length=MAX_NOTE, multiline=True)
     escalation, ref = _load(uow, escalation_id)
     what = f"The {escalation.reason.replace('_', ' ')} escalation on account {ref}"
     if expected_version is not None and escalation.version != expected_version:

@@ -41,7 +41,7 @@ def append_note(uow: UnitOfWork, account_id: uuid.UUID, text: str, username: str
 @handles(AddNote, role=Role.OFFICER, action="add notes")
 def add_note(uow: UnitOfWork, actor: Actor, *, account_ref: str, text: str) -> NoteView:
     """An officer's note on the account. Any role may add one."""
-    body = clean_text(text, field="text", label="the note's text", max_length=MAX_NOTE)
+    body = clean_text(text, field="text", label="the note's text", max_length=MAX_NOTE, multiline=True)
     account_id = get_account_id(uow, account_ref)
     note = append_note(uow, account_id, body, actor.username)
     uow.session.flush()

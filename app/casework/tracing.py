@@ -47,7 +47,7 @@ class TraceResult(JsonView):
 def record_gone_away(uow: UnitOfWork, actor: Actor, *, account_ref: str, as_of: date, note: str = "") -> TraceResult:
     """Post returned "gone away": a note on the account and a TRACE diary entry for the
     tracing team (the open one is kept if the account is already being traced)."""
-    text = clean_text(note, field="note", label="the note", max_length=MAX_NOTE, required=False)
+    text = clean_text(note, field="note", label="the note", max_length=MAX_NOTE, required=False, multiline=True)
     account_id = get_account_id(uow, account_ref)
     code = active_code(uow, TRACE)
     existing = uow.session.scalars(
@@ -77,8 +77,8 @@ def record_traced(
     """The taxpayer is traced to a new address: the address goes on the account's notes,
     open TRACE entries are completed, and a TRACED entry is made to act on it (bill or
     write to the new address, start a new account if they are liable there)."""
-    address = clean_text(new_address, field="address", label="the new address", max_length=300)
-    text = clean_text(note, field="note", label="the note", max_length=MAX_NOTE, required=False)
+    address = clean_text(new_address, field="address", label="the new address", max_length=300, multiline=True)
+    text = clean_text(note, field="note", label="the note", max_length=MAX_NOTE, required=False, multiline=True)
     account_id = get_account_id(uow, account_ref)
     traced_code = active_code(uow, TRACED)
     trace_desc = active_code(uow, TRACE).description

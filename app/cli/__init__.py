@@ -22,8 +22,10 @@ from app.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
     Handler,
+    Parser,
     UsageError,
     date_arg,
+    int_arg,
     pounds_arg,
     print_json,
     progress_printer,
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="revdesk", description="Revenues Desk: council tax billing and recovery.")
+    parser = Parser(prog="revdesk", description="Revenues Desk: council tax billing and recovery.")
     parser.add_argument("--db", help="database URL (default: REVDESK_DATABASE_URL, settings, or the embedded SQLite file)")
     parser.add_argument("--settings", help="authority settings TOML (default: REVDESK_SETTINGS or the built-in file)")
     parser.add_argument("--user", help="acting user for audit (default: your login name)")
@@ -52,8 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("status", help="show the schema revision")
 
     demo = sub.add_parser("demo", help="fill the database with realistic synthetic data")
-    demo.add_argument("--accounts", type=int, required=True)
-    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--accounts", type=int_arg, required=True)
+    demo.add_argument("--seed", type=int_arg, default=1)
     demo.add_argument("--as-of", type=date_arg, default=None)
     demo.add_argument("--if-empty", action="store_true", help="do nothing if the database already has accounts")
     demo.add_argument("--json", action="store_true")
@@ -67,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = sub.add_parser("search", help="find accounts by reference, name, address or postcode")
     search.add_argument("text", nargs="+")
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=int_arg, default=20)
     search.add_argument("--json", action="store_true")
 
     account = sub.add_parser("account", help="accounts").add_subparsers(dest="account_command", metavar="ACTION", required=True)
@@ -79,14 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="statutory calculators").add_subparsers(dest="rule", metavar="RULE", required=True)
     inst = rules.add_parser("instalments", help="statutory instalment plan (AER 1992 Sch 1)")
     inst.add_argument("--amount", type=pounds_arg, required=True, help="aggregate amount in pounds")
-    inst.add_argument("--count", type=int, required=True)
+    inst.add_argument("--count", type=int_arg, required=True)
     inst.add_argument("--first", type=date_arg, required=True)
     inst.add_argument("--interval", choices=["monthly"], default="monthly")
     inst.add_argument("--json", action="store_true")
     aoe = rules.add_parser("aoe", help="council tax attachment of earnings deduction (AER 1992 reg 38, Sch 4)")
     aoe.add_argument("--net", type=pounds_arg, required=True, help="net earnings for the pay period, in pounds")
     aoe.add_argument("--period", required=True, metavar="weekly|monthly|daily", help="the table: weekly, monthly or daily")
-    aoe.add_argument("--periods", type=int, default=1, help="pay period length in weeks, months or days (e.g. 2 = fortnightly)")
+    aoe.add_argument("--periods", type=int_arg, default=1,
+                     help="pay period length in weeks, months or days (e.g. 2 = fortnightly)")
     aoe.add_argument("--country", default="england", metavar="england|wales")
     aoe.add_argument("--order-date", type=date_arg, default=None, help="the date the order was made (default 1 April 2007)")
     aoe.add_argument("--json", action="store_true")

@@ -7,14 +7,15 @@ that date (or the latest), as an officer would say "the Station Road liability".
 from __future__ import annotations
 
 import argparse
+import re
 import uuid
 from dataclasses import asdict
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from app import clock
-from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, print_json, progress_printer
+from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, int_arg, print_json, progress_printer
 from app.enums import AccountPaymentMethod, ReductionKind
 from app.money import fmt
 from app.rules.apportionment import year_label
@@ -25,11 +26,14 @@ if TYPE_CHECKING:
 
 
 def percent_bp(text: str) -> int:
-    """'25' or '12.5' (per cent) -> basis points, exactly (no floats)."""
-    try:
-        value = Decimal(text.strip().rstrip("%"))
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a percentage") from None
+    """'25' or '12.5' (per cent, 0 to 100) -> basis points, exactly (no floats). Plain
+    decimals only: Decimal alone would take '1e3', 'inf' and 'NaN'."""
+    raw = text.strip().removesuffix("%").strip()
+    if not re.fullmatch(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+", raw):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a percentage (use a plain number such as 25 or 12.5).")
+    value = Decimal(raw)
+    if value > 100:
+        raise argparse.ArgumentTypeError(f"'{text}' is more than 100 per cent.")
     bp = value * 100
     if bp != bp.to_integral_value():
         raise argparse.ArgumentTypeError(f"'{text}': at most two decimal places")
@@ -38,7 +42,7 @@ def percent_bp(text: str) -> int:
 
 def register(sub: Any, handlers: dict[str, Handler]) -> None:
     bill = sub.add_parser("bill", help="annual billing for financial year YYYY/YY+1: charges, instalments, demand notices")
-    bill.add_argument("--year", type=int, required=True)
+    bill.add_argument("--year", type=int_arg, required=True)
     bill.add_argument("--as-of", type=date_arg, default=None, help="issue date of the notices (default today)")
     bill.add_argument("--json", action="store_true")
     handlers["bill"] = _bill
@@ -62,8 +66,8 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     p.add_argument("--title", default="")
     p.add_argument("--date", type=date_arg, required=True, help="first day liable")
     p.add_argument("--method", choices=[m.value for m in AccountPaymentMethod], default=AccountPaymentMethod.CASH.value)
-    p.add_argument("--instalments", type=int, choices=[10, 12], default=None)
-    p.add_argument("--day", type=int, default=None, help="instalment day 1-28")
+    p.add_argument("--instalments", type=int_arg, choices=[10, 12], default=None)
+    p.add_argument("--day", type=int_arg, default=None, help="instalment day 1-28")
     p = action("move-out", "end the account's liability (last day liable)")
     p.add_argument("--date", type=date_arg, required=True)
     p = action("discount", "add a discount or premium from a date")

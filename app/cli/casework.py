@@ -9,7 +9,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from app import clock
-from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json
+from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, int_arg, pounds_arg, print_json
 from app.enums import EscalationReason, EscalationStatus
 from app.money import fmt
 
@@ -28,13 +28,13 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     listing.add_argument("--mine", action="store_true", help="entries given to or claimed by me")
     listing.add_argument("--due", action="store_true", help="only entries due by --as-of")
     listing.add_argument("--sort", choices=["due", "balance", "stage"], default="due")
-    listing.add_argument("--page", type=int, default=1)
-    listing.add_argument("--page-size", type=int, default=50)
+    listing.add_argument("--page", type=int_arg, default=1)
+    listing.add_argument("--page-size", type=int_arg, default=50)
     _as_of(listing)
     nxt = wl.add_parser("next", help="claim the next due diary entry for me")
     nxt.add_argument("--code")
     nxt.add_argument("--team")
-    nxt.add_argument("--claim-minutes", type=int, default=30, help="a claim older than this lapses (default 30)")
+    nxt.add_argument("--claim-minutes", type=int_arg, default=30, help="a claim older than this lapses (default 30)")
     _as_of(nxt)
     complete = wl.add_parser("complete", help="complete a diary entry (a short note is required)")
     complete.add_argument("diary_id")
@@ -79,7 +79,7 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     nadd.add_argument("--json", action="store_true")
     nlist = note.add_parser("list", help="an account's notes, newest first")
     nlist.add_argument("ref")
-    nlist.add_argument("--limit", type=int, default=None)
+    nlist.add_argument("--limit", type=int_arg, default=None)
     nlist.add_argument("--json", action="store_true")
 
     trace = sub.add_parser("trace", help="tracing taxpayers who have gone away").add_subparsers(

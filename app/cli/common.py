@@ -11,8 +11,10 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
+from app import clock
+from app.dates import out_of_range
 from app.money import MoneyError, parse_pounds
 
 if TYPE_CHECKING:
@@ -29,8 +31,33 @@ class UsageError(Exception):
     """A bad option value found after parsing (exit 2)."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a bad option value reported as one line: `revdesk: --date: <sentence>`.
+
+    Other usage errors (a missing option, an unknown command) still show the usage first.
+    Sub-commands' parsers are of this class too (argparse makes them of their parent's).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("argument "):
+            option, _, reason = message.removeprefix("argument ").partition(": ")
+            self.exit(EXIT_BAD_INPUT, f"revdesk: {option.split('/')[-1]}: {reason}\n")
+        super().error(message)
+
+
 def date_arg(text: str) -> date:
-    """YYYY-MM-DD (also DD/MM/YYYY, as officers type it)."""
+    """YYYY-MM-DD (also DD/MM/YYYY, as officers type it), within `app.dates`' window
+    (1 April 1993 to ten years after today)."""
+    value = _date(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)")
+    reason = out_of_range(value, today=clock.today())
+    if reason is not None:
+        raise argparse.ArgumentTypeError(reason)
+    return value
+
+
+def _date(text: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -41,13 +68,27 @@ def date_arg(text: str) -> date:
             return date(int(parts[2]), int(parts[1]), int(parts[0]))
         except ValueError:
             pass
-    raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)")
+    return None
+
+
+INT_MAX = 2**31 - 1  # the database's `integer`: no count, page or year typed may go beyond it
+
+
+def int_arg(text: str) -> int:
+    """A whole number as typed, within the database's integer range."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number.") from None
+    if abs(value) > INT_MAX:
+        raise argparse.ArgumentTypeError(f"'{text}' is too large a number.")
+    return value
 
 
 def pounds_arg(text: str) -> int:
-    """Pounds as typed (`1234.56`, `£1,234.56`) to integer pence."""
+    """Pounds as typed (`1234.56`, `£1,234.56`) to integer pence; at most £10,000,000."""
     try:
-        return parse_pounds(text)
+        return parse_pounds(text, field="")  # argparse names the option before the sentence
     except MoneyError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 

@@ -9,7 +9,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from app import clock
-from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json
+from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, UsageError, date_arg, int_arg, pounds_arg, print_json
 from app.enums import EnforcementKind, EnforcementStatus
 from app.money import fmt
 
@@ -24,7 +24,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _order_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("ref", help="account reference")
-    parser.add_argument("--year", type=int, default=None, help="financial year of the liability order (2025 = 2025/26)")
+    parser.add_argument("--year", type=int_arg, default=None, help="financial year of the liability order (2025 = 2025/26)")
 
 
 def register(sub: Any, handlers: dict[str, Handler]) -> None:
@@ -73,7 +73,7 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     apply.add_argument("--benefit", required=True, choices=["universal_credit", "legacy"])
     apply.add_argument("--category", default=None,
                        help="UC standard allowance: single_under_25, single_25_plus, couple_under_25, couple_25_plus")
-    apply.add_argument("--rate-year", type=int, default=None, help="year of the benefit rates (default: that of --date)")
+    apply.add_argument("--rate-year", type=int_arg, default=None, help="year of the benefit rates (default: that of --date)")
     apply.add_argument("--other-deductions", type=pounds_arg, default=0, help="UC: other deductions already taken")
     apply.add_argument("--ni", default="", help="National Insurance number")
     apply.add_argument("--date", type=date_arg, default=None, help="date of the application (default: --as-of)")

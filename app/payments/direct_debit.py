@@ -14,7 +14,6 @@ The file formats are in the README.
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.summary import get_account_id
 from app.adapters.conflicts import saving
+from app.adapters.csv_export import SafeCsvWriter
 from app.adapters.csv_files import CsvRow, ImportSummary, RowInvalid, read_rows
 from app.adapters.file_imports import complete_file_import, record_file_run
 from app.audit import audit
@@ -326,7 +326,7 @@ def generate_collection_file(
     refs = dict(session.execute(
         select(Account.id, Account.account_ref).where(Account.id.in_([m.account_id for m in mandates if m.id in due]))
     ).all())
-    lines: list[tuple[str, ...]] = []
+    lines: list[tuple[str | int, ...]] = []
     for mandate in sorted((m for m in mandates if m.id in due), key=lambda m: m.reference):
         amount = due[mandate.id]
         session.add(DirectDebitCollection(
@@ -335,7 +335,7 @@ def generate_collection_file(
         ))
         lines.append((
             mandate.reference, mandate.sort_code, mandate.bank_account_number, mandate.account_holder,
-            to_pounds_text(amount), collection_date.isoformat(), refs[mandate.account_id],
+            amount, collection_date.isoformat(), refs[mandate.account_id],
         ))
     total = sum(due.values())
     run.status, run.done, run.total, run.finished_at = BatchRunStatus.COMPLETED, len(lines), len(lines), now()
@@ -352,13 +352,11 @@ def generate_collection_file(
     return CollectionFileResult(collection_date, str(path), True, len(lines), total, already_submitted, run.id)
 
 
-def _write_collection_file(path: Path, lines: list[tuple[str, ...]]) -> None:
+def _write_collection_file(path: Path, lines: list[tuple[str | int, ...]]) -> None:
     partial = path.with_name(path.name + ".part")
     try:
         with partial.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(COLLECTION_COLUMNS)
-            writer.writerows(lines)
+            SafeCsvWriter(handle, COLLECTION_COLUMNS, money=("amount",)).writerows(lines)
         partial.replace(path)
     except OSError as exc:
         partial.unlink(missing_ok=True)

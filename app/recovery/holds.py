@@ -114,7 +114,7 @@ def add_hold(
         raise ValidationError(
             f"'{kind.strip().lower()}' is not a kind of hold (use one of {', '.join(HoldKind)}).", field="kind"
         )
-    text = clean_text(reason, field="reason", label="the reason for the hold", max_length=500)
+    text = clean_text(reason, field="reason", label="the reason for the hold", max_length=500, multiline=True)
     if start_date > as_of + timedelta(days=366):
         raise ValidationError(f"The hold's start date {start_date:%d/%m/%Y} is more than a year ahead.", field="start_date")
     if end_date is None and hold_kind == HoldKind.BREATHING_SPACE:
@@ -146,7 +146,7 @@ def add_hold(
 @handles(LiftHold, role=Role.OFFICER, action="lift holds")
 def lift_hold(uow: UnitOfWork, actor: Actor, *, hold_id: uuid.UUID, end_date: date, reason: str, as_of: date) -> HoldView:
     """End a hold on `end_date` (its last day in force). A hold already ended earlier is refused."""
-    text = clean_text(reason, field="reason", label="the reason for lifting the hold", max_length=500)
+    text = clean_text(reason, field="reason", label="the reason for lifting the hold", max_length=500, multiline=True)
     hold = uow.session.get(Hold, hold_id)
     if hold is None:
         raise NotFound(f"There is no hold {hold_id}.")

@@ -12,6 +12,8 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
+from app import clock
+from app.dates import EARLIEST, latest
 from app.money import MoneyError, parse_pounds
 from app.ui.signals import emit
 
@@ -28,11 +30,13 @@ def from_qdate(value: QDate) -> date:
 
 
 def date_edit(value: date, *, accessible: str = "") -> QDateEdit:
-    """A UK date field (23/11/2026) with a calendar pop-up."""
+    """A UK date field (23/11/2026) with a calendar pop-up, held inside `app.dates`' window
+    (1 April 1993, when council tax began, to ten years after today)."""
     edit = QDateEdit(to_qdate(value))
     edit.setDisplayFormat(DATE_FORMAT)
     edit.setCalendarPopup(True)
-    edit.setMinimumDate(QDate(1993, 4, 1))  # council tax began on 1 April 1993
+    edit.setMinimumDate(to_qdate(EARLIEST))
+    edit.setMaximumDate(to_qdate(latest(clock.today())))
     edit.setFixedWidth(150)
     if accessible:
         edit.setAccessibleName(accessible)
@@ -94,9 +98,9 @@ def pence_or_reason(text: str) -> tuple[int | None, str | None]:
     if not text.strip():
         return None, "Enter an amount, such as 123.45."
     try:
-        pence = parse_pounds(text)
+        pence = parse_pounds(text)  # the one parser: plain decimals, at most £10,000,000
     except MoneyError as exc:
-        return None, f"That is not an amount of money: {exc}."
+        return None, str(exc)
     if pence <= 0:
         return None, "The amount must be more than £0.00."
     return pence, None

@@ -19,7 +19,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.money import MoneyError, fmt, parse_pounds, to_pounds_text
+from app.money import MAX_ITEM_PENCE, MoneyError, fmt, parse_pounds, to_pounds_text
 from app.payments.posting import allocate_payment
 from app.rules.allocation import allocate_oldest_first
 from app.rules.apportionment import apportion_pence, days_in_year, days_liable_in_year, year_end, year_start
@@ -41,7 +41,7 @@ HALF = Fraction(1, 2)
 
 # --- money: app/money.py -----------------------------------------------------------------------
 
-PENCE = st.integers(min_value=-10**13, max_value=10**13)  # ± £100,000,000,000: beyond any ledger
+PENCE = st.integers(min_value=-MAX_ITEM_PENCE, max_value=MAX_ITEM_PENCE)  # ± £10,000,000: the most one amount may be
 
 
 @FAST
@@ -55,11 +55,25 @@ def test_formatted_pence_parse_back_to_the_same_pence(pence: int) -> None:
     assert parse_pounds(to_pounds_text(pence)) == pence
 
 
+@FAST
+@given(st.integers(MAX_ITEM_PENCE + 1, 10**30), st.booleans())
+def test_amounts_over_the_maximum_are_refused_either_way(pence: int, negative: bool) -> None:
+    """app/money.py: any one amount above MAX_ITEM_PENCE (£10,000,000) is refused, with a
+    sentence naming the field, so nothing beyond the database's integer columns reaches them."""
+    shown = fmt(-pence if negative else pence)
+    try:
+        parse_pounds(shown, field="the payment's amount")
+    except MoneyError as exc:
+        assert str(exc).startswith("The payment's amount") and "£10,000,000.00" in str(exc)
+    else:
+        raise AssertionError(f"{shown} was accepted")
+
+
 @st.composite
 def written_amounts(draw: st.DrawFn) -> tuple[str, int]:
     """An amount as app/money.py's docstring shows people and files write it: "1,234.56",
     "£1,234.56", "-5", "(5.00)", with or without thousands commas, pence or spaces around."""
-    pence = draw(st.integers(0, 10**11))
+    pence = draw(st.integers(0, MAX_ITEM_PENCE))
     pounds, rem = divmod(pence, 100)
     places = draw(st.sampled_from([0, 1, 2] if rem == 0 else [1, 2] if rem % 10 == 0 else [2]))
     number = (f"{pounds:,}" if draw(st.booleans()) else str(pounds)) + {0: "", 1: f".{rem // 10}", 2: f".{rem:02d}"}[places]
@@ -96,9 +110,11 @@ def test_more_than_two_decimal_places_are_refused_not_rounded(units: int, places
 
 
 # The documented forms, read independently of parse_pounds: an optional bracket pair
-# (negative) or minus sign, an optional £, ASCII digits with thousands commas, a point
-# and its decimals; spaces around each part.
-WRITTEN = re.compile(r"\s*(?P<open>\()?\s*(?P<minus>-)?\s*£?\s*(?P<whole>[0-9,]*)(?:\.(?P<frac>[0-9]*))?\s*(?P<close>\))?\s*")
+# (negative) or minus sign, an optional £, ASCII digits with commas only between thousands,
+# a point and its decimals; spaces around each part; not over £10,000,000.
+WRITTEN = re.compile(
+    r"\s*(?P<open>\()?\s*(?P<minus>-)?\s*£?\s*(?P<whole>[0-9]*|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.(?P<frac>[0-9]*))?\s*(?P<close>\))?\s*"
+)
 JUNK = st.text(alphabet="0123456789.,£-+()eE_ x\u00a0\u0661\u0e51", max_size=14)  # signs, exponents, other digits
 
 
@@ -111,6 +127,8 @@ def read_by_hand(text: str) -> int | None:
     if not (whole + frac) or frac.rstrip("0")[2:]:
         return None
     pence = int(whole or 0) * 100 + int((frac + "00")[:2])
+    if pence > MAX_ITEM_PENCE:
+        return None
     return -pence if m["open"] or m["minus"] else pence
 
 

@@ -301,3 +301,12 @@ def test_a_return_before_posting_marks_the_collection_so_it_is_never_posted(load
     assert (summary.imported, summary.reversed_pence, summary.mandates_cancelled) == (1, 0, 1)
     assert post_collections(loaded) == 0
     assert count_rows(loaded, RecoveryEvent, RecoveryEvent.stage == "dd_returned") == 1
+
+
+def test_a_formula_for_a_holders_name_is_written_as_inert_text(loaded: AppContext, tmp_path: Path) -> None:
+    """OWASP CSV Injection: the bank's file must not carry a live formula (issue 14 part 4)."""
+    mandate(loaded, account_holder='=HYPERLINK("http://x","y")')
+    collect(loaded, tmp_path / "dd.csv")
+    [row] = read_csv(tmp_path / "dd.csv")
+    assert row["account_holder"] == '\'=HYPERLINK("http://x","y")'
+    assert row["amount"] == "123.00" and row["mandate_reference"] == "CT70000001"  # the rest is as it was

@@ -201,7 +201,7 @@ EA-99999999-2024-1,2025-07-29,payment,10.00,,,,R-2,INV-1
 EA-70000003-2024-1,2025-07-29,refund,10.00,,,,R-3,INV-1
 EA-70000003-2024-1,2025-07-29,payment,ten,,,,R-4,INV-1
 EA-70000003-2024-1,2025-07-29,payment,10.00,20.00,,,R-5,INV-1
-EA-70000003-2024-1,2099-07-29,payment,10.00,,,,R-6,INV-1
+EA-70000003-2024-1,2030-07-29,payment,10.00,,,,R-6,INV-1
 """
 
 
@@ -220,7 +220,7 @@ def test_agent_returns_keep_good_rows_reject_bad_ones_and_never_double(loaded: A
         RowError(6, "type", "'refund' is not a row type (use payment, fee_stage, return)"),
         RowError(7, "amount", summary.errors[2].message),
         RowError(8, "fees", "the fees kept must be from 0.00 to the amount collected"),
-        RowError(9, "date", "29/07/2099 is in the future"),
+        RowError(9, "date", "29/07/2030 is in the future"),
     ]
     counts = (summary.payments_pence, summary.fees_claimed_pence, summary.stages_advanced, summary.cases_closed)
     assert counts == (30000, 5000, 1, 2)
@@ -425,3 +425,27 @@ def test_recovery_routes_and_holds(loaded: AppContext) -> None:
     assert routes["enforcement_agent"].status == "not_available" and "Breathing space" in routes["enforcement_agent"].reason
     with pytest.raises(Conflict, match="on hold"):
         refer(loaded, "70000003", referred_on=date(2025, 7, 30))
+
+
+def test_agent_export_writes_a_formula_like_name_as_inert_text(loaded: AppContext, tmp_path: Path) -> None:
+    """OWASP CSV Injection: a debtor named `@SUM(1)` reaches the agent as text, amounts as numbers."""
+    from app.models import Account, AccountParty, Person
+
+    liability_order(loaded, "70000001", 2024, 30000)
+    refer(loaded, "70000001", "Marston")
+    with loaded.db.uow() as uow:
+        person_id = uow.session.scalars(
+            select(AccountParty.person_id).join(Account, Account.id == AccountParty.account_id)
+            .where(Account.account_ref == "70000001")
+        ).first()
+        person = uow.session.get(Person, person_id)
+        assert person is not None
+        person.title, person.forenames, person.surname, person.phone = "", "", "@SUM(1)", "+44 1234 567890"
+        uow.commit()
+    with loaded.db.uow() as uow:
+        export_referrals(uow, OFFICER, out_dir=tmp_path, as_of=AS_OF)
+    [path] = list(tmp_path.glob("ea-referrals-*.csv"))
+    with path.open(encoding="utf-8", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row["debtor_name"] == "'@SUM(1)" and row["phone"] == "'+44 1234 567890"
+    assert row["debt"] == "300.00" and row["case_ref"] == "EA-70000001-2024-1"

@@ -141,3 +141,28 @@ def test_an_officer_cannot_run_billing_and_is_told_why(qtbot: QtBot, open_exampl
     qtbot.waitUntil(lambda: not pane.running, timeout=10000)
     assert pane.status.is_error and "team leader" in pane.status.text().lower()
     assert pane.run_button.isEnabled()
+
+
+def test_take_payment_bounds_show_one_sentence(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14 part 5 on the desktop: the money field uses the one parser (at most
+    £10,000,000, no exponents), the date field stops at the window, and a control character
+    in the reference comes back from the application as a sentence on the field."""
+    window = open_examples(billed_url)
+    open_account(qtbot, window, "70000005")
+    view = window.accounts.account
+    window.account_actions["take_payment"].trigger()
+    dialog = view.dialog
+    assert isinstance(dialog, TakePaymentDialog)
+    qtbot.keyClicks(dialog.amount, "99999999999")
+    assert dialog.amount.property("invalid") is True
+    assert dialog.amount.toolTip() == "The amount '99999999999' is over £10,000,000.00, the most one amount may be."
+    dialog.amount.setText("1e3")
+    assert dialog.amount.property("invalid") is True and "not an amount in pounds" in dialog.amount.toolTip()
+    assert dialog.received.minimumDate().year() == 1993 and dialog.received.maximumDate().year() <= date.today().year + 10
+    dialog.amount.setText("10.00")
+    dialog.reference.setText("CARD-\x1b[31m")
+    assert dialog.save_button.isEnabled()
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=5000)
+    assert dialog.error.text() == "The reference contains a control character (ESC): type it again without it."
+    assert dialog.reference.property("invalid") is True

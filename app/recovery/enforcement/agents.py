@@ -36,7 +36,6 @@ calculated on "the total amount of the sums to be recovered under all enforcemen
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import re
@@ -51,6 +50,7 @@ from sqlalchemy import select
 
 from app.accounts.debtors import debtors
 from app.adapters.conflicts import saving
+from app.adapters.csv_export import SafeCsvWriter
 from app.adapters.csv_files import ImportSummary, RowInvalid, read_rows
 from app.adapters.file_imports import complete_file_import, record_file_run
 from app.db import UnitOfWork
@@ -59,7 +59,7 @@ from app.enums import EnforcementKind, EnforcementStatus, PaymentStatus
 from app.errors import ValidationError
 from app.ledger.balances import year_costs_pence
 from app.models import Account, EnforcementCase, Payment, RecoveryEvent
-from app.money import fmt, to_pounds_text
+from app.money import fmt
 from app.recovery.enforcement.cases import CaseView, audit_case, case_view_of, open_case
 from app.recovery.enforcement.receipts import add_receipt, post_case_payment
 from app.recovery.enforcement.requests import ExportReferrals, ImportAgentReturns, ReferToAgent
@@ -267,8 +267,7 @@ def export_referrals(
             rows = by_agent[name]
             path = _free_path(folder, f"ea-referrals-{_slug(name)}-{as_of.isoformat()}")
             buffer = io.StringIO(newline="")
-            writer = csv.writer(buffer, lineterminator="\r\n")
-            writer.writerow(EXPORT_COLUMNS)
+            writer = SafeCsvWriter(buffer, EXPORT_COLUMNS, money=("debt", "costs"))
             for case in rows:
                 person = people[case.account_id]
                 assert case.liability_order_id is not None  # an agent is referred a case under a liability order
@@ -276,8 +275,8 @@ def export_referrals(
                 writer.writerow((
                     case.reference, person.account_ref, order.event_date.isoformat(), year_label(order.financial_year),
                     person.name, "; ".join(person.joint_names), person.address_line1, person.address_line2, person.town,
-                    person.postcode, person.email, person.phone, to_pounds_text(case.debt_pence),
-                    to_pounds_text(year_costs_pence(uow, case.account_id, order.financial_year, as_of)),
+                    person.postcode, person.email, person.phone, case.debt_pence,
+                    year_costs_pence(uow, case.account_id, order.financial_year, as_of),
                     case.opened_on.isoformat(),
                 ))
                 case.details = {**case.details, "exported_on": as_of.isoformat(), "export_file": path.name}

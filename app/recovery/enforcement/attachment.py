@@ -99,7 +99,7 @@ def make_attachment_order(
     """Make an attachment of earnings order and issue it (with the deduction table) to the employer. Commits."""
     name = clean_text(employer_name, field="employer_name", label="the employer's name", max_length=120)
     address = _address_lines(clean_text(employer_address, field="employer_address", label="the employer's address",
-                                         max_length=300))
+                                         max_length=300, multiline=True))
     payroll = clean_text(payroll_ref, field="payroll_ref", label="the payroll reference", max_length=40, required=False)
     if pay_period not in PAY_PERIODS:
         raise ValidationError(f"'{pay_period}' is not a pay period (use {', '.join(PAY_PERIODS)}).", field="pay_period")

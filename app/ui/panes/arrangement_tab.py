@@ -334,7 +334,7 @@ class ArrangementTab(AccountTab):
             try:
                 pence = parse_pounds(text)
             except MoneyError as exc:
-                bad[edit] = f"That is not an amount of money: {exc}."
+                bad[edit] = str(exc)
                 continue
             if pence < 0:
                 bad[edit] = "Enter 0 or more."
