@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.search_index import search_columns, search_key_for
 from app.audit import audit
@@ -40,7 +39,7 @@ from app.billing.requests import (
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.enums import AccountPaymentMethod, AccountStatus, DiscountKind, ReductionKind, member
-from app.errors import Conflict, NotFound, ValidationError
+from app.errors import NotFound, ValidationError
 from app.models import (
     Account,
     AccountParty,
@@ -144,11 +143,7 @@ def _check_property_free(uow: UnitOfWork, property_id: uuid.UUID, start: date, e
 
 def _flush(uow: UnitOfWork) -> None:
     """Write the change so far; a versioned row someone else saved meanwhile is a Conflict."""
-    try:
-        uow.session.flush()
-    except StaleDataError:
-        uow.rollback()
-        raise Conflict("The account was changed by someone else since you opened it: reload it and try again.") from None
+    uow.flush("The account")
 
 
 def _finish(

@@ -22,6 +22,7 @@ from sqlalchemy import func, or_, select
 
 from app.accounts.summary import get_account_id
 from app.adapters.conflicts import saving
+from app.adapters.locks import lock_account
 from app.audit import audit
 from app.config import AuthoritySettings
 from app.db import UnitOfWork, in_batches
@@ -57,6 +58,9 @@ def create_arrangement(
     policy = settings.arrangements
     account_id = get_account_id(uow, account_ref)
     ref = account_ref.strip()
+    # Under the account lock an arrangement agreed a moment ago is seen (and refused below);
+    # the partial unique index uq_arrangement_one_live is the database's own guarantee.
+    lock_account(uow, account_id)
     plan = build_plan(balance_pence(uow, account_id, as_of), policy, account_ref=ref, frequency=frequency, start=start, end=end,
                       amount_pence=amount_pence, as_of=as_of, income_expenditure=income_expenditure)
     refuse_plan(plan, as_of, confirm_warnings)
@@ -96,6 +100,7 @@ def amend_arrangement(
     text = clean_text(reason, field="reason", label="the reason for the change", max_length=300)
     policy = settings.arrangements
     arrangement, ref = _live(uow, account_ref)
+    lock_account(uow, arrangement.account_id)
     if expected_version is not None and arrangement.version != expected_version:
         raise Conflict(f"The arrangement on {ref} was changed by someone else since you opened it; reload it and try again.")
     plan = build_plan(balance_pence(uow, arrangement.account_id, as_of), policy, account_ref=ref, frequency=frequency,
