@@ -33,7 +33,7 @@ from app.ledger.balances import balance_pence
 from app.ledger.kinds import CASH_KINDS
 from app.models import Account, Arrangement, ArrangementInstalment, Hold, LedgerTransaction, LiabilityPeriod
 from app.money import fmt
-from app.recovery.arrangements.planning import build_plan, check_overlap, income_statement, refuse_plan
+from app.recovery.arrangements.planning import build_plan, check_no_other_live, income_statement, refuse_plan
 from app.recovery.arrangements.requests import AmendArrangement, CancelArrangement, CreateArrangement
 from app.recovery.arrangements.views import ArrangementLine, ArrangementPlan, ArrangementView
 from app.requests import handles
@@ -52,8 +52,9 @@ def create_arrangement(
 
     Refused (ValidationError naming the field): a first payment in the past; any other
     warning (not clearing by the target or the end of the financial year, more than is
-    left over, below the minimum) unless `confirm_warnings`. Refused (Conflict): a live
-    arrangement on the account overlapping these dates.
+    left over, below the minimum) unless `confirm_warnings`. Refused (Conflict): another live
+    arrangement on the account (at most one is live, checked under the account lock and
+    enforced by the database's unique index).
     """
     policy = settings.arrangements
     account_id = get_account_id(uow, account_ref)
@@ -65,7 +66,7 @@ def create_arrangement(
                       amount_pence=amount_pence, as_of=as_of, income_expenditure=income_expenditure)
     refuse_plan(plan, as_of, confirm_warnings)
     assert plan.clears_by is not None
-    check_overlap(uow, account_id, ref, start, plan.clears_by)
+    check_no_other_live(uow, account_id, ref)
     arrangement = Arrangement(
         account_id=account_id, frequency=plan.frequency, start_date=start, end_date=plan.clears_by,
         total_pence=plan.balance_pence, status=ArrangementStatus.LIVE, grace_days=policy.grace_days,
@@ -107,7 +108,7 @@ def amend_arrangement(
                       start=start, end=end, amount_pence=amount_pence, as_of=as_of, income_expenditure=income_expenditure)
     refuse_plan(plan, as_of, confirm_warnings)
     assert plan.clears_by is not None
-    check_overlap(uow, arrangement.account_id, ref, start, plan.clears_by, exclude=arrangement.id)
+    check_no_other_live(uow, arrangement.account_id, ref, exclude=arrangement.id)
     before = _details(arrangement, ref)
     arrangement.frequency = ArrangementFrequency(plan.frequency)
     arrangement.start_date, arrangement.end_date = start, plan.clears_by
