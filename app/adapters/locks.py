@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.adapters.sql_keys import raw_key
 from app.db import UnitOfWork, in_batches
@@ -60,6 +60,16 @@ def lock_accounts(uow: UnitOfWork, keys: Sequence[Any]) -> None:
             select(raw_key(Account.id)).where(raw_key(Account.id).in_(batch)).order_by(Account.id)
             .with_for_update(key_share=True)
         ).all()
+
+
+def lock_named(uow: UnitOfWork, name: str) -> None:
+    """Serialise a piece of housekeeping that is not one account's (e.g. syncing the diary
+    codes at start-up): a transaction-scoped advisory lock keyed on `name` on PostgreSQL,
+    the write lock on SQLite. Held until the unit of work ends."""
+    if uow.dialect == "sqlite":
+        _write_lock(uow)
+        return
+    uow.session.connection().execute(select(func.pg_advisory_xact_lock(func.hashtext(name))))
 
 
 def _write_lock(uow: UnitOfWork) -> None:
