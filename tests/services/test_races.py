@@ -27,9 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, literal_column, select
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.summary import get_account_id
+from app.adapters.conflicts import saving
 from app.billing import liability_changes as liability
 from app.billing.annual_run import run_annual_billing
 from app.bootstrap import AppContext
@@ -37,7 +39,7 @@ from app.casework.diary_codes import SyncResult, sync_diary_codes
 from app.db import Database, make_database
 from app.errors import Conflict, ValidationError
 from app.ledger.balances import credit_balance_pence, year_balances
-from app.models import Arrangement, AuditEvent, DiaryCode, Document, Hold, LiabilityPeriod, RefundRequest
+from app.models import Arrangement, AuditEvent, DiaryCode, Document, Hold, LiabilityPeriod, Payment, RefundRequest
 from app.payments import posting, refunds
 from app.payments.posting import PaymentResult, allocate_payment
 from app.recovery.arrangements import agreements
@@ -286,3 +288,29 @@ def starting_up(settings: Any) -> Callable[[Database], Outcome]:
         with db.uow() as uow:
             return sync_diary_codes(uow, settings, "desktop")
     return call
+
+
+# --- the unit of work -----------------------------------------------------------------------------
+
+def test_the_unit_of_work_turns_lost_races_into_conflict_and_leaves_other_integrity_errors(loaded: AppContext) -> None:
+    """A unique key taken first (here a payment reference) is a Conflict however it leaves the
+    unit of work; a row a CHECK constraint refuses is a fault, and stays an IntegrityError."""
+    with loaded.db.uow() as uow:
+        account_id = get_account_id(uow, "70000003")
+    row = {"external_ref": "DUP-1", "account_id": account_id, "received_on": date(2025, 6, 1), "amount_pence": 100,
+           "method": "cash", "status": "allocated", "created_by": "t"}
+    with loaded.db.uow() as uow:
+        uow.session.add(Payment(**row))
+        uow.commit()
+    with pytest.raises(Conflict, match=r"^Payment DUP-1 was saved by someone else at the same moment: reload it"), \
+            loaded.db.uow() as uow:
+        uow.session.add(Payment(**row))
+        uow.commit("Payment DUP-1")
+    with pytest.raises(Conflict, match=r"^The record was saved by someone else at the same moment"), loaded.db.uow() as uow:
+        uow.session.add(Payment(**row))
+        uow.session.scalar(select(func.count()).select_from(Payment))  # the autoflush inside a query loses
+    with pytest.raises(IntegrityError, match="ck_payment_status"), loaded.db.uow() as uow:
+        uow.session.execute(insert(Payment).values(**{**row, "external_ref": "DUP-2", "status": literal_column("'lost'")}))
+        uow.commit()
+    with pytest.raises(IntegrityError, match="ck_payment_status"), loaded.db.uow() as uow, saving(uow, "Payment DUP-2"):
+        uow.session.execute(insert(Payment).values(**{**row, "external_ref": "DUP-2", "status": literal_column("'lost'")}))
