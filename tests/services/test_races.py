@@ -4,8 +4,8 @@ Each race runs ITERATIONS times. Two threads, each with its own engine (its own
 connections), are released together by a `threading.Barrier` and call the use case through
 its unit of work; what each returned or raised is then checked:
 
-* two payments to one account: allocated exactly as if posted one after the other (the
-  account lock, app.adapters.locks);
+* two payments to one account, or a payment file and a payment: allocated exactly as if
+  posted one after the other (the account lock, app.adapters.locks);
 * two arrangements: exactly one live, with one hold and one letter; the other is one
   sentence (a Conflict), with or without the lock (the partial unique index of 0013);
 * two liability changes: one saved, the other the one `Conflict` ("changed by someone
@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.summary import get_account_id
 from app.adapters.conflicts import saving
+from app.adapters.csv_files import ImportSummary
 from app.billing import liability_changes as liability
 from app.billing.annual_run import run_annual_billing
 from app.bootstrap import AppContext
@@ -40,12 +41,13 @@ from app.db import Database, make_database
 from app.errors import Conflict, ValidationError
 from app.ledger.balances import credit_balance_pence, year_balances
 from app.models import Arrangement, AuditEvent, DiaryCode, Document, Hold, LiabilityPeriod, Payment, RefundRequest
+from app.payments import imports as payment_imports
 from app.payments import posting, refunds
 from app.payments.posting import PaymentResult, allocate_payment
 from app.recovery.arrangements import agreements
 from app.recovery.arrangements.views import ArrangementView
 from app.settings import DiaryCodeSettings
-from tests.services.helpers import load_examples
+from tests.services.helpers import load_examples, write_csv
 from tests.services.money_helpers import OFFICER, post_charge
 from tests.services.money_helpers import count_rows as count
 
@@ -127,6 +129,40 @@ def test_two_payments_at_once_are_allocated_as_if_one_after_the_other(
         assert owed_by_year(loaded, ref) == {y: p for y, p in expected.items() if p}, f"iteration {i}"
         paid = sorted((part.year, part.amount_pence) for r in done for part in r.allocation)
         assert sum(p for _, p in paid) == 40000
+
+
+def test_a_payment_file_and_a_payment_at_once_are_allocated_as_if_one_after_the_other(
+    loaded: AppContext, engines: tuple[Database, Database], tmp_path: Path,
+) -> None:
+    """The payment file locks its accounts before reading their balances (in key order), so a
+    payment an officer posts meanwhile is allocated after the file's, or before it and seen."""
+    ref, received = "70000003", date(2025, 6, 1)
+
+    def post_one(reference: str) -> Callable[[Database], Outcome]:
+        def call(db: Database) -> PaymentResult:
+            with db.uow() as uow:
+                return posting.post_payment(uow, OFFICER, account_ref=ref, amount_pence=20000, received_on=received,
+                                            method="cash", reference=reference, as_of=date(2025, 6, 30))
+        return call
+
+    def import_one(path: Path) -> Callable[[Database], Outcome]:
+        def call(db: Database) -> ImportSummary:
+            with db.uow() as uow:
+                return payment_imports.import_payments(uow, OFFICER, path)
+        return call
+
+    for i in range(ITERATIONS):
+        post_charge(loaded, ref, 2024, 30000)
+        post_charge(loaded, ref, 2025, 30000)
+        expected = owed_by_year(loaded, ref)
+        allocate_payment(expected, 20000, received)
+        allocate_payment(expected, 20000, received)
+        path = write_csv(tmp_path / f"bank-{i}.csv", f"payment_ref,account_ref,date,amount,method\nFILE-{i},{ref},"
+                                                     f"{received.isoformat()},200.00,bank\n")
+        outcomes = race(engines, import_one(path), post_one(f"DESK-{i}"))
+        assert isinstance(outcomes[0], ImportSummary) and outcomes[0].imported == 1, outcomes
+        assert isinstance(outcomes[1], PaymentResult), outcomes
+        assert owed_by_year(loaded, ref) == {y: p for y, p in expected.items() if p}, f"iteration {i}"
 
 
 def owed_by_year(ctx: AppContext, ref: str) -> dict[int, int]:
