@@ -19,10 +19,11 @@ from typing import Self, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from app.errors import ConnectionLost, DatabaseUnavailable
+from app.errors import Conflict, ConnectionLost, DatabaseUnavailable
 from app.paths import MIGRATIONS
 from app.secrets import PasswordPrompt, keyring_account, with_password
 
@@ -242,8 +243,68 @@ def raise_if_lost(exc: BaseException, *, saving: bool = False) -> None:
     ) from exc
 
 
+# --- losing a race: one Conflict, one sentence --------------------------------------------
+
+STALE = "changed by someone else since you opened it: reload it and try again."
+SAME_MOMENT = "saved by someone else at the same moment: reload it and try again."
+# Unique indexes whose loss has a sentence of its own: index name -> (the columns SQLite
+# names when it refuses a row, "table.column, ..."; the sentence).
+UNIQUE_CONFLICTS: dict[str, tuple[str, str]] = {
+    "uq_arrangement_one_live": (
+        "arrangement.account_id",
+        "An arrangement was agreed on this account by someone else a moment ago: reload the account.",
+    ),
+}
+# PostgreSQL's SQLSTATEs for losing to another transaction: unique_violation, deadlock_detected,
+# serialization_failure. SQLite reports a unique or primary key loss by its extended code.
+PG_UNIQUE, PG_DEADLOCK, PG_SERIALIZATION = "23505", "40P01", "40001"
+SQLITE_UNIQUE = ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+
+
+def unique_violation(exc: BaseException) -> str | None:
+    """For an IntegrityError that broke a unique key (or primary key): the name of the index
+    where the driver says it ("" where it does not); None for any other error (a CHECK, a
+    foreign key, NOT NULL), which is a fault to report as it is, not a race lost."""
+    if not isinstance(exc, IntegrityError):
+        return None
+    driver_error = exc.orig
+    if getattr(driver_error, "sqlstate", None) == PG_UNIQUE:
+        diag = getattr(driver_error, "diag", None)
+        return getattr(diag, "constraint_name", None) or ""
+    if getattr(driver_error, "sqlite_errorname", None) in SQLITE_UNIQUE:
+        message = str(driver_error)
+        for name, (columns, _) in UNIQUE_CONFLICTS.items():
+            if message.endswith(f"failed: {columns}") or f"index '{name}'" in message:
+                return name
+        return ""
+    return None
+
+
+def as_conflict(exc: BaseException, what: str | None = None) -> Conflict | None:
+    """The Conflict a lost race becomes (None if `exc` is not one): a versioned row someone
+    else saved first (StaleDataError), a unique key someone else took at the same moment,
+    or, on PostgreSQL, a deadlock or serialisation failure the server broke. `what` names the
+    record ("Payment P1"); without it the sentence speaks of the record in general."""
+    subject = what or "The record"
+    if isinstance(exc, StaleDataError):
+        return Conflict(f"{subject} was {STALE}")
+    name = unique_violation(exc)
+    if name is not None:
+        if name in UNIQUE_CONFLICTS:
+            return Conflict(UNIQUE_CONFLICTS[name][1])
+        return Conflict(f"{subject} was {SAME_MOMENT}")
+    if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in (PG_DEADLOCK, PG_SERIALIZATION):
+        return Conflict(f"{subject} was being changed by someone else at the same moment: reload it and try again.")
+    return None
+
+
 class UnitOfWork:
-    """One transaction: `with db.uow() as uow: ...; uow.commit()`. Rolls back unless committed."""
+    """One transaction: `with db.uow() as uow: ...; uow.commit()`. Rolls back unless committed.
+
+    Losing a race to another officer, wherever in the block it shows (a flush, an
+    autoflush inside a query, the commit), leaves the block as one `Conflict` with a
+    sentence (`as_conflict`), never as SQLAlchemy's StaleDataError or IntegrityError.
+    """
 
     session: Session
 
@@ -265,13 +326,32 @@ class UnitOfWork:
                 raise
         if exc is not None:
             raise_if_lost(exc)
+            conflict = as_conflict(exc)
+            if conflict is not None:
+                raise conflict from exc
 
-    def commit(self) -> None:
+    def flush(self, what: str | None = None) -> None:
+        """Write what the session holds so far; a lost race rolls back and raises Conflict."""
+        try:
+            self.session.flush()
+        except (StaleDataError, DBAPIError) as exc:
+            self._lost(exc, what, saving=False)
+            raise
+
+    def commit(self, what: str | None = None) -> None:
         try:
             self.session.commit()
-        except DBAPIError as exc:
-            raise_if_lost(exc, saving=True)
+        except (StaleDataError, DBAPIError) as exc:
+            self._lost(exc, what, saving=True)
             raise
+
+    def _lost(self, exc: StaleDataError | DBAPIError, what: str | None, *, saving: bool) -> None:
+        """Raise ConnectionLost or Conflict for `exc` when it is one (the caller re-raises otherwise)."""
+        raise_if_lost(exc, saving=saving)
+        conflict = as_conflict(exc, what)
+        if conflict is not None:
+            self.rollback()
+            raise conflict from exc
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -308,7 +388,7 @@ def head_revision(db: Database) -> str | None:
 # The newest migration. Every start compares the database's alembic_version with this
 # instead of loading Alembic and every migration script (a fifth of the two-second start
 # budget); tests/services/test_schema.py checks that it is Alembic's head.
-SCHEMA_HEAD = "0012"
+SCHEMA_HEAD = "0013"
 
 
 def _stored_revision(db: Database) -> str | None:

@@ -2,7 +2,10 @@
 
 Versioned records (see `app.models.base.Versioned`) raise StaleDataError when someone else
 saved first; unique keys raise IntegrityError when two people create the same thing at
-once. Either way nothing is saved and the officer is told to reload and try again.
+once. Either way nothing is saved and the officer is told to reload and try again. The
+unit of work does this for every use case (`app.db.as_conflict`); `saving` names the
+record in the sentence. Any other IntegrityError (a CHECK constraint, a foreign key) is a
+fault, not a race, and is left as it is.
 """
 
 from __future__ import annotations
@@ -10,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.db import UnitOfWork
-from app.errors import Conflict
+from app.db import UnitOfWork, as_conflict
 
 
 @contextmanager
@@ -22,11 +24,9 @@ def saving(uow: UnitOfWork, what: str) -> Iterator[None]:
     """Wrap a flush or commit: a concurrent change rolls back and raises Conflict naming `what`."""
     try:
         yield
-    except StaleDataError:
+    except (StaleDataError, DBAPIError) as exc:
+        conflict = as_conflict(exc, what)
+        if conflict is None:
+            raise
         uow.rollback()
-        raise Conflict(
-            f"{what} was changed by someone else since you opened it; nothing was saved: reload it and try again."
-        ) from None
-    except IntegrityError:
-        uow.rollback()
-        raise Conflict(f"{what} was saved by someone else at the same moment; nothing was saved: reload and try again.") from None
+        raise conflict from exc

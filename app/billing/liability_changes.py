@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.search_index import search_columns, search_key_for
 from app.audit import audit
@@ -40,7 +40,7 @@ from app.billing.requests import (
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.enums import AccountPaymentMethod, AccountStatus, DiscountKind, ReductionKind, member
-from app.errors import Conflict, NotFound, ValidationError
+from app.errors import NotFound, ValidationError
 from app.models import (
     Account,
     AccountParty,
@@ -113,10 +113,17 @@ def _inside(start: date, end: date | None, period: LiabilityPeriod, what: str) -
 
 
 def _period(uow: UnitOfWork, period_id: uuid.UUID) -> LiabilityPeriod:
-    period = uow.session.get(LiabilityPeriod, period_id)
+    # The account with it: its version is then the one every check below was made against,
+    # so a change someone else saves meanwhile makes this one a Conflict (see _finish).
+    period = uow.session.get(LiabilityPeriod, period_id, options=[joinedload(LiabilityPeriod.account)])
     if period is None:
         raise NotFound("That liability period no longer exists: reload the account.")
     return period
+
+
+def _version_read(account: Account) -> None:
+    """Load the account (and so its version) before anything is checked or changed: see _period."""
+    assert account.version is not None
 
 
 def _account(uow: UnitOfWork, account_ref: str) -> Account:
@@ -144,11 +151,7 @@ def _check_property_free(uow: UnitOfWork, property_id: uuid.UUID, start: date, e
 
 def _flush(uow: UnitOfWork) -> None:
     """Write the change so far; a versioned row someone else saved meanwhile is a Conflict."""
-    try:
-        uow.session.flush()
-    except StaleDataError:
-        uow.rollback()
-        raise Conflict("The account was changed by someone else since you opened it: reload it and try again.") from None
+    uow.flush("The account")
 
 
 def _finish(
@@ -384,6 +387,7 @@ def end_joint_party(
     party = uow.session.get(LiabilityParty, party_id)
     if party is None:
         raise NotFound("That joint taxpayer is no longer on the period: reload the account.")
+    _version_read(party.period.account)
     if end_date < party.start_date:
         raise ValidationError("Joint liability cannot end before it started.", field="end_date")
     before = {"to": party.end_date.isoformat() if party.end_date else None}
@@ -444,6 +448,7 @@ def end_discount(
     discount = uow.session.get(Discount, discount_id)
     if discount is None:
         raise NotFound("That discount is no longer on the period: reload the account.")
+    _version_read(discount.period.account)
     if end_date < discount.start_date - timedelta(days=1):
         raise ValidationError("The discount cannot end before it started.", field="end_date")
     if end_date >= discount.start_date:
@@ -493,6 +498,7 @@ def end_exemption(
     exemption = uow.session.get(Exemption, exemption_id)
     if exemption is None:
         raise NotFound("That exemption is no longer on the period: reload the account.")
+    _version_read(exemption.period.account)
     if end_date < exemption.start_date:
         raise ValidationError("The exemption cannot end before it started.", field="end_date")
     period = exemption.period
@@ -543,6 +549,7 @@ def end_reduction(
     award = uow.session.get(ReductionAward, award_id)
     if award is None:
         raise NotFound("That reduction award no longer exists: reload the account.")
+    _version_read(uow.session.get_one(Account, award.account_id))
     if end_date < award.start_date:
         raise ValidationError("The reduction cannot end before it started.", field="end_date")
     before: dict[str, Any] = {"to": award.end_date.isoformat() if award.end_date else None}

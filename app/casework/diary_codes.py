@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.adapters.locks import lock_named
 from app.audit import audit
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.dto import JsonView
-from app.errors import ValidationError
+from app.errors import Conflict, ValidationError
 from app.models import DiaryCode
 from app.settings import DEFAULT_DIARY_CODES, DiaryCodeSettings
 
@@ -49,13 +50,46 @@ def configured_codes(settings: AuthoritySettings | None) -> Mapping[str, DiaryCo
     return settings.diary_codes if settings is not None else DEFAULT_DIARY_CODES
 
 
+SYNC_LOCK = "revdesk:diary_codes"
+SYNC_ATTEMPTS = 3
+
+
 def sync_diary_codes(uow: UnitOfWork, settings: AuthoritySettings | None, username: str = "system") -> SyncResult:
     """Bring the `diary_code` table in line with the settings; commits only when something
     changed (so it is cheap to call at start-up and before every case-work command).
     Codes in the table but no longer configured are deactivated, never deleted (entries
-    refer to them)."""
+    refer to them).
+
+    Two desktops starting at the same moment after a settings change both find work to do:
+    the changes are made under a lock (`lock_named`) after reading the table again, so the
+    second finds the first's rows and has nothing left to do. Should it still lose a race
+    (a desktop of an earlier version, which takes no lock), the whole sync is rolled back and
+    done again from a fresh read; neither start fails.
+    """
     wanted = configured_codes(settings)
-    have = {c.code: c for c in uow.session.scalars(select(DiaryCode))}
+    if not _changes(uow, wanted, apply=False).changed:
+        return SyncResult([], [], [])
+    for attempt in range(1, SYNC_ATTEMPTS + 1):
+        try:
+            lock_named(uow, SYNC_LOCK)
+            result = _changes(uow, wanted, apply=True)
+            if result.changed:
+                uow.flush("The diary codes")
+                audit(uow, username, "diary_codes.synced", "diary_code", None, after=result.to_json())
+                uow.commit("The diary codes")
+            else:
+                uow.rollback()  # someone else synced them a moment ago
+            return result
+        except Conflict:
+            uow.rollback()
+            if attempt == SYNC_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _changes(uow: UnitOfWork, wanted: Mapping[str, DiaryCodeSettings], *, apply: bool) -> SyncResult:
+    """What syncing would add, update and deactivate, read afresh; made in the session if `apply`."""
+    have = {c.code: c for c in uow.session.scalars(select(DiaryCode).execution_options(populate_existing=True))}
     added: list[str] = []
     updated: list[str] = []
     deactivated: list[str] = []
@@ -63,25 +97,19 @@ def sync_diary_codes(uow: UnitOfWork, settings: AuthoritySettings | None, userna
         description, days, team, active = spec.description, spec.default_days, spec.team, spec.active
         row = have.get(code)
         if row is None:
-            uow.session.add(DiaryCode(code=code, description=description, default_days=days, team=team, active=active))
+            if apply:
+                uow.session.add(DiaryCode(code=code, description=description, default_days=days, team=team, active=active))
             added.append(code)
         elif (row.description, row.default_days, row.team, row.active) != (description, days, team, active):
-            row.description, row.default_days, row.team, row.active = description, days, team, active
+            if apply:
+                row.description, row.default_days, row.team, row.active = description, days, team, active
             updated.append(code)
     for code, row in have.items():
         if code not in wanted and row.active:
-            row.active = False
+            if apply:
+                row.active = False
             deactivated.append(code)
-    result = SyncResult(sorted(added), sorted(updated), sorted(deactivated))
-    if result.changed:
-        uow.session.flush()
-        audit(uow, username, "diary_codes.synced", "diary_code", None, after=result.to_json())
-        try:
-            uow.commit()
-        except Exception:
-            uow.rollback()
-            return SyncResult([], [], [])
-    return result
+    return SyncResult(sorted(added), sorted(updated), sorted(deactivated))
 
 
 def list_codes(uow: UnitOfWork, *, include_inactive: bool = False) -> list[DiaryCodeView]:

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import ArrangementFrequency, ArrangementStatus, DiaryStatus, EscalationReason, EscalationStatus
@@ -22,6 +22,9 @@ class Arrangement(Versioned, Base):
         # Both columns, so the account view's "live arrangement of this account" can only
         # be answered from it, with or without planner statistics (migration 0010).
         Index("ix_arrangement_account_status", "account_id", "status"),
+        # At most one live arrangement per account, whoever writes the row (migration 0013).
+        Index("uq_arrangement_one_live", "account_id", unique=True,
+              postgresql_where=text("status = 'live'"), sqlite_where=text("status = 'live'")),
         enum_check("frequency", ArrangementFrequency),
         enum_check("status", ArrangementStatus),
     )

@@ -29,6 +29,7 @@ from app.adapters.conflicts import saving
 from app.adapters.csv_export import SafeCsvWriter
 from app.adapters.csv_files import CsvRow, ImportSummary, RowInvalid, read_rows
 from app.adapters.file_imports import complete_file_import, record_file_run
+from app.adapters.locks import lock_accounts
 from app.audit import audit
 from app.clock import now
 from app.db import UnitOfWork, in_batches
@@ -387,6 +388,7 @@ def post_collections(uow: UnitOfWork, actor: Actor, *, as_of: date) -> int:
     )
     session.add(run)
     session.flush()
+    lock_accounts(uow, list({c.account_id for c, _, _ in rows}))  # before their balances are read
     refs = [collection_payment_ref(mandate_ref, c.due_on) for c, mandate_ref, _ in rows]
     present = {p.external_ref: p for p in session.scalars(select(Payment).where(Payment.external_ref.in_(refs)))}
     outstanding = year_balances(uow, {c.account_id for c, _, _ in rows})

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app.adapters.bulk import BulkWriter, NativeValues
 from app.adapters.csv_files import CsvRow, ImportSummary, RowInvalid, read_rows
 from app.adapters.file_imports import complete_file_import, record_file_run
+from app.adapters.locks import lock_accounts
 from app.adapters.sql_keys import raw_key
 from app.clock import now
 from app.db import UnitOfWork, bulk_writing, in_batches
@@ -77,10 +78,10 @@ def import_payments(
     25-27 s after; see bench/README.md). Each account's payments are still allocated in
     date order (then file order), whichever chunk they fall in.
 
-    The outstanding years are read once, at the start of the import's transaction: a
-    payment an officer posts to the same account while a file is importing (PostgreSQL;
-    SQLite has one writer) is not seen by the file's allocation. Totals stay right; only
-    the split between years can differ, as it can between two officers posting at once.
+    The file's accounts are locked (`app.adapters.locks`) before their outstanding years
+    are read, once: a payment an officer posts to one of them meanwhile waits for the
+    import to commit and then sees what the file paid, and one posted just before is seen
+    by the file's allocation.
 
     `progress(done, total)` counts the file's good rows; rows already imported count as done.
     """
@@ -105,6 +106,7 @@ def import_payments(
         summary.skipped += len(good) - len(fresh)
         accounts = _account_keys(uow, {p.account_ref for p in fresh})
         keys = sorted(set(accounts.values()))
+        lock_accounts(uow, keys)  # before their balances are read: see app.adapters.locks
         outstanding = raw_year_balances(uow, keys)
         position = {key: i for i, key in enumerate(keys)}
         unknown = len(position)  # suspense rows last

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 
 from app.accounts.summary import get_account_id
 from app.adapters.conflicts import saving
+from app.adapters.locks import lock_account
 from app.audit import audit
 from app.db import UnitOfWork
 from app.dto import JsonView
@@ -204,6 +205,7 @@ def post_payment(
     if received_on > as_of:
         raise ValidationError(f"The payment date {received_on:%d/%m/%Y} is in the future.", field="received_on")
     account_id = get_account_id(uow, account_ref)
+    lock_account(uow, account_id)  # before the balances are read: a payment posted at the same moment is seen
     ref = _check_reference(uow, reference)
     payment = Payment(
         external_ref=ref, account_id=account_id, account_ref_given=account_ref.strip(), received_on=received_on,
@@ -246,6 +248,7 @@ def allocate_suspense(uow: UnitOfWork, actor: Actor, *, payment_ref: str, accoun
         where = f" to account {owner}" if owner else ""
         raise Conflict(f"Payment {ref} is not in suspense: it is {payment.status}{where}.")
     account_id = get_account_id(uow, account_ref)
+    lock_account(uow, account_id)
     # Claim it atomically: two officers allocating the same item cannot both succeed.
     claimed = uow.session.execute(
         update(Payment)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from app.accounts.summary import get_account_id
 from app.adapters.conflicts import saving
+from app.adapters.locks import lock_account
 from app.audit import audit
 from app.db import UnitOfWork
 from app.dto import JsonView, clean_text
@@ -117,6 +118,9 @@ def request_refund(
         raise ValidationError(f"'{method.strip().lower()}' is not a refund method ({', '.join(REFUND_METHODS)}).",
                               field="method")
     reason = clean_text(reason, field="reason", label="the reason for the refund", max_length=500)
+    # Under the account lock, a request made at the same moment is counted in what is pending:
+    # two requests can never together claim more than the credit.
+    lock_account(uow, account_id)
     _check_amount(uow, account_id, amount_pence)
     refund = RefundRequest(
         account_id=account_id, amount_pence=amount_pence, payee=payee, method=paid_by, reason=reason,
@@ -164,6 +168,7 @@ def decide_refund(
     note = clean_text(note, field="note", label="a note saying why the refund is rejected", max_length=500, required=not approve)
     before = _snapshot(refund)
     if approve:
+        lock_account(uow, refund.account_id)
         _check_amount(uow, refund.account_id, refund.amount_pence, excluding=refund.id)
         [txn] = post(uow, [LedgerEntry(
             account_id=refund.account_id, financial_year=financial_year_of(as_of), kind=LedgerKind.REFUND,

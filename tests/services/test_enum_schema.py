@@ -134,7 +134,8 @@ COLUMNS: list[tuple[type[DeclarativeBase], str, Sequence[str], Row]] = [
      lambda p, n: dict(account_id=p["account"], frequency="monthly", start_date=DAY, end_date=DAY, total_pence=100,
                        created_by="t", version=1)),
     (Arrangement, "frequency", list(ArrangementFrequency),
-     lambda p, n: dict(account_id=p["account"], start_date=DAY, end_date=DAY, total_pence=100, created_by="t", version=1)),
+     lambda p, n: dict(account_id=p["account"], start_date=DAY, end_date=DAY, total_pence=100, created_by="t", version=1,
+                       status="completed")),  # one account: at most one of its arrangements may be live (0013)
     (DiaryEntry, "status", list(DiaryStatus),
      lambda p, n: dict(account_id=p["account"], code="CHECK", due_on=DAY, created_by="t", version=1)),
     (Escalation, "status", list(EscalationStatus),

@@ -1,5 +1,6 @@
 """The models and the migrations describe the same schema, on both databases (design rule 11)."""
 
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -7,14 +8,15 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings
 from app.db import IN_LIST_SIZE, SCHEMA_HEAD, alembic_config, current_revision, head_revision, in_batches, include_object
 from app.demo.generate import generate_demo
-from app.models import Account, AuditEvent, Base, LedgerTransaction, Note
+from app.errors import Conflict
+from app.models import Account, Arrangement, AuditEvent, Base, LedgerTransaction, Note
 from tests.services.helpers import load_examples
 
 
@@ -83,3 +85,37 @@ def test_in_batches_cover_every_value_once_in_lists_either_database_binds(ctx: A
     with ctx.db.uow() as uow:
         for batch in batches:
             assert uow.session.scalar(select(func.count()).select_from(Account).where(Account.account_ref.in_(batch))) == 0
+
+
+def test_the_upgrade_to_one_live_arrangement_refuses_an_account_with_two_naming_it(ctx: AppContext) -> None:
+    """Migration 0013's partial unique index: from the previous head, an account holding two
+    live arrangements is refused before anything changes, naming it; put right, it upgrades,
+    and the database then refuses a second live arrangement however it is written."""
+    config = alembic_config(ctx.db)
+    command.downgrade(config, "0012")
+    account_id = uuid.uuid4()
+    live = {"frequency": "monthly", "start_date": date(2025, 6, 1), "end_date": date(2026, 3, 1), "total_pence": 100,
+            "status": "live", "created_by": "t", "version": 1, "account_id": account_id}
+    with ctx.db.uow() as uow:
+        uow.session.execute(insert(Account).values(id=account_id, account_ref="79000013", search_key=79000013, version=1))
+        first, second = uuid.uuid4(), uuid.uuid4()
+        uow.session.execute(insert(Arrangement).values(id=first, **live))
+        uow.session.execute(insert(Arrangement).values(id=second, **live))
+        uow.commit()
+    with pytest.raises(RuntimeError, match=r"1 account\(s\) have more than one live arrangement.*: 79000013 \(2\)\. Cancel"):
+        command.upgrade(config, "head")
+    assert current_revision(ctx.db) == "0012"
+    with ctx.db.uow() as uow:
+        uow.session.execute(update(Arrangement).where(Arrangement.id == second).values(status="cancelled"))
+        uow.commit()
+    command.upgrade(config, "head")
+    assert current_revision(ctx.db) == SCHEMA_HEAD
+    with ctx.db.uow() as uow, pytest.raises(IntegrityError):
+        uow.session.execute(insert(Arrangement).values(id=uuid.uuid4(), **live))
+    with pytest.raises(Conflict, match="An arrangement was agreed on this account by someone else a moment ago"), \
+            ctx.db.uow() as uow:
+        uow.session.add(Arrangement(**{**live, "id": uuid.uuid4()}))
+        uow.commit()
+    with ctx.db.uow() as uow:  # any number that are not live
+        uow.session.execute(insert(Arrangement).values(id=uuid.uuid4(), **{**live, "status": "broken"}))
+        uow.commit()

@@ -22,6 +22,7 @@ from sqlalchemy import func, or_, select
 
 from app.accounts.summary import get_account_id
 from app.adapters.conflicts import saving
+from app.adapters.locks import lock_account
 from app.audit import audit
 from app.config import AuthoritySettings
 from app.db import UnitOfWork, in_batches
@@ -32,7 +33,7 @@ from app.ledger.balances import balance_pence
 from app.ledger.kinds import CASH_KINDS
 from app.models import Account, Arrangement, ArrangementInstalment, Hold, LedgerTransaction, LiabilityPeriod
 from app.money import fmt
-from app.recovery.arrangements.planning import build_plan, check_overlap, income_statement, refuse_plan
+from app.recovery.arrangements.planning import build_plan, check_no_other_live, income_statement, refuse_plan
 from app.recovery.arrangements.requests import AmendArrangement, CancelArrangement, CreateArrangement
 from app.recovery.arrangements.views import ArrangementLine, ArrangementPlan, ArrangementView
 from app.requests import handles
@@ -51,17 +52,21 @@ def create_arrangement(
 
     Refused (ValidationError naming the field): a first payment in the past; any other
     warning (not clearing by the target or the end of the financial year, more than is
-    left over, below the minimum) unless `confirm_warnings`. Refused (Conflict): a live
-    arrangement on the account overlapping these dates.
+    left over, below the minimum) unless `confirm_warnings`. Refused (Conflict): another live
+    arrangement on the account (at most one is live, checked under the account lock and
+    enforced by the database's unique index).
     """
     policy = settings.arrangements
     account_id = get_account_id(uow, account_ref)
     ref = account_ref.strip()
+    # Under the account lock an arrangement agreed a moment ago is seen (and refused below);
+    # the partial unique index uq_arrangement_one_live is the database's own guarantee.
+    lock_account(uow, account_id)
     plan = build_plan(balance_pence(uow, account_id, as_of), policy, account_ref=ref, frequency=frequency, start=start, end=end,
                       amount_pence=amount_pence, as_of=as_of, income_expenditure=income_expenditure)
     refuse_plan(plan, as_of, confirm_warnings)
     assert plan.clears_by is not None
-    check_overlap(uow, account_id, ref, start, plan.clears_by)
+    check_no_other_live(uow, account_id, ref)
     arrangement = Arrangement(
         account_id=account_id, frequency=plan.frequency, start_date=start, end_date=plan.clears_by,
         total_pence=plan.balance_pence, status=ArrangementStatus.LIVE, grace_days=policy.grace_days,
@@ -96,13 +101,14 @@ def amend_arrangement(
     text = clean_text(reason, field="reason", label="the reason for the change", max_length=300)
     policy = settings.arrangements
     arrangement, ref = _live(uow, account_ref)
+    lock_account(uow, arrangement.account_id)
     if expected_version is not None and arrangement.version != expected_version:
         raise Conflict(f"The arrangement on {ref} was changed by someone else since you opened it; reload it and try again.")
     plan = build_plan(balance_pence(uow, arrangement.account_id, as_of), policy, account_ref=ref, frequency=frequency,
                       start=start, end=end, amount_pence=amount_pence, as_of=as_of, income_expenditure=income_expenditure)
     refuse_plan(plan, as_of, confirm_warnings)
     assert plan.clears_by is not None
-    check_overlap(uow, arrangement.account_id, ref, start, plan.clears_by, exclude=arrangement.id)
+    check_no_other_live(uow, arrangement.account_id, ref, exclude=arrangement.id)
     before = _details(arrangement, ref)
     arrangement.frequency = ArrangementFrequency(plan.frequency)
     arrangement.start_date, arrangement.end_date = start, plan.clears_by

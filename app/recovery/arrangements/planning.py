@@ -83,10 +83,10 @@ def refuse_plan(plan: ArrangementPlan, as_of: date, confirm_warnings: bool) -> N
             " ".join(w.message for w in pending) + " Confirm the warning to agree it anyway.", field=pending[0].field)
 
 
-def check_overlap(uow: UnitOfWork, account_id: uuid.UUID, ref: str, start: date, end: date,
-                  exclude: uuid.UUID | None = None) -> None:
-    query = select(Arrangement).where(Arrangement.account_id == account_id, Arrangement.status == ArrangementStatus.LIVE,
-                                      Arrangement.start_date <= end, Arrangement.end_date >= start)
+def check_no_other_live(uow: UnitOfWork, account_id: uuid.UUID, ref: str, exclude: uuid.UUID | None = None) -> None:
+    """An account has at most one live arrangement (whatever its dates; migration 0013's
+    unique index enforces it): Conflict if another is live."""
+    query = select(Arrangement).where(Arrangement.account_id == account_id, Arrangement.status == ArrangementStatus.LIVE)
     if exclude is not None:
         query = query.where(Arrangement.id != exclude)
     other = uow.session.scalars(query.limit(1)).one_or_none()

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.adapters.conflicts import saving
+from app.adapters.locks import lock_account
 from app.audit import audit
 from app.db import UnitOfWork
 from app.dto import JsonView, clean_text
@@ -83,6 +84,7 @@ def post_case_payment(
             f"Payment reference {payment_ref} is already used (a payment of {fmt(existing.amount_pence)} received on "
             f"{existing.received_on:%d/%m/%Y}).", field="reference",
         )
+    lock_account(uow, case.account_id)  # before its balance is read (see app.adapters.locks)
     payment = Payment(
         external_ref=payment_ref, account_id=case.account_id, account_ref_given=account_ref, received_on=received_on,
         amount_pence=amount_pence, method=method, status=PaymentStatus.ALLOCATED, batch_run_id=batch_run_id,
