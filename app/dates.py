@@ -39,13 +39,13 @@ def uk(value: date) -> str:
 def out_of_range(value: date, *, today: date, field: str = "") -> str | None:
     """Why `value` is outside the window, as one sentence naming `field` ("the payment date",
     "--as-of"); None when it is inside. With `field=""` the sentence starts with the date."""
+    last = latest(today)
+    if EARLIEST <= value <= last:  # the usual case, checked for every row of an import: no sentence built
+        return None
     subject = f"{field[:1].upper()}{field[1:]} {uk(value)}" if field else uk(value)
     if value < EARLIEST:
         return f"{subject} is before 1 April 1993, when council tax began."
-    last = latest(today)
-    if value > last:
-        return f"{subject} is more than {YEARS_AHEAD} years ahead: the latest date accepted is {uk(last)}."
-    return None
+    return f"{subject} is more than {YEARS_AHEAD} years ahead: the latest date accepted is {uk(last)}."
 
 
 def check_date(value: date, *, today: date, field: str = "") -> date:

@@ -80,8 +80,11 @@ class CsvRow:
         name or an address."""
         if self.too_many_values:
             raise RowInvalid("", "the row has more values than the header has columns")
-        for name, value in self.values.items():
-            if (bad := control_character((value or "").strip())) is not None:
+        stripped = {name: (value or "").strip() for name, value in self.values.items()}
+        if control_character("".join(stripped.values())) is None:  # the usual case: one search a row
+            return
+        for name, value in stripped.items():
+            if (bad := control_character(value)) is not None:
                 raise RowInvalid(name, f"{name} contains a control character ({bad})")
 
     def get(self, name: str) -> str:
