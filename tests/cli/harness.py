@@ -32,6 +32,15 @@ class Revdesk:
         return json.loads(out)
 
 
+def with_examples(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) -> Revdesk:
+    """`revdesk` on `db_url` with the example properties, accounts and payments imported."""
+    cli = Revdesk(capsys, db_url, examples / "settings.toml")
+    for kind in ("properties", "accounts", "payments"):
+        code, _, err = cli("import", kind, str(examples / f"{kind}.csv"))
+        assert code == 0, err
+    return cli
+
+
 def built_in_settings_with(path: Path, **values: int) -> Path:
     """The built-in settings file with some keys set to other values (e.g. small batch
     chunks), written to `path` for a `revdesk` run in another process."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.harness import Revdesk
+from tests.cli.harness import Revdesk, with_examples
 
 PLAN = ("arrangement", "plan", "70000005", "--frequency", "monthly", "--start", "2025-06-01", "--end", "2026-03-01",
         "--as-of", "2025-05-20")
@@ -17,10 +17,7 @@ PLAN = ("arrangement", "plan", "70000005", "--frequency", "monthly", "--start", 
 
 @pytest.fixture
 def revdesk(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) -> Revdesk:
-    cli = Revdesk(capsys, db_url, examples / "settings.toml")
-    for kind in ("properties", "accounts", "payments"):
-        code, _, err = cli("import", kind, str(examples / f"{kind}.csv"))
-        assert code == 0, err
+    cli = with_examples(capsys, db_url, examples)
     code, _, err = cli("bill", "--year", "2025", "--as-of", "2025-03-10")
     assert code == 0, err
     return cli

@@ -9,15 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.harness import Revdesk
+from tests.cli.harness import Revdesk, with_examples
 
 
 @pytest.fixture
 def revdesk(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) -> Revdesk:
-    cli = Revdesk(capsys, db_url, examples / "settings.toml")
-    for kind in ("properties", "accounts", "payments"):
-        code, _, err = cli("import", kind, str(examples / f"{kind}.csv"))
-        assert code == 0, err
+    cli = with_examples(capsys, db_url, examples)
     assert cli("user", "set-role", "lead", "team_leader", "--team", "Recovery")[0] == 0
     assert cli("user", "set-role", "olivia", "officer", "--team", "Recovery")[0] == 0
     return cli

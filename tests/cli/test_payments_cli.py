@@ -10,16 +10,13 @@ from pathlib import Path
 import pytest
 
 from app.bootstrap import bootstrap
-from tests.cli.harness import Revdesk
+from tests.cli.harness import Revdesk, with_examples
 from tests.services.money_helpers import add_plan
 
 
 @pytest.fixture
 def revdesk(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) -> Revdesk:
-    cli = Revdesk(capsys, db_url, examples / "settings.toml")
-    for kind in ("properties", "accounts", "payments"):
-        code, _, err = cli("import", kind, str(examples / f"{kind}.csv"))
-        assert code == 0, err
+    cli = with_examples(capsys, db_url, examples)
     return cli
 
 

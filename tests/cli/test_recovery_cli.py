@@ -11,16 +11,13 @@ from pathlib import Path
 import pytest
 
 from app.bootstrap import bootstrap
-from tests.cli.harness import Revdesk
+from tests.cli.harness import Revdesk, with_examples
 from tests.services.court_helpers import summons
 
 
 @pytest.fixture
 def revdesk(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) -> Revdesk:
-    cli = Revdesk(capsys, db_url, examples / "settings.toml")
-    for kind in ("properties", "accounts", "payments"):
-        code, _, err = cli("import", kind, str(examples / f"{kind}.csv"))
-        assert code == 0, err
+    cli = with_examples(capsys, db_url, examples)
     ctx = bootstrap(db_url, str(examples / "settings.toml"), "clerk")
     try:
         summons(ctx, "70000003", 2025, 100000)
