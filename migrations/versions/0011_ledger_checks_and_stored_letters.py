@@ -32,6 +32,8 @@ from typing import Sequence, Union
 
 from alembic import op
 
+from app.adapters.schema_steps import add_checks, drop_checks, is_sqlite, rows_breaking, tables_of
+
 revision: str = "0011"
 down_revision: Union[str, None] = "0010"
 branch_labels: Union[str, Sequence[str], None] = None
@@ -65,81 +67,32 @@ LETTER_COLUMNS = (
 LETTER_MESSAGE = "document is immutable: a stored letter is never changed or deleted"
 
 
-def _sqlite() -> bool:
-    return op.get_bind().dialect.name == "sqlite"
-
-
 def upgrade() -> None:
     _refuse_rows_that_break_the_checks()
-    for table in dict.fromkeys(t for t, _, _ in CHECKS):
-        with _table_copied(table) as batch_op:
-            for _, name, condition in (c for c in CHECKS if c[0] == table):
-                batch_op.create_check_constraint(op.f(name), condition)
+    add_checks(CHECKS)
     _create_letter_triggers()
 
 
 def downgrade() -> None:
     _drop_letter_triggers()
-    for table in dict.fromkeys(t for t, _, _ in CHECKS):
-        with _table_copied(table) as batch_op:
-            for _, name, _ in (c for c in CHECKS if c[0] == table):
-                batch_op.drop_constraint(op.f(name), type_="check")
+    drop_checks(CHECKS)
 
 
 def _refuse_rows_that_break_the_checks() -> None:
     """Count, one scan per table, the rows each constraint would refuse; stop before any
     change if there are some (on SQLite a failed copy half-way would leave its work table)."""
     broken: list[str] = []
-    for table in dict.fromkeys(t for t, _, _ in CHECKS):
+    for table in tables_of(CHECKS):
         checks = [(name, condition) for t, name, condition in CHECKS if t == table]
-        counts = op.get_bind().exec_driver_sql(
-            "SELECT " + ", ".join(f"coalesce(sum(CASE WHEN NOT ({c}) THEN 1 ELSE 0 END), 0)" for _, c in checks)
-            + f" FROM {table}"
-        ).one()
+        counts = rows_breaking(table, [c for _, c in checks])
         broken += [f"{count} {table} row(s) break {name}" for (name, _), count in zip(checks, counts) if count]
     if broken:
         raise RuntimeError("The database holds rows the new constraints refuse (see migration 0011); put them "
                            "right and upgrade again: " + "; ".join(broken) + ".")
 
 
-class _table_copied:
-    """`op.batch_alter_table`, keeping the table's triggers on SQLite (where batch mode
-    copies the table and the old copy's triggers go with it). PostgreSQL alters in place."""
-
-    def __init__(self, table: str) -> None:
-        self.table = table
-        self.triggers: list[str] = []
-        self.analysed = False
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        if _sqlite():
-            bind = op.get_bind()
-            if bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
-                raise RuntimeError("Run this upgrade through `revdesk db upgrade` (SQLite foreign keys must be off "
-                                   "while batch mode copies a table).")
-            self.triggers = [sql for (sql,) in bind.exec_driver_sql(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name", (self.table,)
-            )]
-            self.analysed = bool(bind.exec_driver_sql(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
-            ).scalar()) and bool(bind.exec_driver_sql(
-                "SELECT count(*) FROM sqlite_stat1 WHERE tbl = ?", (self.table,)
-            ).scalar())
-        self.batch = op.batch_alter_table(self.table)
-        return self.batch.__enter__()
-
-    def __exit__(self, *exc):  # type: ignore[no-untyped-def]
-        result = self.batch.__exit__(*exc)
-        if exc[0] is None:
-            for sql in self.triggers:
-                op.execute(sql)
-            if self.analysed:  # without statistics the planner may pick other indexes (opening an account)
-                op.execute(f"ANALYZE {self.table}")
-        return result
-
-
 def _create_letter_triggers() -> None:
-    if _sqlite():
+    if is_sqlite():
         raise_ = f"BEGIN SELECT RAISE(ABORT, '{LETTER_MESSAGE}'); END"
         op.execute(f"CREATE TRIGGER document_letter_unchanged BEFORE UPDATE OF {LETTER_COLUMNS} ON document {raise_}")
         op.execute(f"CREATE TRIGGER document_content_once BEFORE UPDATE OF content ON document "
@@ -158,8 +111,8 @@ def _create_letter_triggers() -> None:
 
 
 def _drop_letter_triggers() -> None:
-    on = "" if _sqlite() else " ON document"
+    on = "" if is_sqlite() else " ON document"
     for trigger in ("document_letter_unchanged", "document_content_once", "document_no_delete"):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger}{on}")
-    if not _sqlite():
+    if not is_sqlite():
         op.execute("DROP FUNCTION IF EXISTS revdesk_letter_immutable()")
