@@ -103,19 +103,21 @@ def split(outcomes: list[Outcome], kind: type) -> tuple[list[Outcome], list[Base
     return done, failed
 
 
+def pay(ref: str, received: date, reference: str) -> Callable[[Database], Outcome]:
+    """An officer posting £200 cash to `ref`, in a unit of work of its own on the engine given."""
+    def call(db: Database) -> PaymentResult:
+        with db.uow() as uow:
+            return posting.post_payment(uow, OFFICER, account_ref=ref, amount_pence=20000, received_on=received,
+                                        method="cash", reference=reference, as_of=date(2025, 6, 30))
+    return call
+
+
 # --- payments ---------------------------------------------------------------------------------------
 
 def test_two_payments_at_once_are_allocated_as_if_one_after_the_other(
     loaded: AppContext, engines: tuple[Database, Database],
 ) -> None:
     ref, received = "70000003", date(2025, 6, 1)
-
-    def pay(reference: str) -> Callable[[Database], Outcome]:
-        def call(db: Database) -> PaymentResult:
-            with db.uow() as uow:
-                return posting.post_payment(uow, OFFICER, account_ref=ref, amount_pence=20000, received_on=received,
-                                            method="cash", reference=reference, as_of=date(2025, 6, 30))
-        return call
 
     for i in range(ITERATIONS):
         post_charge(loaded, ref, 2024, 30000)  # each time: the oldest year owes more than one payment
@@ -124,7 +126,7 @@ def test_two_payments_at_once_are_allocated_as_if_one_after_the_other(
         expected = dict(before)
         allocate_payment(expected, 20000, received)  # one after the other
         allocate_payment(expected, 20000, received)
-        done, failed = split(race(engines, pay(f"RACE-{i}-A"), pay(f"RACE-{i}-B")), PaymentResult)
+        done, failed = split(race(engines, pay(ref, received, f"RACE-{i}-A"), pay(ref, received, f"RACE-{i}-B")), PaymentResult)
         assert not failed and len(done) == 2
         assert owed_by_year(loaded, ref) == {y: p for y, p in expected.items() if p}, f"iteration {i}"
         paid = sorted((part.year, part.amount_pence) for r in done for part in r.allocation)
@@ -137,13 +139,6 @@ def test_a_payment_file_and_a_payment_at_once_are_allocated_as_if_one_after_the_
     """The payment file locks its accounts before reading their balances (in key order), so a
     payment an officer posts meanwhile is allocated after the file's, or before it and seen."""
     ref, received = "70000003", date(2025, 6, 1)
-
-    def post_one(reference: str) -> Callable[[Database], Outcome]:
-        def call(db: Database) -> PaymentResult:
-            with db.uow() as uow:
-                return posting.post_payment(uow, OFFICER, account_ref=ref, amount_pence=20000, received_on=received,
-                                            method="cash", reference=reference, as_of=date(2025, 6, 30))
-        return call
 
     def import_one(path: Path) -> Callable[[Database], Outcome]:
         def call(db: Database) -> ImportSummary:
@@ -159,7 +154,7 @@ def test_a_payment_file_and_a_payment_at_once_are_allocated_as_if_one_after_the_
         allocate_payment(expected, 20000, received)
         path = write_csv(tmp_path / f"bank-{i}.csv", f"payment_ref,account_ref,date,amount,method\nFILE-{i},{ref},"
                                                      f"{received.isoformat()},200.00,bank\n")
-        outcomes = race(engines, import_one(path), post_one(f"DESK-{i}"))
+        outcomes = race(engines, import_one(path), pay(ref, received, f"DESK-{i}"))
         assert isinstance(outcomes[0], ImportSummary) and outcomes[0].imported == 1, outcomes
         assert isinstance(outcomes[1], PaymentResult), outcomes
         assert owed_by_year(loaded, ref) == {y: p for y, p in expected.items() if p}, f"iteration {i}"
