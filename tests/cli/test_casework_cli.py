@@ -15,8 +15,8 @@ from tests.cli.harness import Revdesk, with_examples
 @pytest.fixture
 def revdesk(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) -> Revdesk:
     cli = with_examples(capsys, db_url, examples)
-    assert cli("user", "set-role", "lead", "team_leader", "--team", "Recovery")[0] == 0
-    assert cli("user", "set-role", "olivia", "officer", "--team", "Recovery")[0] == 0
+    cli.add_user("lead", "team_leader", team="Recovery")
+    cli.add_user("olivia", "officer", team="Recovery")
     return cli
 
 

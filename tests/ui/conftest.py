@@ -208,7 +208,7 @@ def add_users(url: str) -> None:
     try:
         for name, role, team in CASEWORK_USERS:
             with ctx.db.uow() as uow:
-                users.set_role(uow, ctx.actor, name, Role.parse(role), team=team)
+                users.add_user(uow, ctx.actor, name, Role.parse(role), team=team)
     finally:
         ctx.db.dispose()
 
