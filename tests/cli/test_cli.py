@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -15,7 +16,7 @@ from app.db import SCHEMA_HEAD
 
 
 def run(capsys: pytest.CaptureFixture[str], db: str, *args: str, settings: Path | None = None) -> tuple[int, str, str]:
-    argv = ["--db", db, "--user", "clerk"]
+    argv = ["--db", db, *(["--user", "clerk"] if db.startswith("sqlite") else [])]
     if settings is not None:
         argv += ["--settings", str(settings)]
     code = main([*argv, *args])
@@ -100,7 +101,7 @@ def test_rules_instalments_bad_count(capsys: pytest.CaptureFixture[str]) -> None
     assert "--count" in capsys.readouterr().err
 
 
-def test_users_and_roles(capsys: pytest.CaptureFixture[str], sqlite_url: str) -> None:
+def test_users_and_roles(capsys: pytest.CaptureFixture[str], sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     def run(user: str, *args: str) -> tuple[int, str, str]:
         code = main(["--db", sqlite_url, "--user", user, "user", *args])
         out, err = capsys.readouterr()
@@ -124,6 +125,7 @@ def test_users_and_roles(capsys: pytest.CaptureFixture[str], sqlite_url: str) ->
     assert [u["username"] for u in json.loads(out)["users"]] == ["boss", "clerk"]
     code, _, err = run("boss", "add", "x y", "--role", "officer")
     assert code == 2 and "cannot be a user name" in err
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
     code, _, err = run("boss", "add", "pat", "--role", "officer", "--password-stdin")
     assert code == 2 and "no password" in err
 

@@ -109,7 +109,7 @@ def test_connect_to_a_server_remembers_it_without_the_password(pg_url: str, tmp_
     finally:
         connected.context.db.dispose()
     # The next desktop start (no --db) opens the remembered server.
-    ctx = bootstrap(desktop_database_url(None), None, "ann")
+    ctx = bootstrap(desktop_database_url(None), None)
     try:
         assert ctx.db.dialect == "postgresql" and ctx.db.url.database == make_url(pg_url).database
     finally:
