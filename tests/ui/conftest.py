@@ -118,12 +118,17 @@ EXAMPLE_TODAY = date(2025, 7, 1)
 
 @pytest.fixture(scope="session")
 def examples_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example properties, accounts and payments, not yet billed."""
-    from tests.conftest import EXAMPLES
+    """The example properties, accounts and payments, not yet billed; users admin and clerk (an officer)."""
+    from app.users.roles import Actor, Role
+    from tests.conftest import EXAMPLES, register_users
     from tests.services.helpers import load_examples
 
+    def fill(ctx: AppContext) -> None:
+        load_examples(ctx, EXAMPLES)
+        register_users(ctx, [Actor("clerk", Role.OFFICER)])
+
     return make_template(sqlite_template, tmp_path_factory.mktemp("examples") / "examples.db",
-                         EXAMPLES / "settings.toml", lambda ctx: load_examples(ctx, EXAMPLES))
+                         EXAMPLES / "settings.toml", fill)
 
 
 @pytest.fixture(scope="session")
