@@ -54,7 +54,8 @@ class WriteOffReason:
 DEFAULT_REASONS: Mapping[str, WriteOffReason] = MappingProxyType({r.code: r for r in (
     WriteOffReason("insolvency", "Insolvency (bankruptcy, DRO, IVA)",
                    evidence="the bankruptcy order, debt relief order or IVA reference"),
-    WriteOffReason("deceased", "Deceased with no estate", evidence="the date of death and how it was confirmed there is no estate"),
+    WriteOffReason("deceased", "Deceased with no estate",
+                   evidence="the date of death and how it was confirmed there is no estate"),
     WriteOffReason("gone_away", "Gone away, untraced after tracing", evidence="the tracing done (who was asked, and when)"),
     WriteOffReason("uneconomical", "Uneconomical to pursue"),
     WriteOffReason("statute_barred", "Statute barred (six years)", statute_barred=True),
