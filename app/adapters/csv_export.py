@@ -142,18 +142,20 @@ class SafeXlsxSheet:
             raise ValueError(f"{len(values)} values for {len(self._kinds)} columns")
         cells: list[object] = []
         for value, kind in zip(values, self._kinds, strict=True):
-            if kind == "money":
+            if value is None:  # an empty cell (a heading row, a column a total leaves blank)
+                cell = self._cell(self._sheet, value=None)
+            elif kind == "money":
                 cell = self._cell(self._sheet, value=Decimal(_pence(value)) / 100)
                 cell.number_format = POUNDS_FORMAT
-            elif kind == "date" and value is not None:
+            elif kind == "date":
                 if not isinstance(value, date):
                     raise TypeError(f"a date column takes dates, not {value!r}")
                 cell = self._cell(self._sheet, value=value)
                 cell.number_format = DATE_FORMAT
-            elif kind == "count" and value is not None:
+            elif kind == "count":
                 cell = self._cell(self._sheet, value=_pence(value, takes="a count column takes whole numbers"))
             else:
-                cell = self._cell(self._sheet, value=_text(value) if kind == "text" else None)
+                cell = self._cell(self._sheet, value=_text(value))
             if bold:
                 from openpyxl.styles import Font
 

@@ -109,9 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     us.add_argument("--team")
     us.add_argument("--json", action="store_true")
 
-    from app.cli import arrangements, billing, casework, court, enforcement, letters, payments, recovery
+    from app.cli import arrangements, billing, casework, court, enforcement, letters, payments, recovery, writeoffs
 
-    for module in (letters, billing, payments, recovery, court, enforcement, casework, arrangements):
+    for module in (letters, billing, payments, recovery, court, enforcement, casework, arrangements, writeoffs):
         module.register(sub, HANDLERS)
     return parser
 
