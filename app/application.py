@@ -66,6 +66,7 @@ from app.recovery.enforcement.attachment import AoeSchedule
 from app.recovery.run import RecoveryRunSummary, recovery_runs
 from app.requests import USE_CASES, Cancelled, Progress, R, Request, shallow_fields
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
+from app.rules.writeoffs import WriteOffReason
 from app.users import directory as users
 from app.users.roles import Actor
 from app.writeoffs import deciding as _deciding  # noqa: F401
@@ -316,10 +317,9 @@ class Application:
         """The council's write-off reasons, code -> label, in the settings' order."""
         return {code: reason.label for code, reason in self._ctx.settings.writeoffs.reasons.items()}
 
-    def writeoff_evidence(self, reason: str) -> str:
-        """What evidence a reason needs ("" = none): the proposal form asks for it."""
-        found = self._ctx.settings.writeoffs.reasons.get(reason)
-        return found.evidence if found else ""
+    def writeoff_reason(self, code: str) -> WriteOffReason | None:
+        """One of the council's reasons (what evidence it needs, whether a note is required)."""
+        return self._ctx.settings.writeoffs.reasons.get(code)
 
     def writeoffs(self, status: str | None = None, account_ref: str | None = None) -> list[WriteOffView]:
         return self.read(views.list_writeoffs, self._ctx.settings, status=status, account_ref=account_ref)

@@ -278,4 +278,4 @@ def test_the_application_runs_the_requests_with_the_acting_users_role(loaded: Ap
     with pytest.raises(NotAllowed, match="admin proposed this write-off"):
         app.execute(DecideWriteOff(writeoff_id=view.writeoff_id, approve=True, note="", as_of=AS_OF))
     assert app.writeoff(view.writeoff_id).status == "proposed"
-    assert next(iter(app.writeoff_reasons)) == "insolvency" and app.writeoff_evidence("uneconomical") == ""
+    assert next(iter(app.writeoff_reasons)) == "insolvency" and app.writeoff_reason("other").note_required  # type: ignore[union-attr]
