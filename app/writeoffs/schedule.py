@@ -102,7 +102,7 @@ def write_schedule(
         sheet.freeze_panes = "A2"
         schedule = SafeXlsxSheet(sheet, COLUMNS, money=MONEY, dates=DATES, widths=WIDTHS)
         with open(twin_part, "w", encoding="utf-8-sig", newline="") as handle:
-            csv_rows = SafeCsvWriter(handle, COLUMNS, money=MONEY)
+            csv_rows = SafeCsvWriter(handle, COLUMNS, money=MONEY, dates=DATES)
             for row in _rows(uow, wanted, from_, to):
                 ref, name, address, year, amount, reason, proposed_by, proposed_on, approved_by, approved_on = row
                 if public:
@@ -111,7 +111,7 @@ def write_schedule(
                 values = (ref, name, address, year_label(year), amount, label, proposed_by, proposed_on,
                           approved_by, approved_on)
                 schedule.writerow(values)
-                csv_rows.writerow([v.isoformat() if isinstance(v, date) else v for v in values])
+                csv_rows.writerow(values)
                 count, total = count + 1, total + amount
                 for group in (by_reason[label], by_year[year]):
                     group[0] += 1
