@@ -103,5 +103,5 @@ def _refuse_rows() -> None:
     if count:
         raise RuntimeError(
             f"The write_off table holds {count} row(s), which migration 0014 cannot carry over (it recreates the "
-            "table): move them out and upgrade again."
+            "table): move them out and try again."
         )

@@ -279,3 +279,17 @@ def test_the_application_runs_the_requests_with_the_acting_users_role(loaded: Ap
         app.execute(DecideWriteOff(writeoff_id=view.writeoff_id, approve=True, note="", as_of=AS_OF))
     assert app.writeoff(view.writeoff_id).status == "proposed"
     assert next(iter(app.writeoff_reasons)) == "insolvency" and app.writeoff_reason("other").note_required  # type: ignore[union-attr]
+
+
+def test_migration_0014_refuses_to_drop_write_offs_it_cannot_carry(loaded: AppContext) -> None:
+    """0014 recreates `write_off` (it had no writer before); going back down with rows in it
+    is refused before anything changes, and the rows are still there."""
+    from alembic import command
+
+    from app.db import alembic_config
+
+    propose(loaded, 500)
+    loaded.db.engine.dispose()
+    with pytest.raises(RuntimeError, match=r"write_off table holds 1 row\(s\), which migration 0014 cannot carry over"):
+        command.downgrade(alembic_config(loaded.db), "0013")
+    assert count_rows(loaded, WriteOff) == 1
