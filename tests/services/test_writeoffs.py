@@ -293,3 +293,31 @@ def test_migration_0014_refuses_to_drop_write_offs_it_cannot_carry(loaded: AppCo
     with pytest.raises(RuntimeError, match=r"write_off table holds 1 row\(s\), which migration 0014 cannot carry over"):
         command.downgrade(alembic_config(loaded.db), "0013")
     assert count_rows(loaded, WriteOff) == 1
+
+
+def test_the_recovery_run_leaves_written_off_years_alone(loaded: AppContext) -> None:
+    from app.recovery.run import run_recovery
+
+    def actions() -> int:
+        summary = run_recovery(loaded.db, LEADER, loaded.settings, as_of=date(2025, 9, 1), dry_run=True)
+        return sum(summary.actions.values())
+
+    assert actions() > 0  # 70000005 owes for 2018/19 and 2025/26; no other example account is billed
+    old = decide(loaded, propose(loaded, 10_000, financial_year=2018), LEADER)
+    decide(loaded, propose(loaded, 10_000, financial_year=2025), LEADER)
+    assert actions() == 0  # a part written off stops recovery for the whole year
+    write_back(loaded, old)
+    assert actions() > 0
+
+
+def test_a_year_with_a_liability_order_is_not_statute_barred(loaded: AppContext) -> None:
+    from app.accounts.summary import get_account_id
+    from app.models import RecoveryEvent
+
+    with loaded.db.uow() as uow:
+        uow.session.add(RecoveryEvent(account_id=get_account_id(uow, ACCOUNT), financial_year=2018,
+                                      stage="liability_order", event_date=date(2018, 9, 1), created_by="test"))
+        uow.commit()
+    with pytest.raises(ValidationError, match="2018/19 is not statute barred: a liability order was made for it") as err:
+        propose(loaded, 100, financial_year=2018, reason="statute_barred")
+    assert err.value.field == "reason"
