@@ -71,3 +71,12 @@ def test_workbook_cells_follow_the_same_rule(tmp_path: Path) -> None:
     assert ws["B2"].number_format == POUNDS_FORMAT and ws["C2"].number_format == DATE_FORMAT
     assert [c.value for c in ws[3]] == ["D Hughes", 0.1, None, None] and ws["A3"].font.b
     assert sheet.rows == 2
+
+
+def test_date_columns_are_written_iso_and_take_only_dates() -> None:
+    buffer = io.StringIO(newline="")
+    writer = SafeCsvWriter(buffer, ("name", "on"), dates=("on",))
+    writer.writerows([("x", date(2025, 7, 1)), ("y", None)])
+    with pytest.raises(TypeError, match="a date column takes dates"):
+        writer.writerow(("z", "=2025-07-01"))
+    assert list(csv.reader(io.StringIO(buffer.getvalue(), newline=""))) == [["name", "on"], ["x", "2025-07-01"], ["y", ""]]

@@ -105,7 +105,6 @@ def _csv_date(value: object) -> str:
 
 _CSV_CELLS: dict[str, Callable[[Any], str]] = {
     "text": _text, "money": lambda value: to_pounds_text(_pence(value)), "date": _csv_date,
-    "count": lambda value: str(_pence(value, takes="a count column takes whole numbers")),
 }
 
 
