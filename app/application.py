@@ -362,8 +362,9 @@ class Application:
         return current_revision(self._ctx.db)
 
     def upgrade_schema(self) -> bool:
-        """Bring the schema to the newest revision (start-up already does); True if anything was applied."""
-        return upgrade(self._ctx.db)
+        """Bring the schema to the newest revision (start-up already does) and, on a server,
+        set the group roles and grants again; True if any migration was applied."""
+        return upgrade(self._ctx.db, privileges=True)
 
     def ping(self) -> None:
         """ConnectionLost while the database does not answer (the lost-connection banner retries this)."""
@@ -375,7 +376,8 @@ class Application:
     def connect(self, target: ConnectionTarget, password: str | None, remember_password: bool) -> Connected:
         """Another database, same settings and user; remembered as this user's choice.
         The caller swaps to an `Application` on the new context and closes this one."""
-        return connections.connect(target, password, remember_password, self._ctx.settings, self._ctx.actor.username)
+        embedded_user = self._ctx.actor.username if self.is_embedded else None  # else: this computer's login
+        return connections.connect(target, password, remember_password, self._ctx.settings, embedded_user)
 
     def close(self) -> None:
         self._ctx.db.dispose()

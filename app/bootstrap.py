@@ -11,6 +11,7 @@ from app.config import AuthoritySettings, load_settings, resolve_database_url
 from app.db import Database, make_database, upgrade
 from app.secrets import PasswordPrompt
 from app.users.directory import resolve_actor
+from app.users.identity import acting_login
 from app.users.roles import Actor
 
 
@@ -29,7 +30,8 @@ def bootstrap(
     migrate: bool = True,
     prompt: PasswordPrompt | None = None,
 ) -> AppContext:
-    """Load settings, open (and if behind, upgrade) the database, resolve the acting user."""
+    """Load settings, open (and if behind, upgrade) the database, resolve the acting user.
+    `username` names the acting user on the embedded database only (see app.users.identity)."""
     settings = load_settings(settings_path)
     return open_context(resolve_database_url(db_url, settings), settings, username, migrate=migrate, prompt=prompt)
 
@@ -49,7 +51,7 @@ def open_context(
         if migrate:
             upgrade(db)
         with db.uow() as uow:
-            actor = resolve_actor(uow, username)
+            actor = resolve_actor(uow, acting_login(uow, username))
     except BaseException:
         db.dispose()
         raise

@@ -99,13 +99,15 @@ class Connected:
 
 def connect(
     target: ConnectionTarget, password: str | None, remember_password: bool, settings: AuthoritySettings,
-    username: str,
+    username: str | None,
 ) -> Connected:
-    """Open `target` as `username` (upgrading its schema if behind, as at start-up), then
+    """Open `target` (upgrading its schema if behind, as at start-up), as `username` on the
+    embedded database and as the server's login on a server, then
     remember it as this user's database and, if asked, the typed password in the keyring
     (unticking Remember forgets one kept before). Nothing is remembered unless the
     connection worked, and nothing is left open if remembering fails."""
-    context = open_context(_with_typed_password(target, password), settings, username)
+    acting = username if target.kind == "embedded" else None  # on a server, the login is who acts
+    context = open_context(_with_typed_password(target, password), settings, acting)
     try:
         stored = False
         if target.kind == "server" and password:

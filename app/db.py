@@ -17,13 +17,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.errors import Conflict, ConnectionLost, DatabaseUnavailable
+from app.errors import Conflict, ConnectionLost, DatabaseUnavailable, NotAllowed
 from app.paths import MIGRATIONS
 from app.secrets import PasswordPrompt, keyring_account, with_password
 
@@ -181,6 +181,11 @@ def make_database(url: str | URL, prompt: PasswordPrompt | None = None, echo: bo
             typed = parsed.set(password=prompt(keyring_account(parsed)) or None)
             if typed.password:
                 return make_database(typed, None, echo)  # one more try; a wrong password is not asked again
+        if "is not permitted to log in" in _driver_message(exc):
+            raise DatabaseUnavailable(
+                f"The login {parsed.username} is disabled on the server at {parsed.host}: ask a Revenues Desk "
+                f"administrator to enable it (revdesk user enable {parsed.username})."
+            ) from None
         raise DatabaseUnavailable(f"Cannot reach the database at {describe(parsed)}: {_first_line(exc)}.") from None
     return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
@@ -400,18 +405,35 @@ def _stored_revision(db: Database) -> str | None:
         return None
 
 
-def upgrade(db: Database, backup: bool = True) -> bool:
+def upgrade(db: Database, backup: bool = True, *, privileges: bool = False) -> bool:
     """Bring the schema to the newest revision. Returns True if anything was applied.
 
     Only runs when behind. An existing SQLite file is copied first (revdesk.db.bak-<time>),
-    so a failed migration never costs a council its data.
+    so a failed migration never costs a council its data. On PostgreSQL only the schema's
+    owner may migrate (anyone else is told who must), and after migrating, or whenever
+    `privileges` asks (`revdesk db upgrade`), the group roles and grants are set again
+    (`app.adapters.server_roles`), so new tables are never left open or closed.
     """
+    applied = _migrate(db, backup)
+    if db.dialect == "postgresql" and (applied or privileges):
+        from app.adapters import server_roles  # imports this module: imported when needed
+
+        with db.engine.begin() as conn:
+            _require_owner(conn, "set its roles and privileges")
+            server_roles.grant_privileges(conn)
+    return applied
+
+
+def _migrate(db: Database, backup: bool) -> bool:
     if _stored_revision(db) == SCHEMA_HEAD:
         return False
     from alembic import command
 
     if current_revision(db) == head_revision(db):
         return False
+    if db.dialect == "postgresql":
+        with db.engine.connect() as conn:
+            _require_owner(conn, f"upgrade its schema to revision {SCHEMA_HEAD}")
     if backup and db.dialect == "sqlite" and _has_tables(db):
         path = db.url.database
         if path and path != ":memory:" and Path(path).exists():
@@ -420,6 +442,18 @@ def upgrade(db: Database, backup: bool = True) -> bool:
             shutil.copy2(path, f"{path}.bak-{stamp}")
     command.upgrade(alembic_config(db), "head")
     return True
+
+
+def _require_owner(conn: Connection, what: str) -> None:
+    """NotAllowed, naming the owner, unless this login owns the schema (or it is new)."""
+    from app.adapters import server_roles
+
+    if not server_roles.owns_schema(conn):
+        owner = server_roles.schema_owner(conn)
+        raise NotAllowed(
+            f"Only the login that owns this database's tables ({owner}) may {what}; you are signed in as "
+            f"{server_roles.session_login(conn)}: ask whoever looks after the server to run `revdesk db upgrade`."
+        )
 
 
 SEARCH_INDEX_OBJECTS = {

@@ -46,6 +46,12 @@ KINDS: tuple[Kind, ...] = ("sqlite", "postgresql")
 DATA = Path(__file__).resolve().parent / "data"
 AS_OF = date(2026, 11, 23)  # fixed so every build of a size holds the same data
 BENCH_USER = "bench"
+
+
+def bench_user(url: str) -> str | None:
+    """The acting user to name: `bench` on an embedded file; None on a server, where the
+    login acts (app.users.identity) and, owning the benchmark database, is its admin."""
+    return BENCH_USER if url.startswith("sqlite") else None
 # Server URL without a database; override for another server. `test` is the database the
 # admin connection uses to create and drop the rd_bench_* databases.
 PG_SERVER = os.environ.get("REVDESK_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
@@ -256,7 +262,7 @@ def _child_build(kind: Kind, accounts: int, seed: int, url: str, sidecar: Path) 
     from app.demo.generate import generate_demo
 
     started = time.perf_counter()
-    ctx = bootstrap(url, None, BENCH_USER)
+    ctx = bootstrap(url, None, bench_user(url))
     step = max(1, accounts // 10)
     last = [0]
 

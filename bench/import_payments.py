@@ -40,9 +40,9 @@ from app.bootstrap import bootstrap
 from app.payments.imports import import_payments
 from bench._common import (
     AS_OF,
-    BENCH_USER,
     DATA,
     _sqlite_count,
+    bench_user,
     build_report,
     ensure_demo_db,
     log,
@@ -146,7 +146,7 @@ def bench_payment_rows(db_file: Path) -> int:
 
 def timed_import(url: str, csv_path: Path) -> tuple[ImportSummary, float]:
     """One import as the CLI does it: bootstrap, one unit of work, commit inside."""
-    ctx = bootstrap(url, None, BENCH_USER)
+    ctx = bootstrap(url, None, bench_user(url))
     try:
         step = [0]
 

@@ -34,7 +34,6 @@ from app.config import SettingsError
 from app.errors import DatabaseUnavailable, NotAllowed, NotFound, ServiceError, ValidationError
 from app.money import fmt
 from app.rules.apportionment import year_label
-from app.users.roles import Role
 
 if TYPE_CHECKING:
     from app.application import Application
@@ -44,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="revdesk", description="Revenues Desk: council tax billing and recovery.")
     parser.add_argument("--db", help="database URL (default: REVDESK_DATABASE_URL, settings, or the embedded SQLite file)")
     parser.add_argument("--settings", help="authority settings TOML (default: REVDESK_SETTINGS or the built-in file)")
-    parser.add_argument("--user", help="acting user for audit (default: your login name)")
+    parser.add_argument("--user", help="acting user on the embedded database (default: your computer login); "
+                        "on a server you act as your database login")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("gui", help="start the desktop application (the default)")
@@ -100,18 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     eaf.add_argument("--vulnerable-without-advice", action="store_true", help="reg 12: no enforcement stage fee")
     eaf.add_argument("--json", action="store_true")
 
-    users = sub.add_parser("user", help="users and roles").add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    ul = users.add_parser("list", help="list users")
-    ul.add_argument("--json", action="store_true")
-    us = users.add_parser("set-role", help="give a user a role (admin only)")
-    us.add_argument("username")
-    us.add_argument("role", choices=[r.label for r in Role])
-    us.add_argument("--team")
-    us.add_argument("--json", action="store_true")
+    from app.cli import (
+        arrangements, billing, casework, court, enforcement, letters, payments, recovery, users, writeoffs,
+    )
 
-    from app.cli import arrangements, billing, casework, court, enforcement, letters, payments, recovery, writeoffs
-
-    for module in (letters, billing, payments, recovery, court, enforcement, casework, arrangements, writeoffs):
+    for module in (letters, billing, payments, recovery, court, enforcement, casework, arrangements, users, writeoffs):
         module.register(sub, HANDLERS)
     return parser
 
@@ -277,23 +270,8 @@ def _recovery_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _user(app: Application, args: argparse.Namespace) -> int:
-    from app.users.requests import SetRole
-
-    if args.user_command == "set-role":
-        users = [app.execute(SetRole(username=args.username, role=Role.parse(args.role), team=args.team))]
-    else:
-        users = app.users()
-    if args.json:
-        print_json({"users": [{"username": u.username, "role": u.role.label, "team": u.team} for u in users]})
-    else:
-        for u in users:
-            print(f"{u.username:<20} {u.role.label:<12} {u.team}")
-    return EXIT_OK
-
-
 HANDLERS: dict[str, Handler] = {
-    "db": _db, "demo": _demo, "import": _import, "search": _search, "account": _account, "user": _user,
+    "db": _db, "demo": _demo, "import": _import, "search": _search, "account": _account,
 }
 
 

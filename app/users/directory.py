@@ -1,63 +1,163 @@
 """The users the database knows: who is acting, and who may be given which role.
 
-Identity is the OS login by default (or `--user`), as in the systems councils use today.
-A user seen for the first time is recorded as an officer; on an empty database the first
-user becomes admin so someone can grant roles.
+Who is acting is never typed (`app.users.identity`): on a server it is the database login,
+on the embedded database the computer's login. That person must be a user here: someone
+the database does not know is refused with a sentence, never recorded on the fly. There
+are two ways in without an administrator, both for the person who set the database up:
+the first user of a new embedded database, and the login owning a server database's
+schema (the one that runs `revdesk db upgrade`), become admins. Everyone else is added by
+an admin (`AddUser`), which on a server also creates their login in the matching group
+role (`app.adapters.server_roles`), where `app_user` can be changed only through the
+server's user functions.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 
+from app.adapters import server_roles
 from app.audit import audit
 from app.db import UnitOfWork
-from app.errors import NotAllowed, ValidationError
+from app.errors import NotAllowed, NotFound, ValidationError
 from app.models import User
+from app.models.base import new_id
 from app.requests import handles
-from app.users.requests import SetRole
-from app.users.roles import Actor, Role, os_login
+from app.users.requests import AddUser, SetActive, SetRole
+from app.users.roles import Actor, Role
+
+# What a login name may be: letters, digits and . _ - @ (as directory accounts are named),
+# starting with a letter; not PostgreSQL's reserved pg_ prefix or our group roles' names.
+USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9._@-]{0,62}")
+RESERVED_PREFIXES = ("pg_", "revdesk_")
 
 
-def resolve_actor(uow: UnitOfWork, username: str | None = None) -> Actor:
-    """The acting user, recording a first-time user (admin if the database has none)."""
-    name = (username or os_login()).strip()
-    if not name:
-        raise ValidationError("A user name is required.", field="user")
-    user = uow.session.scalars(select(User).where(User.username == name)).one_or_none()
+@dataclass(frozen=True)
+class UserAdded:
+    user: Actor
+    login_created: bool  # a server login was created (False: embedded, or the login already existed)
+
+
+def resolve_actor(uow: UnitOfWork, login: str) -> Actor:
+    """The user `login` is. The first user of a new embedded database, or a server schema's
+    owner, is registered as an admin; anyone else unknown, or disabled, is refused."""
+    user = _find(uow, login)
     if user is None:
-        has_users = uow.session.scalar(select(func.count()).select_from(User)) or 0
-        role = Role.OFFICER if has_users else Role.ADMIN
-        user = User(username=name, display_name=name, role=role.label)
+        if not _may_register_itself(uow):
+            raise NotAllowed(
+                f"{login} is not a Revenues Desk user on this database: ask an administrator to add you "
+                f"(revdesk user add {login} --role officer)."
+            )
+        user = User(username=login, display_name=login, role=Role.ADMIN.label)
         uow.session.add(user)
         uow.session.flush()
-        audit(uow, name, "user.created", "user", user.id, after={"username": name, "role": role.label})
+        audit(uow, login, "user.created", "user", user.id, after={"username": login, "role": Role.ADMIN.label,
+                                                                   "why": _why_admin(uow)})
         uow.commit()
     if not user.active:
-        raise NotAllowed(f"User '{name}' is disabled.")
-    return Actor(username=user.username, role=Role.parse(user.role), display_name=user.display_name, team=user.team)
+        raise NotAllowed(f"{login} is disabled on this database: ask an administrator to enable you again.")
+    return _actor(user)
+
+
+def _may_register_itself(uow: UnitOfWork) -> bool:
+    if uow.dialect == "sqlite":
+        return not (uow.session.scalar(select(func.count()).select_from(User)) or 0)
+    return server_roles.owns_schema(uow.session.connection())
+
+
+def _why_admin(uow: UnitOfWork) -> str:
+    return "first user of this database" if uow.dialect == "sqlite" else "owns the database's schema"
+
+
+@handles(AddUser, role=Role.ADMIN, action="add users")
+def add_user(
+    uow: UnitOfWork, actor: Actor, username: str, role: Role, team: str = "", display_name: str = "",
+    password: str | None = None,
+) -> UserAdded:
+    name = check_username(username)
+    if _find(uow, name) is not None:
+        raise ValidationError(f"{name} is already a user: use `user set-role` or `user enable`.", field="username")
+    display = display_name.strip() or name
+    user_id = new_id()
+    created = False
+    if uow.dialect == "sqlite":
+        if password:
+            raise ValidationError("The embedded database has no logins or passwords: each person uses their "
+                                  "computer login.", field="password")
+        uow.session.add(User(id=user_id, username=name, display_name=display, role=role.label, team=team))
+    else:
+        created = server_roles.add_login(uow.session.connection(), str(user_id), name, display, role, team, password)
+    uow.flush(f"User {name}")
+    audit(uow, actor.username, "user.added", "user", user_id,
+          after={"username": name, "role": role.label, "team": team, "login_created": created})
+    uow.commit(f"User {name}")
+    return UserAdded(Actor(name, role, display, team), created)
 
 
 @handles(SetRole, role=Role.ADMIN, action="change users' roles")
 def set_role(uow: UnitOfWork, actor: Actor, username: str, role: Role, team: str | None = None) -> Actor:
-    user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
-    before: dict[str, Any] | None
-    if user is None:
-        user = User(username=username, display_name=username, role=role.label, team=team or "")
-        uow.session.add(user)
-        uow.session.flush()
-        before = None
-    else:
-        before = {"role": user.role, "team": user.team}
+    user = _existing(uow, username)
+    before: dict[str, Any] = {"role": user.role, "team": user.team}
+    if user.username == actor.username and role is not Role.ADMIN:
+        raise NotAllowed("You cannot take the admin role from yourself: ask another admin.")
+    if uow.dialect == "sqlite":
         user.role = role.label
         if team is not None:
             user.team = team
-    audit(uow, actor.username, "user.role_set", "user", user.id, before=before, after={"role": role.label, "team": user.team})
-    uow.commit()
-    return Actor(username=user.username, role=role, display_name=user.display_name, team=user.team)
+    else:
+        server_roles.set_login_role(uow.session.connection(), user.username, role, team)
+        uow.session.refresh(user)
+    audit(uow, actor.username, "user.role_set", "user", user.id, before=before,
+          after={"role": role.label, "team": team if team is not None else user.team})
+    uow.commit(f"User {user.username}")
+    return _actor(user)
+
+
+@handles(SetActive, role=Role.ADMIN, action="disable or enable users")
+def set_active(uow: UnitOfWork, actor: Actor, username: str, active: bool) -> Actor:
+    user = _existing(uow, username)
+    if user.username == actor.username and not active:
+        raise NotAllowed("You cannot disable yourself: ask another admin.")
+    before = {"active": user.active}
+    if uow.dialect == "sqlite":
+        user.active = active
+    else:
+        server_roles.set_login_active(uow.session.connection(), user.username, active)
+        uow.session.refresh(user)
+    audit(uow, actor.username, "user.enabled" if active else "user.disabled", "user", user.id,
+          before=before, after={"active": active})
+    uow.commit(f"User {user.username}")
+    return _actor(user)
 
 
 def list_users(uow: UnitOfWork) -> list[Actor]:
     users = uow.session.scalars(select(User).order_by(User.username)).all()
-    return [Actor(u.username, Role.parse(u.role), u.display_name, u.team) for u in users]
+    return [_actor(u) for u in users]
+
+
+def check_username(text: str) -> str:
+    """The login name, or ValidationError saying what a name may be."""
+    name = text.strip()
+    if not USERNAME.fullmatch(name) or name.lower().startswith(RESERVED_PREFIXES):
+        raise ValidationError(
+            f"'{text}' cannot be a user name: use up to 63 letters, digits, dots, hyphens, underscores or @, "
+            "starting with a letter (not pg_ or revdesk_).", field="username")
+    return name
+
+
+def _find(uow: UnitOfWork, username: str) -> User | None:
+    return uow.session.scalars(select(User).where(User.username == username)).one_or_none()
+
+
+def _existing(uow: UnitOfWork, username: str) -> User:
+    user = _find(uow, username)
+    if user is None:
+        raise NotFound(f"{username} is not a user on this database (add them with `revdesk user add`).")
+    return user
+
+
+def _actor(user: User) -> Actor:
+    return Actor(user.username, Role.parse(user.role), user.display_name, user.team, active=user.active)

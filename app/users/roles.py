@@ -6,8 +6,6 @@ service layer, so the command line and the desktop enforce the same rules.
 
 from __future__ import annotations
 
-import getpass
-import os
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -43,16 +41,10 @@ class Actor:
     role: Role
     display_name: str = ""
     team: str = ""
+    active: bool = True
 
     def at_least(self, role: Role) -> bool:
         return self.role >= role
-
-
-def os_login() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return os.environ.get("USERNAME") or os.environ.get("USER") or "unknown"
 
 
 def require_role(actor: Actor, role: Role, action: str) -> None:

@@ -13,23 +13,49 @@ import pytest
 
 from app.cli import main
 from app.paths import DEFAULT_SETTINGS
+from tests.conftest import PG_APP, login_url, pg_login
 
 
 class Revdesk:
-    """`revdesk` against one database and settings file, as a given user (default a clerk)."""
+    """`revdesk` against one database and settings file, as a given user (default a clerk).
+
+    On the embedded database a person is `--user NAME`; the clerk, acting first, becomes its
+    admin. On PostgreSQL a person is their own login (`--user` is refused there): the clerk
+    is the tests' admin login and anyone else this test session's login for them
+    (`tests.conftest.pg_login`), added with `add_user`."""
+
+    ADMIN = "clerk"
 
     def __init__(self, capsys: pytest.CaptureFixture[str], db: str, settings: Path) -> None:
         self.capsys, self.db, self.settings = capsys, db, settings
 
-    def __call__(self, *args: str, user: str = "clerk") -> tuple[int, str, str]:
-        code = main(["--db", self.db, "--settings", str(self.settings), "--user", user, *args])
+    @property
+    def embedded(self) -> bool:
+        return self.db.startswith("sqlite")
+
+    def login(self, user: str) -> str:
+        """The name `user` acts under (what audit trails and `*_by` fields record)."""
+        if self.embedded:
+            return user
+        return PG_APP if user == self.ADMIN else pg_login(user)
+
+    def __call__(self, *args: str, user: str = ADMIN) -> tuple[int, str, str]:
+        if self.embedded:
+            code = main(["--db", self.db, "--settings", str(self.settings), "--user", user, *args])
+        else:
+            code = main(["--db", login_url(self.db, self.login(user)), "--settings", str(self.settings), *args])
         out, err = self.capsys.readouterr()
         return code, out, err
 
-    def json(self, *args: str, user: str = "clerk") -> dict[str, Any]:
+    def json(self, *args: str, user: str = ADMIN) -> dict[str, Any]:
         code, out, err = self(*args, "--json", user=user)
         assert code == 0, err
         return json.loads(out)
+
+    def add_user(self, user: str, role: str, team: str | None = None) -> None:
+        """Register `user` with `role` (the clerk, an admin, adds them)."""
+        code, _, err = self("user", "add", self.login(user), "--role", role, *(["--team", team] if team else []))
+        assert code == 0, err
 
 
 def with_examples(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) -> Revdesk:

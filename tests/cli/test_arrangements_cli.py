@@ -81,5 +81,6 @@ def test_cancel_and_roles(revdesk: Revdesk) -> None:
                              "2025-06-15")
     assert code == 0, err
     assert "cancelled" in out
+    revdesk.add_user("olivia", "officer")
     code, _, err = revdesk("arrangement", "monitor", "--as-of", "2025-06-15", "--json", user="olivia")
     assert code == 1 and "team leader" in err

@@ -13,6 +13,7 @@ import pytest
 from app.bootstrap import AppContext, bootstrap
 from app.models import BatchRun, LedgerTransaction, Payment, Person
 from tests.cli.harness import Revdesk, with_examples
+from tests.conftest import embedded_user
 from tests.services.money_helpers import count_rows
 
 
@@ -24,7 +25,7 @@ def revdesk(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) -> 
 
 @pytest.fixture
 def ctx(revdesk: Revdesk) -> Iterator[AppContext]:
-    context = bootstrap(revdesk.db, str(revdesk.settings), "clerk")
+    context = bootstrap(revdesk.db, str(revdesk.settings), embedded_user(revdesk.db, "clerk"))
     yield context
     context.db.dispose()
 

@@ -15,8 +15,8 @@ from tests.cli.harness import Revdesk, with_examples
 @pytest.fixture
 def revdesk(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) -> Revdesk:
     cli = with_examples(capsys, db_url, examples)
-    assert cli("user", "set-role", "lead", "team_leader", "--team", "Recovery")[0] == 0
-    assert cli("user", "set-role", "olivia", "officer", "--team", "Recovery")[0] == 0
+    cli.add_user("lead", "team_leader", team="Recovery")
+    cli.add_user("olivia", "officer", team="Recovery")
     return cli
 
 
@@ -48,34 +48,35 @@ def test_diary_next_complete_and_list(revdesk: Revdesk) -> None:
     assert (code, out) == (2, "") and "note" in err
     done = revdesk.json("worklist", "complete", got["diary_id"], "--note", "Traced via CRA", "--next-date", "2025-07-14",
                         "--as-of", "2025-06-30", user="olivia")
-    assert (done["status"], done["completed_by"], done["follow_up"]["due"]) == ("completed", "olivia", "2025-07-14")
+    completed = (done["status"], done["completed_by"], done["follow_up"]["due"])
+    assert completed == ("completed", revdesk.login("olivia"), "2025-07-14")
     code, out, err = revdesk("worklist", "complete", got["diary_id"], "--note", "Again", "--json", user="lead")
-    assert code == 1 and out == "" and "already completed by olivia on" in err and "Traceback" not in err
+    assert code == 1 and out == "" and f"already completed by {revdesk.login('olivia')} on" in err and "Traceback" not in err
     code, _, err = revdesk("worklist", "complete", "not-a-uuid", "--note", "x")
     assert code == 2 and "not a diary id" in err
 
     shown = revdesk.json("account", "show", "70000002", "--as-of", "2025-06-30")
     assert {(d["code"], d["status"], d["completed_by"]) for d in shown["diary"]} == {
-        ("TRACE", "completed", "olivia"), ("TRACE", "open", None),
+        ("TRACE", "completed", revdesk.login("olivia")), ("TRACE", "open", None),
     }
 
 
 def test_reassign_reschedule_and_codes(revdesk: Revdesk) -> None:
     entry = revdesk.json("diary", "add", "70000003", "--code", "VULN", "--as-of", "2025-06-30")
-    code, _, err = revdesk("worklist", "reassign", entry["diary_id"], "--owner", "olivia", user="olivia")
+    code, _, err = revdesk("worklist", "reassign", entry["diary_id"], "--owner", revdesk.login("olivia"), user="olivia")
     assert code == 1 and "team leader role" in err
-    moved = revdesk.json("worklist", "reassign", entry["diary_id"], "--owner", "olivia", user="lead")
+    moved = revdesk.json("worklist", "reassign", entry["diary_id"], "--owner", revdesk.login("olivia"), user="lead")
     assert moved == {"reassigned": 1, "skipped": []}
     rescheduled = revdesk.json("worklist", "reschedule", entry["diary_id"], "--due", "2025-08-01", "--note", "On holiday",
                                "--as-of", "2025-06-30", user="olivia")
-    assert (rescheduled["due"], rescheduled["owner"]) == ("2025-08-01", "olivia")
+    assert (rescheduled["due"], rescheduled["owner"]) == ("2025-08-01", revdesk.login("olivia"))
     codes = revdesk.json("worklist", "codes")["codes"]
     assert {c["code"] for c in codes} == {"ARRCHK", "TRACE", "TRACED", "AOEEMP", "VULN", "CORR"}
 
 
 def test_notes_and_tracing(revdesk: Revdesk) -> None:
     added = revdesk.json("note", "add", "70000001", "--text", "Called, will pay Friday")
-    assert added["text"] == "Called, will pay Friday" and added["created_by"] == "clerk"
+    assert added["text"] == "Called, will pay Friday" and added["created_by"] == revdesk.login("clerk")
     code, out, err = revdesk("note", "add", "70000001", "--text", "")
     assert (code, out) == (2, "") and "required" in err
     gone = revdesk.json("trace", "gone-away", "70000002", "--note", "Post returned", "--as-of", "2025-06-30")
@@ -105,7 +106,7 @@ def test_escalations_raise_list_decide(revdesk: Revdesk) -> None:
     assert bad.value.code == 2
     decided = revdesk.json("escalations", "decide", raised["escalation_id"], "--decision", "approve", "--note",
                            "Death certificate seen", user="lead")
-    assert (decided["status"], decided["decided_by"]) == ("approved", "lead")
+    assert (decided["status"], decided["decided_by"]) == ("approved", revdesk.login("lead"))
     code, _, err = revdesk("escalations", "decide", raised["escalation_id"], "--decision", "reject", "--note", "no", user="clerk")
-    assert code == 1 and "already approved by lead" in err
+    assert code == 1 and f"already approved by {revdesk.login('lead')}" in err
     assert revdesk.json("escalations", "list", user="lead")["total"] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -15,7 +16,7 @@ from app.db import SCHEMA_HEAD
 
 
 def run(capsys: pytest.CaptureFixture[str], db: str, *args: str, settings: Path | None = None) -> tuple[int, str, str]:
-    argv = ["--db", db, "--user", "clerk"]
+    argv = ["--db", db, *(["--user", "clerk"] if db.startswith("sqlite") else [])]
     if settings is not None:
         argv += ["--settings", str(settings)]
     code = main([*argv, *args])
@@ -100,13 +101,33 @@ def test_rules_instalments_bad_count(capsys: pytest.CaptureFixture[str]) -> None
     assert "--count" in capsys.readouterr().err
 
 
-def test_users_and_roles(capsys: pytest.CaptureFixture[str], sqlite_url: str) -> None:
-    assert main(["--db", sqlite_url, "--user", "boss", "user", "list", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["users"] == [{"username": "boss", "role": "admin", "team": ""}]
-    assert main(["--db", sqlite_url, "--user", "clerk", "user", "set-role", "clerk", "admin"]) == 1
-    assert "cannot change users' roles" in capsys.readouterr().err
-    assert main(["--db", sqlite_url, "--user", "boss", "user", "set-role", "clerk", "team_leader", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["users"][0]["role"] == "team_leader"
+def test_users_and_roles(capsys: pytest.CaptureFixture[str], sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def run(user: str, *args: str) -> tuple[int, str, str]:
+        code = main(["--db", sqlite_url, "--user", user, "user", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, _ = run("boss", "list", "--json")  # the first user of a new embedded database is its admin
+    assert (code, json.loads(out)["users"]) == (0, [{"username": "boss", "role": "admin", "team": "", "active": True}])
+    code, _, err = run("clerk", "list")  # nobody else is let in, or recorded, until an admin adds them
+    assert code == 1 and "clerk is not a Revenues Desk user on this database: ask an administrator" in err
+    code, out, _ = run("boss", "add", "clerk", "--role", "officer", "--team", "Billing", "--json")
+    assert json.loads(out)["users"] == [{"username": "clerk", "role": "officer", "team": "Billing", "active": True}]
+    code, _, err = run("clerk", "set-role", "clerk", "admin")
+    assert code == 1 and "cannot change users' roles" in err
+    code, out, _ = run("boss", "set-role", "clerk", "team_leader", "--json")
+    assert json.loads(out)["users"][0]["role"] == "team_leader"
+    assert run("boss", "disable", "clerk")[0] == 0
+    code, _, err = run("clerk", "list")
+    assert code == 1 and "clerk is disabled on this database" in err
+    assert run("boss", "enable", "clerk")[0] == 0
+    code, out, _ = run("clerk", "list", "--json")
+    assert [u["username"] for u in json.loads(out)["users"]] == ["boss", "clerk"]
+    code, _, err = run("boss", "add", "x y", "--role", "officer")
+    assert code == 2 and "cannot be a user name" in err
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, _, err = run("boss", "add", "pat", "--role", "officer", "--password-stdin")
+    assert code == 2 and "no password" in err
 
 
 def test_demo_if_empty(capsys: pytest.CaptureFixture[str], sqlite_url: str) -> None:

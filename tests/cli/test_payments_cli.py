@@ -11,6 +11,7 @@ import pytest
 
 from app.bootstrap import bootstrap
 from tests.cli.harness import Revdesk, with_examples
+from tests.conftest import embedded_user
 from tests.services.money_helpers import add_plan
 
 
@@ -50,12 +51,14 @@ def test_refund_needs_two_people(revdesk: Revdesk) -> None:
     # clerk (the first user: admin) asked, so clerk may not approve
     code, _, err = revdesk("refund", "decide", requested["refund_id"], "--decision", "approve", "--note", "ok")
     assert code == 1 and "cannot approve it" in err
-    assert revdesk("user", "set-role", "lead", "team_leader")[0] == 0
+    revdesk.add_user("lead", "team_leader")
+    revdesk.add_user("bob", "officer")
     code, _, err = revdesk("refund", "decide", requested["refund_id"], "--decision", "approve", "--note", "ok", user="bob")
     assert code == 1 and "team leader role" in err
     approved = revdesk.json("refund", "decide", requested["refund_id"], "--decision", "approve", "--note", "Checked",
                             "--as-of", "2025-07-01", user="lead")
-    assert (approved["status"], approved["decided_by"], approved["decided_on"]) == ("approved", "lead", "2025-07-01")
+    decided = (approved["status"], approved["decided_by"], approved["decided_on"])
+    assert decided == ("approved", revdesk.login("lead"), "2025-07-01")
     listed = revdesk.json("refund", "list", "--status", "approved")
     assert [r["refund_id"] for r in listed["refunds"]] == [requested["refund_id"]]
     shown = revdesk.json("account", "show", "70000004", "--as-of", "2025-07-01")
@@ -64,7 +67,7 @@ def test_refund_needs_two_people(revdesk: Revdesk) -> None:
 
 
 def test_direct_debit_cycle(revdesk: Revdesk, tmp_path: Path) -> None:
-    ctx = bootstrap(revdesk.db, str(revdesk.settings), "clerk")
+    ctx = bootstrap(revdesk.db, str(revdesk.settings), embedded_user(revdesk.db, "clerk"))
     try:
         add_plan(ctx, "70000001", 2025, 123000, date(2025, 4, 1))
     finally:

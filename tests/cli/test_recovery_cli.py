@@ -12,13 +12,14 @@ import pytest
 
 from app.bootstrap import bootstrap
 from tests.cli.harness import Revdesk, with_examples
+from tests.conftest import embedded_user
 from tests.services.court_helpers import summons
 
 
 @pytest.fixture
 def revdesk(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) -> Revdesk:
     cli = with_examples(capsys, db_url, examples)
-    ctx = bootstrap(db_url, str(examples / "settings.toml"), "clerk")
+    ctx = bootstrap(db_url, str(examples / "settings.toml"), embedded_user(db_url, "clerk"))
     try:
         summons(ctx, "70000003", 2025, 100000)
         summons(ctx, "70000004", 2024, 50000)

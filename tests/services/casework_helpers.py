@@ -10,8 +10,8 @@ from pathlib import Path
 from app.bootstrap import AppContext
 from app.casework.diary import DiaryView, add_entry
 from app.casework.diary_codes import sync_diary_codes
-from app.users import directory as users
 from app.users.roles import Actor, Role
+from tests.conftest import register_users
 from tests.services.helpers import load_examples
 
 AS_OF = date(2025, 6, 30)
@@ -27,9 +27,7 @@ def set_up(ctx: AppContext, examples: Path) -> AppContext:
     load_examples(ctx, examples)
     with ctx.db.uow() as uow:
         sync_diary_codes(uow, ctx.settings)
-    for actor in (OFFICER, OFFICER_2, LEADER, LEADER_2, MANAGER):
-        with ctx.db.uow() as uow:
-            users.set_role(uow, ctx.actor, actor.username, actor.role, team=actor.team)
+    register_users(ctx, (OFFICER, OFFICER_2, LEADER, LEADER_2, MANAGER))
     return ctx
 
 

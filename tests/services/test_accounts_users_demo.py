@@ -11,10 +11,9 @@ from app.accounts.summary import account_summary
 from app.bootstrap import AppContext, bootstrap
 from app.config import AuthoritySettings
 from app.demo.generate import generate_demo
-from app.errors import NotAllowed, NotFound, ValidationError
-from app.models import Account, AuditEvent, LedgerTransaction, RecoveryEvent
-from app.users.directory import resolve_actor, set_role
-from app.users.roles import Role, require_role
+from app.errors import NotFound, ValidationError
+from app.models import Account, LedgerTransaction, RecoveryEvent
+from app.users.roles import Role
 from tests.services.helpers import load_examples
 
 AS_OF = date(2026, 11, 23)
@@ -42,29 +41,6 @@ def test_as_of_hides_later_transactions(ctx: AppContext, examples: Path) -> None
 def test_unknown_account(ctx: AppContext) -> None:
     with ctx.db.uow() as uow, pytest.raises(NotFound, match="99999999"):
         account_summary(uow, "99999999", AS_OF)
-
-
-def test_first_user_is_admin_then_officers(ctx: AppContext) -> None:
-    assert ctx.actor.role is Role.ADMIN
-    with ctx.db.uow() as uow:
-        newcomer = resolve_actor(uow, "jsmith")
-    assert newcomer.role is Role.OFFICER
-    with (
-        pytest.raises(NotAllowed, match="jsmith is an officer and cannot change users' roles: that needs the admin role"),
-        ctx.db.uow() as uow,
-    ):
-        set_role(uow, newcomer, "jsmith", Role.ADMIN)
-    with ctx.db.uow() as uow:
-        promoted = set_role(uow, ctx.actor, "jsmith", Role.TEAM_LEADER, team="Recovery")
-    assert promoted.role is Role.TEAM_LEADER
-    require_role(promoted, Role.OFFICER, "take payments")
-    with pytest.raises(NotAllowed):
-        require_role(promoted, Role.MANAGER, "approve a £6,000 write-off")
-    with ctx.db.uow() as uow:
-        events = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.role_set")).all()
-    assert [(e.username, e.before, e.after) for e in events] == [
-        ("admin", {"role": "officer", "team": ""}, {"role": "team_leader", "team": "Recovery"})
-    ]
 
 
 def test_bad_role_name() -> None:

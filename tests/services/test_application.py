@@ -17,7 +17,7 @@ from app.errors import NotAllowed, ValidationError
 from app.models import AuditEvent, LedgerTransaction
 from app.payments.posting import PaymentResult
 from app.payments.requests import PostPayment
-from app.users.directory import resolve_actor
+from app.users.roles import Actor, Role
 from tests.services.helpers import load_examples
 
 ISSUE = date(2025, 3, 10)
@@ -71,8 +71,7 @@ def test_options_a_use_case_does_not_take_are_refused(billed: Application) -> No
 
 
 def test_the_acting_users_role_is_checked(ctx: AppContext, billed: Application) -> None:
-    with ctx.db.uow() as uow:
-        officer = resolve_actor(uow, "officer1")
+    officer = Actor("officer1", Role.OFFICER)
     as_officer = Application(AppContext(settings=ctx.settings, db=ctx.db, actor=officer))
     with pytest.raises(NotAllowed, match="officer1 is an officer and cannot run annual billing"):
         as_officer.execute(RunAnnualBilling(year=2025, as_of=ISSUE))

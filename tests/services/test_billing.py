@@ -19,7 +19,7 @@ from app.billing.annual_run import run_annual_billing
 from app.bootstrap import AppContext
 from app.errors import NotAllowed, ValidationError
 from app.models import AuditEvent, BatchRun, Document, InstalmentPlan, LedgerTransaction
-from app.users.directory import resolve_actor
+from app.users.roles import Actor, Role
 from tests.services.helpers import load_examples
 
 ISSUE = date(2025, 3, 10)
@@ -111,8 +111,7 @@ def test_an_interrupted_run_resumes_without_duplicates(ctx: AppContext, examples
 
 def test_annual_billing_needs_a_team_leader_and_the_years_figures(ctx: AppContext, examples: Path) -> None:
     load_examples(ctx, examples)
-    with ctx.db.uow() as uow:
-        officer = resolve_actor(uow, "officer1")
+    officer = Actor("officer1", Role.OFFICER)
     with pytest.raises(NotAllowed, match="run annual billing"):
         run_annual_billing(ctx.db, officer, ctx.settings, year=2025, as_of=ISSUE)
     with pytest.raises(ValidationError, match=r"2026/27") as err:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
@@ -30,7 +30,7 @@ from app.config import (
 from app.connections import ConnectionTarget, check_connection, connect
 from app.db import Database, make_database, password_required
 from app.errors import ConnectionLost, DatabaseUnavailable, ValidationError
-from app.models import User
+from app.models import Parish
 from app.secrets import SERVICE, keyring_account
 from tests.conftest import pg_admin_execute
 
@@ -100,8 +100,8 @@ def test_connect_to_a_server_remembers_it_without_the_password(pg_url: str, tmp_
     assert check_connection(target, None).endswith(make_url(pg_url).database or "")
     connected = connect(target, "s3cret", True, load_settings(None), "ann")
     try:
-        with connected.context.db.uow() as uow:
-            assert uow.session.scalar(select(User.username)) == "ann"  # first user of that database
+        # On a server the login acts, whatever name the desktop had: not "ann".
+        assert connected.context.actor.username == make_url(pg_url).username
         assert not connected.session_only
         assert keyring.get_password(SERVICE, keyring_account(target.url())) == "s3cret"
         saved = (user_data_dir() / CONNECTION_FILE).read_text(encoding="utf-8")
@@ -109,7 +109,7 @@ def test_connect_to_a_server_remembers_it_without_the_password(pg_url: str, tmp_
     finally:
         connected.context.db.dispose()
     # The next desktop start (no --db) opens the remembered server.
-    ctx = bootstrap(desktop_database_url(None), None, "ann")
+    ctx = bootstrap(desktop_database_url(None), None)
     try:
         assert ctx.db.dialect == "postgresql" and ctx.db.url.database == make_url(pg_url).database
     finally:
@@ -180,7 +180,7 @@ def test_a_connection_lost_while_saving_says_the_outcome_is_unknown(pg_url: str)
     db = make_database(pg_url)
     try:
         with pytest.raises(ConnectionLost, match="may or may not have been saved"), db.uow() as uow:
-            uow.session.add(User(username="clerk", display_name="clerk", role="officer"))
+            uow.session.add(Parish(name="Lost Parish"))
             uow.session.flush()
             _cut(pg_url)
             uow.commit()

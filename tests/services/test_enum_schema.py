@@ -164,24 +164,24 @@ IDS = [f"{model.__tablename__}.{column}" for model, column, _, _ in COLUMNS]
 
 @pytest.mark.parametrize(("model", "column", "values", "row"), COLUMNS, ids=IDS)
 def test_the_database_refuses_text_that_is_not_one_of_the_columns_values(
-    ctx: AppContext, model: type[DeclarativeBase], column: str, values: Sequence[str], row: Row,
+    owner_ctx: AppContext, model: type[DeclarativeBase], column: str, values: Sequence[str], row: Row,
 ) -> None:
     """Written straight to the table (past the ORM's own check, as the bulk writers write):
     every value is accepted, any other text refused by the constraint, inserted or updated."""
-    parents = _parents(ctx)
+    parents = _parents(owner_ctx)
     table = model.__table__  # type: ignore[attr-defined]
     name = f"ck_{table.name}_{column}"
     first = uuid.uuid4()
-    with ctx.db.uow() as uow:
+    with owner_ctx.db.uow() as uow:
         for n, value in enumerate(values):
             uow.session.execute(insert(table).values(id=first if n == 0 else uuid.uuid4(), **row(parents, n),
                                                      **{column: literal_column(f"'{value}'")}))
         uow.commit()
     for wrong in ("bogus", values[0].upper() if values[0].islower() else values[0].lower(), f"{values[0]} ", ""):
-        with ctx.db.uow() as uow, pytest.raises(IntegrityError, match=name):
+        with owner_ctx.db.uow() as uow, pytest.raises(IntegrityError, match=name):
             uow.session.execute(insert(table).values(**row(parents, len(values)), **{column: literal_column(f"'{wrong}'")}))
     if model is not Document:  # a stored letter cannot be updated at all (migration 0011)
-        with ctx.db.uow() as uow, pytest.raises(IntegrityError, match=name):
+        with owner_ctx.db.uow() as uow, pytest.raises(IntegrityError, match=name):
             uow.session.execute(update(table).where(table.c.id == first).values(**{column: literal_column("'bogus'")}))
 
 
@@ -213,13 +213,13 @@ def test_the_orm_refuses_text_that_is_not_a_value_before_the_database_sees_it(ct
         assert kind is HoldKind.DISPUTE and kind == "dispute"
 
 
-def test_the_upgrade_refuses_a_database_holding_text_the_constraints_refuse_naming_it(ctx: AppContext) -> None:
+def test_the_upgrade_refuses_a_database_holding_text_the_constraints_refuse_naming_it(owner_ctx: AppContext) -> None:
     """A council's database with a value no enum holds (a hand repair, another system's
     data) is left as it was, with the rows counted and the values named; put right, it upgrades."""
-    parents = _parents(ctx)
-    config = alembic_config(ctx.db)
+    parents = _parents(owner_ctx)
+    config = alembic_config(owner_ctx.db)
     command.downgrade(config, "0011")
-    with ctx.db.uow() as uow:
+    with owner_ctx.db.uow() as uow:
         for kind in ("vulnerable", "vulnerable", "dispute"):
             uow.session.execute(insert(Hold).values(account_id=parents["account"], kind=literal_column(f"'{kind}'"),
                                                     start_date=DAY, created_by="t", version=1))
@@ -228,16 +228,16 @@ def test_the_upgrade_refuses_a_database_holding_text_the_constraints_refuse_nami
     with pytest.raises(RuntimeError, match=r"1 account row\(s\) break ck_account_status \(account.status: 'OPEN'\); "
                                            r"2 hold row\(s\) break ck_hold_kind \(hold.kind: 'vulnerable'\)\."):
         command.upgrade(config, "head")
-    assert current_revision(ctx.db) == "0011"
-    with ctx.db.engine.connect() as conn:
+    assert current_revision(owner_ctx.db) == "0011"
+    with owner_ctx.db.engine.connect() as conn:
         assert not [t for t in inspect(conn).get_table_names() if t.startswith("_alembic_tmp")]
-    with ctx.db.uow() as uow:
+    with owner_ctx.db.uow() as uow:
         uow.session.execute(update(Hold).where(Hold.kind == literal_column("'vulnerable'"))
                             .values(kind=HoldKind.VULNERABILITY_REVIEW))
         uow.session.execute(update(Account).values(status=AccountStatus.OPEN))
         uow.commit()
     command.upgrade(config, "head")
-    assert current_revision(ctx.db) == SCHEMA_HEAD
+    assert current_revision(owner_ctx.db) == SCHEMA_HEAD
 
 
 # The columns the demo generator writes (app.demo.generate.TABLE_COLUMNS) and the enum of each.

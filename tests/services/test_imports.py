@@ -56,7 +56,7 @@ def test_every_payment_is_audited(ctx: AppContext, examples: Path) -> None:
     with ctx.db.uow() as uow:
         events = uow.session.scalars(select(AuditEvent).where(AuditEvent.entity == "payment")).all()
     assert len(events) == 5
-    assert {e.username for e in events} == {"admin"}
+    assert {e.username for e in events} == {ctx.actor.username}
     posted = next(e for e in events if e.after and e.after["payment_ref"] == "BK-20250403-0011")
     assert posted.after["amount_pence"] == 100000 and posted.account_id is not None
 

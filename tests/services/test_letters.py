@@ -159,7 +159,7 @@ def test_issue_letter_keeps_bytes_data_version_and_audit(ctx: AppContext, accoun
     assert info.file_name == "demand_notice-70000001-2026-03-06.docx"
     with ctx.db.uow() as uow:
         doc = uow.session.get(Document, info.document_id)
-        assert doc is not None and doc.data == notice_data() and doc.created_by == "admin"
+        assert doc is not None and doc.data == notice_data() and doc.created_by == ctx.actor.username
         assert doc.content == rendering.render("demand_notice", notice_data())
         stored = uow.session.scalars(select(LetterTemplate).where(LetterTemplate.name == "demand_notice")).one()
         assert stored.version == info.template_version

@@ -13,6 +13,7 @@ from app.bootstrap import AppContext
 from app.casework import notes
 from app.errors import NotFound, ValidationError
 from app.models import AuditEvent
+from tests.conftest import as_owner
 from tests.services.casework_helpers import OFFICER, OFFICER_2, set_up
 from tests.services.money_helpers import count_rows
 
@@ -52,7 +53,7 @@ def test_empty_or_unknown_is_refused(loaded: AppContext) -> None:
 def test_notes_are_append_only_in_the_database(loaded: AppContext, sql: str) -> None:
     with loaded.db.uow() as uow:
         notes.add_note(uow, OFFICER, account_ref="70000001", text="Original")
-    with loaded.db.uow() as uow, pytest.raises(DBAPIError, match="append-only"):
+    with as_owner(loaded.db) as owner, owner.uow() as uow, pytest.raises(DBAPIError, match="append-only"):
         uow.session.execute(text(sql))
     with loaded.db.uow() as uow:
         assert [n.text for n in notes.list_notes(uow, account_ref="70000001")] == ["Original"]

@@ -18,7 +18,7 @@ from app.models import Document, Hold, LedgerTransaction, RecoveryEvent
 from app.recovery.account_recovery import account_recovery
 from app.recovery.run import recovery_runs, run_recovery
 from app.recovery.stats import recovery_stats
-from app.users.directory import resolve_actor
+from app.users.roles import Actor, Role
 from tests.services.helpers import load_examples
 
 
@@ -119,8 +119,7 @@ def test_cancelled_run_resumes_and_officers_may_only_preview(billed: AppContext)
     rest = run_recovery(ctx.db, ctx.actor, ctx.settings, as_of=date(2025, 5, 8), chunk=2)
     assert rest.resumed and rest.status == "completed" and rest.accounts_examined == 5
     assert rest.actions["reminder_1"] == 2 and _count(ctx, RecoveryEvent) == 2
-    with ctx.db.uow() as uow:
-        officer = resolve_actor(uow, "officer1")
+    officer = Actor("officer1", Role.OFFICER)
     assert run_recovery(ctx.db, officer, ctx.settings, as_of=date(2025, 4, 9), dry_run=True).dry_run
     with pytest.raises(NotAllowed, match="run recovery"):
         run_recovery(ctx.db, officer, ctx.settings, as_of=date(2025, 4, 9))

@@ -39,38 +39,38 @@ def test_search_index_exists(ctx: AppContext) -> None:
 
 
 def test_result_columns_are_filled_in_by_the_upgrade_as_the_services_fill_them(
-    ctx: AppContext, examples: Path, demo_settings: AuthoritySettings,
+    owner_ctx: AppContext, examples: Path, demo_settings: AuthoritySettings,
 ) -> None:
     """Migration 0009 computes every existing account's result columns in SQL; they must
     equal what search_columns() gives new accounts (joint names, empty lines, latest period)."""
-    generate_demo(ctx.db, ctx.actor, demo_settings, accounts=200, seed=4, as_of=date(2026, 11, 23))
-    load_examples(ctx, examples)
+    generate_demo(owner_ctx.db, owner_ctx.actor, demo_settings, accounts=200, seed=4, as_of=date(2026, 11, 23))
+    load_examples(owner_ctx, examples)
     columns = (Account.account_ref, Account.result_name, Account.result_address, Account.result_postcode)
-    with ctx.db.uow() as uow:
+    with owner_ctx.db.uow() as uow:
         before = set(uow.session.execute(select(*columns)).all())
-    config = alembic_config(ctx.db)
+    config = alembic_config(owner_ctx.db)
     command.downgrade(config, "0008")
     command.upgrade(config, "head")
-    with ctx.db.uow() as uow:
+    with owner_ctx.db.uow() as uow:
         after = set(uow.session.execute(select(*columns)).all())
     assert len(before) == 205 and all(row[1] and row[2] and row[3] for row in before)
     assert after == before
 
 
 
-def test_ledger_audit_and_notes_are_append_only(ctx: AppContext, examples: Path) -> None:
-    load_examples(ctx, examples)  # payments: ledger rows and audit events
-    with ctx.db.uow() as uow:
+def test_ledger_audit_and_notes_are_append_only(owner_ctx: AppContext, examples: Path) -> None:
+    load_examples(owner_ctx, examples)  # payments: ledger rows and audit events
+    with owner_ctx.db.uow() as uow:
         account_id = uow.session.scalars(select(Account.id)).first()
         uow.session.add(Note(account_id=account_id, text="Called, promised to pay", created_by="admin"))
         uow.commit()
     for model in (AuditEvent, LedgerTransaction, Note):
-        with ctx.db.uow() as uow:
+        with owner_ctx.db.uow() as uow:
             assert uow.session.scalar(select(func.count()).select_from(model))
         who = {"username": "mallory"} if model is AuditEvent else {"created_by": "mallory"}
         change = update(model).values(**who)
         for stmt in (change, delete(model)):
-            with ctx.db.uow() as uow, pytest.raises(DBAPIError, match="append-only"):
+            with owner_ctx.db.uow() as uow, pytest.raises(DBAPIError, match="append-only"):
                 uow.session.execute(stmt)
 
 
@@ -87,16 +87,16 @@ def test_in_batches_cover_every_value_once_in_lists_either_database_binds(ctx: A
             assert uow.session.scalar(select(func.count()).select_from(Account).where(Account.account_ref.in_(batch))) == 0
 
 
-def test_the_upgrade_to_one_live_arrangement_refuses_an_account_with_two_naming_it(ctx: AppContext) -> None:
+def test_the_upgrade_to_one_live_arrangement_refuses_an_account_with_two_naming_it(owner_ctx: AppContext) -> None:
     """Migration 0013's partial unique index: from the previous head, an account holding two
     live arrangements is refused before anything changes, naming it; put right, it upgrades,
     and the database then refuses a second live arrangement however it is written."""
-    config = alembic_config(ctx.db)
+    config = alembic_config(owner_ctx.db)
     command.downgrade(config, "0012")
     account_id = uuid.uuid4()
     live = {"frequency": "monthly", "start_date": date(2025, 6, 1), "end_date": date(2026, 3, 1), "total_pence": 100,
             "status": "live", "created_by": "t", "version": 1, "account_id": account_id}
-    with ctx.db.uow() as uow:
+    with owner_ctx.db.uow() as uow:
         uow.session.execute(insert(Account).values(id=account_id, account_ref="79000013", search_key=79000013, version=1))
         first, second = uuid.uuid4(), uuid.uuid4()
         uow.session.execute(insert(Arrangement).values(id=first, **live))
@@ -104,18 +104,18 @@ def test_the_upgrade_to_one_live_arrangement_refuses_an_account_with_two_naming_
         uow.commit()
     with pytest.raises(RuntimeError, match=r"1 account\(s\) have more than one live arrangement.*: 79000013 \(2\)\. Cancel"):
         command.upgrade(config, "head")
-    assert current_revision(ctx.db) == "0012"
-    with ctx.db.uow() as uow:
+    assert current_revision(owner_ctx.db) == "0012"
+    with owner_ctx.db.uow() as uow:
         uow.session.execute(update(Arrangement).where(Arrangement.id == second).values(status="cancelled"))
         uow.commit()
     command.upgrade(config, "head")
-    assert current_revision(ctx.db) == SCHEMA_HEAD
-    with ctx.db.uow() as uow, pytest.raises(IntegrityError):
+    assert current_revision(owner_ctx.db) == SCHEMA_HEAD
+    with owner_ctx.db.uow() as uow, pytest.raises(IntegrityError):
         uow.session.execute(insert(Arrangement).values(id=uuid.uuid4(), **live))
     with pytest.raises(Conflict, match="An arrangement was agreed on this account by someone else a moment ago"), \
-            ctx.db.uow() as uow:
+            owner_ctx.db.uow() as uow:
         uow.session.add(Arrangement(**{**live, "id": uuid.uuid4()}))
         uow.commit()
-    with ctx.db.uow() as uow:  # any number that are not live
+    with owner_ctx.db.uow() as uow:  # any number that are not live
         uow.session.execute(insert(Arrangement).values(id=uuid.uuid4(), **{**live, "status": "broken"}))
         uow.commit()

@@ -61,12 +61,20 @@ def demo_url(demo_template: Path, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def open_window(qtbot: QtBot) -> Iterator[OpenWindow]:
-    """Open the real main window on a database; closed (workers finished) afterwards."""
+def open_window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenWindow]:
+    """Open the real main window on a database; closed (workers finished) afterwards.
+    `username` acts on an embedded database; on a server the URL's login does. A start-up
+    error fails the test with its sentence (offscreen, its modal box would wait forever)."""
     opened: list[MainWindow] = []
 
+    def refuse_to_start(message: str) -> None:
+        raise AssertionError(f"the window did not open: {message}")
+
+    monkeypatch.setattr("app.ui.main_window.show_startup_error", refuse_to_start)
+
     def _open(url: str, username: str = OFFICER, *, settings: Path = DEFAULT_SETTINGS, today: date = AS_OF) -> MainWindow:
-        window = open_main_window(url, str(settings), username, today=lambda: today)
+        acting = username if url.startswith("sqlite") else None
+        window = open_main_window(url, str(settings), acting, today=lambda: today)
         assert window is not None, "the window did not open"
         opened.append(window)
         qtbot.waitExposed(window)
@@ -208,7 +216,7 @@ def add_users(url: str) -> None:
     try:
         for name, role, team in CASEWORK_USERS:
             with ctx.db.uow() as uow:
-                users.set_role(uow, ctx.actor, name, Role.parse(role), team=team)
+                users.add_user(uow, ctx.actor, name, Role.parse(role), team=team)
     finally:
         ctx.db.dispose()
 
