@@ -101,7 +101,16 @@ def build_parser() -> argparse.ArgumentParser:
     eaf.add_argument("--json", action="store_true")
 
     from app.cli import (
-        arrangements, billing, casework, court, enforcement, letters, payments, recovery, users, writeoffs,
+        arrangements,
+        billing,
+        casework,
+        court,
+        enforcement,
+        letters,
+        payments,
+        recovery,
+        users,
+        writeoffs,
     )
 
     for module in (letters, billing, payments, recovery, court, enforcement, casework, arrangements, users, writeoffs):
