@@ -66,8 +66,14 @@ from app.recovery.enforcement.attachment import AoeSchedule
 from app.recovery.run import RecoveryRunSummary, recovery_runs
 from app.requests import USE_CASES, Cancelled, Progress, R, Request, shallow_fields
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
+from app.rules.writeoffs import WriteOffReason
 from app.users import directory as users
 from app.users.roles import Actor
+from app.writeoffs import deciding as _deciding  # noqa: F401
+from app.writeoffs import proposing, schedule, views
+from app.writeoffs import writing_back as _writing_back  # noqa: F401
+from app.writeoffs.schedule import ScheduleResult
+from app.writeoffs.views import ApprovalQueue, WriteOffView
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -303,6 +309,39 @@ class Application:
 
     def account_escalations(self, account_ref: str) -> list[EscalationView]:
         return self.read(escalations.account_escalations, account_ref=account_ref)
+
+    # --- write-offs ---------------------------------------------------------------------
+
+    @property
+    def writeoff_reasons(self) -> dict[str, str]:
+        """The council's write-off reasons, code -> label, in the settings' order."""
+        return {code: reason.label for code, reason in self._ctx.settings.writeoffs.reasons.items()}
+
+    def writeoff_reason(self, code: str) -> WriteOffReason | None:
+        """One of the council's reasons (what evidence it needs, whether a note is required)."""
+        return self._ctx.settings.writeoffs.reasons.get(code)
+
+    def writeoffs(self, status: str | None = None, account_ref: str | None = None) -> list[WriteOffView]:
+        return self.read(views.list_writeoffs, self._ctx.settings, status=status, account_ref=account_ref)
+
+    def writeoff(self, writeoff_id: uuid.UUID) -> WriteOffView:
+        return self.read(views.get_writeoff, self._ctx.settings, writeoff_id)
+
+    def writeoff_approvals(self) -> ApprovalQueue:
+        """What waits for the acting user to decide: within their limit, not their own, oldest first."""
+        return self.read(views.approval_queue, self._ctx.settings, self._ctx.actor)
+
+    def writeoff_available(self, account_ref: str, year: int, as_of: date) -> int:
+        """What a year of the account has left to write off: its balance less proposals waiting (pence)."""
+        return self.read(proposing.left_to_write_off, account_ref, year, as_of)
+
+    def writeoff_schedule(
+        self, out: str | Path, *, from_: date | None = None, to: date | None = None, status: str = "approved",
+        public: bool = False, force: bool = False,
+    ) -> ScheduleResult:
+        """Write the committee's schedule workbook (and its CSV twin): streamed, in one read-only snapshot."""
+        return self.read(schedule.write_schedule, self._ctx.settings, out=out, from_=from_, to=to, status=status,
+                         public=public, force=force)
 
     # --- the database itself ---------------------------------------------------------
 

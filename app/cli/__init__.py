@@ -100,9 +100,20 @@ def build_parser() -> argparse.ArgumentParser:
     eaf.add_argument("--vulnerable-without-advice", action="store_true", help="reg 12: no enforcement stage fee")
     eaf.add_argument("--json", action="store_true")
 
-    from app.cli import arrangements, billing, casework, court, enforcement, letters, payments, recovery, users
+    from app.cli import (
+        arrangements,
+        billing,
+        casework,
+        court,
+        enforcement,
+        letters,
+        payments,
+        recovery,
+        users,
+        writeoffs,
+    )
 
-    for module in (letters, billing, payments, recovery, court, enforcement, casework, arrangements, users):
+    for module in (letters, billing, payments, recovery, court, enforcement, casework, arrangements, users, writeoffs):
         module.register(sub, HANDLERS)
     return parser
 

@@ -7,8 +7,7 @@ from enum import StrEnum
 
 class WriteOffStatus(StrEnum):
     """`write_off.status`: proposed by one officer, approved or rejected by another; an
-    approved write-off may be written back. (No writer yet: these are the states the
-    model and the write-off commands in the CLI contract name.)"""
+    approved write-off may be written back (app.writeoffs)."""
 
     PROPOSED = "proposed"
     APPROVED = "approved"

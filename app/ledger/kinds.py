@@ -14,12 +14,14 @@ takes from it (design.md rule 4). Each kind allows only the signs the writers re
 - `refund` > 0: credit paid back to the taxpayer (`refunds.decide_refund`).
 - `costs` != 0: summons and liability order costs (positive), and summons costs withdrawn
   by the court (negative, reference `SUMMONS-<year>-WD`, `court._record`).
-- `write_off` < 0: debt written off (no writer yet; the write-off release posts these).
+- `write_off` < 0: debt written off, posted when a write-off is approved
+  (`writeoffs.deciding.decide_write_off`).
 - `transfer` != 0: money moved between accounts or years, out of one (positive) and
   into the other (negative) (no writer yet).
 - `reversal` != 0: undoes an earlier row (`reverses_id`) with the opposite sign: a
-  returned payment is positive (`payments.reverse_payment`); reversing a refund or a
-  charge would be negative.
+  returned payment is positive (`payments.reverse_payment`), and so is a write-back of a
+  write-off (`writeoffs.writing_back.write_back`); reversing a refund or a charge would be
+  negative.
 
 A zero amount is refused for every kind but `charge`: such a row would change nothing.
 The same rules are the database's CHECK constraints (`KIND_CHECK`, `SIGN_CHECK`, used by

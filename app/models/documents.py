@@ -59,18 +59,38 @@ class Document(Base):
 
 
 class WriteOff(Versioned, Base):
-    """A proposed or approved write-off (status: `WriteOffStatus`)."""
+    """A write-off of part or all of one financial year's debt (status: `WriteOffStatus`).
+
+    Proposed by one person, approved or rejected by another within their limit; approval
+    posts the `write_off` ledger row (`ledger_transaction_id`); a write-back reverses that
+    row with a new one (`writeback_transaction_id`). Notes are kept as written; every step
+    also writes an audit event (app.writeoffs).
+    """
 
     __tablename__ = "write_off"
-    __table_args__ = (enum_check("status", WriteOffStatus),)
+    __table_args__ = (
+        enum_check("status", WriteOffStatus),
+        Index("ix_write_off_status_proposed_on", "status", "proposed_on"),
+    )
 
     id: Mapped[uuid.UUID] = pk()
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"), index=True)
     financial_year: Mapped[int]
     amount_pence: Mapped[int]
     reason: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    evidence: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[WriteOffStatus] = enum_column(WriteOffStatus, 15, default=WriteOffStatus.PROPOSED)
     proposed_by: Mapped[str] = mapped_column(String(80))
     proposed_on: Mapped[date]
     approved_by: Mapped[str | None] = mapped_column(String(80))
     approved_on: Mapped[date | None]
+    rejected_by: Mapped[str | None] = mapped_column(String(80))
+    rejected_on: Mapped[date | None]
+    decision_note: Mapped[str] = mapped_column(String(500), default="")
+    ledger_transaction_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ledger_transaction.id"))
+    written_back_by: Mapped[str | None] = mapped_column(String(80))
+    written_back_on: Mapped[date | None]
+    writeback_reason: Mapped[str] = mapped_column(String(500), default="")
+    writeback_transaction_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ledger_transaction.id"))
+    created_at: Mapped[datetime] = created_at()

@@ -34,6 +34,7 @@ from app.rules.recovery_policy import (
     StageEvent,
     YearState,
 )
+from app.writeoffs.stopped_years import written_off_years
 
 
 @dataclass
@@ -105,6 +106,10 @@ def account_states(
     """
     s = uow.session.connection()  # Core rows: no ORM result machinery for hundreds of thousands of rows
     wanted = _screen(uow, which, as_of, policy.minimum_balance_pence)
+    for account, year in written_off_years(uow, list(wanted)):  # a write-off stops recovery for its year
+        wanted[account].pop(year, None)
+        if not wanted[account]:
+            del wanted[account]
     if not wanted:
         return {}
     raw_ids = list(wanted)

@@ -147,6 +147,14 @@ def _arrears_at(state: YearState, day: date) -> int:
     return max(0, min(_due_by(state, day) - state.paid_pence, state.balance_pence))
 
 
+def out_of_time(fell_due: date, as_of: date, limit_years: int = 6) -> bool:
+    """A sum that fell due on `fell_due` can no longer be summonsed on `as_of`: reg 34(3)
+    allows a summons only within "the period of six years beginning with the day on which
+    the amount fell due", so the last day is the day before the sixth anniversary (a sum
+    due 31 March 2019 may be summonsed up to 30 March 2025, not on 31 March 2025)."""
+    return as_of >= add_months(fell_due, 12 * limit_years)
+
+
 def _out_of_time(state: YearState, policy: RecoveryPolicy, as_of: date) -> int:
     """What of the year's unpaid balance fell due too long ago to summons (reg 34(3): "A
     summons shall not be issued ... after the period of six years beginning with the day on
@@ -156,7 +164,7 @@ def _out_of_time(state: YearState, policy: RecoveryPolicy, as_of: date) -> int:
     the notice day itself, a few days before the law's date, so a sum is never summonsed
     late). Without instalments the whole balance fell due on `due_without_plan`."""
     def stale(fell_due: date) -> bool:
-        return as_of >= add_months(fell_due, 12 * policy.summons_limit_years)
+        return out_of_time(fell_due, as_of, policy.summons_limit_years)
 
     if not state.instalments:
         return state.balance_pence if state.due_without_plan and stale(state.due_without_plan) else 0

@@ -21,11 +21,12 @@ from app.settings.schema import (
     InstalmentSettings,
     RecoveryLetters,
     RecoverySettings,
+    WriteOffSettings,
     YearSettings,
 )
 
 __all__ = [
     "DEFAULT_DIARY_CODES", "Authority", "AuthoritySettings", "BatchSettings", "BenefitDeductionSettings", "Costs",
     "DatabaseSettings", "DiaryCodeSettings", "EnforcementSettings", "InstalmentSettings", "RecoveryLetters",
-    "RecoverySettings", "SettingsError", "YearSettings", "load_settings", "parse_settings",
+    "RecoverySettings", "SettingsError", "WriteOffSettings", "YearSettings", "load_settings", "parse_settings",
 ]

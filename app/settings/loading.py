@@ -16,10 +16,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from app.money import MAX_ITEM_PENCE
 from app.paths import DEFAULT_SETTINGS
 from app.rules.arrangements import ArrangementPolicy
 from app.rules.discounts import PremiumLimits, PremiumPolicy, premium_limits
 from app.rules.service import STATUTORY_HEARING_LEAD_DAYS
+from app.rules.writeoffs import DEFAULT_APPROVAL_LIMITS, DEFAULT_REASONS, WriteOffReason
 from app.settings.reader import REQUIRED, SettingsError, Table
 from app.settings.schema import (
     COUNTRIES,
@@ -35,6 +37,7 @@ from app.settings.schema import (
     InstalmentSettings,
     RecoveryLetters,
     RecoverySettings,
+    WriteOffSettings,
     YearSettings,
 )
 
@@ -68,6 +71,7 @@ def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySetting
         diary_codes=root.section("diary_codes", _diary_codes),
         enforcement=root.section("enforcement", _enforcement),
         benefit_deductions=root.section("benefit_deductions", _benefit_deductions),
+        writeoffs=root.section("writeoffs", _writeoffs),
         database=root.section("database", _database),
         batch=root.section("batch", _batch),
         source=source,
@@ -219,6 +223,48 @@ def _benefit_deductions(t: Table) -> BenefitDeductionSettings:
         allowances[int(key)] = given.whole(key, minimum=1)
     return BenefitDeductionSettings(
         legacy_single_25_weekly_pence=allowances, dwp_address=t.texts("dwp_address", d.dwp_address, at_least=1),
+    )
+
+
+_REASON_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+UNLIMITED_TEXT = "unlimited"
+
+
+def _writeoffs(t: Table) -> WriteOffSettings:
+    """`reasons`: the council's list (`code = { label, evidence, note_required,
+    statute_barred }`), which replaces the built-in one when given; a built-in code takes
+    what is not given from its default. `approval_limits_pence`: role = pence or
+    "unlimited"; roles not given keep the built-in limit, and each role must be allowed at
+    least what the roles below it are (a manager may do what a team leader may)."""
+    given = t.child("reasons")
+    reasons: dict[str, WriteOffReason] = {}
+    for key in given.keys():
+        if not _REASON_CODE.fullmatch(key):
+            given.fail(key, "is not a reason code (lower case letters, digits and _, up to 40)")
+        base = DEFAULT_REASONS.get(key)
+        reasons[key] = given.section(key, partial(_writeoff_reason, code=key, base=base))
+    limits_table = t.child("approval_limits_pence")
+    limits: dict[str, int | None] = dict(DEFAULT_APPROVAL_LIMITS)
+    for key in limits_table.keys():
+        if key not in DEFAULT_APPROVAL_LIMITS:
+            limits_table.fail(key, f"is not a role (use one of {', '.join(DEFAULT_APPROVAL_LIMITS)})")
+        value = limits_table.body[key]
+        limits[key] = None if value == UNLIMITED_TEXT else limits_table.whole(key, maximum=MAX_ITEM_PENCE)
+    below: int | None = 0  # the limit of the role below (None: no limit)
+    for role, limit in limits.items():  # in role order, lowest first
+        if limit is not None and (below is None or limit < below):
+            limits_table.fail(role, "must be at least the limit of the roles below it")
+        below = limit
+    return WriteOffSettings(reasons=reasons or dict(DEFAULT_REASONS), approval_limits_pence=limits)
+
+
+def _writeoff_reason(t: Table, code: str, base: WriteOffReason | None) -> WriteOffReason:
+    return WriteOffReason(
+        code=code,
+        label=t.text("label", base.label if base else REQUIRED),
+        evidence=t.text("evidence", base.evidence if base else "", allow_empty=True),
+        note_required=t.flag("note_required", base.note_required if base else False),
+        statute_barred=t.flag("statute_barred", base.statute_barred if base else False),
     )
 
 

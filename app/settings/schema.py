@@ -23,6 +23,7 @@ from app.rules.benefit_deductions import LEGACY_SINGLE_25_WEEKLY_PENCE
 from app.rules.discounts import PremiumPolicy
 from app.rules.instalments import InstalmentPolicy
 from app.rules.recovery_policy import RecoveryPolicy
+from app.rules.writeoffs import DEFAULT_APPROVAL_LIMITS, DEFAULT_REASONS, WriteOffReason
 
 Country = Literal["england", "wales"]
 COUNTRIES: tuple[Country, ...] = ("england", "wales")
@@ -145,6 +146,21 @@ class BenefitDeductionSettings:
 
 
 @dataclass(frozen=True)
+class WriteOffSettings:
+    """`[writeoffs]`: the council's reasons for writing debt off and its scheme of delegation
+    (the most each role may approve, pence; None: no limit). Council policy, not law: the
+    defaults and why are in `app.rules.writeoffs`."""
+
+    reasons: Mapping[str, WriteOffReason] = field(default_factory=lambda: dict(DEFAULT_REASONS))
+    approval_limits_pence: Mapping[str, int | None] = field(default_factory=lambda: dict(DEFAULT_APPROVAL_LIMITS))
+
+    def limit_for(self, role: str) -> int | None:
+        """The most `role` (a role's name, `team_leader`) may approve; a role the scheme does
+        not name may approve nothing."""
+        return self.approval_limits_pence.get(role, 0)
+
+
+@dataclass(frozen=True)
 class DatabaseSettings:
     """`[database]`: the database to open when neither `--db` nor `REVDESK_DATABASE_URL` says."""
 
@@ -174,6 +190,7 @@ class AuthoritySettings:
     diary_codes: Mapping[str, DiaryCodeSettings] = field(default_factory=lambda: dict(DEFAULT_DIARY_CODES))
     enforcement: EnforcementSettings = field(default_factory=EnforcementSettings)
     benefit_deductions: BenefitDeductionSettings = field(default_factory=BenefitDeductionSettings)
+    writeoffs: WriteOffSettings = field(default_factory=WriteOffSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
     source: str = ""  # the file read, for messages and year snapshots

@@ -21,6 +21,7 @@ from app.ui.panes.hearings import HearingsPane
 from app.ui.panes.refunds import RefundApprovalsPane
 from app.ui.panes.runs import RunsPane
 from app.ui.panes.worklist import WorklistPane
+from app.ui.panes.writeoffs import WriteOffApprovalsPane
 
 
 class Pane(Protocol):
@@ -43,4 +44,5 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("runs", "Runs", "Ctrl+4", RunsPane),
     NavEntry("refunds", "Refund approvals", "Ctrl+5", RefundApprovalsPane),
     NavEntry("hearings", "Hearings", "Ctrl+6", HearingsPane),
+    NavEntry("writeoffs", "Write-off approvals", "Ctrl+7", WriteOffApprovalsPane),
 )

@@ -33,6 +33,7 @@ from app.enums import DiaryStatus
 from app.payments.refunds import RefundView
 from app.recovery.account_view import AccountRecovery
 from app.recovery.arrangements.views import ArrangementView
+from app.rules.apportionment import year_label
 from app.ui.context import UiContext
 from app.ui.dialogs.casework import (
     AddDiaryDialog,
@@ -53,6 +54,7 @@ from app.ui.dialogs.recovery import (
     BenefitDeductionDialog,
     LiftHoldDialog,
 )
+from app.ui.dialogs.writeoffs import ProposeWriteOffDialog
 from app.ui.formatting import error_sentence, money, route_label, signed_money, uk_date
 from app.ui.models.recovery import next_action_text
 from app.ui.panes.account_header import AccountHeader
@@ -62,6 +64,7 @@ from app.ui.panes.casework_tab import DiaryNotesTab
 from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine
+from app.writeoffs.views import WriteOffView
 
 PAGE_MESSAGE, PAGE_ACCOUNT = 0, 1
 TabT = TypeVar("TabT", bound=AccountTab)
@@ -118,6 +121,9 @@ class AccountView(QWidget):
         self.refund_button = QPushButton("Request refund…")
         self.refund_button.setToolTip("Ask for a credit to be refunded (Ctrl+Shift+F)")
         self.refund_button.clicked.connect(self.request_refund)
+        self.writeoff_button = QPushButton("Propose write-off…")
+        self.writeoff_button.setToolTip("Propose writing off debt this account cannot pay (Ctrl+Shift+W)")
+        self.writeoff_button.clicked.connect(self.propose_writeoff)
         self.notice = StatusLine()
         self.message = StatusLine()
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -168,6 +174,7 @@ class AccountView(QWidget):
         top.addWidget(self.notice, 1)
         top.addWidget(self.take_payment_button)
         top.addWidget(self.refund_button)
+        top.addWidget(self.writeoff_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 16)
         layout.setSpacing(8)
@@ -256,6 +263,12 @@ class AccountView(QWidget):
             "Ask for a credit to be refunded (Ctrl+Shift+F)" if summary.balance_pence < 0
             else "The account is not in credit, so there is nothing to refund."
         )
+        owes = any(year.balance_pence > 0 for year in summary.years)
+        self.writeoff_button.setEnabled(owes)
+        self.writeoff_button.setToolTip(
+            "Propose writing off debt this account cannot pay (Ctrl+Shift+W)" if owes
+            else "The account owes nothing for any year, so there is nothing to write off."
+        )
         self.pages.setCurrentIndex(PAGE_ACCOUNT)
         if self._focus_diary is not None and not keep_focus:
             self.show_tab(DiaryNotesTab)
@@ -311,6 +324,20 @@ class AccountView(QWidget):
 
     def _refund_requested(self, refund: RefundView) -> None:
         self._say(f"Refund of {money(refund.amount_pence)} requested: a team leader approves it before it is paid.")
+        self.reload()
+
+    def propose_writeoff(self) -> ProposeWriteOffDialog | None:
+        summary = self.summary
+        if summary is None:
+            return None
+        dialog = ProposeWriteOffDialog(self._ui, summary, self)
+        dialog.saved.connect(self._writeoff_proposed)
+        self._open(dialog)
+        return dialog
+
+    def _writeoff_proposed(self, writeoff: WriteOffView) -> None:
+        self._say(f"Write-off of {money(writeoff.amount_pence)} for {year_label(writeoff.financial_year)} proposed: "
+                  "someone whose limit covers it approves it before it is posted.")
         self.reload()
 
     def open_recovery_action(self, key: str) -> QDialog | None:
