@@ -131,8 +131,9 @@ class Application:
     def authority_name(self) -> str:
         return self._ctx.settings.name
 
-    def search(self, text: str, limit: int = 50) -> list[SearchResult]:
-        return self.read(search_accounts, text, limit)
+    def search(self, text: str, limit: int = 50, *, as_of: date) -> list[SearchResult]:
+        """Type-ahead search; balances, stages and holds as of `as_of` (the account header's day)."""
+        return self.read(search_accounts, text, limit, as_of=as_of)
 
     def account(self, account_ref: str, as_of: date) -> AccountSummary:
         return self.read(account_summary, account_ref, as_of)

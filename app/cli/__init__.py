@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="find accounts by reference, name, address or postcode")
     search.add_argument("text", nargs="+")
     search.add_argument("--limit", type=int_arg, default=20)
+    search.add_argument("--as-of", type=date_arg, default=None, help="the day balances and stages are read for (default today)")
     search.add_argument("--json", action="store_true")
 
     account = sub.add_parser("account", help="accounts").add_subparsers(dest="account_command", metavar="ACTION", required=True)
@@ -203,12 +204,13 @@ def _import(app: Application, args: argparse.Namespace) -> int:
 def _search(app: Application, args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    results = app.search(" ".join(args.text), limit=args.limit)
+    results = app.search(" ".join(args.text), limit=args.limit, as_of=args.as_of or clock.today())
     if args.json:
         print_json({"results": [r.to_json() for r in results]})
     else:
         for r in results:
-            print(f"{r.account_ref:<12} {r.name:<30} {r.address}, {r.postcode:<9} {fmt(r.balance_pence):>12}")
+            standing = r.recovery_stage.replace("_", " ") + (f", on hold ({r.hold.replace('_', ' ')})" if r.hold else "")
+            print(f"{r.account_ref:<12} {r.name:<30} {r.address}, {r.postcode:<9} {fmt(r.balance_pence):>12}  {standing}")
         if not results:
             print("No accounts found.")
     return EXIT_OK
@@ -221,7 +223,9 @@ def _account(app: Application, args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{summary.account_ref}  {summary.name}" + (f" (with {', '.join(summary.joint_names)})" if summary.joint_names else ""))
     print(f"{summary.address}, {summary.postcode}  band {summary.band}" + (f", {summary.parish}" if summary.parish else ""))
-    print(f"Balance {fmt(summary.balance_pence)}; recovery stage {summary.recovery.stage}")
+    print(f"Owed now {fmt(summary.balance_pence)}; recovery stage {summary.recovery.stage}")
+    for bill in summary.later_bills:
+        print(f"  {bill.describe()} (not yet due)")
     for y in summary.years:
         print(f"  {year_label(y.year)}: charge {fmt(y.charge_pence)}, paid {fmt(y.paid_pence)}, balance {fmt(y.balance_pence)}")
     return EXIT_OK

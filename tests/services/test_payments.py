@@ -73,7 +73,17 @@ def test_a_second_payment_sees_what_the_first_paid(loaded: AppContext) -> None:
 
 def test_overpayment_is_left_as_a_credit_in_the_year_received(loaded: AppContext) -> None:
     post_charge(loaded, "70000003", 2024, 10000)
-    result = post(loaded, amount_pence=25000)
+    before = count_rows(loaded, LedgerTransaction), count_rows(loaded, Payment), count_rows(loaded, AuditEvent)
+    with pytest.raises(payments.CreditNotConfirmed) as refused:
+        post(loaded, amount_pence=25000)
+    assert str(refused.value) == (
+        "The payment of £250.00 to account 70000003 is £150.00 more than the £100.00 owed now: the account would be "
+        "£150.00 in credit; check the amount, and confirm it if it is right."
+    )
+    assert refused.value.field == "amount"
+    after = count_rows(loaded, LedgerTransaction), count_rows(loaded, Payment), count_rows(loaded, AuditEvent)
+    assert after == before  # nothing half-written
+    result = post(loaded, amount_pence=25000, confirm_credit=True)
     assert result.allocation == [AllocationPart(2024, 10000), AllocationPart(2025, 15000)]
     assert result.balance_pence == -15000
     with loaded.db.uow() as uow:

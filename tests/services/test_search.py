@@ -14,6 +14,8 @@ from app.demo.generate import generate_demo
 from app.models import Account
 from tests.services.helpers import load_examples
 
+AS_OF = date(2026, 11, 23)
+
 
 @pytest.fixture
 def loaded(ctx: AppContext, examples: Path) -> AppContext:
@@ -23,7 +25,7 @@ def loaded(ctx: AppContext, examples: Path) -> AppContext:
 
 def refs(ctx: AppContext, text: str, limit: int = 20) -> list[str]:
     with ctx.db.uow() as uow:
-        return [r.account_ref for r in search_accounts(uow, text, limit)]
+        return [r.account_ref for r in search_accounts(uow, text, limit, as_of=AS_OF)]
 
 
 @pytest.mark.parametrize(
@@ -56,10 +58,10 @@ def test_punctuation_never_breaks_the_query(loaded: AppContext, query: str) -> N
 
 def test_result_rows_carry_summary_fields(loaded: AppContext) -> None:
     with loaded.db.uow() as uow:
-        (row,) = search_accounts(uow, "hughes", 5)
+        (row,) = search_accounts(uow, "hughes", 5, as_of=AS_OF)
     assert row.to_json() == {
         "account_ref": "70000001", "name": "Mr Daniel Hughes", "address": "12 Station Road, Exampleton",
-        "postcode": "EX1 4QT", "balance_pence": -24600,
+        "postcode": "EX1 4QT", "balance_pence": -24600, "recovery_stage": "none", "hold": None,
     }
 
 
@@ -71,7 +73,7 @@ def test_limit(ctx: AppContext, demo_settings: AuthoritySettings) -> None:
 def test_o_brien_is_found(ctx: AppContext, demo_settings: AuthoritySettings) -> None:
     generate_demo(ctx.db, ctx.actor, demo_settings, accounts=600, seed=5, as_of=date(2026, 11, 23))
     with ctx.db.uow() as uow:
-        results = search_accounts(uow, "O'Brien", 50)
+        results = search_accounts(uow, "O'Brien", 50, as_of=AS_OF)
     assert results and all("O'Brien" in r.name for r in results)
 
 
