@@ -67,12 +67,15 @@ def search_accounts(uow: UnitOfWork, query: str, limit: int = 20, *, as_of: date
         candidates = _candidates(uow, terms)
     ranked = sorted(candidates, key=lambda c: _score(c.account_ref, c.search_text, terms, query))[:limit]
     standing = _standing(uow, [c.account_ref for c in ranked], as_of)
-    return [
-        SearchResult(account_id=standing[c.account_ref].id, account_ref=c.account_ref, name=c.name, address=c.address,
-                     postcode=c.postcode, balance_pence=int(standing[c.account_ref].owed),
-                     recovery_stage=standing[c.account_ref].stage or "none", hold=standing[c.account_ref].hold)
-        for c in ranked if c.account_ref in standing
-    ]
+    return [_result(c, standing[c.account_ref]) for c in ranked if c.account_ref in standing]
+
+
+def _result(c: _Candidate, row: Any) -> SearchResult:
+    return SearchResult(
+        account_id=row.id, account_ref=c.account_ref, name=c.name, address=c.address, postcode=c.postcode,
+        balance_pence=int(row.owed), recovery_stage=str(row.stage or "none"),
+        hold=None if row.hold is None else str(row.hold),
+    )
 
 
 class _Candidate(NamedTuple):

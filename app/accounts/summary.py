@@ -429,14 +429,16 @@ def account_summary(uow: UnitOfWork, account_ref: str, as_of: date) -> AccountSu
 
 
 def later_bills(years: list[YearView], as_of: date) -> list[LaterBill]:
-    """The years after `as_of`'s financial year that have been billed, oldest first."""
+    """The years after `as_of`'s financial year billed by `as_of` (a charge in the ledger by
+    then: a plan made by a run dated later is not a bill yet), oldest first."""
     return [
         LaterBill(
             year=y.year, bill_pence=y.charge_pence - y.reduction_pence, balance_pence=y.balance_pence,
             first_due=y.instalments[0].due if y.instalments else None,
             first_amount_pence=y.instalments[0].amount_pence if y.instalments else None,
         )
-        for y in sorted(years, key=lambda y: y.year) if y.year > financial_year_of(as_of)
+        for y in sorted(years, key=lambda y: y.year)
+        if y.year > financial_year_of(as_of) and (y.charge_pence or y.reduction_pence or y.balance_pence)
     ]
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.accounts.search import search_accounts
 from app.accounts.search_index import full_postcode, pair_key, pair_keys, words
+from app.accounts.summary import account_summary
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings
 from app.demo.generate import generate_demo
@@ -165,3 +166,18 @@ def test_pair_keys_for_a_one_character_word_cover_every_completion() -> None:
     keys = pair_keys(["5", "high"])
     assert keys is not None and len(keys) == 1 + 36 + 36 * 36
     assert pair_key("high", "5") in keys and pair_key("high", "52a") in keys and pair_key("high", "5zz") in keys
+
+
+def test_results_agree_with_the_account_header(ctx: AppContext, demo_settings: AuthoritySettings) -> None:
+    """Issue 16 part 2: a result's balance, stage and hold are the account summary's (the
+    header's) on the same day, so an officer can tell which Smith is at summons or on hold."""
+    generate_demo(ctx.db, ctx.actor, demo_settings, accounts=150, seed=3, as_of=AS_OF)
+    with ctx.db.uow() as uow:
+        results = search_accounts(uow, "a", 60, as_of=AS_OF)
+        summaries = {r.account_ref: account_summary(uow, r.account_ref, AS_OF) for r in results}
+    assert len(results) > 20
+    for r in results:
+        s = summaries[r.account_ref]
+        held = s.recovery.holds[0].kind if s.recovery.holds else None
+        assert (r.balance_pence, r.recovery_stage, r.hold) == (s.balance_pence, s.recovery.stage, held), r.account_ref
+    assert {r.recovery_stage for r in results} - {"none"}, "the demo data has accounts in recovery"
