@@ -87,7 +87,9 @@ def test_type_a_surname_and_open_the_account_with_the_keyboard(qtbot: QtBot, win
     assert MONEY.match(header.balance.text())
     assert expected.postcode in header.address.text()
     assert header.band.text() == expected.band
-    assert view.tab_titles() == ["Liability", "Transactions", "Instalments", "Recovery", "Arrangement", "Diary & notes"]
+    assert view.tab_titles() == [
+        "Liability", "Transactions", "Instalments", "Recovery", "Arrangement", "Diary & notes", "Timeline",
+    ]
     assert window.back_action.isEnabled()
 
     qtbot.keyClick(view.tabs, Qt.Key.Key_Escape)
