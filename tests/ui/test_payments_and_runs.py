@@ -189,6 +189,7 @@ def test_take_payment_refuses_a_decimal_comma_and_asks_twice_for_a_credit(qtbot:
     assert dialog.amount.property("invalid") is True and not dialog.save_button.isEnabled()
     assert dialog.amount.toolTip() == ("The amount '12,50' is not an amount in pounds: a comma may only separate "
                                        "thousands (1,250.00); write pence after a point, such as 12.50.")
+    assert dialog.amount_reason.isVisibleTo(dialog) and dialog.amount_reason.text() == dialog.amount.toolTip()
     dialog.amount.setText(to_pounds_text(owed + 1000))
     dialog.reference.setText("CARD-OVER")
     dialog.save_button.click()

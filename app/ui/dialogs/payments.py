@@ -53,6 +53,10 @@ class TakePaymentDialog(AccountFormDialog):
         self.reference.setFixedWidth(260)
         self.reference.setMaxLength(60)
         self.add_row("Amount (£)", self.amount, "amount")
+        # Why the amount cannot be read ("12,50"), in words under the field, not only in its tooltip.
+        self.amount_reason = label("", "caption", wrap=True)
+        self.amount_reason.setVisible(False)
+        self.form.addRow("", self.amount_reason)
         self.add_row("Received on", self.received, "received_on")
         self.add_row("Method", self.method, "method")
         self.add_row("Reference", self.reference, "reference")
@@ -65,10 +69,16 @@ class TakePaymentDialog(AccountFormDialog):
         self._changed()
 
     def _amount_changed(self, *_args: Any) -> None:
+        reason = pence_or_reason(self.amount.text())[1] if self.amount.text().strip() else None
+        self.amount_reason.setText(reason or "")
+        if self.amount_reason.isVisibleTo(self) != bool(reason):
+            self.amount_reason.setVisible(bool(reason))
+            self.adjustSize()
         if self._confirmed_pence is not None and pence_or_reason(self.amount.text())[0] != self._confirmed_pence:
             self._confirmed_pence = None
             self.credit_warning.setVisible(False)
             self.save_button.setText(self.SAVE_TEXT)
+            self.adjustSize()
 
     def show_error(self, exc: BaseException) -> None:
         """More than is owed: warn and arm the second click (nothing was written)."""
@@ -80,6 +90,7 @@ class TakePaymentDialog(AccountFormDialog):
         self.credit_warning.setVisible(True)
         self.status.setText("Not taken yet.")
         self.save_button.setText(self.CONFIRM_TEXT)
+        self.adjustSize()  # room for the warning: never squash the form
 
     def problems(self) -> dict[str, str]:
         found: dict[str, str] = {}

@@ -54,8 +54,8 @@ class SearchPane(QWidget):
         m = SearchResultsModel
         self.table = make_table(
             self.proxy, stretch=m.COL_ADDRESS,
-            widths={m.COL_REF: 110, m.COL_NAME: 220, m.COL_POSTCODE: 90, m.COL_BALANCE: 110, m.COL_STAGE: 160,
-                    m.COL_HOLD: 140},
+            widths={m.COL_REF: 110, m.COL_NAME: 200, m.COL_POSTCODE: 90, m.COL_BALANCE: 110, m.COL_STAGE: 190,
+                    m.COL_HOLD: 130},
         )
         self.table.setAccessibleName("Search results")
 
