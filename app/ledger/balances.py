@@ -6,7 +6,7 @@ Positive = owed by the taxpayer, negative = in credit.
 messages, arrangements, the worklist, `account show`): the ledger rows posted by a date for
 the financial year that date falls in and the years before it. A bill for a later year
 (annual billing posts next year's charge in March) is not owed yet; it is shown beside the
-balance, never folded into it (`app.accounts.balance.LaterBill`). `counts_now` (Python) and
+balance, never folded into it (`app.accounts.summary.LaterBill`, `later_bills_pence`). `counts_now` (Python) and
 `owed_now_filter` (SQL) are the same rule, written once each here. These run on measured hot paths
 (type-ahead search, opening an account, the payment import), so each is one indexed
 aggregate; a batch that needs more than a balance (what was paid, per kind) reads the
@@ -59,6 +59,18 @@ def owed_now_pence(uow: UnitOfWork, account_id: uuid.UUID, as_of: date) -> int:
         select(func.coalesce(func.sum(LedgerTransaction.amount_pence), 0))
         .where(LedgerTransaction.account_id == account_id, owed_now_filter(as_of))
     ) or 0)
+
+
+def later_bills_pence(uow: UnitOfWork, account_id: uuid.UUID, as_of: date) -> int:
+    """What is left to pay of bills issued by `as_of` for later financial years (each year's
+    debt; a year paid ahead counts nothing): not owed yet, so never in `owed_now_pence`."""
+    rows = uow.session.execute(
+        select(func.sum(LedgerTransaction.amount_pence))
+        .where(LedgerTransaction.account_id == account_id, LedgerTransaction.posted_on <= as_of,
+               LedgerTransaction.financial_year > financial_year_of(as_of))
+        .group_by(LedgerTransaction.financial_year)
+    )
+    return sum(max(int(total), 0) for (total,) in rows)
 
 
 def owed_now_of(account_id: SQLColumnExpression[uuid.UUID], as_of: date | None = None) -> ScalarSelect[Any]:

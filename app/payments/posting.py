@@ -25,7 +25,7 @@ from app.db import UnitOfWork
 from app.dto import JsonView
 from app.enums import PaymentMethod, PaymentStatus, member
 from app.errors import Conflict, NotFound, ValidationError
-from app.ledger.balances import owed_now_pence, year_balances
+from app.ledger.balances import later_bills_pence, owed_now_pence, year_balances
 
 # Balances are read in app.ledger.balances; credit_balance_pence and raw_year_balances stay importable from here.
 from app.ledger.entries import LedgerEntry
@@ -185,14 +185,12 @@ def _result(
     uow: UnitOfWork, payment: Payment, account_ref: str, allocation: list[tuple[int, int]], as_of: date,
 ) -> PaymentResult:
     assert payment.account_id is not None
-    owed = owed_now_pence(uow, payment.account_id, as_of)
-    later = sum(max(p, 0) for y, p in year_balances(uow, [payment.account_id])[payment.account_id].items()
-                if y > financial_year_of(as_of))
     return PaymentResult(
         payment_id=payment.id, payment_ref=payment.external_ref, account_ref=account_ref,
         amount_pence=payment.amount_pence, received_on=payment.received_on, method=payment.method,
         status=payment.status, allocation=[AllocationPart(y, a) for y, a in allocation],
-        balance_pence=owed, later_bills_pence=later,
+        balance_pence=owed_now_pence(uow, payment.account_id, as_of),
+        later_bills_pence=later_bills_pence(uow, payment.account_id, as_of),
     )
 
 
@@ -221,7 +219,7 @@ def check_credit(
     excess = amount_pence - max(owed, 0)
     if excess <= 0 or confirmed:
         return
-    later = sum(max(p, 0) for y, p in year_balances(uow, [account_id])[account_id].items() if y > financial_year_of(as_of))
+    later = later_bills_pence(uow, account_id, as_of)
     towards_later, credit = min(excess, later), excess - min(excess, later)
     owed_text = f"the {fmt(owed)} owed now" if owed > 0 else (
         "what is owed now (nothing)" if owed == 0 else f"what is owed now (nothing: {fmt(-owed)} in credit)")
