@@ -11,9 +11,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.accounts.timeline import TimelineKind
+from app.casework.requests import AddDiaryEntry
 from app.ui.panes.account_tabs import RecoveryTab, TransactionsTab
+from app.ui.panes.casework_tab import DiaryNotesTab
 from app.ui.panes.timeline_tab import TimelineTab
-from tests.ui.conftest import open_account
+from tests.ui.conftest import EXAMPLE_TODAY, open_account
 
 
 def test_timeline_filters_and_opens_what_a_row_refers_to(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -50,3 +52,18 @@ def test_timeline_filters_and_opens_what_a_row_refers_to(qtbot: QtBot, open_exam
     (bill, *_) = [e for e in everything if e.kind == TimelineKind.BILL]
     view.open_timeline_entry(replace(bill, opens="recovery"))  # each kind of row opens its own tab
     assert isinstance(view.tabs.currentWidget().widget(), RecoveryTab)
+
+
+def test_a_diary_row_opens_the_diary_tab_at_that_entry(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
+    window = open_examples(billed_url)
+    entry = window.app.execute(AddDiaryEntry(account_ref="70000001", code="CORR", as_of=EXAMPLE_TODAY,
+                                             note="Ring back about the band"))
+    window.app.execute(AddDiaryEntry(account_ref="70000001", code="VULN", as_of=EXAMPLE_TODAY))
+    open_account(qtbot, window, "70000001")
+    view = window.accounts.account
+    (row,) = [e for e in view.timeline_tab.model.rows() if e.ref_id == str(entry.diary_id)]
+    assert (row.kind, row.detail) == (TimelineKind.DIARY, "Ring back about the band")
+    view.open_timeline_entry(row)
+    assert isinstance(view.tabs.currentWidget().widget(), DiaryNotesTab)
+    selected = view.diary_tab.selected_entry()
+    assert selected is not None and selected.diary_id == entry.diary_id

@@ -295,6 +295,8 @@ class AccountView(QWidget):
             self.open_letter(uuid.UUID(entry.ref_id))
         elif entry.opens in OPENS_TAB:
             self.show_tab(OPENS_TAB[entry.opens])
+            if entry.opens == Opens.DIARY and entry.ref_id:
+                self.diary_tab.select_diary(uuid.UUID(entry.ref_id))  # a note or escalation: the tab is enough
 
     def open_letter(self, document_id: uuid.UUID) -> None:
         """The letter as it was sent (kept bytes, or rendered again from its merge data), written
