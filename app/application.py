@@ -28,6 +28,7 @@ from app.accounts import imports as _imports  # noqa: F401
 from app.accounts.opened import OpenedAccount, open_account
 from app.accounts.search import SearchResult, search_accounts
 from app.accounts.summary import AccountSummary, account_count, account_summary, get_account_id, has_accounts
+from app.accounts.timeline import TimelineEntry, account_timeline
 from app.billing import liability_changes as _liability_changes  # noqa: F401
 from app.billing.annual_run import BillingRunSummary, billing_runs
 from app.bootstrap import AppContext
@@ -49,6 +50,7 @@ from app.demo import generate as _demo  # noqa: F401
 from app.enums import ArrangementFrequency
 from app.errors import NotFound, ValidationError
 from app.letters import export
+from app.letters.documents import document_bytes
 from app.payments import direct_debit as _direct_debit  # noqa: F401
 from app.payments import imports as _payment_imports  # noqa: F401
 from app.payments import posting, refunds
@@ -137,8 +139,9 @@ class Application:
     def authority_name(self) -> str:
         return self._ctx.settings.name
 
-    def search(self, text: str, limit: int = 50) -> list[SearchResult]:
-        return self.read(search_accounts, text, limit)
+    def search(self, text: str, limit: int = 50, *, as_of: date) -> list[SearchResult]:
+        """Type-ahead search; balances, stages and holds as of `as_of` (the account header's day)."""
+        return self.read(search_accounts, text, limit, as_of=as_of)
 
     def account(self, account_ref: str, as_of: date) -> AccountSummary:
         return self.read(account_summary, account_ref, as_of)
@@ -146,6 +149,14 @@ class Application:
     def open_account(self, account_ref: str, as_of: date) -> OpenedAccount:
         """Everything the account's tabs show, from one snapshot (one transaction)."""
         return self.read(open_account, self._ctx.settings, account_ref, as_of)
+
+    def account_timeline(self, account_ref: str, from_: date | None = None) -> list[TimelineEntry]:
+        """Everything recorded on the account, oldest first (`revdesk account timeline`)."""
+        return self.read(account_timeline, account_ref, from_)
+
+    def document_file(self, document_id: uuid.UUID) -> tuple[str, bytes]:
+        """(file name, .docx bytes) of a letter as it was sent, to open in Word or LibreOffice."""
+        return self.read(document_bytes, document_id)
 
     def account_count(self) -> int:
         return self.read(account_count)

@@ -71,7 +71,15 @@ def _subject(text: str, field: str) -> str:
 
 
 def _not_money(text: str, field: str) -> str:
+    if "," in text and _MISPLACED_COMMA.search(text):
+        # "12,50": pence after a comma, as some keyboards and countries write them.
+        return (f"{_subject(text, field)} is not an amount in pounds: a comma may only separate thousands "
+                "(1,250.00); write pence after a point, such as 12.50.")
     return f"{_subject(text, field)} is not an amount in pounds: write plain figures, such as 1234.56 or £1,234.56."
+
+
+# A comma with other than three digits after it: a decimal comma, not a thousands separator.
+_MISPLACED_COMMA = re.compile(r",(?![0-9]{3}(?:[^0-9]|$))")
 
 
 def fmt(pence: int) -> str:

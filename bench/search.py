@@ -34,6 +34,7 @@ from app.accounts.search import CANDIDATES, MAX_WORDS, pg_candidate_query, searc
 from app.accounts.search_index import words
 from app.db import Database, make_database
 from bench._common import (
+    AS_OF,
     CATEGORIES,
     KINDS,
     Kind,
@@ -87,7 +88,7 @@ def raw_query(db: Database) -> tuple[Callable[[str], int], Callable[[], None]]:
 def service_query(db: Database, limit: int) -> Callable[[str], int]:
     def run(text: str) -> int:
         with db.uow() as uow:
-            return len(search_accounts(uow, text, limit))
+            return len(search_accounts(uow, text, limit, as_of=AS_OF))
 
     return run
 

@@ -1,7 +1,7 @@
 """Everything the desktop shows when an officer opens an account, read in one transaction.
 
 The summary (header, liability, transactions, instalments), how each payment was
-allocated, where recovery stands, the case work and the arrangement all come from the
+allocated, where recovery stands, the case work, the arrangement and the timeline all come from the
 same snapshot of the database, so the tabs never disagree with each other. Recovery,
 case work or the arrangement that cannot be read (a rule refusing the data as it stands)
 are handed back as their error, one sentence for the officer, and the account still
@@ -11,11 +11,12 @@ opens.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
 from app.accounts.summary import AccountSummary, account_summary
+from app.accounts.timeline import TimelineEntry, account_timeline
 from app.casework.account_view import AccountCasework, account_casework
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
@@ -35,6 +36,7 @@ class OpenedAccount:
     recovery: AccountRecovery | ServiceError
     casework: AccountCasework | ServiceError
     arrangement: ArrangementView | ServiceError | None  # the live arrangement, else the latest; None if never
+    timeline: list[TimelineEntry] = field(default_factory=list)  # oldest first
 
 
 def open_account(uow: UnitOfWork, settings: AuthoritySettings, account_ref: str, as_of: date) -> OpenedAccount:
@@ -45,6 +47,7 @@ def open_account(uow: UnitOfWork, settings: AuthoritySettings, account_ref: str,
         recovery=_or_error(lambda: account_recovery_view(uow, settings, account_ref, as_of)),
         casework=_or_error(lambda: account_casework(uow, account_ref)),
         arrangement=_or_error(lambda: _arrangement(uow, account_ref, as_of)),
+        timeline=account_timeline(uow, account_ref),
     )
 
 

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
 
 from app.accounts.search_index import SEARCH_COLUMNS, full_postcode, pair_keys, words
 from app.db import UnitOfWork
-from app.ledger.balances import balance_of
-from app.models import Account
+from app.ledger.balances import owed_now_of, owed_now_params
+from app.models import Account, Hold, RecoveryEvent
 
 CANDIDATES = 100
 MAX_WORDS = 6
@@ -40,16 +41,20 @@ class SearchResult:
     name: str
     address: str
     postcode: str
-    balance_pence: int
+    balance_pence: int  # owed now, as the account header shows it
+    recovery_stage: str = "none"  # the latest recovery stage on the day (a RecoveryStage, or "none")
+    hold: str | None = None  # the kind of the first hold in force on the day (a HoldKind), if any
 
     def to_json(self) -> dict[str, object]:
         return {
             "account_ref": self.account_ref, "name": self.name, "address": self.address,
             "postcode": self.postcode, "balance_pence": self.balance_pence,
+            "recovery_stage": self.recovery_stage, "hold": self.hold,
         }
 
 
-def search_accounts(uow: UnitOfWork, query: str, limit: int = 20) -> list[SearchResult]:
+def search_accounts(uow: UnitOfWork, query: str, limit: int = 20, *, as_of: date) -> list[SearchResult]:
+    """The accounts best matching `query`, with what they owe and where recovery stands on `as_of`."""
     terms = words(query)[:MAX_WORDS]
     if not terms or limit <= 0:
         return []
@@ -61,12 +66,16 @@ def search_accounts(uow: UnitOfWork, query: str, limit: int = 20) -> list[Search
     else:
         candidates = _candidates(uow, terms)
     ranked = sorted(candidates, key=lambda c: _score(c.account_ref, c.search_text, terms, query))[:limit]
-    balances = _balances(uow, [c.account_ref for c in ranked])
-    return [
-        SearchResult(account_id=balances[c.account_ref][0], account_ref=c.account_ref, name=c.name, address=c.address,
-                     postcode=c.postcode, balance_pence=balances[c.account_ref][1])
-        for c in ranked if c.account_ref in balances
-    ]
+    standing = _standing(uow, [c.account_ref for c in ranked], as_of)
+    return [_result(c, standing[c.account_ref]) for c in ranked if c.account_ref in standing]
+
+
+def _result(c: _Candidate, row: Any) -> SearchResult:
+    return SearchResult(
+        account_id=row.id, account_ref=c.account_ref, name=c.name, address=c.address, postcode=c.postcode,
+        balance_pence=int(row.owed), recovery_stage=str(row.stage or "none"),
+        hold=None if row.hold is None else str(row.hold),
+    )
 
 
 class _Candidate(NamedTuple):
@@ -196,14 +205,34 @@ def _score(ref: str, search_text: str, terms: list[str], query: str) -> tuple[in
     return (2, -whole, first, ref)
 
 
-def _balances(uow: UnitOfWork, account_refs: list[str]) -> dict[str, tuple[uuid.UUID, int]]:
-    """Account id and ledger balance of each account, by reference: one indexed query."""
+def _standing(uow: UnitOfWork, account_refs: list[str], as_of: date) -> dict[str, Any]:
+    """Each account's id, what it owes now, its stage and first hold in force, by reference:
+    one statement (correlated subqueries on indexed columns; no query per row)."""
     if not account_refs:
         return {}
-    return {ref: (account_id, int(pence)) for ref, account_id, pence in uow.session.execute(_BALANCES, {"refs": account_refs})}
+    params = {"refs": account_refs, **owed_now_params(as_of)}
+    return {row.account_ref: row for row in uow.session.execute(_STANDING, params)}
 
 
 # Built once: building a statement costs more Python than running this one costs the server.
-_BALANCES = select(Account.account_ref, Account.id, balance_of(Account.id)).where(
-    Account.account_ref.in_(bindparam("refs", expanding=True))
+_STAGE = (
+    select(RecoveryEvent.stage)
+    .where(RecoveryEvent.account_id == Account.id, RecoveryEvent.event_date <= bindparam("as_of"))
+    .order_by(RecoveryEvent.event_date.desc(), RecoveryEvent.created_at.desc())
+    .limit(1)
+    .correlate(Account)
+    .scalar_subquery()
 )
+_HOLD = (
+    select(Hold.kind)
+    .where(Hold.account_id == Account.id, Hold.start_date <= bindparam("as_of"))
+    .where(Hold.end_date.is_(None) | (Hold.end_date >= bindparam("as_of")))
+    .order_by(Hold.start_date)
+    .limit(1)
+    .correlate(Account)
+    .scalar_subquery()
+)
+_STANDING = select(
+    Account.account_ref, Account.id, owed_now_of(Account.id).label("owed"), _STAGE.label("stage"),
+    _HOLD.label("hold"),
+).where(Account.account_ref.in_(bindparam("refs", expanding=True)))

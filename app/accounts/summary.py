@@ -14,6 +14,7 @@ from app.db import UnitOfWork
 from app.dto import jsonable, plain
 from app.enums import ArrangementStatus, InstalmentPlanStatus
 from app.errors import NotFound
+from app.ledger.balances import counts_now
 from app.ledger.kinds import CASH_KINDS, CHARGE_KINDS, LedgerKind
 from app.models import (
     Account,
@@ -36,7 +37,8 @@ from app.models import (
 )
 from app.models.person import full_name
 from app.models.property import one_line_address
-from app.rules.apportionment import financial_year_of
+from app.money import fmt
+from app.rules.apportionment import financial_year_of, year_label
 from app.rules.instalments import allocate_paid
 
 
@@ -107,6 +109,30 @@ class YearView:
     discounts: list[str]
     instalments: list[InstalmentView]
     reduction_pence: int = 0
+
+
+@dataclass(frozen=True)
+class LaterBill:
+    """A bill for a financial year after the one the summary is read for (annual billing
+    issues next year's bill in March): shown beside what is owed now, never added to it.
+    `bill_pence` is the charge less reductions; `balance_pence` what is left of it after any
+    early payment; the first instalment of its plan, when it has one."""
+
+    year: int
+    bill_pence: int
+    balance_pence: int
+    first_due: date | None
+    first_amount_pence: int | None
+
+    def describe(self) -> str:
+        """"2027/28 bill: £1,320.55, first instalment 01/04/2027": the same words in the
+        account header, the command line and payment messages."""
+        text = f"{year_label(self.year)} bill: {fmt(self.bill_pence)}"
+        if self.balance_pence != self.bill_pence:
+            text += f" ({fmt(self.balance_pence)} left to pay)"
+        if self.first_due is not None:
+            text += f", first instalment {self.first_due:%d/%m/%Y}"
+        return text
 
 
 @dataclass(frozen=True)
@@ -193,7 +219,7 @@ class AccountSummary:
     liable_from: date | None
     liable_to: date | None
     payment_method: str
-    balance_pence: int
+    balance_pence: int  # owed now (app.ledger.balances): later years' bills are in later_bills
     periods: list[PeriodView]
     years: list[YearView]
     transactions: list[TransactionView]
@@ -203,6 +229,7 @@ class AccountSummary:
     reductions: list[ReductionLine] = field(default_factory=list)
     instalment_count: int = 10
     instalment_day: int = 1
+    later_bills: list[LaterBill] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The contract's `account show --json` shape: money in *_pence, dates ISO."""
@@ -359,6 +386,7 @@ def account_summary(uow: UnitOfWork, account_ref: str, as_of: date) -> AccountSu
         transactions.append(
             TransactionView(t.posted_on, t.kind, t.financial_year, t.amount_pence, t.reference, t.description, running)
         )
+    years = _years(txns, run(_INSTALMENTS, key).all(), periods)
     return AccountSummary(
         account_id=account.id,
         account_ref=account.account_ref,
@@ -371,9 +399,9 @@ def account_summary(uow: UnitOfWork, account_ref: str, as_of: date) -> AccountSu
         liable_from=periods[0].start_date if periods else None,
         liable_to=periods[-1].end_date if periods else None,
         payment_method=account.payment_method,
-        balance_pence=running,
+        balance_pence=sum(t.amount_pence for t in txns if counts_now(t.financial_year, t.posted_on, as_of)),
         periods=periods,
-        years=_years(txns, run(_INSTALMENTS, key).all(), periods),
+        years=years,
         transactions=transactions,
         recovery=RecoveryStatus(
             stage=account.stage or "none",
@@ -396,7 +424,22 @@ def account_summary(uow: UnitOfWork, account_ref: str, as_of: date) -> AccountSu
         ],
         instalment_count=account.instalment_count,
         instalment_day=account.instalment_day,
+        later_bills=later_bills(years, as_of),
     )
+
+
+def later_bills(years: list[YearView], as_of: date) -> list[LaterBill]:
+    """The years after `as_of`'s financial year billed by `as_of` (a charge in the ledger by
+    then: a plan made by a run dated later is not a bill yet), oldest first."""
+    return [
+        LaterBill(
+            year=y.year, bill_pence=y.charge_pence - y.reduction_pence, balance_pence=y.balance_pence,
+            first_due=y.instalments[0].due if y.instalments else None,
+            first_amount_pence=y.instalments[0].amount_pence if y.instalments else None,
+        )
+        for y in sorted(years, key=lambda y: y.year)
+        if y.year > financial_year_of(as_of) and (y.charge_pence or y.reduction_pence or y.balance_pence)
+    ]
 
 
 def _periods(rows: Sequence[Row], details: Sequence[Row], names: list[str], as_of: date) -> list[PeriodView]:

@@ -19,7 +19,7 @@ from app.db import UnitOfWork
 from app.dto import JsonView
 from app.enums import DiaryStatus
 from app.errors import ValidationError
-from app.ledger.balances import account_balances, balance_of
+from app.ledger.balances import account_balances, owed_now_of
 from app.models import Account, AccountParty, DiaryCode, DiaryEntry, Person, RecoveryEvent
 from app.models.person import full_name
 from app.rules.recovery_policy import STATUTORY_STAGES
@@ -119,7 +119,7 @@ def worklist(
     if sort == "due":
         query = query.order_by(DiaryEntry.due_on)
     elif sort == "balance":
-        query = query.order_by(balance_of(DiaryEntry.account_id).desc(), DiaryEntry.due_on)
+        query = query.order_by(owed_now_of(DiaryEntry.account_id, as_of).desc(), DiaryEntry.due_on)
     else:
         query = query.order_by(_stage_rank_expr().desc(), DiaryEntry.due_on)
     ids = list(session.scalars(query.offset((page - 1) * page_size).limit(page_size)))
@@ -142,7 +142,7 @@ def _rows(uow: UnitOfWork, ids: list[uuid.UUID], as_of: date) -> list[WorklistRo
         )
     }
     account_ids = list({e.account_id for e, _ in entries.values()})
-    balances = account_balances(uow, account_ids)
+    balances = account_balances(uow, account_ids, as_of)
     names: dict[uuid.UUID, str] = {}
     for account_id, title, forenames, surname in session.execute(
         select(AccountParty.account_id, Person.title, Person.forenames, Person.surname)

@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="find accounts by reference, name, address or postcode")
     search.add_argument("text", nargs="+")
     search.add_argument("--limit", type=int_arg, default=20)
+    search.add_argument("--as-of", type=date_arg, default=None, help="the day balances and stages are read for (default today)")
     search.add_argument("--json", action="store_true")
 
     account = sub.add_parser("account", help="accounts").add_subparsers(dest="account_command", metavar="ACTION", required=True)
@@ -77,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("ref")
     show.add_argument("--as-of", type=date_arg, default=None)
     show.add_argument("--json", action="store_true")
+    timeline = account.add_parser("timeline", help="everything recorded on an account, oldest first")
+    timeline.add_argument("ref")
+    timeline.add_argument("--from", dest="from_", type=date_arg, default=None, help="only what happened on or after DATE")
+    timeline.add_argument("--json", action="store_true")
 
     rules = sub.add_parser("rules", help="statutory calculators").add_subparsers(dest="rule", metavar="RULE", required=True)
     inst = rules.add_parser("instalments", help="statutory instalment plan (AER 1992 Sch 1)")
@@ -205,27 +210,49 @@ def _import(app: Application, args: argparse.Namespace) -> int:
 def _search(app: Application, args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    results = app.search(" ".join(args.text), limit=args.limit)
+    results = app.search(" ".join(args.text), limit=args.limit, as_of=args.as_of or clock.today())
     if args.json:
         print_json({"results": [r.to_json() for r in results]})
     else:
         for r in results:
-            print(f"{r.account_ref:<12} {r.name:<30} {r.address}, {r.postcode:<9} {fmt(r.balance_pence):>12}")
+            standing = r.recovery_stage.replace("_", " ") + (f", on hold ({r.hold.replace('_', ' ')})" if r.hold else "")
+            print(f"{r.account_ref:<12} {r.name:<30} {r.address}, {r.postcode:<9} {fmt(r.balance_pence):>12}  {standing}")
         if not results:
             print("No accounts found.")
     return EXIT_OK
 
 
 def _account(app: Application, args: argparse.Namespace) -> int:
+    if args.account_command == "timeline":
+        return _timeline(app, args)
     summary = app.account(args.ref, args.as_of or clock.today())
     if args.json:
         print_json(summary.to_json())
         return EXIT_OK
     print(f"{summary.account_ref}  {summary.name}" + (f" (with {', '.join(summary.joint_names)})" if summary.joint_names else ""))
     print(f"{summary.address}, {summary.postcode}  band {summary.band}" + (f", {summary.parish}" if summary.parish else ""))
-    print(f"Balance {fmt(summary.balance_pence)}; recovery stage {summary.recovery.stage}")
+    print(f"Owed now {fmt(summary.balance_pence)}; recovery stage {summary.recovery.stage}")
+    for bill in summary.later_bills:
+        print(f"  {bill.describe()} (not yet due)")
     for y in summary.years:
         print(f"  {year_label(y.year)}: charge {fmt(y.charge_pence)}, paid {fmt(y.paid_pence)}, balance {fmt(y.balance_pence)}")
+    return EXIT_OK
+
+
+def _timeline(app: Application, args: argparse.Namespace) -> int:
+    """`{"account_ref", "from", "entries": [{"on", "kind", "title", "detail", "amount_pence", "by", "opens",
+    "ref_id"}]}`: the list the account view's Timeline tab shows."""
+    entries = app.account_timeline(args.ref, args.from_)
+    if args.json:
+        print_json({"account_ref": args.ref.strip(), "from": args.from_.isoformat() if args.from_ else None,
+                    "entries": [e.to_json() for e in entries]})
+        return EXIT_OK
+    for e in entries:
+        amount = fmt(e.amount_pence) if e.amount_pence is not None else ""
+        detail = f"  {e.detail}" if e.detail else ""
+        print(f"{e.on:%d/%m/%Y}  {e.kind:<11} {e.title:<44} {amount:>12}  {e.by}{detail}")
+    if not entries:
+        print("Nothing recorded" + (f" since {args.from_:%d/%m/%Y}." if args.from_ else "."))
     return EXIT_OK
 
 

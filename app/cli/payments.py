@@ -28,6 +28,8 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     post.add_argument("--date", type=date_arg, required=True, help="date the payment was received")
     post.add_argument("--method", required=True, help="dd, card, bank, cash, cheque, benefit_deduction, aoe or ea")
     post.add_argument("--reference", required=True, help="the payment's own reference (unique)")
+    post.add_argument("--confirm-credit", action="store_true",
+                      help="post it even though it is more than is owed now (a credit, or towards bills not yet due)")
     _as_of(post)
     suspense = payment.add_parser("suspense", help="list payments in suspense")
     suspense.add_argument("--json", action="store_true")
@@ -105,14 +107,18 @@ def _payment(app: Application, args: argparse.Namespace) -> int:
         return _print(args, data, "\n".join(lines) or "Nothing in suspense.")
     as_of = args.as_of or clock.today()
     if args.payment_command == "post":
-        result = app.execute(PostPayment(
-            account_ref=args.ref, amount_pence=args.amount, received_on=args.date, method=args.method,
-            reference=args.reference, as_of=as_of,
-        ))
+        try:
+            result = app.execute(PostPayment(
+                account_ref=args.ref, amount_pence=args.amount, received_on=args.date, method=args.method,
+                reference=args.reference, as_of=as_of, confirm_credit=args.confirm_credit,
+            ))
+        except posting.CreditNotConfirmed as exc:
+            raise UsageError(exc.asking("add --confirm-credit")) from None
     else:
         result = app.execute(AllocateSuspense(payment_ref=args.payment_ref, account_ref=args.account, as_of=as_of))
+    later = f" ({fmt(result.later_bills_pence)} of bills not yet due)" if result.later_bills_pence else ""
     return _print(args, result.to_json(), f"Payment {result.payment_ref} of {fmt(result.amount_pence)} to "
-                  f"{result.account_ref}: {_allocation_text(result)}. Balance now {fmt(result.balance_pence)}.")
+                  f"{result.account_ref}: {_allocation_text(result)}. Owed now {fmt(result.balance_pence)}{later}.")
 
 
 def _refund(app: Application, args: argparse.Namespace) -> int:

@@ -1,6 +1,13 @@
 """Balances: the sums of the ledger, read in one place (design.md rule 4).
 
-Positive = owed by the taxpayer, negative = in credit. These run on measured hot paths
+Positive = owed by the taxpayer, negative = in credit.
+
+**Owed now** is the one balance an officer is shown (search, the account header, payment
+messages, arrangements, the worklist, `account show`): the ledger rows posted by a date for
+the financial year that date falls in and the years before it. A bill for a later year
+(annual billing posts next year's charge in March) is not owed yet; it is shown beside the
+balance, never folded into it (`app.accounts.summary.LaterBill`, `later_bills_pence`). `counts_now` (Python) and
+`owed_now_filter` (SQL) are the same rule, written once each here. These run on measured hot paths
 (type-ahead search, opening an account, the payment import), so each is one indexed
 aggregate; a batch that needs more than a balance (what was paid, per kind) reads the
 ledger itself with the kind groups of `app.ledger.kinds`.
@@ -14,13 +21,68 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ScalarSelect, SQLColumnExpression, func, select
+from sqlalchemy import BindParameter, ColumnElement, Date, Integer, ScalarSelect, SQLColumnExpression, bindparam, func, select
 
 from app.adapters.bulk import NativeValues
 from app.adapters.sql_keys import raw_key
 from app.db import UnitOfWork, in_batches
 from app.ledger.kinds import LedgerKind
 from app.models import LedgerTransaction
+from app.rules.apportionment import financial_year_of
+
+
+def counts_now(financial_year: int, posted_on: date, as_of: date) -> bool:
+    """Whether a ledger row is part of what is owed on `as_of`: posted by then, for that
+    day's financial year or an earlier one."""
+    return posted_on <= as_of and financial_year <= financial_year_of(as_of)
+
+
+def owed_now_filter(as_of: date | None = None) -> ColumnElement[bool]:
+    """`counts_now` as SQL. With no date, bound parameters `as_of` and `as_of_year` (the
+    financial year of `as_of`), for statements built once and run many times."""
+    given = as_of is not None  # a value of its own: unique, so two in one statement never clash
+    on: BindParameter[date] = bindparam("as_of", as_of, type_=Date, unique=given)
+    year: BindParameter[int] = bindparam(
+        "as_of_year", financial_year_of(as_of) if as_of is not None else None, type_=Integer, unique=given,
+    )
+    return (LedgerTransaction.posted_on <= on) & (LedgerTransaction.financial_year <= year)
+
+
+def owed_now_params(as_of: date) -> dict[str, object]:
+    """The parameters `owed_now_filter()` (with no date) needs."""
+    return {"as_of": as_of, "as_of_year": financial_year_of(as_of)}
+
+
+def owed_now_pence(uow: UnitOfWork, account_id: uuid.UUID, as_of: date) -> int:
+    """What the account owes on `as_of` (negative: in credit), later years' bills left out."""
+    return int(uow.session.scalar(
+        select(func.coalesce(func.sum(LedgerTransaction.amount_pence), 0))
+        .where(LedgerTransaction.account_id == account_id, owed_now_filter(as_of))
+    ) or 0)
+
+
+def later_bills_pence(uow: UnitOfWork, account_id: uuid.UUID, as_of: date) -> int:
+    """What is left to pay of bills issued by `as_of` for later financial years (each year's
+    debt; a year paid ahead counts nothing): not owed yet, so never in `owed_now_pence`."""
+    rows = uow.session.execute(
+        select(func.sum(LedgerTransaction.amount_pence))
+        .where(LedgerTransaction.account_id == account_id, LedgerTransaction.posted_on <= as_of,
+               LedgerTransaction.financial_year > financial_year_of(as_of))
+        .group_by(LedgerTransaction.financial_year)
+    )
+    return sum(max(int(total), 0) for (total,) in rows)
+
+
+def owed_now_of(account_id: SQLColumnExpression[uuid.UUID], as_of: date | None = None) -> ScalarSelect[Any]:
+    """`owed_now_pence` of the account `account_id` names in an enclosing query, as a
+    correlated scalar subquery (a search result's or a worklist row's balance, in the same
+    statement). With no date, bound parameters as `owed_now_filter`."""
+    return (
+        select(func.coalesce(func.sum(LedgerTransaction.amount_pence), 0))
+        .where(LedgerTransaction.account_id == account_id, owed_now_filter(as_of))
+        .correlate_except(LedgerTransaction)
+        .scalar_subquery()
+    )
 
 
 def balance_pence(uow: UnitOfWork, account_id: uuid.UUID, as_of: date | None = None) -> int:
@@ -82,20 +144,10 @@ def raw_year_balances(uow: UnitOfWork, keys: list[Any]) -> dict[Any, dict[int, i
     return result
 
 
-def account_balances(uow: UnitOfWork, account_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    """The balance of each account that has ledger rows (a page of a worklist, not thousands)."""
+def account_balances(uow: UnitOfWork, account_ids: list[uuid.UUID], as_of: date) -> dict[uuid.UUID, int]:
+    """What each account with ledger rows owes now (a page of a worklist, not thousands)."""
     return dict(uow.session.execute(
         select(LedgerTransaction.account_id, func.sum(LedgerTransaction.amount_pence))
-        .where(LedgerTransaction.account_id.in_(account_ids)).group_by(LedgerTransaction.account_id)
+        .where(LedgerTransaction.account_id.in_(account_ids), owed_now_filter(as_of))
+        .group_by(LedgerTransaction.account_id)
     ).all())
-
-
-def balance_of(account_id: SQLColumnExpression[uuid.UUID]) -> ScalarSelect[Any]:
-    """The balance of the account `account_id` names in an enclosing query, as a correlated
-    scalar subquery (a search result's or a worklist row's balance, in the same statement)."""
-    return (
-        select(func.coalesce(func.sum(LedgerTransaction.amount_pence), 0))
-        .where(LedgerTransaction.account_id == account_id)
-        .correlate_except(LedgerTransaction)
-        .scalar_subquery()
-    )

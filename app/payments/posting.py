@@ -25,7 +25,7 @@ from app.db import UnitOfWork
 from app.dto import JsonView
 from app.enums import PaymentMethod, PaymentStatus, member
 from app.errors import Conflict, NotFound, ValidationError
-from app.ledger.balances import balance_pence, year_balances
+from app.ledger.balances import later_bills_pence, owed_now_pence, year_balances
 
 # Balances are read in app.ledger.balances; credit_balance_pence and raw_year_balances stay importable from here.
 from app.ledger.entries import LedgerEntry
@@ -61,7 +61,8 @@ class PaymentResult(JsonView):
     method: str
     status: str
     allocation: list[AllocationPart]
-    balance_pence: int  # the account's balance afterwards (negative = in credit)
+    balance_pence: int  # owed now afterwards, as the account header shows it (negative = in credit)
+    later_bills_pence: int = 0  # left to pay of bills for later years (not yet due, not in the balance)
 
 
 @dataclass(frozen=True)
@@ -180,22 +181,67 @@ def _check_reference(uow: UnitOfWork, reference: str) -> str:
     return ref
 
 
-def _result(uow: UnitOfWork, payment: Payment, account_ref: str, allocation: list[tuple[int, int]]) -> PaymentResult:
+def _result(
+    uow: UnitOfWork, payment: Payment, account_ref: str, allocation: list[tuple[int, int]], as_of: date,
+) -> PaymentResult:
     assert payment.account_id is not None
     return PaymentResult(
         payment_id=payment.id, payment_ref=payment.external_ref, account_ref=account_ref,
         amount_pence=payment.amount_pence, received_on=payment.received_on, method=payment.method,
         status=payment.status, allocation=[AllocationPart(y, a) for y, a in allocation],
-        balance_pence=balance_pence(uow, payment.account_id),
+        balance_pence=owed_now_pence(uow, payment.account_id, as_of),
+        later_bills_pence=later_bills_pence(uow, payment.account_id, as_of),
+    )
+
+
+class CreditNotConfirmed(ValidationError):
+    """A payment of more than is owed now, not confirmed: the desktop asks for a second
+    click, the command line for `--confirm-credit`."""
+
+    def __init__(self, what: str, *, owed_pence: int, excess_pence: int) -> None:
+        super().__init__(f"{what}; check the amount, and confirm it if it is right.", field="amount")
+        self.what = what  # the clause saying what the payment would do, for the caller's own "how to confirm"
+        self.owed_pence = owed_pence
+        self.excess_pence = excess_pence
+
+    def asking(self, how: str) -> str:
+        """The sentence with the caller's way of confirming: "...; if it is right, add --confirm-credit."."""
+        return f"{self.what}; check the amount, and if it is right {how}."
+
+
+def check_credit(
+    uow: UnitOfWork, account_id: uuid.UUID, account_ref: str, amount_pence: int, as_of: date, confirmed: bool,
+) -> None:
+    """Refuse (CreditNotConfirmed) a payment of more than the account owes now, unless
+    confirmed: `12,50` read as £1,250.00 would otherwise turn a debt into a credit unseen.
+    The sentence says where the excess would go: later bills first (oldest debt first), then credit."""
+    owed = owed_now_pence(uow, account_id, as_of)
+    excess = amount_pence - max(owed, 0)
+    if excess <= 0 or confirmed:
+        return
+    later = later_bills_pence(uow, account_id, as_of)
+    towards_later, credit = min(excess, later), excess - min(excess, later)
+    owed_text = f"the {fmt(owed)} owed now" if owed > 0 else (
+        "what is owed now (nothing)" if owed == 0 else f"what is owed now (nothing: {fmt(-owed)} in credit)")
+    effects = []
+    if towards_later:
+        effects.append(f"{fmt(towards_later)} would go to bills not yet due")
+    if credit:
+        effects.append(f"the account would be {fmt(credit - min(owed, 0))} in credit")
+    raise CreditNotConfirmed(
+        f"The payment of {fmt(amount_pence)} to account {account_ref} is {fmt(excess)} more than {owed_text}: "
+        f"{' and '.join(effects)}",
+        owed_pence=owed, excess_pence=excess,
     )
 
 
 @handles(PostPayment, role=Role.OFFICER, action="post payments")
 def post_payment(
     uow: UnitOfWork, actor: Actor, *, account_ref: str, amount_pence: int, received_on: date, method: str,
-    reference: str, as_of: date,
+    reference: str, as_of: date, confirm_credit: bool = False,
 ) -> PaymentResult:
-    """A payment taken by an officer, allocated oldest debt first. Nothing is written on a bad value."""
+    """A payment taken by an officer, allocated oldest debt first. Nothing is written on a
+    bad value, nor for more than is owed now unless `confirm_credit` (`check_credit`)."""
     if amount_pence <= 0:
         raise ValidationError("The amount must be more than £0.00.", field="amount")
     paid_by = member(PaymentMethod, method.strip().lower())
@@ -207,6 +253,7 @@ def post_payment(
     account_id = get_account_id(uow, account_ref)
     lock_account(uow, account_id)  # before the balances are read: a payment posted at the same moment is seen
     ref = _check_reference(uow, reference)
+    check_credit(uow, account_id, account_ref.strip(), amount_pence, as_of, confirm_credit)
     payment = Payment(
         external_ref=ref, account_id=account_id, account_ref_given=account_ref.strip(), received_on=received_on,
         amount_pence=amount_pence, method=paid_by, status=PaymentStatus.ALLOCATED, created_by=actor.username,
@@ -218,9 +265,10 @@ def post_payment(
     allocation = post_to_ledger(uow, actor, payment, account_id, years)
     audit(
         uow, actor.username, "payment.posted", "payment", payment.id, account_id=account_id,
-        after=payment_audit_details(ref, account_ref.strip(), amount_pence, received_on, paid_by, allocation),
+        after={**payment_audit_details(ref, account_ref.strip(), amount_pence, received_on, paid_by, allocation),
+               "credit_confirmed": confirm_credit},
     )
-    result = _result(uow, payment, account_ref.strip(), allocation)
+    result = _result(uow, payment, account_ref.strip(), allocation, as_of)
     with saving(uow, f"Payment {ref}"):
         uow.commit()
     return result
@@ -272,7 +320,7 @@ def allocate_suspense(uow: UnitOfWork, actor: Actor, *, payment_ref: str, accoun
             "allocated_on": as_of.isoformat(),
         },
     )
-    result = _result(uow, payment, account_ref.strip(), allocation)
+    result = _result(uow, payment, account_ref.strip(), allocation, as_of)
     with saving(uow, f"Payment {ref}"):
         uow.commit()
     return result

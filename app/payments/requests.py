@@ -19,7 +19,10 @@ if TYPE_CHECKING:  # the results, named in each request's type (imported only fo
 
 @request("payments.post_payment")
 class PostPayment(Request["PaymentResult"]):
-    """A payment taken by an officer, allocated to the oldest year with a debt first."""
+    """A payment taken by an officer, allocated to the oldest year with a debt first.
+
+    A payment of more than is owed now (a mistyped amount, or money towards a bill not yet
+    due) is refused unless `confirm_credit` says the officer has seen what it will do."""
 
     account_ref: str
     amount_pence: int
@@ -27,6 +30,7 @@ class PostPayment(Request["PaymentResult"]):
     method: str
     reference: str
     as_of: date
+    confirm_credit: bool = False
 
 
 @request("payments.allocate_suspense")

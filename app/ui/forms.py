@@ -85,24 +85,27 @@ def line_edit(placeholder: str = "", *, text: str = "", max_length: int = 300, w
     return edit
 
 
-def money_edit(placeholder: str = "0.00") -> QLineEdit:
+def money_edit(placeholder: str = "0.00", *, width: int = 150) -> QLineEdit:
+    """A field for pounds, right-aligned; read it with `pence_or_reason` (the one parser)."""
     edit = QLineEdit()
     edit.setPlaceholderText(placeholder)
     edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    edit.setFixedWidth(150)
+    edit.setFixedWidth(width)
     return edit
 
 
-def pence_or_reason(text: str) -> tuple[int | None, str | None]:
-    """Parse an amount typed by an officer: (pence, None) or (None, why not)."""
+def pence_or_reason(text: str, *, allow_zero: bool = False) -> tuple[int | None, str | None]:
+    """Parse an amount typed by an officer: (pence, None) or (None, why not). Every money
+    field in the desktop reads through here, so `12,50` is refused everywhere alike.
+    `allow_zero`: £0.00 is an answer (an expense of nothing, no other deductions)."""
     if not text.strip():
         return None, "Enter an amount, such as 123.45."
     try:
         pence = parse_pounds(text)  # the one parser: plain decimals, at most £10,000,000
     except MoneyError as exc:
         return None, str(exc)
-    if pence <= 0:
-        return None, "The amount must be more than £0.00."
+    if pence < 0 or (pence == 0 and not allow_zero):
+        return None, "The amount must be £0.00 or more." if allow_zero else "The amount must be more than £0.00."
     return pence, None
 
 

@@ -80,7 +80,8 @@ def test_recovery_run_far_in_the_future(revdesk: Revdesk, ctx: AppContext) -> No
 
 def test_a_good_payment_still_posts(revdesk: Revdesk) -> None:
     """The bounds leave ordinary input alone: the JSON contract is unchanged."""
-    posted = revdesk.json(*POST, "--amount", "£10,000,000.00", "--date", "2025-06-01", "--reference", "BIG-1")
+    posted = revdesk.json(*POST, "--amount", "£10,000,000.00", "--date", "2025-06-01", "--reference", "BIG-1",
+                          "--confirm-credit")
     assert posted["amount_pence"] == 1_000_000_000 and posted["received_on"] == "2025-06-01"
 
 
@@ -141,7 +142,8 @@ def test_account_import_rejects_control_characters_and_far_dates(revdesk: Revdes
         (("bill", "--year", "9999"), "revdesk: The year 9999 is not a year from 1993 to "),
         (("worklist", "list", "--page", "1" + "0" * 20), "revdesk: --page: '100000000000000000000' is too large a number."),
         (("refund", "request", "70000004", "--amount", "1,00", "--payee", "M Doyle", "--reason", "Overpaid"),
-         "revdesk: --amount: '1,00' is not an amount in pounds: write plain figures, such as 1234.56 or £1,234.56."),
+         "revdesk: --amount: '1,00' is not an amount in pounds: a comma may only separate thousands (1,250.00); "
+         "write pence after a point, such as 12.50."),
     ],
 )
 def test_other_numbers_out_of_bounds(revdesk: Revdesk, ctx: AppContext, args: tuple[str, ...], message: str) -> None:

@@ -49,7 +49,7 @@ def test_search_and_show(capsys: pytest.CaptureFixture[str], loaded: str, exampl
     assert code == 0
     assert json.loads(out)["results"][0] == {
         "account_ref": "70000001", "name": "Mr Daniel Hughes", "address": "12 Station Road, Exampleton",
-        "postcode": "EX1 4QT", "balance_pence": -24600,
+        "postcode": "EX1 4QT", "balance_pence": -24600, "recovery_stage": "none", "hold": None,
     }
     code, out, _ = run(capsys, loaded, "account", "show", "70000002", "--as-of", "2025-05-20", "--json")
     data = json.loads(out)

@@ -22,12 +22,19 @@ def revdesk(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) -> 
 
 
 def test_payment_post_suspense_and_allocate(revdesk: Revdesk) -> None:
+    code, out, err = revdesk("payment", "post", "70000003", "--amount", "£25.50", "--date", "2025-06-01",
+                             "--method", "cash", "--reference", "CASH-1", "--as-of", "2025-06-30", "--json")
+    assert (code, out) == (2, "") and err == (
+        "revdesk: The payment of £25.50 to account 70000003 is £25.50 more than what is owed now (nothing): the "
+        "account would be £25.50 in credit; check the amount, and if it is right add --confirm-credit.\n"
+    )
+    assert revdesk.json("payment", "suspense")["total_pence"] == 5000  # nothing was posted
     posted = revdesk.json("payment", "post", "70000003", "--amount", "£25.50", "--date", "2025-06-01", "--method", "cash",
-                          "--reference", "CASH-1", "--as-of", "2025-06-30")
+                          "--reference", "CASH-1", "--as-of", "2025-06-30", "--confirm-credit")
     assert posted == {
         "payment_id": posted["payment_id"], "payment_ref": "CASH-1", "account_ref": "70000003", "amount_pence": 2550,
         "received_on": "2025-06-01", "method": "cash", "status": "allocated",
-        "allocation": [{"year": 2025, "amount_pence": 2550}], "balance_pence": -2550,
+        "allocation": [{"year": 2025, "amount_pence": 2550}], "balance_pence": -2550, "later_bills_pence": 0,
     }
     code, out, err = revdesk("payment", "post", "70000003", "--amount", "25.50", "--date", "2025-06-01", "--method", "cash",
                              "--reference", "CASH-1", "--as-of", "2025-06-30", "--json")
@@ -104,3 +111,17 @@ def test_direct_debit_cycle(revdesk: Revdesk, tmp_path: Path) -> None:
     assert [i["paid_pence"] for i in shown["years"][0]["instalments"][:3]] == [12300, 12300, 0]
     code, _, err = revdesk("dd", "cancel", "70000001")
     assert code == 1 and "no active Direct Debit mandate" in err
+
+
+@pytest.mark.parametrize("amount", ["12,50", "1,23", "1.234,56", "1e3"])
+def test_payment_post_refuses_an_ambiguous_amount_with_one_sentence(revdesk: Revdesk, amount: str) -> None:
+    """Issue 16: `--amount 12,50` had posted £1,250.00; now it is refused, nothing posted."""
+    with pytest.raises(SystemExit) as stopped:  # argparse refuses the option before anything runs
+        revdesk("payment", "post", "70000003", "--amount", amount, "--date", "2025-06-01",
+                "--method", "cash", "--reference", "CASH-9", "--as-of", "2025-06-30", "--json")
+    out, err = revdesk.capsys.readouterr()
+    assert (stopped.value.code, out) == (2, "")
+    assert err.startswith(f"revdesk: --amount: '{amount}' is not an amount in pounds")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert revdesk.json("payment", "suspense")["total_pence"] == 5000
+    assert revdesk.json("account", "show", "70000003")["balance_pence"] == 0

@@ -54,3 +54,18 @@ def test_a_caller_may_ask_for_a_lower_maximum() -> None:
     assert parse_pounds("100", max_pence=10_000) == 10_000
     with pytest.raises(MoneyError, match=r"over £100\.00"):
         parse_pounds("100.01", max_pence=10_000)
+
+
+@pytest.mark.parametrize("text", ["12,50", "£12,50", "1,2", "1,23", "1,2345", "1.234,56", "12,50.00", "1,234,5", ",50", "12,"])
+def test_a_comma_not_between_thousands_is_refused_saying_so(text: str) -> None:
+    """Issue 16: `12,50` had been read as £1,250.00 in the desktop; a decimal comma is
+    never guessed at."""
+    with pytest.raises(MoneyError) as err:
+        parse_pounds(text)
+    assert "comma may only separate thousands" in str(err.value) or "write plain figures" in str(err.value)
+
+
+@pytest.mark.parametrize(("text", "pence"), [("1234.56", 123456), ("1,234.56", 123456), ("£1,234.56", 123456),
+                                             ("12,500", 1250000), ("12.50", 1250), ("£0.50", 50)])
+def test_commas_at_thousands_are_accepted(text: str, pence: int) -> None:
+    assert parse_pounds(text) == pence

@@ -61,7 +61,7 @@ def test_demo_is_deterministic_and_realistic(
         balances = dict(s.execute(
             select(LedgerTransaction.account_id, func.sum(LedgerTransaction.amount_pence)).group_by(LedgerTransaction.account_id)
         ).all())
-        sample = search_accounts(uow, refs[0], 1)[0]
+        sample = search_accounts(uow, refs[0], 1, as_of=AS_OF)[0]
         summary = account_summary(uow, sample.account_ref, AS_OF)
     assert {"reminder_1", "final_notice", "summons", "liability_order"} <= stages
     assert sum(1 for b in balances.values() if b > 0) > 40  # arrears

@@ -246,8 +246,8 @@ def test_move_in_creates_a_checked_reference_and_bills_to_the_day(ctx: AppContex
 
     assert len(change.account_ref) == 9 and check_digit(change.account_ref[:8]) == change.account_ref[8]
     with ctx.db.uow() as uow:  # found by the new name, its result row names her at the address
-        (found,) = [r for r in search_accounts(uow, "grace okafor") if r.account_ref == change.account_ref]
-        (old,) = search_accounts(uow, "jordan price")
+        (found,) = [r for r in search_accounts(uow, "grace okafor", as_of=as_of) if r.account_ref == change.account_ref]
+        (old,) = search_accounts(uow, "jordan price", as_of=as_of)
     assert (found.name, found.postcode, found.balance_pence) == ("Ms Grace Okafor", old.postcode, 85897)
     assert found.address == old.address and "Fen Lane" in found.address
     # Band C in Fenby: 212480 x 8/9 = 188871.11 -> 188871; 17 Oct - 31 Mar = 166 days -> 85897.50 (.496) -> 85897

@@ -73,7 +73,17 @@ def test_a_second_payment_sees_what_the_first_paid(loaded: AppContext) -> None:
 
 def test_overpayment_is_left_as_a_credit_in_the_year_received(loaded: AppContext) -> None:
     post_charge(loaded, "70000003", 2024, 10000)
-    result = post(loaded, amount_pence=25000)
+    before = count_rows(loaded, LedgerTransaction), count_rows(loaded, Payment), count_rows(loaded, AuditEvent)
+    with pytest.raises(payments.CreditNotConfirmed) as refused:
+        post(loaded, amount_pence=25000)
+    assert str(refused.value) == (
+        "The payment of £250.00 to account 70000003 is £150.00 more than the £100.00 owed now: the account would be "
+        "£150.00 in credit; check the amount, and confirm it if it is right."
+    )
+    assert refused.value.field == "amount"
+    after = count_rows(loaded, LedgerTransaction), count_rows(loaded, Payment), count_rows(loaded, AuditEvent)
+    assert after == before  # nothing half-written
+    result = post(loaded, amount_pence=25000, confirm_credit=True)
     assert result.allocation == [AllocationPart(2024, 10000), AllocationPart(2025, 15000)]
     assert result.balance_pence == -15000
     with loaded.db.uow() as uow:
@@ -146,3 +156,21 @@ def test_import_and_manual_posting_allocate_alike(loaded: AppContext) -> None:
     assert [(a.payment_ref, a.method, a.parts) for a in allocations] == [
         ("BK-20250403-0011", "card", [AllocationPart(2025, 100000)]),
     ]
+
+
+def test_a_payment_towards_next_years_bill_needs_confirming_and_is_not_owed_now(loaded: AppContext) -> None:
+    """Issue 16: on 15 March 2026 the 2026/27 bill (issued 10 March) is not owed yet; a payment
+    of more than the 2025/26 debt says the rest goes to bills not yet due, and once confirmed
+    the result names what is owed now and what is left of the later bill apart."""
+    post_charge(loaded, "70000003", 2025, 10000)
+    post_charge(loaded, "70000003", 2026, 50000)
+    march = date(2026, 3, 15)
+    with pytest.raises(payments.CreditNotConfirmed) as refused:
+        post(loaded, amount_pence=30000, received_on=march, as_of=march)
+    assert str(refused.value) == (
+        "The payment of £300.00 to account 70000003 is £200.00 more than the £100.00 owed now: £200.00 would go to "
+        "bills not yet due; check the amount, and confirm it if it is right."
+    )
+    result = post(loaded, amount_pence=30000, received_on=march, as_of=march, confirm_credit=True)
+    assert result.allocation == [AllocationPart(2025, 10000), AllocationPart(2026, 20000)]
+    assert (result.balance_pence, result.later_bills_pence) == (0, 30000)

@@ -281,7 +281,7 @@ def test_two_refund_requests_at_once_never_claim_more_than_the_credit(
             available = refunds.refundable_credit_pence(uow, get_account_id(uow, ref))
         with loaded.db.uow() as uow:  # a credit of £100 to refund, one request of £60 fits, two do not
             posting.post_payment(uow, OFFICER, account_ref=ref, amount_pence=10000 - available, received_on=as_of,
-                                 method="cash", reference=f"CREDIT-{i}", as_of=as_of)
+                                 method="cash", reference=f"CREDIT-{i}", as_of=as_of, confirm_credit=True)
         done, failed = split(race(engines, ask, ask), refunds.RefundView)
         assert len(done) == 1 and len(failed) == 1, f"iteration {i}: {failed}"
         assert isinstance(failed[0], ValidationError) and "more than the credit available" in str(failed[0])

@@ -8,11 +8,14 @@ from sqlalchemy import select
 
 from app.accounts.search import search_accounts
 from app.accounts.search_index import full_postcode, pair_key, pair_keys, words
+from app.accounts.summary import account_summary
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings
 from app.demo.generate import generate_demo
 from app.models import Account
 from tests.services.helpers import load_examples
+
+AS_OF = date(2026, 11, 23)
 
 
 @pytest.fixture
@@ -23,7 +26,7 @@ def loaded(ctx: AppContext, examples: Path) -> AppContext:
 
 def refs(ctx: AppContext, text: str, limit: int = 20) -> list[str]:
     with ctx.db.uow() as uow:
-        return [r.account_ref for r in search_accounts(uow, text, limit)]
+        return [r.account_ref for r in search_accounts(uow, text, limit, as_of=AS_OF)]
 
 
 @pytest.mark.parametrize(
@@ -56,10 +59,10 @@ def test_punctuation_never_breaks_the_query(loaded: AppContext, query: str) -> N
 
 def test_result_rows_carry_summary_fields(loaded: AppContext) -> None:
     with loaded.db.uow() as uow:
-        (row,) = search_accounts(uow, "hughes", 5)
+        (row,) = search_accounts(uow, "hughes", 5, as_of=AS_OF)
     assert row.to_json() == {
         "account_ref": "70000001", "name": "Mr Daniel Hughes", "address": "12 Station Road, Exampleton",
-        "postcode": "EX1 4QT", "balance_pence": -24600,
+        "postcode": "EX1 4QT", "balance_pence": -24600, "recovery_stage": "none", "hold": None,
     }
 
 
@@ -71,7 +74,7 @@ def test_limit(ctx: AppContext, demo_settings: AuthoritySettings) -> None:
 def test_o_brien_is_found(ctx: AppContext, demo_settings: AuthoritySettings) -> None:
     generate_demo(ctx.db, ctx.actor, demo_settings, accounts=600, seed=5, as_of=date(2026, 11, 23))
     with ctx.db.uow() as uow:
-        results = search_accounts(uow, "O'Brien", 50)
+        results = search_accounts(uow, "O'Brien", 50, as_of=AS_OF)
     assert results and all("O'Brien" in r.name for r in results)
 
 
@@ -163,3 +166,18 @@ def test_pair_keys_for_a_one_character_word_cover_every_completion() -> None:
     keys = pair_keys(["5", "high"])
     assert keys is not None and len(keys) == 1 + 36 + 36 * 36
     assert pair_key("high", "5") in keys and pair_key("high", "52a") in keys and pair_key("high", "5zz") in keys
+
+
+def test_results_agree_with_the_account_header(ctx: AppContext, demo_settings: AuthoritySettings) -> None:
+    """Issue 16 part 2: a result's balance, stage and hold are the account summary's (the
+    header's) on the same day, so an officer can tell which Smith is at summons or on hold."""
+    generate_demo(ctx.db, ctx.actor, demo_settings, accounts=150, seed=3, as_of=AS_OF)
+    with ctx.db.uow() as uow:
+        results = search_accounts(uow, "a", 60, as_of=AS_OF)
+        summaries = {r.account_ref: account_summary(uow, r.account_ref, AS_OF) for r in results}
+    assert len(results) > 20
+    for r in results:
+        s = summaries[r.account_ref]
+        held = s.recovery.holds[0].kind if s.recovery.holds else None
+        assert (r.balance_pence, r.recovery_stage, r.hold) == (s.balance_pence, s.recovery.stage, held), r.account_ref
+    assert {r.recovery_stage for r in results} - {"none"}, "the demo data has accounts in recovery"

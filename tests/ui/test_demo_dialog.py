@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from app.ui.dialogs.demo_data import DemoDataDialog
 from app.ui.main_window import MainWindow
-from tests.ui.conftest import OpenWindow
+from tests.ui.conftest import AS_OF, OpenWindow
 
 
 def offered_dialog(qtbot: QtBot, window: MainWindow) -> DemoDataDialog:
@@ -42,7 +42,7 @@ def test_empty_database_offers_demo_data_and_loads_it_with_progress(
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
     search = window.accounts.search
     qtbot.waitUntil(lambda: window.focusWidget() is search.box, timeout=2000)  # ready to type
-    hit = window.app.search("a", 1)[0]
+    hit = window.app.search("a", 1, as_of=AS_OF)[0]
     search.box.setText(hit.account_ref)
     qtbot.waitUntil(lambda: search.model.rowCount() > 0, timeout=5000)
     assert search.proxy.row_at(0).account_ref == hit.account_ref

@@ -35,9 +35,9 @@ def test_search_results_model_shows_rows_with_money_right_aligned(qapp: QApplica
     model.set_rows([result("100000011", "Mr Carl Smith", 123456), result("100000029", "Ann Jones", -500)])
     m = SearchResultsModel
     assert model.rowCount() == 2
-    assert model.columnCount() == 5
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
-        "Reference", "Name", "Address", "Postcode", "Balance",
+    assert model.columnCount() == 7
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(7)] == [
+        "Reference", "Name", "Address", "Postcode", "Owed now", "Recovery stage", "Hold",
     ]
     assert cell(model, 0, m.COL_REF) == "100000011"
     assert cell(model, 0, m.COL_BALANCE) == "£1,234.56"

@@ -8,6 +8,7 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
+from app.money import fmt, to_pounds_text
 from app.ui.dialogs.payments import RequestRefundDialog, TakePaymentDialog
 from app.ui.panes.refunds import RefundApprovalsPane
 from app.ui.panes.runs import RunsPane
@@ -51,8 +52,12 @@ def test_refund_requested_then_approved_by_a_team_leader(qtbot: QtBot, open_exam
     assert payment is not None
     payment.amount.setText("2,000.00")
     payment.reference.setText("CARD-0002")
+    payment.save_button.click()  # more than is owed: the service warns, nothing is taken yet
+    qtbot.waitUntil(lambda: payment.credit_warning.isVisibleTo(payment), timeout=10000)
+    assert "more than the" in payment.credit_warning.text() and "in credit" in payment.credit_warning.text()
+    assert payment.save_button.text() == "Take payment anyway" and payment.isVisible()
     with qtbot.waitSignal(view.loaded, timeout=10000):
-        payment.save_button.click()
+        payment.save_button.click()  # the second click takes it
     summary = view.summary
     assert summary is not None and summary.balance_pence < 0 and view.refund_button.isEnabled()
     credit = -summary.balance_pence
@@ -166,3 +171,37 @@ def test_take_payment_bounds_show_one_sentence(qtbot: QtBot, open_examples, bill
     qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=5000)
     assert dialog.error.text() == "The reference contains a control character (ESC): type it again without it."
     assert dialog.reference.property("invalid") is True
+
+
+def test_take_payment_refuses_a_decimal_comma_and_asks_twice_for_a_credit(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16 part 1: `12,50` is refused with a sentence (it had posted £1,250.00); an amount
+    over what is owed is warned about and needs a second click; changing the amount takes
+    the confirmation back; nothing is taken until then."""
+    window = open_examples(billed_url)
+    open_account(qtbot, window, "70000005")
+    view = window.accounts.account
+    owed = view.summary.balance_pence
+    assert owed > 0
+    window.account_actions["take_payment"].trigger()
+    dialog = view.dialog
+    assert isinstance(dialog, TakePaymentDialog)
+    qtbot.keyClicks(dialog.amount, "12,50")
+    assert dialog.amount.property("invalid") is True and not dialog.save_button.isEnabled()
+    assert dialog.amount.toolTip() == ("The amount '12,50' is not an amount in pounds: a comma may only separate "
+                                       "thousands (1,250.00); write pence after a point, such as 12.50.")
+    assert dialog.amount_reason.isVisibleTo(dialog) and dialog.amount_reason.text() == dialog.amount.toolTip()
+    dialog.amount.setText(to_pounds_text(owed + 1000))
+    dialog.reference.setText("CARD-OVER")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.credit_warning.isVisibleTo(dialog), timeout=5000)
+    assert dialog.credit_warning.text().endswith("check the amount, and if it is right click Take payment anyway.")
+    assert f"is £10.00 more than the {fmt(owed)} owed now" in dialog.credit_warning.text()
+    assert dialog.save_button.text() == "Take payment anyway" and dialog.save_button.isEnabled()
+    assert view.summary.balance_pence == owed  # nothing taken
+    dialog.amount.setText(to_pounds_text(owed + 2000))  # another amount: warned about afresh
+    assert not dialog.credit_warning.isVisibleTo(dialog) and dialog.save_button.text() == "Take payment"
+    dialog.amount.setText(to_pounds_text(owed))  # exactly what is owed: taken at the first click
+    with qtbot.waitSignal(view.loaded, timeout=10000):
+        dialog.save_button.click()
+    assert view.summary is not None and view.summary.balance_pence == 0
+    assert "nothing is owed now" in view.notice.text()

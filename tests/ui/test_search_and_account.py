@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
@@ -35,7 +36,7 @@ def type_search(qtbot: QtBot, search: SearchPane, text: str) -> None:
 def surname_in_demo(app: Application) -> str:
     """A surname the demo data certainly has: the lead name of an account found by 'a'."""
     for probe in ("smith", "jones", "wilson", "taylor", "brown", "a"):
-        hits = app.search(probe, 5)
+        hits = app.search(probe, 5, as_of=AS_OF)
         if hits:
             return hits[0].name.split()[-1]
     raise AssertionError("the demo database has no accounts")
@@ -86,7 +87,9 @@ def test_type_a_surname_and_open_the_account_with_the_keyboard(qtbot: QtBot, win
     assert MONEY.match(header.balance.text())
     assert expected.postcode in header.address.text()
     assert header.band.text() == expected.band
-    assert view.tab_titles() == ["Liability", "Transactions", "Instalments", "Recovery", "Arrangement", "Diary & notes"]
+    assert view.tab_titles() == [
+        "Liability", "Transactions", "Instalments", "Recovery", "Arrangement", "Diary & notes", "Timeline",
+    ]
     assert window.back_action.isEnabled()
 
     qtbot.keyClick(view.tabs, Qt.Key.Key_Escape)
@@ -179,14 +182,14 @@ def test_unknown_account_is_one_sentence_not_a_stale_account(qtbot: QtBot, windo
 class SlowFirstApplication(Application):
     """The first search is slow: its answer arrives after a newer one."""
 
-    def search(self, text: str, limit: int = 50) -> list[SearchResult]:
+    def search(self, text: str, limit: int = 50, *, as_of: date) -> list[SearchResult]:
         if text == "a":
             time.sleep(0.8)
-        return super().search(text, limit)
+        return super().search(text, limit, as_of=as_of)
 
 
 class BrokenApplication(Application):
-    def search(self, text: str, limit: int = 50) -> list[SearchResult]:
+    def search(self, text: str, limit: int = 50, *, as_of: date) -> list[SearchResult]:
         raise DatabaseUnavailable("Cannot reach the database at demo.db: disk I/O error.")
 
 

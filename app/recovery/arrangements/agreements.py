@@ -29,7 +29,7 @@ from app.db import UnitOfWork, in_batches
 from app.dto import clean_text
 from app.enums import ArrangementFrequency, ArrangementStatus, DocumentKind, HoldKind
 from app.errors import Conflict, NotFound
-from app.ledger.balances import balance_pence
+from app.ledger.balances import owed_now_pence
 from app.ledger.kinds import CASH_KINDS
 from app.models import Account, Arrangement, ArrangementInstalment, Hold, LedgerTransaction, LiabilityPeriod
 from app.money import fmt
@@ -62,7 +62,7 @@ def create_arrangement(
     # Under the account lock an arrangement agreed a moment ago is seen (and refused below);
     # the partial unique index uq_arrangement_one_live is the database's own guarantee.
     lock_account(uow, account_id)
-    plan = build_plan(balance_pence(uow, account_id, as_of), policy, account_ref=ref, frequency=frequency, start=start, end=end,
+    plan = build_plan(owed_now_pence(uow, account_id, as_of), policy, account_ref=ref, frequency=frequency, start=start, end=end,
                       amount_pence=amount_pence, as_of=as_of, income_expenditure=income_expenditure)
     refuse_plan(plan, as_of, confirm_warnings)
     assert plan.clears_by is not None
@@ -104,7 +104,7 @@ def amend_arrangement(
     lock_account(uow, arrangement.account_id)
     if expected_version is not None and arrangement.version != expected_version:
         raise Conflict(f"The arrangement on {ref} was changed by someone else since you opened it; reload it and try again.")
-    plan = build_plan(balance_pence(uow, arrangement.account_id, as_of), policy, account_ref=ref, frequency=frequency,
+    plan = build_plan(owed_now_pence(uow, arrangement.account_id, as_of), policy, account_ref=ref, frequency=frequency,
                       start=start, end=end, amount_pence=amount_pence, as_of=as_of, income_expenditure=income_expenditure)
     refuse_plan(plan, as_of, confirm_warnings)
     assert plan.clears_by is not None

@@ -23,7 +23,7 @@ from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.enums import ArrangementStatus
 from app.errors import Conflict, ValidationError
-from app.ledger.balances import balance_pence
+from app.ledger.balances import owed_now_pence
 from app.models import Arrangement
 from app.recovery.arrangements.views import ArrangementPlan, PlannedPayment
 from app.rules.arrangements import (
@@ -68,7 +68,7 @@ def plan_arrangement(
     target the warnings check); without it, equal payments up to `end`.
     """
     account_id = get_account_id(uow, account_ref)
-    return build_plan(balance_pence(uow, account_id, as_of), settings.arrangements, account_ref=account_ref.strip(),
+    return build_plan(owed_now_pence(uow, account_id, as_of), settings.arrangements, account_ref=account_ref.strip(),
                       frequency=frequency, start=start, end=end, amount_pence=amount_pence, as_of=as_of,
                       income_expenditure=income_expenditure)
 

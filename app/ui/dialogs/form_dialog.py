@@ -39,7 +39,7 @@ from app.ui.workers import TaskHandle
 
 def account_subtitle(summary: AccountSummary) -> str:
     """The line under a dialog's title that says which account it changes."""
-    return f"Account {summary.account_ref} · {summary.name} · balance {money(summary.balance_pence)}"
+    return f"Account {summary.account_ref} · {summary.name} · owed now {money(summary.balance_pence)}"
 
 
 class SavingDialog(QDialog):

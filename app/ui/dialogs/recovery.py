@@ -226,9 +226,7 @@ class AttachmentOfEarningsDialog(_LiabilityOrderDialog):
         text = self.net_pay.text().strip()
         if not text:
             return None, None
-        if text in ("0", "0.00"):
-            return 0, None
-        return pence_or_reason(text)
+        return pence_or_reason(text, allow_zero=True)
 
     def _show_deduction(self) -> str | None:
         """The statutory deduction for the net pay typed (or why it cannot be worked out)."""
@@ -316,9 +314,9 @@ class BenefitDeductionDialog(_LiabilityOrderDialog):
 
     def _other_pence(self) -> tuple[int, str | None]:
         text = self.other.text().strip()
-        if not text or text in ("0", "0.00") or not self._uc():
+        if not text or not self._uc():
             return 0, None
-        pence, reason = pence_or_reason(text)
+        pence, reason = pence_or_reason(text, allow_zero=True)
         return pence or 0, reason
 
     def problems(self) -> dict[str, str]:

@@ -9,11 +9,15 @@ officer must never read one taxpayer's balance under another's name.
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.accounts.opened import OpenedAccount
 from app.accounts.summary import AccountSummary
+from app.accounts.timeline import Opens, TimelineEntry
 from app.billing.liability_changes import LiabilityChange
 from app.enums import DiaryStatus
 from app.payments.refunds import RefundView
@@ -61,6 +66,7 @@ from app.ui.panes.account_header import AccountHeader
 from app.ui.panes.account_tabs import ACCOUNT_TABS, AccountTab, LiabilityTab, RecoveryTab, TransactionsTab
 from app.ui.panes.arrangement_tab import ArrangementTab
 from app.ui.panes.casework_tab import DiaryNotesTab
+from app.ui.panes.timeline_tab import TimelineTab
 from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine
@@ -76,7 +82,17 @@ ENFORCEMENT_DIALOGS = {
 }
 
 
-ALL_TABS: tuple[type[AccountTab], ...] = (*ACCOUNT_TABS, ArrangementTab, DiaryNotesTab)
+ALL_TABS: tuple[type[AccountTab], ...] = (*ACCOUNT_TABS, ArrangementTab, DiaryNotesTab, TimelineTab)
+# Where a timeline row's record is shown (a letter opens by itself: `open_letter`).
+OPENS_TAB: dict[str, type[AccountTab]] = {
+    Opens.TRANSACTIONS: TransactionsTab, Opens.RECOVERY: RecoveryTab, Opens.ARRANGEMENT: ArrangementTab,
+    Opens.DIARY: DiaryNotesTab,
+}
+
+
+def open_with_desktop(path: Path) -> bool:
+    """Open a file in the program the desktop gives its type (Word or LibreOffice for .docx)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 
@@ -150,6 +166,10 @@ class AccountView(QWidget):
         self.arrangement_tab.attach(ui)
         self.arrangement_tab.saved.connect(self._arrangement_agreed)
         self.arrangement_tab.cancel_requested.connect(self.cancel_arrangement)
+        self.timeline_tab = self.tab(TimelineTab)
+        assert isinstance(self.timeline_tab, TimelineTab)
+        self.timeline_tab.open_requested.connect(self.open_timeline_entry)
+        self.open_file: Callable[[Path], bool] = open_with_desktop  # tests look instead of launching Word
 
         account_page = QWidget()
         account_layout = QVBoxLayout(account_page)
@@ -256,6 +276,7 @@ class AccountView(QWidget):
             recovery_tab.show_failure(recovery)
             self.header.show_next_action(f"Not known: {error_sentence(recovery)}", due=False)
         self.arrangement_tab.show_arrangement(opened.arrangement)
+        self.timeline_tab.show_timeline(opened.timeline)
         highlight = self._focus_diary
         self.diary_tab.show_casework(opened.casework, highlight if isinstance(highlight, uuid.UUID) else None)
         self.refund_button.setEnabled(summary.balance_pence < 0)
@@ -278,6 +299,38 @@ class AccountView(QWidget):
         if isinstance(self.dialog, ChangeDialog) and self.dialog.isVisible():
             self.dialog.set_summary(summary)
         emit(self.loaded, summary)
+
+    # --- the timeline ---------------------------------------------------------------------
+
+    def open_timeline_entry(self, entry: TimelineEntry) -> None:
+        """Show what a timeline row refers to: its tab, or the letter itself."""
+        if entry.opens == Opens.DOCUMENT and entry.ref_id:
+            self.open_letter(uuid.UUID(entry.ref_id))
+        elif entry.opens in OPENS_TAB:
+            self.show_tab(OPENS_TAB[entry.opens])
+            if entry.opens == Opens.DIARY and entry.ref_id:
+                self.diary_tab.select_diary(uuid.UUID(entry.ref_id))  # a note or escalation: the tab is enough
+
+    def open_letter(self, document_id: uuid.UUID) -> None:
+        """The letter as it was sent (kept bytes, or rendered again from its merge data), written
+        to a temporary folder and opened in Word or LibreOffice; on a worker, as rendering can take
+        a moment."""
+        app = self._ui.app
+        self.notice.show_info("Opening the letter…")
+        self._ui.runner.run(
+            lambda _task: app.document_file(document_id), on_success=self._letter_ready,
+            on_failure=lambda exc: self.notice.show_error(error_sentence(exc)), owner=self,
+            description="open a letter",
+        )
+
+    def _letter_ready(self, letter: tuple[str, bytes]) -> None:
+        file_name, content = letter
+        path = Path(tempfile.mkdtemp(prefix="revdesk-letter-")) / file_name
+        path.write_bytes(content)
+        if self.open_file(path):
+            self.notice.show_info(f"Opened {file_name}.")
+        else:
+            self.notice.show_error(f"No program to open {file_name} was found; it is saved at {path}.")
 
     # --- actions --------------------------------------------------------------------------
 

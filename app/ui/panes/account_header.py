@@ -92,6 +92,10 @@ class AccountHeader(QWidget):
         self.balance.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.balance_caption = label("", "muted")
         self.balance_caption.setAlignment(Qt.AlignmentFlag.AlignRight)
+        # Next year's bill (issued in March), beside what is owed now and never added to it.
+        self.later_bills = label("", "muted", selectable=True)
+        self.later_bills.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.later_bills.setVisible(False)
 
         self.band = _Fact("Band")
         self.parish = _Fact("Parish")
@@ -109,11 +113,12 @@ class AccountHeader(QWidget):
 
         money_box = QVBoxLayout()
         money_box.setSpacing(2)
-        balance_title = label("BALANCE", "caption")
+        balance_title = label("OWED NOW", "caption")
         balance_title.setAlignment(Qt.AlignmentFlag.AlignRight)
         money_box.addWidget(balance_title)
         money_box.addWidget(self.balance)
         money_box.addWidget(self.balance_caption)
+        money_box.addWidget(self.later_bills)
         money_box.addStretch(1)
 
         facts = QGridLayout()
@@ -159,6 +164,8 @@ class AccountHeader(QWidget):
         self.address.setText(", ".join(p for p in (summary.address, summary.postcode) if p))
         self.balance.setText(money(summary.balance_pence))
         self.balance_caption.setText(f"{balance_caption(summary.balance_pence)} at {uk_date(as_of)}")
+        self.later_bills.setText("\n".join(bill.describe() for bill in summary.later_bills))
+        self.later_bills.setVisible(bool(summary.later_bills))
         self.band.show_value(summary.band or "—")
         self.parish.show_value(summary.parish or "Unparished")
         self.liable_from.show_value(uk_date(summary.liable_from) or "—")

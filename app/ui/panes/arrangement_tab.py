@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 from app.accounts.summary import AccountSummary
 from app.enums import ArrangementStatus
 from app.errors import ServiceError
-from app.money import MoneyError, parse_pounds
 from app.recovery.arrangements.requests import CreateArrangement
 from app.recovery.arrangements.views import ArrangementPlan, ArrangementView
 from app.rules.arrangements import FIXED_COSTS, FLEXIBLE_COSTS, FREQUENCY_LABELS, INCOME
@@ -167,10 +166,7 @@ class ArrangementTab(AccountTab):
             sub.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(label(SECTION_TITLES[section], "section"), 0, column)
             for category in categories:
-                edit = QLineEdit()
-                edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                edit.setFixedWidth(84)
-                edit.setPlaceholderText("0.00")
+                edit = money_edit(width=84)
                 edit.setAccessibleName(humanise(category))
                 edit.textChanged.connect(self._changed)
                 self.statement_fields[(section, category)] = edit
@@ -331,13 +327,9 @@ class ArrangementTab(AccountTab):
             text = edit.text().strip()
             if not text:
                 continue
-            try:
-                pence = parse_pounds(text)
-            except MoneyError as exc:
-                bad[edit] = str(exc)
-                continue
-            if pence < 0:
-                bad[edit] = "Enter 0 or more."
+            pence, reason = pence_or_reason(text, allow_zero=True)
+            if pence is None:
+                bad[edit] = reason or ""
                 continue
             statement.setdefault(section, {})[category] = pence
         return statement, bad

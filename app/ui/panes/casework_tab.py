@@ -189,3 +189,12 @@ class DiaryNotesTab(AccountTab):
 
     def focus_diary(self) -> None:
         self.diary.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def select_diary(self, diary_id: uuid.UUID) -> bool:
+        """Select one diary entry (a timeline row opening it); False if it is not listed."""
+        row = next((i for i, d in enumerate(self.diary_model.rows()) if d.diary_id == diary_id), None)
+        if row is None:
+            return False
+        self.diary.selectRow(self.diary_proxy.mapFromSource(self.diary_model.index(row, 0)).row())
+        self.focus_diary()
+        return True

@@ -54,7 +54,8 @@ class SearchPane(QWidget):
         m = SearchResultsModel
         self.table = make_table(
             self.proxy, stretch=m.COL_ADDRESS,
-            widths={m.COL_REF: 130, m.COL_NAME: 260, m.COL_POSTCODE: 110, m.COL_BALANCE: 130},
+            widths={m.COL_REF: 110, m.COL_NAME: 200, m.COL_POSTCODE: 90, m.COL_BALANCE: 110, m.COL_STAGE: 190,
+                    m.COL_HOLD: 130},
         )
         self.table.setAccessibleName("Search results")
 
@@ -113,10 +114,10 @@ class SearchPane(QWidget):
     def _run_search(self) -> None:
         text = self.box.text().strip()
         generation = self._generation
-        app = self._ui.app
+        app, as_of = self._ui.app, self._ui.today()
         self.status.show_info("Searching…")
         self._ui.runner.run(
-            lambda _task: app.search(text, LIMIT),
+            lambda _task: app.search(text, LIMIT, as_of=as_of),
             on_success=lambda rows: self._show_results(generation, text, rows),
             on_failure=lambda exc: self._show_failure(generation, exc),
             owner=self,
