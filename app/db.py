@@ -303,6 +303,20 @@ def as_conflict(exc: BaseException, what: str | None = None) -> Conflict | None:
     return None
 
 
+PG_INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def raise_if_refused(exc: BaseException) -> None:
+    """NotAllowed, in one sentence, when the server refused this login a privilege: the
+    database's own least-privilege grants (`app.adapters.server_roles`) stopped something
+    the application tried. Nothing was written (the unit of work rolled back)."""
+    if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == PG_INSUFFICIENT_PRIVILEGE:
+        raise NotAllowed(
+            f"The database server refused this to your login ({_first_line(exc)}); nothing was saved. If it "
+            "should be allowed, ask whoever looks after the server to run `revdesk db upgrade` as the owner login."
+        ) from exc
+
+
 class UnitOfWork:
     """One transaction: `with db.uow() as uow: ...; uow.commit()`. Rolls back unless committed.
 
@@ -334,6 +348,7 @@ class UnitOfWork:
             conflict = as_conflict(exc)
             if conflict is not None:
                 raise conflict from exc
+            raise_if_refused(exc)
 
     def flush(self, what: str | None = None) -> None:
         """Write what the session holds so far; a lost race rolls back and raises Conflict."""

@@ -33,6 +33,7 @@ from typing import Final
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
+from app.db import PG_INSUFFICIENT_PRIVILEGE
 from app.errors import NotAllowed, ValidationError
 from app.users.roles import Role
 
@@ -43,7 +44,6 @@ APPEND_ONLY: Final = ("ledger_transaction", "audit_event", "note")
 # Read-only to everyone but the owner: users change through the functions below.
 READ_ONLY: Final = ("app_user", "alembic_version")
 LETTERS: Final = "document"  # a stored letter: its content may be filled in once, nothing else
-PG_INSUFFICIENT_PRIVILEGE: Final = "42501"
 
 
 def session_login(connection: Connection) -> str:

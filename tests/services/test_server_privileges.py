@@ -151,3 +151,22 @@ def test_only_the_owner_upgrades(pg_url: str, officer_login: str, capsys: pytest
         conn.execute("UPDATE alembic_version SET version_num = '0012'")
     with pytest.raises(NotAllowed, match=f"\\({PG_OWNER}\\) may upgrade its schema to revision"):
         bootstrap(login_url(pg_url, officer_login), SETTINGS)
+
+
+def test_a_refused_privilege_is_one_sentence_and_nothing_is_saved(pg_url: str, officer_login: str) -> None:
+    from sqlalchemy import func, text
+
+    from app.db import make_database
+    from app.models import Parish
+
+    db = make_database(login_url(pg_url, officer_login))
+    try:
+        with pytest.raises(NotAllowed, match=r"^The database server refused this to your login \(permission denied "
+                                             r"for table audit_event\); nothing was saved"), db.uow() as uow:
+            uow.session.add(Parish(name="Half-written"))
+            uow.session.flush()
+            uow.session.execute(text("DELETE FROM audit_event"))
+        with db.uow() as uow:
+            assert uow.session.scalar(select(func.count()).select_from(Parish).where(Parish.name == "Half-written")) == 0
+    finally:
+        db.dispose()
