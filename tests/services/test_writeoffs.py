@@ -321,3 +321,29 @@ def test_a_year_with_a_liability_order_is_not_statute_barred(loaded: AppContext)
     with pytest.raises(ValidationError, match="2018/19 is not statute barred: a liability order was made for it") as err:
         propose(loaded, 100, financial_year=2018, reason="statute_barred")
     assert err.value.field == "reason"
+
+
+def test_enforcement_leaves_a_written_off_year_alone_until_it_is_written_back(loaded: AppContext) -> None:
+    """Recovery stops for a year whose debt was written off, after a liability order too:
+    the bankruptcy and charging order lists (and the account's routes) leave the year out,
+    even where only part of it was written off; a write-back brings it back."""
+    from app.recovery.enforcement.candidates import bankruptcy_candidates, charging_order_candidates
+    from tests.services.court_helpers import liability_order
+
+    liability_order(loaded, ACCOUNT, 2024, 400_000, made=date(2025, 2, 1))
+    after = date(2025, 8, 2)
+
+    def listed() -> tuple[list[tuple[int, list[int]]], list[tuple[int, list[int]]]]:
+        with loaded.db.uow() as uow:
+            return ([(c.outstanding_pence, c.liability_order_years)
+                     for c in bankruptcy_candidates(uow, loaded.settings, after).candidates],
+                    [(c.outstanding_pence, c.liability_order_years)
+                     for c in charging_order_candidates(uow, loaded.settings, after).candidates])
+
+    before = listed()
+    assert before[0] == [] and [years for _, years in before[1]] == [[2024]]
+    view = propose(loaded, 10_000, financial_year=2024)  # £100 of the 2024/25 order's debt
+    approved = decide(loaded, view, LEADER)
+    assert listed() == ([], [])
+    write_back(loaded, approved)
+    assert listed() == before

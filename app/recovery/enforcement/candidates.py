@@ -27,6 +27,7 @@ from app.money import fmt
 from app.recovery.holds import holds_in_force
 from app.rules import charging_orders as co_rules
 from app.rules.apportionment import year_label
+from app.writeoffs.stopped_years import written_off_years
 
 CHARGING_ORDER_MINIMUM_PENCE = co_rules.MINIMUM_PENCE  # AER 1992 reg 50(1)(c): at least £1,000 under the order(s) relied on
 BANKRUPTCY_MINIMUM_PENCE = 500_000  # Insolvency Act 1986 s267(4), £5,000 from 1 Oct 2015 (SI 2015/922)
@@ -57,7 +58,8 @@ class CandidateList(JsonView):
 def order_balances(
     uow: UnitOfWork, as_of: date, account_ids: list[uuid.UUID] | None = None,
 ) -> dict[uuid.UUID, dict[int, int]]:
-    """Outstanding pence per liability order year, for every account with a liability order by `as_of`."""
+    """Outstanding pence per liability order year, for every account with a liability order by `as_of`.
+    A year whose debt was written off (an approved write-off) is left out: recovery stopped there."""
     query = select(RecoveryEvent.account_id, RecoveryEvent.financial_year).where(
         RecoveryEvent.stage == RecoveryStage.LIABILITY_ORDER, RecoveryEvent.event_date <= as_of
     ).distinct()
@@ -66,6 +68,10 @@ def order_balances(
     years: dict[uuid.UUID, set[int]] = defaultdict(set)
     for account_id, year in uow.session.execute(query):
         years[account_id].add(year)
+    for account_id, year in written_off_years(uow, list(years), raw=False):
+        years[account_id].discard(year)
+        if not years[account_id]:
+            del years[account_id]
     ids = list(years)
     result: dict[uuid.UUID, dict[int, int]] = {a: {y: 0 for y in ys} for a, ys in years.items()}
     for batch in in_batches(ids):
