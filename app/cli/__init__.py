@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -312,4 +313,14 @@ HANDLERS: dict[str, Handler] = {
 
 
 def entry_point() -> None:
-    sys.exit(main())
+    """The `revdesk` command. A reader that stops early (`revdesk search smith | head`) ends
+    it quietly, as other command-line tools end: no BrokenPipeError traceback. Python's own
+    recipe: point stdout at devnull so the interpreter's final flush cannot fail again."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_FAILURE
+    sys.exit(code)

@@ -173,3 +173,13 @@ def test_db_upgrade_and_status(tmp_path: Path) -> None:
 def test_usage_error_exit_2() -> None:
     proc = _subprocess("frobnicate")
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
+
+
+def test_a_reader_that_stops_early_ends_revdesk_quietly() -> None:
+    """`revdesk … | head`: the pipe closes while revdesk still writes; no traceback."""
+    command = f"{sys.executable} -m app rules instalments --amount 1000 --count 10 --first 2025-04-01 | head -c 1"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for _ in range(3):  # how much is written before head exits varies: try more than once
+        done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120,
+                              env=env)
+        assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
