@@ -5,11 +5,10 @@ work. Thin: parse, ask the application, print. Diary codes are synced from the s
 from __future__ import annotations
 
 import argparse
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from app import clock
-from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, int_arg, pounds_arg, print_json
+from app.cli.common import EXIT_OK, Handler, as_of_and_json, date_arg, int_arg, pounds_arg, print_json, record_id
 from app.enums import EscalationReason, EscalationStatus
 from app.money import fmt
 
@@ -30,22 +29,22 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     listing.add_argument("--sort", choices=["due", "balance", "stage"], default="due")
     listing.add_argument("--page", type=int_arg, default=1)
     listing.add_argument("--page-size", type=int_arg, default=50)
-    _as_of(listing)
+    as_of_and_json(listing)
     nxt = wl.add_parser("next", help="claim the next due diary entry for me")
     nxt.add_argument("--code")
     nxt.add_argument("--team")
     nxt.add_argument("--claim-minutes", type=int_arg, default=30, help="a claim older than this lapses (default 30)")
-    _as_of(nxt)
+    as_of_and_json(nxt)
     complete = wl.add_parser("complete", help="complete a diary entry (a short note is required)")
     complete.add_argument("diary_id")
     complete.add_argument("--note", required=True)
     complete.add_argument("--next-date", type=date_arg, default=None, help="bring forward: a follow-up entry on this date")
-    _as_of(complete)
+    as_of_and_json(complete)
     move = wl.add_parser("reschedule", help="move a diary entry to another date (a note is required)")
     move.add_argument("diary_id")
     move.add_argument("--due", type=date_arg, required=True)
     move.add_argument("--note", required=True)
-    _as_of(move)
+    as_of_and_json(move)
     reassign = wl.add_parser("reassign", help="give diary entries to an officer or team (team leader)")
     reassign.add_argument("diary_ids", nargs="+")
     reassign.add_argument("--owner", default=None, help="officer's user name ('' = back to the team queue)")
@@ -64,7 +63,7 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     add.add_argument("--owner", default=None)
     add.add_argument("--team", default=None, help="default: the code's team")
     add.add_argument("--note", default="")
-    _as_of(add)
+    as_of_and_json(add)
     dlist = diary.add_parser("list", help="an account's diary")
     dlist.add_argument("ref")
     dlist.add_argument("--open", action="store_true", help="open entries only")
@@ -88,12 +87,12 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     gone = trace.add_parser("gone-away", help="record a gone away (makes a TRACE diary entry)")
     gone.add_argument("ref")
     gone.add_argument("--note", default="")
-    _as_of(gone)
+    as_of_and_json(gone)
     traced = trace.add_parser("traced", help="record the traced new address (completes TRACE, adds TRACED)")
     traced.add_argument("ref")
     traced.add_argument("--address", required=True)
     traced.add_argument("--note", default="")
-    _as_of(traced)
+    as_of_and_json(traced)
 
     esc = sub.add_parser("escalations", help="cases referred to team leaders").add_subparsers(
         dest="escalations_command", metavar="ACTION", required=True
@@ -114,21 +113,11 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     decide.add_argument("escalation_id")
     decide.add_argument("--decision", required=True, choices=["approve", "reject", "refer"])
     decide.add_argument("--note", required=True)
-    _as_of(decide)
+    as_of_and_json(decide)
 
     handlers.update({"worklist": _worklist, "diary": _diary, "note": _note, "trace": _trace, "escalations": _escalations})
 
 
-def _as_of(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", type=date_arg, default=None, help="today's date for the action (default: today)")
-    parser.add_argument("--json", action="store_true")
-
-
-def _uuid(text: str, what: str, hint: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text.strip())
-    except ValueError:
-        raise UsageError(f"'{text}' is not a {what} id (see `{hint}`)") from None
 
 
 def _print(args: argparse.Namespace, data: dict[str, Any], text: str) -> int:
@@ -171,7 +160,7 @@ def _worklist(app: Application, args: argparse.Namespace) -> int:
                       f"{claimed.diary_id}  {claimed.account_ref} {claimed.code} due {claimed.due:%d/%m/%Y}: {claimed.note}")
     if command == "complete":
         result = app.execute(rq.CompleteDiaryEntry(
-            diary_id=_uuid(args.diary_id, "diary", "revdesk worklist list"), note=args.note, as_of=as_of,
+            diary_id=record_id(args.diary_id, "diary", "revdesk worklist list"), note=args.note, as_of=as_of,
             next_date=args.next_date,
         ))
         data = {**result.completed.to_json(), "diary_id": str(result.completed.diary_id),
@@ -180,15 +169,15 @@ def _worklist(app: Application, args: argparse.Namespace) -> int:
         return _print(args, data, f"Completed {result.completed.code} on {result.completed.account_ref}{more}.")
     if command == "reschedule":
         view = app.execute(rq.RescheduleDiaryEntry(
-            diary_id=_uuid(args.diary_id, "diary", "revdesk worklist list"), due=args.due, note=args.note, as_of=as_of,
+            diary_id=record_id(args.diary_id, "diary", "revdesk worklist list"), due=args.due, note=args.note, as_of=as_of,
         ))
         return _print(args, view.to_json(), f"{view.code} on {view.account_ref} now due {view.due:%d/%m/%Y}.")
     if command == "reassign":
-        ids = tuple(_uuid(i, "diary", "revdesk worklist list") for i in args.diary_ids)
+        ids = tuple(record_id(i, "diary", "revdesk worklist list") for i in args.diary_ids)
         moved = app.execute(rq.ReassignDiaryEntries(diary_ids=ids, owner=args.owner, team=args.team))
         skipped = f" ({len(moved.skipped)} not open, skipped)" if moved.skipped else ""
         return _print(args, moved.to_json(), f"Reassigned {moved.reassigned} diary entries{skipped}.")
-    app.execute(rq.ReleaseClaim(diary_id=_uuid(args.diary_id, "diary", "revdesk worklist list")))
+    app.execute(rq.ReleaseClaim(diary_id=record_id(args.diary_id, "diary", "revdesk worklist list")))
     print("Released.")
     return EXIT_OK
 
@@ -252,14 +241,14 @@ def _escalations(app: Application, args: argparse.Namespace) -> int:
         ]
         return _print(args, queue.to_json(), "\n".join(lines) or "No escalations waiting.")
     if args.escalations_command == "raise":
-        subject = _uuid(args.subject_id, "refund request", "revdesk refund list") if args.subject_id else None
+        subject = record_id(args.subject_id, "refund request", "revdesk refund list") if args.subject_id else None
         view = app.execute(RaiseEscalation(
             account_ref=args.ref, reason=args.reason, note=args.note, amount_pence=args.amount, subject_id=subject,
             team=args.team,
         ))
         return _print(args, view.to_json(), f"Escalation {view.escalation_id} raised on {view.account_ref} ({view.reason}).")
     view = app.execute(DecideEscalation(
-        escalation_id=_uuid(args.escalation_id, "escalation", "revdesk escalations list"), decision=args.decision,
+        escalation_id=record_id(args.escalation_id, "escalation", "revdesk escalations list"), decision=args.decision,
         note=args.note, as_of=args.as_of or clock.today(),
     ))
     return _print(args, view.to_json(), f"Escalation {view.escalation_id} on {view.account_ref}: {view.status}.")

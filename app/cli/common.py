@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -104,3 +105,18 @@ def progress_printer(quiet: bool) -> Callable[[int, int], None] | None:
         print(f"\r{done:,} / {total:,}", end="", file=sys.stderr, flush=True)
 
     return report
+
+
+def as_of_and_json(parser: argparse.ArgumentParser) -> None:
+    """The options every action on a record takes: the day it is done, and JSON output."""
+    parser.add_argument("--as-of", type=date_arg, default=None, help="today's date for the action (default: today)")
+    parser.add_argument("--json", action="store_true")
+
+
+def record_id(text: str, what: str, hint: str | None = None) -> uuid.UUID:
+    """A record's id as typed, or UsageError naming what it should have been (and where to find one)."""
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        where = f" (see `{hint}`)" if hint else ""
+        raise UsageError(f"'{text}' is not a {what} id{where}") from None

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.cli.common import EXIT_OK, Handler, UsageError, print_json, progress_printer
+from app.cli.common import EXIT_OK, Handler, UsageError, print_json, progress_printer, record_id
 
 if TYPE_CHECKING:
     from app.application import Application
@@ -33,15 +32,9 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     handlers["document"] = _document
 
 
-def _id(text: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text.strip())
-    except ValueError:
-        raise UsageError(f"'{text}' is not a {what} id") from None
-
 
 def _letters(app: Application, args: argparse.Namespace) -> int:
-    run_id = _id(args.run, "batch run")
+    run_id = record_id(args.run, "batch run")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder")
@@ -59,7 +52,7 @@ def _letters(app: Application, args: argparse.Namespace) -> int:
 def _document(app: Application, args: argparse.Namespace) -> int:
     from app.letters.documents import document_bytes
 
-    document_id = _id(args.document_id, "document")
+    document_id = record_id(args.document_id, "document")
     out = Path(args.out)
     if out.is_dir():
         raise UsageError(f"--out {out} is a folder; give a file name")

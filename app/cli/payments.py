@@ -9,7 +9,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from app import clock
-from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, UsageError, date_arg, pounds_arg, print_json
+from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, UsageError, as_of_and_json, date_arg, pounds_arg, print_json
 from app.enums import RefundStatus
 from app.money import fmt
 from app.rules.apportionment import year_label
@@ -30,13 +30,13 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     post.add_argument("--reference", required=True, help="the payment's own reference (unique)")
     post.add_argument("--confirm-credit", action="store_true",
                       help="post it even though it is more than is owed now (a credit, or towards bills not yet due)")
-    _as_of(post)
+    as_of_and_json(post)
     suspense = payment.add_parser("suspense", help="list payments in suspense")
     suspense.add_argument("--json", action="store_true")
     allocate = payment.add_parser("allocate", help="allocate a suspense payment to an account")
     allocate.add_argument("payment_ref")
     allocate.add_argument("--account", required=True, help="account reference")
-    _as_of(allocate)
+    as_of_and_json(allocate)
 
     refund = sub.add_parser("refund", help="refunds of credit balances").add_subparsers(
         dest="refund_command", metavar="ACTION", required=True
@@ -47,12 +47,12 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     request.add_argument("--payee", required=True)
     request.add_argument("--method", default="bank", help="bank, cheque or card (default bank)")
     request.add_argument("--reason", required=True)
-    _as_of(request)
+    as_of_and_json(request)
     decide = refund.add_parser("decide", help="approve or reject a refund request (team leader; not the requester)")
     decide.add_argument("refund_id")
     decide.add_argument("--decision", choices=["approve", "reject"], required=True)
     decide.add_argument("--note", required=True)
-    _as_of(decide)
+    as_of_and_json(decide)
     listing = refund.add_parser("list", help="list refund requests")
     listing.add_argument("--status", choices=[s.value for s in RefundStatus])
     listing.add_argument("--account", help="account reference")
@@ -69,24 +69,20 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     cancel = dd.add_parser("cancel", help="cancel an account's mandate (back to paying by cash)")
     cancel.add_argument("ref", help="account reference")
     cancel.add_argument("--reason", default="")
-    _as_of(cancel)
+    as_of_and_json(cancel)
     collect = dd.add_parser("collect", help="write the collection file for instalments due on a date")
     collect.add_argument("--date", type=date_arg, required=True, help="collection (due) date")
     collect.add_argument("--out", required=True, help="CSV file to write (never overwritten)")
-    _as_of(collect)
+    as_of_and_json(collect)
     dd_post = dd.add_parser("post", help="post submitted collections due by a date as payments")
-    _as_of(dd_post)
+    as_of_and_json(dd_post)
     returns = dd.add_parser("returns", help="import returned Direct Debits (ARUDD CSV)")
     returns.add_argument("file")
     returns.add_argument("--all-or-nothing", action="store_true", help="apply nothing if any row is rejected")
-    _as_of(returns)
+    as_of_and_json(returns)
 
     handlers.update({"payment": _payment, "refund": _refund, "dd": _dd})
 
-
-def _as_of(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", type=date_arg, default=None, help="today's date for the action (default: today)")
-    parser.add_argument("--json", action="store_true")
 
 
 def _allocation_text(result: Any) -> str:

@@ -8,7 +8,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from app import clock
-from app.cli.common import EXIT_OK, Handler, UsageError, date_arg, int_arg, pounds_arg, print_json
+from app.cli.common import EXIT_OK, Handler, as_of_and_json, date_arg, int_arg, pounds_arg, print_json, record_id
 from app.enums import WriteOffStatus
 from app.money import fmt
 from app.rules.apportionment import year_label
@@ -31,16 +31,16 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     propose.add_argument("--reason", required=True, help="reason code from the settings (e.g. uneconomical)")
     propose.add_argument("--note", default="", help="why (required for some reasons, e.g. other)")
     propose.add_argument("--evidence", default="", help="the evidence the reason needs (e.g. the DRO reference)")
-    _as_of(propose)
+    as_of_and_json(propose)
     decide = writeoffs.add_parser("decide", help="approve or reject a proposal (within your limit; not your own)")
     decide.add_argument("writeoff_id")
     decide.add_argument("--decision", choices=["approve", "reject"], required=True)
     decide.add_argument("--note", default="", help="required to reject")
-    _as_of(decide)
+    as_of_and_json(decide)
     writeback = writeoffs.add_parser("writeback", help="reverse an approved write-off (team leader or above)")
     writeback.add_argument("writeoff_id")
     writeback.add_argument("--reason", required=True)
-    _as_of(writeback)
+    as_of_and_json(writeback)
     listing = writeoffs.add_parser("list", help="list write-offs, oldest first")
     listing.add_argument("--status", choices=STATUSES)
     listing.add_argument("--account", help="account reference")
@@ -57,16 +57,10 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     handlers["writeoffs"] = _writeoffs
 
 
-def _as_of(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", type=date_arg, default=None, help="today's date for the action (default: today)")
-    parser.add_argument("--json", action="store_true")
 
 
-def _id(text: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text.strip())
-    except ValueError:
-        raise UsageError(f"'{text}' is not a write-off id (see `revdesk writeoffs list`)") from None
+def _writeoff_id(args: argparse.Namespace) -> uuid.UUID:
+    return record_id(args.writeoff_id, "write-off", "revdesk writeoffs list")
 
 
 def _line(v: WriteOffView) -> str:
@@ -94,10 +88,10 @@ def _writeoffs(app: Application, args: argparse.Namespace) -> int:
             note=args.note, evidence=args.evidence, as_of=as_of,
         ))
     elif command == "decide":
-        view = app.execute(DecideWriteOff(writeoff_id=_id(args.writeoff_id), approve=args.decision == "approve",
+        view = app.execute(DecideWriteOff(writeoff_id=_writeoff_id(args), approve=args.decision == "approve",
                                           note=args.note, as_of=as_of))
     else:
-        view = app.execute(WriteBack(writeoff_id=_id(args.writeoff_id), reason=args.reason, as_of=as_of))
+        view = app.execute(WriteBack(writeoff_id=_writeoff_id(args), reason=args.reason, as_of=as_of))
     return _print(args, view.to_json(), _line(view))
 
 
