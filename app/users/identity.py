@@ -12,7 +12,6 @@ Whoever it is must then be a user of the database (`app.users.directory.resolve_
 
 from __future__ import annotations
 
-import getpass
 import os
 
 from app.adapters.server_roles import session_login
@@ -36,13 +35,18 @@ def acting_login(uow: UnitOfWork, requested: str | None) -> str:
 
 
 def os_login() -> str:
-    """The computer's login name: the account database's entry for this process's user
-    (POSIX), else Windows' USERNAME (Windows has no account database to ask)."""
+    """The computer's login name, from the operating system, never from the environment:
+    POSIX's account database for this process's user id; on Windows the account the
+    process runs as (`os.getlogin`: GetUserNameW, not %USERNAME%). A user id with no
+    account (some containers) has no name to use: `--user` must give one."""
     try:
         import pwd
     except ImportError:
-        return getpass.getuser()
+        return os.getlogin()
     try:
         return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:  # a container's uid with no passwd entry
-        return getpass.getuser()
+    except KeyError:
+        raise ValidationError(
+            f"This computer has no login name for user id {os.getuid()}: start Revenues Desk with --user NAME.",
+            field="user",
+        ) from None

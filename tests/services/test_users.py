@@ -138,3 +138,21 @@ def test_a_new_database_file_needs_no_setup(tmp_path: Path) -> None:
         assert upgrade(db, privileges=True) is True  # privileges are a server's business: nothing to do here
     finally:
         db.dispose()
+
+
+def test_the_computer_login_comes_from_the_system_not_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import pwd
+
+    from app.users.identity import os_login
+
+    for variable in ("LOGNAME", "USER", "USERNAME"):
+        monkeypatch.setenv(variable, "someone_else")
+    assert os_login() == pwd.getpwuid(os.getuid()).pw_name
+
+    def no_account(uid: int) -> pwd.struct_passwd:
+        raise KeyError(uid)
+
+    monkeypatch.setattr(pwd, "getpwuid", no_account)
+    with pytest.raises(ValidationError, match=r"no login name for user id .*: start Revenues Desk with --user NAME"):
+        os_login()
