@@ -186,11 +186,12 @@ def make_database(url: str | URL, prompt: PasswordPrompt | None = None, echo: bo
                 f"The login {parsed.username} is disabled on the server at {parsed.host}: ask a Revenues Desk "
                 f"administrator to enable it (revdesk user enable {parsed.username})."
             ) from None
-        raise DatabaseUnavailable(f"Cannot reach the database at {describe(parsed)}: {_first_line(exc)}.") from None
+        raise DatabaseUnavailable(f"Cannot reach the database at {describe(parsed)}: {first_line(exc)}.") from None
     return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The driver's message, first line, without its full stop (to quote inside a sentence)."""
     original = getattr(exc, "orig", None) or exc
     return str(original).strip().splitlines()[0].rstrip(".") if str(original).strip() else type(original).__name__
 
@@ -239,11 +240,11 @@ def raise_if_lost(exc: BaseException, *, saving: bool = False) -> None:
         return
     if saving:
         raise ConnectionLost(
-            f"The connection to the database was lost while saving ({_first_line(exc)}); it may or may "
+            f"The connection to the database was lost while saving ({first_line(exc)}); it may or may "
             "not have been saved, so check the account before doing it again."
         ) from exc
     raise ConnectionLost(
-        f"The connection to the database was lost ({_first_line(exc)}); what you were doing was not "
+        f"The connection to the database was lost ({first_line(exc)}); what you were doing was not "
         "completed and Revenues Desk will reconnect when it can."
     ) from exc
 
@@ -312,7 +313,7 @@ def raise_if_refused(exc: BaseException) -> None:
     the application tried. Nothing was written (the unit of work rolled back)."""
     if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == PG_INSUFFICIENT_PRIVILEGE:
         raise NotAllowed(
-            f"The database server refused this to your login ({_first_line(exc)}); nothing was saved. If it "
+            f"The database server refused this to your login ({first_line(exc)}); nothing was saved. If it "
             "should be allowed, ask whoever looks after the server to run `revdesk db upgrade` as the owner login."
         ) from exc
 

@@ -33,7 +33,7 @@ from typing import Final
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from app.db import PG_INSUFFICIENT_PRIVILEGE
+from app.db import PG_INSUFFICIENT_PRIVILEGE, first_line
 from app.errors import NotAllowed, ValidationError
 from app.users.roles import Role
 
@@ -261,11 +261,6 @@ def password_verifier(connection: Connection, username: str, password: str) -> s
     if pgconn is None:
         raise ValidationError("Passwords can be set only on a PostgreSQL server.", field="password")
     return bytes(pgconn.encrypt_password(password.encode(), username.encode(), b"scram-sha-256")).decode()
-
-
-def first_line(exc: BaseException) -> str:
-    original = getattr(exc, "orig", None) or exc
-    return str(original).strip().splitlines()[0].rstrip(".")
 
 
 def session_login_safely(connection: Connection) -> str:

@@ -46,7 +46,8 @@ def resolve_actor(uow: UnitOfWork, login: str) -> Actor:
     owner, is registered as an admin; anyone else unknown, or disabled, is refused."""
     user = _find(uow, login)
     if user is None:
-        if not _may_register_itself(uow):
+        why = _admin_without_asking(uow)
+        if why is None:
             raise NotAllowed(
                 f"{login} is not a Revenues Desk user on this database: ask an administrator to add you "
                 f"(revdesk user add {login} --role officer)."
@@ -54,22 +55,20 @@ def resolve_actor(uow: UnitOfWork, login: str) -> Actor:
         user = User(username=login, display_name=login, role=Role.ADMIN.label)
         uow.session.add(user)
         uow.session.flush()
-        audit(uow, login, "user.created", "user", user.id, after={"username": login, "role": Role.ADMIN.label,
-                                                                   "why": _why_admin(uow)})
+        audit(uow, login, "user.created", "user", user.id,
+              after={"username": login, "role": Role.ADMIN.label, "why": why})
         uow.commit()
     if not user.active:
         raise NotAllowed(f"{login} is disabled on this database: ask an administrator to enable you again.")
     return _actor(user)
 
 
-def _may_register_itself(uow: UnitOfWork) -> bool:
+def _admin_without_asking(uow: UnitOfWork) -> str | None:
+    """Why this unknown login may register itself as an admin (None: it may not)."""
     if uow.dialect == "sqlite":
-        return not (uow.session.scalar(select(func.count()).select_from(User)) or 0)
-    return server_roles.owns_schema(uow.session.connection())
-
-
-def _why_admin(uow: UnitOfWork) -> str:
-    return "first user of this database" if uow.dialect == "sqlite" else "owns the database's schema"
+        empty = not (uow.session.scalar(select(func.count()).select_from(User)) or 0)
+        return "first user of this database" if empty else None
+    return "owns the database's schema" if server_roles.owns_schema(uow.session.connection()) else None
 
 
 @handles(AddUser, role=Role.ADMIN, action="add users")
