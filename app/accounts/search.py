@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import bindparam, select
 
 from app.accounts.search_index import SEARCH_COLUMNS, full_postcode, pair_keys, words
+from app.accounts.summary import HOLD_IN_FORCE, latest_recovery_event
 from app.db import UnitOfWork
 from app.ledger.balances import owed_now_of, owed_now_params
 from app.models import Account, Hold, RecoveryEvent
@@ -215,18 +216,10 @@ def _standing(uow: UnitOfWork, account_refs: list[str], as_of: date) -> dict[str
 
 
 # Built once: building a statement costs more Python than running this one costs the server.
-_STAGE = (
-    select(RecoveryEvent.stage)
-    .where(RecoveryEvent.account_id == Account.id, RecoveryEvent.event_date <= bindparam("as_of"))
-    .order_by(RecoveryEvent.event_date.desc(), RecoveryEvent.created_at.desc())
-    .limit(1)
-    .correlate(Account)
-    .scalar_subquery()
-)
+_STAGE = latest_recovery_event(RecoveryEvent.stage)
 _HOLD = (
     select(Hold.kind)
-    .where(Hold.account_id == Account.id, Hold.start_date <= bindparam("as_of"))
-    .where(Hold.end_date.is_(None) | (Hold.end_date >= bindparam("as_of")))
+    .where(Hold.account_id == Account.id, HOLD_IN_FORCE)
     .order_by(Hold.start_date)
     .limit(1)
     .correlate(Account)

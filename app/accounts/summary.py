@@ -250,14 +250,22 @@ def get_account_id(uow: UnitOfWork, account_ref: str) -> uuid.UUID:
 # eight Core statements built once here (SQLAlchemy caches their compiled SQL), returning
 # plain rows: ORM entities, identity-map bookkeeping and one statement per relationship
 # cost about 1 ms each on PostgreSQL, which at fourteen statements missed the 20 ms target.
-_last_event = (
-    select(RecoveryEvent.id)
-    .where(RecoveryEvent.account_id == Account.id, RecoveryEvent.event_date <= bindparam("as_of"))
-    .order_by(RecoveryEvent.event_date.desc(), RecoveryEvent.created_at.desc())
-    .limit(1)
-    .correlate(Account)
-    .scalar_subquery()
-)
+def latest_recovery_event(column: Any) -> Any:
+    """`column` of the account's latest recovery event by :as_of, correlated to `Account`
+    (its recovery stage is that event's): shared with search's result rows."""
+    return (
+        select(column)
+        .where(RecoveryEvent.account_id == Account.id, RecoveryEvent.event_date <= bindparam("as_of"))
+        .order_by(RecoveryEvent.event_date.desc(), RecoveryEvent.created_at.desc())
+        .limit(1)
+        .correlate(Account)
+        .scalar_subquery()
+    )
+
+
+# A hold in force on :as_of (started, and not ended before it).
+HOLD_IN_FORCE = (Hold.start_date <= bindparam("as_of")) & (Hold.end_date.is_(None) | (Hold.end_date >= bindparam("as_of")))
+_last_event = latest_recovery_event(RecoveryEvent.id)
 _live_arrangement = (
     select(Arrangement.id)
     .where(Arrangement.account_id == Account.id, Arrangement.status == ArrangementStatus.LIVE)
@@ -338,8 +346,7 @@ _INSTALMENTS = (
 )
 _HOLDS = (
     select(Hold.kind, Hold.reason, Hold.start_date, Hold.end_date)
-    .where(Hold.account_id == bindparam("account_id"), Hold.start_date <= bindparam("as_of"))
-    .where(Hold.end_date.is_(None) | (Hold.end_date >= bindparam("as_of")))
+    .where(Hold.account_id == bindparam("account_id"), HOLD_IN_FORCE)
     .order_by(Hold.start_date)
 )
 _DIARY = (
