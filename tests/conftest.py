@@ -75,6 +75,11 @@ def pg_login(name: str) -> str:
     return name if name.startswith(PG_RUN) else f"{PG_RUN}{name}"
 
 
+def person(db_url: str, name: str) -> str:
+    """`name` as `db_url`'s database knows the person: on a server, this session's login for them."""
+    return name if db_url.startswith("sqlite") else pg_login(name)
+
+
 @pytest.fixture(scope="session")
 def pg_template() -> Iterator[str]:
     """A migrated template database for this test session (dropped at the end), set up as a

@@ -13,7 +13,7 @@ import pytest
 
 from app.cli import main
 from app.paths import DEFAULT_SETTINGS
-from tests.conftest import PG_APP, login_url, pg_login
+from tests.conftest import PG_APP, login_url, person
 
 
 class Revdesk:
@@ -35,9 +35,7 @@ class Revdesk:
 
     def login(self, user: str) -> str:
         """The name `user` acts under (what audit trails and `*_by` fields record)."""
-        if self.embedded:
-            return user
-        return PG_APP if user == self.ADMIN else pg_login(user)
+        return PG_APP if user == self.ADMIN and not self.embedded else person(self.db, user)
 
     def __call__(self, *args: str, user: str = ADMIN) -> tuple[int, str, str]:
         if self.embedded:

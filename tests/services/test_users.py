@@ -17,14 +17,9 @@ from app.errors import DatabaseUnavailable, NotAllowed, NotFound, ValidationErro
 from app.models import AuditEvent, User
 from app.users.requests import AddUser, SetActive, SetRole
 from app.users.roles import Role
-from tests.conftest import EXAMPLES, embedded_user, login_url, pg_login
+from tests.conftest import EXAMPLES, embedded_user, login_url, person, pg_login
 
 SETTINGS = str(EXAMPLES / "settings.toml")
-
-
-def person(db_url: str, name: str) -> str:
-    """`name` as this database knows the person: on a server, this test session's login."""
-    return name if db_url.startswith("sqlite") else pg_login(name)
 
 
 def as_person(db_url: str, name: str) -> AppContext:
