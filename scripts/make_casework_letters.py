@@ -57,6 +57,8 @@ def build_arrangement_confirmation() -> bytes:
     house._row(plan, ("{{ instalment['due']|ukdate }}", "{{ instalment['amount_pence']|money }}"))
     house._row(plan, ("{%tr endfor %}", ""))
     house._align_column(plan, 1, WD_ALIGN_PARAGRAPH.RIGHT)
+    house._heading(doc, "How to pay")
+    house.ways_to_pay(doc)
     house._heading(doc, "Keeping to the arrangement")
     house._para(
         doc,
@@ -77,6 +79,7 @@ def build_arrangement_confirmation() -> bytes:
         "You may be entitled to council tax reduction or a discount. Free, confidential debt advice is available "
         "from organisations such as Citizens Advice, StepChange and National Debtline.",
     )
+    house.contact_us(doc)
     house._footer(doc)
     return house.finish(doc, TITLE, "Council tax arrangement")
 

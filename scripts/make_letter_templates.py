@@ -143,9 +143,7 @@ def build(amended: bool) -> bytes:
     )
     _para(body, "{%p else %}")
     _para(body, "Please pay each instalment by its due date, quoting your account reference {{ account_ref }}.")
-    _bullet(body, "Direct Debit", " – the easiest way to pay: ask us to set one up, or apply on our website.")
-    _bullet(body, "Online or by phone", " with a debit card, through our website or automated payments line.")
-    _bullet(body, "Bank transfer", " using your account reference as the payment reference.")
+    ways_to_pay(body)
     _para(body, "{%p endif %}")
     _para(
         body,
@@ -168,6 +166,7 @@ def build(amended: bool) -> bytes:
         "worked out and how it is spent is explained on our website.",
         size=9, color=MUTED,
     )
+    contact_us(body)
 
     _footer(doc)
     return finish(doc, "Amended Council Tax Demand Notice" if amended else "Council Tax Demand Notice", "Council tax")
@@ -232,6 +231,34 @@ def _bullet(container, lead: str, rest: str) -> None:  # type: ignore[no-untyped
     paragraph.add_run("•\u00a0\u00a0")
     paragraph.add_run(lead).bold = True
     paragraph.add_run(rest)
+
+
+def ways_to_pay(container) -> None:  # type: ignore[no-untyped-def]
+    """The ways to pay, from the council's `[contact]` settings (each left out where not set)."""
+    _bullet(container, "Direct Debit", " – the easiest way to pay: ask us to set one up"
+            "{% if council.web %}, or apply at {{ council.web }}{% endif %}.")
+    _para(container, "{%p if council.pay_online %}")
+    _bullet(container, "Online", " with a debit card at {{ council.pay_online }}.")
+    _para(container, "{%p endif %}")
+    _para(container, "{%p if council.payment_phone %}")
+    _bullet(container, "By phone", " with a debit card on {{ council.payment_phone }}.")
+    _para(container, "{%p endif %}")
+    _para(container, "{%p if council.bank.sort_code %}")
+    _bullet(container, "Bank transfer", " to {{ council.bank.account_name }}, sort code {{ council.bank.sort_code }}, "
+            "account number {{ council.bank.account_number }}, with {{ account_ref }} as the payment reference.")
+    _para(container, "{%p endif %}")
+
+
+def contact_us(container) -> None:  # type: ignore[no-untyped-def]
+    """How to reach the council, from the `[contact]` settings: on every letter to a taxpayer."""
+    _heading(container, "Contact us")
+    _para(container, "{% if council.phone %}Phone {{ council.phone }}{% if council.opening_hours %} "
+                     "({{ council.opening_hours }}){% endif %}.  {% endif %}{% if council.email %}Email "
+                     "{{ council.email }}.  {% endif %}{% if council.web %}Online {{ council.web }}.{% endif %}", after=2)
+    _para(container, "{%p if council.address_lines %}")
+    _para(container, "Write to us at {{ council.address_lines|join(', ') }}.")
+    _para(container, "{%p endif %}")
+    _para(container, "Please quote your account reference {{ account_ref }}.", size=9, color=MUTED)
 
 
 def _bottom_rule(paragraph: Paragraph) -> None:
@@ -539,6 +566,7 @@ def _recovery_letter_start(title: str):  # type: ignore[no-untyped-def]
 
 
 def _recovery_letter_end(doc, title: str) -> bytes:  # type: ignore[no-untyped-def]
+    contact_us(doc)
     _footer(doc)
     return finish(doc, title, "Council tax recovery")
 

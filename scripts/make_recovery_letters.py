@@ -46,6 +46,8 @@ def build(name: str) -> bytes:
     house._bold_column(summary, 0)
     for paragraph_text in _body(name):
         house._para(doc, paragraph_text, before=6)
+    house._heading(doc, "How to pay")
+    house.ways_to_pay(doc)
     house._heading(doc, "If you cannot pay")
     house._para(
         doc,
@@ -53,6 +55,7 @@ def build(name: str) -> bytes:
         "entitled to council tax reduction or a discount. Free, confidential debt advice is available "
         "from organisations such as Citizens Advice, StepChange and National Debtline.",
     )
+    house.contact_us(doc)
     house._footer(doc)
     return house.finish(doc, LETTERS[name], "Council tax recovery")
 

@@ -25,6 +25,7 @@ from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading
 from app.enums import BatchRunKind, BatchRunStatus
+from app.letters.council import council_fields
 from app.models import BatchRun, LiabilityPeriod
 from app.requests import Cancelled, Progress, handles
 from app.rules.apportionment import year_end, year_start
@@ -99,6 +100,7 @@ def run_annual_billing(
     instalments = settings.instalment_policy()
     chunk = chunk or settings.batch.billing_chunk
     memo = Memo()
+    letterhead = council_fields(settings)
     cursor = uuid.UUID(summary["cursor"]) if summary.get("cursor") else None
     status = BatchRunStatus.COMPLETED
     while True:
@@ -119,10 +121,10 @@ def run_annual_billing(
             reload: list[uuid.UUID] = []
             for f in facts:
                 try:
-                    decisions.append(decide(f, year, policy, instalments, as_of, settings.name, memo=memo))
+                    decisions.append(decide(f, year, policy, instalments, as_of, letterhead, memo=memo))
                 except InstalmentsNotLoaded:
                     reload.append(f.account_id)
-            decisions += [decide(f, year, policy, instalments, as_of, settings.name, memo=memo)
+            decisions += [decide(f, year, policy, instalments, as_of, letterhead, memo=memo)
                           for f in load_facts(uow, reload, [year])]
             applied = apply(uow, actor, decisions, as_of, versions, batch_run_id=run_id)
             cursor = ids[-1]

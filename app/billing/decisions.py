@@ -10,7 +10,7 @@ keeps a run from working out the same charge or schedule twice.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -83,9 +83,11 @@ class Memo:
 
 def decide(
     facts: AccountFacts, year: int, policy: YearPolicy, instalments: InstalmentPolicy, issued_on: date,
-    authority: str, reason: str = "", memo: Memo | None = None,
+    letterhead: Mapping[str, Any], reason: str = "", memo: Memo | None = None,
 ) -> BillingDecision:
-    """Compare the rules' charge for `year` with the ledger and plan, and say what must change."""
+    """Compare the rules' charge for `year` with the ledger and plan, and say what must change.
+
+    `letterhead` is the council's block for the notice (`app.letters.council.council_fields`)."""
     key = (_clipped_periods(facts.periods, year), _clipped(facts.reductions, year))
     charge = memo.charges.get(key) if memo is not None else None
     if charge is None:
@@ -129,7 +131,7 @@ def decide(
         notice = "amended_demand_notice"
     data = None
     if notice is not None and plan is not None:
-        data = notice_data(facts, charge, policy, paid, plan, issued_on, authority, amended=notice != DocumentKind.DEMAND_NOTICE,
+        data = notice_data(facts, charge, policy, paid, plan, issued_on, letterhead, amended=notice != DocumentKind.DEMAND_NOTICE,
                            reason=reason, memo=memo)
     return BillingDecision(
         account_id=facts.account_id, account_ref=facts.account_ref, year=year, charge=charge,
@@ -160,7 +162,7 @@ def _clipped_periods(periods: tuple[PeriodFacts, ...], year: int) -> tuple[Perio
 
 def notice_data(
     facts: AccountFacts, charge: YearCharge, policy: YearPolicy, paid: int, plan: Sequence[DueInstalment],
-    issued_on: date, authority: str, *, amended: bool, reason: str, memo: Memo | None = None,
+    issued_on: date, letterhead: Mapping[str, Any], *, amended: bool, reason: str, memo: Memo | None = None,
 ) -> dict[str, Any]:
     """The merge data of a demand notice (the letters service's template fields).
 
@@ -188,7 +190,7 @@ def notice_data(
     period = facts.periods[latest] if facts.periods else None
     address, postcode = facts.addresses[latest] if facts.addresses else ("", "")
     return {
-        "authority": authority,
+        **letterhead,
         "issued_on": issued_on.isoformat(),
         "account_ref": facts.account_ref,
         "names": list(facts.names),

@@ -22,6 +22,7 @@ from app.billing.settings_snapshots import capture_year_settings
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.errors import ValidationError
+from app.letters.council import council_fields
 from app.models import Document
 from app.rules.apportionment import financial_year_of, year_label
 from app.rules.instalments import DueInstalment
@@ -100,7 +101,7 @@ def decide_account(
         return []
     facts = loaded[0]
     instalments = settings.instalment_policy()
-    return [decide(facts, y, year_policy(settings, y), instalments, as_of, settings.name, reason) for y in all_years]
+    return [decide(facts, y, year_policy(settings, y), instalments, as_of, council_fields(settings), reason) for y in all_years]
 
 
 def rebill_account(

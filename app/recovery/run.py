@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -33,6 +33,7 @@ from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading, in_batches
 from app.enums import BatchRunKind, BatchRunStatus
 from app.ledger.kinds import LedgerKind
+from app.letters.council import council_fields
 from app.ledger.posting import LedgerRows
 from app.models import (
     Account,
@@ -233,6 +234,7 @@ def _write(
         return
     people = _letter_facts(uow, list(acting))
     pay_by = reminder_pay_by(as_of, settings.recovery_policy())  # once, not per letter (reg 23(1): issue day + 6)
+    letterhead = council_fields(settings)
     v = NativeValues(uow.dialect)
     at = now()
     stamp = v.timestamp(at)
@@ -253,7 +255,7 @@ def _write(
                 ledger.add(native, action.year, LedgerKind.COSTS, action.costs_pence, today, f"SUMMONS-{action.year}",
                            "Summons costs")
             template = templates[action.stage]
-            data = _letter_data(settings.name, as_of, pay_by, action, ref, names, address, postcode)
+            data = _letter_data(letterhead, as_of, pay_by, action, ref, names, address, postcode)
             documents.append((v.new_id(), native, action.stage, template, versions.get(template, ""),
                               f"{action.stage}-{ref}-{action.year}-{as_of.isoformat()}.docx", v.json_text(json.dumps(data)),
                               action.year, today, run, actor.username, stamp))
@@ -269,10 +271,10 @@ def _write(
     writer.write(AuditEvent.__table__, AUDIT_COLUMNS, audits)
 
 
-def _letter_data(authority: str, as_of: date, pay_by: date, action: Action, ref: str, names: list[str], address: str,
+def _letter_data(letterhead: Mapping[str, Any], as_of: date, pay_by: date, action: Action, ref: str, names: list[str], address: str,
                  postcode: str) -> dict[str, Any]:
     return {
-        "authority": authority, "issued_on": as_of.isoformat(), "account_ref": ref, "names": names,
+        **letterhead, "issued_on": as_of.isoformat(), "account_ref": ref, "names": names,
         "address_lines": [p.strip() for p in address.split(",") if p.strip()], "postcode": postcode,
         "property_address": f"{address}, {postcode}" if postcode else address,
         "year": action.year, "year_label": year_label(action.year), "stage": action.stage,

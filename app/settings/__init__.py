@@ -14,6 +14,7 @@ from app.settings.schema import (
     AuthoritySettings,
     BatchSettings,
     BenefitDeductionSettings,
+    Contact,
     Costs,
     DatabaseSettings,
     DiaryCodeSettings,
@@ -26,7 +27,7 @@ from app.settings.schema import (
 )
 
 __all__ = [
-    "DEFAULT_DIARY_CODES", "Authority", "AuthoritySettings", "BatchSettings", "BenefitDeductionSettings", "Costs",
+    "DEFAULT_DIARY_CODES", "Authority", "AuthoritySettings", "BatchSettings", "BenefitDeductionSettings", "Contact", "Costs",
     "DatabaseSettings", "DiaryCodeSettings", "EnforcementSettings", "InstalmentSettings", "RecoveryLetters",
     "RecoverySettings", "SettingsError", "WriteOffSettings", "YearSettings", "load_settings", "parse_settings",
 ]

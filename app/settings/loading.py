@@ -30,6 +30,7 @@ from app.settings.schema import (
     AuthoritySettings,
     BatchSettings,
     BenefitDeductionSettings,
+    Contact,
     Costs,
     DatabaseSettings,
     DiaryCodeSettings,
@@ -63,6 +64,7 @@ def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySetting
     authority = root.section("authority", _authority)
     settings = AuthoritySettings(
         authority=authority,
+        contact=root.section("contact", _contact),
         years=root.section("years", lambda t: _years(t, authority.country)),
         costs=root.section("costs", _costs),
         recovery=root.section("recovery", _recovery),
@@ -83,6 +85,32 @@ def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySetting
 def _authority(t: Table) -> Authority:
     d = Authority()
     return Authority(name=t.text("name", d.name), country=t.choice("country", d.country, COUNTRIES))
+
+
+_SORT_CODE = re.compile(r"\d\d-\d\d-\d\d")
+_ACCOUNT_NUMBER = re.compile(r"\d{8}")
+
+
+def _contact(t: Table) -> Contact:
+    """The contact block; a sort code and account number are checked, since a typo there
+    sends taxpayers' money to someone else's account."""
+    def text(key: str) -> str:
+        return t.text(key, "", allow_empty=True)
+
+    sort_code, account_number = text("bank_sort_code"), text("bank_account_number")
+    if sort_code and not _SORT_CODE.fullmatch(sort_code):
+        t.fail("bank_sort_code", "must be a sort code such as \"12-34-56\"")
+    if account_number and not _ACCOUNT_NUMBER.fullmatch(account_number):
+        t.fail("bank_account_number", "must be the 8 digits of a bank account number")
+    if bool(sort_code) != bool(account_number):
+        t.fail("bank_account_number" if sort_code else "bank_sort_code",
+               "is needed too: a bank transfer needs both the sort code and the account number")
+    return Contact(
+        address=t.texts("address", ()),
+        phone=text("phone"), email=text("email"), web=text("web"), opening_hours=text("opening_hours"),
+        pay_online=text("pay_online"), payment_phone=text("payment_phone"), bank_name=text("bank_name"),
+        bank_sort_code=sort_code, bank_account_number=account_number, bank_account_name=text("bank_account_name"),
+    )
 
 
 def _years(t: Table, country: str) -> dict[int, YearSettings]:

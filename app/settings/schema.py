@@ -42,6 +42,27 @@ class Authority:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """`[contact]`: how a taxpayer reaches and pays the council, printed on every letter.
+
+    Settings rather than template text so that a council sets its phone numbers, web
+    address, opening hours and bank details once, not in every template; a letter keeps
+    the values it was issued with (they are part of its merge data). Empty = not printed."""
+
+    address: tuple[str, ...] = ()
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    opening_hours: str = ""
+    pay_online: str = ""  # where to pay by card online
+    payment_phone: str = ""  # automated card payment line
+    bank_name: str = ""
+    bank_sort_code: str = ""  # 12-34-56
+    bank_account_number: str = ""  # 8 digits
+    bank_account_name: str = ""
+
+
+@dataclass(frozen=True)
 class YearSettings:
     """`[years.YYYY]`: one financial year's figures. `year` 2025 means 2025/26."""
 
@@ -182,6 +203,7 @@ class AuthoritySettings:
     """The whole settings file, checked and typed. Built by `parse_settings`/`load_settings`."""
 
     authority: Authority = field(default_factory=Authority)
+    contact: Contact = field(default_factory=Contact)
     years: Mapping[int, YearSettings] = field(default_factory=dict)
     costs: Costs = field(default_factory=Costs)
     recovery: RecoverySettings = field(default_factory=RecoverySettings)

@@ -22,6 +22,7 @@ from app.settings import (
     Authority,
     AuthoritySettings,
     BatchSettings,
+    Contact,
     DiaryCodeSettings,
     RecoveryLetters,
     SettingsError,
@@ -104,6 +105,18 @@ country = "Wales"
 [years.2026]
 band_d_pence = { "" = 200000 }
 premiums = { long_term_empty = { "1" = 100 }, second_home = 100 }
+[contact]
+address = ["County Hall", " Cardiff "]
+phone = "029 2000 0000"
+email = "treth@example.gov.uk"
+web = "www.example.gov.uk"
+opening_hours = "9 to 5"
+pay_online = "www.example.gov.uk/pay"
+payment_phone = "029 2000 0001"
+bank_name = "Bank"
+bank_sort_code = "12-34-56"
+bank_account_number = "12345678"
+bank_account_name = "Collection Fund"
 [costs]
 summons_pence = 7000
 liability_order_pence = 0
@@ -150,6 +163,10 @@ recovery_chunk = 2
 arrangement_chunk = 3
 """)
     assert (s.name, s.country) == ("Caerdydd", "wales")
+    assert s.contact == Contact(
+        ("County Hall", "Cardiff"), "029 2000 0000", "treth@example.gov.uk", "www.example.gov.uk", "9 to 5",
+        "www.example.gov.uk/pay", "029 2000 0001", "Bank", "12-34-56", "12345678", "Collection Fund",
+    )
     assert s.years[2026].premiums == PremiumPolicy({1: 100}, 100)
     assert s.recovery_policy() == RecoveryPolicy(
         reminder_days=10, pay_within_days=8, max_reminders=1, summons_after_days=21, hearing_lead_days=15, service_days=3,
@@ -242,6 +259,13 @@ arrangement_chunk = 3
      '[years.2025.premiums.long_term_empty] one must be whole years empty, such as "1".'),
     ('[years.2025]\nband_d_pence = { "" = 1 }\nband_e_pence = 5', "unknown key [years.2025] band_e_pence."),
     ('[years.twenty]\nband_d_pence = { "" = 1 }', "[years.twenty] is not a year such as 2025."),
+    # bank details a taxpayer would pay into: a typo sends money to someone else
+    ('[contact]\nbank_sort_code = "123456"\nbank_account_number = "12345678"',
+     '[contact] bank_sort_code must be a sort code such as "12-34-56".'),
+    ('[contact]\nbank_sort_code = "12-34-56"\nbank_account_number = "1234567"',
+     "[contact] bank_account_number must be the 8 digits of a bank account number."),
+    ('[contact]\nbank_sort_code = "12-34-56"',
+     "[contact] bank_account_number is needed too: a bank transfer needs both the sort code and the account number."),
     ('[benefit_deductions.legacy_single_25_weekly_pence]\n"2026" = "9400"',
      "[benefit_deductions.legacy_single_25_weekly_pence] 2026 must be a whole number of 1 or more, not '9400'."),
 ])

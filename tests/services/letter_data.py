@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.letters.council import council_fields
+from app.settings import load_settings
+
 
 def notice_data(**changes: Any) -> dict[str, Any]:
     """Merge data in the shape the billing service produces."""
     data: dict[str, Any] = {
-        "authority": "Exampleton District Council", "issued_on": "2026-03-06", "account_ref": "70000001",
+        **council_fields(load_settings()), "issued_on": "2026-03-06", "account_ref": "70000001",
         "names": ["Mr Daniel Hughes", "Ms Chloe Bennett & Son"], "address_lines": ["12 Station Road", "Exampleton"],
         "postcode": "EX1 4QT", "property_address": "12 Station Road, Exampleton, EX1 4QT", "band": "C",
         "parish": "Little Example", "year": 2026, "year_label": "2026/27", "band_d_pence": 221847,

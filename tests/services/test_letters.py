@@ -71,7 +71,7 @@ def test_render_is_deterministic() -> None:
 
 def test_demand_notice_reads_as_a_bill() -> None:
     text = text_of(rendering.render("demand_notice", notice_data()))
-    assert "Exampleton District Council" in text
+    assert "Example District Council" in text
     assert "Council Tax Demand Notice 2026/27" in text and "Amended" not in text
     assert "Mr Daniel Hughes / Ms Chloe Bennett & Son / 12 Station Road / Exampleton / EX1 4QT" in text
     assert "70000001" in text and "06/03/2026" in text
@@ -83,7 +83,22 @@ def test_demand_notice_reads_as_a_bill() -> None:
     assert "Balance to pay | £1,281.90" in text
     assert "01/04/2026 | £128.27" in text and "01/01/2027 | £128.18" in text
     assert "quoting your account reference 70000001" in text and "You pay by Direct Debit" not in text
+    # the council's contact block and ways to pay come from the [contact] settings (issue 16 part 4)
+    assert "Online with a debit card at www.example.gov.uk/pay." in text
+    assert ("Bank transfer to Example District Council Collection Fund, sort code 00-00-00, account number 00000000, "
+            "with 70000001 as the payment reference.") in text
+    assert "Phone 01632 960000 (Monday to Friday 9am to 5pm, Wednesday from 10am)." in text
+    assert "Write to us at Council Offices, Market Street, Exampleton, EX1 1AA." in text
     assert "{{" not in text and "{%" not in text
+
+
+def test_ways_to_pay_leave_out_what_the_council_has_not_set() -> None:
+    data = notice_data()
+    data["council"] = {**data["council"], "pay_online": "", "phone": "", "address_lines": [],
+                       "bank": {**data["council"]["bank"], "sort_code": "", "account_number": ""}}
+    text = text_of(rendering.render("demand_notice", data))
+    assert "Online with" not in text and "Bank transfer" not in text and "Write to us" not in text
+    assert "Phone" not in text and "Email counciltax@example.gov.uk." in text
 
 
 def test_amended_notice_gives_reason_and_direct_debit_wording() -> None:

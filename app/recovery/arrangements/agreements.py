@@ -31,6 +31,7 @@ from app.enums import ArrangementFrequency, ArrangementStatus, DocumentKind, Hol
 from app.errors import Conflict, NotFound
 from app.ledger.balances import owed_now_pence
 from app.ledger.kinds import CASH_KINDS
+from app.letters.council import council_fields
 from app.models import Account, Arrangement, ArrangementInstalment, Hold, LedgerTransaction, LiabilityPeriod
 from app.money import fmt
 from app.recovery.arrangements.planning import build_plan, check_no_other_live, income_statement, refuse_plan
@@ -294,7 +295,7 @@ def _confirmation_letter(uow: UnitOfWork, actor: Actor, settings: AuthoritySetti
     names, address, postcode = _letter_facts(uow, arrangement.account_id)
     lines = arrangement.instalments
     data = {
-        "authority": settings.name, "issued_on": as_of.isoformat(), "account_ref": ref, "names": names,
+        **council_fields(settings), "issued_on": as_of.isoformat(), "account_ref": ref, "names": names,
         "address_lines": [p.strip() for p in address.split(",") if p.strip()], "postcode": postcode,
         "property_address": f"{address}, {postcode}" if postcode else address,
         "total_pence": arrangement.total_pence, "frequency": arrangement.frequency,

@@ -34,6 +34,7 @@ from app.dto import JsonView
 from app.enums import EnforcementKind, EnforcementStatus, RecoveryStage
 from app.errors import Conflict, NotFound, ValidationError
 from app.ledger.balances import year_balance_pence
+from app.letters.council import council_fields
 from app.models import Account, EnforcementCase, RecoveryEvent
 from app.recovery.holds import active_holds
 from app.rules import attachment_of_earnings as aoe_rules
@@ -233,7 +234,7 @@ def letter_common(
     settings: AuthoritySettings, person: Debtor, case: EnforcementCase, order: RecoveryEvent, issued_on: date,
 ) -> dict[str, Any]:
     return {
-        "authority": settings.name, "account_ref": person.account_ref, "issued_on": issued_on.isoformat(),
+        **council_fields(settings), "account_ref": person.account_ref, "issued_on": issued_on.isoformat(),
         "case_ref": case.reference, "debtor_name": person.name, "debtor_joint_names": person.joint_names,
         "debtor_address": ", ".join([*person.address_lines, person.postcode]),
         "liability_order_date": order.event_date.isoformat(), "year_label": year_label(order.financial_year),

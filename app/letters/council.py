@@ -1,0 +1,43 @@
+"""The council's block on every letter: who it is, how to reach it and how to pay.
+
+Every letter's merge data carries `authority` (the council's name) and `council` (its
+address, phone, web, opening hours and bank details from the `[contact]` settings), put
+there by `council_fields` when the letter is issued. They are stored with the letter's
+data, so a letter made again years later shows the numbers it was sent with, not today's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.settings.schema import AuthoritySettings
+
+
+def council_fields(settings: AuthoritySettings) -> dict[str, Any]:
+    """`{"authority": name, "council": {...}}` for a letter's merge data.
+
+    In a template: `{{ council.phone }}`, `{% for line in council.address_lines %}`,
+    `{% if council.bank.sort_code %}…{{ council.bank.sort_code }}…{% endif %}`. Keys are
+    always present (empty text where the council has not set one), so a template may test
+    any of them without failing on a missing field.
+    """
+    c = settings.contact
+    return {
+        "authority": settings.name,
+        "council": {
+            "name": settings.name,
+            "address_lines": list(c.address),
+            "phone": c.phone,
+            "email": c.email,
+            "web": c.web,
+            "opening_hours": c.opening_hours,
+            "pay_online": c.pay_online,
+            "payment_phone": c.payment_phone,
+            "bank": {
+                "name": c.bank_name,
+                "sort_code": c.bank_sort_code,
+                "account_number": c.bank_account_number,
+                "account_name": c.bank_account_name or settings.name,
+            },
+        },
+    }
