@@ -33,8 +33,8 @@ from app.config import AuthoritySettings
 from app.db import Database, UnitOfWork, batch_reading, in_batches
 from app.enums import BatchRunKind, BatchRunStatus
 from app.ledger.kinds import LedgerKind
-from app.letters.council import council_fields
 from app.ledger.posting import LedgerRows
+from app.letters.council import council_fields
 from app.models import (
     Account,
     AccountParty,
@@ -271,8 +271,8 @@ def _write(
     writer.write(AuditEvent.__table__, AUDIT_COLUMNS, audits)
 
 
-def _letter_data(letterhead: Mapping[str, Any], as_of: date, pay_by: date, action: Action, ref: str, names: list[str], address: str,
-                 postcode: str) -> dict[str, Any]:
+def _letter_data(letterhead: Mapping[str, Any], as_of: date, pay_by: date, action: Action, ref: str, names: list[str],
+                 address: str, postcode: str) -> dict[str, Any]:
     return {
         **letterhead, "issued_on": as_of.isoformat(), "account_ref": ref, "names": names,
         "address_lines": [p.strip() for p in address.split(",") if p.strip()], "postcode": postcode,
