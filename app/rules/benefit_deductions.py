@@ -20,6 +20,12 @@ Figures *(check against the year's uprating order before relying on them)*: 2025
 standard allowances and the 2024/25 and 2025/26 legacy personal allowance were checked
 against CPAG's published rate tables (askcpag.org.uk "Universal credit rates 2025/26",
 "Means-tested benefit rates 2025/26"), not against the uprating orders themselves.
+2026/27 UC standard allowances are those set by the Universal Credit Act 2025 (above
+inflation), as the DWP's "Proposed benefit and pension rates 2026 to 2027" lists them;
+the 2026/27 legacy personal allowance is 2025/26's £92.05 uprated by September 2025's
+CPI, 3.8%, to £95.55. A council adds a later year in its settings
+(`[benefit_deductions] uc_standard_allowance_pence` and `legacy_single_25_weekly_pence`)
+without waiting for a release.
 """
 
 from __future__ import annotations
@@ -37,10 +43,12 @@ LEGACY_DEDUCTION_PERCENT = 5
 UC_STANDARD_ALLOWANCE_PENCE: Mapping[int, Mapping[str, int]] = {
     2024: {"single_under_25": 31_168, "single_25_plus": 39_345, "couple_under_25": 48_923, "couple_25_plus": 61_760},
     2025: {"single_under_25": 31_698, "single_25_plus": 40_014, "couple_under_25": 49_755, "couple_25_plus": 62_810},
+    2026: {"single_under_25": 33_858, "single_25_plus": 42_490, "couple_under_25": 52_834, "couple_25_plus": 66_697},
 }
+UC_CATEGORIES = ("single_under_25", "single_25_plus", "couple_under_25", "couple_25_plus")
 
 # Weekly personal allowance for a single claimant aged 25 or over, pence.
-LEGACY_SINGLE_25_WEEKLY_PENCE: Mapping[int, int] = {2024: 9_050, 2025: 9_205}
+LEGACY_SINGLE_25_WEEKLY_PENCE: Mapping[int, int] = {2024: 9_050, 2025: 9_205, 2026: 9_555}
 
 
 class BenefitDeductionError(ValueError):
@@ -53,11 +61,20 @@ def round_up_to_5p(value: Fraction) -> int:
     return fives * 5
 
 
-def uc_standard_allowance_pence(year: int, kind: str) -> int:
+def uc_standard_allowance_pence(
+    year: int, kind: str, allowances: Mapping[int, Mapping[str, int]] = UC_STANDARD_ALLOWANCE_PENCE,
+) -> int:
+    """The monthly standard allowance for `kind` in financial year `year`, from the table held (or given)."""
+    if kind not in UC_CATEGORIES:
+        raise BenefitDeductionError(f"'{kind}' is not a UC standard allowance category (use {', '.join(UC_CATEGORIES)}).")
     try:
-        return UC_STANDARD_ALLOWANCE_PENCE[year][kind]
+        return allowances[year][kind]
     except KeyError:
-        raise BenefitDeductionError(f"No UC standard allowance is held for {kind} in {year_label(year)}.") from None
+        raise BenefitDeductionError(
+            f"No UC standard allowance is held for {kind.replace('_', ' ')} in {year_label(year)}; a council adds "
+            f"the year's figures in its settings: [benefit_deductions] uc_standard_allowance_pence = "
+            f"{{ \"{year}\" = {{ single_under_25 = …, single_25_plus = …, couple_under_25 = …, couple_25_plus = … }} }}."
+        ) from None
 
 
 def uc_five_percent_pence(standard_allowance_pence: int) -> int:
@@ -97,5 +114,8 @@ def legacy_weekly_deduction_pence(single_25_personal_allowance_pence: int) -> in
 def legacy_weekly_deduction_for_year(year: int, allowances: Mapping[int, int] = LEGACY_SINGLE_25_WEEKLY_PENCE) -> int:
     """The weekly legacy-benefit deduction for financial year `year` from the allowances held (or given)."""
     if year not in allowances:
-        raise BenefitDeductionError(f"No single 25+ personal allowance is held for {year_label(year)}; set it in the settings.")
+        raise BenefitDeductionError(
+            f"No single 25+ personal allowance is held for {year_label(year)}; a council adds the year's figure in its "
+            f"settings: [benefit_deductions] legacy_single_25_weekly_pence = {{ \"{year}\" = … }} (pence a week)."
+        )
     return legacy_weekly_deduction_pence(allowances[year])

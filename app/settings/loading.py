@@ -19,6 +19,7 @@ from typing import Any
 from app.money import MAX_ITEM_PENCE
 from app.paths import DEFAULT_SETTINGS
 from app.rules.arrangements import ArrangementPolicy
+from app.rules.benefit_deductions import UC_CATEGORIES
 from app.rules.discounts import PremiumLimits, PremiumPolicy, premium_limits
 from app.rules.service import STATUTORY_HEARING_LEAD_DAYS
 from app.rules.writeoffs import DEFAULT_APPROVAL_LIMITS, DEFAULT_REASONS, WriteOffReason
@@ -249,8 +250,15 @@ def _benefit_deductions(t: Table) -> BenefitDeductionSettings:
         if not _YEAR.fullmatch(key):
             given.fail(key, "must be a financial year such as \"2025\"")
         allowances[int(key)] = given.whole(key, minimum=1)
+    uc_given = t.child("uc_standard_allowance_pence")
+    uc: dict[int, Mapping[str, int]] = dict(d.uc_standard_allowance_pence)
+    for key in uc_given.keys():
+        if not _YEAR.fullmatch(key):
+            uc_given.fail(key, "must be a financial year such as \"2027\"")
+        uc[int(key)] = uc_given.section(key, lambda year: {kind: year.whole(kind, minimum=1) for kind in UC_CATEGORIES})
     return BenefitDeductionSettings(
-        legacy_single_25_weekly_pence=allowances, dwp_address=t.texts("dwp_address", d.dwp_address, at_least=1),
+        legacy_single_25_weekly_pence=allowances, uc_standard_allowance_pence=uc,
+        dwp_address=t.texts("dwp_address", d.dwp_address, at_least=1),
     )
 
 

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from app.rules.arrangements import ArrangementPolicy
-from app.rules.benefit_deductions import LEGACY_SINGLE_25_WEEKLY_PENCE
+from app.rules.benefit_deductions import LEGACY_SINGLE_25_WEEKLY_PENCE, UC_STANDARD_ALLOWANCE_PENCE
 from app.rules.discounts import PremiumPolicy
 from app.rules.instalments import InstalmentPolicy
 from app.rules.recovery_policy import RecoveryPolicy
@@ -157,11 +157,15 @@ class EnforcementSettings:
 
 @dataclass(frozen=True)
 class BenefitDeductionSettings:
-    """`[benefit_deductions]`: legacy benefits' single 25+ personal allowance per financial
-    year (the file's years over the built-in ones) and where applications are sent."""
+    """`[benefit_deductions]`: the UC monthly standard allowances and legacy benefits'
+    single 25+ personal allowance per financial year (the file's years over the built-in
+    ones) and where applications are sent."""
 
     legacy_single_25_weekly_pence: Mapping[int, int] = field(
         default_factory=lambda: dict(LEGACY_SINGLE_25_WEEKLY_PENCE)
+    )
+    uc_standard_allowance_pence: Mapping[int, Mapping[str, int]] = field(
+        default_factory=lambda: dict(UC_STANDARD_ALLOWANCE_PENCE)
     )
     dwp_address: tuple[str, ...] = ("Department for Work and Pensions", "Third Party Deductions")
 

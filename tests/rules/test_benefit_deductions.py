@@ -2,7 +2,8 @@
 (SI 1993/494); "5% of the standard allowance" rounded up to the next 5p per the UC, PIP,
 JSA & ESA (Claims and Payments) Regulations 2013 (SI 2013/380) Sch 6 para 1; the
 all-or-nothing rule and 15% cap per ../shared/domain/README.md §4. Allowance figures
-from CPAG's 2024/25 and 2025/26 rate tables (to be checked against the uprating orders);
+from CPAG's 2024/25 and 2025/26 rate tables (to be checked against the uprating orders),
+2026/27 UC from the Universal Credit Act 2025 as DWP's proposed 2026/27 rates list them;
 CPAG's council tax arrears deduction of £4.55 a week matches 5% of £90.50 rounded up."""
 
 from fractions import Fraction
@@ -40,6 +41,29 @@ def test_uc_five_percent_2025(kind: str, allowance: int, deduction: int) -> None
     assert uc_five_percent_pence(allowance) == deduction
 
 
+@pytest.mark.parametrize(
+    ("kind", "allowance", "deduction"),
+    [  # Universal Credit Act 2025 rates, as DWP's "Proposed benefit and pension rates 2026 to 2027" lists them
+        ("single_under_25", 33_858, 1_695),  # 5% of £338.58 = £16.929 -> £16.95
+        ("single_25_plus", 42_490, 2_125),  # 5% of £424.90 = £21.245 -> £21.25
+        ("couple_under_25", 52_834, 2_645),  # 5% of £528.34 = £26.417 -> £26.45
+        ("couple_25_plus", 66_697, 3_335),  # 5% of £666.97 = £33.3485 -> £33.35
+    ],
+)
+def test_uc_five_percent_2026(kind: str, allowance: int, deduction: int) -> None:
+    assert uc_standard_allowance_pence(2026, kind) == allowance
+    assert uc_five_percent_pence(allowance) == deduction
+
+
+def test_a_later_year_comes_from_the_settings_table() -> None:
+    table = {2027: {"single_under_25": 1, "single_25_plus": 44_000, "couple_under_25": 1, "couple_25_plus": 1}}
+    assert uc_standard_allowance_pence(2027, "single_25_plus", table) == 44_000
+    with pytest.raises(BenefitDeductionError, match=r"uc_standard_allowance_pence = \{ \"2027\""):
+        uc_standard_allowance_pence(2027, "single_25_plus")
+    with pytest.raises(BenefitDeductionError, match="not a UC standard allowance category"):
+        uc_standard_allowance_pence(2026, "single")
+
+
 def test_uc_all_or_nothing_under_the_cap() -> None:
     allowance = 40_014  # cap 15% = £60.021; our deduction £20.05
     assert uc_deduction_pence(allowance) == 2_005
@@ -58,13 +82,14 @@ def test_legacy_weekly_deduction() -> None:
     assert legacy_weekly_deduction_pence(9_050) == 455  # 2024/25: 5% of £90.50 = £4.525 -> £4.55
     assert legacy_weekly_deduction_pence(9_000) == 450  # exact multiple stays
     assert legacy_weekly_deduction_for_year(2025) == 465
+    assert legacy_weekly_deduction_for_year(2026) == 480  # 2026/27: £92.05 + 3.8% CPI = £95.55; 5% = £4.7775 -> £4.80
     assert legacy_weekly_deduction_for_year(2030, {2030: 10_010}) == 505
 
 
 def test_unknown_years_and_bad_input() -> None:
     with pytest.raises(BenefitDeductionError, match="2019/20"):
         uc_standard_allowance_pence(2019, "single_25_plus")
-    with pytest.raises(BenefitDeductionError, match="settings"):
+    with pytest.raises(BenefitDeductionError, match=r"legacy_single_25_weekly_pence = \{ \"2019\" = … \}"):
         legacy_weekly_deduction_for_year(2019)
     with pytest.raises(BenefitDeductionError):
         uc_deduction_pence(40_014, [-1])

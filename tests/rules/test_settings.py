@@ -154,6 +154,7 @@ VULN = { active = false }
 agents = ["Bristow & Sutor", " Marston "]
 [benefit_deductions]
 legacy_single_25_weekly_pence = { "2026" = 9400 }
+uc_standard_allowance_pence = { "2027" = { single_under_25 = 1, single_25_plus = 2, couple_under_25 = 3, couple_25_plus = 4 } }
 dwp_address = ["DWP", "Mail Handling Site A"]
 [database]
 url = "postgresql://server/revdesk"
@@ -183,6 +184,9 @@ arrangement_chunk = 3
     assert s.enforcement.agents == ("Bristow & Sutor", "Marston")
     assert s.benefit_deductions.legacy_single_25_weekly_pence == {**LEGACY_SINGLE_25_WEEKLY_PENCE, 2026: 9400}
     assert s.benefit_deductions.dwp_address == ("DWP", "Mail Handling Site A")
+    assert s.benefit_deductions.uc_standard_allowance_pence[2027] == {
+        "single_under_25": 1, "single_25_plus": 2, "couple_under_25": 3, "couple_25_plus": 4}
+    assert s.benefit_deductions.uc_standard_allowance_pence[2026]["single_25_plus"] == 42_490  # built-in years kept
     assert s.database_url == "postgresql://server/revdesk"
     assert s.batch == BatchSettings(1, 2, 3)
 
@@ -266,6 +270,8 @@ arrangement_chunk = 3
      "[contact] bank_account_number must be the 8 digits of a bank account number."),
     ('[contact]\nbank_sort_code = "12-34-56"',
      "[contact] bank_account_number is needed too: a bank transfer needs both the sort code and the account number."),
+    ('[benefit_deductions.uc_standard_allowance_pence]\n"2027" = { single_25_plus = 44000 }',
+     "[benefit_deductions.uc_standard_allowance_pence.2027] single_under_25 is required (a whole number of 1 or more)."),
     ('[benefit_deductions.legacy_single_25_weekly_pence]\n"2026" = "9400"',
      "[benefit_deductions.legacy_single_25_weekly_pence] 2026 must be a whole number of 1 or more, not '9400'."),
 ])

@@ -159,6 +159,29 @@ def test_benefit_deductions_use_the_rules(loaded: AppContext) -> None:
                                 uc_category="single_25_plus", applied_on=date(2025, 7, 20), as_of=AS_OF)
 
 
+def test_this_years_uc_rates_are_held_and_a_later_year_comes_from_the_settings(loaded: AppContext) -> None:
+    """Issue 16 part 7: 2026/27 figures ship (Universal Credit Act 2025 rates); a year beyond them is
+    refused with the setting that adds it, and once the council sets it the application goes ahead."""
+    liability_order(loaded, "70000003", 2025, 40000)
+    with loaded.db.uow() as uow, pytest.raises(ValidationError) as err:
+        apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000003", benefit="universal_credit",
+                                uc_category="single_25_plus", applied_on=date(2027, 5, 4), as_of=date(2027, 5, 4))
+    assert "[benefit_deductions] uc_standard_allowance_pence" in str(err.value)
+    later = {2027: {"single_under_25": 1, "single_25_plus": 44_000, "couple_under_25": 1, "couple_25_plus": 1}}
+    benefit_settings = replace(loaded.settings.benefit_deductions, uc_standard_allowance_pence={
+        **loaded.settings.benefit_deductions.uc_standard_allowance_pence, **later})
+    with loaded.db.uow() as uow:
+        uc = apply_benefit_deduction(uow, OFFICER, loaded.settings, account_ref="70000003", benefit="universal_credit",
+                                     uc_category="single_25_plus", applied_on=date(2026, 11, 2), as_of=date(2026, 11, 2))
+    assert uc.case.details["amount_pence"] == 2125  # 5% of £424.90 = £21.245 -> £21.25 (2026/27)
+    liability_order(loaded, "70000004", 2024, 40000)
+    with loaded.db.uow() as uow:
+        uc = apply_benefit_deduction(uow, OFFICER, replace(loaded.settings, benefit_deductions=benefit_settings),
+                                     account_ref="70000004", benefit="universal_credit", uc_category="single_25_plus",
+                                     applied_on=date(2027, 5, 4), as_of=date(2027, 5, 4))
+    assert uc.case.details["amount_pence"] == 2200  # 5% of the council's £440.00 for 2027/28
+
+
 def test_uc_deduction_over_the_cap_is_refused(loaded: AppContext) -> None:
     liability_order(loaded, "70000003", 2025, 40000)
     with loaded.db.uow() as uow, pytest.raises(ValidationError) as err:

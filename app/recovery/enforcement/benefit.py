@@ -29,7 +29,7 @@ from app.rules.apportionment import financial_year_of, year_label
 from app.users.roles import Actor, Role
 
 BENEFITS = ("universal_credit", "legacy")
-UC_CATEGORIES = ("single_under_25", "single_25_plus", "couple_under_25", "couple_25_plus")
+UC_CATEGORIES = benefit_rules.UC_CATEGORIES
 
 
 @handles(RecordBenefitReceipt, role=Role.OFFICER, action="record receipts")
@@ -52,8 +52,9 @@ def apply_benefit_deduction(
 
     Universal Credit: 5% of the standard allowance for `uc_category` per monthly assessment
     period (nothing if it would break the 15% cap with `other_deductions_pence`); legacy
-    benefits: 5% of the single 25+ personal allowance a week (settings
-    `[benefit_deductions] legacy_single_25_weekly_pence = { "2025" = 9205 }` over the defaults).
+    benefits: 5% of the single 25+ personal allowance a week. Both tables are the built-in
+    years with the settings' years over them (`[benefit_deductions] uc_standard_allowance_pence`,
+    `legacy_single_25_weekly_pence`), so a council adds a new April's figures itself.
     """
     if benefit not in BENEFITS:
         raise ValidationError(f"'{benefit}' is not a benefit (use {', '.join(BENEFITS)}).", field="benefit")
@@ -64,7 +65,8 @@ def apply_benefit_deduction(
             if uc_category not in UC_CATEGORIES:
                 raise ValidationError(f"'{uc_category}' is not a UC standard allowance category "
                                       f"(use {', '.join(UC_CATEGORIES)}).", field="uc_category")
-            allowance = benefit_rules.uc_standard_allowance_pence(rate_year, uc_category)
+            allowance = benefit_rules.uc_standard_allowance_pence(
+                rate_year, uc_category, settings.benefit_deductions.uc_standard_allowance_pence)
             amount = benefit_rules.uc_deduction_pence(allowance, [other_deductions_pence])
             if amount == 0:
                 raise ValidationError(
