@@ -31,6 +31,7 @@ from app.billing.settings_snapshots import capture_year_settings
 from app.clock import now
 from app.config import AuthoritySettings
 from app.db import Database
+from app.demo.casework import seed_casework
 from app.demo.names import FORENAMES, HOUSE_NAMES, STREET_KINDS, STREET_NAMES, SURNAMES
 from app.demo.requests import GenerateDemo
 from app.enums import (
@@ -73,6 +74,7 @@ from app.requests import Cancelled, Progress, handles
 from app.rules.apportionment import apportion_pence, days_liable_in_year, financial_year_of, year_end, year_label, year_start
 from app.rules.bands import annual_charge_pence, round_pence
 from app.rules.instalments import add_months, schedule
+from app.rules.recovery_policy import summons_hearing
 from app.rules.references import make_reference
 from app.users.roles import Actor, Role
 
@@ -98,6 +100,7 @@ FULL_RECOVERY = tuple((s.value, days) for s, days in (
     (RecoveryStage.LIABILITY_ORDER, 75),
 ))
 FIRST_REMINDERS = tuple((s.value, days) for s, days in ((RecoveryStage.REMINDER_1, 10), (RecoveryStage.REMINDER_2, 40)))
+SUMMONS, LIABILITY_ORDER = RecoveryStage.SUMMONS.value, RecoveryStage.LIABILITY_ORDER.value
 BREATHING_SPACE = HoldKind.BREATHING_SPACE.value
 DEMO_HOLDS = (BREATHING_SPACE, HoldKind.VULNERABILITY_REVIEW.value, HoldKind.DISPUTE.value)
 DISCOUNT_RATES = {SPD: Fraction(25, 100), ALL_DISREGARDED: Fraction(50, 100)}
@@ -153,6 +156,7 @@ class _Generator:
         self.rng = random.Random(seed)
         self.v = NativeValues(dialect)
         self.settings = settings
+        self.policy = settings.recovery_policy()
         self.as_of = as_of
         self.years = years
         self.actor = actor
@@ -333,16 +337,35 @@ class _Generator:
 
     def _recovery(self, rows: dict[str, list[tuple[Any, ...]]], account_id: uuid.UUID, year: int, missed_on: date,
                   owed: int, full: bool) -> None:
-        """The recovery steps an unpaid instalment would have drawn by `as_of`."""
+        """The recovery steps an unpaid instalment would have drawn by `as_of`.
+
+        A summons is listed for the first of the council's hearing dates it may be heard on
+        and carries the summons costs; the liability order is made on that day, with its
+        costs, once the day has passed. So the Hearings pane has cases waiting from the
+        start, and the balances include the costs as they would after a real run."""
         steps = FULL_RECOVERY if full else FIRST_REMINDERS
         last_date = None
+        hearing: date | None = None
         for stage, gap in steps:
             when = missed_on + timedelta(days=gap)
+            costs = 0
+            if stage == SUMMONS:
+                hearing = summons_hearing(self.policy, when)
+                if hearing is None:  # no court date to list it for: it would wait for one
+                    break
+                costs, reference, description = self.policy.summons_costs_pence, f"SUMMONS-{year}", "Summons costs"
+            elif stage == LIABILITY_ORDER and hearing is not None:
+                when = hearing
+                costs, reference, description = self.policy.liability_order_costs_pence, f"LO-{year}", "Liability order costs"
             if when > self.as_of:
                 break
-            rows["recovery_event"].append(
-                (self.v.new_id(), account_id, year, stage, self.v.date(when), owed, self.no_details, self.actor, self.stamp)
-            )
+            owed += costs
+            if costs:
+                self._ledger(rows, account_id, year, LedgerKind.COSTS, costs, when, reference, description)
+            rows["recovery_event"].append((
+                self.v.new_id(), account_id, year, stage, self.v.date(when), owed, self.v.date(hearing), self.no_details,
+                self.actor, self.stamp,
+            ))
             last_date = when
         rng = self.rng
         if last_date is not None and rng.random() < 0.25:
@@ -384,7 +407,8 @@ TABLE_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
     )),
     "ledger_transaction": (LedgerTransaction, LEDGER_COLUMNS),
     "recovery_event": (RecoveryEvent, (
-        "id", "account_id", "financial_year", "stage", "event_date", "amount_pence", "details", "created_by", "created_at",
+        "id", "account_id", "financial_year", "stage", "event_date", "amount_pence", "hearing_date", "details", "created_by",
+        "created_at",
     )),
     "diary_entry": (DiaryEntry, (
         "id", "account_id", "code", "due_on", "team", "owner", "note", "status", "created_by", "created_at", "version",
@@ -505,6 +529,8 @@ def generate_demo(
         conn.exec_driver_sql("ANALYZE")
         if db.dialect == "sqlite":
             conn.exec_driver_sql("INSERT INTO account_fts(account_fts) VALUES ('optimize')")
+    if not (cancelled and cancelled()):
+        seed_casework(db, actor, settings, seed=seed, as_of=as_of)
     return DemoResult(made, properties, transactions, years, (time.perf_counter_ns() - started) // 1_000_000)
 
 

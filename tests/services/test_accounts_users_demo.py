@@ -10,9 +10,19 @@ from app.accounts.search import search_accounts
 from app.accounts.summary import account_summary
 from app.bootstrap import AppContext, bootstrap
 from app.config import AuthoritySettings
+from app.court.hearings import hearing_list, upcoming_hearings
 from app.demo.generate import generate_demo
 from app.errors import NotFound, ValidationError
-from app.models import Account, LedgerTransaction, RecoveryEvent
+from app.models import (
+    Account,
+    AuditEvent,
+    Escalation,
+    LedgerTransaction,
+    Note,
+    RecoveryEvent,
+    RefundRequest,
+    WriteOff,
+)
 from app.users.roles import Role
 from tests.services.helpers import load_examples
 
@@ -77,6 +87,24 @@ def test_demo_is_deterministic_and_realistic(
             assert uow.session.scalar(select(func.sum(LedgerTransaction.amount_pence))) == total
     finally:
         other.db.dispose()
+
+
+def test_demo_has_work_waiting_from_the_start(ctx: AppContext, demo_settings: AuthoritySettings) -> None:
+    """Issue 16 part 7: a newcomer finds a hearing list with cases (summons costs on the
+    accounts), escalations, refund requests, write-off proposals and notes, all made through
+    the ordinary use cases (so audited)."""
+    generate_demo(ctx.db, ctx.actor, demo_settings, accounts=1000, seed=3, as_of=AS_OF)
+    next_hearing = upcoming_hearings(demo_settings, AS_OF)[0]
+    with ctx.db.uow() as uow:
+        listed = hearing_list(uow, next_hearing, AS_OF)
+        count = {model.__name__: uow.session.scalar(select(func.count()).select_from(model))
+                 for model in (Escalation, RefundRequest, WriteOff, Note)}
+        audited = set(uow.session.scalars(select(AuditEvent.action).distinct()))
+        ordered = uow.session.scalars(select(RecoveryEvent).where(RecoveryEvent.stage == "liability_order")).first()
+    assert listed.entries and all(e.costs_pence == demo_settings.costs.summons_pence for e in listed.entries)
+    assert ordered is not None and ordered.hearing_date == ordered.event_date in demo_settings.recovery.hearing_dates
+    assert count["Escalation"] >= 3 and count["RefundRequest"] >= 2 and count["WriteOff"] >= 2 and count["Note"] >= 5
+    assert {"escalation.raised", "refund.requested", "writeoff.proposed"} <= audited
 
 
 def test_demo_refuses_a_database_with_accounts(ctx: AppContext, demo_settings: AuthoritySettings) -> None:
