@@ -29,10 +29,22 @@ def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
+class DateEdit(QDateEdit):
+    """A date field that Tab leaves.
+
+    QDateEdit spends Tab and Shift+Tab stepping through its own day, month and year
+    sections, so a keyboard user is caught in every date field of a form. Here Tab moves to
+    the next field, as in every other field; within the date, the arrow keys, typing and
+    "/" still move between day, month and year."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next)
+
+
 def date_edit(value: date, *, accessible: str = "") -> QDateEdit:
     """A UK date field (23/11/2026) with a calendar pop-up, held inside `app.dates`' window
-    (1 April 1993, when council tax began, to ten years after today)."""
-    edit = QDateEdit(to_qdate(value))
+    (1 April 1993, when council tax began, to ten years after today); Tab leaves it (`DateEdit`)."""
+    edit = DateEdit(to_qdate(value))
     edit.setDisplayFormat(DATE_FORMAT)
     edit.setCalendarPopup(True)
     edit.setMinimumDate(to_qdate(EARLIEST))

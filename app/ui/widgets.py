@@ -4,7 +4,8 @@ look the same everywhere (styling comes from `app.ui.style` through `role`)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableView, QWidget
 
 from app.ui.models.base import SortFilterProxy
 from app.ui.style import set_role
@@ -21,6 +22,24 @@ def label(text: str = "", role: str | None = None, *, wrap: bool = False, select
         # Officers copy references and postcodes into other systems.
         widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return widget
+
+
+def segment_button(text: str) -> QPushButton:
+    """One button of a segmented choice (checkable, styled as a segment: put them in an
+    exclusive QButtonGroup side by side)."""
+    button = QPushButton()
+    button.setCheckable(True)
+    set_role(button, "segment")
+    set_segment_text(button, text)
+    return button
+
+
+def set_segment_text(button: QAbstractButton, text: str) -> None:
+    """Set a segment's text, wide enough for its checked (bold) look, so checking it never clips it."""
+    bold = button.font()
+    bold.setBold(True)
+    button.setText(text)
+    button.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(text) + 34)
 
 
 def make_table(

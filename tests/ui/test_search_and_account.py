@@ -22,6 +22,7 @@ from app.paths import DEFAULT_SETTINGS
 from app.ui.main_window import MainWindow
 from app.ui.panes.account_tabs import InstalmentsTab, LiabilityTab, TransactionsTab
 from app.ui.panes.search import SearchPane
+from app.ui.widgets import ROW_HEIGHT
 from tests.ui.conftest import AS_OF, account_refs
 
 MONEY = re.compile(r"^-?£\d{1,3}(,\d{3})*\.\d\d$")
@@ -149,6 +150,18 @@ def test_joint_names_hold_banner_and_tabs_show_real_data(qtbot: QtBot, window: M
     assert newest.date == max(t.date for t in summary.transactions)
     transactions.year.setCurrentIndex(1)  # the latest year only
     assert transactions.proxy.rowCount() == sum(1 for t in summary.transactions if t.year == summary.years[0].year)
+
+    # Ledger and payments are two views with the tab's whole height (issue 16 part 7: at
+    # 1280x800 the two tables one above the other showed two or three rows each).
+    window.resize(1280, 800)
+    view.show_tab(TransactionsTab)
+    qtbot.waitUntil(lambda: transactions.table.isVisible())
+    assert transactions.table.height() >= 8 * ROW_HEIGHT and not transactions.allocations.isVisible()
+    transactions.show_view(TransactionsTab.PAYMENTS)
+    qtbot.waitUntil(lambda: transactions.allocations.isVisible())
+    assert transactions.allocations.height() >= 7 * ROW_HEIGHT and not transactions.year.isVisible()
+    assert transactions.count.text().endswith("payments") or transactions.count.text().endswith("payment")
+    transactions.show_view(TransactionsTab.LEDGER)
 
     instalments = view.tab(InstalmentsTab)
     assert isinstance(instalments, InstalmentsTab)

@@ -14,6 +14,7 @@ from typing import ClassVar
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -56,7 +58,7 @@ from app.ui.models.recovery import (
 from app.ui.models.transactions import TransactionsModel
 from app.ui.signals import emit
 from app.ui.style import set_role
-from app.ui.widgets import ROW_HEIGHT, label, make_table
+from app.ui.widgets import ROW_HEIGHT, label, make_table, segment_button, set_segment_text
 
 # The liability editor's actions: key, menu text, shortcut. The first few are buttons on
 # the Liability tab, the rest are in its "More changes" menu; all are in the Account menu.
@@ -233,10 +235,16 @@ class LiabilityTab(AccountTab):
 
 
 class TransactionsTab(AccountTab):
-    """The ledger, newest first, with the balance after each transaction."""
+    """The ledger, newest first, with the balance after each transaction; or the payments
+    and how each was allocated.
+
+    The two are views of the tab (segment buttons), each with the tab's whole height: on
+    a 1280x800 screen, below the account header, two tables one above the other showed
+    two or three rows each."""
 
     TITLE = "Transactions"
     ALL_YEARS = "All years"
+    LEDGER, PAYMENTS = 0, 1
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -255,14 +263,29 @@ class TransactionsTab(AccountTab):
         self.year.currentIndexChanged.connect(self._filter_year)
         self.count = label("", "muted")
 
+        self.views = QButtonGroup(self)
+        self.views.setExclusive(True)
+        segments = QHBoxLayout()
+        segments.setSpacing(0)
+        for view, text in ((self.LEDGER, "Ledger"), (self.PAYMENTS, "Payments and allocation")):
+            button = segment_button(text)
+            self.views.addButton(button, view)
+            segments.addWidget(button)
+        self.views.button(self.LEDGER).setChecked(True)
+        self.views.idToggled.connect(self._view_toggled)
+        self.year_label = label("Financial year", "muted")
+
         bar = QHBoxLayout()
         bar.setSpacing(8)
-        bar.addWidget(label("Financial year", "muted"))
+        bar.addLayout(segments)
+        bar.addSpacing(16)
+        bar.addWidget(self.year_label)
         bar.addWidget(self.year)
         bar.addStretch(1)
         bar.addWidget(self.count)
         self.body.addLayout(bar)
-        self.body.addWidget(self.table, 1)
+        self.pages = QStackedWidget()
+        self.body.addWidget(self.pages, 1)
 
         self.allocations_model = AllocationsModel(self)
         self.allocations_proxy = SortFilterProxy(self.allocations_model, self)
@@ -272,15 +295,38 @@ class TransactionsTab(AccountTab):
             fit=(a.COL_RECEIVED, a.COL_METHOD, a.COL_STATUS),
         )
         self.allocations.sortByColumn(a.COL_RECEIVED, Qt.SortOrder.DescendingOrder)
-        self.allocations_caption = label("Payments and how they were allocated (oldest debt first)", "section")
-        self.body.addWidget(self.allocations_caption)
-        self.body.addWidget(self.allocations)
+        self.allocations_caption = label("Each payment and the years it paid, oldest debt first", "muted")
+        payments = QWidget()
+        payments_layout = QVBoxLayout(payments)
+        payments_layout.setContentsMargins(0, 0, 0, 0)
+        payments_layout.addWidget(self.allocations_caption)
+        payments_layout.addWidget(self.allocations, 1)
+        self.pages.addWidget(self.table)
+        self.pages.addWidget(payments)
 
     def show_allocations(self, payments: list[PaymentAllocation]) -> None:
         self.allocations_model.set_rows(payments)
-        _fit_rows(self.allocations, len(payments), 5)
-        self.allocations_caption.setVisible(bool(payments))
-        self.allocations.setVisible(bool(payments))
+        set_segment_text(self.views.button(self.PAYMENTS), f"Payments and allocation ({len(payments)})")
+        self._show_count()
+
+    def show_view(self, view: int) -> None:
+        """Show the ledger (`LEDGER`) or the payments and their allocation (`PAYMENTS`)."""
+        self.views.button(view).setChecked(True)
+
+    def _view_toggled(self, view: int, checked: bool) -> None:
+        if not checked:
+            return
+        self.pages.setCurrentIndex(view)
+        ledger = view == self.LEDGER
+        self.year_label.setVisible(ledger)
+        self.year.setVisible(ledger)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        if self.pages.currentIndex() == self.LEDGER:
+            self.count.setText(count(self.proxy.rowCount(), "transaction"))
+        else:
+            self.count.setText(count(self.allocations_model.rowCount(), "payment"))
 
     def show_summary(self, summary: AccountSummary, as_of: date) -> None:
         self.model.set_rows(summary.transactions)
@@ -296,7 +342,7 @@ class TransactionsTab(AccountTab):
     def _filter_year(self) -> None:
         year = self.year.currentData()
         self.proxy.set_row_filter(None if year is None else (lambda t: t.year == year))
-        self.count.setText(count(self.proxy.rowCount(), "transaction"))
+        self._show_count()
 
 
 class InstalmentsTab(AccountTab):

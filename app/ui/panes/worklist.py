@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -44,7 +44,7 @@ from app.ui.models.base import SortFilterProxy
 from app.ui.models.casework import WorklistModel
 from app.ui.signals import emit
 from app.ui.style import set_role
-from app.ui.widgets import StatusLine, label, make_table
+from app.ui.widgets import StatusLine, label, make_table, segment_button
 from app.users.roles import Actor, Role
 
 PAGE_SIZE = 50
@@ -95,12 +95,7 @@ class WorklistPane(QWidget):
                 continue
             if key == "team" and actor.team:
                 text = f"Team queue ({actor.team})"
-            button = QPushButton(text)
-            button.setCheckable(True)
-            set_role(button, "segment")
-            bold = button.font()
-            bold.setBold(True)
-            button.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(text) + 34)  # checked is bold: no clipping
+            button = segment_button(text)
             self.scope_group.addButton(button)
             self.scope_buttons[key] = button
             scope_bar.addWidget(button)
