@@ -81,9 +81,15 @@ def test_a_wrong_server_keeps_the_window_where_it_was(qtbot: QtBot, window: Main
     dialog.port.setText("1")
     dialog.database.setText("revenues")
     dialog.username.setText("ann")
+    qtbot.waitUntil(lambda: dialog.host.height() > 0)
+    heights = [field.height() for field in (dialog.host, dialog.port, dialog.database, dialog.username)]
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=15_000)
     assert dialog.error.text().startswith("Cannot reach the database at postgresql")
+    # the banner makes room for itself: the fields keep their height (issue 16 part 7) and it shows whole
+    qtbot.wait(50)
+    assert [field.height() for field in (dialog.host, dialog.port, dialog.database, dialog.username)] == heights
+    assert dialog.error.height() >= dialog.error.heightForWidth(dialog.error.width())
     assert dialog.status.text() == "Still on the database you had."
     assert dialog.isVisible() and window.app.is_embedded
     assert dialog.database.text() == "revenues"  # nothing typed is lost

@@ -151,13 +151,11 @@ class ConnectionDialog(FormDialog):
 
     def _test_passed(self, description: str) -> None:
         self.status.setText("")
-        self.tested.setText(f"Connected to {description}. Press Connect to work on it.")
-        self.tested.setVisible(True)
+        self.show_banner(self.tested, f"Connected to {description}. Press Connect to work on it.")
 
     def _test_failed(self, exc: BaseException) -> None:
         self.status.setText("")
-        self.error.setText(error_sentence(exc))
-        self.error.setVisible(True)
+        self.show_banner(self.error, error_sentence(exc))
 
     def work(self) -> Callable[[], Any]:
         app, target, password, remember = self._ui.app, self.target(), self._typed_password(), self.remember.isChecked()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -79,6 +80,24 @@ class SavingDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
 
     # --- layout pieces ----------------------------------------------------------------
+
+    def show_banner(self, banner: QLabel, text: str) -> None:
+        """Show a message banner and make room for it.
+
+        A dialog does not grow by itself when a wrapped banner appears: its layout squeezed
+        the form's fields instead (the Connect dialog's, after a failed test). So the dialog
+        grows by what the banner needs, never beyond the screen, and never shrinks."""
+        banner.setText(text)
+        banner.setVisible(True)
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else self.sizeHint().height()
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        limit = screen.height() - 40 if screen is not None else needed
+        if needed > self.height():
+            self.resize(self.width(), min(needed, max(limit, self.height())))
 
     def form_card(self) -> QFrame:
         """The form on a card, with the same margins in every dialog."""
@@ -207,8 +226,7 @@ class FormDialog(SavingDialog):
     def show_error(self, exc: BaseException) -> None:
         """One sentence in the banner; the field it is about turns red until it changes."""
         sentence = error_sentence(exc)
-        self.error.setText(sentence)
-        self.error.setVisible(True)
+        self.show_banner(self.error, sentence)
         self._server_problem = sentence
         if isinstance(exc, ValidationError) and exc.field in self.fields:
             set_invalid(self.fields[exc.field], sentence)
