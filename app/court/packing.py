@@ -157,7 +157,8 @@ def make_pack(
             }])
     finally:
         pack.dispose()
-    versions = {r.id: r.version for r in uow.session.execute(select(Account.id, Account.version).where(Account.id.in_(account_ids)))}
+    versions = {r.id: r.version for r in uow.session.execute(
+        select(Account.id, Account.version).where(Account.id.in_(account_ids)))}
     uow.session.add(CourtPack(
         id=pack_id, hearing_date=hearing_date, device=socket.gethostname()[:120], device_id=device_id,
         created_by=actor.username, leased_until=leased_until, schema_version=SCHEMA_HEAD, accounts=len(account_ids),

@@ -33,10 +33,10 @@ from app.models import CourtPack, LedgerTransaction, Payment, RecoveryEvent
 from app.payments.requests import PostPayment
 from app.recovery.arrangements.requests import CreateArrangement
 from tests.conftest import EXAMPLES
-from tests.sqlite_files import copy_database
 from tests.services.court_helpers import HEARING, summons
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import OFFICER
+from tests.sqlite_files import copy_database
 
 AS_OF = date(2025, 7, 15)
 LISTED = ("70000001", "70000002", "70000003", "70000004", "70000005")
