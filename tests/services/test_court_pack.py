@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.application import Application
 from app.bootstrap import AppContext, bootstrap
@@ -342,3 +342,15 @@ def test_a_wrong_key_a_truncated_file_or_another_database(court: Court, tmp_path
     finally:
         other.db.dispose()
     assert court.path.read_bytes() == original
+
+
+def test_a_pack_from_an_older_version_is_not_upgraded_over_an_unsynced_journal(court: Court) -> None:
+    court.app.execute(note("70000002", "Recorded by the older version"))
+
+    def older(uow: Any) -> None:
+        uow.session.execute(text("UPDATE alembic_version SET version_num = '0014'"))
+        uow.commit()
+    court.app.read(older)
+    court.close()
+    with pytest.raises(NotAllowed, match="older version of Revenues Desk and holds journal entries not yet synced"):
+        court_app(court.path, court.office)
