@@ -46,8 +46,8 @@ from app.connections import Connected, ConnectionTarget
 from app.court import hearings, sync
 from app.court import packing as _packing  # noqa: F401
 from app.court.hearings import HearingList
-from app.court.journal import JournalEntryView, PackJournal, Recorder, journal_entries
-from app.court.packing import open_pack
+from app.court.journal import JournalEntryView, PackInfo, PackJournal, Recorder, journal_entries, pack_info
+from app.court.packing import open_pack, pack_context
 from app.db import UnitOfWork, current_revision, describe, upgrade
 from app.demo import generate as _demo  # noqa: F401
 from app.enums import ArrangementFrequency
@@ -287,6 +287,18 @@ class Application:
         return self.read(hearings.hearing_list, hearing_date, as_of)
 
     # --- offline court mode ---------------------------------------------------------------
+
+    @classmethod
+    def court_mode(cls, pack: str | Path, settings: AuthoritySettings, username: str | None) -> Application:
+        """The application on an offline court pack, every change journaled (`--pack FILE`,
+        File ▸ Open court pack…). One sentence if the pack cannot be opened."""
+        return cls(pack_context(pack, settings, username), journal=PackJournal())
+
+    def court_pack(self) -> PackInfo:
+        """The pack court mode is working on (its hearing, state, journal size)."""
+        if self._journal is None:
+            raise ValidationError("This is not a court pack.", field="pack")
+        return self.read(pack_info)
 
     @property
     def in_court_mode(self) -> bool:

@@ -140,7 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "gui":
             from app.ui.main_window import run_gui
 
-            return run_gui(db_url=args.db, settings_path=args.settings, username=args.user)
+            if args.pack is not None and args.db is not None:
+                raise UsageError("--pack and --db name two databases: court mode works on the pack alone")
+            return run_gui(db_url=args.db, settings_path=args.settings, username=args.user, pack=args.pack)
         if command == "rules":
             return _rules(args)
         return _with_context(args, command)
@@ -178,15 +180,13 @@ def _court_mode(args: argparse.Namespace, command: str) -> Application:
     """The application on the court pack `--pack FILE`, its changes journaled."""
     from app.application import Application
     from app.config import load_settings
-    from app.court.journal import PackJournal
-    from app.court.packing import pack_context
 
     if args.db is not None:
         raise UsageError("--pack and --db name two databases: court mode works on the pack alone")
     if command not in COURT_MODE_COMMANDS or (command == "court" and args.court_command in ("pack", "sync", "conflicts",
                                                                                           "resolve")):
         raise UsageError(f"'{command}' is not done in court mode; run it without --pack, against the office's database")
-    return Application(pack_context(args.pack, load_settings(args.settings), args.user), journal=PackJournal())
+    return Application.court_mode(args.pack, load_settings(args.settings), args.user)
 
 
 def _db(app: Application, args: argparse.Namespace) -> int:

@@ -172,6 +172,11 @@ def _summons_for(uow: UnitOfWork, account_id: uuid.UUID, year: int, before: Reco
     return summons or before
 
 
+def listed_account_ids(uow: UnitOfWork, hearing_date: date) -> list[uuid.UUID]:
+    """The accounts on the list for `hearing_date` (who `hearing_list` shows, without its figures)."""
+    return sorted({a for a, _ in _listed(_latest_court_events(uow, hearing_date=hearing_date), hearing_date)}, key=str)
+
+
 def hearing_list(uow: UnitOfWork, hearing_date: date, as_of: date) -> HearingList:
     """Every account and year listed for `hearing_date`, with what is owed now, by account reference."""
     listed = _listed(_latest_court_events(uow, hearing_date=hearing_date), hearing_date)

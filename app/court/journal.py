@@ -144,3 +144,25 @@ def journal_entries(uow: UnitOfWork) -> list[JournalEntryView]:
                          recorded_at=e.recorded_at, receipt=e.receipt, request=e.request["fields"])
         for e in uow.session.scalars(select(JournalEntry).order_by(JournalEntry.device_id, JournalEntry.seq))
     ]
+
+
+@dataclass(frozen=True)
+class PackInfo(JsonView):
+    """What court mode's banner says about the pack it is working on."""
+
+    pack_id: uuid.UUID
+    hearing_date: date
+    officer: str
+    made_at: datetime
+    state: str
+    accounts: int
+    entries: int
+    unreceipted: int
+
+
+def pack_info(uow: UnitOfWork) -> PackInfo:
+    meta = pack_meta(uow)
+    entries = uow.session.scalar(select(func.count()).select_from(JournalEntry)) or 0
+    waiting = uow.session.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.receipt.is_(None))) or 0
+    return PackInfo(pack_id=meta.pack_id, hearing_date=meta.hearing_date, officer=meta.officer, made_at=meta.made_at,
+                    state=meta.state, accounts=meta.accounts, entries=entries, unreceipted=waiting)

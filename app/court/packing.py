@@ -30,7 +30,7 @@ from app import clock
 from app.audit import audit
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings, user_data_dir
-from app.court.hearings import hearing_list
+from app.court.hearings import listed_account_ids
 from app.court.journal import app_version, pack_meta
 from app.court.pack_tables import PackBase, PackMeta
 from app.court.requests import MakePack
@@ -89,7 +89,7 @@ def _rows(uow: UnitOfWork, table: Table, column: str, ids: Iterable[Any]) -> lis
     values = list(dict.fromkeys(ids))
     rows: list[dict[str, Any]] = []
     for batch in in_batches(values):
-        rows += [dict(r._mapping) for r in uow.session.execute(select(table).where(table.c[column].in_(batch)))]
+        rows += [r._asdict() for r in uow.session.execute(select(table).where(table.c[column].in_(batch)))]
     return rows
 
 
@@ -111,7 +111,7 @@ def _copy_rows(uow: UnitOfWork, account_ids: list[uuid.UUID], officer: str) -> d
                     wanted.update(r[fk.parent.name] for r in source_rows if r[fk.parent.name] is not None)
         rows[name] = _rows(uow, tables[name], "id", wanted)
     for name in WHOLE:
-        rows[name] = [dict(r._mapping) for r in uow.session.execute(select(tables[name]))]
+        rows[name] = [r._asdict() for r in uow.session.execute(select(tables[name]))]
     rows["app_user"] = _rows(uow, tables["app_user"], "username", [officer])
     return rows
 
@@ -132,8 +132,8 @@ def make_pack(
     if not target.parent.is_dir():
         raise ValidationError(f"The folder {target.parent} does not exist.", field="out")
     key = pack_key(create=True)
-    listing = hearing_list(uow, hearing_date, as_of)
-    account_ids = sorted({e.account_id for e in listing.entries}, key=str)
+    del as_of  # who is listed does not depend on the day; kept so a pack says when it was asked for
+    account_ids = listed_account_ids(uow, hearing_date)
     rows = _copy_rows(uow, account_ids, actor.username)
     if not rows["app_user"]:
         raise NotAllowed(f"{actor.username} is not a user of this database, so cannot be the officer of a court pack.")

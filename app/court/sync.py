@@ -168,18 +168,32 @@ def _record_conflict(
         return conflict.id
 
 
-def _already(db: Database, entry: JournalEntry, digest: str) -> bool:
+class _AlreadyApplied(Exception):
+    """The office dealt with this entry before (same content): nothing to do."""
+
+
+class _CannotApply(Exception):
+    """The entry's precondition does not hold in the office: to the conflicts queue."""
+
+
+class JournalAltered(Conflict):
+    """The same entry id was applied before with other content: the sync stops."""
+
+
+def _check_applied(uow: UnitOfWork, entry: JournalEntry, digest: str) -> bool:
     """Whether the office has dealt with the entry; refused loudly if it did so for other content."""
-    with db.uow() as uow:
-        done = uow.session.get(CourtJournalApplied, entry.id)
+    done = uow.session.get(CourtJournalApplied, entry.id)
     if done is None:
         return False
     if done.content_hash != digest:
-        raise Conflict(
+        raise JournalAltered(
             f"Journal entry {entry.seq} ({entry.id}) was applied before with different contents: this journal has been "
             "altered or mixed with another; nothing more was synced. Ask an administrator to compare the packs."
         )
     return True
+
+
+RECEIPTS_EVERY = 100  # receipts written to the pack per commit (a lost receipt is only an "already applied" later)
 
 
 def sync_journal(db: Database, pack: Database, actor: Actor, apply: Apply) -> SyncReceipt:
@@ -201,16 +215,21 @@ def sync_journal(db: Database, pack: Database, actor: Actor, apply: Apply) -> Sy
         _set_state(pack, PACK_SYNCING)
     counts = {APPLIED: 0, ALREADY: 0, CONFLICT: 0}
     conflict_ids: list[uuid.UUID] = []
-    for entry in entries:
-        digest = content_hash(entry)
-        if _already(db, entry, digest):
-            outcome = ALREADY
-        else:
-            outcome, conflict_id = _apply_entry(db, actor, apply, entry, pack_id, digest)
+    receipts: list[tuple[uuid.UUID, str]] = []
+    try:
+        for entry in entries:
+            outcome, conflict_id = _apply_entry(db, actor, apply, entry, pack_id, content_hash(entry))
             if conflict_id is not None:
                 conflict_ids.append(conflict_id)
-        counts[outcome] += 1
-        _receipt(pack, entry.id, outcome)
+            counts[outcome] += 1
+            receipts.append((entry.id, outcome))
+            if len(receipts) >= RECEIPTS_EVERY:
+                _receipts(pack, receipts)
+                receipts = []
+    except Exception:
+        _receipts(pack, receipts)  # what was dealt with before the failure keeps its receipt
+        raise
+    _receipts(pack, receipts)
     payments, payments_pence, office_payments, office_pence = _payment_totals(db, pack)
     receipted = _finish(db, pack, pack_id, actor)
     return SyncReceipt(
@@ -223,17 +242,22 @@ def sync_journal(db: Database, pack: Database, actor: Actor, apply: Apply) -> Sy
 def _apply_entry(
     db: Database, actor: Actor, apply: Apply, entry: JournalEntry, pack_id: uuid.UUID, digest: str,
 ) -> tuple[str, uuid.UUID | None]:
+    """One entry, in one office transaction: whether it was dealt with before, whether its
+    precondition holds, its use case and the record that it was applied, together."""
     try:
         request = from_json(entry.request)
     except ValidationError as exc:
-        return CONFLICT, _record_conflict(db, actor, entry, pack_id, digest, f"The office cannot read this entry: {exc}")
-    if entry.command not in ALWAYS_APPLY:
         with db.uow() as uow:
-            reason = _precondition(uow, entry, request)
-        if reason is not None:
-            return CONFLICT, _record_conflict(db, actor, entry, pack_id, digest, reason)
+            if _check_applied(uow, entry, digest):
+                return ALREADY, None
+        return CONFLICT, _record_conflict(db, actor, entry, pack_id, digest, f"The office cannot read this entry: {exc}")
 
     def record(uow: UnitOfWork) -> None:
+        if _check_applied(uow, entry, digest):
+            raise _AlreadyApplied
+        if entry.command not in ALWAYS_APPLY and (reason := _precondition(uow, entry, request)) is not None:
+            raise _CannotApply(reason)
+
         def add(session: Session) -> None:
             session.add(_applied_row(entry, pack_id, digest, APPLIED, actor))
 
@@ -241,20 +265,30 @@ def _apply_entry(
 
     try:
         apply(_replayed(request), record)
-    except DatabaseUnavailable:
-        raise  # the office database stopped answering: stop; the next sync carries on from here
+    except _AlreadyApplied:
+        return ALREADY, None
+    except _CannotApply as exc:
+        return CONFLICT, _record_conflict(db, actor, entry, pack_id, digest, str(exc))
+    except (JournalAltered, DatabaseUnavailable):
+        raise  # an altered journal, or the office database stopped answering: stop here
     except ServiceError as exc:
-        if _already(db, entry, digest):  # applied by a sync running at the same moment
-            return ALREADY, None
+        with db.uow() as uow:
+            if _check_applied(uow, entry, digest):  # applied by a sync running at the same moment
+                return ALREADY, None
         return CONFLICT, _record_conflict(db, actor, entry, pack_id, digest, f"The office refused it: {exc}")
     return APPLIED, None
 
 
-def _receipt(pack: Database, entry_id: uuid.UUID, outcome: str) -> None:
+def _receipts(pack: Database, receipts: list[tuple[uuid.UUID, str]]) -> None:
+    """Record on the pack what the office did with these entries (one commit)."""
+    if not receipts:
+        return
     with pack.uow() as puow:
-        entry = puow.session.get(JournalEntry, entry_id)
-        assert entry is not None
-        entry.receipt, entry.receipted_at = outcome, clock.now()
+        at = clock.now()
+        for entry_id, outcome in receipts:
+            entry = puow.session.get(JournalEntry, entry_id)
+            assert entry is not None
+            entry.receipt, entry.receipted_at = outcome, at
         puow.commit()
 
 

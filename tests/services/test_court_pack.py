@@ -231,14 +231,15 @@ def test_a_crash_after_the_office_commits_before_the_pack_records_it(court: Cour
     court.app.execute(payment("70000002", 2500, "COURT-1"))
     court.app.execute(note("70000002", "Receipt 123 given"))
     court.close()
-    receipt = sync_module._receipt
+    monkeypatch.setattr(sync_module, "RECEIPTS_EVERY", 1)
+    receipts = sync_module._receipts
 
     def crash(*args: Any) -> None:
-        raise KeyboardInterrupt  # the laptop dies between the office's commit and its own
-    monkeypatch.setattr(sync_module, "_receipt", crash)
+        raise KeyboardInterrupt  # the laptop dies after the office commits entry 1, before it records the receipt
+    monkeypatch.setattr(sync_module, "_receipts", crash)
     with pytest.raises(KeyboardInterrupt):
         court.office.sync_pack(court.path)
-    monkeypatch.setattr(sync_module, "_receipt", receipt)
+    monkeypatch.setattr(sync_module, "_receipts", receipts)
     again = court.office.sync_pack(court.path)
     assert (again.sent, again.applied, again.already_applied) == (2, 1, 1)
     assert count(court.office, Payment, Payment.external_ref == "COURT-1") == 1
@@ -259,7 +260,7 @@ def test_the_same_entry_id_with_other_contents_is_refused_loudly(court: Court, t
         uow.commit()
     tampered.read(change)
     tampered.close()
-    with pytest.raises(Conflict, match="different contents"):
+    with pytest.raises(sync_module.JournalAltered, match="different contents"):
         court.office.sync_pack(altered)
     assert court.office.read(lambda uow: uow.session.scalar(
         select(func.sum(Payment.amount_pence)).where(Payment.external_ref == "COURT-1"))) == 2500
@@ -354,3 +355,21 @@ def test_a_pack_from_an_older_version_is_not_upgraded_over_an_unsynced_journal(c
     court.close()
     with pytest.raises(NotAllowed, match="older version of Revenues Desk and holds journal entries not yet synced"):
         court_app(court.path, court.office)
+
+
+def test_a_crash_while_an_entry_is_written_leaves_neither_the_change_nor_the_entry(
+    court: Court, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    court.app.execute(payment("70000002", 1000, "COURT-1"))
+
+    def dies(*args: Any) -> str:
+        raise KeyboardInterrupt  # the laptop dies while the journal entry is being written
+    monkeypatch.setattr(journal_module, "content_hash", dies)
+    with pytest.raises(KeyboardInterrupt):
+        court.app.execute(payment("70000002", 2000, "COURT-2"))
+    monkeypatch.undo()
+    assert [e.request["reference"] for e in court.app.court_journal()] == ["COURT-1"]
+    assert count(court.app, Payment, Payment.external_ref == "COURT-2") == 0
+    court.close()
+    receipt = court.office.sync_pack(court.path)
+    assert (receipt.sent, receipt.applied, receipt.payments_pence) == (1, 1, 1000)  # sync not blocked
