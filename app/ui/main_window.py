@@ -76,6 +76,8 @@ NAV_ITEM_HEIGHT = 38
 def database_label(app: Application) -> str:
     """Short text for the status bar; the full (password-free) URL goes in the tooltip."""
     description = app.database_description
+    if app.in_court_mode:
+        return f"Court pack: {description.replace(chr(92), '/').rsplit('/', 1)[-1]}"
     if app.is_embedded:
         name = description.replace("\\", "/").rsplit("/", 1)[-1] or description
         return f"Embedded database: {name}"
@@ -119,7 +121,7 @@ class MainWindow(QMainWindow):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addWidget(self.connection_banner)
-        self.court_banner = label("", "banner-info", wrap=True)
+        self.court_banner = label("", "banner-warning", wrap=True)
         self.court_banner.setAccessibleName("Court mode")
         self.court_banner.setVisible(False)
         outer.addWidget(self.court_banner)
