@@ -114,7 +114,7 @@ def _precondition(uow: UnitOfWork, entry: JournalEntry, request: Request[Any]) -
     if entry.command in OUTCOME_REQUESTS:
         office = case_reads(uow, entry.account_ref, None)
         if office.get("court") != entry.reads.get("court"):
-            return (f"Account {entry.account_ref} changed at court in the office after the pack was taken "
+            return (f"Account {entry.account_ref}'s case moved on in the office after court saw it "
                     f"(court saw {_standing(entry.reads)}; the office has {_standing(office)}).")
     if entry.command in ARRANGEMENT_REQUESTS:
         office = case_reads(uow, entry.account_ref, _as_of(request, entry))

@@ -13,8 +13,11 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.application import Application
+from app.court.requests import MakePack, RecordOutcome
 from app.recovery.requests import RunRecovery
 from app.ui.panes.hearings import HearingsPane
+from app.ui.panes.sync_conflicts import SyncConflictsPane
 
 HEARING = date(2025, 7, 15)
 
@@ -61,3 +64,37 @@ def test_pack_open_in_court_mode_and_record(qtbot: QtBot, open_examples, billed_
     assert not window.open_court_pack(str(tmp_path / "missing.pack"))
     assert warned == [f"There is no court pack at {tmp_path / 'missing.pack'}."]
     assert window.app.in_court_mode  # still on the pack
+
+
+def test_a_team_leader_decides_sync_conflicts(qtbot: QtBot, open_examples, billed_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_examples(billed_url, today=HEARING)
+    window.app.execute(RunRecovery(as_of=date(2025, 5, 8)))
+    window.app.execute(RunRecovery(as_of=date(2025, 5, 22)))
+    pack = tmp_path / "hearing.pack"
+    window.app.execute(MakePack(hearing_date=HEARING, out=str(pack), as_of=HEARING))
+    court = Application.court_mode(pack, window.app.settings, window.app.actor.username)
+    try:
+        for ref in ("70000002", "70000005"):
+            court.execute(RecordOutcome(account_ref=ref, hearing_date=HEARING, outcome="granted", as_of=HEARING))
+    finally:
+        court.close()
+    for ref in ("70000002", "70000005"):
+        window.app.execute(RecordOutcome(account_ref=ref, hearing_date=HEARING, outcome="withdrawn", as_of=HEARING))
+    assert window.app.sync_pack(pack).conflicts == 2
+
+    pane = window.show_pane("conflicts")
+    assert isinstance(pane, SyncConflictsPane)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10000)
+    assert "withdrawn" in pane.sides["office"].toPlainText() and '"outcome": "granted"' in pane.sides["court"].toPlainText()
+    pane.keep_office.click()
+    assert pane.status.text() == "Say why in a note."
+    pane.note.setText("Withdrawn in the office: paid")
+    pane.keep_office.click()
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10000)
+    assert pane.status.text().startswith("Kept the office's record for 70000002")
+    pane.note.setText("The court's order stands")
+    pane.keep_court.click()  # the office has withdrawn it: refused in one sentence, nothing changes
+    qtbot.waitUntil(lambda: pane.status.is_error and "70000005" in pane.status.text(), timeout=10000)
+    assert pane.model.rowCount() == 1
+    if os.environ.get("REVDESK_SCREENSHOTS"):
+        window.grab().save(os.environ["REVDESK_SCREENSHOTS"].replace(".png", "-conflicts.png"))
