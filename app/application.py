@@ -43,8 +43,7 @@ from app.casework.notes import NoteView
 from app.casework.worklists import WorklistPage
 from app.config import AuthoritySettings
 from app.connections import Connected, ConnectionTarget
-from app.court import hearings, sync
-from app.court import packing as _packing  # noqa: F401
+from app.court import hearings, packing, sync
 from app.court.hearings import HearingList
 from app.court.journal import JournalEntryView, PackInfo, PackJournal, Recorder, journal_entries, pack_info
 from app.court.packing import open_pack, pack_context
@@ -293,6 +292,10 @@ class Application:
         """The application on an offline court pack, every change journaled (`--pack FILE`,
         File ▸ Open court pack…). One sentence if the pack cannot be opened."""
         return cls(pack_context(pack, settings, username), journal=PackJournal())
+
+    def at_court_until(self, hearing_date: date, as_of: date) -> date | None:
+        """While a pack of this hearing is out (not yet synced): the day its lease runs to."""
+        return self.read(packing.at_court_until, hearing_date, as_of)
 
     def court_pack(self) -> PackInfo:
         """The pack court mode is working on (its hearing, state, journal size)."""

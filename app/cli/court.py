@@ -89,6 +89,8 @@ def _list(app: Application, args: argparse.Namespace) -> int:
         for e in listing.entries
     ]
     lines.append(f"{listing.accounts} accounts, {fmt(listing.total_balance_pence)} owed, hearing {args.hearing:%d/%m/%Y}.")
+    if not app.in_court_mode and (until := app.at_court_until(args.hearing, args.as_of or clock.today())):
+        lines.append(f"Packed for court: at court until {until:%d/%m/%Y} (sync the pack before changing these cases).")
     return _print(args, listing.to_json(), "\n".join(lines))
 
 

@@ -235,6 +235,13 @@ def open_pack(path: str | Path) -> Database:
     return db
 
 
+def at_court_until(uow: UnitOfWork, hearing_date: date, as_of: date) -> date | None:
+    """The day a pack for this hearing is at court until, while one is out (not yet synced)."""
+    until: date | None = uow.session.scalar(select(func.max(CourtPack.leased_until)).where(
+        CourtPack.hearing_date == hearing_date, CourtPack.released_at.is_(None), CourtPack.leased_until >= as_of))
+    return until
+
+
 def leases(uow: UnitOfWork, account_ids: list[uuid.UUID], as_of: date) -> dict[uuid.UUID, date]:
     """Accounts packed for court and not yet synced back: account -> "at court until" day."""
     found: dict[uuid.UUID, date] = defaultdict(lambda: date.min)

@@ -52,6 +52,8 @@ def test_pack_work_at_court_journal_and_sync(revdesk: Revdesk, tmp_path: Path) -
     code, _, err = revdesk("court", "pack", "--hearing", HEARING, "--out", str(pack))
     assert code == 2 and "already exists" in err and "--force" in err
 
+    code, out, _ = revdesk("court", "list", "--hearing", HEARING, "--as-of", HEARING)
+    assert code == 0 and "Packed for court: at court until 22/07/2025" in out  # the office sees the lease
     listing = at_court_json(revdesk, pack, "court", "list", "--hearing", HEARING, "--as-of", HEARING)
     assert listing["accounts"] == 5
     assert at_court_json(revdesk, pack, "account", "show", "70000003", "--as-of", HEARING)["account_ref"] == "70000003"
@@ -76,6 +78,8 @@ def test_pack_work_at_court_journal_and_sync(revdesk: Revdesk, tmp_path: Path) -
     shown = revdesk.json("account", "show", "70000001", "--as-of", HEARING)
     assert shown["recovery"]["stage"] == "liability_order"
     assert revdesk.json("court", "sync", str(pack))["sent"] == 0
+    code, out, _ = revdesk("court", "list", "--hearing", HEARING, "--as-of", HEARING)
+    assert code == 0 and "Packed for court" not in out  # released by the sync
     code, _, err = at_court(revdesk, pack, "note", "add", "70000002", "--text", "Too late")
     assert code == 1 and "read-only" in err
 

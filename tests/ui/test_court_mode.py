@@ -41,6 +41,7 @@ def test_pack_open_in_court_mode_and_record(qtbot: QtBot, open_examples, billed_
     pane.pack(str(pack))
     qtbot.waitUntil(lambda: pane.status.text().startswith("Packed 2 accounts into"), timeout=20000)
     assert pack.is_file() and "at court until 22/07/2025" in pane.status.text()
+    qtbot.waitUntil(lambda: "packed: at court until 22/07/2025" in pane.totals.text(), timeout=10000)  # the office's warning
 
     assert window.open_court_pack(str(pack))
     assert window.app.in_court_mode

@@ -237,16 +237,19 @@ class HearingsPane(QWidget):
         generation = self._generation
         app, as_of = self._ui.app, self._ui.today()
         self.totals.setText("Loading…")
+        court_mode = app.in_court_mode
         self._ui.runner.run(
-            lambda _task: app.hearing_list(day, as_of),
-            on_success=lambda listing: self._loaded(generation, listing),
+            lambda _task: (app.hearing_list(day, as_of), None if court_mode else app.at_court_until(day, as_of)),
+            on_success=lambda found: self._loaded(generation, *found),
             on_failure=lambda exc: self.status.show_error(error_sentence(exc)), owner=self,
             description=f"hearing list {day}",
         )
 
-    def _loaded(self, generation: int, listing: HearingList) -> None:
+    def _loaded(self, generation: int, listing: HearingList, at_court_until: date | None = None) -> None:
         if generation == self._generation:
             self._show_list(listing)
+            if at_court_until is not None:  # a pack of this list is out: the office is warned
+                self.totals.setText(f"{self.totals.text()} · packed: at court until {uk_date(at_court_until)}")
 
     def _show_list(self, listing: HearingList | None) -> None:
         self.hearing = listing
