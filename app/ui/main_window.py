@@ -52,7 +52,7 @@ from app.ui.dialogs.connection import ConnectionDialog
 from app.ui.dialogs.demo_data import DemoDataDialog
 from app.ui.dialogs.liability.move_in import MoveInDialog
 from app.ui.dialogs.password import ask_password
-from app.ui.formatting import count, error_sentence, humanise, uk_date
+from app.ui.formatting import count, error_sentence, humanise, money, uk_date
 from app.ui.navigation import NAVIGATION, Pane
 from app.ui.panes.account_tabs import LIABILITY_ACTIONS
 from app.ui.panes.accounts_pane import AccountsPane
@@ -61,6 +61,7 @@ from app.ui.widgets import label
 from app.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
+    from app.court.sync import SyncReceipt
     from app.demo.generate import DemoResult
 
 log = logging.getLogger(__name__)
@@ -196,6 +197,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.connect_action)
         self.open_pack_action = self._action("Open court &pack…", None, self.choose_court_pack)
         file_menu.addAction(self.open_pack_action)
+        self.sync_pack_action = self._action("&Sync court pack…", None, self.choose_pack_to_sync)
+        self.sync_pack_action.setToolTip("Apply a court pack's journal to this database, each entry once")
+        file_menu.addAction(self.sync_pack_action)
         file_menu.addSeparator()
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         file_menu.addAction(self.quit_action)
@@ -264,6 +268,7 @@ class MainWindow(QMainWindow):
 
     def show_court_banner(self) -> None:
         """In court mode, a banner saying so, the hearing, and that what is recorded is journaled."""
+        self.sync_pack_action.setEnabled(not self.app.in_court_mode)  # a pack is synced from the office's database
         if not self.app.in_court_mode:
             self.court_banner.setVisible(False)
             return
@@ -363,6 +368,29 @@ class MainWindow(QMainWindow):
         self._switch(court, f"Court mode: {path}.")
         self.show_pane("hearings")
         return True
+
+    def choose_pack_to_sync(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Sync court pack", "", "Court packs (*.pack);;All files (*)")
+        if path:
+            self.sync_court_pack(path)
+
+    def sync_court_pack(self, path: str) -> None:
+        """File ▸ Sync court pack…: on a worker; the receipt (or why not) in the status bar."""
+        app = self.app
+        self.statusBar().showMessage(f"Syncing {path}…")
+        self.runner.run(
+            lambda _task: app.sync_pack(path), on_success=self._synced,
+            on_failure=lambda exc: self.statusBar().showMessage(f"Not synced: {error_sentence(exc)}"),
+            owner=self, description="sync court pack",
+        )
+
+    def _synced(self, receipt: SyncReceipt) -> None:
+        conflicts = (f" {count(receipt.conflicts, 'entry', 'entries')} could not be applied as they stood: see Sync "
+                     "conflicts." if receipt.conflicts else "")
+        self.statusBar().showMessage(
+            f"Court pack synced: {count(receipt.sent, 'entry', 'entries')} sent, {receipt.applied} applied, "
+            f"{receipt.already_applied} already applied, {receipt.conflicts} to the conflicts queue; payments "
+            f"{money(receipt.payments_pence)} at court, {money(receipt.office_payments_pence)} in the office.{conflicts}")
 
     def _connected(self, connected: Connected) -> None:
         app = Application(connected.context)

@@ -81,7 +81,10 @@ def test_a_team_leader_decides_sync_conflicts(qtbot: QtBot, open_examples, bille
         court.close()
     for ref in ("70000002", "70000005"):
         window.app.execute(RecordOutcome(account_ref=ref, hearing_date=HEARING, outcome="withdrawn", as_of=HEARING))
-    assert window.app.sync_pack(pack).conflicts == 2
+    window.sync_court_pack(str(pack))  # File ▸ Sync court pack…
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Court pack synced"), timeout=20000)
+    assert window.statusBar().currentMessage().startswith(
+        "Court pack synced: 2 entries sent, 0 applied, 0 already applied, 2 to the conflicts queue")
 
     pane = window.show_pane("conflicts")
     assert isinstance(pane, SyncConflictsPane)
