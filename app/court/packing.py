@@ -117,22 +117,17 @@ def _copy_rows(uow: UnitOfWork, account_ids: list[uuid.UUID], officer: str) -> d
 
 
 @handles(MakePack, role=Role.OFFICER, action="pack a hearing list for court")
-def make_pack(
-    uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, hearing_date: date, out: str, as_of: date,
-    force: bool = False,
-) -> PackResult:
+def make_pack(uow: UnitOfWork, actor: Actor, *, hearing_date: date, out: str, as_of: date, force: bool = False) -> PackResult:
     """Write the pack for `hearing_date` to `out` and lease its accounts. Commits.
 
     The pack is written beside `out` under a temporary name and renamed only after the
     office has recorded it, so `out` is either the whole pack or not there."""
-    del settings  # the hearing list needs none; declared so packing reads like the other court use cases
     target = Path(out).expanduser().resolve()
     if target.exists() and not force:
         raise ValidationError(f"{target} already exists: give another file, or --force to replace it.", field="out")
     if not target.parent.is_dir():
         raise ValidationError(f"The folder {target.parent} does not exist.", field="out")
     key = pack_key(create=True)
-    del as_of  # who is listed does not depend on the day; kept so a pack says when it was asked for
     account_ids = listed_account_ids(uow, hearing_date)
     rows = _copy_rows(uow, account_ids, actor.username)
     if not rows["app_user"]:
@@ -167,7 +162,7 @@ def make_pack(
     uow.session.add_all(CourtPackCase(pack_id=pack_id, account_id=a, account_version=versions[a]) for a in account_ids)
     audit(uow, actor.username, "court.pack", "court_pack", pack_id, after={
         "hearing_date": hearing_date.isoformat(), "accounts": len(account_ids), "file": str(target),
-        "leased_until": leased_until.isoformat(),
+        "leased_until": leased_until.isoformat(), "as_of": as_of.isoformat(),
     })
     try:
         uow.commit()
