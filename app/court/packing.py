@@ -87,9 +87,10 @@ def _tables() -> dict[str, Table]:
 
 def _rows(uow: UnitOfWork, table: Table, column: str, ids: Iterable[Any]) -> list[dict[str, Any]]:
     values = list(dict.fromkeys(ids))
+    connection = uow.session.connection()  # Core rows, not through the ORM's execution
     rows: list[dict[str, Any]] = []
     for batch in in_batches(values):
-        rows += [r._asdict() for r in uow.session.execute(select(table).where(table.c[column].in_(batch)))]
+        rows += [r._asdict() for r in connection.execute(select(table).where(table.c[column].in_(batch)))]
     return rows
 
 
@@ -111,7 +112,7 @@ def _copy_rows(uow: UnitOfWork, account_ids: list[uuid.UUID], officer: str) -> d
                     wanted.update(r[fk.parent.name] for r in source_rows if r[fk.parent.name] is not None)
         rows[name] = _rows(uow, tables[name], "id", wanted)
     for name in WHOLE:
-        rows[name] = [r._asdict() for r in uow.session.execute(select(tables[name]))]
+        rows[name] = [r._asdict() for r in uow.session.connection().execute(select(tables[name]))]
     rows["app_user"] = _rows(uow, tables["app_user"], "username", [officer])
     return rows
 
