@@ -43,12 +43,14 @@ from app.casework.notes import NoteView
 from app.casework.worklists import WorklistPage
 from app.config import AuthoritySettings
 from app.connections import Connected, ConnectionTarget
-from app.court import hearings
+from app.court import hearings, packing, sync
 from app.court.hearings import HearingList
+from app.court.journal import JournalEntryView, PackInfo, PackJournal, Recorder, journal_entries, pack_info
+from app.court.packing import open_pack, pack_context
 from app.db import UnitOfWork, current_revision, describe, upgrade
 from app.demo import generate as _demo  # noqa: F401
 from app.enums import ArrangementFrequency
-from app.errors import NotFound, ValidationError
+from app.errors import NotAllowed, NotFound, ValidationError
 from app.letters import export
 from app.letters.documents import document_bytes
 from app.payments import direct_debit as _direct_debit  # noqa: F401
@@ -66,7 +68,7 @@ from app.recovery.enforcement import agents as _agents  # noqa: F401
 from app.recovery.enforcement import attachment, benefit
 from app.recovery.enforcement.attachment import AoeSchedule
 from app.recovery.run import RecoveryRunSummary, recovery_runs
-from app.requests import USE_CASES, Cancelled, Progress, R, Request, shallow_fields
+from app.requests import USE_CASES, Cancelled, Progress, R, Request, call, shallow_fields
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
 from app.rules.writeoffs import WriteOffReason
 from app.users import directory as users
@@ -87,8 +89,11 @@ HEARINGS_LOOK_BACK_DAYS = 120  # outcomes are recorded on or after the day: rece
 class Application:
     """Settings, database and acting user (`AppContext`), and everything asked of them."""
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, journal: PackJournal | None = None) -> None:
+        """`journal`: the database is an offline court pack, and every change made on it is
+        journaled (in its own transaction) for sync to replay in the office."""
         self._ctx = ctx
+        self._journal = journal
 
     # --- changes ------------------------------------------------------------------------
 
@@ -104,7 +109,13 @@ class Application:
         """The trial calculation of a liability change: what saving would do; nothing is written."""
         return self._run(request, {"preview": True})
 
-    def _run(self, request: Request[R], options: Mapping[str, Any]) -> R:
+    def execute_recorded(self, request: Request[R], recorder: Recorder) -> R:
+        """Carry out `request` with `recorder` given its unit of work first, so what it adds is
+        committed with the change or not at all (court sync: the record that a journal entry
+        was applied)."""
+        return self._run(request, {}, recorder)
+
+    def _run(self, request: Request[R], options: Mapping[str, Any], recorder: Recorder | None = None) -> R:
         use = USE_CASES.get(type(request))
         if use is None:
             raise TypeError(f"Nothing carries out {type(request).__name__} requests.")
@@ -112,13 +123,19 @@ class Application:
         given = {name: value for name, value in options.items() if value is not None}
         if not_supported := sorted(given.keys() - use.options):
             raise ValidationError(f"A {request.name} request cannot be run with {', '.join(not_supported)}.")
+        if recorder is None and self._journal is not None and "preview" not in given:
+            recorder = self._journal.recorder(request, self._ctx.actor)
         supplied = {"actor": self._ctx.actor, "settings": self._ctx.settings}
-        context = [supplied[name] for name in use.context[1:]]
         arguments = shallow_fields(request) | given
         if use.batch:
-            return use.function(self._ctx.db, *context, **arguments)  # type: ignore[no-any-return]
+            if recorder is not None:
+                raise NotAllowed(f"A {request.name} request commits in chunks, so it cannot be journaled: "
+                                 "in court mode record it account by account.")
+            return call(use, self._ctx.db, supplied, arguments)  # type: ignore[no-any-return]
         with self._ctx.db.uow() as uow:
-            return use.function(uow, *context, **arguments)  # type: ignore[no-any-return]
+            if recorder is not None:
+                recorder(uow)
+            return call(use, uow, supplied, arguments)  # type: ignore[no-any-return]
 
     # --- reads ------------------------------------------------------------------------
 
@@ -267,6 +284,48 @@ class Application:
 
     def hearing_list(self, hearing_date: date, as_of: date) -> HearingList:
         return self.read(hearings.hearing_list, hearing_date, as_of)
+
+    # --- offline court mode ---------------------------------------------------------------
+
+    @classmethod
+    def court_mode(cls, pack: str | Path, settings: AuthoritySettings, username: str | None) -> Application:
+        """The application on an offline court pack, every change journaled (`--pack FILE`,
+        File ▸ Open court pack…). One sentence if the pack cannot be opened."""
+        return cls(pack_context(pack, settings, username), journal=PackJournal())
+
+    def at_court_until(self, hearing_date: date, as_of: date) -> date | None:
+        """While a pack of this hearing is out (not yet synced): the day its lease runs to."""
+        return self.read(packing.at_court_until, hearing_date, as_of)
+
+    def court_pack(self) -> PackInfo:
+        """The pack court mode is working on (its hearing, state, journal size)."""
+        if self._journal is None:
+            raise ValidationError("This is not a court pack.", field="pack")
+        return self.read(pack_info)
+
+    @property
+    def in_court_mode(self) -> bool:
+        """The database is an offline court pack (changes are journaled)."""
+        return self._journal is not None
+
+    def court_journal(self) -> list[JournalEntryView]:
+        """The pack's journal in sequence order (court mode only)."""
+        if self._journal is None:
+            raise ValidationError("The journal is kept in a court pack: run this with --pack FILE.", field="pack")
+        return self.read(journal_entries)
+
+    def sync_pack(self, path: str | Path) -> sync.SyncReceipt:
+        """Apply the court pack's journal to this (the office's) database: see `app.court.sync`."""
+        if self._journal is not None:
+            raise ValidationError("A court pack is synced against the office's database, not in court mode.", field="pack")
+        pack = open_pack(path)
+        try:
+            return sync.sync_journal(self._ctx.db, pack, self._ctx.actor, self.execute_recorded)
+        finally:
+            pack.dispose()
+
+    def sync_conflicts(self, status: str | None = "open") -> list[sync.ConflictView]:
+        return self.read(sync.list_conflicts, status)
 
     def plan_arrangement(self, request: CreateArrangement | AmendArrangement) -> ArrangementPlan:
         """The schedule `request` would agree for what the account owes (nothing saved): the

@@ -8,6 +8,7 @@ half-written.
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -116,11 +117,11 @@ def bulk_writing(uow: UnitOfWork) -> Iterator[None]:
         driver.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection, _record, journal: str = "WAL", synchronous: str = "NORMAL") -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA journal_mode={journal}")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA synchronous={synchronous}")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.execute("PRAGMA temp_store=MEMORY")
@@ -188,6 +189,68 @@ def make_database(url: str | URL, prompt: PasswordPrompt | None = None, echo: bo
             ) from None
         raise DatabaseUnavailable(f"Cannot reach the database at {describe(parsed)}: {first_line(exc)}.") from None
     return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def make_pack_database(path: str | Path, key: bytes) -> Database:
+    """An offline court pack: an SQLite file encrypted by SQLCipher, with the same schema.
+
+    The 256-bit key is given raw (`PRAGMA key = "x'...'"`), so no passphrase is derived
+    (SQLCipher's derivation costs ~130 ms a connection), and it is set in the connect event,
+    first, never in the URL, a log or an exception. One connection serves the whole run
+    (StaticPool). The file keeps a rollback journal rather than a WAL, so the pack is always
+    exactly one file (a copy of it is complete) and each commit is on disk (synchronous FULL).
+    Raises DatabaseUnavailable, in one sentence, when the file cannot be read with this key.
+    """
+    from sqlalchemy.pool import StaticPool
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    if len(key) != 32:
+        raise ValueError("A court pack key is 32 bytes.")
+    file = Path(path).expanduser().resolve()
+    if not file.parent.is_dir():
+        raise DatabaseUnavailable(f"The folder {file.parent} for the court pack does not exist.")
+    engine = create_engine(URL.create("sqlite", database=str(file)), module=sqlcipher, poolclass=StaticPool,
+                           connect_args={"check_same_thread": False})
+    raw = f"PRAGMA key = \"x'{key.hex()}'\""
+
+    def set_key(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our sentence, not SQLCipher's log
+        dbapi_connection.execute(raw)
+
+    event.listen(engine, "connect", set_key, insert=True)
+    event.listen(engine, "connect", functools.partial(_sqlite_pragmas, journal="DELETE", synchronous="FULL"))
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+            damaged = conn.exec_driver_sql("PRAGMA quick_check").scalar() != "ok"
+    except DBAPIError:
+        engine.dispose()
+        raise DatabaseUnavailable(
+            f"{file.name} cannot be opened as a court pack: the key is not the one it was made with, or the file "
+            "is not a court pack or is damaged; the file was not changed."
+        ) from None
+    if damaged:
+        engine.dispose()
+        raise DatabaseUnavailable(f"{file.name} is a damaged court pack (its pages do not check); the file was not changed.")
+    return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def write_encrypted_copy(source: str | Path, target: str | Path, key: bytes) -> None:
+    """Copy the plain SQLite file `source` (schema and rows) into a new SQLCipher file
+    `target` encrypted with the raw 256-bit `key` (SQLCipher's sqlcipher_export): how a pack
+    gets the migrated schema without running every migration again. The key is bound as a
+    parameter, never part of the statement's text."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    conn = sqlcipher.connect(str(source), isolation_level=None)
+    try:
+        conn.execute("ATTACH DATABASE ? AS pack KEY ?", (str(target), f"x'{key.hex()}'"))
+        conn.execute("PRAGMA pack.journal_mode=OFF")  # a new file: nothing to roll back to
+        conn.execute("PRAGMA pack.synchronous=OFF")  # the pack's first transaction syncs it
+        conn.execute("SELECT sqlcipher_export('pack')")
+        conn.execute("DETACH DATABASE pack")
+    finally:
+        conn.close()
 
 
 def first_line(exc: BaseException) -> str:
@@ -409,7 +472,7 @@ def head_revision(db: Database) -> str | None:
 # The newest migration. Every start compares the database's alembic_version with this
 # instead of loading Alembic and every migration script (a fifth of the two-second start
 # budget); tests/services/test_schema.py checks that it is Alembic's head.
-SCHEMA_HEAD = "0014"
+SCHEMA_HEAD = "0015"
 
 
 def _stored_revision(db: Database) -> str | None:

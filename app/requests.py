@@ -104,6 +104,12 @@ class UseCase:
 
 USE_CASES: dict[type[Request[Any]], UseCase] = {}
 
+def call(use: UseCase, first: Any, supplied: Mapping[str, Any], arguments: Mapping[str, Any]) -> Any:
+    """Run `use` given its first argument (the unit of work, or the database for a batch run),
+    the context it declares taken from `supplied` (actor, settings), and its keyword
+    arguments: how the application, and a sync replaying a court journal, run a use case."""
+    return use.function(first, *[supplied[name] for name in use.context[1:]], **arguments)
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import URL
 
+from app.errors import DatabaseUnavailable
+
 SERVICE = "revenues-desk"
 
 PasswordPrompt = Callable[[str], str | None]
@@ -63,3 +65,54 @@ def with_password(url: URL, prompt: PasswordPrompt | None = None) -> URL:
     if password is None and prompt is not None:
         password = prompt(keyring_account(url))
     return url.set(password=password) if password else url
+
+
+# --- the court pack key -------------------------------------------------------------------
+
+PACK_KEY_ENV = "REVDESK_PACK_KEY"
+PACK_KEY_ENTRY = "court-pack-key"  # the keyring entry (service SERVICE) holding this computer's pack key
+NO_PACK_KEY = (
+    "No keyring is usable on this computer to hold the court pack key: set REVDESK_PACK_KEY to the key "
+    "(64 hex digits) for this session."
+)
+
+
+class PackKeyUnavailable(DatabaseUnavailable):
+    """No key for court packs: no usable keyring and no REVDESK_PACK_KEY (a sentence to show)."""
+
+
+def pack_key(*, create: bool) -> bytes:
+    """The 256-bit key court packs are encrypted with on this computer.
+
+    REVDESK_PACK_KEY (64 hex digits), where set, is used as it is: for machines with no usable
+    keyring (a server, CI); it is read from the environment only, never written anywhere.
+    Otherwise the key is the keyring's entry, made (random) when the first pack is made
+    (`create`). The key is never part of a message."""
+    import os
+    import secrets
+
+    given = os.environ.get(PACK_KEY_ENV)
+    if given is not None:
+        try:
+            key = bytes.fromhex(given.strip())
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise PackKeyUnavailable(f"{PACK_KEY_ENV} must be 64 hex digits (a 256-bit key).")
+        return key
+    import keyring
+    import keyring.errors
+
+    try:
+        stored = keyring.get_password(SERVICE, PACK_KEY_ENTRY)
+        if stored is None:
+            if not create:
+                raise PackKeyUnavailable(
+                    "This computer's keyring holds no court pack key, so no court pack made here can be opened: "
+                    f"open it on the computer that made it, or set {PACK_KEY_ENV}."
+                )
+            stored = secrets.token_hex(32)
+            keyring.set_password(SERVICE, PACK_KEY_ENTRY, stored)
+    except keyring.errors.KeyringError:
+        raise PackKeyUnavailable(NO_PACK_KEY) from None
+    return bytes.fromhex(stored)

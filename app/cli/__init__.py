@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--settings", help="authority settings TOML (default: REVDESK_SETTINGS or the built-in file)")
     parser.add_argument("--user", help="acting user on the embedded database (default: your computer login); "
                         "on a server you act as your database login")
+    parser.add_argument("--pack", metavar="FILE", help="court mode: run the command on an offline court pack "
+                        "(made by `court pack`); every change is journaled for `court sync`")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("gui", help="start the desktop application (the default)")
@@ -138,7 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "gui":
             from app.ui.main_window import run_gui
 
-            return run_gui(db_url=args.db, settings_path=args.settings, username=args.user)
+            if args.pack is not None and args.db is not None:
+                raise UsageError("--pack and --db name two databases: court mode works on the pack alone")
+            return run_gui(db_url=args.db, settings_path=args.settings, username=args.user, pack=args.pack)
         if command == "rules":
             return _rules(args)
         return _with_context(args, command)
@@ -157,12 +161,32 @@ def _with_context(args: argparse.Namespace, command: str) -> int:
     from app.application import Application
     from app.bootstrap import bootstrap
 
-    app = Application(bootstrap(args.db, args.settings, args.user, prompt=_prompt_password))
+    if args.pack is not None:
+        app = _court_mode(args, command)
+    else:
+        app = Application(bootstrap(args.db, args.settings, args.user, prompt=_prompt_password))
     try:
         handler = HANDLERS[command]
         return handler(app, args)
     finally:
         app.close()
+
+
+# What court mode offers: the ordinary commands an officer needs at court (changes journaled).
+COURT_MODE_COMMANDS = ("account", "search", "court", "payment", "arrangement", "note", "diary", "recovery")
+
+
+def _court_mode(args: argparse.Namespace, command: str) -> Application:
+    """The application on the court pack `--pack FILE`, its changes journaled."""
+    from app.application import Application
+    from app.config import load_settings
+
+    if args.db is not None:
+        raise UsageError("--pack and --db name two databases: court mode works on the pack alone")
+    if command not in COURT_MODE_COMMANDS or (command == "court" and args.court_command in ("pack", "sync", "conflicts",
+                                                                                          "resolve")):
+        raise UsageError(f"'{command}' is not done in court mode; run it without --pack, against the office's database")
+    return Application.court_mode(args.pack, load_settings(args.settings), args.user)
 
 
 def _db(app: Application, args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app import clock
-from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, date_arg, print_json
+from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, date_arg, print_json, record_id
 from app.money import fmt
 from app.rules.apportionment import year_label
 
@@ -89,6 +89,8 @@ def _list(app: Application, args: argparse.Namespace) -> int:
         for e in listing.entries
     ]
     lines.append(f"{listing.accounts} accounts, {fmt(listing.total_balance_pence)} owed, hearing {args.hearing:%d/%m/%Y}.")
+    if not app.in_court_mode and (until := app.at_court_until(args.hearing, args.as_of or clock.today())):
+        lines.append(f"Packed for court: at court until {until:%d/%m/%Y} (sync the pack before changing these cases).")
     return _print(args, listing.to_json(), "\n".join(lines))
 
 
@@ -143,7 +145,83 @@ def _outcomes(app: Application, args: argparse.Namespace) -> int:
                   f"{len(result.errors)} refused.", EXIT_BAD_INPUT if result.errors else EXIT_OK)
 
 
+# --- offline court mode ----------------------------------------------------------------------
+
+def _configure_pack(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--hearing", type=date_arg, required=True, help="hearing date")
+    parser.add_argument("--out", required=True, metavar="FILE", help="the court pack file to write")
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    _common(parser)
+
+
+def _pack(app: Application, args: argparse.Namespace) -> int:
+    from app.court.requests import MakePack
+
+    result = app.execute(MakePack(hearing_date=args.hearing, out=args.out, force=args.force,
+                                  as_of=args.as_of or clock.today()))
+    data = {"pack_id": str(result.pack_id), "accounts": result.accounts, "file": result.file,
+            "hearing_date": result.hearing_date.isoformat(), "leased_until": result.leased_until.isoformat()}
+    return _print(args, data, f"Packed {result.accounts} accounts for the hearing on {args.hearing:%d/%m/%Y} into "
+                              f"{result.file}; at court until {result.leased_until:%d/%m/%Y}.")
+
+
+def _configure_journal(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true")
+
+
+def _journal(app: Application, args: argparse.Namespace) -> int:
+    entries = app.court_journal()
+    lines = [f"{e.seq:>4}  {e.recorded_at:%d/%m/%Y %H:%M}  {e.command:<26} {e.account_ref:<10} {e.officer}"
+             + (f"  [{e.receipt}]" if e.receipt else "") for e in entries]
+    return _print(args, {"entries": [e.to_json() for e in entries]}, "\n".join(lines) or "Nothing recorded in this pack yet.")
+
+
+def _configure_sync(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the court pack whose journal to apply to this database")
+    parser.add_argument("--json", action="store_true")
+
+
+def _sync(app: Application, args: argparse.Namespace) -> int:
+    r = app.sync_pack(args.file)
+    text = (f"Sent {r.sent}: {r.applied} applied, {r.already_applied} already applied, {r.conflicts} to the conflicts "
+            f"queue. Payments: {r.payments} for {fmt(r.payments_pence)} at court; {r.office_payments} for "
+            f"{fmt(r.office_payments_pence)} in the office."
+            + (" Every entry is receipted: the pack may be wiped." if r.receipted else ""))
+    return _print(args, r.to_json(), text)
+
+
+def _configure_conflicts(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--all", action="store_true", help="resolved ones too")
+    parser.add_argument("--json", action="store_true")
+
+
+def _conflicts(app: Application, args: argparse.Namespace) -> int:
+    found = app.sync_conflicts(None if args.all else "open")
+    lines = [f"{c.id}  {c.account_ref:<10} {c.command:<24} {c.status:<8} {c.reason}" for c in found]
+    return _print(args, {"conflicts": [c.to_json() for c in found]}, "\n".join(lines) or "No sync conflicts.")
+
+
+def _configure_resolve(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", help="the conflict's id (see `court conflicts`)")
+    parser.add_argument("--keep", required=True, choices=("court", "office"))
+    parser.add_argument("--note", required=True)
+    parser.add_argument("--json", action="store_true")
+
+
+def _resolve(app: Application, args: argparse.Namespace) -> int:
+    from app.court.requests import ResolveConflict
+
+    view = app.execute(ResolveConflict(conflict_id=record_id(args.id, "sync conflict", "revdesk court conflicts"),
+                                       keep=args.keep, note=args.note))
+    return _print(args, view.to_json(), f"Resolved: kept the {args.keep}'s record for {view.account_ref}.")
+
+
 action("hearings", "hearing dates ahead (from the settings)")(_configure_hearings)(_hearings)
 action("list", "the accounts listed for a hearing, with what they owe now")(_configure_list)(_list)
 action("outcome", "record the court's decision for one account")(_configure_outcome)(_outcome)
 action("outcomes", "record one decision for everyone (or the accounts given) on a hearing's list")(_configure_outcomes)(_outcomes)
+action("pack", "copy a hearing's list into an encrypted court pack for offline court mode")(_configure_pack)(_pack)
+action("journal", "what was recorded in a court pack (with --pack FILE)")(_configure_journal)(_journal)
+action("sync", "apply a court pack's journal to this database, each entry once")(_configure_sync)(_sync)
+action("conflicts", "journal entries sync could not apply, for a team leader")(_configure_conflicts)(_conflicts)
+action("resolve", "keep the court's or the office's record for a sync conflict (team leader)")(_configure_resolve)(_resolve)

@@ -144,6 +144,17 @@ def _latest_court_events(
     return latest
 
 
+def court_standing(uow: UnitOfWork, account_id: uuid.UUID) -> dict[str, dict[str, str | None]]:
+    """Where each year of the account stands at court, by its latest court event: what the
+    offline court journal records as read, and sync compares with the office's (by content,
+    not id: an outcome applied from court gets a new id in the office)."""
+    return {
+        str(year): {"stage": str(event.stage), "hearing_date": event.hearing_date.isoformat() if event.hearing_date else None,
+                    "event_date": event.event_date.isoformat()}
+        for (_, year), event in sorted(_latest_court_events(uow, account_ids=[account_id]).items(), key=lambda i: i[0][1])
+    }
+
+
 def _listed(events: dict[tuple[uuid.UUID, int], RecoveryEvent], hearing_date: date) -> dict[tuple[uuid.UUID, int], RecoveryEvent]:
     return {k: e for k, e in events.items() if e.stage in LISTING_STAGES and e.hearing_date == hearing_date}
 
@@ -159,6 +170,11 @@ def _summons_for(uow: UnitOfWork, account_id: uuid.UUID, year: int, before: Reco
         ).order_by(RecoveryEvent.event_date.desc(), RecoveryEvent.created_at.desc()).limit(1)
     ).first()
     return summons or before
+
+
+def listed_account_ids(uow: UnitOfWork, hearing_date: date) -> list[uuid.UUID]:
+    """The accounts on the list for `hearing_date` (who `hearing_list` shows, without its figures)."""
+    return sorted({a for a, _ in _listed(_latest_court_events(uow, hearing_date=hearing_date), hearing_date)}, key=str)
 
 
 def hearing_list(uow: UnitOfWork, hearing_date: date, as_of: date) -> HearingList:

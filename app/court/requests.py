@@ -3,6 +3,7 @@ account, or the same outcome for many."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,8 @@ from app.requests import Request, request
 
 if TYPE_CHECKING:  # the results, named in each request's type (imported only for type checkers: no cycle)
     from app.court.hearings import BulkOutcome, OutcomeResult  # noqa: F401
+    from app.court.packing import PackResult  # noqa: F401
+    from app.court.sync import ConflictView  # noqa: F401
 
 
 
@@ -37,3 +40,24 @@ class RecordOutcomes(Request["BulkOutcome"]):
     account_refs: tuple[str, ...] | None = None
     adjourned_to: date | None = None
     note: str = ""
+
+
+@request("court.make_pack")
+class MakePack(Request["PackResult"]):
+    """Copy a hearing's list into an encrypted court pack at `out` (refused if the file
+    exists, unless `force`), and lease its cases to court."""
+
+    hearing_date: date
+    out: str
+    as_of: date
+    force: bool = False
+
+
+@request("court.resolve_conflict")
+class ResolveConflict(Request["ConflictView"]):
+    """A team leader's decision on a journal entry sync could not apply: `keep` "court"
+    applies the court's request now; "office" keeps the office's record. Either way with a note."""
+
+    conflict_id: uuid.UUID
+    keep: str
+    note: str

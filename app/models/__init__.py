@@ -12,6 +12,7 @@ from app.models.account import (
 from app.models.authority import AuthorityYear, Parish
 from app.models.base import Base, new_id
 from app.models.casework import Arrangement, ArrangementInstalment, DiaryCode, DiaryEntry, Escalation, Note
+from app.models.court import CourtJournalApplied, CourtPack, CourtPackCase, SyncConflict
 from app.models.direct_debit import DirectDebitCollection, DirectDebitMandate
 from app.models.documents import Document, LetterTemplate, WriteOff
 from app.models.instalments import Instalment, InstalmentPlan
@@ -24,9 +25,10 @@ from app.models.users import AuditEvent, BatchRun, User
 
 __all__ = [
     "Account", "AccountParty", "Arrangement", "ArrangementInstalment", "AuditEvent", "AuthorityYear",
-    "Base", "BatchRun", "DiaryCode", "DiaryEntry", "DirectDebitCollection", "DirectDebitMandate",
+    "Base", "BatchRun", "CourtJournalApplied", "CourtPack", "CourtPackCase",
+    "DiaryCode", "DiaryEntry", "DirectDebitCollection", "DirectDebitMandate",
     "Discount", "Document", "EnforcementCase", "Escalation", "Exemption", "Hold", "Instalment", "InstalmentPlan",
     "LedgerTransaction", "LetterTemplate", "LiabilityParty", "LiabilityPeriod", "Note", "Parish",
-    "Payment", "Person", "Property", "RecoveryEvent", "ReductionAward", "RefundRequest", "User",
+    "Payment", "Person", "Property", "RecoveryEvent", "ReductionAward", "RefundRequest", "SyncConflict", "User",
     "WriteOff", "new_id",
 ]

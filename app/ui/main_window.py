@@ -26,6 +26,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -42,7 +43,7 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.application import Application
 from app.bootstrap import bootstrap
-from app.config import SettingsError, default_database_url, desktop_database_url, saved_connection_url
+from app.config import SettingsError, default_database_url, desktop_database_url, load_settings, saved_connection_url
 from app.connections import Connected
 from app.errors import DatabaseUnavailable, ServiceError
 from app.ui.connection_banner import ConnectionBanner
@@ -51,7 +52,7 @@ from app.ui.dialogs.connection import ConnectionDialog
 from app.ui.dialogs.demo_data import DemoDataDialog
 from app.ui.dialogs.liability.move_in import MoveInDialog
 from app.ui.dialogs.password import ask_password
-from app.ui.formatting import count, error_sentence, humanise
+from app.ui.formatting import count, error_sentence, humanise, money, uk_date
 from app.ui.navigation import NAVIGATION, Pane
 from app.ui.panes.account_tabs import LIABILITY_ACTIONS
 from app.ui.panes.accounts_pane import AccountsPane
@@ -60,6 +61,7 @@ from app.ui.widgets import label
 from app.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
+    from app.court.sync import SyncReceipt
     from app.demo.generate import DemoResult
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,8 @@ NAV_ITEM_HEIGHT = 38
 def database_label(app: Application) -> str:
     """Short text for the status bar; the full (password-free) URL goes in the tooltip."""
     description = app.database_description
+    if app.in_court_mode:
+        return f"Court pack: {description.replace(chr(92), '/').rsplit('/', 1)[-1]}"
     if app.is_embedded:
         name = description.replace("\\", "/").rsplit("/", 1)[-1] or description
         return f"Embedded database: {name}"
@@ -118,6 +122,10 @@ class MainWindow(QMainWindow):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addWidget(self.connection_banner)
+        self.court_banner = label("", "banner-warning", wrap=True)
+        self.court_banner.setAccessibleName("Court mode")
+        self.court_banner.setVisible(False)
+        outer.addWidget(self.court_banner)
         layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -187,6 +195,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.demo_action)
         self.connect_action = self._action("&Connect to database…", None, self.choose_database)
         file_menu.addAction(self.connect_action)
+        self.open_pack_action = self._action("Open court &pack…", None, self.choose_court_pack)
+        file_menu.addAction(self.open_pack_action)
+        self.sync_pack_action = self._action("&Sync court pack…", None, self.choose_pack_to_sync)
+        self.sync_pack_action.setToolTip("Apply a court pack's journal to this database, each entry once")
+        file_menu.addAction(self.sync_pack_action)
         file_menu.addSeparator()
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         file_menu.addAction(self.quit_action)
@@ -251,6 +264,29 @@ class MainWindow(QMainWindow):
         self.db_label.setText(database_label(self.app))
         self.db_label.setToolTip(self.app.database_description)
         self.user_label.setText(user_label(self.app))
+        self.show_court_banner()
+
+    def show_court_banner(self) -> None:
+        """In court mode, a banner saying so, the hearing, and that what is recorded is journaled."""
+        self.sync_pack_action.setEnabled(not self.app.in_court_mode)  # a pack is synced from the office's database
+        if not self.app.in_court_mode:
+            self.court_banner.setVisible(False)
+            return
+        try:
+            info = self.app.court_pack()
+        except ServiceError as exc:
+            self.court_banner.setText(f"Court mode: {error_sentence(exc)}")
+        else:
+            if info.state == "open":
+                text = (f"Court mode — hearing on {uk_date(info.hearing_date)}: {count(info.accounts, 'account')} packed "
+                        f"by {info.officer}. What you record is kept in this pack's journal "
+                        f"({count(info.entries, 'entry', 'entries')} so far) until it is synced at the office.")
+            else:
+                text = (f"Court mode — hearing on {uk_date(info.hearing_date)}: this pack has been synced at the office "
+                        f"and is read-only ({count(info.unreceipted, 'entry', 'entries')} not yet receipted).")
+            self.court_banner.setText(text)
+        self.court_banner.setContentsMargins(12, 8, 12, 8)
+        self.court_banner.setVisible(True)
 
     def _open_modal(self, current: D | None, build: Callable[[], D]) -> D:
         """The dialog already open, or a new window-modal one from `build` (which connects
@@ -316,7 +352,52 @@ class MainWindow(QMainWindow):
         self.connection_dialog = self._open_modal(self.connection_dialog, build)
         return self.connection_dialog
 
+    def choose_court_pack(self) -> None:
+        """File ▸ Open court pack…: pick the file, then work on it in court mode."""
+        path, _ = QFileDialog.getOpenFileName(self, "Open court pack", "", "Court packs (*.pack);;All files (*)")
+        if path:
+            self.open_court_pack(path)
+
+    def open_court_pack(self, path: str) -> bool:
+        """Move the window to the court pack at `path` (court mode), or say in one sentence why not."""
+        try:
+            court = Application.court_mode(path, self.app.settings, self.app.actor.username)
+        except ServiceError as exc:
+            QMessageBox.warning(self, "Open court pack", error_sentence(exc))
+            return False
+        self._switch(court, f"Court mode: {path}.")
+        self.show_pane("hearings")
+        return True
+
+    def choose_pack_to_sync(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Sync court pack", "", "Court packs (*.pack);;All files (*)")
+        if path:
+            self.sync_court_pack(path)
+
+    def sync_court_pack(self, path: str) -> None:
+        """File ▸ Sync court pack…: on a worker; the receipt (or why not) in the status bar."""
+        app = self.app
+        self.statusBar().showMessage(f"Syncing {path}…")
+        self.runner.run(
+            lambda _task: app.sync_pack(path), on_success=self._synced,
+            on_failure=lambda exc: self.statusBar().showMessage(f"Not synced: {error_sentence(exc)}"),
+            owner=self, description="sync court pack",
+        )
+
+    def _synced(self, receipt: SyncReceipt) -> None:
+        conflicts = (f" {count(receipt.conflicts, 'entry', 'entries')} could not be applied as they stood: see Sync "
+                     "conflicts." if receipt.conflicts else "")
+        self.statusBar().showMessage(
+            f"Court pack synced: {count(receipt.sent, 'entry', 'entries')} sent, {receipt.applied} applied, "
+            f"{receipt.already_applied} already applied, {receipt.conflicts} to the conflicts queue; payments "
+            f"{money(receipt.payments_pence)} at court, {money(receipt.office_payments_pence)} in the office.{conflicts}")
+
     def _connected(self, connected: Connected) -> None:
+        app = Application(connected.context)
+        kept = " The password was used for this session only." if connected.session_only else ""
+        self._switch(app, f"Connected. {database_label(app)}.{kept}")
+
+    def _switch(self, app: Application, message: str) -> None:
         """Work on the new database: rebuild every pane on a app for it, so no pane keeps
         the old one. Work still running on the old database is asked to stop and its
         answers are dropped with the panes that asked (the window does not wait for it: the
@@ -324,7 +405,7 @@ class MainWindow(QMainWindow):
         still in use finish first."""
         self.runner.cancel_all()
         old = self.app
-        self.app = Application(connected.context)
+        self.app = app
         self.ui = UiContext(self.app, self.runner, self.today)
         self.nav.blockSignals(True)
         self.nav.clear()
@@ -340,8 +421,7 @@ class MainWindow(QMainWindow):
         self.connection_banner.setVisible(False)
         self.connection_banner.timer.stop()
         self.demo_action.setEnabled(False)  # until start() finds this database empty and embedded
-        kept = " The password was used for this session only." if connected.session_only else ""
-        self.statusBar().showMessage(f"Connected. {database_label(self.app)}.{kept}", 15_000)
+        self.statusBar().showMessage(message, 15_000)
         self.start()
 
     def current_pane(self) -> QWidget | None:
@@ -488,9 +568,18 @@ def open_main_window(
     username: str | None = None,
     *,
     today: Callable[[], date] = clock.today,
+    pack: str | None = None,
 ) -> MainWindow | None:
-    """Bootstrap and show the window, or explain in one sentence why not (None)."""
+    """Bootstrap and show the window, or explain in one sentence why not (None). `pack`:
+    start in court mode on that court pack."""
     application()
+    if pack is not None:
+        try:
+            court = Application.court_mode(pack, load_settings(settings_path), username)
+        except (ServiceError, SettingsError) as exc:
+            show_startup_error(str(exc))
+            return None
+        return _show(MainWindow(court, today=today))
     url = desktop_database_url(db_url)
     try:
         ctx = bootstrap(url, settings_path, username, prompt=ask_password)
@@ -509,13 +598,20 @@ def open_main_window(
     except (ServiceError, SettingsError) as exc:  # a disabled user, bad settings
         show_startup_error(str(exc))
         return None
-    window = MainWindow(Application(ctx), today=today)
+    return _show(MainWindow(Application(ctx), today=today))
+
+
+def _show(window: MainWindow) -> MainWindow:
     window.show()
     window.start()
+    if window.app.in_court_mode:
+        window.show_pane("hearings")
     return window
 
 
-def run_gui(db_url: str | None = None, settings_path: str | None = None, username: str | None = None) -> int:
+def run_gui(
+    db_url: str | None = None, settings_path: str | None = None, username: str | None = None, pack: str | None = None,
+) -> int:
     """The desktop application: 0 when the officer quits, 1 if it could not start."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -523,7 +619,7 @@ def run_gui(db_url: str | None = None, settings_path: str | None = None, usernam
         print(f"revdesk: {reason}", file=sys.stderr)
         return 1
     app = application()
-    window = open_main_window(db_url, settings_path, username)
+    window = open_main_window(db_url, settings_path, username, pack=pack)
     if window is None:
         return 1
     try:

@@ -20,6 +20,7 @@ from app.ui.panes.escalations import EscalationsPane
 from app.ui.panes.hearings import HearingsPane
 from app.ui.panes.refunds import RefundApprovalsPane
 from app.ui.panes.runs import RunsPane
+from app.ui.panes.sync_conflicts import SyncConflictsPane
 from app.ui.panes.worklist import WorklistPane
 from app.ui.panes.writeoffs import WriteOffApprovalsPane
 
@@ -45,4 +46,5 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("refunds", "Refund approvals", "Ctrl+5", RefundApprovalsPane),
     NavEntry("hearings", "Hearings", "Ctrl+6", HearingsPane),
     NavEntry("writeoffs", "Write-off approvals", "Ctrl+7", WriteOffApprovalsPane),
+    NavEntry("conflicts", "Sync conflicts", "Ctrl+8", SyncConflictsPane),
 )

@@ -50,7 +50,7 @@ def test_window_shows_authority_user_role_and_only_existing_panes(window: MainWi
 
     assert f"<h3>Revenues Desk {version('revenues-desk')}</h3>" in window.about_text()
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        "Accounts", "Worklist", "Escalations", "Runs", "Refund approvals", "Hearings", "Write-off approvals",
+        "Accounts", "Worklist", "Escalations", "Runs", "Refund approvals", "Hearings", "Write-off approvals", "Sync conflicts",
     ]
     assert window.db_label.text() == "Embedded database: demo.db"
     assert window.user_label.text() == "officer1 · Officer"

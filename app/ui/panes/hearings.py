@@ -18,6 +18,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QMessageBox,
     QProgressBar,
@@ -26,9 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.court.hearings import BulkOutcome, HearingList, OutcomeResult
-from app.court.requests import RecordOutcome, RecordOutcomes
+from app.application import Application
+from app.court.hearings import BulkError, BulkOutcome, HearingList, OutcomeResult
+from app.court.requests import MakePack, RecordOutcome, RecordOutcomes
 from app.enums import RecoveryStage
+from app.errors import Conflict, NotFound, ValidationError
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, money, outcome_label, uk_date
 from app.ui.forms import date_edit, from_qdate, to_qdate
@@ -37,7 +40,7 @@ from app.ui.models.recovery import HearingModel
 from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine, label, make_table
-from app.ui.workers import TaskHandle
+from app.ui.workers import TaskControl, TaskHandle
 
 ADJOURN_WEEKS = 4
 
@@ -55,6 +58,27 @@ def outcome_summary(result: BulkOutcome) -> tuple[str, bool]:
         more = f" ({count(others, 'other')} refused too)" if others else ""
         text += f" Not recorded{more}: {first.message}"
     return text, bool(result.errors)
+
+
+def record_each(
+    app: Application, refs: list[str], day: date, outcome: str, adjourned_to: date | None, as_of: date, task: TaskControl,
+) -> BulkOutcome:
+    """Court mode: the outcome for several accounts as one journaled request each (a chunked
+    run cannot be a journal entry), reported as the bulk run reports it."""
+    results: list[OutcomeResult] = []
+    errors: list[BulkError] = []
+    for done, ref in enumerate(refs):
+        if task.cancelled():
+            break
+        try:
+            results.append(app.execute(RecordOutcome(account_ref=ref, hearing_date=day, outcome=outcome,
+                                                     adjourned_to=adjourned_to, as_of=as_of)))
+        except (ValidationError, Conflict, NotFound) as exc:
+            errors.append(BulkError(ref, str(exc)))
+        task.progress(done + 1, len(refs))
+    recorded = sum(1 for r in results if r.recorded)
+    return BulkOutcome(hearing_date=day, outcome=outcome, recorded=recorded, skipped=len(results) - recorded,
+                       errors=errors, results=results)
 
 
 class HearingsPane(QWidget):
@@ -75,6 +99,11 @@ class HearingsPane(QWidget):
         self.date.currentIndexChanged.connect(lambda _i: self.load())
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self.load)
+        self.pack_button = QPushButton("Pack for court…")
+        self.pack_button.setToolTip("Copy this hearing's list into an encrypted court pack, to work on at court without "
+                                    "the network; sync it back afterwards")
+        self.pack_button.clicked.connect(self.choose_pack_file)
+        self.pack_button.setVisible(not ui.app.in_court_mode)
         self.totals = label("", "muted")
 
         self.model = HearingModel(self)
@@ -122,6 +151,7 @@ class HearingsPane(QWidget):
         top.addWidget(label("Hearing on", "muted"))
         top.addWidget(self.date)
         top.addWidget(self.refresh_button)
+        top.addWidget(self.pack_button)
         top.addStretch(1)
         top.addWidget(self.totals)
 
@@ -182,6 +212,11 @@ class HearingsPane(QWidget):
         for day in dates:
             self.date.addItem(f"{day:%a} {uk_date(day)}", day)
         upcoming = next((n for n, d in enumerate(dates) if d >= today), len(dates) - 1)
+        if self._ui.app.in_court_mode:  # the pack's own hearing
+            packed = self._ui.app.court_pack().hearing_date
+            if self.date.findData(packed) < 0:
+                self.date.addItem(f"{packed:%a} {uk_date(packed)}", packed)
+            upcoming = self.date.findData(packed)
         self.date.setCurrentIndex(upcoming)
         self.date.blockSignals(False)
         if not dates:
@@ -202,16 +237,19 @@ class HearingsPane(QWidget):
         generation = self._generation
         app, as_of = self._ui.app, self._ui.today()
         self.totals.setText("Loading…")
+        court_mode = app.in_court_mode
         self._ui.runner.run(
-            lambda _task: app.hearing_list(day, as_of),
-            on_success=lambda listing: self._loaded(generation, listing),
+            lambda _task: (app.hearing_list(day, as_of), None if court_mode else app.at_court_until(day, as_of)),
+            on_success=lambda found: self._loaded(generation, *found),
             on_failure=lambda exc: self.status.show_error(error_sentence(exc)), owner=self,
             description=f"hearing list {day}",
         )
 
-    def _loaded(self, generation: int, listing: HearingList) -> None:
+    def _loaded(self, generation: int, listing: HearingList, at_court_until: date | None = None) -> None:
         if generation == self._generation:
             self._show_list(listing)
+            if at_court_until is not None:  # a pack of this list is out: the office is warned
+                self.totals.setText(f"{self.totals.text()} · packed: at court until {uk_date(at_court_until)}")
 
     def _show_list(self, listing: HearingList | None) -> None:
         self.hearing = listing
@@ -241,6 +279,7 @@ class HearingsPane(QWidget):
         for button in (self.granted_button, self.withdrawn_button, self.paid_button, self.adjourn_button):
             button.setEnabled(chosen)
         self.grant_all_button.setEnabled(self.model.rowCount() > 0 and not self.working)
+        self.pack_button.setEnabled(self.hearing_date is not None and not self.working)
         self.date.setEnabled(not self.working)
         self.cancel_button.setEnabled(self.working)
         self.cancel_button.setVisible(self.working)
@@ -261,6 +300,9 @@ class HearingsPane(QWidget):
                                                                        outcome=outcome, adjourned_to=adjourned_to,
                                                                        as_of=as_of)),
                         f"Recording '{outcome_label(outcome).lower()}' for {refs[0]}…")
+        elif app.in_court_mode:
+            self._start(lambda task: record_each(app, refs, day, outcome, adjourned_to, as_of, task),
+                        f"Recording '{outcome_label(outcome).lower()}' for {count(len(refs), 'account')}…")
         else:
             self._start(lambda task: app.execute(RecordOutcomes(hearing_date=day, outcome=outcome, account_refs=tuple(refs),
                                                                      adjourned_to=adjourned_to, as_of=as_of),
@@ -289,6 +331,11 @@ class HearingsPane(QWidget):
 
     def _grant_all_confirmed(self, day: date) -> None:
         app, as_of = self._ui.app, self._ui.today()
+        if app.in_court_mode:
+            refs = list(dict.fromkeys(e.account_ref for e in self.model.rows()))
+            self._start(lambda task: record_each(app, refs, day, "granted", None, as_of, task),
+                        f"Granting liability orders for the hearing on {uk_date(day)}…")
+            return
         self._start(lambda task: app.execute(RecordOutcomes(hearing_date=day, outcome="granted", as_of=as_of),
                                                   progress=task.progress, cancelled=task.cancelled),
                     f"Granting liability orders for the hearing on {uk_date(day)}…")
@@ -334,6 +381,34 @@ class HearingsPane(QWidget):
         self.progress.setFormat("")
         self._update_buttons()
         self.load()
+
+    # --- packing for court ----------------------------------------------------------------------
+
+    def choose_pack_file(self) -> None:
+        day = self.hearing_date
+        if day is None or self.working:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Pack for court", f"hearing-{day.isoformat()}.pack",
+                                              "Court packs (*.pack)")
+        if path:
+            self.pack(path)
+
+    def pack(self, path: str) -> None:
+        """Write the pack on a worker (the save dialog has already asked before replacing a file)."""
+        day = self.hearing_date
+        if day is None or self.working:
+            return
+        app, as_of = self._ui.app, self._ui.today()
+        self.status.show_info(f"Packing the hearing on {uk_date(day)}…")
+        self.progress.setRange(0, 0)
+        self._handle = self._ui.runner.run(
+            lambda _task: app.execute(MakePack(hearing_date=day, out=path, as_of=as_of, force=True)),
+            on_success=lambda r: self.status.show_info(
+                f"Packed {count(r.accounts, 'account')} into {r.file}; the office sees them at court until "
+                f"{uk_date(r.leased_until)}."),
+            on_failure=self._failed, on_finished=self._done, owner=self, description="pack for court",
+        )
+        self._update_buttons()
 
     def _open_row(self, index: QModelIndex) -> None:
         if index.isValid():

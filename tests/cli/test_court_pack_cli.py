@@ -1,0 +1,120 @@
+"""End to end through `revdesk court pack`, `revdesk --pack FILE ...`, `court journal`,
+`court sync`, `court conflicts` and `court resolve`: JSON and exit codes per the contract
+(formats/README.md), one sentence and no traceback when a pack cannot be used."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.bootstrap import bootstrap
+from app.cli import main
+from tests.cli.harness import Revdesk, with_examples
+from tests.services.court_helpers import summons
+
+HEARING = "2025-07-15"
+LISTED = ("70000001", "70000002", "70000003", "70000004", "70000005")
+
+
+@pytest.fixture
+def revdesk(capsys: pytest.CaptureFixture[str], db_url: str, examples: Path) -> Revdesk:
+    cli = with_examples(capsys, db_url, examples)
+    ctx = bootstrap(db_url, str(cli.settings), Revdesk.ADMIN if cli.embedded else None)
+    try:
+        for ref in LISTED:
+            summons(ctx, ref, 2025, 100000)
+    finally:
+        ctx.db.dispose()
+    cli.add_user("lead", "team_leader")
+    return cli
+
+
+def at_court(cli: Revdesk, pack: Path, *args: str) -> tuple[int, str, str]:
+    """`revdesk --pack FILE ...` as the officer who packed it (the clerk)."""
+    code = main(["--pack", str(pack), "--settings", str(cli.settings), "--user", cli.login(Revdesk.ADMIN), *args])
+    out, err = cli.capsys.readouterr()
+    return code, out, err
+
+
+def at_court_json(cli: Revdesk, pack: Path, *args: str) -> dict[str, Any]:
+    code, out, err = at_court(cli, pack, *args, "--json")
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_pack_work_at_court_journal_and_sync(revdesk: Revdesk, tmp_path: Path) -> None:
+    pack = tmp_path / "hearing.pack"
+    made = revdesk.json("court", "pack", "--hearing", HEARING, "--out", str(pack), "--as-of", "2025-07-14")
+    assert made["accounts"] == 5 and made["file"] == str(pack) and made["pack_id"]
+    code, _, err = revdesk("court", "pack", "--hearing", HEARING, "--out", str(pack))
+    assert code == 2 and "already exists" in err and "--force" in err
+
+    code, out, _ = revdesk("court", "list", "--hearing", HEARING, "--as-of", HEARING)
+    assert code == 0 and "Packed for court: at court until 22/07/2025" in out  # the office sees the lease
+    listing = at_court_json(revdesk, pack, "court", "list", "--hearing", HEARING, "--as-of", HEARING)
+    assert listing["accounts"] == 5
+    assert at_court_json(revdesk, pack, "account", "show", "70000003", "--as-of", HEARING)["account_ref"] == "70000003"
+    at_court_json(revdesk, pack, "court", "outcome", "70000001", "--hearing", HEARING, "--outcome", "granted",
+                  "--as-of", HEARING)
+    at_court_json(revdesk, pack, "payment", "post", "70000002", "--amount", "25.00", "--date", HEARING, "--method", "cash",
+                  "--reference", "COURT-1", "--as-of", HEARING)
+    at_court_json(revdesk, pack, "arrangement", "create", "70000003", "--frequency", "monthly", "--start", "2025-08-01",
+                  "--end", "2026-03-01", "--as-of", HEARING, "--confirm")
+    at_court_json(revdesk, pack, "note", "add", "70000002", "--text", "Paid £25 at court, receipt 77")
+    journal = at_court_json(revdesk, pack, "court", "journal")
+    assert [(e["seq"], e["command"], e["account_ref"]) for e in journal["entries"]] == [
+        (1, "court.record_outcome", "70000001"), (2, "payments.post_payment", "70000002"),
+        (3, "arrangements.create", "70000003"), (4, "casework.add_note", "70000002"),
+    ]
+    code, _, err = at_court(revdesk, pack, "court", "outcomes", "--hearing", HEARING, "--outcome", "granted")
+    assert code == 1 and "journaled" in err  # a chunked run cannot be one journal entry
+
+    receipt = revdesk.json("court", "sync", str(pack))
+    assert {k: receipt[k] for k in ("sent", "applied", "already_applied", "conflicts", "payments_pence")} == {
+        "sent": 4, "applied": 4, "already_applied": 0, "conflicts": 0, "payments_pence": 2500}
+    shown = revdesk.json("account", "show", "70000001", "--as-of", HEARING)
+    assert shown["recovery"]["stage"] == "liability_order"
+    assert revdesk.json("court", "sync", str(pack))["sent"] == 0
+    code, out, _ = revdesk("court", "list", "--hearing", HEARING, "--as-of", HEARING)
+    assert code == 0 and "Packed for court" not in out  # released by the sync
+    code, _, err = at_court(revdesk, pack, "note", "add", "70000002", "--text", "Too late")
+    assert code == 1 and "read-only" in err
+
+
+def test_conflicts_listed_and_resolved_by_a_team_leader(revdesk: Revdesk, tmp_path: Path) -> None:
+    pack = tmp_path / "hearing.pack"
+    revdesk.json("court", "pack", "--hearing", HEARING, "--out", str(pack), "--as-of", "2025-07-14")
+    at_court_json(revdesk, pack, "court", "outcome", "70000004", "--hearing", HEARING, "--outcome", "granted",
+                  "--as-of", HEARING)
+    revdesk.json("court", "outcome", "70000004", "--hearing", HEARING, "--outcome", "withdrawn", "--as-of", HEARING)
+    assert revdesk.json("court", "sync", str(pack))["conflicts"] == 1
+    [conflict] = revdesk.json("court", "conflicts")["conflicts"]
+    assert conflict["account_ref"] == "70000004" and conflict["court"]["request"]["fields"]["outcome"] == "granted"
+    code, _, err = revdesk("court", "resolve", conflict["id"], "--keep", "office", "--note", "Withdrawn: paid")
+    assert code == 0, err  # the clerk is an admin
+    assert revdesk.json("court", "conflicts")["conflicts"] == []
+    code, _, err = revdesk("court", "resolve", "not-an-id", "--keep", "office", "--note", "x")
+    assert code == 2 and "sync conflict id" in err
+
+
+def test_a_pack_that_cannot_be_used_is_one_sentence(revdesk: Revdesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = tmp_path / "hearing.pack"
+    revdesk.json("court", "pack", "--hearing", HEARING, "--out", str(pack), "--as-of", "2025-07-14")
+    before = pack.read_bytes()
+    monkeypatch.setenv("REVDESK_PACK_KEY", "1" * 64)
+    code, _, err = at_court(revdesk, pack, "court", "list", "--hearing", HEARING)
+    assert code == 1 and "cannot be opened as a court pack" in err and "Traceback" not in err and err.count("\n") == 1
+    monkeypatch.setenv("REVDESK_PACK_KEY", "not hex")
+    code, _, err = revdesk("court", "sync", str(pack))
+    assert code == 1 and "64 hex digits" in err
+    monkeypatch.delenv("REVDESK_PACK_KEY")
+    code, _, err = at_court(revdesk, tmp_path / "missing.pack", "court", "list", "--hearing", HEARING)
+    assert code == 2 and "no court pack" in err
+    code, _, err = at_court(revdesk, pack, "--db", revdesk.db, "court", "list", "--hearing", HEARING)
+    assert code == 2 and "court mode works on the pack alone" in err
+    code, _, err = at_court(revdesk, pack, "bill", "--year", "2025")
+    assert code == 2 and "not done in court mode" in err
+    assert pack.read_bytes() == before

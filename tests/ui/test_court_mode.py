@@ -1,0 +1,104 @@
+"""Desktop court mode: the Hearings pane packs the list for court; File ▸ Open court pack…
+moves the window onto the pack with a banner saying so; outcomes recorded there are
+journaled one account at a time; a file that is not a pack is refused in one sentence."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.application import Application
+from app.court.requests import MakePack, RecordOutcome
+from app.recovery.requests import RunRecovery
+from app.ui.panes.hearings import HearingsPane
+from app.ui.panes.sync_conflicts import SyncConflictsPane
+
+HEARING = date(2025, 7, 15)
+
+
+def _hearings(window: Any) -> HearingsPane:
+    pane = window.panes["hearings"]
+    assert isinstance(pane, HearingsPane)
+    return pane
+
+
+def test_pack_open_in_court_mode_and_record(qtbot: QtBot, open_examples, billed_url: str, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    window = open_examples(billed_url, today=HEARING)
+    window.app.execute(RunRecovery(as_of=date(2025, 5, 8)))
+    window.app.execute(RunRecovery(as_of=date(2025, 5, 22)))  # 70000002 and 70000005 summonsed for HEARING
+    pane = _hearings(window)
+    window.show_pane("hearings")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10000)
+    assert pane.pack_button.isVisible() and not window.court_banner.isVisible()
+    pack = tmp_path / "hearing.pack"
+    pane.pack(str(pack))
+    qtbot.waitUntil(lambda: pane.status.text().startswith("Packed 2 accounts into"), timeout=20000)
+    assert pack.is_file() and "at court until 22/07/2025" in pane.status.text()
+    qtbot.waitUntil(lambda: "packed: at court until 22/07/2025" in pane.totals.text(), timeout=10000)  # the office's warning
+
+    assert window.open_court_pack(str(pack))
+    assert window.app.in_court_mode
+    assert window.court_banner.isVisible()
+    assert window.court_banner.text().startswith("Court mode — hearing on 15/07/2025: 2 accounts packed by admin.")
+    court = _hearings(window)
+    qtbot.waitUntil(lambda: court.model.rowCount() == 2, timeout=10000)
+    assert court.hearing_date == HEARING and not court.pack_button.isVisible()
+    court.table.selectAll()
+    court.adjourn_button.click()  # several accounts: one journaled request each
+    qtbot.waitUntil(lambda: court.status.text().startswith("Adjourned: 2 accounts recorded"), timeout=20000)
+    assert [(e.seq, e.command) for e in window.app.court_journal()] == [(1, "court.record_outcome"),
+                                                                         (2, "court.record_outcome")]
+    window.show_court_banner()
+    assert "(2 entries so far)" in window.court_banner.text()
+    if os.environ.get("REVDESK_SCREENSHOTS"):
+        window.grab().save(os.environ["REVDESK_SCREENSHOTS"])
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
+    assert not window.open_court_pack(str(tmp_path / "missing.pack"))
+    assert warned == [f"There is no court pack at {tmp_path / 'missing.pack'}."]
+    assert window.app.in_court_mode  # still on the pack
+
+
+def test_a_team_leader_decides_sync_conflicts(qtbot: QtBot, open_examples, billed_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_examples(billed_url, today=HEARING)
+    window.app.execute(RunRecovery(as_of=date(2025, 5, 8)))
+    window.app.execute(RunRecovery(as_of=date(2025, 5, 22)))
+    pack = tmp_path / "hearing.pack"
+    window.app.execute(MakePack(hearing_date=HEARING, out=str(pack), as_of=HEARING))
+    court = Application.court_mode(pack, window.app.settings, window.app.actor.username)
+    try:
+        for ref in ("70000002", "70000005"):
+            court.execute(RecordOutcome(account_ref=ref, hearing_date=HEARING, outcome="granted", as_of=HEARING))
+    finally:
+        court.close()
+    for ref in ("70000002", "70000005"):
+        window.app.execute(RecordOutcome(account_ref=ref, hearing_date=HEARING, outcome="withdrawn", as_of=HEARING))
+    window.sync_court_pack(str(pack))  # File ▸ Sync court pack…
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Court pack synced"), timeout=20000)
+    assert window.statusBar().currentMessage().startswith(
+        "Court pack synced: 2 entries sent, 0 applied, 0 already applied, 2 to the conflicts queue")
+
+    pane = window.show_pane("conflicts")
+    assert isinstance(pane, SyncConflictsPane)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10000)
+    assert "withdrawn" in pane.sides["office"].toPlainText() and '"outcome": "granted"' in pane.sides["court"].toPlainText()
+    pane.keep_office.click()
+    assert pane.status.text() == "Say why in a note."
+    pane.note.setText("Withdrawn in the office: paid")
+    pane.keep_office.click()
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10000)
+    assert pane.status.text().startswith("Kept the office's record for 70000002")
+    pane.note.setText("The court's order stands")
+    pane.keep_court.click()  # the office has withdrawn it: refused in one sentence, nothing changes
+    qtbot.waitUntil(lambda: pane.status.is_error and "70000005" in pane.status.text(), timeout=10000)
+    assert pane.model.rowCount() == 1
+    if os.environ.get("REVDESK_SCREENSHOTS"):
+        window.grab().save(os.environ["REVDESK_SCREENSHOTS"].replace(".png", "-conflicts.png"))
