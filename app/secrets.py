@@ -81,6 +81,10 @@ class PackKeyUnavailable(DatabaseUnavailable):
     """No key for court packs: no usable keyring and no REVDESK_PACK_KEY (a sentence to show)."""
 
 
+class NoKeyringForPackKey(PackKeyUnavailable):
+    """No keyring is usable on this computer (and REVDESK_PACK_KEY is not set)."""
+
+
 def pack_key(*, create: bool) -> bytes:
     """The 256-bit key court packs are encrypted with on this computer.
 
@@ -114,5 +118,5 @@ def pack_key(*, create: bool) -> bytes:
             stored = secrets.token_hex(32)
             keyring.set_password(SERVICE, PACK_KEY_ENTRY, stored)
     except keyring.errors.KeyringError:
-        raise PackKeyUnavailable(NO_PACK_KEY) from None
+        raise NoKeyringForPackKey(NO_PACK_KEY) from None
     return bytes.fromhex(stored)

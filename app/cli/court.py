@@ -7,6 +7,7 @@ actions (`court pack`, `court sync`) are added by one entry each, without touchi
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from app import clock
 from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, date_arg, print_json, record_id
 from app.money import fmt
 from app.rules.apportionment import year_label
+from app.secrets import PACK_KEY_ENV
 
 if TYPE_CHECKING:
     from app.application import Application
@@ -161,6 +163,10 @@ def _pack(app: Application, args: argparse.Namespace) -> int:
                                   as_of=args.as_of or clock.today()))
     data = {"pack_id": str(result.pack_id), "accounts": result.accounts, "file": result.file,
             "hearing_date": result.hearing_date.isoformat(), "leased_until": result.leased_until.isoformat()}
+    if result.key_hex:
+        data["key"] = result.key_hex
+        print(f"No keyring is usable on this computer, so this pack has a key of its own, kept nowhere: "
+              f"{PACK_KEY_ENV}={result.key_hex} opens and syncs it. Keep it as safe as the pack.", file=sys.stderr)
     return _print(args, data, f"Packed {result.accounts} accounts for the hearing on {args.hearing:%d/%m/%Y} into "
                               f"{result.file}; at court until {result.leased_until:%d/%m/%Y}.")
 

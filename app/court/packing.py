@@ -15,6 +15,7 @@ The office records the pack and a lease on each of its accounts (`court_pack`,
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import uuid
 from collections import defaultdict
@@ -50,7 +51,7 @@ from app.dto import JsonView
 from app.errors import NotAllowed, ValidationError
 from app.models import Account, AuditEvent, Base, CourtPack, CourtPackCase
 from app.requests import handles
-from app.secrets import pack_key
+from app.secrets import NoKeyringForPackKey, pack_key
 from app.users.directory import resolve_actor
 from app.users.identity import acting_login
 from app.users.roles import Actor, Role
@@ -74,11 +75,16 @@ WHOLE = ("authority_year", "parish", "diary_code")  # the settings' tables, whol
 
 @dataclass(frozen=True)
 class PackResult(JsonView):
+    """What was packed. `key_hex` is set only when no keyring could keep the pack's key:
+    then the key was made for this pack alone, is stored nowhere, and is shown this once,
+    to be given as REVDESK_PACK_KEY wherever the pack is opened or synced."""
+
     pack_id: uuid.UUID
     accounts: int
     file: str
     hearing_date: date
     leased_until: date
+    key_hex: str | None = None
 
 
 def _tables() -> dict[str, Table]:
@@ -128,7 +134,11 @@ def make_pack(uow: UnitOfWork, actor: Actor, *, hearing_date: date, out: str, as
         raise ValidationError(f"{target} already exists: give another file, or --force to replace it.", field="out")
     if not target.parent.is_dir():
         raise ValidationError(f"The folder {target.parent} does not exist.", field="out")
-    key = pack_key(create=True)
+    try:
+        key, shown_key = pack_key(create=True), None
+    except NoKeyringForPackKey:  # a server or CI: a key for this pack alone, shown once, kept nowhere
+        key = secrets.token_bytes(32)
+        shown_key = key.hex()
     account_ids = listed_account_ids(uow, hearing_date)
     rows = _copy_rows(uow, account_ids, actor.username)
     if not rows["app_user"]:
@@ -172,7 +182,7 @@ def make_pack(uow: UnitOfWork, actor: Actor, *, hearing_date: date, out: str, as
         raise
     os.replace(partial, target)
     return PackResult(pack_id=pack_id, accounts=len(account_ids), file=str(target), hearing_date=hearing_date,
-                      leased_until=leased_until)
+                      leased_until=leased_until, key_hex=shown_key)
 
 
 def schema_template() -> Path:

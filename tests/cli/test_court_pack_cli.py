@@ -118,3 +118,28 @@ def test_a_pack_that_cannot_be_used_is_one_sentence(revdesk: Revdesk, tmp_path: 
     code, _, err = at_court(revdesk, pack, "bill", "--year", "2025")
     assert code == 2 and "not done in court mode" in err
     assert pack.read_bytes() == before
+
+
+def test_without_a_keyring_a_pack_gets_a_key_of_its_own_shown_once(
+    revdesk: Revdesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server or CI has no keyring and may not have REVDESK_PACK_KEY set: the pack is still
+    made, with a random key for it alone that is stored nowhere and shown once (stdout JSON
+    and a sentence on stderr); that key, given as REVDESK_PACK_KEY, opens it."""
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    monkeypatch.delenv("REVDESK_PACK_KEY", raising=False)
+    keyring.set_keyring(NoKeyring())
+    pack = tmp_path / "hearing.pack"
+    code, out, err = revdesk("court", "pack", "--hearing", HEARING, "--out", str(pack), "--as-of", "2025-07-14", "--json")
+    assert code == 0, err
+    made = json.loads(out)
+    key = made["key"]
+    assert len(bytes.fromhex(key)) == 32 and f"REVDESK_PACK_KEY={key}" in err
+    assert key.encode() not in pack.read_bytes()  # not in the file it protects
+    code, _, err = at_court(revdesk, pack, "court", "list", "--hearing", HEARING)
+    assert code == 1 and "REVDESK_PACK_KEY" in err  # without it, nothing opens the pack
+    monkeypatch.setenv("REVDESK_PACK_KEY", key)
+    listed = at_court_json(revdesk, pack, "court", "list", "--hearing", HEARING)
+    assert {e["account_ref"] for e in listed["entries"]} == set(LISTED)

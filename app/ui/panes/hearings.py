@@ -405,7 +405,9 @@ class HearingsPane(QWidget):
             lambda _task: app.execute(MakePack(hearing_date=day, out=path, as_of=as_of, force=True)),
             on_success=lambda r: self.status.show_info(
                 f"Packed {count(r.accounts, 'account')} into {r.file}; the office sees them at court until "
-                f"{uk_date(r.leased_until)}."),
+                f"{uk_date(r.leased_until)}."
+                + (f" No keyring is usable here: the pack's key, kept nowhere, is {r.key_hex} "
+                   f"(give it as REVDESK_PACK_KEY to open the pack)." if r.key_hex else "")),
             on_failure=self._failed, on_finished=self._done, owner=self, description="pack for court",
         )
         self._update_buttons()
