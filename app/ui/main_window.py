@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
         for entry in NAVIGATION:
             pane = entry.build(self.ui)
             self.panes[entry.key] = pane
-            self.stack.addWidget(pane)
+            self.stack.addWidget(_scrolling(pane))
             item = QListWidgetItem(entry.title)
             item.setSizeHint(QSize(0, NAV_ITEM_HEIGHT))  # the stylesheet's padding is not in Qt's own size
             item.setToolTip(f"{entry.title} ({entry.shortcut})")
@@ -409,9 +410,9 @@ class MainWindow(QMainWindow):
         self.ui = UiContext(self.app, self.runner, self.today)
         self.nav.blockSignals(True)
         self.nav.clear()
-        for pane in self.panes.values():
-            self.stack.removeWidget(pane)
-            pane.deleteLater()
+        while (frame := self.stack.widget(0)) is not None:
+            self.stack.removeWidget(frame)
+            frame.deleteLater()  # and the pane inside it
         self.panes.clear()
         self._build_panes()
         self.nav.blockSignals(False)
@@ -425,7 +426,8 @@ class MainWindow(QMainWindow):
         self.start()
 
     def current_pane(self) -> QWidget | None:
-        return self.stack.currentWidget()
+        frame = self.stack.currentWidget()
+        return frame.widget() if isinstance(frame, QScrollArea) else frame
 
     def find_account(self) -> None:
         self.nav.setCurrentRow(0)
@@ -470,7 +472,7 @@ class MainWindow(QMainWindow):
 
     def _nav_changed(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
-        pane = self.stack.currentWidget()
+        pane = self.current_pane()
         if hasattr(pane, "focus_primary"):
             cast(Pane, pane).focus_primary()
         self._update_actions()
@@ -525,6 +527,18 @@ class MainWindow(QMainWindow):
 
 
 # --- start-up -------------------------------------------------------------------------
+
+def _scrolling(pane: QWidget) -> QScrollArea:
+    """A pane in a frameless scroll area, so a pane that needs more room than the screen has
+    scrolls instead of widening the window: a QStackedWidget asks for its widest page's
+    minimum on every page, and at 1280x800 the Worklist and the Runs page widened the window
+    past the screen's edge."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(pane)
+    return area
+
 
 def show_startup_error(message: str) -> None:
     QMessageBox.critical(None, f"{APP_NAME} cannot start", message)
