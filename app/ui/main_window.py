@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -58,7 +57,7 @@ from app.ui.navigation import NAVIGATION, Pane
 from app.ui.panes.account_tabs import LIABILITY_ACTIONS
 from app.ui.panes.accounts_pane import AccountsPane
 from app.ui.style import apply_style
-from app.ui.widgets import label
+from app.ui.widgets import PageScroll, label
 from app.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
@@ -149,7 +148,7 @@ class MainWindow(QMainWindow):
         for entry in NAVIGATION:
             pane = entry.build(self.ui)
             self.panes[entry.key] = pane
-            self.stack.addWidget(_scrolling(pane))
+            self.stack.addWidget(PageScroll(pane))  # a pane wider than the screen scrolls, never widens the window
             item = QListWidgetItem(entry.title)
             item.setSizeHint(QSize(0, NAV_ITEM_HEIGHT))  # the stylesheet's padding is not in Qt's own size
             item.setToolTip(f"{entry.title} ({entry.shortcut})")
@@ -427,7 +426,7 @@ class MainWindow(QMainWindow):
 
     def current_pane(self) -> QWidget | None:
         frame = self.stack.currentWidget()
-        return frame.widget() if isinstance(frame, QScrollArea) else frame
+        return frame.widget() if isinstance(frame, PageScroll) else frame
 
     def find_account(self) -> None:
         self.nav.setCurrentRow(0)
@@ -527,18 +526,6 @@ class MainWindow(QMainWindow):
 
 
 # --- start-up -------------------------------------------------------------------------
-
-def _scrolling(pane: QWidget) -> QScrollArea:
-    """A pane in a frameless scroll area, so a pane that needs more room than the screen has
-    scrolls instead of widening the window: a QStackedWidget asks for its widest page's
-    minimum on every page, and at 1280x800 the Worklist and the Runs page widened the window
-    past the screen's edge."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(pane)
-    return area
-
 
 def show_startup_error(message: str) -> None:
     QMessageBox.critical(None, f"{APP_NAME} cannot start", message)

@@ -37,6 +37,7 @@ BASE_POINT_SIZE = 10
 
 STYLESHEET = """
 QMainWindow, QDialog {{ background: {window}; }}
+QScrollArea#PageScroll, QScrollArea#PageScroll > QWidget > QWidget#Page {{ background: transparent; }}
 QWidget {{ color: {text}; }}
 QToolTip {{ background: {surface}; color: {text}; border: 1px solid {border_strong}; padding: 4px; }}
 

@@ -3,9 +3,19 @@ look the same everywhere (styling comes from `app.ui.style` through `role`)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QWidget,
+)
 
 from app.ui.models.base import SortFilterProxy
 from app.ui.style import set_role
@@ -22,6 +32,28 @@ def label(text: str = "", role: str | None = None, *, wrap: bool = False, select
         # Officers copy references and postcodes into other systems.
         widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return widget
+
+
+class PageScroll(QScrollArea):
+    """A page (a pane, a dialog's contents) that scrolls when the screen is smaller than it,
+    rather than pushing its window past the screen's edge.
+
+    Frameless and see-through, so it looks like no scroll area at all; it asks for its
+    page's whole size (a plain QScrollArea asks for at most about 36 x 24 lines), so a
+    dialog still opens at its natural size and only a window capped by the screen scrolls."""
+
+    def __init__(self, page: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("PageScroll")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidget(page)
+
+    def sizeHint(self) -> QSize:
+        page = self.widget()
+        if page is None:
+            return super().sizeHint()
+        return page.sizeHint().expandedTo(page.minimumSizeHint()) + QSize(2 * self.frameWidth(), 2 * self.frameWidth())
 
 
 def segment_button(text: str) -> QPushButton:

@@ -14,6 +14,7 @@ from app.ui.dialogs.liability.move_in import MoveInDialog
 from app.ui.dialogs.liability.periods import MoveOutDialog
 from app.ui.forms import to_qdate
 from app.ui.panes.account_tabs import InstalmentsTab, LiabilityTab, TransactionsTab
+from app.ui.widgets import PageScroll
 from tests.ui.conftest import open_account
 
 
@@ -87,6 +88,12 @@ def test_move_out_before_move_in_is_refused_as_typed(qtbot: QtBot, open_examples
     assert dialog.preview_result is not None
     assert dialog.preview_result.results[0].charge_pence == 25843  # as the billing service test works out
     assert dialog.save_button.isEnabled()
+    # However tall the form and its trial calculation, the dialog stays on the screen and its
+    # page scrolls (issue 16 part 7: Move out ran off the bottom of a 768-pixel screen).
+    room = dialog.screen().availableGeometry()
+    assert dialog.height() <= room.height() - 40 and dialog.geometry().bottom() <= room.bottom()
+    page = dialog.findChild(PageScroll)
+    assert page is not None and page.widget().isAncestorOf(dialog.save_button)
 
 
 def test_a_service_refusal_is_one_sentence_with_its_field_red(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,7 +34,7 @@ from app.ui.formatting import error_sentence, money
 from app.ui.forms import OptionalDate, form_layout
 from app.ui.signals import emit
 from app.ui.style import set_invalid, set_role
-from app.ui.widgets import label
+from app.ui.widgets import PageScroll, label
 from app.ui.workers import TaskHandle
 
 
@@ -117,11 +117,30 @@ class SavingDialog(QDialog):
         return buttons
 
     def page_layout(self) -> QVBoxLayout:
-        """The dialog's own layout, with the app's dialog margins."""
-        layout = QVBoxLayout(self)
+        """The dialog's page layout, with the app's dialog margins, on a `PageScroll`: the
+        dialog opens at its natural size, and where that is taller than the screen (Move out
+        with its trial calculation on a 768-pixel screen) it is capped and the page scrolls,
+        instead of running off the bottom."""
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        page = QWidget()
+        page.setObjectName("Page")
+        layout = QVBoxLayout(page)
         layout.setContentsMargins(24, 20, 24, 18)
         layout.setSpacing(12)
+        outer.addWidget(PageScroll(page))
         return layout
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Never taller or wider than the screen it opens on (the page scrolls instead)."""
+        super().showEvent(event)
+        screen = self.screen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(self.width(), room.width() - 20), min(self.height(), room.height() - 40)
+            if (width, height) != (self.width(), self.height()):
+                self.resize(width, height)
+                self.move(max(room.left(), self.x()), max(room.top(), min(self.y(), room.bottom() - height - 30)))
 
     # --- what a subclass provides -----------------------------------------------------
 
