@@ -47,6 +47,7 @@ from app.ledger.posting import post
 from app.models import Account, LedgerTransaction, RecoveryEvent
 from app.money import fmt
 from app.recovery.holds import HoldView, holds_in_force
+from app.recovery.safeguards import refuse_if_held_back
 from app.requests import Cancelled, Progress, handles
 from app.rules.apportionment import year_label
 from app.users.roles import Actor, Role
@@ -332,6 +333,7 @@ def _record(
                 f"Account {ref} is on hold ({holds[0].describe()}), so no liability order may be sought: "
                 "record 'adjourned' or 'withdrawn'."
             )
+        refuse_if_held_back(uow, settings, account_id, ref, "liability_order")  # open trace, review, escalation
         unpaid = [y for y in years if balances[y] <= 0]
         if unpaid:
             raise ValidationError(
