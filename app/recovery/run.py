@@ -175,6 +175,7 @@ def run_recovery(
     require_role(actor, Role.OFFICER if dry_run else Role.TEAM_LEADER, "run recovery" if not dry_run else "preview recovery")
     chunk = chunk or settings.batch.recovery_chunk
     policy = settings.recovery_policy()
+    started = now()
     with db.uow() as uow:
         total = int(uow.session.scalar(select(func.count()).select_from(Account)) or 0)
         run_id: uuid.UUID | None = None
@@ -259,7 +260,7 @@ def run_recovery(
     return RecoveryRunSummary(
         run_id=run_id, as_of=as_of, dry_run=dry_run, status=status, accounts_examined=tally.examined,
         actions=dict(tally.actions), skipped_on_hold=tally.on_hold, letters=tally.letters, costs_pence=tally.costs,
-        resumed=resumed, held_back=tally.held_back, created_by=actor.username,
+        resumed=resumed, held_back=tally.held_back, created_by=actor.username, started_at=started,
         items=tuple(sorted(items, key=lambda r: (r.account_ref, r.year or 0))),
     )
 

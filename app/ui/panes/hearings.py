@@ -36,6 +36,7 @@ from app.ui.models.base import SortFilterProxy
 from app.ui.models.recovery import HearingModel
 from app.ui.signals import emit
 from app.ui.style import set_role
+from app.ui.table_export import TableExporter, to_status
 from app.ui.widgets import StatusLine, label, make_table
 from app.ui.workers import TaskHandle
 
@@ -114,6 +115,8 @@ class HearingsPane(QWidget):
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
         self.status = StatusLine()
+        self.export = TableExporter(ui, self.table, lambda: f"Hearing {self.date.currentText()}", to_status(self.status),
+                                    self)
 
         top = QHBoxLayout()
         top.setSpacing(10)
