@@ -9,6 +9,7 @@ and every text cell passes the one formula-neutralising writer (`SafeXlsxSheet`)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +40,16 @@ def write_table_workbook(
         dates=[n for n, k in zip(names, kinds, strict=True) if k == "date"],
         counts=[n for n, k in zip(names, kinds, strict=True) if k == "count"],
     )
-    for row in rows:
-        writer.writerow(list(row))
+    try:
+        for row in rows:
+            writer.writerow(list(row))
+    except BaseException:
+        # A refused value (a non-number in a money column): close the half-written sheet's
+        # stream by saving it, then leave no file behind.
+        with suppress(Exception):
+            book.save(str(path))
+        Path(path).unlink(missing_ok=True)
+        raise
     if writer.rows:
         sheet.auto_filter.ref = f"A1:{_letter(len(names))}{writer.rows + 1}"
     book.save(str(path))
