@@ -153,10 +153,13 @@ def test_enforcement_and_the_liability_order_are_refused_with_the_reason(ctx: Ap
                        referred_on=date(2025, 7, 20), as_of=date(2025, 8, 1))
     summons(ctx, "70000004", 2024, 50000)
     vulnerability_review(app, "70000004")
+    listed = {e.account_ref: e for e in app.hearing_list(HEARING, HEARING).entries}
+    assert listed["70000004"].held_back[0].startswith("open vulnerability review since")  # seen before court
     with pytest.raises(Conflict, match="held back from a liability order application: open vulnerability review"):
         app.execute(RecordOutcome(account_ref="70000004", hearing_date=HEARING, outcome="granted", as_of=HEARING))
     app.execute(ReleaseSafeguard(account_ref="70000004", kind="vulnerability", reason="Welfare team content",
                                  as_of=HEARING))
+    assert app.hearing_list(HEARING, HEARING).entries[0].held_back == []
     assert app.execute(RecordOutcome(account_ref="70000004", hearing_date=HEARING, outcome="granted", as_of=HEARING)).recorded
 
 

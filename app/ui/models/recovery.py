@@ -153,7 +153,9 @@ class CasesModel(DtoTableModel):
 
 
 def hold_text(entry: HearingEntry) -> str:
-    return "; ".join(f"{h.label} {date_range(h.start_date, h.end_date)}" for h in entry.holds)
+    """The holds in force, then the open casework holding the liability order back."""
+    return "; ".join([*(f"{h.label} {date_range(h.start_date, h.end_date)}" for h in entry.holds),
+                      *(f"Held back: {reason}" for reason in entry.held_back)])
 
 
 class HearingModel(DtoTableModel):
