@@ -140,7 +140,7 @@ def test_search_results_export_balances_as_numbers(qtbot: QtBot, open_window: Op
 
 
 def test_the_run_asks_with_the_previews_figures_and_shows_the_run_id(
-    qtbot: QtBot, open_window: OpenWindow, demo_url: str,
+    qtbot: QtBot, open_window: OpenWindow, demo_url: str, tmp_path: Path,
 ) -> None:
     window = open_window(demo_url, "admin")
     section = window.panes["runs"].recovery  # type: ignore[attr-defined]
@@ -157,3 +157,11 @@ def test_the_run_asks_with_the_previews_figures_and_shows_the_run_id(
     assert section.export_letters_button.isEnabled()
     assert not section.print_button.isEnabled() and "not available" in section.print_reason.text()
     assert date.fromisoformat(str(run.as_of)) == AS_OF
+
+    folder = tmp_path / "letters"
+    section.export_letters(str(folder))
+    handle = section.letters_handle
+    assert handle is not None
+    qtbot.waitUntil(lambda: handle.finished, timeout=30000)
+    assert len(list(folder.glob("*.docx"))) == run.letters > 0
+    assert f"{run.letters} letter" in section.letters_status.text()

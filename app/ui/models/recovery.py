@@ -201,7 +201,7 @@ class RecoveryRunsModel(DtoTableModel):
 
     COLUMNS: ClassVar[Sequence[Column]] = (
         Column("Started", lambda r: f"{r.started_at:%d/%m/%Y %H:%M}" if r.started_at else "",
-               lambda r: r.started_at.timestamp() if r.started_at else float("inf")),
+               lambda r: f"{r.started_at:%Y%m%d%H%M%S%f}" if r.started_at else "~"),  # naive (SQLite) or aware alike
         date_column("As of", lambda r: r.as_of),
         text_column("By", lambda r: r.created_by),
         text_column("Status", lambda r: "Preview (nothing written)" if r.dry_run else run_status_label(r.status)),
