@@ -16,6 +16,7 @@ from app.recovery.enforcement.cases import CaseView
 from app.recovery.run import RecoveryRunSummary
 from app.ui.formatting import date_range, financial_year, humanise, money, route_label, run_status_label, sentence, stage_label
 from app.ui.models.base import Column, DtoTableModel, count_column, date_column, money_column, text_column
+from app.ui.models.runs import started_column
 
 HoldLabels = Callable[[str], str]
 
@@ -200,8 +201,7 @@ class RecoveryRunsModel(DtoTableModel):
     COL_COSTS = 10
 
     COLUMNS: ClassVar[Sequence[Column]] = (
-        Column("Started", lambda r: f"{r.started_at:%d/%m/%Y %H:%M}" if r.started_at else "",
-               lambda r: f"{r.started_at:%Y%m%d%H%M%S%f}" if r.started_at else "~"),  # naive (SQLite) or aware alike
+        started_column(),
         date_column("As of", lambda r: r.as_of),
         text_column("By", lambda r: r.created_by),
         text_column("Status", lambda r: "Preview (nothing written)" if r.dry_run else run_status_label(r.status)),

@@ -12,19 +12,29 @@ from app.ui.formatting import financial_year, run_status_label
 from app.ui.models.base import Column, DtoTableModel, count_column, date_column, money_column, text_column
 
 
+def started_column() -> Column:
+    """When a run started ("03/12/2026 18:35"), sorting by the moment (stored naive on SQLite, aware on a server)."""
+    return Column("Started", lambda r: f"{r.started_at:%d/%m/%Y %H:%M}" if r.started_at else "",
+                  lambda r: f"{r.started_at:%Y%m%d%H%M%S%f}" if r.started_at else "~")
+
+
 class BillingRunsModel(DtoTableModel):
     COL_YEAR = 0
     COL_ISSUED = 1
-    COL_STATUS = 2
-    COL_EXAMINED = 3
-    COL_CHARGES = 4
-    COL_ADJUSTMENTS = 5
-    COL_NOTICES = 6
-    COL_CHARGED = 7
+    COL_STARTED = 2
+    COL_BY = 3
+    COL_STATUS = 4
+    COL_EXAMINED = 5
+    COL_CHARGES = 6
+    COL_ADJUSTMENTS = 7
+    COL_NOTICES = 8
+    COL_CHARGED = 9
 
     COLUMNS: ClassVar[Sequence[Column]] = (
         Column("Year", lambda r: financial_year(r.year), lambda r: r.year),
         date_column("Issue date", lambda r: r.as_of),
+        started_column(),
+        text_column("By", lambda r: r.created_by),
         text_column("Status", lambda r: run_status_label(r.status)),
         count_column("Accounts", lambda r: r.accounts_examined),
         count_column("Charges", lambda r: r.charges),
