@@ -23,6 +23,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TABLE = "safeguard_release"
+# (table, constraint, condition): what the model's enum_check holds, frozen here
+CHECKS = ((TABLE, "ck_safeguard_release_kind", "kind = 'gone_away' OR kind = 'vulnerability' OR kind = 'escalation'"),)
 
 
 def upgrade() -> None:
@@ -35,9 +37,7 @@ def upgrade() -> None:
         sa.Column("released_on", sa.Date(), nullable=False),
         sa.Column("released_by", sa.String(length=80), nullable=False),
         sa.Column("released_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "kind = 'gone_away' OR kind = 'vulnerability' OR kind = 'escalation'", name=op.f("ck_safeguard_release_kind"),
-        ),
+        *(sa.CheckConstraint(condition, name=op.f(name)) for _, name, condition in CHECKS),
         sa.ForeignKeyConstraint(["account_id"], ["account.id"], name=op.f("fk_safeguard_release_account_id_account")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_safeguard_release")),
     )
