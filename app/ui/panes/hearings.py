@@ -151,7 +151,8 @@ class HearingsPane(QWidget):
         layout.addLayout(top)
         layout.addWidget(label(
             "Accounts summonsed for the hearing, with what is owed now. Select rows (Ctrl or Shift for several) and "
-            "record the court's decision; a liability order is refused while a hold is in force.", "muted", wrap=True,
+            "record the court's decision; a liability order is refused while a hold is in force or the account is held "
+            "back (an open trace, vulnerability review or escalation: see the Hold column).", "muted", wrap=True,
         ))
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
