@@ -50,7 +50,7 @@ from app.court.packing import open_pack, pack_context
 from app.db import UnitOfWork, current_revision, describe, upgrade
 from app.demo import generate as _demo  # noqa: F401
 from app.enums import ArrangementFrequency
-from app.errors import NotAllowed, NotFound, ValidationError
+from app.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.letters import export
 from app.letters.documents import document_bytes
 from app.payments import direct_debit as _direct_debit  # noqa: F401
@@ -68,6 +68,7 @@ from app.recovery.enforcement import agents as _agents  # noqa: F401
 from app.recovery.enforcement import attachment, benefit
 from app.recovery.enforcement.attachment import AoeSchedule
 from app.recovery.run import RecoveryRunSummary, recovery_runs
+from app.recovery.safeguards import SafeguardRow, account_safeguards
 from app.requests import USE_CASES, Cancelled, Progress, R, Request, call, shallow_fields
 from app.rules.discounts import ADJUSTMENT_KINDS, EXEMPTION_CLASSES_ENGLAND, EXEMPTION_CLASSES_WALES
 from app.rules.writeoffs import WriteOffReason
@@ -262,11 +263,39 @@ class Application:
             self._ctx.db, batch_run_id=batch_run_id, out_dir=out_dir, progress=progress, cancelled=cancelled,
         )
 
-    def billing_runs(self) -> list[BillingRunSummary]:
-        return self.read(billing_runs)
+    def billing_runs(self, limit: int = 20) -> list[BillingRunSummary]:
+        return self.read(billing_runs, limit)
 
-    def recovery_runs(self) -> list[RecoveryRunSummary]:
-        return self.read(recovery_runs)
+    def recovery_runs(self, limit: int = 20) -> list[RecoveryRunSummary]:
+        return self.read(recovery_runs, limit)
+
+    def print_file_available(self) -> str | None:
+        """Why a batch run's letters cannot be made into one print file here, or None when they
+        can (`revdesk letters print` comes with the letters work, app/letters/print_file.py)."""
+        from importlib.util import find_spec
+
+        if find_spec("app.letters.print_file") is None:
+            return ("The print file is not available in this version: it comes with `revdesk letters print`. "
+                    "Use Export letters for the Word files meanwhile.")
+        return None
+
+    def print_letters(self, batch_run_id: uuid.UUID, out_file: str | Path, *, progress: Progress | None = None,
+                      cancelled: Cancelled | None = None) -> Any:
+        """A batch run's letters as one print file (the one place the desktop asks for it)."""
+        reason = self.print_file_available()
+        if reason is not None:
+            raise Conflict(reason)
+        from importlib import import_module
+
+        # Wired at merge to the letters work's entry point (the module is not on this branch).
+        make = getattr(import_module("app.letters.print_file"), "print_run", None)
+        if make is None:
+            raise Conflict("The print file module has no print_run entry point: the print file is not available.")
+        return make(self._ctx.db, batch_run_id=batch_run_id, out=out_file, progress=progress, cancelled=cancelled)
+
+    def safeguards(self, account_ref: str) -> list[SafeguardRow]:
+        """The account's open safeguarding casework and whether each holds recovery back."""
+        return self.read(account_safeguards, self._ctx.settings, account_ref)
 
     # --- recovery -----------------------------------------------------------------------
 
@@ -283,7 +312,7 @@ class Application:
         return hearings.upcoming_hearings(self._ctx.settings, as_of - timedelta(days=HEARINGS_LOOK_BACK_DAYS))
 
     def hearing_list(self, hearing_date: date, as_of: date) -> HearingList:
-        return self.read(hearings.hearing_list, hearing_date, as_of)
+        return self.read(hearings.hearing_list, hearing_date, as_of, self._ctx.settings.recovery.safeguards)
 
     # --- offline court mode ---------------------------------------------------------------
 

@@ -40,7 +40,7 @@ from app.users.roles import Role
 GROUPS: Final = {role: f"revdesk_{role.label}" for role in Role}
 BASE_GROUP: Final = GROUPS[Role.OFFICER]
 # Appended to, never changed: INSERT (and SELECT) only.
-APPEND_ONLY: Final = ("ledger_transaction", "audit_event", "note", "court_journal_applied")
+APPEND_ONLY: Final = ("ledger_transaction", "audit_event", "note", "court_journal_applied", "safeguard_release")
 # Read-only to everyone but the owner: users change through the functions below.
 READ_ONLY: Final = ("app_user", "alembic_version")
 LETTERS: Final = "document"  # a stored letter: its content may be filled in once, nothing else

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -44,12 +44,15 @@ class BillingRunSummary:
     notices: int
     charged_pence: int
     resumed: bool
+    created_by: str = ""
+    started_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "run_id": str(self.run_id), "year": self.year, "as_of": self.as_of.isoformat(), "status": self.status,
             "accounts_examined": self.accounts_examined, "charges": self.charges, "adjustments": self.adjustments,
             "notices": self.notices, "charged_pence": self.charged_pence, "resumed": self.resumed,
+            "created_by": self.created_by or None, "started_at": self.started_at.isoformat() if self.started_at else None,
         }
 
 
@@ -155,7 +158,8 @@ def _summary(run: BatchRun, year: int, as_of: date, resumed: bool) -> BillingRun
     return BillingRunSummary(
         run_id=run.id, year=year, as_of=as_of, status=run.status, accounts_examined=run.done,
         charges=int(s.get("charges", 0)), adjustments=int(s.get("adjustments", 0)), notices=int(s.get("notices", 0)),
-        charged_pence=int(s.get("charged_pence", 0)), resumed=resumed,
+        charged_pence=int(s.get("charged_pence", 0)), resumed=resumed, created_by=run.created_by,
+        started_at=run.started_at,
     )
 
 

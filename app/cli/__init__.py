@@ -117,11 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
         letters,
         payments,
         recovery,
+        runs,
         users,
         writeoffs,
     )
 
-    for module in (letters, billing, payments, recovery, court, enforcement, casework, arrangements, users, writeoffs):
+    for module in (letters, billing, payments, recovery, runs, court, enforcement, casework, arrangements, users,
+                   writeoffs):
         module.register(sub, HANDLERS)
     return parser
 

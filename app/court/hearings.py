@@ -47,8 +47,10 @@ from app.ledger.posting import post
 from app.models import Account, LedgerTransaction, RecoveryEvent
 from app.money import fmt
 from app.recovery.holds import HoldView, holds_in_force
+from app.recovery.safeguards import refuse_if_held_back, safeguards_holding
 from app.requests import Cancelled, Progress, handles
 from app.rules.apportionment import year_label
+from app.rules.safeguards import SAFEGUARD_KINDS
 from app.users.roles import Actor, Role
 
 # An outcome the court records -> the recovery stage it writes.
@@ -78,6 +80,7 @@ class HearingEntry(JsonView):
     balance_pence: int  # what is owed for the year now (tax + costs - payments)
     adjourned_from: date | None
     holds: list[HoldView]
+    held_back: list[str] = field(default_factory=list)  # open casework holding a liability order back (safeguards)
 
 
 @dataclass(frozen=True)
@@ -177,12 +180,18 @@ def listed_account_ids(uow: UnitOfWork, hearing_date: date) -> list[uuid.UUID]:
     return sorted({a for a, _ in _listed(_latest_court_events(uow, hearing_date=hearing_date), hearing_date)}, key=str)
 
 
-def hearing_list(uow: UnitOfWork, hearing_date: date, as_of: date) -> HearingList:
-    """Every account and year listed for `hearing_date`, with what is owed now, by account reference."""
+def hearing_list(
+    uow: UnitOfWork, hearing_date: date, as_of: date, safeguards: Sequence[str] = SAFEGUARD_KINDS,
+) -> HearingList:
+    """Every account and year listed for `hearing_date`, with what is owed now, by account
+    reference; with the holds and the open casework (`safeguards`, the settings' `[recovery]
+    safeguards`) that would stop a liability order being sought."""
     listed = _listed(_latest_court_events(uow, hearing_date=hearing_date), hearing_date)
     account_ids = sorted({a for a, _ in listed}, key=str)
     people = debtors(uow, account_ids, as_of)
     holds = holds_in_force(uow, account_ids, as_of)
+    raw = {(a.bytes if uow.dialect == "sqlite" else a): a for a in account_ids}
+    guarded = {raw[k]: [s.describe() for s in v] for k, v in safeguards_holding(uow, list(raw), safeguards).items()}
     ledger: dict[tuple[uuid.UUID, int], list[LedgerTransaction]] = defaultdict(list)
     for batch in in_batches(account_ids):
         for txn in uow.session.scalars(
@@ -206,7 +215,7 @@ def hearing_list(uow: UnitOfWork, hearing_date: date, as_of: date) -> HearingLis
             ),
             balance_pence=sum(t.amount_pence for t in rows),
             adjourned_from=_date(event.details.get("adjourned_from")) if event.stage == RecoveryStage.ADJOURNED else None,
-            holds=holds.get(account_id, []),
+            holds=holds.get(account_id, []), held_back=guarded.get(account_id, []),
         ))
     entries.sort(key=lambda e: (e.account_ref, e.year))
     return HearingList(
@@ -348,6 +357,7 @@ def _record(
                 f"Account {ref} is on hold ({holds[0].describe()}), so no liability order may be sought: "
                 "record 'adjourned' or 'withdrawn'."
             )
+        refuse_if_held_back(uow, settings, account_id, ref, "liability_order")  # open trace, review, escalation
         unpaid = [y for y in years if balances[y] <= 0]
         if unpaid:
             raise ValidationError(

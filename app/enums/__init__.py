@@ -37,7 +37,7 @@ from app.enums.payments import (
     RefundMethod,
     RefundStatus,
 )
-from app.enums.recovery import EnforcementKind, EnforcementStatus, HoldKind, RecoveryStage
+from app.enums.recovery import EnforcementKind, EnforcementStatus, HoldKind, RecoveryStage, SafeguardKind
 from app.enums.runs import BatchRunKind, BatchRunStatus
 from app.enums.writeoffs import WriteOffStatus
 
@@ -62,9 +62,32 @@ def one_of(column: str, values: Iterable[str]) -> str:
 
 
 __all__ = [
-    "AccountPaymentMethod", "AccountStatus", "ArrangementFrequency", "ArrangementStatus", "BatchRunKind",
-    "BatchRunStatus", "CollectionStatus", "DiaryStatus", "DiscountKind", "DocumentKind", "EnforcementKind",
-    "EnforcementStatus", "EscalationReason", "EscalationStatus", "HoldKind", "InstalmentPlanStatus", "LiabilityBasis",
-    "MandateStatus", "PaymentMethod", "PaymentStatus", "RecoveryStage", "ReductionKind", "RefundMethod", "RefundStatus",
-    "WriteOffStatus", "member", "one_of",
+    "AccountPaymentMethod",
+    "AccountStatus",
+    "ArrangementFrequency",
+    "ArrangementStatus",
+    "BatchRunKind",
+    "BatchRunStatus",
+    "CollectionStatus",
+    "DiaryStatus",
+    "DiscountKind",
+    "DocumentKind",
+    "EnforcementKind",
+    "EnforcementStatus",
+    "EscalationReason",
+    "EscalationStatus",
+    "HoldKind",
+    "InstalmentPlanStatus",
+    "LiabilityBasis",
+    "MandateStatus",
+    "PaymentMethod",
+    "PaymentStatus",
+    "RecoveryStage",
+    "ReductionKind",
+    "RefundMethod",
+    "RefundStatus",
+    "SafeguardKind",
+    "WriteOffStatus",
+    "member",
+    "one_of",
 ]

@@ -51,3 +51,12 @@ class EnforcementStatus(StrEnum):
 
     OPEN = "open"
     CLOSED = "closed"
+
+
+class SafeguardKind(StrEnum):
+    """`safeguard_release.kind`: open casework that holds an account back from the next
+    statutory step (`app.rules.safeguards`)."""
+
+    GONE_AWAY = "gone_away"  # an open trace (diary code TRACE)
+    VULNERABILITY = "vulnerability"  # an open vulnerability review (diary code VULN)
+    ESCALATION = "escalation"  # an escalation not yet decided

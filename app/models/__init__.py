@@ -19,16 +19,49 @@ from app.models.instalments import Instalment, InstalmentPlan
 from app.models.ledger import LedgerTransaction, Payment
 from app.models.person import Person
 from app.models.property import Property
-from app.models.recovery import EnforcementCase, Hold, RecoveryEvent
+from app.models.recovery import EnforcementCase, Hold, RecoveryEvent, SafeguardRelease
 from app.models.refunds import RefundRequest
 from app.models.users import AuditEvent, BatchRun, User
 
 __all__ = [
-    "Account", "AccountParty", "Arrangement", "ArrangementInstalment", "AuditEvent", "AuthorityYear",
-    "Base", "BatchRun", "CourtJournalApplied", "CourtPack", "CourtPackCase",
-    "DiaryCode", "DiaryEntry", "DirectDebitCollection", "DirectDebitMandate",
-    "Discount", "Document", "EnforcementCase", "Escalation", "Exemption", "Hold", "Instalment", "InstalmentPlan",
-    "LedgerTransaction", "LetterTemplate", "LiabilityParty", "LiabilityPeriod", "Note", "Parish",
-    "Payment", "Person", "Property", "RecoveryEvent", "ReductionAward", "RefundRequest", "SyncConflict", "User",
-    "WriteOff", "new_id",
+    "Account",
+    "AccountParty",
+    "Arrangement",
+    "ArrangementInstalment",
+    "AuditEvent",
+    "AuthorityYear",
+    "Base",
+    "BatchRun",
+    "CourtJournalApplied",
+    "CourtPack",
+    "CourtPackCase",
+    "DiaryCode",
+    "DiaryEntry",
+    "DirectDebitCollection",
+    "DirectDebitMandate",
+    "Discount",
+    "Document",
+    "EnforcementCase",
+    "Escalation",
+    "Exemption",
+    "Hold",
+    "Instalment",
+    "InstalmentPlan",
+    "LedgerTransaction",
+    "LetterTemplate",
+    "LiabilityParty",
+    "LiabilityPeriod",
+    "Note",
+    "Parish",
+    "Payment",
+    "Person",
+    "Property",
+    "RecoveryEvent",
+    "ReductionAward",
+    "RefundRequest",
+    "SafeguardRelease",
+    "SyncConflict",
+    "User",
+    "WriteOff",
+    "new_id",
 ]

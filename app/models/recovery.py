@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.enums import EnforcementKind, EnforcementStatus, HoldKind, RecoveryStage
+from app.enums import EnforcementKind, EnforcementStatus, HoldKind, RecoveryStage, SafeguardKind
 from app.models.base import Base, Versioned, created_at, enum_check, enum_column, pk
 
 
@@ -60,6 +60,23 @@ class Hold(Versioned, Base):
     created_by: Mapped[str] = mapped_column(String(80))
     lifted_by: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = created_at()
+
+
+class SafeguardRelease(Base):
+    """A team leader's release of an account from one kind of recovery safeguard
+    (`app.rules.safeguards`: an open trace, vulnerability review or escalation). Append-only:
+    a release is never changed or withdrawn; casework opened after it holds the account again."""
+
+    __tablename__ = "safeguard_release"
+    __table_args__ = (enum_check("kind", SafeguardKind),)
+
+    id: Mapped[uuid.UUID] = pk()
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id"), index=True)
+    kind: Mapped[SafeguardKind] = enum_column(SafeguardKind, 30)
+    reason: Mapped[str] = mapped_column(String(500))
+    released_on: Mapped[date]
+    released_by: Mapped[str] = mapped_column(String(80))
+    released_at: Mapped[datetime] = created_at()
 
 
 class EnforcementCase(Versioned, Base):

@@ -11,6 +11,7 @@ from app.requests import Request, request
 if TYPE_CHECKING:  # the results, named in each request's type (imported only for type checkers: no cycle)
     from app.recovery.holds import HoldView  # noqa: F401
     from app.recovery.run import RecoveryRunSummary  # noqa: F401
+    from app.recovery.safeguards import SafeguardReleaseView  # noqa: F401
 
 
 
@@ -39,5 +40,16 @@ class AddHold(Request["HoldView"]):
 class LiftHold(Request["HoldView"]):
     hold_id: uuid.UUID
     end_date: date
+    reason: str
+    as_of: date
+
+
+@request("recovery.release_safeguard")
+class ReleaseSafeguard(Request["SafeguardReleaseView"]):
+    """A team leader releases an account from one kind of safeguard (gone_away, vulnerability,
+    escalation): its open casework of that kind no longer holds back the next statutory step."""
+
+    account_ref: str
+    kind: str
     reason: str
     as_of: date

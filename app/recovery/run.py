@@ -11,7 +11,13 @@ audit events.
 Idempotent for a date: the engine reads the history, so a step taken today is not due
 again today; a second run for the same `as_of` examines everything and adds nothing. A
 run that was cancelled or killed resumes after its last committed chunk. `dry_run`
-computes the same summary and writes nothing.
+computes the same summary and writes nothing, and lists the accounts behind it (each
+action, and each account held back with the reason) for the team leader to check and
+export before the live run.
+
+A summons is held back from an account whose safeguarding casework is open (a gone-away
+trace, a vulnerability review, an escalation: `app.rules.safeguards`) unless a team leader
+has released it; the run counts those apart from the accounts on hold.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -48,6 +54,7 @@ from app.models import (
 )
 from app.models.person import full_name
 from app.models.property import one_line_address
+from app.money import fmt
 from app.recovery.requests import RunRecovery
 from app.recovery.states import account_states, fetch_rows
 from app.requests import Cancelled, Progress, handles
@@ -56,6 +63,31 @@ from app.rules.recovery_policy import Action, Decision, next_actions, reminder_p
 from app.users.roles import Actor, Role, require_role
 
 ACTION_STAGES = ("reminder_1", "reminder_2", "final_notice", "summons")
+ON_HOLD, HELD_BACK = "on_hold", "held_back"  # the preview's rows for accounts that take no step
+ACTION_NAMES = {"reminder_1": ("first reminder", "first reminders"), "reminder_2": ("second reminder", "second reminders"),
+                "final_notice": ("final notice", "final notices"), "summons": ("summons", "summonses")}
+
+
+@dataclass(frozen=True)
+class RunItem:
+    """One row of a preview: an account-year's action (a stage in ACTION_STAGES), or an account
+    that takes no step today because it is on hold (`on_hold`) or held back by a safeguard
+    (`held_back`), with why."""
+
+    account_ref: str
+    name: str
+    address: str
+    year: int | None
+    action: str
+    amount_pence: int
+    costs_pence: int
+    hearing_date: date | None
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"account_ref": self.account_ref, "name": self.name, "address": self.address, "year": self.year,
+                "action": self.action, "amount_pence": self.amount_pence, "costs_pence": self.costs_pence,
+                "hearing_date": self.hearing_date.isoformat() if self.hearing_date else None, "why": self.why}
 
 
 @dataclass(frozen=True)
@@ -70,14 +102,39 @@ class RecoveryRunSummary:
     letters: int
     costs_pence: int
     resumed: bool = False
+    held_back: int = 0  # accounts whose summons a safeguard held back
+    created_by: str = ""
+    started_at: datetime | None = None
+    items: tuple[RunItem, ...] = ()  # a preview's accounts (a live run's are its recovery events)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def to_json(self, *, accounts: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
             "run_id": str(self.run_id) if self.run_id else None, "as_of": self.as_of.isoformat(),
             "dry_run": self.dry_run, "status": self.status, "accounts_examined": self.accounts_examined,
-            "actions": dict(self.actions), "skipped_on_hold": self.skipped_on_hold, "letters": self.letters,
-            "costs_pence": self.costs_pence, "resumed": self.resumed,
+            "actions": dict(self.actions), "skipped_on_hold": self.skipped_on_hold, "held_back": self.held_back,
+            "letters": self.letters, "costs_pence": self.costs_pence, "resumed": self.resumed,
+            "created_by": self.created_by or None, "started_at": self.started_at.isoformat() if self.started_at else None,
         }
+        if accounts:
+            data["accounts"] = [item.to_json() for item in self.items]
+        return data
+
+    def plan(self) -> str:
+        """What the run takes, in words: "251 summonses, 30 final notices, £20,080.00 costs"."""
+        return plan_sentence(self.actions, self.costs_pence)
+
+
+def plan_sentence(actions: dict[str, int], costs_pence: int) -> str:
+    """"251 summonses, 12 first reminders, £20,080.00 costs" (the gravest step first); "no steps" when none."""
+    parts = []
+    for stage in reversed(ACTION_STAGES):
+        n = actions.get(stage, 0)
+        if n:
+            one, many = ACTION_NAMES[stage]
+            parts.append(f"{n:,} {one if n == 1 else many}")
+    if costs_pence:
+        parts.append(f"{fmt(costs_pence)} costs")
+    return ", ".join(parts) or "no steps"
 
 
 @dataclass
@@ -85,13 +142,14 @@ class _Tally:
     examined: int = 0
     actions: dict[str, int] = field(default_factory=lambda: {stage: 0 for stage in ACTION_STAGES})
     on_hold: int = 0
+    held_back: int = 0
     letters: int = 0
     costs: int = 0
     cursor: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"examined": self.examined, "actions": self.actions, "on_hold": self.on_hold, "letters": self.letters,
-                "costs": self.costs, "cursor": self.cursor}
+        return {"examined": self.examined, "actions": self.actions, "on_hold": self.on_hold, "held_back": self.held_back,
+                "letters": self.letters, "costs": self.costs, "cursor": self.cursor}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> _Tally:
@@ -99,6 +157,7 @@ class _Tally:
         tally.examined = int(data.get("examined", 0))
         tally.actions.update({k: int(v) for k, v in data.get("actions", {}).items()})
         tally.on_hold, tally.letters = int(data.get("on_hold", 0)), int(data.get("letters", 0))
+        tally.held_back = int(data.get("held_back", 0))
         tally.costs, tally.cursor = int(data.get("costs", 0)), data.get("cursor")
         return tally
 
@@ -117,10 +176,12 @@ def run_recovery(
     require_role(actor, Role.OFFICER if dry_run else Role.TEAM_LEADER, "run recovery" if not dry_run else "preview recovery")
     chunk = chunk or settings.batch.recovery_chunk
     policy = settings.recovery_policy()
+    started = now()
     with db.uow() as uow:
         total = int(uow.session.scalar(select(func.count()).select_from(Account)) or 0)
         run_id: uuid.UUID | None = None
         tally = _Tally()
+        items: list[RunItem] = []
         resumed = False
         if not dry_run:
             unfinished = uow.session.scalars(
@@ -175,6 +236,9 @@ def run_recovery(
                     tally.costs += action.costs_pence
                     tally.letters += 1
                 tally.on_hold += _held_back(decision)
+                tally.held_back += bool(decision.safeguarded)
+            if dry_run:
+                items.extend(_preview_items(uow, decisions))
             cursor = hi
             tally.cursor = cursor.hex() if isinstance(cursor, bytes) else str(cursor)
             if not dry_run:
@@ -197,8 +261,32 @@ def run_recovery(
     return RecoveryRunSummary(
         run_id=run_id, as_of=as_of, dry_run=dry_run, status=status, accounts_examined=tally.examined,
         actions=dict(tally.actions), skipped_on_hold=tally.on_hold, letters=tally.letters, costs_pence=tally.costs,
-        resumed=resumed,
+        resumed=resumed, held_back=tally.held_back, created_by=actor.username, started_at=started,
+        items=tuple(sorted(items, key=lambda r: (r.account_ref, r.year or 0))),
     )
+
+
+def _preview_items(uow: UnitOfWork, decisions: dict[Any, Decision]) -> list[RunItem]:
+    """The preview's rows for one chunk: each action, and each account that takes no step
+    because of a hold or a safeguard, with the reason."""
+    shown = {a: d for a, d in decisions.items() if d.actions or _held_back(d) or d.safeguarded}
+    if not shown:
+        return []
+    people = _letter_facts(uow, list(shown))
+    rows: list[RunItem] = []
+    for account, decision in shown.items():
+        ref, names, address, postcode = people.get(account, ("", [], "", ""))
+        name = " and ".join(names[:2]) + (" and others" if len(names) > 2 else "")
+        where = f"{address}, {postcode}" if postcode else address
+        for action in decision.actions:
+            rows.append(RunItem(ref, name, where, action.year, action.stage, action.amount_pence, action.costs_pence,
+                                action.hearing_date, action.why))
+        for advice in decision.advice:
+            if "on hold" in advice.next_step and decision.on_hold is not None:
+                rows.append(RunItem(ref, name, where, advice.year, ON_HOLD, advice.due_pence, 0, None, advice.next_step))
+            elif "held back" in advice.next_step:
+                rows.append(RunItem(ref, name, where, advice.year, HELD_BACK, advice.due_pence, 0, None, advice.next_step))
+    return sorted(rows, key=lambda r: (r.account_ref, r.year or 0))
 
 
 def recovery_runs(uow: UnitOfWork, limit: int = 20) -> list[RecoveryRunSummary]:
@@ -212,7 +300,8 @@ def recovery_runs(uow: UnitOfWork, limit: int = 20) -> list[RecoveryRunSummary]:
         result.append(RecoveryRunSummary(
             run_id=run.id, as_of=run.as_of or date.min, dry_run=False, status=run.status,
             accounts_examined=tally.examined, actions=dict(tally.actions), skipped_on_hold=tally.on_hold,
-            letters=tally.letters, costs_pence=tally.costs,
+            letters=tally.letters, costs_pence=tally.costs, held_back=tally.held_back, created_by=run.created_by,
+            started_at=run.started_at,
         ))
     return result
 

@@ -20,15 +20,17 @@ from sqlalchemy import case, func, or_, select
 
 from app.adapters.sql_keys import raw_key
 from app.db import UnitOfWork, in_batches
-from app.enums import InstalmentPlanStatus, RecoveryStage
+from app.enums import EnforcementStatus, InstalmentPlanStatus, RecoveryStage
 from app.ledger.kinds import CASH_KINDS
-from app.models import Hold, Instalment, InstalmentPlan, LedgerTransaction, RecoveryEvent
+from app.models import EnforcementCase, Hold, Instalment, InstalmentPlan, LedgerTransaction, RecoveryEvent
+from app.recovery.safeguards import safeguards_holding
 from app.rules.apportionment import financial_year_of, year_start
 from app.rules.instalments import DueInstalment
 from app.rules.recovery_policy import (
     RESET_STAGES,
     STATUTORY_STAGES,
     AccountState,
+    EnforcementInPlace,
     HoldState,
     RecoveryPolicy,
     StageEvent,
@@ -102,7 +104,9 @@ def account_states(
 
     With `prune` (the run), a year whose last step is a summons or a liability order is
     left out before its instalments are read: the engine takes no step for it (the court
-    decides), and in a mature authority such years are most of the arrears.
+    decides), and in a mature authority such years are most of the arrears. Without it,
+    each year's open enforcement cases are read too (the next step names them).
+    Safeguards holding an account back (`policy.safeguards`) are read for every account.
     """
     s = uow.session.connection()  # Core rows: no ORM result machinery for hundreds of thousands of rows
     wanted = _screen(uow, which, as_of, policy.minimum_balance_pence)
@@ -136,6 +140,18 @@ def account_states(
                 del years[year]
             if not years:
                 del wanted[account]
+    guarded = safeguards_holding(uow, list(wanted), policy.safeguards)
+    enforcement: dict[tuple[Any, int], list[EnforcementInPlace]] = defaultdict(list)
+    if not prune:
+        for ids in in_batches(list(wanted)):
+            for account, year, kind, opened, reference in fetch_rows(s, (
+                select(raw_key(EnforcementCase.account_id), RecoveryEvent.financial_year, EnforcementCase.kind,
+                       EnforcementCase.opened_on, EnforcementCase.reference)
+                .join(RecoveryEvent, RecoveryEvent.id == EnforcementCase.liability_order_id)
+                .where(raw_key(EnforcementCase.account_id).in_(ids), EnforcementCase.status == EnforcementStatus.OPEN)
+                .order_by(EnforcementCase.opened_on)
+            )):
+                enforcement[(account, year)].append(EnforcementInPlace(kind, opened, reference))
     plan_ids = [sc.plan_id for years in wanted.values() for sc in years.values() if sc.has_plan]
     instalments: dict[Any, list[DueInstalment]] = defaultdict(list)
     shared: dict[tuple[date, int], DueInstalment] = {}  # (frozen) instalments repeat across accounts
@@ -160,10 +176,12 @@ def account_states(
                     instalments=tuple(instalments[sc.plan_id]) if sc.has_plan else (),
                     events=tuple(events[(account, y)]),
                     due_without_plan=None if sc.has_plan else year_start(y),
+                    enforcement=tuple(enforcement.get((account, y), ())),
                 )
                 for y, sc in sorted(years.items())
             ),
             holds=tuple(holds[account]),
+            safeguards=guarded.get(account, ()),
         )
     return states
 

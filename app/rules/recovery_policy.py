@@ -25,7 +25,12 @@ change them: they are data (`RecoveryPolicy`, from the authority settings).
 A liability order is made by the court (recorded as an outcome), never by this engine;
 after it the engine explains which routes are open but takes none itself.
 Nothing happens while a hold is in force (breathing space, insolvency, deceased,
-dispute, vulnerability review, arrangement).
+dispute, vulnerability review, arrangement). A summons is also held back while casework is
+open that the council's safeguards name (a gone-away trace, a vulnerability review, an
+escalation: `app.rules.safeguards`) until a team leader releases the account.
+After a liability order, the next step names the enforcement already in place (an
+attachment of earnings order, a deduction from benefit, an agent) rather than asking for
+a route to be chosen.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from app.enums import RecoveryStage
 from app.money import fmt
 from app.rules.apportionment import year_label
 from app.rules.instalments import DueInstalment, add_months
+from app.rules.safeguards import SAFEGUARD_KINDS, Safeguard, held_back
 from app.rules.service import STATUTORY_HEARING_LEAD_DAYS, earliest_hearing
 
 STATUTORY_STAGES = (
@@ -64,6 +70,7 @@ class RecoveryPolicy:
     liability_order_costs_pence: int = 0
     hearing_dates: tuple[date, ...] = ()
     bank_holidays: tuple[date, ...] = ()  # not business days (reg 1(2)): service is counted in business days
+    safeguards: tuple[str, ...] = SAFEGUARD_KINDS  # open casework that holds back a statutory step (app.rules.safeguards)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,26 @@ class StageEvent:
     stage: str
     on: date
     hearing_date: date | None = None
+
+
+ROUTE_NAMES = {
+    "attachment_of_earnings": "attachment of earnings order",
+    "benefit_deduction": "deduction from benefit",
+    "enforcement_agent": "enforcement agent referral",
+}
+
+
+@dataclass(frozen=True)
+class EnforcementInPlace:
+    """An open enforcement case under a year's liability order."""
+
+    kind: str  # EnforcementKind
+    opened_on: date
+    reference: str = ""
+
+    def describe(self) -> str:
+        ref = f" ({self.reference})" if self.reference else ""
+        return f"{ROUTE_NAMES.get(self.kind, self.kind.replace('_', ' '))} in place since {self.opened_on:%d/%m/%Y}{ref}"
 
 
 @dataclass(frozen=True)
@@ -88,6 +115,7 @@ class YearState:
     instalments: tuple[DueInstalment, ...] = ()
     events: tuple[StageEvent, ...] = ()
     due_without_plan: date | None = None
+    enforcement: tuple[EnforcementInPlace, ...] = ()  # open cases under the year's liability order
 
 
 @dataclass(frozen=True)
@@ -106,6 +134,7 @@ class AccountState:
     account_ref: str
     years: tuple[YearState, ...]
     holds: tuple[HoldState, ...] = ()
+    safeguards: tuple[Safeguard, ...] = ()  # those holding the account back (released ones left out)
 
 
 @dataclass(frozen=True)
@@ -126,6 +155,7 @@ class YearAdvice:
     stage: str
     stage_date: date | None
     next_step: str
+    due_pence: int = 0  # what the year owes now: the arrears, or the whole balance once it is payable
 
 
 @dataclass(frozen=True)
@@ -133,6 +163,7 @@ class Decision:
     actions: tuple[Action, ...]
     on_hold: HoldState | None = None
     advice: tuple[YearAdvice, ...] = field(default_factory=tuple)
+    safeguarded: tuple[Safeguard, ...] = ()  # what held a step back (empty when nothing was held back by them)
 
 
 def _due_by(state: YearState, day: date) -> int:
@@ -198,6 +229,7 @@ def next_actions(state: AccountState, policy: RecoveryPolicy, as_of: date) -> De
     hold = next((h for h in state.holds if h.in_force(as_of)), None)
     actions: list[Action] = []
     advice: list[YearAdvice] = []
+    safeguarded = False
     for year in sorted(state.years, key=lambda y: y.year):
         action, step = _year(year, policy, as_of)
         statutory = [e for e in year.events if e.stage in STATUTORY_STAGES + RESET_STAGES]
@@ -205,10 +237,35 @@ def next_actions(state: AccountState, policy: RecoveryPolicy, as_of: date) -> De
         if hold is not None and action is not None:
             step = f"{action.stage.replace('_', ' ')} due, but on hold: {hold.kind.replace('_', ' ')}"
             action = None
+        elif action is not None and (reasons := held_back(action.stage, state.safeguards)) is not None:
+            step = f"{action.stage.replace('_', ' ')} due, but held back: {reasons}; a team leader may release it"
+            action, safeguarded = None, True
         if action is not None:
             actions.append(action)
-        advice.append(YearAdvice(year.year, last.stage if last else "none", last.on if last else None, step))
-    return Decision(tuple(actions), hold, tuple(advice))
+        advice.append(YearAdvice(year.year, last.stage if last else "none", last.on if last else None, step,
+                                 due_now(year, policy, as_of)))
+    return Decision(tuple(actions), hold, tuple(advice), state.safeguards if safeguarded else ())
+
+
+WHOLE_BALANCE_STAGES = (RecoveryStage.FINAL_NOTICE, RecoveryStage.SUMMONS, RecoveryStage.LIABILITY_ORDER)
+
+
+def due_now(y: YearState, policy: RecoveryPolicy, as_of: date) -> int:
+    """What the year owes on `as_of`: its whole balance once that is payable (a final notice,
+    summons or liability order; or a reminder not complied with in its seven days, reg
+    23(3)), otherwise the instalments fallen due and unpaid."""
+    balance = max(y.balance_pence, 0)
+    events = [e for e in y.events if e.stage not in INFORMATION_STAGES and e.on <= as_of]
+    if events and events[-1].stage in RESET_STAGES:
+        events = []
+    last = events[-1] if events else None
+    if last is not None and last.stage in WHOLE_BALANCE_STAGES:
+        return balance
+    if last is not None and last.stage in REMINDERS:
+        pay_by = reminder_pay_by(last.on, policy)
+        if as_of > pay_by and _arrears_at(y, pay_by) > 0:
+            return balance
+    return _arrears_at(y, as_of)
 
 
 def _year(y: YearState, policy: RecoveryPolicy, as_of: date) -> tuple[Action | None, str]:
@@ -225,6 +282,9 @@ def _year(y: YearState, policy: RecoveryPolicy, as_of: date) -> tuple[Action | N
     overdue = _arrears_at(y, missed_by)
 
     if last is not None and last.stage == RecoveryStage.LIABILITY_ORDER:
+        in_place = [e for e in y.enforcement if e.opened_on <= as_of]
+        if in_place:
+            return None, "; ".join(e.describe() for e in in_place) + ": monitor the payments"
         return None, "liability order made: choose a recovery route"
     if last is not None and last.stage == RecoveryStage.SUMMONS:
         hearing = f" on {last.hearing_date:%d/%m/%Y}" if last.hearing_date else ""

@@ -21,6 +21,7 @@ from app.paths import DEFAULT_SETTINGS
 from app.rules.arrangements import ArrangementPolicy
 from app.rules.benefit_deductions import UC_CATEGORIES
 from app.rules.discounts import PremiumLimits, PremiumPolicy, premium_limits
+from app.rules.safeguards import SAFEGUARD_KINDS
 from app.rules.service import STATUTORY_HEARING_LEAD_DAYS
 from app.rules.writeoffs import DEFAULT_APPROVAL_LIMITS, DEFAULT_REASONS, WriteOffReason
 from app.settings.reader import REQUIRED, SettingsError, Table
@@ -179,8 +180,19 @@ def _recovery(t: Table) -> RecoverySettings:
         hearing_dates=t.dates("hearing_dates"),
         bank_holidays=t.dates("bank_holidays"),
         breathing_space_days=t.whole("breathing_space_days", d.breathing_space_days, minimum=1),
+        safeguards=_safeguards(t, d.safeguards),
         letters=t.section("letters", _recovery_letters),
     )
+
+
+def _safeguards(t: Table, default: tuple[str, ...]) -> tuple[str, ...]:
+    """`safeguards`: which open casework holds an account back from the next statutory step
+    (app.rules.safeguards); any of the known kinds, none repeated; an empty list applies none."""
+    kinds = t.texts("safeguards", default)
+    unknown = [k for k in kinds if k not in SAFEGUARD_KINDS]
+    if unknown:
+        t.fail("safeguards", f"must name only {', '.join(SAFEGUARD_KINDS)} ({unknown[0]!r} is not one)")
+    return tuple(dict.fromkeys(kinds))
 
 
 def _recovery_letters(t: Table) -> RecoveryLetters:

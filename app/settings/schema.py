@@ -113,6 +113,7 @@ class RecoverySettings:
     hearing_dates: tuple[date, ...] = ()  # sorted, no repeats
     bank_holidays: tuple[date, ...] = ()  # England and Wales, with Christmas Day and Good Friday
     breathing_space_days: int = 60  # Debt Respite Scheme: a standard breathing space lasts 60 days
+    safeguards: tuple[str, ...] = _RECOVERY.safeguards  # open casework that holds back a statutory step
     letters: RecoveryLetters = field(default_factory=RecoveryLetters)
 
 
@@ -257,6 +258,7 @@ class AuthoritySettings:
             minimum_balance_pence=r.minimum_balance_pence, summons_limit_years=r.summons_limit_years,
             summons_costs_pence=self.costs.summons_pence, liability_order_costs_pence=self.costs.liability_order_pence,
             hearing_dates=r.hearing_dates, service_days=r.service_days, bank_holidays=r.bank_holidays,
+            safeguards=r.safeguards,
         )
 
     def recovery_letter_template(self, stage: str) -> str:

@@ -76,6 +76,8 @@ def test_every_section_has_defaults() -> None:
     assert s.arrangements == ArrangementPolicy()
     assert s.diary_codes == DEFAULT_DIARY_CODES
     assert s.recovery.breathing_space_days == 60
+    assert s.recovery.safeguards == ("gone_away", "vulnerability", "escalation") == s.recovery_policy().safeguards
+    assert parse('[recovery]\nsafeguards = []').recovery_policy().safeguards == ()  # a council may apply none
     assert s.benefit_deductions.legacy_single_25_weekly_pence == LEGACY_SINGLE_25_WEEKLY_PENCE
     assert s.benefit_deductions.dwp_address == ("Department for Work and Pensions", "Third Party Deductions")
     assert (s.batch.billing_chunk, s.batch.recovery_chunk, s.batch.arrangement_chunk) == (5000, 5000, 5000)
@@ -216,6 +218,8 @@ arrangement_chunk = 3
     ("[instalments]\ndefault_count = 11", "[instalments] default_count must be 10 or 12, not 11."),
     ("[batch]\nbilling_chunk = 0", "[batch] billing_chunk must be a whole number of 1 or more, not 0."),
     ("[recovery]\nbreathing_space_days = 0", "[recovery] breathing_space_days must be a whole number of 1 or more, not 0."),
+    ('[recovery]\nsafeguards = ["gone_away", "dispute"]',
+     "[recovery] safeguards must name only gone_away, vulnerability, escalation ('dispute' is not one)."),
     ('[authority]\ncountry = "scotland"', "[authority] country must be 'england' or 'wales', not 'scotland'."),
     ("[benefit_deductions]\ndwp_address = []", "[benefit_deductions] dwp_address must list at least 1."),
     # unknown key

@@ -55,8 +55,8 @@ def aoe(ctx: AppContext, ref: str = "70000003", **kw: object) -> OrderResult:
 
 def refer(ctx: AppContext, ref: str, agent: str = "Marston", **kw: object) -> CaseView:
     with ctx.db.uow() as uow:
-        return refer_to_agent(uow, OFFICER, account_ref=ref, agent=agent, referred_on=kw.pop("referred_on", date(2025, 7, 20)),  # type: ignore[arg-type]
-                              as_of=AS_OF, **kw)  # type: ignore[arg-type]
+        return refer_to_agent(uow, OFFICER, ctx.settings, account_ref=ref, agent=agent,  # type: ignore[arg-type]
+                              referred_on=kw.pop("referred_on", date(2025, 7, 20)), as_of=AS_OF, **kw)  # type: ignore[arg-type]
 
 
 def test_aoe_schedule_uses_schedule_4() -> None:

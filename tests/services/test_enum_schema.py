@@ -50,6 +50,7 @@ from app.enums import (
     ReductionKind,
     RefundMethod,
     RefundStatus,
+    SafeguardKind,
     WriteOffStatus,
 )
 from app.models import (
@@ -73,6 +74,7 @@ from app.models import (
     RecoveryEvent,
     ReductionAward,
     RefundRequest,
+    SafeguardRelease,
     User,
     WriteOff,
 )
@@ -144,6 +146,8 @@ COLUMNS: list[tuple[type[DeclarativeBase], str, Sequence[str], Row]] = [
     (RecoveryEvent, "stage", list(RecoveryStage),
      lambda p, n: dict(account_id=p["account"], financial_year=2025, event_date=DAY, created_by="t")),
     (Hold, "kind", list(HoldKind), lambda p, n: dict(account_id=p["account"], start_date=DAY, created_by="t", version=1)),
+    (SafeguardRelease, "kind", list(SafeguardKind),
+     lambda p, n: dict(account_id=p["account"], reason="checked", released_on=DAY, released_by="t")),
     (EnforcementCase, "kind", list(EnforcementKind),
      lambda p, n: dict(account_id=p["account"], opened_on=DAY, debt_pence=100, created_by="t", version=1)),
     (EnforcementCase, "status", list(EnforcementStatus),
@@ -180,7 +184,7 @@ def test_the_database_refuses_text_that_is_not_one_of_the_columns_values(
     for wrong in ("bogus", values[0].upper() if values[0].islower() else values[0].lower(), f"{values[0]} ", ""):
         with owner_ctx.db.uow() as uow, pytest.raises(IntegrityError, match=name):
             uow.session.execute(insert(table).values(**row(parents, len(values)), **{column: literal_column(f"'{wrong}'")}))
-    if model is not Document:  # a stored letter cannot be updated at all (migration 0011)
+    if model not in (Document, SafeguardRelease):  # a stored letter (0011), a release (0017): never updated at all
         with owner_ctx.db.uow() as uow, pytest.raises(IntegrityError, match=name):
             uow.session.execute(update(table).where(table.c.id == first).values(**{column: literal_column("'bogus'")}))
 

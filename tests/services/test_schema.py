@@ -16,7 +16,7 @@ from app.config import AuthoritySettings
 from app.db import IN_LIST_SIZE, SCHEMA_HEAD, alembic_config, current_revision, head_revision, in_batches, include_object
 from app.demo.generate import generate_demo
 from app.errors import Conflict
-from app.models import Account, Arrangement, AuditEvent, Base, LedgerTransaction, Note
+from app.models import Account, Arrangement, AuditEvent, Base, LedgerTransaction, Note, WriteOff
 from tests.services.helpers import load_examples
 
 
@@ -48,6 +48,9 @@ def test_result_columns_are_filled_in_by_the_upgrade_as_the_services_fill_them(
     columns = (Account.account_ref, Account.result_name, Account.result_address, Account.result_postcode)
     with owner_ctx.db.uow() as uow:
         before = set(uow.session.execute(select(*columns)).all())
+        # the demo's write-off proposals: migration 0014 refuses to go back over write-offs (tested on its own)
+        uow.session.execute(delete(WriteOff))
+        uow.commit()
     config = alembic_config(owner_ctx.db)
     command.downgrade(config, "0008")
     command.upgrade(config, "head")

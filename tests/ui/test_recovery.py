@@ -113,6 +113,8 @@ def test_recovery_preview_writes_nothing_then_the_run_takes_the_steps(qtbot: QtB
     window.show_pane("runs")
     pane.show_recovery()
     section = pane.recovery
+    asked: list[str] = []
+    section.confirm = lambda text: asked.append(text) or True  # type: ignore[func-returns-value]
     section.preview_button.click()
     assert section.cancel_button.isEnabled() and not section.run_button.isEnabled()
     qtbot.waitUntil(lambda: not section.running, timeout=20000)
@@ -120,28 +122,52 @@ def test_recovery_preview_writes_nothing_then_the_run_takes_the_steps(qtbot: QtB
     assert section.figure("status") == "Preview (nothing written)"
     assert "Nothing was written" in section.status.text()
     assert window.app.account_recovery("70000005", REMINDERS).view.history == []
+    # the preview lists the accounts it would act on
+    assert sorted(i.account_ref for i in section.shown_items()) == ["70000002", "70000005"]
+    assert {i.action for i in section.shown_items()} == {"reminder_1"}
 
-    section.run_button.click()
+    section.run_button.click()  # asks first, with the preview's figures, then runs
     qtbot.waitUntil(lambda: not section.running, timeout=20000)
+    assert asked == ["Recovery as of 08/05/2025: 2 first reminders for 2 accounts, as previewed. Run it now?"]
     assert (section.progress.value(), section.progress.maximum()) == (5, 5)
     assert section.figure("reminder_1") == "2" and section.figure("letters") == "2"
     assert section.figure("status") == "Completed" and "complete" in section.status.text()
+    run = section.last_summary
+    assert run is not None and run.run_id is not None
+    assert str(run.run_id) in section.status.text() and str(run.run_id) in section.run_id_label.text()
     qtbot.waitUntil(lambda: section.runs_model.rowCount() == 2, timeout=5000)  # the list reloads on a worker
     assert [h.stage for h in window.app.account_recovery("70000005", REMINDERS).view.history] == ["reminder_1"]
 
     section.as_of.setDate(section.as_of.date().addDays(14))  # 22/05/2025: summonses, with costs
-    section.run_button.click()
-    qtbot.waitUntil(lambda: not section.running, timeout=20000)
+    section.run_button.click()  # no preview for this date: it previews, asks, then runs
+    qtbot.waitUntil(lambda: not section.running and len(asked) == 2, timeout=20000)
+    qtbot.waitUntil(lambda: not section.running and section.last_summary is not None
+                    and not section.last_summary.dry_run and section.last_summary.as_of == date(2025, 5, 22), timeout=20000)
+    assert asked[1] == "Recovery as of 22/05/2025: 2 summonses, £160.00 costs for 2 accounts, as previewed. Run it now?"
     assert section.figure("summons") == "2" and section.figure("costs") == "£160.00"
 
 
+def test_saying_no_to_the_run_writes_nothing(qtbot: QtBot, open_examples, billed_url: str) -> None:  # type: ignore[no-untyped-def]
+    window = open_examples(billed_url, today=REMINDERS)
+    section = window.panes["runs"].recovery  # type: ignore[attr-defined]
+    section.confirm = lambda text: False
+    section.run_button.click()
+    qtbot.waitUntil(lambda: not section.running and "not run" in section.status.text(), timeout=20000)
+    assert section.last_summary is not None and section.last_summary.dry_run
+    assert window.app.account_recovery("70000005", REMINDERS).view.history == []
+    assert window.app.recovery_runs() == []
+
+
 def test_cancel_a_recovery_run_then_resume_it(qtbot: QtBot, open_examples, billed_url: str, monkeypatch: Any) -> None:  # type: ignore[no-untyped-def]
-    hold_after_first_chunk(monkeypatch)
     window = open_examples(billed_url, today=REMINDERS)
     pane = window.panes["runs"]
     assert isinstance(pane, RunsPane)
     section = pane.recovery
+    section.confirm = lambda text: True
     section.chunk = 2
+    section.start(dry_run=True)
+    qtbot.waitUntil(lambda: not section.running, timeout=20000)
+    hold_after_first_chunk(monkeypatch)
     section.start(dry_run=False)
     qtbot.waitUntil(lambda: section.progress.value() == 2, timeout=10000)
     assert section.progress.maximum() == 5
@@ -151,8 +177,9 @@ def test_cancel_a_recovery_run_then_resume_it(qtbot: QtBot, open_examples, bille
     assert section.figure("examined") == "2" and "Run it again" in section.status.text()
 
     monkeypatch.undo()
-    section.start(dry_run=False)
-    qtbot.waitUntil(lambda: not section.running, timeout=20000)
+    section.start(dry_run=False)  # previews again, asks, then resumes
+    qtbot.waitUntil(lambda: not section.running and section.last_summary is not None
+                    and not section.last_summary.dry_run, timeout=20000)
     assert section.last_summary is not None and section.last_summary.resumed
     assert section.figure("examined") == "5" and section.figure("reminder_1") == "2"
     assert section.figure("status") == "Completed"
@@ -163,6 +190,7 @@ def test_an_officer_may_preview_recovery_but_not_run_it(qtbot: QtBot, open_examp
     pane = window.panes["runs"]
     assert isinstance(pane, RunsPane)
     section = pane.recovery
+    section.confirm = lambda text: True
     section.start(dry_run=True)
     qtbot.waitUntil(lambda: not section.running, timeout=20000)
     assert section.figure("reminder_1") == "2"

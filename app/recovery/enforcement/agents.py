@@ -53,6 +53,7 @@ from app.adapters.conflicts import saving
 from app.adapters.csv_export import SafeCsvWriter
 from app.adapters.csv_files import ImportSummary, RowInvalid, read_rows
 from app.adapters.file_imports import complete_file_import, record_file_run
+from app.config import AuthoritySettings
 from app.db import UnitOfWork
 from app.dto import JsonView, clean_text
 from app.enums import EnforcementKind, EnforcementStatus, PaymentStatus
@@ -197,7 +198,8 @@ def _reprice(uow: UnitOfWork, actor: Actor, case: EnforcementCase, account_ref: 
 
 @handles(ReferToAgent, role=Role.OFFICER, action="refer cases to enforcement agents")
 def refer_to_agent(
-    uow: UnitOfWork, actor: Actor, *, account_ref: str, agent: str, referred_on: date, as_of: date,
+    uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, account_ref: str, agent: str, referred_on: date,
+    as_of: date,
     liability_order_id: uuid.UUID | None = None, year: int | None = None, vulnerable_without_advice: bool = False,
 ) -> CaseView:
     """Pass a liability order to an enforcement agent (compliance stage; fees per SI 2014/1). Commits.
@@ -208,7 +210,8 @@ def refer_to_agent(
     """
     name = clean_text(agent, field="agent", label="the agent's name", max_length=60)
     case, order, ref = open_case(
-        uow, actor, kind=EnforcementKind.ENFORCEMENT_AGENT, account_ref=account_ref, liability_order_id=liability_order_id,
+        uow, actor, settings, kind=EnforcementKind.ENFORCEMENT_AGENT, account_ref=account_ref,
+        liability_order_id=liability_order_id,
         year=year, opened_on=referred_on, as_of=as_of, what="a referral to an enforcement agent", details={
             "agent": name, "referred_on": referred_on.isoformat(), "exported_on": None, "export_file": None,
             "vulnerable_without_advice": vulnerable_without_advice, "stage_history": [],

@@ -109,7 +109,8 @@ def make_attachment_order(
     if schedule is None:
         aoe_schedule(0, pay_period, settings.country, made_on)  # the table must exist for the order date
     case, order, ref = open_case(
-        uow, actor, kind=EnforcementKind.ATTACHMENT_OF_EARNINGS, account_ref=account_ref, liability_order_id=liability_order_id,
+        uow, actor, settings, kind=EnforcementKind.ATTACHMENT_OF_EARNINGS, account_ref=account_ref,
+        liability_order_id=liability_order_id,
         year=year, opened_on=made_on, as_of=as_of, what="an attachment of earnings order", details={
             "employer_name": name, "employer_address": address, "payroll_ref": payroll, "pay_period": pay_period,
             "net_pay_pence": net_pay_pence, "deduction_pence": schedule.deduction_pence if schedule else None,

@@ -84,7 +84,8 @@ def apply_benefit_deduction(
     except benefit_rules.BenefitDeductionError as exc:
         raise ValidationError(str(exc), field="benefit_year") from None
     case, order, ref = open_case(
-        uow, actor, kind=EnforcementKind.BENEFIT_DEDUCTION, account_ref=account_ref, liability_order_id=liability_order_id,
+        uow, actor, settings, kind=EnforcementKind.BENEFIT_DEDUCTION, account_ref=account_ref,
+        liability_order_id=liability_order_id,
         year=year, opened_on=applied_on, as_of=as_of, what="a deduction from benefit", details={
             "benefit": benefit, "uc_category": uc_category, "rate_year": rate_year, "amount_pence": amount,
             "frequency": frequency, "basis": basis, "ni_number": ni, "applied_on": applied_on.isoformat(),

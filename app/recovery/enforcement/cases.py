@@ -37,6 +37,7 @@ from app.ledger.balances import year_balance_pence
 from app.letters.council import council_fields
 from app.models import Account, EnforcementCase, RecoveryEvent
 from app.recovery.holds import active_holds
+from app.recovery.safeguards import refuse_if_held_back
 from app.rules import attachment_of_earnings as aoe_rules
 from app.rules.apportionment import year_label
 from app.users.roles import Actor
@@ -193,8 +194,9 @@ def _next_reference(uow: UnitOfWork, kind: str, account_ref: str, year: int) -> 
 
 
 def open_case(
-    uow: UnitOfWork, actor: Actor, *, kind: str, account_ref: str, liability_order_id: uuid.UUID | None, year: int | None,
-    opened_on: date, as_of: date, details: dict[str, Any], what: str,
+    uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, kind: str, account_ref: str,
+    liability_order_id: uuid.UUID | None, year: int | None, opened_on: date, as_of: date, details: dict[str, Any],
+    what: str,
 ) -> tuple[EnforcementCase, RecoveryEvent, str]:
     if opened_on > as_of:
         raise ValidationError(f"The date {opened_on:%d/%m/%Y} is in the future.", field="date")
@@ -206,6 +208,7 @@ def open_case(
             f"The date {opened_on:%d/%m/%Y} is before the liability order ({order.event_date:%d/%m/%Y}).", field="date"
         )
     _refuse_on_hold(uow, account_id, ref, as_of, what)
+    refuse_if_held_back(uow, settings, account_id, ref, kind)  # open trace, vulnerability review, escalation
     _check_one_method(uow, account_id, order, kind)
     debt = year_balance_pence(uow, account_id, order.financial_year, as_of)
     if debt <= 0:

@@ -22,7 +22,8 @@ from app.errors import ServiceError
 from app.recovery.account_recovery import HoldRow
 from app.recovery.account_view import AccountRecovery
 from app.recovery.enforcement.requests import ApplyBenefitDeduction, MakeAttachmentOrder, ReferToAgent
-from app.recovery.requests import AddHold, LiftHold
+from app.recovery.requests import AddHold, LiftHold, ReleaseSafeguard
+from app.recovery.safeguards import SafeguardRow
 from app.ui.context import UiContext
 from app.ui.dialogs.form_dialog import AccountFormDialog
 from app.ui.formatting import error_sentence, financial_year, humanise, money, uk_date
@@ -151,6 +152,44 @@ class LiftHoldDialog(AccountFormDialog):
         app, as_of, hold_id = self._ui.app, self.as_of, self.hold.hold_id
         day, reason = from_qdate(self.last_day.date()), self.reason.text()
         return lambda: app.execute(LiftHold(hold_id=hold_id, end_date=day, reason=reason, as_of=as_of))
+
+
+class ReleaseSafeguardDialog(AccountFormDialog):
+    """A team leader releases the account from a safeguard holding back its next statutory
+    step (a summons, a liability order, an agent referral, an attachment): which one, and why."""
+
+    TITLE = "Release from a safeguard"
+    SAVE_TEXT = "Release"
+
+    def __init__(self, ui: UiContext, summary: AccountSummary, holding: list[SafeguardRow],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ui, summary, parent)
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Safeguard")
+        for row in holding:
+            if self.kind.findData(row.kind) < 0:
+                self.kind.addItem(f"{row.label[:1].upper()}{row.label[1:]} since {uk_date(row.opened_at.date())}", row.kind)
+        self.add_row("Safeguard", self.kind, "kind")
+        self.form.addRow("", label("The next statutory step may then be taken while this casework is open. "
+                                   "The release is recorded on the account and cannot be undone.", "muted", wrap=True))
+        self.reason = line_edit("e.g. new address confirmed by phone; adviser agrees recovery may continue",
+                                max_length=500, width=FIELD_WIDTH)
+        self.add_row("Reason", self.reason, "reason")
+        self.reason.setFocus()
+        self._changed()
+
+    def problems(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if self.kind.currentData() is None:
+            found["kind"] = "Nothing is holding this account back."
+        if not self.reason.text().strip():
+            found["reason"] = "Say why the account may be released."
+        return found
+
+    def work(self) -> Callable[[], Any]:
+        app, as_of, kind, reason = self._ui.app, self.as_of, str(self.kind.currentData()), self.reason.text()
+        ref = self.summary.account_ref
+        return lambda: app.execute(ReleaseSafeguard(account_ref=ref, kind=kind, reason=reason, as_of=as_of))
 
 
 class _LiabilityOrderDialog(AccountFormDialog):

@@ -35,6 +35,12 @@ class Column:
     align: Qt.AlignmentFlag = ALIGN_LEFT
     tooltip: Callable[[Any], str] | None = None
     foreground: Callable[[Any], QColor | None] | None = None
+    kind: str = "text"  # what an export writes: "text" (the display), "money" (pence), "date", "count"
+    value: Callable[[Any], Any] | None = None  # the native value exported for money, date and count columns
+
+    def export_value(self, row: Any) -> Any:
+        """The cell an export writes: the native value (pence, a date, a count), else the text shown."""
+        return self.value(row) if self.value is not None else self.display(row)
 
 
 def text_column(header: str, get: Callable[[Any], str], *, tooltip: bool = False) -> Column:
@@ -43,7 +49,18 @@ def text_column(header: str, get: Callable[[Any], str], *, tooltip: bool = False
 
 def money_column(header: str, get: Callable[[Any], int]) -> Column:
     """Pence shown as £1,234.56, right-aligned, sorting by the integer."""
-    return Column(header, lambda row: money(get(row)), get, ALIGN_RIGHT)
+    return Column(header, lambda row: money(get(row)), get, ALIGN_RIGHT, kind="money", value=get)
+
+
+def optional_money_column(header: str, get: Callable[[Any], int | None]) -> Column:
+    """Pence or nothing (an empty cell), right-aligned; no amount sorts as nought."""
+    return Column(header, lambda row: "" if get(row) is None else money(get(row) or 0), lambda row: get(row) or 0,
+                  ALIGN_RIGHT, kind="money", value=get)
+
+
+def count_column(header: str, get: Callable[[Any], int]) -> Column:
+    """A whole number shown as 1,234, right-aligned."""
+    return Column(header, lambda row: f"{get(row):,}", get, ALIGN_RIGHT, kind="count", value=get)
 
 
 def date_column(header: str, get: Callable[[Any], date | None], empty: str = "") -> Column:
@@ -52,6 +69,7 @@ def date_column(header: str, get: Callable[[Any], date | None], empty: str = "")
         header,
         lambda row: uk_date(get(row)) or empty,
         lambda row: get(row) or date.max,
+        kind="date", value=get,
     )
 
 

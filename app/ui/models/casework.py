@@ -15,8 +15,8 @@ from app.casework.notes import NoteView
 from app.casework.worklists import WorklistRow
 from app.enums import DiaryStatus, EscalationStatus
 from app.recovery.arrangements.views import PlannedPayment
-from app.ui.formatting import humanise, money, stage_label, uk_date
-from app.ui.models.base import ALIGN_RIGHT, Column, DtoTableModel, date_column, money_column, text_column
+from app.ui.formatting import humanise, stage_label, uk_date
+from app.ui.models.base import ALIGN_RIGHT, Column, DtoTableModel, date_column, money_column, optional_money_column, text_column
 from app.ui.style import COLOURS
 
 REASON_LABELS = {"vulnerable": "Vulnerable", "complex": "Complex case", "write_off": "Write-off",
@@ -135,8 +135,7 @@ class EscalationsModel(DtoTableModel):
         Column("Raised", lambda e: when(e.raised_at), lambda e: e.raised_at),
         text_column("Account", lambda e: e.account_ref),
         text_column("Reason", lambda e: reason_label(e.reason)),
-        Column("Amount", lambda e: money(e.amount_pence) if e.amount_pence is not None else "",
-               lambda e: e.amount_pence or 0, ALIGN_RIGHT),
+        optional_money_column("Amount", lambda e: e.amount_pence),
         text_column("Raised by", lambda e: e.raised_by),
         text_column("Status", lambda e: escalation_status_label(e.status)),
         text_column("Note", lambda e: e.note if e.status in (EscalationStatus.OPEN, EscalationStatus.REFERRED) else

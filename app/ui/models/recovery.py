@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from app.court.hearings import HearingEntry
 from app.enums import RecoveryStage
@@ -15,7 +15,8 @@ from app.recovery.account_recovery import HoldRow, RecoveryView
 from app.recovery.enforcement.cases import CaseView
 from app.recovery.run import RecoveryRunSummary
 from app.ui.formatting import date_range, financial_year, humanise, money, route_label, run_status_label, sentence, stage_label
-from app.ui.models.base import ALIGN_RIGHT, Column, DtoTableModel, date_column, money_column, text_column
+from app.ui.models.base import Column, DtoTableModel, count_column, date_column, money_column, text_column
+from app.ui.models.runs import started_column
 
 HoldLabels = Callable[[str], str]
 
@@ -29,7 +30,7 @@ class YearRow:
     stage_date: date | None
     next_step: str
     due_now: bool
-    amount_pence: int | None
+    amount_pence: int  # what the year owes now (with a step due: what its notice asks for)
     hearing_date: date | None
     why: str
 
@@ -48,15 +49,11 @@ def year_rows(view: RecoveryView) -> list[YearRow]:
         action = actions.get(y.year)
         rows.append(YearRow(
             year=y.year, stage=y.stage, stage_date=y.stage_date, next_step=sentence(y.next_step),
-            due_now=action is not None, amount_pence=action.amount_pence if action else None,
+            due_now=action is not None, amount_pence=action.amount_pence if action else y.due_pence,
             hearing_date=action.hearing_date if action else None,
             why=sentence(action.why) if action else "",
         ))
     return rows
-
-
-def _number(header: str, get: Callable[[Any], int]) -> Column:
-    return Column(header, lambda r: f"{get(r):,}", get, ALIGN_RIGHT)
 
 
 class RecoveryYearsModel(DtoTableModel):
@@ -71,8 +68,7 @@ class RecoveryYearsModel(DtoTableModel):
         text_column("Stage reached", lambda r: stage_label(r.stage)),
         date_column("Since", lambda r: r.stage_date),
         text_column("Next step and why", lambda r: r.next_text, tooltip=True),
-        Column("Amount due now", lambda r: money(r.amount_pence) if r.amount_pence is not None else "",
-               lambda r: r.amount_pence or 0, ALIGN_RIGHT),
+        money_column("Amount due now", lambda r: r.amount_pence),
     )
 
 
@@ -158,7 +154,9 @@ class CasesModel(DtoTableModel):
 
 
 def hold_text(entry: HearingEntry) -> str:
-    return "; ".join(f"{h.label} {date_range(h.start_date, h.end_date)}" for h in entry.holds)
+    """The holds in force, then the open casework holding the liability order back."""
+    return "; ".join([*(f"{h.label} {date_range(h.start_date, h.end_date)}" for h in entry.holds),
+                      *(f"Held back: {reason}" for reason in entry.held_back)])
 
 
 class HearingModel(DtoTableModel):
@@ -187,30 +185,32 @@ class HearingModel(DtoTableModel):
         return entry
 
 
-def run_kind(run: RecoveryRunSummary) -> str:
-    return "Preview" if run.dry_run else "Run"
-
-
 class RecoveryRunsModel(DtoTableModel):
-    COL_AS_OF = 0
-    COL_KIND = 1
-    COL_STATUS = 2
-    COL_EXAMINED = 3
-    COL_REMINDERS = 4
-    COL_FINAL = 5
-    COL_SUMMONS = 6
-    COL_HOLD = 7
-    COL_COSTS = 8
+    """Past recovery runs (and this window's previews), newest first, with their figures."""
+
+    COL_STARTED = 0
+    COL_AS_OF = 1
+    COL_BY = 2
+    COL_STATUS = 3
+    COL_EXAMINED = 4
+    COL_REMINDERS = 5
+    COL_FINAL = 6
+    COL_SUMMONS = 7
+    COL_HOLD = 8
+    COL_HELD_BACK = 9
+    COL_COSTS = 10
 
     COLUMNS: ClassVar[Sequence[Column]] = (
+        started_column(),
         date_column("As of", lambda r: r.as_of),
-        text_column("Kind", run_kind),
-        text_column("Status", lambda r: "Nothing written" if r.dry_run else run_status_label(r.status)),
-        _number("Accounts", lambda r: r.accounts_examined),
-        _number("Reminders", lambda r: r.actions.get("reminder_1", 0) + r.actions.get("reminder_2", 0)),
-        _number("Final notices", lambda r: r.actions.get("final_notice", 0)),
-        _number("Summonses", lambda r: r.actions.get("summons", 0)),
-        _number("On hold", lambda r: r.skipped_on_hold),
+        text_column("By", lambda r: r.created_by),
+        text_column("Status", lambda r: "Preview (nothing written)" if r.dry_run else run_status_label(r.status)),
+        count_column("Accounts", lambda r: r.accounts_examined),
+        count_column("Reminders", lambda r: r.actions.get("reminder_1", 0) + r.actions.get("reminder_2", 0)),
+        count_column("Final notices", lambda r: r.actions.get("final_notice", 0)),
+        count_column("Summonses", lambda r: r.actions.get("summons", 0)),
+        count_column("On hold", lambda r: r.skipped_on_hold),
+        count_column("Held back", lambda r: r.held_back),
         money_column("Costs", lambda r: r.costs_pence),
     )
 

@@ -58,6 +58,7 @@ from app.ui.dialogs.recovery import (
     AttachmentOfEarningsDialog,
     BenefitDeductionDialog,
     LiftHoldDialog,
+    ReleaseSafeguardDialog,
 )
 from app.ui.dialogs.writeoffs import ProposeWriteOffDialog
 from app.ui.formatting import error_sentence, money, route_label, signed_money, uk_date
@@ -411,6 +412,13 @@ class AccountView(QWidget):
             dialog = LiftHoldDialog(self._ui, summary, hold, tab.hold_label(hold.kind), self)
             dialog.saved.connect(lambda hold: self._recovery_saved(
                 f"Hold lifted: {hold.label} ends on {hold.end_date:%d/%m/%Y}."))
+        elif key == "release_safeguard":
+            holding = [r for r in recovery.safeguards if r.holding]
+            if not holding:
+                return None
+            dialog = ReleaseSafeguardDialog(self._ui, summary, holding, self)
+            dialog.saved.connect(lambda release: self._recovery_saved(
+                f"Released from the {release.kind.replace('_', ' ')} safeguard: the next statutory step may be taken."))
         elif key in ENFORCEMENT_DIALOGS:
             dialog = ENFORCEMENT_DIALOGS[key](self._ui, summary, recovery, self)
             dialog.saved.connect(lambda result: self._recovery_saved(self._case_sentence(key, result)))

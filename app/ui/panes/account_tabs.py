@@ -33,6 +33,7 @@ from app.accounts.summary import AccountSummary, PeriodView, YearView
 from app.payments.posting import PaymentAllocation
 from app.recovery.account_recovery import HoldRow
 from app.recovery.account_view import AccountRecovery
+from app.recovery.safeguards import SafeguardRow
 from app.ui.formatting import (
     count,
     date_range,
@@ -477,6 +478,11 @@ class RecoveryTab(AccountTab):
                                 fit=(k.COL_FROM, k.COL_TO, k.COL_STATE))
         self.holds.selectionModel().selectionChanged.connect(lambda *_: self._update_hold_buttons())
         self.holds_empty = label("No holds.", "muted")
+        self.safeguards = label("", "muted", wrap=True, selectable=True)
+        self.safeguards.setAccessibleName("Safeguards")
+        self.release_button = QPushButton("Release…")
+        self.release_button.setToolTip("A team leader releases the account from a safeguard, with a reason")
+        self.release_button.clicked.connect(lambda: emit(self.action_requested, "release_safeguard"))
         self.problem = label("", "error", wrap=True)
         self.problem.setVisible(False)
 
@@ -498,6 +504,13 @@ class RecoveryTab(AccountTab):
         self.body.addLayout(holds_bar)
         self.body.addWidget(self.holds_empty)
         self.body.addWidget(self.holds)
+        safeguards_bar = QHBoxLayout()
+        safeguards_bar.setSpacing(8)
+        safeguards_bar.addWidget(label("Safeguards", "section"))
+        safeguards_bar.addStretch(1)
+        safeguards_bar.addWidget(self.release_button)
+        self.body.addLayout(safeguards_bar)
+        self.body.addWidget(self.safeguards)
         self.body.addWidget(label("History", "section"))
         self.body.addWidget(self.history_empty)
         self.body.addWidget(self.history)
@@ -511,7 +524,7 @@ class RecoveryTab(AccountTab):
         self.recovery = None
         self.problem.setText(f"Recovery could not be shown: {error_sentence(exc)}")
         self.problem.setVisible(True)
-        for button in (*self.enforce_buttons.values(), self.add_hold_button, self.lift_hold_button):
+        for button in (*self.enforce_buttons.values(), self.add_hold_button, self.lift_hold_button, self.release_button):
             button.setEnabled(False)
 
     def show_recovery(self, recovery: AccountRecovery, hold_labels: dict[str, str], as_of: date) -> None:
@@ -555,6 +568,8 @@ class RecoveryTab(AccountTab):
         self.cases_model.set_rows(recovery.cases)
         _fit_rows(self.cases, len(recovery.cases), 4)
         self.cases.setVisible(bool(recovery.cases))
+        self.safeguards.setText(safeguards_text(recovery.safeguards))
+        self.release_button.setEnabled(any(r.holding for r in recovery.safeguards))
 
     def selected_hold(self) -> HoldRow | None:
         rows = self.holds.selectionModel().selectedRows()
@@ -570,6 +585,19 @@ class RecoveryTab(AccountTab):
 
     def hold_label(self, kind: str) -> str:
         return self._labels.get(kind, kind)
+
+
+def safeguards_text(rows: list[SafeguardRow]) -> str:
+    """The Recovery tab's safeguards, one line each: what holds the next statutory step back and why."""
+    if not rows:
+        return "No open trace, vulnerability review or escalation: nothing holds the next statutory step back."
+    lines = []
+    for r in rows:
+        since = f"{r.label[:1].upper()}{r.label[1:]} since {r.opened_at:%d/%m/%Y}" + (f" ({r.detail})" if r.detail else "")
+        state = ("holds back a summons, a liability order, an agent referral and an attachment" if r.holding
+                 else r.why_not)
+        lines.append(f"{since}: {state}.")
+    return "\n".join(lines)
 
 
 ACCOUNT_TABS: tuple[type[AccountTab], ...] = (LiabilityTab, TransactionsTab, InstalmentsTab, RecoveryTab)

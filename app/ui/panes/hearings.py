@@ -39,6 +39,7 @@ from app.ui.models.base import SortFilterProxy
 from app.ui.models.recovery import HearingModel
 from app.ui.signals import emit
 from app.ui.style import set_role
+from app.ui.table_export import TableExporter, to_status
 from app.ui.widgets import StatusLine, label, make_table
 from app.ui.workers import TaskControl, TaskHandle
 
@@ -143,6 +144,8 @@ class HearingsPane(QWidget):
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
         self.status = StatusLine()
+        self.export = TableExporter(ui, self.table, lambda: f"Hearing {self.date.currentText()}", to_status(self.status),
+                                    self)
 
         top = QHBoxLayout()
         top.setSpacing(10)
@@ -178,7 +181,8 @@ class HearingsPane(QWidget):
         layout.addLayout(top)
         layout.addWidget(label(
             "Accounts summonsed for the hearing, with what is owed now. Select rows (Ctrl or Shift for several) and "
-            "record the court's decision; a liability order is refused while a hold is in force.", "muted", wrap=True,
+            "record the court's decision; a liability order is refused while a hold is in force or the account is held "
+            "back (an open trace, vulnerability review or escalation: see the Hold column).", "muted", wrap=True,
         ))
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)

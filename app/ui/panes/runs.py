@@ -26,6 +26,7 @@ from app.ui.models.runs import BillingRunsModel
 from app.ui.panes.recovery_runs import RecoveryRunSection
 from app.ui.panes.run_page import RunPage
 from app.ui.style import set_role
+from app.ui.table_export import TableExporter, to_status
 from app.ui.widgets import StatusLine, label, make_table
 
 FIGURES = (
@@ -60,13 +61,14 @@ class RunsPane(RunPage):
             form, self.run_button,
         )
 
+        self.runs_status = StatusLine()
         self.runs_model = BillingRunsModel(self)
         self.runs_proxy = SortFilterProxy(self.runs_model, self)
         r = BillingRunsModel
-        self.runs = make_table(self.runs_proxy, stretch=r.COL_STATUS, widths={r.COL_CHARGED: 150},
-                               fit=(r.COL_YEAR, r.COL_ISSUED, r.COL_EXAMINED, r.COL_CHARGES, r.COL_ADJUSTMENTS,
-                                    r.COL_NOTICES))
-        self.runs_status = StatusLine()
+        self.runs = make_table(self.runs_proxy, stretch=r.COL_STATUS,
+                               fit=(r.COL_YEAR, r.COL_ISSUED, r.COL_STARTED, r.COL_BY, r.COL_EXAMINED, r.COL_CHARGES,
+                                    r.COL_ADJUSTMENTS, r.COL_NOTICES, r.COL_CHARGED))
+        self.runs_export = TableExporter(ui, self.runs, "Billing runs", to_status(self.runs_status), self)
 
         billing_page = QWidget()
         self.lay_out(billing_page, run_card, label("Last run", "section"), self.summary_card, "Previous billing runs",

@@ -22,6 +22,7 @@ from app.ui.formatting import count, error_sentence
 from app.ui.models.base import SortFilterProxy
 from app.ui.models.search_results import SearchResultsModel
 from app.ui.signals import emit
+from app.ui.table_export import TableExporter, to_status
 from app.ui.widgets import StatusLine, label, make_table
 
 DEBOUNCE_MS = 150
@@ -58,6 +59,7 @@ class SearchPane(QWidget):
                     m.COL_HOLD: 130},
         )
         self.table.setAccessibleName("Search results")
+        self.export = TableExporter(ui, self.table, lambda: f"Search {self.box.text().strip()}", to_status(self.status), self)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)

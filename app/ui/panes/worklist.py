@@ -44,6 +44,7 @@ from app.ui.models.base import SortFilterProxy
 from app.ui.models.casework import WorklistModel
 from app.ui.signals import emit
 from app.ui.style import set_role
+from app.ui.table_export import TableExporter, to_status
 from app.ui.widgets import StatusLine, label, make_table, segment_button
 from app.users.roles import Actor, Role
 
@@ -164,6 +165,7 @@ class WorklistPane(QWidget):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.claim_next)
         QShortcut(QKeySequence("F5"), self, self.load)
         self.status = StatusLine()
+        self.export = TableExporter(ui, self.table, "Worklist", to_status(self.status), self)
 
         top = QHBoxLayout()
         top.setSpacing(10)
