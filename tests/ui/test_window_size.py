@@ -20,3 +20,6 @@ def test_no_pane_widens_the_window(qtbot: QtBot, window: MainWindow, width: int,
         qtbot.wait(20)
         assert (window.width(), window.height()) == (width, height), entry.title
         assert window.minimumSizeHint().width() <= width and window.minimumSizeHint().height() <= height
+        if width >= 1280 and entry.key in ("worklist", "hearings", "runs", "accounts"):
+            frame = window.stack.currentWidget()
+            assert frame is not None and frame.width() >= pane.minimumSizeHint().width(), f"{entry.title} scrolls sideways"

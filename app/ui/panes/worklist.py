@@ -184,6 +184,7 @@ class WorklistPane(QWidget):
         sort_bar.addWidget(label("Sort by", "muted"))
         sort_bar.addWidget(self.sort)
         sort_bar.addStretch(1)
+        sort_bar.addWidget(self.open_button)
         sort_bar.addWidget(self.refresh_button)
 
         right = QVBoxLayout()
@@ -196,8 +197,7 @@ class WorklistPane(QWidget):
         pager.addWidget(self.previous_button)
         pager.addWidget(self.page_label)
         pager.addWidget(self.next_page_button)
-        pager.addStretch(1)
-        pager.addWidget(self.open_button)
+        pager.addStretch(1)  # Open account sits above the table: this row fits 1280x800 beside the codes
         pager.addWidget(self.reschedule_button)
         pager.addWidget(self.reassign_button)
         pager.addWidget(self.complete_button)
