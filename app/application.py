@@ -49,8 +49,9 @@ from app.db import UnitOfWork, current_revision, describe, upgrade
 from app.demo import generate as _demo  # noqa: F401
 from app.enums import ArrangementFrequency
 from app.errors import NotFound, ValidationError
-from app.letters import export
-from app.letters.documents import document_bytes
+from app.letters import account_letters, catalogue, export
+from app.letters.catalogue import TemplateInfo, TemplateProblem
+from app.letters.documents import DocumentInfo, document_bytes, list_documents
 from app.payments import direct_debit as _direct_debit  # noqa: F401
 from app.payments import imports as _payment_imports  # noqa: F401
 from app.payments import posting, refunds
@@ -157,6 +158,26 @@ class Application:
     def document_file(self, document_id: uuid.UUID) -> tuple[str, bytes]:
         """(file name, .docx bytes) of a letter as it was sent, to open in Word or LibreOffice."""
         return self.read(document_bytes, document_id)
+
+    def account_documents(self, account_ref: str) -> list[DocumentInfo]:
+        """Every letter on the account (batch or single), newest first: the Documents tab."""
+        return self.read(lambda uow: list_documents(uow, get_account_id(uow, account_ref)))
+
+    def letter_templates(self) -> tuple[list[TemplateInfo], list[TemplateProblem]]:
+        """The templates on offer (the council's folder over the built-in ones) and any that cannot be used."""
+        return catalogue.list_templates(self._ctx.settings.letters.folder)
+
+    def account_letter_templates(self) -> list[TemplateInfo]:
+        """The templates a letter can be written from an account with ("Write a letter…")."""
+        return account_letters.account_templates(self._ctx.settings.letters.folder)
+
+    def letter_preview(
+        self, account_ref: str, template: str, as_of: date, paragraph: str = "", recipient: tuple[str, ...] = (),
+    ) -> tuple[TemplateInfo, dict[str, Any]]:
+        """The merge fields `template` would be filled with for the account (nothing saved):
+        the "Write a letter" preview. Refused, naming the file and fields, when they do not fit."""
+        return self.read(account_letters.letter_preview, self._ctx.settings, self._ctx.actor, account_ref=account_ref,
+                         template=template, as_of=as_of, paragraph=paragraph, recipient=recipient)
 
     def account_count(self) -> int:
         return self.read(account_count)

@@ -89,6 +89,11 @@ def _environment() -> Environment:
     return env
 
 
+def environment() -> Environment:
+    """The letters' Jinja environment (strict, with `money` and `ukdate`): what templates are checked against."""
+    return _environment()
+
+
 def render(name: str, data: Mapping[str, Any], *, version: str | None = None, uow: UnitOfWork | None = None) -> bytes:
     """The letter as .docx bytes. The same template version and data always give the same bytes.
 
