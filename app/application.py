@@ -49,7 +49,7 @@ from app.db import UnitOfWork, current_revision, describe, upgrade
 from app.demo import generate as _demo  # noqa: F401
 from app.enums import ArrangementFrequency
 from app.errors import NotFound, ValidationError
-from app.letters import account_letters, catalogue, export
+from app.letters import account_letters, catalogue, export, print_file
 from app.letters.catalogue import TemplateInfo, TemplateProblem
 from app.letters.documents import DocumentInfo, document_bytes, list_documents
 from app.payments import direct_debit as _direct_debit  # noqa: F401
@@ -265,6 +265,15 @@ class Application:
         return export.export_letters(
             self._ctx.db, batch_run_id=batch_run_id, out_dir=out_dir, progress=progress, cancelled=cancelled,
         )
+
+    def print_letters(
+        self, batch_run_id: uuid.UUID, out: str | Path, *, force: bool = False, progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> print_file.PrintFile:
+        """A batch run's letters as one PDF in address order for the print bureau, with its
+        manifest; the merged .docx (and a warning) where LibreOffice is not installed."""
+        return print_file.print_run(self._ctx.db, batch_run_id=batch_run_id, out=out, force=force,
+                                    progress=progress, cancelled=cancelled)
 
     def billing_runs(self) -> list[BillingRunSummary]:
         return self.read(billing_runs)

@@ -30,6 +30,11 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     export.add_argument("--run", required=True, help="batch run id")
     export.add_argument("--out", required=True, help="folder for the .docx files (created if need be)")
     export.add_argument("--json", action="store_true")
+    printing = letters.add_parser("print", help="a batch run's letters as one PDF in address order, with a manifest")
+    printing.add_argument("--run", required=True, help="batch run id")
+    printing.add_argument("--out", required=True, help="the PDF to write (FILE.docx and FILE-manifest.csv beside it)")
+    printing.add_argument("--force", action="store_true", help="replace the files if they exist")
+    printing.add_argument("--json", action="store_true")
     listing = letters.add_parser("templates", help="the letter templates on offer (the council's folder first)")
     listing.add_argument("--check", action="store_true",
                          help="fail (exit 1) naming each template file that cannot make letters")
@@ -62,6 +67,8 @@ def _letters(app: Application, args: argparse.Namespace) -> int:
         return _templates(app, args)
     if args.letters_command == "generate":
         return _generate(app, args)
+    if args.letters_command == "print":
+        return _print(app, args)
     return _export(app, args)
 
 
@@ -114,6 +121,22 @@ def _generate(app: Application, args: argparse.Namespace) -> int:
     else:
         print(f"Made {letter.file_name} (template {letter.template} version {letter.template_version}), kept on "
               f"account {letter.account_ref}{f'; written to {file}' if file else ''}.")
+    return EXIT_OK
+
+
+def _print(app: Application, args: argparse.Namespace) -> int:
+    run_id = record_id(args.run, "batch run")
+    report = progress_printer(quiet=args.json)
+    made = app.print_letters(run_id, args.out, force=args.force, progress=report)
+    if report:
+        print(file=sys.stderr)
+    if args.json:
+        print_json(made.to_json())
+    elif made.file:
+        print(f"Wrote {made.letters:,} letters ({made.pages if made.pages is not None else 'unknown'} pages) to "
+              f"{made.file}; manifest {made.manifest}.")
+    if made.warning:
+        print(f"revdesk: {made.warning}", file=sys.stderr)
     return EXIT_OK
 
 
