@@ -55,3 +55,17 @@ def test_pages_and_where_each_letter_starts_are_read_from_the_pdf() -> None:
     assert pdf_pages(pdf) == (4, {"L000001": 1, "L000002": 3, "L000003": 4})
     with pytest.raises(ValueError, match="no catalogue"):
         pdf_pages(b"%PDF-1.4\n%%EOF")
+
+
+def test_a_batch_renders_the_same_bytes_on_worker_processes() -> None:
+    from app.letters import templates
+    from app.letters.batch_render import render_batch
+
+    template = (templates.TEMPLATES_DIR / "demand_notice.docx").read_bytes()
+    key = ("demand_notice", templates.version_of(template))
+    kept = b"PK\x03\x04 a letter kept as sent"
+    tasks = [(key, notice_data(account_ref=f"7000000{i}")) for i in range(4)]
+    mixed = [tasks[0], kept, *tasks[1:]]
+    here = list(render_batch({key: template}, mixed, processes=0))
+    assert here[1] == kept and here[0] == rendering.render("demand_notice", tasks[0][1])
+    assert list(render_batch({key: template}, mixed, processes=2)) == here

@@ -155,15 +155,23 @@ def document_bytes(uow: UnitOfWork, document_id: uuid.UUID) -> tuple[str, bytes]
     return doc.file_name, document_content(uow, doc, {})
 
 
-def document_content(uow: UnitOfWork, doc: Document, templates: dict[tuple[str, str], bytes]) -> bytes:
+def kept_or_data(doc: Document) -> bytes | tuple[tuple[str, str], dict[str, Any]]:
+    """A letter's bytes as sent when kept, else ((template, version), merge data) to render it again."""
     if doc.content is not None:
         return unpacked(doc.content)
     if doc.data is None:
         raise Conflict(f"Document {doc.file_name} has neither its file nor the data to make it again.")
-    key = (doc.template, doc.template_version)
+    return (doc.template, doc.template_version), doc.data
+
+
+def document_content(uow: UnitOfWork, doc: Document, templates: dict[tuple[str, str], bytes]) -> bytes:
+    found = kept_or_data(doc)
+    if isinstance(found, bytes):
+        return found
+    key, data = found
     if key not in templates:
-        templates[key] = template_content(doc.template, doc.template_version, uow)
-    return render_bytes(doc.template, templates[key], doc.data)
+        templates[key] = template_content(key[0], key[1], uow)
+    return render_bytes(key[0], templates[key], data)
 
 
 def list_documents(uow: UnitOfWork, account_id: uuid.UUID) -> list[DocumentInfo]:

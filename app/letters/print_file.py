@@ -25,7 +25,9 @@ from app.adapters.docx_merge import bookmark_name, merge_letters
 from app.db import Database
 from app.dto import JsonView
 from app.errors import NotFound, ValidationError
-from app.letters.documents import document_content
+from app.letters.batch_render import Task, render_batch, workers_for
+from app.letters.documents import kept_or_data
+from app.letters.templates import template_content
 from app.models import Account, BatchRun, Document
 from app.requests import Cancelled, Progress
 
@@ -78,7 +80,7 @@ def print_run(
     if not entries:
         raise ValidationError(f"Batch run {batch_run_id} made no letters: there is nothing to print.", field="run")
     pdf.unlink(missing_ok=True)  # a PDF left from before must never pass for this one
-    count = merge_letters(_rendered(db, entries, progress, cancelled), docx)
+    count = merge_letters(_rendered(db, batch_run_id, entries, progress, cancelled), docx)
     warning: str | None = None
     pages: int | None = None
     first_pages: dict[str, int] = {}
@@ -126,10 +128,23 @@ def _in_address_order(db: Database, batch_run_id: uuid.UUID) -> list[_Entry]:
     return entries
 
 
-def _rendered(db: Database, entries: list[_Entry], progress: Progress | None,
+def _rendered(db: Database, batch_run_id: uuid.UUID, entries: list[_Entry], progress: Progress | None,
               cancelled: Cancelled | None) -> Iterator[bytes]:
-    """Each letter's .docx in print order, read in short chunks of their own."""
-    templates: dict[tuple[str, str], bytes] = {}
+    """Each letter's .docx in print order: read in short chunks of their own, rendered on
+    every core for a big run (`batch_render`), letters kept as sent passed through."""
+    with db.uow() as uow:
+        keys = uow.session.execute(
+            select(Document.template, Document.template_version).where(
+                Document.batch_run_id == batch_run_id, Document.content.is_(None)).distinct()).all()
+        kept = {(name, version): template_content(name, version, uow) for name, version in keys}
+    letters = render_batch(kept, _tasks(db, entries, cancelled), processes=workers_for(len(entries)))
+    for done, letter in enumerate(letters, start=1):
+        yield letter
+        if progress and (done % CHUNK == 0 or done == len(entries)):
+            progress(done, len(entries))
+
+
+def _tasks(db: Database, entries: list[_Entry], cancelled: Cancelled | None) -> Iterator[Task]:
     for start in range(0, len(entries), CHUNK):
         if cancelled and cancelled():
             raise ValidationError("The print file was cancelled; nothing was written.")
@@ -138,10 +153,8 @@ def _rendered(db: Database, entries: list[_Entry], progress: Progress | None,
             docs = {d.id: d for d in uow.session.scalars(
                 select(Document).options(undefer(Document.content))
                 .where(Document.id.in_([e.document_id for e in chunk])))}
-            contents = [document_content(uow, docs[e.document_id], templates) for e in chunk]
-        yield from contents
-        if progress:
-            progress(start + len(chunk), len(entries))
+            tasks: list[Task] = [kept_or_data(docs[entry.document_id]) for entry in chunk]
+        yield from tasks
 
 
 def _write_manifest(path: Path, entries: list[_Entry], pages: int | None, first_pages: dict[str, int]) -> None:
