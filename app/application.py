@@ -50,9 +50,10 @@ from app.court.packing import open_pack, pack_context
 from app.db import UnitOfWork, current_revision, describe, upgrade
 from app.demo import generate as _demo  # noqa: F401
 from app.enums import ArrangementFrequency
-from app.errors import Conflict, NotAllowed, NotFound, ValidationError
-from app.letters import export
-from app.letters.documents import document_bytes
+from app.errors import NotAllowed, NotFound, ValidationError
+from app.letters import account_letters, catalogue, export, print_file
+from app.letters.catalogue import TemplateInfo, TemplateProblem
+from app.letters.documents import DocumentInfo, document_bytes, list_documents
 from app.payments import direct_debit as _direct_debit  # noqa: F401
 from app.payments import imports as _payment_imports  # noqa: F401
 from app.payments import posting, refunds
@@ -176,6 +177,26 @@ class Application:
         """(file name, .docx bytes) of a letter as it was sent, to open in Word or LibreOffice."""
         return self.read(document_bytes, document_id)
 
+    def account_documents(self, account_ref: str) -> list[DocumentInfo]:
+        """Every letter on the account (batch or single), newest first: the Documents tab."""
+        return self.read(lambda uow: list_documents(uow, get_account_id(uow, account_ref)))
+
+    def letter_templates(self) -> tuple[list[TemplateInfo], list[TemplateProblem]]:
+        """The templates on offer (the council's folder over the built-in ones) and any that cannot be used."""
+        return catalogue.list_templates(self._ctx.settings.letters.folder)
+
+    def account_letter_templates(self) -> list[TemplateInfo]:
+        """The templates a letter can be written from an account with ("Write a letter…")."""
+        return account_letters.account_templates(self._ctx.settings.letters.folder)
+
+    def letter_preview(
+        self, account_ref: str, template: str, as_of: date, paragraph: str = "", recipient: tuple[str, ...] = (),
+    ) -> tuple[TemplateInfo, dict[str, Any]]:
+        """The merge fields `template` would be filled with for the account (nothing saved):
+        the "Write a letter" preview. Refused, naming the file and fields, when they do not fit."""
+        return self.read(account_letters.letter_preview, self._ctx.settings, self._ctx.actor, account_ref=account_ref,
+                         template=template, as_of=as_of, paragraph=paragraph, recipient=recipient)
+
     def account_count(self) -> int:
         return self.read(account_count)
 
@@ -263,35 +284,20 @@ class Application:
             self._ctx.db, batch_run_id=batch_run_id, out_dir=out_dir, progress=progress, cancelled=cancelled,
         )
 
+    def print_letters(
+        self, batch_run_id: uuid.UUID, out: str | Path, *, force: bool = False, progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> print_file.PrintFile:
+        """A batch run's letters as one PDF in address order for the print bureau, with its
+        manifest; the merged .docx (and a warning) where LibreOffice is not installed."""
+        return print_file.print_run(self._ctx.db, batch_run_id=batch_run_id, out=out, force=force,
+                                    progress=progress, cancelled=cancelled)
+
     def billing_runs(self, limit: int = 20) -> list[BillingRunSummary]:
         return self.read(billing_runs, limit)
 
     def recovery_runs(self, limit: int = 20) -> list[RecoveryRunSummary]:
         return self.read(recovery_runs, limit)
-
-    def print_file_available(self) -> str | None:
-        """Why a batch run's letters cannot be made into one print file here, or None when they
-        can (`revdesk letters print` comes with the letters work, app/letters/print_file.py)."""
-        from importlib.util import find_spec
-
-        if find_spec("app.letters.print_file") is None:
-            return ("The print file is not available in this version: it comes with `revdesk letters print`. "
-                    "Use Export letters for the Word files meanwhile.")
-        return None
-
-    def print_letters(self, batch_run_id: uuid.UUID, out_file: str | Path, *, progress: Progress | None = None,
-                      cancelled: Cancelled | None = None) -> Any:
-        """A batch run's letters as one print file (the one place the desktop asks for it)."""
-        reason = self.print_file_available()
-        if reason is not None:
-            raise Conflict(reason)
-        from importlib import import_module
-
-        # Wired at merge to the letters work's entry point (the module is not on this branch).
-        make = getattr(import_module("app.letters.print_file"), "print_run", None)
-        if make is None:
-            raise Conflict("The print file module has no print_run entry point: the print file is not available.")
-        return make(self._ctx.db, batch_run_id=batch_run_id, out=out_file, progress=progress, cancelled=cancelled)
 
     def safeguards(self, account_ref: str) -> list[SafeguardRow]:
         """The account's open safeguarding casework and whether each holds recovery back."""

@@ -51,14 +51,15 @@ class SafeCsvWriter:
     """`csv.writer` with the header written first and every cell made safe by its column's kind.
 
     `money` names the columns whose values are integer pence, `dates` those holding dates
-    (written `YYYY-MM-DD`); every other column is text.
+    (written `YYYY-MM-DD`), `counts` those holding whole numbers (empty for None); every
+    other column is text.
     """
 
     def __init__(
         self, handle: TextIO, columns: Sequence[str], *, money: Collection[str] = (), dates: Collection[str] = (),
-        lineterminator: str = "\r\n",
+        counts: Collection[str] = (), lineterminator: str = "\r\n",
     ) -> None:
-        self._cells = tuple(_CSV_CELLS[kind] for kind in _kinds(columns, money=money, date=dates))
+        self._cells = tuple(_CSV_CELLS[kind] for kind in _kinds(columns, money=money, date=dates, count=counts))
         self._writer = csv.writer(handle, lineterminator=lineterminator)
         self._writer.writerow([neutralise(name) for name in columns])
 
@@ -105,6 +106,7 @@ def _csv_date(value: object) -> str:
 
 _CSV_CELLS: dict[str, Callable[[Any], str]] = {
     "text": _text, "money": lambda value: to_pounds_text(_pence(value)), "date": _csv_date,
+    "count": lambda value: "" if (n := _count(value)) is None else str(n),
 }
 
 

@@ -75,7 +75,7 @@ def run_annual_billing(
     with db.uow() as uow:
         policy = year_policy(settings, year)
         capture_year_settings(uow, settings, [year])
-        versions = template_versions(uow)
+        versions = template_versions(uow, settings.letters.folder)
         key = billing_run_key(year, as_of)
         run = uow.session.scalars(select(BatchRun).where(BatchRun.run_key == key)).one_or_none()
         resumed = run is not None

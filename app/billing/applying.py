@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import update
@@ -156,8 +157,8 @@ def _asto_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(bytes=bytes(value))
 
 
-def template_versions(uow: UnitOfWork) -> dict[str, str]:
-    """Store the current notice templates (once) and return their versions."""
+def template_versions(uow: UnitOfWork, folder: Path | None = None) -> dict[str, str]:
+    """Store the current notice templates (once; the council's `folder` first) and return their versions."""
     from app.letters import templates
 
-    return {name: templates.ensure_template_stored(uow, name) for name in NOTICE_TEMPLATES.values()}
+    return {name: templates.ensure_template_stored(uow, name, folder) for name in NOTICE_TEMPLATES.values()}

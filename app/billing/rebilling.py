@@ -117,7 +117,7 @@ def rebill_account(
     if not changed:
         return [result_view(d) for d in decisions]
     capture_year_settings(uow, settings, [d.year for d in changed])
-    applied = apply(uow, actor, changed, as_of, template_versions(uow), reason=reason)
+    applied = apply(uow, actor, changed, as_of, template_versions(uow, settings.letters.folder), reason=reason)
     _render_single_notices(uow, applied)
     return [result_view(d, applied.documents.get((d.account_id, d.year))) for d in decisions]
 
@@ -129,6 +129,6 @@ def _render_single_notices(uow: UnitOfWork, applied: Applied) -> None:
     for document_id in applied.documents.values():
         _, content = documents.document_bytes(uow, document_id)
         uow.session.execute(
-            update(Document).where(Document.id == document_id).values(content=content)
+            update(Document).where(Document.id == document_id).values(content=documents.packed(content))
             .execution_options(synchronize_session=False)
         )

@@ -17,3 +17,4 @@ class DocumentKind(StrEnum):
     ATTACHMENT_OF_EARNINGS_ORDER = "attachment_of_earnings_order"  # to the employer
     BENEFIT_DEDUCTION_APPLICATION = "benefit_deduction_application"  # to the DWP
     ARRANGEMENT_CONFIRMATION = "arrangement_confirmation"
+    LETTER = "letter"  # one an officer writes from the account (`letters generate`); `template` says which

@@ -1,6 +1,8 @@
 """Letters on an account: issuing one, reading one back as it was sent, and listing them.
 
-A letter issued singly keeps its rendered bytes. A mass run (annual billing, the recovery
+A letter issued singly keeps its rendered bytes, compressed (`packed`: a rendered letter is
+stored uncompressed inside its zip so its bytes never depend on a zlib build, so deflating
+the whole file makes it several times smaller; reading it back inflates the exact bytes). A mass run (annual billing, the recovery
 run) keeps only the merge data and the template version, and the letter is rendered again
 on demand (`rendering` makes that exact). Either way the document is immutable once written.
 """
@@ -10,9 +12,11 @@ from __future__ import annotations
 import json
 import re
 import uuid
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +24,7 @@ from sqlalchemy.orm import undefer
 
 from app.audit import audit
 from app.db import UnitOfWork
+from app.enums import DocumentKind
 from app.errors import Conflict, NotFound, ValidationError
 from app.letters.rendering import render_bytes
 from app.letters.templates import store_current_template, template_content
@@ -40,13 +45,14 @@ class DocumentInfo:
     issued_on: date
     financial_year: int | None
     has_content: bool
+    batch_run_id: uuid.UUID | None = None  # the run that made it (annual billing, the recovery run), or None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "document_id": str(self.document_id), "account_id": str(self.account_id), "kind": self.kind,
             "template": self.template, "template_version": self.template_version, "file_name": self.file_name,
             "issued_on": self.issued_on.isoformat(), "financial_year": self.financial_year,
-            "has_content": self.has_content,
+            "has_content": self.has_content, "batch_run_id": str(self.batch_run_id) if self.batch_run_id else None,
         }
 
 
@@ -68,6 +74,25 @@ def _json_data(data: Mapping[str, Any]) -> dict[str, Any]:
         raise ValidationError(f"Letter data must be plain JSON values (pence as integers, dates as text): {exc}.") from None
 
 
+PACKED = b"RDZ1"  # stored content that starts with this is zlib-deflated; a .docx itself starts "PK"
+
+
+def packed(content: bytes) -> bytes:
+    """A letter's bytes as `document.content` keeps them: deflated behind the PACKED marker.
+
+    The compressed form may differ between zlib builds; what is kept is what was written
+    once, and `unpacked` always gives back the letter byte for byte."""
+    return PACKED + zlib.compress(content, 6)
+
+
+def unpacked(stored: bytes) -> bytes:
+    """The letter's exact bytes from `document.content` (rows written before compression are plain .docx)."""
+    stored = bytes(stored)
+    if stored.startswith(PACKED):
+        return zlib.decompress(stored[len(PACKED):])
+    return stored
+
+
 def issue_letter(
     uow: UnitOfWork,
     actor: Actor,
@@ -79,11 +104,13 @@ def issue_letter(
     issued_on: date,
     financial_year: int | None = None,
     batch_run_id: uuid.UUID | None = None,
+    folder: Path | None = None,
 ) -> DocumentInfo:
     """Render a letter and keep it on the account, as sent: its bytes, its data and its template version.
 
     Added to the caller's transaction and not committed here, so a bill and its notice are
-    saved (or rolled back) together; the caller commits.
+    saved (or rolled back) together; the caller commits. `folder` is the council's templates
+    folder (`settings.letters.folder`), whose templates take precedence over the built-in ones.
     """
     require_role(actor, Role.OFFICER, "issue letters")
     account_ref = uow.session.scalar(select(Account.account_ref).where(Account.id == account_id))
@@ -93,11 +120,12 @@ def issue_letter(
     stated = payload.setdefault("issued_on", issued_on.isoformat())
     if stated != issued_on.isoformat():
         raise ValidationError(f"The letter data says it was issued on {stated}, not {issued_on.isoformat()}.", field="issued_on")
-    version, content = store_current_template(uow, template)
+    version, content = store_current_template(uow, template, folder)
     rendered = render_bytes(template, content, payload)
     doc = Document(
         account_id=account_id, kind=kind, template=template, template_version=version,
-        file_name=file_name_for(kind, account_ref or str(account_id), issued_on), content=rendered, data=payload,
+        file_name=file_name_for(template if kind == DocumentKind.LETTER else kind, account_ref, issued_on),
+        content=packed(rendered), data=payload,
         financial_year=financial_year, issued_on=issued_on, batch_run_id=batch_run_id, created_by=actor.username,
     )
     uow.session.add(doc)
@@ -115,7 +143,7 @@ def _info(doc: Document, has_content: bool) -> DocumentInfo:
     return DocumentInfo(
         document_id=doc.id, account_id=doc.account_id, kind=doc.kind, template=doc.template,
         template_version=doc.template_version, file_name=doc.file_name, issued_on=doc.issued_on,
-        financial_year=doc.financial_year, has_content=has_content,
+        financial_year=doc.financial_year, has_content=has_content, batch_run_id=doc.batch_run_id,
     )
 
 
@@ -127,15 +155,23 @@ def document_bytes(uow: UnitOfWork, document_id: uuid.UUID) -> tuple[str, bytes]
     return doc.file_name, document_content(uow, doc, {})
 
 
-def document_content(uow: UnitOfWork, doc: Document, templates: dict[tuple[str, str], bytes]) -> bytes:
+def kept_or_data(doc: Document) -> bytes | tuple[tuple[str, str], dict[str, Any]]:
+    """A letter's bytes as sent when kept, else ((template, version), merge data) to render it again."""
     if doc.content is not None:
-        return bytes(doc.content)
+        return unpacked(doc.content)
     if doc.data is None:
         raise Conflict(f"Document {doc.file_name} has neither its file nor the data to make it again.")
-    key = (doc.template, doc.template_version)
+    return (doc.template, doc.template_version), doc.data
+
+
+def document_content(uow: UnitOfWork, doc: Document, templates: dict[tuple[str, str], bytes]) -> bytes:
+    found = kept_or_data(doc)
+    if isinstance(found, bytes):
+        return found
+    key, data = found
     if key not in templates:
-        templates[key] = template_content(doc.template, doc.template_version, uow)
-    return render_bytes(doc.template, templates[key], doc.data)
+        templates[key] = template_content(key[0], key[1], uow)
+    return render_bytes(key[0], templates[key], data)
 
 
 def list_documents(uow: UnitOfWork, account_id: uuid.UUID) -> list[DocumentInfo]:

@@ -1,7 +1,9 @@
 """Letter templates: the .docx files officers edit, and every version of them ever used.
 
 Templates are ordinary .docx files in `resources/letters/` with docxtpl (Jinja) tags, so
-council officers can edit the wording in Word. A template's version is the first 16 hex
+council officers can edit the wording in Word. A council may keep its own in a folder
+(`[letters] templates_folder`): a file there takes precedence over the built-in one of the
+same name, so the functions that read the current template take that `folder`. A template's version is the first 16 hex
 digits of its SHA-256; every version ever used is kept in `letter_template`, so editing a
 template never changes a letter already sent: an old letter is rendered again from the
 version it was made with.
@@ -29,15 +31,22 @@ def _version_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()[:16]
 
 
-def _template_path(name: str) -> Path:
-    if not _NAME.match(name):
+def is_template_name(name: str) -> bool:
+    return bool(_NAME.match(name))
+
+
+def template_path(name: str, folder: Path | None = None) -> Path:
+    """The file the template `name` is read from: the council's folder first, else the built-in."""
+    if not is_template_name(name):
         raise ValidationError(f"'{name}' is not a letter template name (lower-case letters, digits, _ and -).", field="template")
+    if folder is not None and (own := folder / f"{name}.docx").is_file():
+        return own
     return TEMPLATES_DIR / f"{name}.docx"
 
 
-def _current_template(name: str) -> tuple[str, bytes]:
+def _current_template(name: str, folder: Path | None = None) -> tuple[str, bytes]:
     """The template as it is on disk now: (version, bytes)."""
-    path = _template_path(name)
+    path = template_path(name, folder)
     try:
         content = path.read_bytes()
     except FileNotFoundError:
@@ -45,22 +54,27 @@ def _current_template(name: str) -> tuple[str, bytes]:
     return _version_of(content), content
 
 
-def template_version(name: str) -> str:
-    """The version of the template file as it is now: sha256[:16] of resources/letters/{name}.docx."""
-    return _current_template(name)[0]
+def version_of(content: bytes) -> str:
+    """A template's version: the first 16 hex digits of the SHA-256 of its bytes."""
+    return _version_of(content)
 
 
-def ensure_template_stored(uow: UnitOfWork, name: str) -> str:
+def template_version(name: str, folder: Path | None = None) -> str:
+    """The version of the template file as it is now: sha256[:16] of {folder or resources/letters}/{name}.docx."""
+    return _current_template(name, folder)[0]
+
+
+def ensure_template_stored(uow: UnitOfWork, name: str, folder: Path | None = None) -> str:
     """Keep the current template's bytes in `letter_template` (once per version); return the version.
 
     Called before letters are issued from a template (once per batch run), so that any letter
     can be rendered again after the file is edited. Added to the caller's transaction.
     """
-    return store_current_template(uow, name)[0]
+    return store_current_template(uow, name, folder)[0]
 
 
-def store_current_template(uow: UnitOfWork, name: str) -> tuple[str, bytes]:
-    version, content = _current_template(name)
+def store_current_template(uow: UnitOfWork, name: str, folder: Path | None = None) -> tuple[str, bytes]:
+    version, content = _current_template(name, folder)
     stored = uow.session.scalar(
         select(LetterTemplate.id).where(LetterTemplate.name == name, LetterTemplate.version == version)
     )

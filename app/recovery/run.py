@@ -208,7 +208,7 @@ def run_recovery(
         from app.letters.templates import ensure_template_stored
 
         with db.uow() as uow:
-            versions = {name: ensure_template_stored(uow, name) for name in set(templates.values())}
+            versions = {name: ensure_template_stored(uow, name, settings.letters.folder) for name in set(templates.values())}
             uow.commit()
     cursor: Any = (
         None if tally.cursor is None else bytes.fromhex(tally.cursor) if db.dialect == "sqlite" else uuid.UUID(tally.cursor)

@@ -38,6 +38,7 @@ from app.settings.schema import (
     DiaryCodeSettings,
     EnforcementSettings,
     InstalmentSettings,
+    LetterSettings,
     RecoveryLetters,
     RecoverySettings,
     WriteOffSettings,
@@ -67,6 +68,7 @@ def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySetting
     settings = AuthoritySettings(
         authority=authority,
         contact=root.section("contact", _contact),
+        letters=root.section("letters", partial(_letters, source=source)),
         years=root.section("years", lambda t: _years(t, authority.country)),
         costs=root.section("costs", _costs),
         recovery=root.section("recovery", _recovery),
@@ -314,6 +316,15 @@ def _writeoff_reason(t: Table, code: str, base: WriteOffReason | None) -> WriteO
         note_required=t.flag("note_required", base.note_required if base else False),
         statute_barred=t.flag("statute_barred", base.statute_barred if base else False),
     )
+
+
+def _letters(t: Table, source: str) -> LetterSettings:
+    """A relative templates folder is taken from the settings file's folder, so a council's
+    settings and templates can travel together."""
+    folder = t.text("templates_folder", "", allow_empty=True).strip()
+    if folder and source and not Path(folder).is_absolute():
+        folder = str(Path(source).resolve().parent / folder)
+    return LetterSettings(templates_folder=folder)
 
 
 def _database(t: Table) -> DatabaseSettings:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
+from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
@@ -60,6 +61,23 @@ class Contact:
     bank_sort_code: str = ""  # 12-34-56
     bank_account_number: str = ""  # 8 digits
     bank_account_name: str = ""
+
+
+@dataclass(frozen=True)
+class LetterSettings:
+    """`[letters]`: the council's own letter templates.
+
+    `templates_folder` holds .docx templates that take precedence over the built-in ones
+    (`resources/letters/`) of the same name, and may add templates of the council's own.
+    A relative folder is read from the settings file's folder; empty = built-in only. Every
+    version used is still kept in the database, so a letter made from a council template
+    re-renders as sent after the file is edited or removed."""
+
+    templates_folder: str = ""
+
+    @property
+    def folder(self) -> Path | None:
+        return Path(self.templates_folder) if self.templates_folder else None
 
 
 @dataclass(frozen=True)
@@ -209,6 +227,7 @@ class AuthoritySettings:
 
     authority: Authority = field(default_factory=Authority)
     contact: Contact = field(default_factory=Contact)
+    letters: LetterSettings = field(default_factory=LetterSettings)
     years: Mapping[int, YearSettings] = field(default_factory=dict)
     costs: Costs = field(default_factory=Costs)
     recovery: RecoverySettings = field(default_factory=RecoverySettings)

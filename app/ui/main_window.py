@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
             ("take_payment", "Take &payment…", "Ctrl+Shift+P", lambda: self.accounts.account.take_payment()),
             ("request_refund", "Request &refund…", "Ctrl+Shift+F", lambda: self.accounts.account.request_refund()),
             ("propose_writeoff", "Propose &write-off…", "Ctrl+Shift+W", lambda: self.accounts.account.propose_writeoff()),
+            ("write_letter", "Write a &letter…", "Ctrl+Shift+L", lambda: self.accounts.account.write_letter()),
         ):
             action = self._action(text, shortcut, slot)
             self.account_actions[key] = action

@@ -7,7 +7,7 @@ changed or deleted: INSERT and SELECT only for officers' logins (app.adapters.se
 and the same append-only triggers as the ledger, audit trail and notes (0002).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 """
 
 from collections.abc import Sequence
@@ -18,7 +18,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

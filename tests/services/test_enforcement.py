@@ -90,7 +90,9 @@ def test_attachment_order_issues_the_employers_letter(loaded: AppContext) -> Non
 
     from docx import Document as Docx
 
-    text = "\n".join(p.text for p in Docx(io.BytesIO(content)).paragraphs)
+    from app.letters.documents import unpacked
+
+    text = "\n".join(p.text for p in Docx(io.BytesIO(unpacked(content))).paragraphs)
     assert "AOE-70000003-2025-1" in text and "£120.00" in text
 
 

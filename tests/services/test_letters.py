@@ -175,14 +175,15 @@ def test_issue_letter_keeps_bytes_data_version_and_audit(ctx: AppContext, accoun
     with ctx.db.uow() as uow:
         doc = uow.session.get(Document, info.document_id)
         assert doc is not None and doc.data == notice_data() and doc.created_by == ctx.actor.username
-        assert doc.content == rendering.render("demand_notice", notice_data())
+        assert doc.content.startswith(documents.PACKED)  # kept compressed...
+        assert documents.unpacked(doc.content) == rendering.render("demand_notice", notice_data())  # ...byte for byte
         stored = uow.session.scalars(select(LetterTemplate).where(LetterTemplate.name == "demand_notice")).one()
         assert stored.version == info.template_version
         event = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "document.issued")).one()
         assert event.entity_id == info.document_id and event.account_id == account_id
         assert event.after and event.after["template_version"] == info.template_version
         assert documents.list_documents(uow, account_id) == [info]
-        assert documents.document_bytes(uow, info.document_id) == (info.file_name, doc.content)
+        assert documents.document_bytes(uow, info.document_id) == (info.file_name, documents.unpacked(doc.content))
 
 
 def test_issue_letter_refuses_data_dated_otherwise(ctx: AppContext, account_id: uuid.UUID) -> None:

@@ -89,7 +89,7 @@ def test_type_a_surname_and_open_the_account_with_the_keyboard(qtbot: QtBot, win
     assert expected.postcode in header.address.text()
     assert header.band.text() == expected.band
     assert view.tab_titles() == [
-        "Liability", "Transactions", "Instalments", "Recovery", "Arrangement", "Diary & notes", "Timeline",
+        "Liability", "Transactions", "Instalments", "Recovery", "Arrangement", "Diary & notes", "Documents", "Timeline",
     ]
     assert window.back_action.isEnabled()
 

@@ -306,5 +306,6 @@ def _confirmation_letter(uow: UnitOfWork, actor: Actor, settings: AuthoritySetti
         "instalments": [{"due": i.due_on.isoformat(), "amount_pence": i.amount_pence} for i in lines],
     }
     info = issue_letter(uow, actor, account_id=arrangement.account_id, kind=DocumentKind.ARRANGEMENT_CONFIRMATION,
-                        template=policy.letter_template, data=data, issued_on=as_of)
+                        template=policy.letter_template, data=data, issued_on=as_of,
+                        folder=settings.letters.folder)
     return info.document_id

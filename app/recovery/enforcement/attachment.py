@@ -123,7 +123,8 @@ def make_attachment_order(
     person = debtors(uow, [case.account_id], as_of)[case.account_id]
     table = schedule or aoe_schedule(0, pay_period, settings.country, made_on)
     document = issue_letter(uow, actor, account_id=case.account_id, kind=DocumentKind.ATTACHMENT_OF_EARNINGS_ORDER,
-                            template="attachment_of_earnings_order", issued_on=made_on, financial_year=order.financial_year,
+                            template="attachment_of_earnings_order", folder=settings.letters.folder,
+                            issued_on=made_on, financial_year=order.financial_year,
                             data={
                                 **letter_common(settings, person, case, order, made_on),
                                 "names": [name], "address_lines": address, "postcode": "",

@@ -94,7 +94,7 @@ def apply_benefit_deduction(
     person = debtors(uow, [case.account_id], as_of)[case.account_id]
     dwp = settings.benefit_deductions.dwp_address
     document = issue_letter(uow, actor, account_id=case.account_id, kind=DocumentKind.BENEFIT_DEDUCTION_APPLICATION,
-                            template="benefit_deduction_application", issued_on=applied_on,
+                            template="benefit_deduction_application", folder=settings.letters.folder, issued_on=applied_on,
                             financial_year=order.financial_year, data={
                                 **letter_common(settings, person, case, order, applied_on),
                                 "names": [dwp[0]], "address_lines": list(dwp[1:]), "postcode": "",

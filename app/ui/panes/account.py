@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -49,6 +49,7 @@ from app.ui.dialogs.casework import (
     RescheduleDiaryDialog,
     TraceDialog,
 )
+from app.ui.dialogs.letters import WriteLetterDialog
 from app.ui.dialogs.liability.change_dialog import ChangeDialog
 from app.ui.dialogs.liability.registry import CHANGE_DIALOGS
 from app.ui.dialogs.payments import RequestRefundDialog, TakePaymentDialog, received_text
@@ -67,11 +68,15 @@ from app.ui.panes.account_header import AccountHeader
 from app.ui.panes.account_tabs import ACCOUNT_TABS, AccountTab, LiabilityTab, RecoveryTab, TransactionsTab
 from app.ui.panes.arrangement_tab import ArrangementTab
 from app.ui.panes.casework_tab import DiaryNotesTab
+from app.ui.panes.documents_tab import DocumentsTab
 from app.ui.panes.timeline_tab import TimelineTab
 from app.ui.signals import emit
 from app.ui.style import set_role
 from app.ui.widgets import StatusLine
 from app.writeoffs.views import WriteOffView
+
+if TYPE_CHECKING:
+    from app.letters.account_letters import GeneratedLetter
 
 PAGE_MESSAGE, PAGE_ACCOUNT = 0, 1
 TabT = TypeVar("TabT", bound=AccountTab)
@@ -83,7 +88,7 @@ ENFORCEMENT_DIALOGS = {
 }
 
 
-ALL_TABS: tuple[type[AccountTab], ...] = (*ACCOUNT_TABS, ArrangementTab, DiaryNotesTab, TimelineTab)
+ALL_TABS: tuple[type[AccountTab], ...] = (*ACCOUNT_TABS, ArrangementTab, DiaryNotesTab, DocumentsTab, TimelineTab)
 # Where a timeline row's record is shown (a letter opens by itself: `open_letter`).
 OPENS_TAB: dict[str, type[AccountTab]] = {
     Opens.TRANSACTIONS: TransactionsTab, Opens.RECOVERY: RecoveryTab, Opens.ARRANGEMENT: ArrangementTab,
@@ -170,6 +175,10 @@ class AccountView(QWidget):
         self.timeline_tab = self.tab(TimelineTab)
         assert isinstance(self.timeline_tab, TimelineTab)
         self.timeline_tab.open_requested.connect(self.open_timeline_entry)
+        self.documents_tab = self.tab(DocumentsTab)
+        assert isinstance(self.documents_tab, DocumentsTab)
+        self.documents_tab.open_requested.connect(lambda doc: self.open_letter(doc.document_id))
+        self.documents_tab.write_requested.connect(self.write_letter)
         self.open_file: Callable[[Path], bool] = open_with_desktop  # tests look instead of launching Word
 
         account_page = QWidget()
@@ -278,6 +287,7 @@ class AccountView(QWidget):
             self.header.show_next_action(f"Not known: {error_sentence(recovery)}", due=False)
         self.arrangement_tab.show_arrangement(opened.arrangement)
         self.timeline_tab.show_timeline(opened.timeline)
+        self.documents_tab.show_documents(opened.documents)
         highlight = self._focus_diary
         self.diary_tab.show_casework(opened.casework, highlight if isinstance(highlight, uuid.UUID) else None)
         self.refund_button.setEnabled(summary.balance_pence < 0)
@@ -393,6 +403,21 @@ class AccountView(QWidget):
         self._say(f"Write-off of {money(writeoff.amount_pence)} for {year_label(writeoff.financial_year)} proposed: "
                   "someone whose limit covers it approves it before it is posted.")
         self.reload()
+
+    def write_letter(self) -> WriteLetterDialog | None:
+        """Choose a template, see it filled for this account, and make the letter (kept on the account)."""
+        summary = self.summary
+        if summary is None:
+            return None
+        dialog = WriteLetterDialog(self._ui, summary, self)
+        dialog.saved.connect(self._letter_written)
+        self._open(dialog)
+        return dialog
+
+    def _letter_written(self, letter: GeneratedLetter) -> None:
+        self._say(f"Letter made and kept on the account: {letter.file_name}.")
+        self.reload()
+        self.show_tab(DocumentsTab)
 
     def open_recovery_action(self, key: str) -> QDialog | None:
         """A hold, or a step after the liability order, from the Recovery tab."""

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -48,6 +49,9 @@ from app.ui.style import set_role
 from app.ui.table_export import TableExporter, to_status
 from app.ui.widgets import StatusLine, label, make_table
 from app.ui.workers import TaskHandle
+
+if TYPE_CHECKING:
+    from app.letters.print_file import PrintFile
 
 FIGURES = (
     ("examined", "Accounts examined"), ("reminder_1", "First reminders"), ("reminder_2", "Second reminders"),
@@ -101,8 +105,7 @@ class RecoveryRunSection(RunPage):
         self.export_letters_button.setToolTip("Write the run's letters as Word files into a folder (print bureau)")
         self.export_letters_button.clicked.connect(self.ask_and_export_letters)
         self.print_button = QPushButton("Print file…")
-        self.print_button.clicked.connect(self.print_file)
-        self.print_reason = label("", "muted", wrap=True)
+        self.print_button.clicked.connect(self.ask_and_print_file)
         self.letters_status = StatusLine()
 
         # the preview's accounts
@@ -176,11 +179,9 @@ class RecoveryRunSection(RunPage):
         layout.addWidget(self.summary_title)
         layout.addWidget(self.summary_card)
         layout.addLayout(letters)
-        layout.addWidget(self.print_reason)
         layout.addWidget(self.lists, 1)
         self.summary_title.setVisible(False)
         self.summary_card.setVisible(False)
-        self.print_reason.setVisible(False)
 
     def focus_primary(self) -> None:
         self.as_of.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -335,11 +336,8 @@ class RecoveryRunSection(RunPage):
         run = self.chosen_run()
         has_letters = run is not None and run.letters > 0
         self.export_letters_button.setEnabled(has_letters)
-        reason = self._ui.app.print_file_available()
-        self.print_button.setEnabled(has_letters and reason is None)
-        self.print_button.setToolTip(reason or "Make the run's letters into one file to print")
-        self.print_reason.setText(reason or "")
-        self.print_reason.setVisible(run is not None and reason is not None)
+        self.print_button.setEnabled(has_letters)
+        self.print_button.setToolTip("The run's letters as one PDF in address order, with a manifest, for the print bureau")
         self.run_id_label.setText(f"Run id {run.run_id} · as of {uk_date(run.as_of)}" if run is not None else "")
 
     def ask_and_export_letters(self) -> None:
@@ -363,26 +361,39 @@ class RecoveryRunSection(RunPage):
             on_finished=self._update_letter_buttons, owner=self, description=f"export letters {run_id}",
         )
 
-    def print_file(self) -> None:
+    def ask_and_print_file(self) -> None:
         run = self.chosen_run()
-        reason = self._ui.app.print_file_available()
-        if reason is not None:
-            self.letters_status.show_error(reason)
-            return
-        if run is None or run.run_id is None:
+        if run is None:
             return
         path, _ = QFileDialog.getSaveFileName(self, "Print file", str(Path.home() / f"recovery-{run.as_of}.pdf"),
                                               "PDF (*.pdf)")
-        if not path:
+        if path:
+            self.print_file(path)
+
+    def print_file(self, path: str) -> None:
+        """The chosen run's letters as one print file at `path` (the save dialog has asked
+        before replacing a file), on a worker; what was made, or why not, below the buttons."""
+        run = self.chosen_run()
+        if run is None or run.run_id is None:
             return
         run_id, app = run.run_id, self._ui.app
+        self.print_button.setEnabled(False)
         self.letters_status.show_info("Making the print file…")
-        self._ui.runner.run(
-            lambda task: app.print_letters(run_id, path, progress=task.progress, cancelled=task.cancelled),
-            on_success=lambda _r: self.letters_status.show_info(f"Print file written to {path}."),
+        self.letters_handle = self._ui.runner.run(
+            lambda task: app.print_letters(run_id, path, force=True, progress=task.progress, cancelled=task.cancelled),
+            on_progress=lambda done, total: self.letters_status.show_info(f"Merged {done:,} of {total:,} letters…"),
+            on_success=self._printed,
             on_failure=lambda exc: self.letters_status.show_error(error_sentence(exc)),
-            owner=self, description=f"print file {run_id}",
+            on_finished=self._update_letter_buttons, owner=self, description=f"print file {run_id}",
         )
+
+    def _printed(self, made: PrintFile) -> None:
+        if made.file is None:  # no LibreOffice here: the merged Word file and the manifest still came out
+            self.letters_status.show_error(f"{made.warning} The letters are in {made.docx}; manifest {made.manifest}.")
+        else:
+            self.letters_status.show_info(
+                f"Print file {made.file}: {count(made.letters, 'letter')}, {count(made.pages or 0, 'page')}; "
+                f"manifest {made.manifest}.")
 
     # --- past runs ------------------------------------------------------------------------
 
