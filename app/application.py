@@ -266,7 +266,7 @@ class Application:
         return hearings.upcoming_hearings(self._ctx.settings, as_of - timedelta(days=HEARINGS_LOOK_BACK_DAYS))
 
     def hearing_list(self, hearing_date: date, as_of: date) -> HearingList:
-        return self.read(hearings.hearing_list, hearing_date, as_of)
+        return self.read(hearings.hearing_list, hearing_date, as_of, self._ctx.settings.court.venue_for(hearing_date))
 
     def plan_arrangement(self, request: CreateArrangement | AmendArrangement) -> ArrangementPlan:
         """The schedule `request` would agree for what the account owes (nothing saved): the

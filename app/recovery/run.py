@@ -34,7 +34,7 @@ from app.db import Database, UnitOfWork, batch_reading, in_batches
 from app.enums import BatchRunKind, BatchRunStatus
 from app.ledger.kinds import LedgerKind
 from app.ledger.posting import LedgerRows
-from app.letters.council import council_fields
+from app.letters.council import council_fields, court_fields
 from app.models import (
     Account,
     AccountParty,
@@ -256,6 +256,7 @@ def _write(
                            "Summons costs")
             template = templates[action.stage]
             data = _letter_data(letterhead, as_of, pay_by, action, ref, names, address, postcode)
+            data.update(court_fields(settings, action.hearing_date))
             documents.append((v.new_id(), native, action.stage, template, versions.get(template, ""),
                               f"{action.stage}-{ref}-{action.year}-{as_of.isoformat()}.docx", v.json_text(json.dumps(data)),
                               action.year, today, run, actor.username, stamp))

@@ -266,6 +266,17 @@ arrangement_chunk = 3
      "[contact] bank_account_number must be the 8 digits of a bank account number."),
     ('[contact]\nbank_sort_code = "12-34-56"',
      "[contact] bank_account_number is needed too: a bank transfer needs both the sort code and the account number."),
+    # hearing venues: the summons names one court for each hearing date
+    ('[court.venues.a]\nname = "A"\ntime = "9.30"', '[court.venues.a] time must be a 24-hour time such as "10:00", not "9.30".'),
+    ('[court.venues.a]\naddress = ["x"]', "[court.venues.a] name is required (text)."),
+    ('[court.venues.a]\nname = "A"\ndates = ["2026-07-21"]\n[court.venues.b]\nname = "B"\ndates = ["2026-07-21"]\n'
+     '[court]\ndefault_venue = "a"',
+     "[court.venues] b lists 2026-07-21, which [court.venues.a] lists too: a hearing date is held at one venue."),
+    ('[court.venues.a]\nname = "A"\n[court.venues.b]\nname = "B"',
+     "[court] default_venue is required when there is more than one venue."),
+    ('[court]\ndefault_venue = "c"\n[court.venues.a]\nname = "A"', "[court] default_venue must be one of the venues (a)."),
+    ('[court.venues."Main Court"]\nname = "A"',
+     "[court.venues] \"Main Court\" is not a venue key (lower case letters, digits, _ and -, up to 40)."),
     ('[benefit_deductions.legacy_single_25_weekly_pence]\n"2026" = "9400"',
      "[benefit_deductions.legacy_single_25_weekly_pence] 2026 must be a whole number of 1 or more, not '9400'."),
 ])
@@ -280,6 +291,24 @@ def test_load_settings_names_the_file_it_read(tmp_path: Path) -> None:
     path.write_text("[recovery]\nreminder_dayz = 7\n", encoding="utf-8")
     with pytest.raises(SettingsError, match=f"^{path}: unknown key \\[recovery\\] reminder_dayz.$"):
         load_settings(path)
+
+
+def test_court_venues_name_the_court_and_time_of_each_hearing() -> None:
+    """A summons must say where and when to attend: each hearing date has a venue (its own,
+    or the default), and a venue's dates join `[recovery] hearing_dates` for the engine."""
+    s = load_settings(EXAMPLES / "settings.toml")
+    assert s.recovery_policy().hearing_dates == (date(2025, 7, 15), date(2025, 8, 19), date(2025, 9, 23))
+    july, september = s.court.venue_for(date(2025, 7, 15)), s.court.venue_for(date(2025, 9, 23))
+    assert july is not None and september is not None
+    assert (july.name, july.address[0], july.time_text) == ("Exampleton Magistrates' Court", "The Court House", "10:00am")
+    assert (september.name, september.time_text) == ("Fenby Magistrates' Court", "2:00pm")
+    assert s.court.venue_for(None) is None
+    only = parse('[recovery]\nhearing_dates = ["2026-07-21"]\n[court.venues.main]\nname = "Main"\ntime = "12:15"\n'
+                 'dates = ["2026-08-18"]')
+    assert only.court.default_venue == "main"  # the only venue is the default
+    assert only.recovery.hearing_dates == (date(2026, 7, 21), date(2026, 8, 18))
+    assert [only.court.venue_for(d).time_text for d in only.recovery.hearing_dates] == ["12:15pm", "12:15pm"]  # type: ignore[union-attr]
+    assert parse("").court.venue_for(date(2026, 7, 21)) is None  # no venue set up: an older file still loads
 
 
 def test_settings_travel_to_a_worker_process() -> None:

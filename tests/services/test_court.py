@@ -68,6 +68,14 @@ def test_hearing_list_shows_what_is_owed_now_and_holds(listed: AppContext) -> No
     assert upcoming == [date(2025, 8, 19), date(2025, 9, 23)]
 
 
+def test_hearing_list_names_the_venue(listed: AppContext) -> None:
+    with listed.db.uow() as uow:
+        result = court.hearing_list(uow, HEARING, AS_OF, listed.settings.court.venue_for(HEARING))
+    assert (result.court, result.hearing_time) == ("Exampleton Magistrates' Court", "10:00am")
+    assert result.court_address[-1] == "EX1 2BB" and result.venue_text == "Exampleton Magistrates' Court, 10:00am"
+    assert listing(listed).venue_text == ""  # no venue given: nothing made up
+
+
 def test_granted_records_the_order_and_costs_once(listed: AppContext) -> None:
     result = outcome(listed, "70000003", "granted")
     assert result.recorded and result.years == [2025]

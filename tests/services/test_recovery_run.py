@@ -71,6 +71,12 @@ def test_reminders_then_summons_with_costs_and_letters(billed: AppContext) -> No
         assert costs == 8000
         letters = uow.session.scalars(select(Document.kind).where(Document.account_id == account_id)).all()
         assert sorted(letters) == ["demand_notice", "reminder_1", "summons"]
+        summons_data = uow.session.scalars(select(Document.data).where(Document.account_id == account_id,
+                                                                       Document.kind == "summons")).one()
+    # the summons says where and when to attend ([court] venues; issue 16 part 4)
+    assert summons_data["hearing_date"] == "2025-07-15"
+    assert summons_data["court"] == {"name": "Exampleton Magistrates' Court", "time": "10:00am",
+                                     "address_lines": ["The Court House", "Castle Street", "Exampleton", "EX1 2BB"]}
     with ctx.db.uow() as uow:
         summary = account_summary(uow, "70000005", date(2025, 5, 22))
     assert summary.recovery.stage == "summons"

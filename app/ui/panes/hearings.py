@@ -220,8 +220,9 @@ class HearingsPane(QWidget):
         if listing is None:
             self.totals.setText("")
         else:
-            self.totals.setText(f"{count(listing.accounts, 'account')} listed · {money(listing.total_balance_pence)} "
-                                "owed now")
+            venue = f"{listing.venue_text} · " if listing.venue_text else ""
+            self.totals.setText(f"{venue}{count(listing.accounts, 'account')} listed · "
+                                f"{money(listing.total_balance_pence)} owed now")
             self.empty.setText("" if entries else f"Nobody is listed for the hearing on {uk_date(listing.hearing_date)}"
                                " (or every outcome has been recorded).")
             self.adjourn_to.setDate(to_qdate(listing.hearing_date + timedelta(weeks=ADJOURN_WEEKS)))
