@@ -27,6 +27,7 @@ def council_fields(settings: AuthoritySettings) -> dict[str, Any]:
         "authority": settings.name,
         "council": {
             "name": settings.name,
+            "country": settings.country,  # "england" or "wales": the notes a demand notice must carry differ
             "address_lines": list(c.address),
             "phone": c.phone,
             "email": c.email,

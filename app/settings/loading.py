@@ -139,7 +139,27 @@ def _year(t: Table, year: int, country: str) -> YearSettings:
         t.fail("band_d_pence", 'must map parish names ("" = unparished) to pence')
     pence = {parish: band_d.whole(parish, minimum=1) for parish in parishes}
     limits = premium_limits(country, year)
-    return YearSettings(year=year, band_d_pence=pence, premiums=t.section("premiums", lambda p: _premiums(p, limits)))
+    precepts_table = t.child("precepts")
+    precepts = {name: precepts_table.whole(name, minimum=0) for name in precepts_table.keys()}
+    care_table = t.child("adult_social_care")
+    care = {name: care_table.whole(name, minimum=1) for name in care_table.keys()}
+    for name, amount in care.items():
+        if name not in precepts:
+            care_table.fail(name, "must be one of the authorities in precepts (its adult social care precept is part of "
+                                  "that authority's amount)")
+        if amount > precepts[name]:
+            care_table.fail(name, f"is more than that authority's whole amount ({precepts[name]})")
+    if precepts:
+        total = sum(precepts.values())
+        unparished = pence.get("")
+        if unparished is not None and total != unparished:
+            t.fail("precepts", f"add up to {total}, not the unparished Band D charge {unparished}: each authority's "
+                               "Band D amount, the billing authority's own among them, must add up to it")
+        short = sorted(p for p, amount in pence.items() if amount < total)
+        if short:
+            t.fail("precepts", f"add up to {total}, more than the Band D charge of {short[0] or 'the unparished area'}")
+    return YearSettings(year=year, band_d_pence=pence, premiums=t.section("premiums", lambda p: _premiums(p, limits)),
+                        precepts=precepts, adult_social_care=care)
 
 
 def _premiums(t: Table, limits: PremiumLimits) -> PremiumPolicy:

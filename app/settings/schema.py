@@ -69,6 +69,12 @@ class YearSettings:
     year: int
     band_d_pence: Mapping[str, int]  # parish name ("" = unparished) -> Band D charge
     premiums: PremiumPolicy = field(default_factory=PremiumPolicy)
+    # Who the Band D charge is for (SI 2011/3038 Sch 1 paras 7-8, 13, 15): each authority's
+    # Band D amount, the billing authority's own among them, adding up to the unparished
+    # Band D charge (a parish's precept is what its Band D charge has over that); and the part
+    # of an adult social care authority's amount that is its adult social care precept.
+    precepts: Mapping[str, int] = field(default_factory=dict)
+    adult_social_care: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

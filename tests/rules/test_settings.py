@@ -266,6 +266,19 @@ arrangement_chunk = 3
      "[contact] bank_account_number must be the 8 digits of a bank account number."),
     ('[contact]\nbank_sort_code = "12-34-56"',
      "[contact] bank_account_number is needed too: a bank transfer needs both the sort code and the account number."),
+    # precepts: each authority's Band D amount, adding up to the Band D charge (SI 2011/3038 Sch 1)
+    ('[years.2025]\nband_d_pence = { "" = 1000, "P" = 1100 }\nprecepts = { "District" = 300, "County" = 600 }',
+     "[years.2025] precepts add up to 900, not the unparished Band D charge 1000: each authority's Band D amount, "
+     "the billing authority's own among them, must add up to it."),
+    ('[years.2025]\nband_d_pence = { "P" = 800 }\nprecepts = { "District" = 300, "County" = 600 }',
+     "[years.2025] precepts add up to 900, more than the Band D charge of P."),
+    ('[years.2025]\nband_d_pence = { "" = 900 }\nprecepts = { "District" = 300, "County" = 600 }\n'
+     'adult_social_care = { "Police" = 10 }',
+     "[years.2025.adult_social_care] Police must be one of the authorities in precepts (its adult social care "
+     "precept is part of that authority's amount)."),
+    ('[years.2025]\nband_d_pence = { "" = 900 }\nprecepts = { "District" = 300, "County" = 600 }\n'
+     'adult_social_care = { "County" = 601 }',
+     "[years.2025.adult_social_care] County is more than that authority's whole amount (600)."),
     # hearing venues: the summons names one court for each hearing date
     ('[court.venues.a]\nname = "A"\ntime = "9.30"', '[court.venues.a] time must be a 24-hour time such as "10:00", not "9.30".'),
     ('[court.venues.a]\naddress = ["x"]', "[court.venues.a] name is required (text)."),
