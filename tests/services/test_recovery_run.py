@@ -141,3 +141,33 @@ def test_statistics_per_stage_and_day(billed: AppContext) -> None:
         (date(2025, 5, 8), "reminder_1", 2), (date(2025, 5, 22), "summons", 2),
     ]
     assert days[1].amount_pence > days[0].amount_pence
+
+
+def test_one_letter_per_person_and_step_covers_every_year_in_arrears(ctx: AppContext, demo_settings) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16 part 4: a person in arrears for several years gets one reminder (one final
+    notice, one summons) listing the years, not one letter per year on the same day; the
+    recovery events, costs and audit stay per year."""
+    from app.demo.generate import generate_demo
+
+    as_of = date(2026, 11, 23)
+    generate_demo(ctx.db, ctx.actor, demo_settings, accounts=300, seed=5, as_of=as_of)
+    summary = run_recovery(ctx.db, ctx.actor, demo_settings, as_of=as_of)
+    with ctx.db.uow() as uow:
+        letters = uow.session.execute(select(Document.account_id, Document.template, Document.data, Document.financial_year)
+                                      .where(Document.batch_run_id == summary.run_id)).all()
+        events = uow.session.execute(select(RecoveryEvent.account_id, RecoveryEvent.financial_year, RecoveryEvent.stage)
+                                     .where(RecoveryEvent.batch_run_id == summary.run_id)).all()
+    assert summary.letters == len(letters) < len(events) == sum(summary.actions.values())
+    per_template = [(a, t) for a, t, _, _ in letters]
+    assert len(per_template) == len(set(per_template))  # never two letters of one kind to one account in a run
+    several = [data for _, _, data, year in letters if len(data["years"]) > 1]
+    assert several, "the demo has people in arrears for more than one year"
+    for data in several:
+        assert data["amount_pence"] == sum(y["amount_pence"] for y in data["years"])
+        assert [y["year"] for y in data["years"]] == sorted(y["year"] for y in data["years"])
+    by_account: dict[object, set[int]] = {}
+    for account, year, _stage in events:
+        by_account.setdefault(account, set()).add(year)
+    for account, _template, data, year in letters:
+        covered = {y["year"] for y in data["years"]}
+        assert covered <= by_account[account] and (year is None) == (len(covered) > 1)
