@@ -171,3 +171,21 @@ def test_one_letter_per_person_and_step_covers_every_year_in_arrears(ctx: AppCon
     for account, _template, data, year in letters:
         covered = {y["year"] for y in data["years"]}
         assert covered <= by_account[account] and (year is None) == (len(covered) > 1)
+
+
+def test_a_moved_out_taxpayers_reminder_goes_to_the_forwarding_address(billed: AppContext) -> None:
+    from app.billing import liability_changes as liability
+
+    ctx = billed
+    as_of = date(2025, 5, 1)
+    with ctx.db.uow() as uow:
+        period_id = account_summary(uow, "70000005", as_of).periods[0].period_id
+    with ctx.db.uow() as uow:
+        liability.move_out(uow, ctx.actor, ctx.settings, period_id=period_id, end_date=date(2025, 6, 30), as_of=as_of,
+                           forwarding_address="9 Mill Lane, Fenby, EX7 1ZZ")
+    run_recovery(ctx.db, ctx.actor, ctx.settings, as_of=date(2025, 5, 8))
+    with ctx.db.uow() as uow:
+        data = uow.session.scalars(select(Document.data).where(
+            Document.account_id == get_account_id(uow, "70000005"), Document.kind == "reminder_1")).one()
+    assert (data["address_lines"], data["postcode"]) == (["9 Mill Lane", "Fenby"], "EX7 1ZZ")
+    assert not data["property_address"].startswith("9 Mill Lane")  # the tax is still for the property left
