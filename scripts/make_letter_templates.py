@@ -299,7 +299,8 @@ def explanatory_notes(container) -> None:  # type: ignore[no-untyped-def]
     ):
         _bullet(container, lead, rest)
     _para(container, "You must tell us within 21 days if you think you are no longer entitled to a discount, "
-                     "exemption or reduction shown on this notice; you may be charged a penalty of £70 if you do not.",
+                     "exemption or reduction shown on this notice; you may be charged a penalty of "
+                     "{% if council.country == 'wales' %}£50{% else %}£70{% endif %} if you do not.",
           size=9)
     _para(container, "If you would like to pay by 12 monthly instalments instead of 10, please ask us (by phone, email "
                      "or in writing); we will send a new notice.", size=9)

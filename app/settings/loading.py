@@ -143,6 +143,8 @@ def _year(t: Table, year: int, country: str) -> YearSettings:
     precepts = {name: precepts_table.whole(name, minimum=0) for name in precepts_table.keys()}
     care_table = t.child("adult_social_care")
     care = {name: care_table.whole(name, minimum=1) for name in care_table.keys()}
+    if care and country == "wales":
+        t.fail("adult_social_care", "is for English councils only (the adult social care precept does not exist in Wales)")
     for name, amount in care.items():
         if name not in precepts:
             care_table.fail(name, "must be one of the authorities in precepts (its adult social care precept is part of "

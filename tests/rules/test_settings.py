@@ -279,6 +279,9 @@ arrangement_chunk = 3
     ('[years.2025]\nband_d_pence = { "" = 900 }\nprecepts = { "District" = 300, "County" = 600 }\n'
      'adult_social_care = { "County" = 601 }',
      "[years.2025.adult_social_care] County is more than that authority's whole amount (600)."),
+    ('[authority]\ncountry = "wales"\n[years.2025]\nband_d_pence = { "" = 900 }\nprecepts = { "County" = 900 }\n'
+     'adult_social_care = { "County" = 10 }',
+     "[years.2025] adult_social_care is for English councils only (the adult social care precept does not exist in Wales)."),
     # hearing venues: the summons names one court for each hearing date
     ('[court.venues.a]\nname = "A"\ntime = "9.30"', '[court.venues.a] time must be a 24-hour time such as "10:00", not "9.30".'),
     ('[court.venues.a]\naddress = ["x"]', "[court.venues.a] name is required (text)."),

@@ -114,6 +114,7 @@ def test_demand_notice_names_each_authority_and_its_change() -> None:
     wales = notice_data(precepts=[], council={**data["council"], "country": "wales"})
     welsh = text_of(rendering.render("demand_notice", wales))
     assert "the Valuation Tribunal for Wales" in welsh and "Where your council tax goes" not in welsh
+    assert "penalty of £50" in welsh  # SI 1993/255 Sch 1 para 8(c); England's is £70
 
 
 def test_ways_to_pay_leave_out_what_the_council_has_not_set() -> None:
