@@ -30,6 +30,7 @@ from app.settings import (
     parse_settings,
 )
 from tests.conftest import EXAMPLES, SHARED_EXAMPLES
+from tests.services.court_venues import COURT_TOML, with_venues
 
 
 def parse(text: str) -> AuthoritySettings:
@@ -312,8 +313,9 @@ def test_load_settings_names_the_file_it_read(tmp_path: Path) -> None:
 def test_court_venues_name_the_court_and_time_of_each_hearing() -> None:
     """A summons must say where and when to attend: each hearing date has a venue (its own,
     or the default), and a venue's dates join `[recovery] hearing_dates` for the engine."""
-    s = load_settings(EXAMPLES / "settings.toml")
+    s = parse((EXAMPLES / "settings.toml").read_text(encoding="utf-8") + COURT_TOML)
     assert s.recovery_policy().hearing_dates == (date(2025, 7, 15), date(2025, 8, 19), date(2025, 9, 23))
+    assert s.court == with_venues(s).court  # the file and the tests' helper agree
     july, september = s.court.venue_for(date(2025, 7, 15)), s.court.venue_for(date(2025, 9, 23))
     assert july is not None and september is not None
     assert (july.name, july.address[0], july.time_text) == ("Exampleton Magistrates' Court", "The Court House", "10:00am")

@@ -35,6 +35,7 @@ from app.recovery.enforcement.benefit import apply_benefit_deduction
 from app.recovery.run import run_recovery
 from tests.conftest import EXAMPLES, embedded_user
 from tests.services.court_helpers import liability_order
+from tests.services.court_venues import COURT_TOML
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import OFFICER
 
@@ -58,7 +59,13 @@ def sent(sqlite_url: str, examples: Path, tmp_path: Path) -> Iterator[tuple[AppC
     built_in = DEFAULT_SETTINGS.read_text(encoding="utf-8")
     contact = built_in[built_in.index("[contact]"):built_in.index("\n\n", built_in.index("[contact]"))]
     settings = tmp_path / "settings.toml"
-    settings.write_text((EXAMPLES / "settings.toml").read_text(encoding="utf-8") + "\n" + contact + "\n", encoding="utf-8")
+    example = (EXAMPLES / "settings.toml").read_text(encoding="utf-8").replace(
+        '"Fenby" = 212480 }\n',
+        '"Fenby" = 212480 }\nprecepts = { "Example District Council" = 23750, "Exampleshire County Council" = 157250, '
+        '"Exampleshire Police and Crime Commissioner" = 21800, "Exampleshire Fire and Rescue Authority" = 7200 }\n'
+        'adult_social_care = { "Exampleshire County Council" = 22000 }\n')
+    assert "precepts" in example
+    settings.write_text(example + "\n" + contact + "\n" + COURT_TOML, encoding="utf-8")
     ctx = bootstrap(sqlite_url, str(settings), embedded_user(sqlite_url, "admin"))
     try:
         load_examples(ctx, examples)

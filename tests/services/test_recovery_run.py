@@ -19,6 +19,7 @@ from app.recovery.account_recovery import account_recovery
 from app.recovery.run import recovery_runs, run_recovery
 from app.recovery.stats import recovery_stats
 from app.users.roles import Actor, Role
+from tests.services.court_venues import with_venues
 from tests.services.helpers import load_examples
 
 
@@ -59,7 +60,7 @@ def test_reminders_then_summons_with_costs_and_letters(billed: AppContext) -> No
     assert _events(ctx, "70000002") == [("reminder_1", date(2025, 5, 8))]
     assert _events(ctx, "70000001") == []
     # not paid within 7 days + the policy's 14 days: summons on 22 May for the first hearing 14+ days on
-    second = run_recovery(ctx.db, ctx.actor, ctx.settings, as_of=date(2025, 5, 22))
+    second = run_recovery(ctx.db, ctx.actor, with_venues(ctx.settings), as_of=date(2025, 5, 22))
     assert second.actions["summons"] == 2 and second.costs_pence == 2 * 8000
     with ctx.db.uow() as uow:
         account_id = get_account_id(uow, "70000005")
