@@ -318,7 +318,9 @@ class Application:
         return hearings.upcoming_hearings(self._ctx.settings, as_of - timedelta(days=HEARINGS_LOOK_BACK_DAYS))
 
     def hearing_list(self, hearing_date: date, as_of: date) -> HearingList:
-        return self.read(hearings.hearing_list, hearing_date, as_of, self._ctx.settings.recovery.safeguards)
+        settings = self._ctx.settings
+        return self.read(hearings.hearing_list, hearing_date, as_of, settings.recovery.safeguards,
+                         settings.court.venue_for(hearing_date))
 
     # --- offline court mode ---------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from app.errors import ValidationError
 from app.money import MAX_ITEM_PENCE, fmt
 
 DB_INTEGER_MAX = 2**31 - 1  # PostgreSQL `integer`
-MULTILINE = frozenset({"note", "text", "reason", "new_address", "employer_address"})
+MULTILINE = frozenset({"note", "text", "reason", "new_address", "employer_address", "forwarding_address"})
 YEARS = frozenset({"year", "benefit_year"})
 LABELS = {
     "as_of": "the as-of date", "received_on": "the date received", "amount_pence": "the amount",
@@ -40,6 +40,7 @@ LABELS = {
     "end": "the clear-by date", "on_date": "the date", "account_ref": "the account reference",
     "reference": "the reference", "payment_ref": "the payment reference", "account_holder": "the account holder's name",
     "surname": "the surname", "forenames": "the forenames", "new_address": "the new address",
+    "forwarding_address": "the forwarding address",
     "employer_address": "the employer's address", "employer_name": "the employer's name",
     "accounts": "the number of accounts", "claim_minutes": "the claim time in minutes",
 }

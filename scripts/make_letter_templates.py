@@ -16,9 +16,9 @@ change unless the wording or layout does.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -77,8 +77,9 @@ def build(amended: bool) -> bytes:
         _para(body, "{{ reason }}")
         _para(
             body,
-            "This notice replaces the demand notice we sent you earlier for {{ year_label }}. "
-            "The instalments shown below replace the instalments on that notice.",
+            "This notice replaces the demand notice we sent you earlier for {{ year_label }}."
+            "{% if balance_pence > 0 and instalments %} The instalments shown below replace the instalments on that "
+            "notice.{% endif %}",
         )
 
     _heading(body, "Your property")
@@ -90,6 +91,31 @@ def build(amended: bool) -> bytes:
     ):
         _row(facts, (label, value))
     _bold_column(facts, 0)
+
+    # SI 2011/3038 Sch 1 paras 7-8, 10-11, 13, 15 (Wales: SI 1993/255 Sch 1 as amended): each
+    # authority's amount for the band and its change from the year before.
+    _para(body, "{%p if precepts %}")
+    _heading(body, "Where your council tax goes")
+    shares = _table(doc, [("Council tax for {{ year_label }} set by", "Band D", "Band {{ band }}", "Change on last year")],
+                    [88, 26, 26, 30], header=True)
+    _row(shares, ("{%tr for share in precepts %}", "", "", ""))
+    _row(shares, ("{{ share['authority'] }}", "{{ share['band_d_pence']|money }}", "{{ share['band_pence']|money }}",
+                  "{{ share['change'] or '–' }}"))
+    _row(shares, ("{%tr endfor %}", "", "", ""))
+    _row(shares, ("Total", "{{ band_d_pence|money }}", "{{ annual_charge_pence|money }}", "{{ band_d_change or '–' }}"))
+    for cell in shares.rows[-1].cells:
+        _bold(cell)
+    for column in (1, 2, 3):
+        _align_column(shares, column, WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(body, "{%p if precepts|selectattr('adult_social_care')|list %}")
+    _para(body, "The adult social care precept is part of the amount of the council responsible for adult social care. "
+                "The Government allows councils with those duties to raise council tax by an extra amount to pay for "
+                "adult social care; the line above shows that part of the charge and its change.", size=9, color=MUTED)
+    _para(body, "{%p endif %}")
+    _para(body, "The full-year amounts are before any discount, exemption or reduction; the changes are against the "
+                "amounts for the year before, to one decimal place (– where we do not hold last year's figure).",
+          size=9, color=MUTED)
+    _para(body, "{%p endif %}")
 
     _heading(body, "How your charge is worked out")
     lines = _table(doc, [("From", "To", "Days", "Description", "Amount")], [24, 24, 14, 78, 30], header=True)
@@ -108,7 +134,8 @@ def build(amended: bool) -> bytes:
         ("Less council tax reduction", "{{ (0 - reduction_pence)|money }}"),
         ("Net charge", "{{ net_charge_pence|money }}"),
         ("Less amount already paid", "{{ (0 - paid_pence)|money }}"),
-        ("Balance to pay", "{{ balance_pence|money }}"),
+        ("{% if balance_pence < 0 %}Your credit{% else %}Balance to pay{% endif %}",
+         "{{ (balance_pence if balance_pence > 0 else 0 - balance_pence)|money }}"),
     ], [70, 30], grid=True, align=WD_TABLE_ALIGNMENT.RIGHT)
     _align_column(totals, 1, WD_ALIGN_PARAGRAPH.RIGHT)
     for index in (2, 4):
@@ -117,11 +144,8 @@ def build(amended: bool) -> bytes:
     for cell in totals.rows[4].cells:
         _shade(cell, SHADE)
 
-    _para(body, "{%p if balance_pence < 0 %}")
-    _para(body, "Your account is in credit by {{ (0 - balance_pence)|money }}. Please contact us if you would like a refund.", bold=True)
-    _para(body, "{%p endif %}")
-
-    _para(body, "{%p if instalments %}")
+    # A credit or a nil balance never asks for payment nor lists instalments (issue 16 part 4).
+    _para(body, "{%p if balance_pence > 0 and instalments %}")
     _heading(body, "Your instalments")
     _para(body, "Please pay the balance of {{ balance_pence|money }} by these instalments, each by the date shown:")
     plan = _table(doc, [("Due date", "Amount")], [40, 30], header=True)
@@ -129,12 +153,27 @@ def build(amended: bool) -> bytes:
     _row(plan, ("{{ instalment['due']|ukdate }}", "{{ instalment['amount_pence']|money }}"))
     _row(plan, ("{%tr endfor %}", ""))
     _align_column(plan, 1, WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(body, "{%p elif balance_pence < 0 %}")
+    _heading(body, "Your account is in credit")
+    _para(body, "You have paid {{ (0 - balance_pence)|money }} more than the council tax for {{ year_label }}, so your "
+                "account is in credit by that amount. You do not need to pay anything more for {{ year_label }}.", bold=True)
+    _para(body, "{%p if moved_out %}")
+    _para(body, "As you have moved out, we will refund the credit to you. Please tell us how you would like it paid (the "
+                "name of the account holder, the sort code and the account number of your bank account), quoting your "
+                "account reference {{ account_ref }}. If you owe council tax for another year, we will use the credit "
+                "to pay that first and refund what is left.")
+    _para(body, "{%p else %}")
+    _para(body, "We will carry the credit forward and use it towards your council tax for next year, or towards any "
+                "council tax you owe for another year. If you would rather have it refunded, please contact us, quoting "
+                "your account reference {{ account_ref }}, and we will pay it to you.")
+    _para(body, "{%p endif %}")
     _para(body, "{%p else %}")
     _para(body, "There is nothing more to pay for {{ year_label }}.", bold=True, before=8)
     _para(body, "{%p endif %}")
 
+    _para(body, "{%p if balance_pence > 0 %}")
     _heading(body, "How to pay")
-    _para(body, "{%p if payment_method == 'dd' %}")
+    _para(body, "{%p if direct_debit %}")
     _para(
         body,
         "You pay by Direct Debit. We will collect each instalment shown above from your bank "
@@ -153,19 +192,9 @@ def build(amended: bool) -> bytes:
         "away: we can often agree a plan, and you may be entitled to council tax reduction.",
         before=6,
     )
+    _para(body, "{%p endif %}")
 
-    _heading(body, "Your rights")
-    _para(
-        body,
-        "If you think you should not pay council tax, or that the amount is wrong (for example "
-        "because a discount, exemption or reduction should apply), please write to us saying why. "
-        "If you disagree with our answer, or we have not answered within two months, you may "
-        "appeal to the Valuation Tribunal. If you think your property is in the wrong valuation "
-        "band, contact the Valuation Office Agency. Please keep paying while your challenge or "
-        "appeal is considered; anything overpaid will be refunded. How your council tax is "
-        "worked out and how it is spent is explained on our website.",
-        size=9, color=MUTED,
-    )
+    explanatory_notes(body)
     contact_us(body)
 
     _footer(doc)
@@ -247,6 +276,46 @@ def ways_to_pay(container) -> None:  # type: ignore[no-untyped-def]
     _bullet(container, "Bank transfer", " to {{ council.bank.account_name }}, sort code {{ council.bank.sort_code }}, "
             "account number {{ council.bank.account_number }}, with {{ account_ref }} as the payment reference.")
     _para(container, "{%p endif %}")
+
+
+def explanatory_notes(container) -> None:  # type: ignore[no-untyped-def]
+    """The notes a demand notice must carry (SI 2011/3038 Sch 1 Part 3 in England; SI 1993/255
+    Sch 1 as amended in Wales): discounts, exemptions, reductions and premiums and the duty to
+    tell us of changes, 12 instalments on request, and how to appeal."""
+    _heading(container, "Discounts, exemptions and reductions")
+    for lead, rest in (
+        ("Discounts. ", "The full charge assumes two or more adults live in the property. If only one adult lives "
+                        "there, the charge is reduced by 25%; some people (such as full-time students, apprentices, "
+                        "carers and people who are severely mentally impaired) are not counted. If nobody counts, the "
+                        "discount is 50%."),
+        ("Exemptions. ", "Some properties are exempt: for example those left empty after a death, occupied only by "
+                         "students, or empty because the person who lived there is in hospital or a care home."),
+        ("Disabled band reduction. ", "If the property has a feature essential for a disabled person who lives there, "
+                                      "the charge may be worked out as if it were in the band below."),
+        ("Council tax reduction. ", "If you are on a low income you may get help from our council tax reduction "
+                                    "scheme; hardship help is also available in some cases."),
+        ("Premiums. ", "A home left empty and unfurnished for a long time, or a second home, may be charged more than "
+                       "the full charge; any premium is shown in the lines above."),
+    ):
+        _bullet(container, lead, rest)
+    _para(container, "You must tell us within 21 days if you think you are no longer entitled to a discount, "
+                     "exemption or reduction shown on this notice; you may be charged a penalty of "
+                     "{% if council.country == 'wales' %}£50{% else %}£70{% endif %} if you do not.",
+          size=9)
+    _para(container, "If you would like to pay by 12 monthly instalments instead of 10, please ask us (by phone, email "
+                     "or in writing); we will send a new notice.", size=9)
+    _heading(container, "Your rights of appeal")
+    _para(container, "If you think you should not pay council tax, or that the amount is wrong (for example because a "
+                     "discount, exemption or reduction should apply), please write to us saying why. If you disagree "
+                     "with our answer, or we have not answered within two months, you may appeal to "
+                     "{% if council.country == 'wales' %}the Valuation Tribunal for Wales{% else %}the Valuation "
+                     "Tribunal{% endif %}. If you think your property is in the wrong valuation band, contact the "
+                     "Valuation Office Agency. Please keep paying while your challenge or appeal is considered; "
+                     "anything overpaid will be refunded.", size=9, color=MUTED)
+    _para(container, "Information about how your council tax is worked out and how the money is spent, including "
+                     "each authority's spending and council tax requirement, is on our website"
+                     "{% if council.web %} at {{ council.web }}{% endif %}; we will send a printed copy if you ask.",
+          size=9, color=MUTED)
 
 
 def contact_us(container) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,8 @@ Same house style and the same layout pieces as the demand notices (scripts/make_
 imported, not copied); deterministic output, so the templates' versions only change with
 their wording. Merge data (app.recovery.run): authority, issued_on, account_ref, names,
 address_lines, postcode, property_address, year, year_label, stage, amount_pence,
-costs_pence, pay_by, hearing_date, why. Which template each stage uses is set in the
+costs_pence, pay_by, hearing_date, why, court {name, address_lines, time}, years [{year,
+year_label, stage, amount_pence, costs_pence, tax_pence}] (one letter covers every year at that step). Which template each stage uses is set in the
 authority settings (`[recovery.letters]`).
 """
 
@@ -41,9 +42,12 @@ def build(name: str) -> bytes:
     title = LETTERS[name] + (" {% if stage == 'reminder_2' %}(second reminder){% endif %}" if name == "reminder" else "")
     house._para(doc, title, size=15, bold=True, color=house.ACCENT, before=12, after=2)
     house._para(doc, "Council tax {{ year_label }}  ·  {{ property_address }}", color=house.MUTED, after=8)
-    summary = house._table(doc, _rows(name), [70, 40], grid=True, align=WD_TABLE_ALIGNMENT.LEFT)
-    house._align_column(summary, 1, WD_ALIGN_PARAGRAPH.RIGHT)
+    summons = name == "summons"
+    summary = house._table(doc, _rows(name), [45, 125] if summons else [70, 40], grid=True, align=WD_TABLE_ALIGNMENT.LEFT)
+    if not summons:
+        house._align_column(summary, 1, WD_ALIGN_PARAGRAPH.RIGHT)
     house._bold_column(summary, 0)
+    _years_table(doc, name)
     for paragraph_text in _body(name):
         house._para(doc, paragraph_text, before=6)
     house._heading(doc, "How to pay")
@@ -60,13 +64,45 @@ def build(name: str) -> bytes:
     return house.finish(doc, LETTERS[name], "Council tax recovery")
 
 
+def _years_table(doc, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Every year this letter covers, when there is more than one: the run writes one letter per
+    person and step, not one per year (issue 16 part 4)."""
+    house._para(doc, "{%p if years|length > 1 %}")
+    house._para(doc, "This notice covers each council tax year below.", before=6)
+    if name == "summons":
+        header = ("Council tax year", "Council tax unpaid", "Costs", "Total")
+        cells = ("{{ y['year_label'] }}", "{{ y['tax_pence']|money }}", "{{ y['costs_pence']|money }}",
+                 "{{ y['amount_pence']|money }}")
+        widths = [40, 40, 30, 30]
+    elif name == "reminder":
+        header = ("Council tax year", "Notice", "Amount to pay now")
+        cells = ("{{ y['year_label'] }}", "{% if y['stage'] == 'reminder_2' %}second{% else %}first{% endif %} reminder",
+                 "{{ y['amount_pence']|money }}")
+        widths = [40, 50, 40]
+    else:
+        header = ("Council tax year", "Balance now due")
+        cells = ("{{ y['year_label'] }}", "{{ y['amount_pence']|money }}")
+        widths = [40, 40]
+    table = house._table(doc, [header], widths, header=True)
+    blank = ("",) * (len(header) - 1)
+    house._row(table, ("{%tr for y in years %}", *blank))
+    house._row(table, cells)
+    house._row(table, ("{%tr endfor %}", *blank))
+    for column in range(1, len(header)):
+        if header[column] != "Notice":
+            house._align_column(table, column, WD_ALIGN_PARAGRAPH.RIGHT)
+    house._para(doc, "{%p endif %}")
+
+
 def _rows(name: str) -> list[tuple[str, str]]:
     if name == "summons":
         return [
             ("Council tax unpaid", "{{ (amount_pence - costs_pence)|money }}"),
             ("Costs of this summons", "{{ costs_pence|money }}"),
             ("Total now due", "{{ amount_pence|money }}"),
-            ("Hearing date", "{{ hearing_date|ukdate }}"),
+            ("Hearing", "{{ hearing_date|ukdate }}{% if court.time %} at {{ court.time }}{% endif %}"),
+            ("Court", "{% if court.name %}{{ court.name }}, {{ court.address_lines|join(', ') }}"
+                      "{% else %}the magistrates' court (we will write to tell you which){% endif %}"),
         ]
     return [("Amount to pay now", "{{ amount_pence|money }}"), ("Pay by", "{{ pay_by|ukdate }}")]
 
@@ -92,8 +128,10 @@ def _body(name: str) -> list[str]:
         ]
     return [
         "The council has complained to the magistrates' court that you have not paid council tax for "
-        "{{ year_label }}. You are summoned to appear at the court on {{ hearing_date|ukdate }} to explain "
-        "why you have not paid. If the court makes a liability order, further costs will be added and the "
+        "{{ year_label }}. You are summoned to appear {% if court.name %}at {{ court.name }}, "
+        "{{ court.address_lines|join(', ') }}, {% else %}at the magistrates' court {% endif %}on "
+        "{{ hearing_date|ukdate }}{% if court.time %} at {{ court.time }}{% endif %} to explain why you have "
+        "not paid. If the court makes a liability order, further costs will be added and the "
         "council may deduct the debt from your earnings or benefits or instruct enforcement agents.",
         "You do not need to attend if you pay the total of {{ amount_pence|money }} (including the "
         "summons costs) before the hearing: the application will then be withdrawn. If you think you do "

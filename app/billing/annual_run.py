@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 
 from app.billing.applying import apply, template_versions
-from app.billing.decisions import BillingDecision, InstalmentsNotLoaded, Memo, decide, year_policy
+from app.billing.decisions import BillingDecision, InstalmentsNotLoaded, Memo, decide, precept_table, year_policy
 from app.billing.facts import load_facts, load_facts_range
 from app.billing.requests import RunAnnualBilling
 from app.billing.settings_snapshots import capture_year_settings
@@ -74,6 +74,7 @@ def run_annual_billing(
     """
     with db.uow() as uow:
         policy = year_policy(settings, year)
+        precepts = precept_table(settings, year)
         capture_year_settings(uow, settings, [year])
         versions = template_versions(uow, settings.letters.folder)
         key = billing_run_key(year, as_of)
@@ -124,10 +125,10 @@ def run_annual_billing(
             reload: list[uuid.UUID] = []
             for f in facts:
                 try:
-                    decisions.append(decide(f, year, policy, instalments, as_of, letterhead, memo=memo))
+                    decisions.append(decide(f, year, policy, instalments, as_of, letterhead, memo=memo, precepts=precepts))
                 except InstalmentsNotLoaded:
                     reload.append(f.account_id)
-            decisions += [decide(f, year, policy, instalments, as_of, letterhead, memo=memo)
+            decisions += [decide(f, year, policy, instalments, as_of, letterhead, memo=memo, precepts=precepts)
                           for f in load_facts(uow, reload, [year])]
             applied = apply(uow, actor, decisions, as_of, versions, batch_run_id=run_id)
             cursor = ids[-1]

@@ -19,9 +19,11 @@ from app.billing.facts import AccountFacts, PlanFacts
 from app.config import AuthoritySettings
 from app.enums import DocumentKind
 from app.errors import ValidationError
+from app.letters.addressing import postal_address
 from app.rules.apportionment import year_end, year_label, year_start
 from app.rules.instalments import DueInstalment, InstalmentPolicy, bill_schedule, reprofile
 from app.rules.liability import ChargeError, Dated, PeriodFacts, YearCharge, YearPolicy, year_charge
+from app.rules.precepts import PreceptLine, percent_change_tenths, precept_lines
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,52 @@ def year_policy(settings: AuthoritySettings, year: int) -> YearPolicy:
     return YearPolicy(year, ys.band_d_pence, ys.premiums)
 
 
+@dataclass(frozen=True)
+class PreceptTable:
+    """A year's precepts and the year before's, for the notice's "where your council tax goes"
+    table (`app.rules.precepts`); `parish_label` is "parish council" in England, "community
+    council" in Wales."""
+
+    precepts: Mapping[str, int]
+    adult_social_care: Mapping[str, int]
+    band_d_pence: Mapping[str, int]
+    previous: Mapping[str, int]
+    previous_adult_social_care: Mapping[str, int]
+    previous_band_d_pence: Mapping[str, int]
+    parish_label: str
+
+    def total_change(self, parish: str) -> str:
+        """The change in the parish's whole Band D charge from the year before ("+3.0%"; "" when unknown)."""
+        before, now = self.previous_band_d_pence.get(parish, 0), self.band_d_pence.get(parish, 0)
+        return PreceptLine("", now, 0, percent_change_tenths(before, now)).change_text
+
+    def lines(self, parish: str, band: str, disabled_reduction: bool) -> list[dict[str, Any]]:
+        return [
+            {"authority": line.authority, "band_d_pence": line.band_d_pence, "band_pence": line.band_pence,
+             "change": line.change_text, "adult_social_care": line.adult_social_care}
+            for line in precept_lines(
+                self.precepts, self.band_d_pence, parish, band, disabled_reduction=disabled_reduction,
+                adult_social_care=self.adult_social_care, previous=self.previous,
+                previous_band_d_by_parish=self.previous_band_d_pence,
+                previous_adult_social_care=self.previous_adult_social_care, parish_label=self.parish_label,
+            )
+        ]
+
+
+def precept_table(settings: AuthoritySettings, year: int) -> PreceptTable | None:
+    """The year's precepts from `[years.YYYY] precepts` (None when the council has not set them)."""
+    this = settings.years.get(year)
+    if this is None or not this.precepts:
+        return None
+    before = settings.years.get(year - 1)
+    return PreceptTable(
+        precepts=this.precepts, adult_social_care=this.adult_social_care, band_d_pence=this.band_d_pence,
+        previous=before.precepts if before else {}, previous_adult_social_care=before.adult_social_care if before else {},
+        previous_band_d_pence=before.band_d_pence if before else {},
+        parish_label="community council" if settings.country == "wales" else "parish council",
+    )
+
+
 class InstalmentsNotLoaded(Exception):
     """`decide` must re-profile a plan whose instalments were not loaded (load the account fully)."""
 
@@ -79,11 +127,12 @@ class Memo:
         self.schedules: dict[tuple[Any, ...], tuple[DueInstalment, ...]] = {}
         self.lines: dict[YearCharge, list[dict[str, Any]]] = {}
         self.instalments: dict[tuple[DueInstalment, ...], list[dict[str, Any]]] = {}
+        self.precepts: dict[tuple[str, str, bool], list[dict[str, Any]]] = {}
 
 
 def decide(
     facts: AccountFacts, year: int, policy: YearPolicy, instalments: InstalmentPolicy, issued_on: date,
-    letterhead: Mapping[str, Any], reason: str = "", memo: Memo | None = None,
+    letterhead: Mapping[str, Any], reason: str = "", memo: Memo | None = None, precepts: PreceptTable | None = None,
 ) -> BillingDecision:
     """Compare the rules' charge for `year` with the ledger and plan, and say what must change.
 
@@ -132,7 +181,7 @@ def decide(
     data = None
     if notice is not None and plan is not None:
         data = notice_data(facts, charge, policy, paid, plan, issued_on, letterhead, amended=notice != DocumentKind.DEMAND_NOTICE,
-                           reason=reason, memo=memo)
+                           reason=reason, memo=memo, precepts=precepts)
     return BillingDecision(
         account_id=facts.account_id, account_ref=facts.account_ref, year=year, charge=charge,
         charged_before_pence=charged, reduced_before_pence=reduced, paid_pence=paid,
@@ -163,6 +212,7 @@ def _clipped_periods(periods: tuple[PeriodFacts, ...], year: int) -> tuple[Perio
 def notice_data(
     facts: AccountFacts, charge: YearCharge, policy: YearPolicy, paid: int, plan: Sequence[DueInstalment],
     issued_on: date, letterhead: Mapping[str, Any], *, amended: bool, reason: str, memo: Memo | None = None,
+    precepts: PreceptTable | None = None,
 ) -> dict[str, Any]:
     """The merge data of a demand notice (the letters service's template fields).
 
@@ -189,13 +239,22 @@ def notice_data(
     latest = in_year[-1] if in_year else (len(facts.periods) - 1)
     period = facts.periods[latest] if facts.periods else None
     address, postcode = facts.addresses[latest] if facts.addresses else ("", "")
+    moved_out = bool(facts.periods) and facts.periods[-1].end is not None
+    shares: list[dict[str, Any]] = []
+    if precepts is not None and period is not None:
+        share_key = (period.parish, period.band, period.disabled_reduction)
+        cached = memo.precepts.get(share_key) if memo is not None else None
+        shares = cached if cached is not None else precepts.lines(*share_key)
+        if memo is not None:
+            memo.precepts[share_key] = shares
+    post_to, post_code = postal_address(address, postcode, facts.forwarding_address, moved_out)
     return {
         **letterhead,
         "issued_on": issued_on.isoformat(),
         "account_ref": facts.account_ref,
         "names": list(facts.names),
-        "address_lines": [part.strip() for part in address.split(",") if part.strip()],
-        "postcode": postcode,
+        "address_lines": post_to,
+        "postcode": post_code,
         "property_address": f"{address}, {postcode}" if postcode else address,
         "band": period.band if period else "",
         "parish": period.parish if period else "",
@@ -211,6 +270,12 @@ def notice_data(
         "balance_pence": charge.net_pence - paid,
         "instalments": due,
         "payment_method": facts.payment_method,
+        # "We will collect..." only under a live mandate: payment_method alone may be "dd" with none (issue 16)
+        "direct_debit": facts.direct_debit,
         "amended": amended,
         "reason": reason,
+        "moved_out": moved_out,
+        # SI 2011/3038 Sch 1 paras 7-8, 10-11, 13, 15: each authority's part of the band's charge and its change
+        "precepts": shares,
+        "band_d_change": precepts.total_change(period.parish) if precepts is not None and period is not None else "",
     }

@@ -19,11 +19,12 @@ from sqlalchemy import func, or_, select
 
 from app.adapters.sql_keys import raw_key, to_uuid
 from app.db import UnitOfWork, in_batches
-from app.enums import InstalmentPlanStatus
+from app.enums import InstalmentPlanStatus, MandateStatus
 from app.ledger.kinds import BILLED_KINDS, CASH_KINDS, CHARGE_KINDS, LedgerKind
 from app.models import (
     Account,
     AccountParty,
+    DirectDebitMandate,
     Discount,
     Exemption,
     Instalment,
@@ -58,6 +59,8 @@ class AccountFacts:
     instalment_day: int
     payment_method: str
     names: tuple[str, ...] = ()
+    forwarding_address: str = ""  # where letters go once moved out (Account.forwarding_address)
+    direct_debit: bool = False  # a live (active) Direct Debit mandate: only then does a notice say it is collected
     periods: tuple[PeriodFacts, ...] = ()
     addresses: tuple[tuple[str, str], ...] = ()  # (address, postcode) per period, same order
     reductions: tuple[Dated, ...] = ()
@@ -91,9 +94,13 @@ def _load_chunk(
     first, last = year_start(min(years)), year_end(max(years))
     accounts = s.execute(
         select(raw_key(Account.id), Account.account_ref, Account.instalment_count, Account.instalment_day,
-               Account.payment_method)
+               Account.payment_method, Account.forwarding_address)
         .where(which(Account.id))
     ).all()
+    mandated = set(s.scalars(
+        select(raw_key(DirectDebitMandate.account_id))
+        .where(which(DirectDebitMandate.account_id), DirectDebitMandate.status == MandateStatus.ACTIVE)
+    ))
     names: dict[uuid.UUID, list[str]] = defaultdict(list)
     for account_id, title, forenames, surname in s.execute(
         select(raw_key(AccountParty.account_id), Person.title, Person.forenames, Person.surname)
@@ -203,12 +210,13 @@ def _load_chunk(
         plans[account_id][year] = PlanFacts(to_uuid(plan_id), version,
                                             tuple(instalments[plan_id]) if with_instalments else None)
     result = []
-    for account_id, ref, count, day, method in accounts:
+    for account_id, ref, count, day, method, forwarding in accounts:
         rows = periods[account_id]
         joint_names = [n for _, _, js in rows for n in js]
         all_names = names[account_id] + [n for n in dict.fromkeys(joint_names) if n not in names[account_id]]
         result.append(AccountFacts(
             account_id=to_uuid(account_id), account_ref=ref, instalment_count=count, instalment_day=day, payment_method=method,
+            forwarding_address=forwarding or "", direct_debit=account_id in mandated,
             names=tuple(all_names), periods=tuple(p for p, _, _ in rows), addresses=tuple(a for _, a, _ in rows),
             reductions=tuple(reductions[account_id]), charged_pence=charged[account_id], reduced_pence=reduced[account_id],
             paid_pence=paid[account_id], plans=plans[account_id], billed_years=frozenset(billed[account_id]),

@@ -39,6 +39,7 @@ from app.billing.requests import (
 )
 from app.config import AuthoritySettings
 from app.db import UnitOfWork
+from app.dto import clean_text
 from app.enums import AccountPaymentMethod, AccountStatus, DiscountKind, ReductionKind, member
 from app.errors import NotFound, ValidationError
 from app.models import (
@@ -254,9 +255,13 @@ def _next_reference(uow: UnitOfWork) -> str:
 @handles(MoveOut, role=Role.OFFICER, action="record a move out")
 def move_out(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, period_id: uuid.UUID, end_date: date, as_of: date,
-    preview: bool = False,
+    forwarding_address: str = "", preview: bool = False,
 ) -> LiabilityChange:
-    """End a liability period (liable up to and including `end_date`); discounts and parties end with it."""
+    """End a liability period (liable up to and including `end_date`); discounts and parties end with it.
+    A forwarding address is kept on the account, so the amended notice (and any later
+    letter) reaches the taxpayer rather than the empty property."""
+    forwarding = clean_text(forwarding_address, field="forwarding_address", label="the forwarding address",
+                            max_length=300, required=False, multiline=True)
     period = _period(uow, period_id)
     if end_date < period.start_date:
         raise ValidationError(
@@ -266,7 +271,11 @@ def move_out(
     later = [p for p in period.account.periods if p.start_date > period.start_date]
     if later and end_date >= later[0].start_date:
         raise ValidationError("The next liability period on this account starts before that date.", field="end_date")
-    before = {"to": period.end_date.isoformat() if period.end_date else None}
+    before: dict[str, Any] = {"to": period.end_date.isoformat() if period.end_date else None}
+    after: dict[str, Any] = {"to": end_date.isoformat()}
+    if forwarding and forwarding != period.account.forwarding_address:
+        before["forwarding_address"], after["forwarding_address"] = period.account.forwarding_address, forwarding
+        period.account.forwarding_address = forwarding
     period.end_date = end_date
     dated: tuple[Discount | Exemption | LiabilityParty, ...] = (*period.discounts, *period.exemptions, *period.joint_parties)
     for item in dated:
@@ -280,7 +289,7 @@ def move_out(
     if not any(p.end_date is None for p in period.account.periods):
         period.account.status = AccountStatus.CLOSED
     audit(uow, actor.username, "liability.move_out", "liability_period", period.id, account_id=period.account_id,
-          before=before, after={"to": end_date.isoformat()})
+          before=before, after=after)
     return _finish(uow, actor, settings, period.account, from_day=min(end_date, as_of), as_of=as_of,
                    reason=f"moved out on {end_date:%d/%m/%Y}", preview=preview)
 

@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import update
 
 from app.billing.applying import Applied, apply, template_versions
-from app.billing.decisions import BillingDecision, decide, year_policy
+from app.billing.decisions import BillingDecision, decide, precept_table, year_policy
 from app.billing.facts import AccountFacts, load_facts
 from app.billing.settings_snapshots import capture_year_settings
 from app.config import AuthoritySettings
@@ -101,7 +101,8 @@ def decide_account(
         return []
     facts = loaded[0]
     instalments = settings.instalment_policy()
-    return [decide(facts, y, year_policy(settings, y), instalments, as_of, council_fields(settings), reason) for y in all_years]
+    return [decide(facts, y, year_policy(settings, y), instalments, as_of, council_fields(settings), reason,
+                   precepts=precept_table(settings, y)) for y in all_years]
 
 
 def rebill_account(

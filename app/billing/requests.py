@@ -51,11 +51,14 @@ class MoveIn(LiabilityRequest):
 
 @request("billing.move_out")
 class MoveOut(LiabilityRequest):
-    """A liability period ends on `end_date` (liable up to and including that day)."""
+    """A liability period ends on `end_date` (liable up to and including that day).
+    `forwarding_address` (optional, lines separated by line breaks): where the amended
+    notice and later letters go; empty keeps the one recorded before, if any."""
 
     period_id: uuid.UUID
     end_date: date
     as_of: date
+    forwarding_address: str = ""
 
 
 @request("billing.split_period")

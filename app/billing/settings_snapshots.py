@@ -31,6 +31,8 @@ def capture_year_settings(uow: UnitOfWork, settings: AuthoritySettings, years: I
             "authority": settings.name,
             "country": settings.country,
             "band_d_pence": dict(settings.years[year].band_d_pence),
+            "precepts": dict(settings.years[year].precepts),
+            "adult_social_care": dict(settings.years[year].adult_social_care),
             "costs": asdict(settings.costs),
             "recovery": jsonable(asdict(settings.recovery)),
             "source": settings.source,

@@ -70,6 +70,7 @@ def register(sub: Any, handlers: dict[str, Handler]) -> None:
     p.add_argument("--day", type=int_arg, default=None, help="instalment day 1-28")
     p = action("move-out", "end the account's liability (last day liable)")
     p.add_argument("--date", type=date_arg, required=True)
+    p.add_argument("--forwarding-address", default="", help="where letters go now, e.g. \"4 New Road, Otherton, OT1 2AB\"")
     p = action("discount", "add a discount or premium from a date")
     p.add_argument("--kind", required=True, help="SPD, ALL_DISREGARDED, LONG_TERM_EMPTY or SECOND_HOME")
     p.add_argument("--from", dest="start", type=date_arg, required=True)
@@ -139,7 +140,7 @@ def _change_request(app: Application, args: argparse.Namespace, as_of: date) -> 
     summary = app.account(args.ref, as_of)
     period_id = _period_id(summary, on)
     if command == "move-out":
-        return rq.MoveOut(period_id=period_id, end_date=args.date, as_of=as_of)
+        return rq.MoveOut(period_id=period_id, end_date=args.date, as_of=as_of, forwarding_address=args.forwarding_address)
     if command == "discount":
         return rq.SetDiscount(period_id=period_id, kind=args.kind, start_date=args.start, end_date=args.end,
                               empty_since=args.empty_since, as_of=as_of)

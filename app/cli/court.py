@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from app import clock
@@ -72,7 +73,12 @@ def _hearings(app: Application, args: argparse.Namespace) -> int:
 
     dates = upcoming_hearings(app.settings, args.as_of or clock.today())
     return _print(args, {"hearings": [d.isoformat() for d in dates]},
-                  "\n".join(f"{d:%d/%m/%Y}" for d in dates) or "No hearing dates ahead in the settings.")
+                  "\n".join(f"{d:%d/%m/%Y}  {_venue(app, d)}" for d in dates) or "No hearing dates ahead in the settings.")
+
+
+def _venue(app: Application, day: date) -> str:
+    venue = app.settings.court.venue_for(day)
+    return f"{venue.name}, {venue.time_text}" if venue else ""
 
 
 # --- court list -----------------------------------------------------------------------------
@@ -90,7 +96,8 @@ def _list(app: Application, args: argparse.Namespace) -> int:
         + (f"  HOLD: {e.holds[0].label}" if e.holds else "")
         for e in listing.entries
     ]
-    lines.append(f"{listing.accounts} accounts, {fmt(listing.total_balance_pence)} owed, hearing {args.hearing:%d/%m/%Y}.")
+    at = f" at {listing.venue_text}" if listing.venue_text else ""
+    lines.append(f"{listing.accounts} accounts, {fmt(listing.total_balance_pence)} owed, hearing {args.hearing:%d/%m/%Y}{at}.")
     if not app.in_court_mode and (until := app.at_court_until(args.hearing, args.as_of or clock.today())):
         lines.append(f"Packed for court: at court until {until:%d/%m/%Y} (sync the pack before changing these cases).")
     return _print(args, listing.to_json(), "\n".join(lines))

@@ -51,6 +51,7 @@ from app.recovery.safeguards import refuse_if_held_back, safeguards_holding
 from app.requests import Cancelled, Progress, handles
 from app.rules.apportionment import year_label
 from app.rules.safeguards import SAFEGUARD_KINDS
+from app.settings import CourtVenue
 from app.users.roles import Actor, Role
 
 # An outcome the court records -> the recovery stage it writes.
@@ -90,6 +91,14 @@ class HearingList(JsonView):
     entries: list[HearingEntry]
     accounts: int
     total_balance_pence: int
+    court: str = ""  # the venue's name ([court] settings; empty when none is set up)
+    court_address: list[str] = field(default_factory=list)
+    hearing_time: str = ""  # "10:00am"
+
+    @property
+    def venue_text(self) -> str:
+        """"Exampleton Magistrates' Court, 10:00am" (empty when no venue is set up)."""
+        return ", ".join(part for part in (self.court, self.hearing_time) if part)
 
 
 @dataclass(frozen=True)
@@ -182,10 +191,12 @@ def listed_account_ids(uow: UnitOfWork, hearing_date: date) -> list[uuid.UUID]:
 
 def hearing_list(
     uow: UnitOfWork, hearing_date: date, as_of: date, safeguards: Sequence[str] = SAFEGUARD_KINDS,
+    venue: CourtVenue | None = None,
 ) -> HearingList:
     """Every account and year listed for `hearing_date`, with what is owed now, by account
     reference; with the holds and the open casework (`safeguards`, the settings' `[recovery]
-    safeguards`) that would stop a liability order being sought."""
+    safeguards`) that would stop a liability order being sought, and the venue
+    (`settings.court.venue_for(hearing_date)`) it is heard at."""
     listed = _listed(_latest_court_events(uow, hearing_date=hearing_date), hearing_date)
     account_ids = sorted({a for a, _ in listed}, key=str)
     people = debtors(uow, account_ids, as_of)
@@ -221,6 +232,8 @@ def hearing_list(
     return HearingList(
         hearing_date=hearing_date, as_of=as_of, entries=entries, accounts=len({e.account_ref for e in entries}),
         total_balance_pence=sum(e.balance_pence for e in entries),
+        court=venue.name if venue else "", court_address=list(venue.address) if venue else [],
+        hearing_time=venue.time_text if venue else "",
     )
 
 

@@ -42,6 +42,7 @@ from app.enums import (
     HoldKind,
     InstalmentPlanStatus,
     LiabilityBasis,
+    MandateStatus,
     PaymentMethod,
     PaymentStatus,
     RecoveryStage,
@@ -54,6 +55,7 @@ from app.models import (
     AccountParty,
     DiaryCode,
     DiaryEntry,
+    DirectDebitMandate,
     Discount,
     Exemption,
     Hold,
@@ -87,6 +89,7 @@ BAND_WEIGHTS = {"A": 24, "B": 20, "C": 22, "D": 15, "E": 10, "F": 5, "G": 3, "H"
 # the generating process).
 OPEN, CLOSED = AccountStatus.OPEN.value, AccountStatus.CLOSED.value
 PAYS_BY_DD, PAYS_BY_CASH = AccountPaymentMethod.DD.value, AccountPaymentMethod.CASH.value
+MANDATE_LIVE, MANDATE_ENDED = MandateStatus.ACTIVE.value, MandateStatus.CANCELLED.value
 RESIDENT = LiabilityBasis.RESIDENT.value
 SPD, ALL_DISREGARDED = DiscountKind.SPD.value, DiscountKind.ALL_DISREGARDED.value
 PLAN_ACTIVE = InstalmentPlanStatus.ACTIVE.value
@@ -240,6 +243,12 @@ class _Generator:
                      if rng.random() < 0.4 else "")
             rows["person"].append((person_id, title, forenames, surname, email, "", 1))
             rows["account_party"].append((self.v.new_id(), account_id, person_id, i))
+        if method == PAYS_BY_DD:  # a Direct Debit account has its mandate (cancelled with the move out); no rng draw
+            rows["dd_mandate"].append((
+                self.v.new_id(), account_id, f"CT{ref}", names[0], f"40{serial % 10000:04d}",
+                f"{(serial * 7919) % 100_000_000:08d}", MANDATE_LIVE if end is None else MANDATE_ENDED,
+                self.v.date(start), self.v.date(end), self.actor, self.stamp, 1,
+            ))
         period_id = self.v.new_id()
         disabled = rng.random() < 0.005
         rows["liability_period"].append(
@@ -394,6 +403,10 @@ TABLE_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
     )),
     "person": (Person, ("id", "title", "forenames", "surname", "email", "phone", "version")),
     "account_party": (AccountParty, ("id", "account_id", "person_id", "ordinal")),
+    "dd_mandate": (DirectDebitMandate, (
+        "id", "account_id", "reference", "account_holder", "sort_code", "bank_account_number", "status", "start_date",
+        "end_date", "created_by", "created_at", "version",
+    )),
     "liability_period": (LiabilityPeriod, (
         "id", "account_id", "property_id", "start_date", "end_date", "disabled_reduction", "liability_basis", "version",
     )),

@@ -8,6 +8,7 @@ data, so a letter made again years later shows the numbers it was sent with, not
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from app.settings.schema import AuthoritySettings
@@ -26,6 +27,7 @@ def council_fields(settings: AuthoritySettings) -> dict[str, Any]:
         "authority": settings.name,
         "council": {
             "name": settings.name,
+            "country": settings.country,  # "england" or "wales": the notes a demand notice must carry differ
             "address_lines": list(c.address),
             "phone": c.phone,
             "email": c.email,
@@ -41,3 +43,15 @@ def council_fields(settings: AuthoritySettings) -> dict[str, Any]:
             },
         },
     }
+
+
+def court_fields(settings: AuthoritySettings, hearing_date: date | None) -> dict[str, Any]:
+    """`{"court": {...}}`: where and when the hearing on `hearing_date` is held (`[court]`).
+
+    In a template: `{{ court.name }}`, `{{ court.address_lines|join(', ') }}`, `{{ court.time }}`
+    ("10:00am"). Keys always present (empty where no venue is set up or no hearing is due),
+    so a template can say `{% if court.name %}` and never fail on a missing field."""
+    venue = settings.court.venue_for(hearing_date)
+    if venue is None:
+        return {"court": {"name": "", "address_lines": [], "time": ""}}
+    return {"court": {"name": venue.name, "address_lines": list(venue.address), "time": venue.time_text}}

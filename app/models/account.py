@@ -41,6 +41,9 @@ class Account(Versioned, Base):
     result_name: Mapped[str] = mapped_column(String(300), default="")
     result_address: Mapped[str] = mapped_column(String(510), default="")
     result_postcode: Mapped[str] = mapped_column(String(10), default="")
+    # Where letters go after the taxpayer has moved out (lines separated by line breaks;
+    # empty = not known, letters go to the property). Recorded with a move out (migration 0018).
+    forwarding_address: Mapped[str] = mapped_column(String(300), default="")
     # A stable 63-bit integer that the SQLite FTS5 index uses as its rowid (derived from the id).
     search_key: Mapped[int] = mapped_column(unique=True)
     created_at: Mapped[datetime] = created_at()

@@ -40,7 +40,8 @@ from app.db import Database, UnitOfWork, batch_reading, in_batches
 from app.enums import BatchRunKind, BatchRunStatus
 from app.ledger.kinds import LedgerKind
 from app.ledger.posting import LedgerRows
-from app.letters.council import council_fields
+from app.letters.addressing import postal_address
+from app.letters.council import council_fields, court_fields
 from app.models import (
     Account,
     AccountParty,
@@ -234,7 +235,7 @@ def run_recovery(
                 for action in decision.actions:
                     tally.actions[action.stage] = tally.actions.get(action.stage, 0) + 1
                     tally.costs += action.costs_pence
-                    tally.letters += 1
+                tally.letters += len(_letters(decision.actions, templates))
                 tally.on_hold += _held_back(decision)
                 tally.held_back += bool(decision.safeguarded)
             if dry_run:
@@ -275,7 +276,7 @@ def _preview_items(uow: UnitOfWork, decisions: dict[Any, Decision]) -> list[RunI
     people = _letter_facts(uow, list(shown))
     rows: list[RunItem] = []
     for account, decision in shown.items():
-        ref, names, address, postcode = people.get(account, ("", [], "", ""))
+        ref, names, address, postcode, _posted_to = people.get(account, ("", [], "", "", ([], "")))
         name = " and ".join(names[:2]) + (" and others" if len(names) > 2 else "")
         where = f"{address}, {postcode}" if postcode else address
         for action in decision.actions:
@@ -334,20 +335,25 @@ def _write(
     documents: list[tuple[Any, ...]] = []
     audits: list[tuple[Any, ...]] = []
     for account, decision in acting.items():
-        ref, names, address, postcode = people.get(account, ("", [], "", ""))
+        ref, names, address, postcode, posted_to = people.get(account, ("", [], "", "", ([], "")))
         native = account  # raw keys are what the driver stores (bytes on SQLite, UUID on PostgreSQL)
-        for action in decision.actions:
+        for template, actions in _letters(decision.actions, templates).items():
+            # one letter per person and template, covering every year in arrears at that step
+            kind = max((a.stage for a in actions), key=ACTION_STAGES.index)
+            data = _letter_data(letterhead, as_of, pay_by, kind, actions, ref, names, address, postcode, posted_to)
+            data.update(court_fields(settings, next((a.hearing_date for a in actions if a.hearing_date), None)))
+            years = sorted({a.year for a in actions})
+            documents.append((v.new_id(), native, kind, template, versions.get(template, ""),
+                              f"{kind}-{ref}-{'-'.join(map(str, years))}-{as_of.isoformat()}.docx",
+                              v.json_text(json.dumps(data)), years[0] if len(years) == 1 else None, today, run,
+                              actor.username, stamp))
+        for action in decision.actions:  # recovery events, costs and audit stay per year
             event_id = v.new_id()
             events.append((event_id, native, action.year, action.stage, today, action.amount_pence,
                            v.date(action.hearing_date), v.json({"why": action.why}), run, actor.username, stamp))
             if action.costs_pence:
                 ledger.add(native, action.year, LedgerKind.COSTS, action.costs_pence, today, f"SUMMONS-{action.year}",
                            "Summons costs")
-            template = templates[action.stage]
-            data = _letter_data(letterhead, as_of, pay_by, action, ref, names, address, postcode)
-            documents.append((v.new_id(), native, action.stage, template, versions.get(template, ""),
-                              f"{action.stage}-{ref}-{action.year}-{as_of.isoformat()}.docx", v.json_text(json.dumps(data)),
-                              action.year, today, run, actor.username, stamp))
             audits.append((v.new_id(), stamp, actor.username, f"recovery.{action.stage}", "recovery_event", event_id,
                            native, None, v.json({"year": action.year, "stage": action.stage,
                                                  "amount_pence": action.amount_pence, "costs_pence": action.costs_pence,
@@ -360,38 +366,69 @@ def _write(
     writer.write(AuditEvent.__table__, AUDIT_COLUMNS, audits)
 
 
-def _letter_data(letterhead: Mapping[str, Any], as_of: date, pay_by: date, action: Action, ref: str, names: list[str],
-                 address: str, postcode: str) -> dict[str, Any]:
+def _letters(actions: Sequence[Action], templates: Mapping[str, str]) -> dict[str, list[Action]]:
+    """The run's actions for one account, by letter template, oldest year first: a person with
+    three years in arrears gets one reminder listing the three, not three letters the same day."""
+    letters: dict[str, list[Action]] = defaultdict(list)
+    for action in sorted(actions, key=lambda a: a.year):
+        letters[templates[action.stage]].append(action)
+    return letters
+
+
+def _and_list(items: list[str]) -> str:
+    """["2024/25", "2025/26", "2026/27"] -> "2024/25, 2025/26 and 2026/27"."""
+    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
+def _letter_data(letterhead: Mapping[str, Any], as_of: date, pay_by: date, kind: str, actions: Sequence[Action], ref: str,
+                 names: list[str], address: str, postcode: str, posted_to: tuple[list[str], str]) -> dict[str, Any]:
+    """One letter's merge data: the totals, and `years` (a row per year: what is due, costs,
+    stage) for the template's table. `year`/`year_label` name the year, or list them all."""
+    hearing = next((a.hearing_date for a in actions if a.hearing_date), None)
     return {
         **letterhead, "issued_on": as_of.isoformat(), "account_ref": ref, "names": names,
-        "address_lines": [p.strip() for p in address.split(",") if p.strip()], "postcode": postcode,
+        "address_lines": posted_to[0], "postcode": posted_to[1],
         "property_address": f"{address}, {postcode}" if postcode else address,
-        "year": action.year, "year_label": year_label(action.year), "stage": action.stage,
-        "amount_pence": action.amount_pence, "costs_pence": action.costs_pence,
+        "year": actions[0].year, "year_label": _and_list([year_label(a.year) for a in actions]), "stage": kind,
+        "years": [{"year": a.year, "year_label": year_label(a.year), "stage": a.stage, "amount_pence": a.amount_pence,
+                   "costs_pence": a.costs_pence, "tax_pence": a.amount_pence - a.costs_pence} for a in actions],
+        "amount_pence": sum(a.amount_pence for a in actions), "costs_pence": sum(a.costs_pence for a in actions),
         "pay_by": pay_by.isoformat(),
-        "hearing_date": action.hearing_date.isoformat() if action.hearing_date else None, "why": action.why,
+        "hearing_date": hearing.isoformat() if hearing else None, "why": "; ".join(a.why for a in actions),
     }
 
 
-def _letter_facts(uow: UnitOfWork, raw_ids: Sequence[Any]) -> dict[Any, tuple[str, list[str], str, str]]:
-    """Reference, names and latest address of each account (for its letters)."""
+def _letter_facts(
+    uow: UnitOfWork, raw_ids: Sequence[Any],
+) -> dict[Any, tuple[str, list[str], str, str, tuple[list[str], str]]]:
+    """Reference, names, latest property address and postcode of each account, and where its
+    letters are posted (`app.letters.addressing`: the forwarding address once moved out)."""
     s = uow.session.connection()  # Core rows: no ORM result machinery for hundreds of thousands of rows
     refs: dict[Any, str] = {}
     names: dict[Any, list[str]] = defaultdict(list)
-    places: dict[Any, tuple[str, str]] = {}
+    places: dict[Any, tuple[str, str, bool]] = {}
+    forwarded: dict[Any, str] = {}
     for ids in in_batches(raw_ids):
-        refs.update(s.execute(select(raw_key(Account.id), Account.account_ref).where(raw_key(Account.id).in_(ids))).all())
+        for account, ref, forwarding in s.execute(
+            select(raw_key(Account.id), Account.account_ref, Account.forwarding_address).where(raw_key(Account.id).in_(ids))
+        ):
+            refs[account], forwarded[account] = ref, forwarding or ""
         for account, title, forenames, surname in fetch_rows(s,
             select(raw_key(AccountParty.account_id), Person.title, Person.forenames, Person.surname)
             .join(Person, Person.id == AccountParty.person_id)
             .where(raw_key(AccountParty.account_id).in_(ids)).order_by(AccountParty.account_id, AccountParty.ordinal)
         ):
             names[account].append(full_name(title, forenames, surname))
-        for account, line1, line2, town, postcode in fetch_rows(s,
+        for account, line1, line2, town, postcode, ended in fetch_rows(s,
             select(raw_key(LiabilityPeriod.account_id), Property.address_line1, Property.address_line2, Property.town,
-                   Property.postcode)
+                   Property.postcode, LiabilityPeriod.end_date.is_not(None))
             .join(Property, Property.id == LiabilityPeriod.property_id)
             .where(raw_key(LiabilityPeriod.account_id).in_(ids)).order_by(LiabilityPeriod.start_date)
         ):
-            places[account] = (one_line_address(line1, line2, town), postcode)
-    return {a: (refs.get(a, ""), names[a], *places.get(a, ("", ""))) for a in raw_ids}
+            places[account] = (one_line_address(line1, line2, town), postcode, bool(ended))
+    facts = {}
+    for a in raw_ids:
+        address, postcode, moved_out = places.get(a, ("", "", False))
+        facts[a] = (refs.get(a, ""), names[a], address, postcode,
+                    postal_address(address, postcode, forwarded.get(a, ""), moved_out))
+    return facts

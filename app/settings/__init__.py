@@ -16,6 +16,8 @@ from app.settings.schema import (
     BenefitDeductionSettings,
     Contact,
     Costs,
+    CourtSettings,
+    CourtVenue,
     DatabaseSettings,
     DiaryCodeSettings,
     EnforcementSettings,
@@ -28,6 +30,7 @@ from app.settings.schema import (
 
 __all__ = [
     "DEFAULT_DIARY_CODES", "Authority", "AuthoritySettings", "BatchSettings", "BenefitDeductionSettings", "Contact", "Costs",
+    "CourtSettings", "CourtVenue",
     "DatabaseSettings", "DiaryCodeSettings", "EnforcementSettings", "InstalmentSettings", "RecoveryLetters",
     "RecoverySettings", "SettingsError", "WriteOffSettings", "YearSettings", "load_settings", "parse_settings",
 ]

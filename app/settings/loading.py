@@ -12,6 +12,8 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,8 @@ from app.settings.schema import (
     BenefitDeductionSettings,
     Contact,
     Costs,
+    CourtSettings,
+    CourtVenue,
     DatabaseSettings,
     DiaryCodeSettings,
     EnforcementSettings,
@@ -65,13 +69,18 @@ def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySetting
     """Check and type a parsed TOML document; SettingsError names `source` and the key path."""
     root = Table(raw, (), source or "settings")
     authority = root.section("authority", _authority)
+    recovery = root.section("recovery", _recovery)
+    court = root.section("court", _court)
+    venue_dates = {day for venue in court.venues.values() for day in venue.dates}
+    recovery = replace(recovery, hearing_dates=tuple(sorted(set(recovery.hearing_dates) | venue_dates)))
     settings = AuthoritySettings(
         authority=authority,
         contact=root.section("contact", _contact),
         letters=root.section("letters", partial(_letters, source=source)),
         years=root.section("years", lambda t: _years(t, authority.country)),
         costs=root.section("costs", _costs),
-        recovery=root.section("recovery", _recovery),
+        recovery=recovery,
+        court=court,
         instalments=root.section("instalments", _instalments),
         arrangements=root.section("arrangements", _arrangements),
         diary_codes=root.section("diary_codes", _diary_codes),
@@ -134,7 +143,29 @@ def _year(t: Table, year: int, country: str) -> YearSettings:
         t.fail("band_d_pence", 'must map parish names ("" = unparished) to pence')
     pence = {parish: band_d.whole(parish, minimum=1) for parish in parishes}
     limits = premium_limits(country, year)
-    return YearSettings(year=year, band_d_pence=pence, premiums=t.section("premiums", lambda p: _premiums(p, limits)))
+    precepts_table = t.child("precepts")
+    precepts = {name: precepts_table.whole(name, minimum=0) for name in precepts_table.keys()}
+    care_table = t.child("adult_social_care")
+    care = {name: care_table.whole(name, minimum=1) for name in care_table.keys()}
+    if care and country == "wales":
+        t.fail("adult_social_care", "is for English councils only (the adult social care precept does not exist in Wales)")
+    for name, amount in care.items():
+        if name not in precepts:
+            care_table.fail(name, "must be one of the authorities in precepts (its adult social care precept is part of "
+                                  "that authority's amount)")
+        if amount > precepts[name]:
+            care_table.fail(name, f"is more than that authority's whole amount ({precepts[name]})")
+    if precepts:
+        total = sum(precepts.values())
+        unparished = pence.get("")
+        if unparished is not None and total != unparished:
+            t.fail("precepts", f"add up to {total}, not the unparished Band D charge {unparished}: each authority's "
+                               "Band D amount, the billing authority's own among them, must add up to it")
+        short = sorted(p for p, amount in pence.items() if amount < total)
+        if short:
+            t.fail("precepts", f"add up to {total}, more than the Band D charge of {short[0] or 'the unparished area'}")
+    return YearSettings(year=year, band_d_pence=pence, premiums=t.section("premiums", lambda p: _premiums(p, limits)),
+                        precepts=precepts, adult_social_care=care)
 
 
 def _premiums(t: Table, limits: PremiumLimits) -> PremiumPolicy:
@@ -195,6 +226,42 @@ def _safeguards(t: Table, default: tuple[str, ...]) -> tuple[str, ...]:
     if unknown:
         t.fail("safeguards", f"must name only {', '.join(SAFEGUARD_KINDS)} ({unknown[0]!r} is not one)")
     return tuple(dict.fromkeys(kinds))
+
+
+_VENUE_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
+def _court(t: Table) -> CourtSettings:
+    """`[court.venues.KEY] = { name, address, time, dates }` and `default_venue`. A hearing
+    date may be held at one venue only (a summons names one court); with a single venue
+    that venue is the default."""
+    given = t.child("venues")
+    venues: dict[str, CourtVenue] = {}
+    for key in given.keys():
+        if not _VENUE_KEY.fullmatch(key):
+            given.fail(key, "is not a venue key (lower case letters, digits, _ and -, up to 40)")
+        venues[key] = given.section(key, partial(_venue, key=key))
+    seen: dict[date, str] = {}
+    for venue in venues.values():
+        for day in venue.dates:
+            if day in seen:
+                given.fail(venue.key, f"lists {day.isoformat()}, which [court.venues.{seen[day]}] lists too: "
+                                      "a hearing date is held at one venue")
+            seen[day] = venue.key
+    default = t.text("default_venue", next(iter(venues)) if len(venues) == 1 else "", allow_empty=True)
+    if default and default not in venues:
+        t.fail("default_venue", f"must be one of the venues ({', '.join(venues) or 'none is set up'})")
+    if len(venues) > 1 and not default:
+        t.fail("default_venue", "is required when there is more than one venue")
+    return CourtSettings(venues=venues, default_venue=default)
+
+
+def _venue(t: Table, key: str) -> CourtVenue:
+    time = t.text("time", CourtVenue(key, "").time)
+    if not _TIME.fullmatch(time):
+        t.fail("time", f"must be a 24-hour time such as \"10:00\", not \"{time}\"")
+    return CourtVenue(key=key, name=t.text("name"), address=t.texts("address", ()), time=time, dates=t.dates("dates"))
 
 
 def _recovery_letters(t: Table) -> RecoveryLetters:

@@ -87,6 +87,12 @@ class YearSettings:
     year: int
     band_d_pence: Mapping[str, int]  # parish name ("" = unparished) -> Band D charge
     premiums: PremiumPolicy = field(default_factory=PremiumPolicy)
+    # Who the Band D charge is for (SI 2011/3038 Sch 1 paras 7-8, 13, 15): each authority's
+    # Band D amount, the billing authority's own among them, adding up to the unparished
+    # Band D charge (a parish's precept is what its Band D charge has over that); and the part
+    # of an adult social care authority's amount that is its adult social care precept.
+    precepts: Mapping[str, int] = field(default_factory=dict)
+    adult_social_care: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,46 @@ class RecoverySettings:
     breathing_space_days: int = 60  # Debt Respite Scheme: a standard breathing space lasts 60 days
     safeguards: tuple[str, ...] = _RECOVERY.safeguards  # open casework that holds back a statutory step
     letters: RecoveryLetters = field(default_factory=RecoveryLetters)
+
+
+@dataclass(frozen=True)
+class CourtVenue:
+    """`[court.venues.KEY]`: a magistrates' court where the council's summonses are heard.
+
+    The summons must say where and when to attend, so the venue's name, address and the
+    hearing time are printed on it; `dates` are the hearing dates held there (they join
+    `[recovery] hearing_dates`; a date listed under no venue is held at the default venue)."""
+
+    key: str
+    name: str
+    address: tuple[str, ...] = ()
+    time: str = "10:00"  # 24-hour HH:MM, printed as "10:00am"
+    dates: tuple[date, ...] = ()
+
+    @property
+    def time_text(self) -> str:
+        """"10:00" -> "10:00am", "14:30" -> "2:30pm": how a letter gives the time."""
+        hours, minutes = (int(part) for part in self.time.split(":"))
+        return f"{(hours - 1) % 12 + 1}:{minutes:02d}{'am' if hours < 12 else 'pm'}"
+
+
+@dataclass(frozen=True)
+class CourtSettings:
+    """`[court]`: the hearing venues and which one a hearing date without its own venue uses
+    (`default_venue`, or the only venue)."""
+
+    venues: Mapping[str, CourtVenue] = field(default_factory=dict)
+    default_venue: str = ""
+
+    def venue_for(self, hearing_date: date | None) -> CourtVenue | None:
+        """The venue holding the hearing on `hearing_date`: the one listing that date, else the
+        default venue; None when the council has set up no venue."""
+        if hearing_date is None:
+            return None
+        for venue in self.venues.values():
+            if hearing_date in venue.dates:
+                return venue
+        return self.venues.get(self.default_venue)
 
 
 @dataclass(frozen=True)
@@ -231,6 +277,7 @@ class AuthoritySettings:
     years: Mapping[int, YearSettings] = field(default_factory=dict)
     costs: Costs = field(default_factory=Costs)
     recovery: RecoverySettings = field(default_factory=RecoverySettings)
+    court: CourtSettings = field(default_factory=CourtSettings)
     instalments: InstalmentSettings = field(default_factory=InstalmentSettings)
     arrangements: ArrangementPolicy = field(default_factory=ArrangementPolicy)
     diary_codes: Mapping[str, DiaryCodeSettings] = field(default_factory=lambda: dict(DEFAULT_DIARY_CODES))

@@ -33,6 +33,7 @@ def test_court_hold_aoe_agent_and_candidates(revdesk: Revdesk, tmp_path: Path) -
     listing = revdesk.json("court", "list", "--hearing", "2025-07-15", "--as-of", "2025-07-15")
     assert [(e["account_ref"], e["year"], e["balance_pence"]) for e in listing["entries"]] == [
         ("70000003", 2025, 108000), ("70000004", 2024, 58000)]
+    assert (listing["court"], listing["hearing_time"]) == ("", "")  # the example settings set up no [court] venue
     code, out, err = revdesk("court", "outcome", "70000001", "--hearing", "2025-07-15", "--outcome", "granted", "--json")
     assert (code, out) == (2, "") and "70000001 is not on the list for the hearing on 15/07/2025" in err
     assert "Traceback" not in err

@@ -30,6 +30,7 @@ from app.settings import (
     parse_settings,
 )
 from tests.conftest import EXAMPLES, SHARED_EXAMPLES
+from tests.services.court_venues import COURT_TOML, with_venues
 
 
 def parse(text: str) -> AuthoritySettings:
@@ -276,6 +277,33 @@ arrangement_chunk = 3
      "[contact] bank_account_number is needed too: a bank transfer needs both the sort code and the account number."),
     ('[benefit_deductions.uc_standard_allowance_pence]\n"2027" = { single_25_plus = 44000 }',
      "[benefit_deductions.uc_standard_allowance_pence.2027] single_under_25 is required (a whole number of 1 or more)."),
+    # precepts: each authority's Band D amount, adding up to the Band D charge (SI 2011/3038 Sch 1)
+    ('[years.2025]\nband_d_pence = { "" = 1000, "P" = 1100 }\nprecepts = { "District" = 300, "County" = 600 }',
+     "[years.2025] precepts add up to 900, not the unparished Band D charge 1000: each authority's Band D amount, "
+     "the billing authority's own among them, must add up to it."),
+    ('[years.2025]\nband_d_pence = { "P" = 800 }\nprecepts = { "District" = 300, "County" = 600 }',
+     "[years.2025] precepts add up to 900, more than the Band D charge of P."),
+    ('[years.2025]\nband_d_pence = { "" = 900 }\nprecepts = { "District" = 300, "County" = 600 }\n'
+     'adult_social_care = { "Police" = 10 }',
+     "[years.2025.adult_social_care] Police must be one of the authorities in precepts (its adult social care "
+     "precept is part of that authority's amount)."),
+    ('[years.2025]\nband_d_pence = { "" = 900 }\nprecepts = { "District" = 300, "County" = 600 }\n'
+     'adult_social_care = { "County" = 601 }',
+     "[years.2025.adult_social_care] County is more than that authority's whole amount (600)."),
+    ('[authority]\ncountry = "wales"\n[years.2025]\nband_d_pence = { "" = 900 }\nprecepts = { "County" = 900 }\n'
+     'adult_social_care = { "County" = 10 }',
+     "[years.2025] adult_social_care is for English councils only (the adult social care precept does not exist in Wales)."),
+    # hearing venues: the summons names one court for each hearing date
+    ('[court.venues.a]\nname = "A"\ntime = "9.30"', '[court.venues.a] time must be a 24-hour time such as "10:00", not "9.30".'),
+    ('[court.venues.a]\naddress = ["x"]', "[court.venues.a] name is required (text)."),
+    ('[court.venues.a]\nname = "A"\ndates = ["2026-07-21"]\n[court.venues.b]\nname = "B"\ndates = ["2026-07-21"]\n'
+     '[court]\ndefault_venue = "a"',
+     "[court.venues] b lists 2026-07-21, which [court.venues.a] lists too: a hearing date is held at one venue."),
+    ('[court.venues.a]\nname = "A"\n[court.venues.b]\nname = "B"',
+     "[court] default_venue is required when there is more than one venue."),
+    ('[court]\ndefault_venue = "c"\n[court.venues.a]\nname = "A"', "[court] default_venue must be one of the venues (a)."),
+    ('[court.venues."Main Court"]\nname = "A"',
+     "[court.venues] \"Main Court\" is not a venue key (lower case letters, digits, _ and -, up to 40)."),
     ('[benefit_deductions.legacy_single_25_weekly_pence]\n"2026" = "9400"',
      "[benefit_deductions.legacy_single_25_weekly_pence] 2026 must be a whole number of 1 or more, not '9400'."),
 ])
@@ -290,6 +318,25 @@ def test_load_settings_names_the_file_it_read(tmp_path: Path) -> None:
     path.write_text("[recovery]\nreminder_dayz = 7\n", encoding="utf-8")
     with pytest.raises(SettingsError, match=f"^{path}: unknown key \\[recovery\\] reminder_dayz.$"):
         load_settings(path)
+
+
+def test_court_venues_name_the_court_and_time_of_each_hearing() -> None:
+    """A summons must say where and when to attend: each hearing date has a venue (its own,
+    or the default), and a venue's dates join `[recovery] hearing_dates` for the engine."""
+    s = parse((EXAMPLES / "settings.toml").read_text(encoding="utf-8") + COURT_TOML)
+    assert s.recovery_policy().hearing_dates == (date(2025, 7, 15), date(2025, 8, 19), date(2025, 9, 23))
+    assert s.court == with_venues(s).court  # the file and the tests' helper agree
+    july, september = s.court.venue_for(date(2025, 7, 15)), s.court.venue_for(date(2025, 9, 23))
+    assert july is not None and september is not None
+    assert (july.name, july.address[0], july.time_text) == ("Exampleton Magistrates' Court", "The Court House", "10:00am")
+    assert (september.name, september.time_text) == ("Fenby Magistrates' Court", "2:00pm")
+    assert s.court.venue_for(None) is None
+    only = parse('[recovery]\nhearing_dates = ["2026-07-21"]\n[court.venues.main]\nname = "Main"\ntime = "12:15"\n'
+                 'dates = ["2026-08-18"]')
+    assert only.court.default_venue == "main"  # the only venue is the default
+    assert only.recovery.hearing_dates == (date(2026, 7, 21), date(2026, 8, 18))
+    assert [only.court.venue_for(d).time_text for d in only.recovery.hearing_dates] == ["12:15pm", "12:15pm"]  # type: ignore[union-attr]
+    assert parse("").court.venue_for(date(2026, 7, 21)) is None  # no venue set up: an older file still loads
 
 
 def test_settings_travel_to_a_worker_process() -> None:

@@ -26,7 +26,8 @@ def notice_data(**changes: Any) -> dict[str, Any]:
         "instalments": [{"due": "2026-04-01", "amount_pence": 12827}]
         + [{"due": f"2026-{m:02d}-01", "amount_pence": 12818} for m in range(5, 13)]
         + [{"due": "2027-01-01", "amount_pence": 12818}],
-        "payment_method": "cash", "amended": False, "reason": "",
+        "payment_method": "cash", "direct_debit": False, "amended": False, "reason": "", "moved_out": False,
+        "precepts": [], "band_d_change": "",
     }
     data.update(changes)
     return data

@@ -22,6 +22,7 @@ from app.letters.documents import unpacked
 from app.models import AuditEvent, BatchRun, Document, InstalmentPlan, LedgerTransaction
 from app.users.roles import Actor, Role
 from tests.services.helpers import load_examples
+from tests.services.test_letters import text_of
 
 ISSUE = date(2025, 3, 10)
 
@@ -145,6 +146,55 @@ def test_move_out_posts_an_adjustment_reprofiles_and_issues_an_amended_notice(ct
         (date(2025, 4, 1), 11800), (date(2025, 5, 1), 12300), (date(2025, 6, 1), 1743),
     ]
     assert summary.liable_to == date(2025, 6, 16)
+
+
+def test_move_out_with_a_forwarding_address_into_credit(ctx: AppContext, examples: Path) -> None:
+    """After a move out the amended notice goes to the forwarding address, and an account
+    now in credit is told so and how it will be refunded, never asked to pay a negative sum."""
+    _bill(ctx, examples)
+    as_of = date(2025, 6, 20)
+    period_id = _period_id(ctx, "70000001", as_of)
+    with ctx.db.uow() as uow:
+        liability.move_out(uow, ctx.actor, ctx.settings, period_id=period_id, end_date=date(2025, 4, 30), as_of=as_of,
+                           forwarding_address="4 New Road\nOtherton\not1 2ab")
+    with ctx.db.uow() as uow:
+        account_id = get_account_id(uow, "70000001")
+        notice = uow.session.scalars(select(Document).where(Document.account_id == account_id,
+                                                             Document.kind == "amended_demand_notice")).one()
+        audit = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "liability.move_out",
+                                                             AuditEvent.account_id == account_id)).one()
+        data, content = notice.data, unpacked(bytes(notice.content))
+    assert (data["address_lines"], data["postcode"], data["moved_out"]) == (["4 New Road", "Otherton"], "OT1 2AB", True)
+    assert data["property_address"] == "12 Station Road, Exampleton, EX1 4QT"  # what the tax is for stays the property
+    assert data["balance_pence"] < 0  # £246 paid against 30 days' charge
+    assert audit.after["forwarding_address"] == "4 New Road\nOtherton\not1 2ab"
+    text = text_of(content)
+    assert "4 New Road / Otherton / OT1 2AB" in text and "we will refund the credit to you" in text
+    assert "Please pay" not in text and "-£" not in text.split("Your credit")[1]
+
+
+def test_direct_debit_wording_only_under_a_live_mandate(ctx: AppContext, examples: Path) -> None:
+    """70000001 is recorded as paying by Direct Debit but has no mandate: its notice must not
+    promise a collection. With a live mandate, the amended notice says it will be collected."""
+    from app.payments.direct_debit import set_up_mandate
+
+    _bill(ctx, examples)
+    with ctx.db.uow() as uow:
+        account_id = get_account_id(uow, "70000001")
+        first = uow.session.scalars(select(Document.data).where(Document.account_id == account_id)).one()
+    assert (first["payment_method"], first["direct_debit"]) == ("dd", False)
+    with ctx.db.uow() as uow:
+        set_up_mandate(uow, ctx.actor, account_ref="70000001", account_holder="Daniel Hughes", sort_code="40-11-22",
+                       bank_account_number="12345678", start_date=date(2025, 6, 1))
+    as_of = date(2025, 6, 20)
+    with ctx.db.uow() as uow:
+        liability.move_out(uow, ctx.actor, ctx.settings, period_id=_period_id(ctx, "70000001", as_of),
+                           end_date=date(2025, 6, 16), as_of=as_of)
+    with ctx.db.uow() as uow:
+        amended = uow.session.scalars(select(Document).where(Document.account_id == account_id,
+                                                              Document.kind == "amended_demand_notice")).one()
+        data, text = amended.data, text_of(unpacked(bytes(amended.content)))
+    assert data["direct_debit"] is True and "You pay by Direct Debit" in text
 
 
 def test_preview_shows_the_change_and_writes_nothing(ctx: AppContext, examples: Path) -> None:
@@ -275,6 +325,25 @@ def test_demo_years_agree_with_the_rules_and_next_year_bills_everyone(ctx: AppCo
     nxt = run_annual_billing(ctx.db, ctx.actor, demo_settings, year=2027, as_of=date(2027, 3, 10))
     assert nxt.notices == nxt.accounts_examined > 200
     assert _count(ctx, Document, kind="demand_notice") == nxt.notices
+    # each notice names every authority's part of its band's charge, adding up to it (SI 2011/3038 Sch 1)
+    with ctx.db.uow() as uow:
+        notices = uow.session.scalars(select(Document.data).where(Document.kind == "demand_notice").limit(50)).all()
+    for data in notices:
+        names = [share["authority"] for share in data["precepts"]]
+        assert names[:2] == ["Example District Council", "Exampleshire County Council"], names
+        assert sum(share["band_pence"] for share in data["precepts"]) == data["annual_charge_pence"]
+        assert sum(share["band_d_pence"] for share in data["precepts"]) == data["band_d_pence"]
+        assert data["band_d_change"] and all(share["change"] for share in data["precepts"])
+    # every open Direct Debit account of the demo has a live mandate, and only those notices say so
+    from app.enums import MandateStatus
+    from app.models import Account, DirectDebitMandate
+    with ctx.db.uow() as uow:
+        open_dd = set(uow.session.scalars(select(Account.id).where(Account.payment_method == "dd", Account.status == "open")))
+        live = set(uow.session.scalars(select(DirectDebitMandate.account_id)
+                                       .where(DirectDebitMandate.status == MandateStatus.ACTIVE)))
+        told = uow.session.execute(select(Document.account_id, Document.data).where(Document.kind == "demand_notice")).all()
+    assert open_dd and open_dd <= live
+    assert all(data["direct_debit"] == (account in live) for account, data in told)
 
 
 def test_a_change_late_in_the_year_also_rebills_next_year_already_billed(ctx: AppContext, demo_settings) -> None:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from app.models import AuditEvent, LedgerTransaction, RecoveryEvent
 from app.payments import posting as payments
 from app.recovery import holds
 from tests.services.court_helpers import HEARING, SUMMONS_COSTS, summons
+from tests.services.court_venues import with_venues
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import OFFICER, balance
 
@@ -66,6 +67,14 @@ def test_hearing_list_shows_what_is_owed_now_and_holds(listed: AppContext) -> No
     assert listing(listed, date(2025, 8, 19)).entries == []
     upcoming = court.upcoming_hearings(listed.settings, date(2025, 7, 16))
     assert upcoming == [date(2025, 8, 19), date(2025, 9, 23)]
+
+
+def test_hearing_list_names_the_venue(listed: AppContext) -> None:
+    with listed.db.uow() as uow:
+        result = court.hearing_list(uow, HEARING, AS_OF, venue=with_venues(listed.settings).court.venue_for(HEARING))
+    assert (result.court, result.hearing_time) == ("Exampleton Magistrates' Court", "10:00am")
+    assert result.court_address[-1] == "EX1 2BB" and result.venue_text == "Exampleton Magistrates' Court, 10:00am"
+    assert listing(listed).venue_text == ""  # no venue given: nothing made up
 
 
 def test_granted_records_the_order_and_costs_once(listed: AppContext) -> None:

@@ -18,11 +18,13 @@ from docx.table import Table
 from sqlalchemy import func, select
 
 from app.accounts.summary import get_account_id
+from app.billing.decisions import precept_table
 from app.bootstrap import AppContext
 from app.errors import NotFound, ValidationError
 from app.letters import documents, export, rendering, templates
 from app.models import AuditEvent, BatchRun, Document, LetterTemplate
 from app.paths import ROOT
+from app.settings import load_settings
 from tests.services.helpers import load_examples
 from tests.services.letter_data import notice_data
 
@@ -92,6 +94,29 @@ def test_demand_notice_reads_as_a_bill() -> None:
     assert "{{" not in text and "{%" not in text
 
 
+def test_demand_notice_names_each_authority_and_its_change() -> None:
+    """SI 2011/3038 Sch 1 paras 7-8, 10-11, 13, 15: each authority's amount for the band and its
+    percentage change; the notes on discounts, reductions, penalties, 12 instalments and appeals."""
+    settings = load_settings()
+    table = precept_table(settings, 2026)
+    assert table is not None
+    shares = table.lines("Fenby", "C", False)
+    data = notice_data(parish="Fenby", band_d_pence=218850, annual_charge_pence=194533, precepts=shares,
+                       band_d_change=table.total_change("Fenby"))
+    text = text_of(rendering.render("demand_notice", data))
+    assert "Council tax for 2026/27 set by | Band D | Band C | Change on last year" in text
+    assert "Example District Council | £246.30 | £218.93 | +3.7%" in text
+    assert "Exampleshire County Council: adult social care | £240.00 | £213.33 | +9.1%" in text
+    assert "Fenby parish council | £25.50 | £22.66 | +2.8%" in text
+    assert "Total | £2,188.50 | £1,945.33 | +3.0%" in text  # 212,480 -> 218,850
+    assert "The adult social care precept is part of" in text
+    assert "penalty of £70" in text and "12 monthly instalments" in text and "the Valuation Tribunal." in text
+    wales = notice_data(precepts=[], council={**data["council"], "country": "wales"})
+    welsh = text_of(rendering.render("demand_notice", wales))
+    assert "the Valuation Tribunal for Wales" in welsh and "Where your council tax goes" not in welsh
+    assert "penalty of £50" in welsh  # SI 1993/255 Sch 1 para 8(c); England's is £70
+
+
 def test_ways_to_pay_leave_out_what_the_council_has_not_set() -> None:
     data = notice_data()
     data["council"] = {**data["council"], "pay_online": "", "phone": "", "address_lines": [],
@@ -102,20 +127,32 @@ def test_ways_to_pay_leave_out_what_the_council_has_not_set() -> None:
 
 
 def test_amended_notice_gives_reason_and_direct_debit_wording() -> None:
-    data = notice_data(amended=True, reason="Ms Bennett moved out on 30 June 2026.", payment_method="dd", parish="")
+    data = notice_data(amended=True, reason="Ms Bennett moved out on 30 June 2026.", payment_method="dd", direct_debit=True,
+                       parish="")
     text = text_of(rendering.render("amended_demand_notice", data))
     assert "Amended Council Tax Demand Notice 2026/27" in text
     assert "Ms Bennett moved out on 30 June 2026." in text
     assert "replaces the demand notice we sent you earlier for 2026/27" in text
     assert "You pay by Direct Debit" in text and "quoting your account reference" not in text
     assert "Parish" not in text
+    # "dd" recorded but no live mandate: nothing will be collected, so the notice says how to pay
+    unmandated = text_of(rendering.render("amended_demand_notice", {**data, "direct_debit": False}))
+    assert "You pay by Direct Debit" not in unmandated and "quoting your account reference" in unmandated
 
 
 def test_nothing_to_pay_and_credit() -> None:
-    text = text_of(rendering.render("demand_notice", notice_data(balance_pence=-1500, instalments=[])))
-    assert "There is nothing more to pay for 2026/27." in text
-    assert "Your account is in credit by £15.00." in text
-    assert "Due date" not in text
+    """A credit or a nil balance never asks for payment nor lists instalments, even when the
+    re-profiled plan keeps the instalments that stood (issue 16 part 4: "pay the balance of -£394.28")."""
+    for moved_out, how in ((True, "we will refund the credit to you"), (False, "We will carry the credit forward")):
+        data = notice_data(amended=True, reason="Moved out.", balance_pence=-39428, moved_out=moved_out, direct_debit=True)
+        text = text_of(rendering.render("amended_demand_notice", data))
+        assert "Your credit | £394.28" in text and "Balance to pay" not in text
+        assert "your account is in credit by that amount" in text and how in text
+        assert "-£394.28" not in text and "Please pay" not in text and "Due date" not in text
+        assert "Direct Debit" not in text.split("Your account is in credit")[1]  # nothing to collect
+    nil = text_of(rendering.render("amended_demand_notice", notice_data(amended=True, reason="Moved out.", balance_pence=0)))
+    assert "There is nothing more to pay for 2026/27." in nil and "Balance to pay | £0.00" in nil
+    assert "Please pay" not in nil and "Due date" not in nil and "in credit" not in nil
 
 
 def test_data_that_does_not_fit_the_template_is_refused() -> None:

@@ -19,6 +19,7 @@ from app.recovery.account_recovery import account_recovery
 from app.recovery.run import recovery_runs, run_recovery
 from app.recovery.stats import recovery_stats
 from app.users.roles import Actor, Role
+from tests.services.court_venues import with_venues
 from tests.services.helpers import load_examples
 
 
@@ -59,7 +60,7 @@ def test_reminders_then_summons_with_costs_and_letters(billed: AppContext) -> No
     assert _events(ctx, "70000002") == [("reminder_1", date(2025, 5, 8))]
     assert _events(ctx, "70000001") == []
     # not paid within 7 days + the policy's 14 days: summons on 22 May for the first hearing 14+ days on
-    second = run_recovery(ctx.db, ctx.actor, ctx.settings, as_of=date(2025, 5, 22))
+    second = run_recovery(ctx.db, ctx.actor, with_venues(ctx.settings), as_of=date(2025, 5, 22))
     assert second.actions["summons"] == 2 and second.costs_pence == 2 * 8000
     with ctx.db.uow() as uow:
         account_id = get_account_id(uow, "70000005")
@@ -71,6 +72,12 @@ def test_reminders_then_summons_with_costs_and_letters(billed: AppContext) -> No
         assert costs == 8000
         letters = uow.session.scalars(select(Document.kind).where(Document.account_id == account_id)).all()
         assert sorted(letters) == ["demand_notice", "reminder_1", "summons"]
+        summons_data = uow.session.scalars(select(Document.data).where(Document.account_id == account_id,
+                                                                       Document.kind == "summons")).one()
+    # the summons says where and when to attend ([court] venues; issue 16 part 4)
+    assert summons_data["hearing_date"] == "2025-07-15"
+    assert summons_data["court"] == {"name": "Exampleton Magistrates' Court", "time": "10:00am",
+                                     "address_lines": ["The Court House", "Castle Street", "Exampleton", "EX1 2BB"]}
     with ctx.db.uow() as uow:
         summary = account_summary(uow, "70000005", date(2025, 5, 22))
     assert summary.recovery.stage == "summons"
@@ -135,3 +142,51 @@ def test_statistics_per_stage_and_day(billed: AppContext) -> None:
         (date(2025, 5, 8), "reminder_1", 2), (date(2025, 5, 22), "summons", 2),
     ]
     assert days[1].amount_pence > days[0].amount_pence
+
+
+def test_one_letter_per_person_and_step_covers_every_year_in_arrears(ctx: AppContext, demo_settings) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16 part 4: a person in arrears for several years gets one reminder (one final
+    notice, one summons) listing the years, not one letter per year on the same day; the
+    recovery events, costs and audit stay per year."""
+    from app.demo.generate import generate_demo
+
+    as_of = date(2026, 11, 23)
+    generate_demo(ctx.db, ctx.actor, demo_settings, accounts=300, seed=5, as_of=as_of)
+    summary = run_recovery(ctx.db, ctx.actor, demo_settings, as_of=as_of)
+    with ctx.db.uow() as uow:
+        letters = uow.session.execute(select(Document.account_id, Document.template, Document.data, Document.financial_year)
+                                      .where(Document.batch_run_id == summary.run_id)).all()
+        events = uow.session.execute(select(RecoveryEvent.account_id, RecoveryEvent.financial_year, RecoveryEvent.stage)
+                                     .where(RecoveryEvent.batch_run_id == summary.run_id)).all()
+    assert summary.letters == len(letters) < len(events) == sum(summary.actions.values())
+    per_template = [(a, t) for a, t, _, _ in letters]
+    assert len(per_template) == len(set(per_template))  # never two letters of one kind to one account in a run
+    several = [data for _, _, data, year in letters if len(data["years"]) > 1]
+    assert several, "the demo has people in arrears for more than one year"
+    for data in several:
+        assert data["amount_pence"] == sum(y["amount_pence"] for y in data["years"])
+        assert [y["year"] for y in data["years"]] == sorted(y["year"] for y in data["years"])
+    by_account: dict[object, set[int]] = {}
+    for account, year, _stage in events:
+        by_account.setdefault(account, set()).add(year)
+    for account, _template, data, year in letters:
+        covered = {y["year"] for y in data["years"]}
+        assert covered <= by_account[account] and (year is None) == (len(covered) > 1)
+
+
+def test_a_moved_out_taxpayers_reminder_goes_to_the_forwarding_address(billed: AppContext) -> None:
+    from app.billing import liability_changes as liability
+
+    ctx = billed
+    as_of = date(2025, 5, 1)
+    with ctx.db.uow() as uow:
+        period_id = account_summary(uow, "70000005", as_of).periods[0].period_id
+    with ctx.db.uow() as uow:
+        liability.move_out(uow, ctx.actor, ctx.settings, period_id=period_id, end_date=date(2025, 6, 30), as_of=as_of,
+                           forwarding_address="9 Mill Lane, Fenby, EX7 1ZZ")
+    run_recovery(ctx.db, ctx.actor, ctx.settings, as_of=date(2025, 5, 8))
+    with ctx.db.uow() as uow:
+        data = uow.session.scalars(select(Document.data).where(
+            Document.account_id == get_account_id(uow, "70000005"), Document.kind == "reminder_1")).one()
+    assert (data["address_lines"], data["postcode"]) == (["9 Mill Lane", "Fenby"], "EX7 1ZZ")
+    assert not data["property_address"].startswith("9 Mill Lane")  # the tax is still for the property left

@@ -1,14 +1,14 @@
 """The models and the migrations describe the same schema, on both databases (design rule 11)."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import column, delete, func, insert, select, table, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.bootstrap import AppContext
@@ -100,7 +100,14 @@ def test_the_upgrade_to_one_live_arrangement_refuses_an_account_with_two_naming_
     live = {"frequency": "monthly", "start_date": date(2025, 6, 1), "end_date": date(2026, 3, 1), "total_pence": 100,
             "status": "live", "created_by": "t", "version": 1, "account_id": account_id}
     with owner_ctx.db.uow() as uow:
-        uow.session.execute(insert(Account).values(id=account_id, account_ref="79000013", search_key=79000013, version=1))
+        old = ("id", "account_ref", "search_key", "version", "payment_method", "instalment_count", "instalment_day", "status",
+               "search_text", "result_name", "result_address", "result_postcode", "created_at")
+        # only the columns 0012 has (the model's later columns would be written with their defaults)
+        old_account = table("account", *(column(name, Account.__table__.c[name].type) for name in old))
+        uow.session.execute(insert(old_account).values(
+            id=account_id, account_ref="79000013", search_key=79000013, version=1, payment_method="cash", instalment_count=10,
+            instalment_day=1, status="open", search_text="", result_name="", result_address="", result_postcode="",
+            created_at=datetime(2025, 1, 1)))
         first, second = uuid.uuid4(), uuid.uuid4()
         uow.session.execute(insert(Arrangement).values(id=first, **live))
         uow.session.execute(insert(Arrangement).values(id=second, **live))

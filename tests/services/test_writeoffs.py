@@ -18,6 +18,7 @@ from app.recovery.account_recovery import account_recovery
 from app.users.roles import Actor, Role
 from app.writeoffs import deciding, proposing, writing_back
 from app.writeoffs.views import WriteOffView, approval_queue, list_writeoffs
+from tests.conftest import as_owner
 from tests.services.helpers import load_examples
 from tests.services.money_helpers import LEADER, LEADER_2, OFFICER, balance, count_rows, post_charge
 
@@ -287,7 +288,6 @@ def test_migration_0014_refuses_to_drop_write_offs_it_cannot_carry(loaded: AppCo
     from alembic import command
 
     from app.db import alembic_config
-    from tests.conftest import as_owner
 
     propose(loaded, 500)
     loaded.db.engine.dispose()

@@ -88,6 +88,8 @@ def test_move_out_before_move_in_is_refused_as_typed(qtbot: QtBot, open_examples
     assert dialog.preview_result is not None
     assert dialog.preview_result.results[0].charge_pence == 25843  # as the billing service test works out
     assert dialog.save_button.isEnabled()
+    dialog.forwarding.setText("  4 New Road, Otherton, OT1 2AB ")  # optional: where the amended notice goes
+    assert dialog.request().forwarding_address == "4 New Road, Otherton, OT1 2AB"
     # However tall the form and its trial calculation, the dialog stays on the screen and its
     # page scrolls (issue 16 part 7: Move out ran off the bottom of a 768-pixel screen).
     room = dialog.screen().availableGeometry()

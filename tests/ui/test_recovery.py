@@ -220,6 +220,8 @@ def test_hearing_list_single_outcome_refusal_and_grant_all(qtbot: QtBot, open_ex
     assert [cell(pane.model, r, h.COL_ACCOUNT) for r in range(2)] == ["70000002", "70000005"]
     assert cell(pane.model, 1, h.COL_HOLD).startswith("Dispute")
     assert "2 accounts listed" in pane.totals.text()
+    # the venue and time from the [court] settings (issue 16 part 4)
+    assert pane.venue.text() == "No court venue is set up for this date (settings: [court.venues])."
 
     pane.table.selectRow(1)  # 70000005, on hold: a liability order is refused, in one sentence
     pane.granted_button.click()

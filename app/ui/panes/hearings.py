@@ -106,6 +106,7 @@ class HearingsPane(QWidget):
         self.pack_button.clicked.connect(self.choose_pack_file)
         self.pack_button.setVisible(not ui.app.in_court_mode)
         self.totals = label("", "muted")
+        self.venue = label("", wrap=True)  # where and when ([court] settings), on its own line: the top row stays narrow
 
         self.model = HearingModel(self)
         self.proxy = SortFilterProxy(self.model, self)
@@ -179,6 +180,7 @@ class HearingsPane(QWidget):
         layout.setContentsMargins(24, 18, 24, 16)
         layout.setSpacing(12)
         layout.addLayout(top)
+        layout.addWidget(self.venue)
         layout.addWidget(label(
             "Accounts summonsed for the hearing, with what is owed now. Select rows (Ctrl or Shift for several) and "
             "record the court's decision; a liability order is refused while a hold is in force or the account is held "
@@ -261,9 +263,14 @@ class HearingsPane(QWidget):
         self.model.set_rows(entries)
         if listing is None:
             self.totals.setText("")
+            self.venue.setText("")
         else:
             self.totals.setText(f"{count(listing.accounts, 'account')} listed · {money(listing.total_balance_pence)} "
                                 "owed now")
+            self.venue.setText(
+                f"At {listing.court}, {', '.join(listing.court_address)}, at {listing.hearing_time}" if listing.court
+                else "No court venue is set up for this date (settings: [court.venues])."
+            )
             self.empty.setText("" if entries else f"Nobody is listed for the hearing on {uk_date(listing.hearing_date)}"
                                " (or every outcome has been recorded).")
             self.adjourn_to.setDate(to_qdate(listing.hearing_date + timedelta(weeks=ADJOURN_WEEKS)))

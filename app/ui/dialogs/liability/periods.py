@@ -18,9 +18,14 @@ class MoveOutDialog(ChangeDialog):
     def build(self) -> None:
         self.add_period_choice()
         self.end = self.add_date("Move-out date (last day liable)", "end_date", self.as_of)
+        # Optional: the amended notice (and any later letter) goes here rather than to the empty property.
+        self.forwarding = self.add_text("Forwarding address (optional)", "forwarding_address",
+                                        "e.g. 4 New Road, Otherton, OT1 2AB")
+        self.forwarding.setMaxLength(300)
 
     def request(self) -> MoveOut:
-        return MoveOut(period_id=self.period_id(), end_date=date_of(self.end), as_of=self.as_of)
+        return MoveOut(period_id=self.period_id(), end_date=date_of(self.end), as_of=self.as_of,
+                       forwarding_address=self.forwarding.text().strip())
 
     def problems(self) -> dict[str, str]:
         period = self.selected_period()
