@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from app import clock
+from app import __version__, clock
 from app.adapters.csv_files import CsvFileError
 from app.cli.common import (
     EXIT_BAD_INPUT,
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="revdesk", description="Revenues Desk: council tax billing and recovery.")
+    parser.add_argument("--version", action="version", version=f"Revenues Desk {__version__}")
     parser.add_argument("--db", help="database URL (default: REVDESK_DATABASE_URL, settings, or the embedded SQLite file)")
     parser.add_argument("--settings", help="authority settings TOML (default: REVDESK_SETTINGS or the built-in file)")
     parser.add_argument("--user", help="acting user on the embedded database (default: your computer login); "

@@ -18,7 +18,6 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from functools import partial
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -39,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clock
+from app import __version__, clock
 from app.application import Application
 from app.bootstrap import bootstrap
 from app.config import SettingsError, default_database_url, desktop_database_url, saved_connection_url
@@ -372,14 +371,9 @@ class MainWindow(QMainWindow):
             self.accounts.show_search()
 
     def about_text(self) -> str:
-        """What Help > About says: the installed package's version (the distribution is
-        `revenues-desk` in pyproject.toml), the council, the database and the user."""
-        try:
-            app_version = version("revenues-desk")
-        except PackageNotFoundError:
-            app_version = "development"
+        """What Help > About says: the version (app.__version__), the council, the database and the user."""
         return (
-            f"<h3>{APP_NAME} {app_version}</h3>"
+            f"<h3>{APP_NAME} {__version__}</h3>"
             f"<p>Council tax case work for {self.app.authority_name}.</p>"
             f"<p>Database: {self.app.database_description}<br>User: {user_label(self.app)}</p>"
             "<p>Free software under the GNU Affero General Public License, version 3 or later.</p>"
