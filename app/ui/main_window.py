@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from functools import partial
+from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -41,8 +42,16 @@ from PySide6.QtWidgets import (
 from app import __version__, clock
 from app.application import Application
 from app.bootstrap import bootstrap
-from app.config import SettingsError, default_database_url, desktop_database_url, saved_connection_url
+from app.config import (
+    DataFolderUnavailable,
+    SettingsError,
+    default_database_url,
+    desktop_database_url,
+    machine_database_url,
+    saved_connection_url,
+)
 from app.connections import Connected
+from app.crashlog import crash_sentence, log_crash, start_logging
 from app.errors import DatabaseUnavailable, ServiceError
 from app.ui.connection_banner import ConnectionBanner
 from app.ui.context import UiContext
@@ -454,6 +463,14 @@ def offer_embedded(reason: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def fallback_database_url() -> str | None:
+    """The embedded database to offer instead of a server, or None without a data folder."""
+    try:
+        return default_database_url()
+    except DataFolderUnavailable:
+        return None
+
+
 def no_display_reason() -> str | None:
     """On Linux without a display Qt would abort the process; say why instead."""
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
@@ -485,22 +502,23 @@ def open_main_window(
 ) -> MainWindow | None:
     """Bootstrap and show the window, or explain in one sentence why not (None)."""
     application()
-    url = desktop_database_url(db_url)
     try:
+        url = desktop_database_url(db_url)
         ctx = bootstrap(url, settings_path, username, prompt=ask_password)
     except DatabaseUnavailable as exc:
-        # A server chosen earlier in the connection dialog that does not answer today must
-        # not lock the officer out: offer this computer's embedded database for the session.
-        from_dialog = url is not None and url == saved_connection_url() and not db_url
-        if not from_dialog or url == default_database_url() or not offer_embedded(str(exc)):
+        # A server chosen earlier in the connection dialog, or set for this computer by IT, that
+        # does not answer today must not lock the officer out: offer the embedded database.
+        chosen = url is not None and not db_url and url in (saved_connection_url(), machine_database_url())
+        embedded = fallback_database_url()
+        if not chosen or embedded is None or url == embedded or not offer_embedded(str(exc)):
             show_startup_error(str(exc))
             return None
         try:
-            ctx = bootstrap(default_database_url(), settings_path, username)
+            ctx = bootstrap(embedded, settings_path, username)
         except (ServiceError, SettingsError) as again:
             show_startup_error(str(again))
             return None
-    except (ServiceError, SettingsError) as exc:  # a disabled user, bad settings
+    except (ServiceError, SettingsError) as exc:  # a disabled user, bad settings or machine configuration, no data folder
         show_startup_error(str(exc))
         return None
     window = MainWindow(Application(ctx), today=today)
@@ -510,17 +528,31 @@ def open_main_window(
 
 
 def run_gui(db_url: str | None = None, settings_path: str | None = None, username: str | None = None) -> int:
-    """The desktop application: 0 when the officer quits, 1 if it could not start."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """The desktop application: 0 when the officer quits, 1 if it could not start. An
+    unexpected error is one sentence naming the log file its details went to, never a
+    traceback on a console (the windowed build has none)."""
+    start_logging(logging.WARNING)
     if reason := no_display_reason():
         print(f"revdesk: {reason}", file=sys.stderr)
         return 1
     app = application()
-    window = open_main_window(db_url, settings_path, username)
-    if window is None:
-        return 1
+    previous_hook = sys.excepthook
+    sys.excepthook = report_unexpected  # an error in a slot: Qt would print it and carry on
     try:
-        return app.exec()
+        window = open_main_window(db_url, settings_path, username)
+        if window is None:
+            return 1
+        try:
+            return app.exec()
+        finally:
+            window.app.close()
+    except Exception:
+        report_unexpected(*sys.exc_info())
+        return 1
     finally:
-        window.app.close()
+        sys.excepthook = previous_hook
+
+
+def report_unexpected(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """Log an unexpected error's details and tell the person in one sentence where they are."""
+    show_startup_error(crash_sentence(log_crash(exc_type, exc, tb)))
