@@ -75,6 +75,7 @@ class SelfTest:
             ("workbook", self.workbook),
             ("window", self.window),
             ("keyring", self.keyring),
+            ("server driver", self.server_driver),
             ("server", self.server),
         ]
 
@@ -162,6 +163,14 @@ class SelfTest:
             f"{NO_USABLE_KEYRING} (none of keyring's backends answers; on Linux the Secret Service, e.g. GNOME Keyring, "
             "must be running): server passwords are asked at each start instead of remembered."
         )
+
+    def server_driver(self) -> str:
+        """What a council server needs on every desktop, checked even when no server is given:
+        SQLAlchemy's PostgreSQL dialect loads psycopg, and psycopg finds a libpq wrapper."""
+        from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+
+        psycopg = PGDialect_psycopg.import_dbapi()  # type: ignore[no-untyped-call]
+        return f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__} libpq wrapper, libpq {psycopg.pq.version()})"
 
     def server(self) -> str:
         if not self.server_url:

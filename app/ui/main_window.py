@@ -53,6 +53,7 @@ from app.config import (
 from app.connections import Connected
 from app.crashlog import crash_sentence, log_crash, start_logging
 from app.errors import DatabaseUnavailable, ServiceError
+from app.ui import startup_probe
 from app.ui.connection_banner import ConnectionBanner
 from app.ui.context import UiContext
 from app.ui.dialogs.connection import ConnectionDialog
@@ -542,6 +543,7 @@ def run_gui(db_url: str | None = None, settings_path: str | None = None, usernam
         window = open_main_window(db_url, settings_path, username)
         if window is None:
             return 1
+        startup_probe.watch(window)
         try:
             return app.exec()
         finally:

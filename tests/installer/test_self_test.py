@@ -15,7 +15,7 @@ from app.config import settings_source
 from app.db import make_database
 from tests.conftest import embedded_user
 
-CHECKS = ["settings", "scratch database", "letter", "workbook", "window", "keyring", "server"]
+CHECKS = ["settings", "scratch database", "letter", "workbook", "window", "keyring", "server driver", "server"]
 
 
 def run(server: str | None, username: str | None = "clerk") -> tuple[int, list[str]]:
@@ -28,9 +28,9 @@ def test_every_check_passes_with_a_usable_keyring_and_the_server_given(qapp: QAp
     code, lines = run(db_url, embedded_user(db_url, "clerk"))
     assert [line.split(":")[0] for line in lines[:-1]] == CHECKS
     assert all(": ok (" in line for line in lines[:-1]), lines
-    assert lines[-1] == "Self-test passed: all 7 checks ok."
+    assert lines[-1] == "Self-test passed: all 8 checks ok."
     assert code == 0
-    assert ", schema at 0014, you are " in lines[6]
+    assert ", schema at 0014, you are " in lines[7]
     assert str(settings_source(None)) in lines[0]
 
 
@@ -52,7 +52,7 @@ def test_a_server_that_does_not_answer_fails_its_check_and_the_command_exits_1(
     out = capsys.readouterr()
     assert code == 1
     lines = out.out.splitlines()
-    assert lines[6].startswith("server: failed: Cannot reach the database at postgresql+psycopg://clerk@127.0.0.1:1/revenues")
+    assert lines[7].startswith("server: failed: Cannot reach the database at postgresql+psycopg://clerk@127.0.0.1:1/revenues")
     assert lines[-1] == "Self-test failed: server."
     assert "Traceback" not in out.out + out.err
 
@@ -64,7 +64,7 @@ def test_a_server_with_an_old_schema_is_named_with_what_to_do(qapp: QApplication
     make_database(empty).dispose()
     code, lines = run(empty)
     assert code == 1
-    assert lines[6].endswith("schema is at revision none (an empty database) and this version needs 0014: "
+    assert lines[7].endswith("schema is at revision none (an empty database) and this version needs 0014: "
                              "the schema's owner upgrades it once with revdesk db upgrade.")
 
 
