@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import sys
 import tempfile
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +21,7 @@ LOG_BACKUPS = 2
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 _handler: logging.Handler | None = None
+_path: Path | None = None
 
 
 class NoWritableFolder(Exception):
@@ -46,34 +46,35 @@ def log_path() -> Path:
 
 
 def start_logging(level: int = logging.WARNING) -> Path | None:
-    """Send warnings and errors (and `level` and above) to the log file, once per process;
-    the file's path, or None when no folder takes it (then nothing is logged, and nothing
+    """Send warnings and errors (`level` and above) to the log file, once per process; the
+    file's path, or None when no folder takes it (then nothing is logged, and nothing
     reaches the console either: Python's last-resort handler would print tracebacks)."""
-    global _handler
-    root = logging.getLogger()
+    global _handler, _path
     if _handler is not None:
-        return Path(getattr(_handler, "baseFilename", "")) or None
-    path = log_path()
+        return _path
+    root = logging.getLogger()
+    where = log_path()
+    path: Path | None = where
+    handler: logging.Handler
     try:
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=False)
+        handler = logging.handlers.RotatingFileHandler(where, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     except OSError:
-        handler, path = logging.NullHandler(), None  # type: ignore[assignment]
+        handler, path = logging.NullHandler(), None
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > level:
         root.setLevel(level)
-    _handler = handler
+    _handler, _path = handler, path
     return path
 
 
 def stop_logging() -> None:
     """Detach the file (tests; a process that ends need not call it)."""
-    global _handler
+    global _handler, _path
     if _handler is not None:
         logging.getLogger().removeHandler(_handler)
         _handler.close()
-        _handler = None
+        _handler, _path = None, None
 
 
 def log_crash(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> Path | None:
@@ -89,7 +90,3 @@ def crash_sentence(path: Path | None) -> str:
         return "Revenues Desk met an unexpected error, and no folder on this computer takes its log file."
     return f"Revenues Desk met an unexpected error; the details are in {path} (send that file to your IT team)."
 
-
-def windowed() -> bool:
-    """The frozen build without a console (Windows' windowed executable): nothing reads stderr."""
-    return getattr(sys, "frozen", False) and (sys.stderr is None or sys.stdout is None)

@@ -6,7 +6,7 @@ Two things, both optional, in a small TOML file:
     url = "postgresql+psycopg://revenues-db.council.local:5432/revdesk?sslmode=require"
 
     [settings]
-    file = '\\\\fileserver\\revenues\\authority.toml'
+    file = '\\\\fileserver\\revenues\\authority.toml'   # or a path relative to this file
 
 Where it lives (platformdirs' site configuration folder for "revenues-desk"):
 
@@ -82,7 +82,8 @@ def load_machine_config() -> MachineConfig:
                                     f"(it may have {', '.join(sorted(KNOWN[section]))}): {fix}.")
     url = _text(raw, "database", "url", path)
     settings_file = _text(raw, "settings", "file", path)
-    return MachineConfig(path, _with_login(url) if url else None, Path(settings_file) if settings_file else None)
+    settings_path = path.parent / Path(settings_file) if settings_file else None  # relative: beside this file
+    return MachineConfig(path, _with_login(url) if url else None, settings_path)
 
 
 def _text(raw: dict, section: str, key: str, path: Path) -> str | None:

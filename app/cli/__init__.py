@@ -333,7 +333,8 @@ def entry_point() -> None:
     An unexpected error is one sentence naming the log file that has its traceback."""
     try:
         code = main()
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None in the windowed build (no console)
+            sys.stdout.flush()
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 import app.cli
 from app.cli import entry_point, main
-from app.crashlog import LOG_NAME, stop_logging
+from app.crashlog import LOG_NAME, crash_sentence, start_logging, stop_logging
 from app.ui import main_window
 
 NOWHERE = "postgresql+psycopg://ann@127.0.0.1:1/revenues"
@@ -132,3 +132,25 @@ def test_an_unexpected_error_on_the_command_line_is_one_sentence(
                                        "(send that file to your IT team).\n")
     stop_logging()
     assert "KeyError: 'missing'" in log.read_text(encoding="utf-8")
+
+
+def test_the_windowed_build_without_a_console_ends_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A windowed program has no stdout or stderr (sys.stdout is None): quitting the desktop
+    is exit 0, not an error about flushing a console that is not there."""
+    monkeypatch.setattr(app.cli, "main", lambda: 0)
+    monkeypatch.setattr("sys.stdout", None)
+    monkeypatch.setattr("sys.stderr", None)
+    with pytest.raises(SystemExit) as ended:
+        entry_point()
+    assert ended.value.code == 0
+    assert not (Path(os.environ["REVDESK_DATA_DIR"]) / LOG_NAME).exists()
+
+
+def test_with_no_folder_for_the_log_the_sentence_says_so(
+    unwritable_data_folder: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(unwritable_data_folder))  # no temporary folder either
+    assert start_logging() is None
+    assert start_logging() is None  # once per process: the same answer
+    assert crash_sentence(None) == ("Revenues Desk met an unexpected error, and no folder on this computer takes "
+                                    "its log file.")

@@ -108,3 +108,10 @@ def test_the_command_line_says_so_and_exits_2(machine_file: Path, capsys: pytest
     err = capsys.readouterr().err
     assert err.startswith(f"revdesk: The machine configuration file {machine_file} is not valid TOML")
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_relative_settings_file_is_beside_the_machine_configuration(machine_file: Path, council_settings: Path) -> None:
+    (machine_file.parent / "authority.toml").write_bytes(council_settings.read_bytes())
+    machine_file.write_text("[settings]\nfile = 'authority.toml'\n", encoding="utf-8")
+    assert settings_source(None) == machine_file.parent / "authority.toml"
+    assert load_settings(None).name == "Exampleton Council"

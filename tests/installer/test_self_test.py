@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import keyring
 import pytest
@@ -13,6 +17,7 @@ from app.cli import main
 from app.cli.selftest import NO_USABLE_KEYRING, run_check, self_test
 from app.config import settings_source
 from app.db import make_database
+from app.paths import ROOT
 from tests.conftest import embedded_user
 
 CHECKS = ["settings", "scratch database", "letter", "workbook", "window", "keyring", "server driver", "server"]
@@ -57,10 +62,8 @@ def test_a_server_that_does_not_answer_fails_its_check_and_the_command_exits_1(
     assert "Traceback" not in out.out + out.err
 
 
-def test_a_server_with_an_old_schema_is_named_with_what_to_do(qapp: QApplication, tmp_path: object) -> None:
-    from pathlib import Path
-
-    empty = f"sqlite:///{Path(str(tmp_path)) / 'empty.db'}"
+def test_a_server_with_an_old_schema_is_named_with_what_to_do(qapp: QApplication, tmp_path: Path) -> None:
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
     make_database(empty).dispose()
     code, lines = run(empty)
     assert code == 1
@@ -75,3 +78,17 @@ def test_a_check_that_crashes_is_one_line_and_its_traceback_goes_to_the_log(capl
     outcome = run_check("letter", broken)
     assert outcome.line() == "letter: failed: the template folder is missing"
     assert "Traceback" in caplog.text and "RuntimeError" in caplog.text
+
+
+def test_the_installed_command_passes_in_a_process_of_its_own(tmp_path: Path) -> None:
+    """`revdesk --self-test` as IT runs it: its own process, the console script, a keyring
+    backend named by keyring's own PYTHON_KEYRING_BACKEND (the tests' in-memory one)."""
+    revdesk = Path(sys.executable).with_name("revdesk")
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "tests.memory_keyring.MemoryKeyring", "PYTHONPATH": str(ROOT),
+           "QT_QPA_PLATFORM": "offscreen", "REVDESK_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([str(revdesk), "--self-test", "--user", "clerk"], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "keyring: ok (tests.memory_keyring.MemoryKeyring)" in done.stdout
+    assert done.stdout.splitlines()[-1] == "Self-test passed: all 8 checks ok."
+    assert done.stderr == ""
