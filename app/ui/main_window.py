@@ -549,12 +549,17 @@ def run_gui(db_url: str | None = None, settings_path: str | None = None, usernam
         finally:
             window.app.close()
     except Exception:
-        report_unexpected(*sys.exc_info())
+        show_startup_error(crash_sentence(log_crash(*sys.exc_info())))
         return 1
     finally:
         sys.excepthook = previous_hook
 
 
 def report_unexpected(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-    """Log an unexpected error's details and tell the person in one sentence where they are."""
-    show_startup_error(crash_sentence(log_crash(exc_type, exc, tb)))
+    """While the window is open: log an unexpected error's details and tell the person in
+    one sentence where they are (what they were doing did not finish; the window stays)."""
+    show_unexpected_error(crash_sentence(log_crash(exc_type, exc, tb)))
+
+
+def show_unexpected_error(message: str) -> None:
+    QMessageBox.critical(None, f"{APP_NAME}: something went wrong", message)

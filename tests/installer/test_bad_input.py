@@ -154,3 +154,18 @@ def test_with_no_folder_for_the_log_the_sentence_says_so(
     assert start_logging() is None  # once per process: the same answer
     assert crash_sentence(None) == ("Revenues Desk met an unexpected error, and no folder on this computer takes "
                                     "its log file.")
+
+
+def test_an_error_in_an_open_window_is_reported_and_logged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What Qt would print to a console and carry on from (an error in a slot): the
+    desktop's exception hook logs it and says where, in one sentence."""
+    shown: list[str] = []
+    monkeypatch.setattr(main_window, "show_unexpected_error", shown.append)
+    try:
+        raise ZeroDivisionError("a slot divided by zero")
+    except ZeroDivisionError as exc:
+        main_window.report_unexpected(type(exc), exc, exc.__traceback__)
+    log = Path(os.environ["REVDESK_DATA_DIR"]) / LOG_NAME
+    assert shown == [f"Revenues Desk met an unexpected error; the details are in {log} (send that file to your IT team)."]
+    stop_logging()
+    assert "ZeroDivisionError: a slot divided by zero" in log.read_text(encoding="utf-8")
