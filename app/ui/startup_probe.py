@@ -2,7 +2,8 @@
 
 `REVDESK_STARTUP_PROBE=FILE revenues-desk` starts as usual and, once the main window has
 painted for the first time (the officer could type in the search box), writes the wall-clock
-time to FILE and quits. bench/frozen_start.py uses it to compare the frozen build with the
+time to FILE and closes the window, which ends the application as an officer closing it would
+(background work finished first). bench/frozen_start.py uses it to compare the frozen build with the
 source install; IT can use it the same way on a locked-down desktop. Without the variable
 nothing here runs.
 """
@@ -14,7 +15,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 VARIABLE = "REVDESK_STARTUP_PROBE"
 
@@ -22,6 +23,7 @@ VARIABLE = "REVDESK_STARTUP_PROBE"
 class _FirstPaint(QObject):
     def __init__(self, window: QWidget, path: Path) -> None:
         super().__init__(window)
+        self.window = window
         self.path = path
         self.done = False
 
@@ -33,7 +35,7 @@ class _FirstPaint(QObject):
 
     def _report(self) -> None:
         self.path.write_text(f"{time.time():.6f}\n", encoding="utf-8")
-        QApplication.quit()
+        self.window.close()
 
 
 def watch(window: QWidget) -> None:

@@ -19,8 +19,9 @@ def test_the_first_paint_is_reported_and_the_desktop_quits(
     monkeypatch.setenv(startup_probe.VARIABLE, str(probe))
     monkeypatch.setattr(main_window, "show_startup_error", lambda message: pytest.fail(message))
     before = time.time()
-    assert main_window.run_gui(db_url=sqlite_url, username="ann") == 0  # quit by the probe, not by hand
+    assert main_window.run_gui(db_url=sqlite_url, username="ann") == 0  # closed by the probe, not by hand
     assert before <= float(probe.read_text(encoding="utf-8")) <= time.time()
+    assert not [w for w in qapp.topLevelWidgets() if isinstance(w, main_window.MainWindow) and w.isVisible()]
 
 
 def test_without_the_variable_nothing_is_watched(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> None:
