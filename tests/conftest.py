@@ -239,3 +239,10 @@ def examples() -> Path:
 def demo_settings() -> AuthoritySettings:
     """The built-in authority settings (years 2023-2026), which demo data needs."""
     return load_settings(None)
+
+
+@pytest.fixture(autouse=True)
+def _no_machine_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads this computer's machine-wide configuration (app.machine_config): it
+    points at a file that is not there unless a test writes it."""
+    monkeypatch.setenv("REVDESK_MACHINE_CONFIG", str(tmp_path_factory.mktemp("machine") / "revenues-desk.toml"))

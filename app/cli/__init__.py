@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from app import clock
+from app import __version__, clock
 from app.adapters.csv_files import CsvFileError
 from app.cli.common import (
     EXIT_BAD_INPUT,
@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="revdesk", description="Revenues Desk: council tax billing and recovery.")
+    parser.add_argument("--version", action="version", version=f"Revenues Desk {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (a scratch database, a letter, a workbook, the window, the keyring "
+                        "and the server given by --db or configured) and exit: 0 if all is well")
     parser.add_argument("--db", help="database URL (default: REVDESK_DATABASE_URL, settings, or the embedded SQLite file)")
     parser.add_argument("--settings", help="authority settings TOML (default: REVDESK_SETTINGS or the built-in file)")
     parser.add_argument("--user", help="acting user on the embedded database (default: your computer login); "
@@ -139,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(argv) if argv is not None else None)
     command = args.command or "gui"
     try:
+        if args.self_test:
+            return _self_test(args)
         if command == "gui":
             from app.ui.main_window import run_gui
 
@@ -157,6 +163,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("revdesk: interrupted", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _self_test(args: argparse.Namespace) -> int:
+    from app.cli.selftest import self_test
+    from app.config import machine_database_url
+
+    server = args.db or os.environ.get("REVDESK_DATABASE_URL") or machine_database_url()
+    return self_test(args.settings, server, args.user, prompt=_prompt_password)
 
 
 def _with_context(args: argparse.Namespace, command: str) -> int:
@@ -341,12 +355,19 @@ HANDLERS: dict[str, Handler] = {
 def entry_point() -> None:
     """The `revdesk` command. A reader that stops early (`revdesk search smith | head`) ends
     it quietly, as other command-line tools end: no BrokenPipeError traceback. Python's own
-    recipe: point stdout at devnull so the interpreter's final flush cannot fail again."""
+    recipe: point stdout at devnull so the interpreter's final flush cannot fail again.
+    An unexpected error is one sentence naming the log file that has its traceback."""
     try:
         code = main()
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None in the windowed build (no console)
+            sys.stdout.flush()
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_FAILURE
+    except Exception:
+        from app.crashlog import crash_sentence, log_crash
+
+        print(f"revdesk: {crash_sentence(log_crash(*sys.exc_info()))}", file=sys.stderr)
         code = EXIT_FAILURE
     sys.exit(code)

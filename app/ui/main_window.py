@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from functools import partial
-from importlib.metadata import PackageNotFoundError, version
+from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -40,12 +40,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clock
+from app import __version__, clock
 from app.application import Application
 from app.bootstrap import bootstrap
-from app.config import SettingsError, default_database_url, desktop_database_url, load_settings, saved_connection_url
+from app.config import (
+    DataFolderUnavailable,
+    SettingsError,
+    default_database_url,
+    desktop_database_url,
+    load_settings,
+    machine_database_url,
+    saved_connection_url,
+)
 from app.connections import Connected
+from app.crashlog import crash_sentence, log_crash, start_logging
 from app.errors import DatabaseUnavailable, ServiceError
+from app.ui import startup_probe
 from app.ui.connection_banner import ConnectionBanner
 from app.ui.context import UiContext
 from app.ui.dialogs.connection import ConnectionDialog
@@ -454,14 +464,9 @@ class MainWindow(QMainWindow):
             self.accounts.show_search()
 
     def about_text(self) -> str:
-        """What Help > About says: the installed package's version (the distribution is
-        `revenues-desk` in pyproject.toml), the council, the database and the user."""
-        try:
-            app_version = version("revenues-desk")
-        except PackageNotFoundError:
-            app_version = "development"
+        """What Help > About says: the version (app.__version__), the council, the database and the user."""
         return (
-            f"<h3>{APP_NAME} {app_version}</h3>"
+            f"<h3>{APP_NAME} {__version__}</h3>"
             f"<p>Council tax case work for {self.app.authority_name}.</p>"
             f"<p>Database: {self.app.database_description}<br>User: {user_label(self.app)}</p>"
             "<p>Free software under the GNU Affero General Public License, version 3 or later.</p>"
@@ -542,6 +547,14 @@ def offer_embedded(reason: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def fallback_database_url() -> str | None:
+    """The embedded database to offer instead of a server, or None without a data folder."""
+    try:
+        return default_database_url()
+    except DataFolderUnavailable:
+        return None
+
+
 def no_display_reason() -> str | None:
     """On Linux without a display Qt would abort the process; say why instead."""
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
@@ -582,22 +595,23 @@ def open_main_window(
             show_startup_error(str(exc))
             return None
         return _show(MainWindow(court, today=today))
-    url = desktop_database_url(db_url)
     try:
+        url = desktop_database_url(db_url)
         ctx = bootstrap(url, settings_path, username, prompt=ask_password)
     except DatabaseUnavailable as exc:
-        # A server chosen earlier in the connection dialog that does not answer today must
-        # not lock the officer out: offer this computer's embedded database for the session.
-        from_dialog = url is not None and url == saved_connection_url() and not db_url
-        if not from_dialog or url == default_database_url() or not offer_embedded(str(exc)):
+        # A server chosen earlier in the connection dialog, or set for this computer by IT, that
+        # does not answer today must not lock the officer out: offer the embedded database.
+        chosen = url is not None and not db_url and url in (saved_connection_url(), machine_database_url())
+        embedded = fallback_database_url()
+        if not chosen or embedded is None or url == embedded or not offer_embedded(str(exc)):
             show_startup_error(str(exc))
             return None
         try:
-            ctx = bootstrap(default_database_url(), settings_path, username)
+            ctx = bootstrap(embedded, settings_path, username)
         except (ServiceError, SettingsError) as again:
             show_startup_error(str(again))
             return None
-    except (ServiceError, SettingsError) as exc:  # a disabled user, bad settings
+    except (ServiceError, SettingsError) as exc:  # a disabled user, bad settings or machine configuration, no data folder
         show_startup_error(str(exc))
         return None
     return _show(MainWindow(Application(ctx), today=today))
@@ -614,17 +628,37 @@ def _show(window: MainWindow) -> MainWindow:
 def run_gui(
     db_url: str | None = None, settings_path: str | None = None, username: str | None = None, pack: str | None = None,
 ) -> int:
-    """The desktop application: 0 when the officer quits, 1 if it could not start."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """The desktop application: 0 when the officer quits, 1 if it could not start. An
+    unexpected error is one sentence naming the log file its details went to, never a
+    traceback on a console (the windowed build has none). `pack`: court mode on that pack."""
+    start_logging(logging.WARNING)
     if reason := no_display_reason():
         print(f"revdesk: {reason}", file=sys.stderr)
         return 1
     app = application()
-    window = open_main_window(db_url, settings_path, username, pack=pack)
-    if window is None:
-        return 1
+    previous_hook = sys.excepthook
+    sys.excepthook = report_unexpected  # an error in a slot: Qt would print it and carry on
     try:
-        return app.exec()
+        window = open_main_window(db_url, settings_path, username, pack=pack)
+        if window is None:
+            return 1
+        startup_probe.watch(window)
+        try:
+            return app.exec()
+        finally:
+            window.app.close()
+    except Exception:
+        show_startup_error(crash_sentence(log_crash(*sys.exc_info())))
+        return 1
     finally:
-        window.app.close()
+        sys.excepthook = previous_hook
+
+
+def report_unexpected(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """While the window is open: log an unexpected error's details and tell the person in
+    one sentence where they are (what they were doing did not finish; the window stays)."""
+    show_unexpected_error(crash_sentence(log_crash(exc_type, exc, tb)))
+
+
+def show_unexpected_error(message: str) -> None:
+    QMessageBox.critical(None, f"{APP_NAME}: something went wrong", message)

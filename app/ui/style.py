@@ -8,8 +8,10 @@ stylesheet below decides what it looks like, so status colours stay rare and con
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
+
+from app.paths import ICONS
 
 COLOURS = {
     "window": "#f4f6f9",
@@ -212,7 +214,20 @@ def palette() -> QPalette:
     return pal
 
 
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)  # rendered from revenues-desk.svg by scripts/make_icons.py
+
+
+def app_icon() -> QIcon:
+    """The application's icon at every size a title bar, taskbar or dock asks for (PNG, so
+    no SVG image plugin is needed in the frozen build)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(ICONS / f"revenues-desk-{size}.png"))
+    return icon
+
+
 def apply_style(app: QApplication) -> None:
+    app.setWindowIcon(app_icon())
     app.setStyle("Fusion")
     app.setPalette(palette())
     font = QFont()

@@ -1,33 +1,8 @@
-"""Merge data for letter tests, in the shape the billing service produces."""
+"""Merge data for letter tests, in the shape the billing service produces: the specimen
+notice `revdesk --self-test` renders too (app/letters/specimen.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from app.letters.specimen import specimen_notice as notice_data
 
-from app.letters.council import council_fields
-from app.settings import load_settings
-
-
-def notice_data(**changes: Any) -> dict[str, Any]:
-    """Merge data in the shape the billing service produces."""
-    data: dict[str, Any] = {
-        **council_fields(load_settings()), "issued_on": "2026-03-06", "account_ref": "70000001",
-        "names": ["Mr Daniel Hughes", "Ms Chloe Bennett & Son"], "address_lines": ["12 Station Road", "Exampleton"],
-        "postcode": "EX1 4QT", "property_address": "12 Station Road, Exampleton, EX1 4QT", "band": "C",
-        "parish": "Little Example", "year": 2026, "year_label": "2026/27", "band_d_pence": 221847,
-        "annual_charge_pence": 197197,
-        "lines": [
-            {"from": "2026-04-01", "to": "2026-06-30", "days": 91, "description": "Band C", "amount_pence": 49165},
-            {"from": "2026-07-01", "to": "2027-03-31", "days": 274, "description": "Band C, single person discount 25%",
-             "amount_pence": 111025},
-        ],
-        "charge_pence": 160190, "reduction_pence": 12000, "net_charge_pence": 148190, "paid_pence": 20000,
-        "balance_pence": 128190,
-        "instalments": [{"due": "2026-04-01", "amount_pence": 12827}]
-        + [{"due": f"2026-{m:02d}-01", "amount_pence": 12818} for m in range(5, 13)]
-        + [{"due": "2027-01-01", "amount_pence": 12818}],
-        "payment_method": "cash", "direct_debit": False, "amended": False, "reason": "", "moved_out": False,
-        "precepts": [], "band_d_change": "",
-    }
-    data.update(changes)
-    return data
+__all__ = ["notice_data"]
