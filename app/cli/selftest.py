@@ -73,6 +73,7 @@ class SelfTest:
             ("scratch database", self.scratch_database),
             ("letter", self.letter),
             ("workbook", self.workbook),
+            ("court pack encryption", self.court_pack_encryption),
             ("window", self.window),
             ("keyring", self.keyring),
             ("server driver", self.server_driver),
@@ -122,6 +123,37 @@ class SelfTest:
         if sheets != ["Schedule", "Summary"]:
             raise CheckFailed(f"the write-off schedule has the sheets {sheets}, not Schedule and Summary.")
         return f"write-off schedule, {out.stat().st_size:,} bytes"
+
+    def court_pack_encryption(self) -> str:
+        """SQLCipher (the court pack's encryption) with its OpenSSL: a scratch file encrypted with a
+        random key is written, read back, and refused with another key; its bytes hold no plain text."""
+        import secrets
+
+        from sqlalchemy import text
+
+        from app.db import make_pack_database
+        from app.errors import DatabaseUnavailable
+
+        path, key = self.folder / "self-test.pack", secrets.token_bytes(32)
+        db = make_pack_database(path, key)
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(text("CREATE TABLE t (v TEXT)"))
+                conn.execute(text("INSERT INTO t VALUES ('self-test marker')"))
+            with db.engine.connect() as conn:
+                version = conn.execute(text("PRAGMA cipher_version")).scalar()
+                read = conn.execute(text("SELECT v FROM t")).scalar()
+        finally:
+            db.dispose()
+        if read != "self-test marker" or b"self-test marker" in path.read_bytes():
+            raise CheckFailed("the scratch court pack was not read back, or was not encrypted.")
+        try:
+            make_pack_database(path, secrets.token_bytes(32)).dispose()
+        except DatabaseUnavailable:
+            pass  # refused, as it must be
+        else:
+            raise CheckFailed("a scratch court pack opened with the wrong key.")
+        return f"SQLCipher {version}: written, read back, refused with another key"
 
     def window(self) -> str:
         from PySide6.QtCore import qInstallMessageHandler

@@ -20,7 +20,8 @@ from app.db import SCHEMA_HEAD, make_database
 from app.paths import ROOT
 from tests.conftest import embedded_user
 
-CHECKS = ["settings", "scratch database", "letter", "workbook", "window", "keyring", "server driver", "server"]
+CHECKS = ["settings", "scratch database", "letter", "workbook", "court pack encryption", "window", "keyring", "server driver",
+          "server"]
 
 
 def run(server: str | None, username: str | None = "clerk") -> tuple[int, list[str]]:
@@ -33,9 +34,9 @@ def test_every_check_passes_with_a_usable_keyring_and_the_server_given(qapp: QAp
     code, lines = run(db_url, embedded_user(db_url, "clerk"))
     assert [line.split(":")[0] for line in lines[:-1]] == CHECKS
     assert all(": ok (" in line for line in lines[:-1]), lines
-    assert lines[-1] == "Self-test passed: all 8 checks ok."
+    assert lines[-1] == "Self-test passed: all 9 checks ok."
     assert code == 0
-    assert f", schema at {SCHEMA_HEAD}, you are " in lines[7]
+    assert f", schema at {SCHEMA_HEAD}, you are " in lines[8]
     assert str(settings_source(None)) in lines[0]
 
 
@@ -57,7 +58,7 @@ def test_a_server_that_does_not_answer_fails_its_check_and_the_command_exits_1(
     out = capsys.readouterr()
     assert code == 1
     lines = out.out.splitlines()
-    assert lines[7].startswith("server: failed: Cannot reach the database at postgresql+psycopg://clerk@127.0.0.1:1/revenues")
+    assert lines[8].startswith("server: failed: Cannot reach the database at postgresql+psycopg://clerk@127.0.0.1:1/revenues")
     assert lines[-1] == "Self-test failed: server."
     assert "Traceback" not in out.out + out.err
 
@@ -67,7 +68,7 @@ def test_a_server_with_an_old_schema_is_named_with_what_to_do(qapp: QApplication
     make_database(empty).dispose()
     code, lines = run(empty)
     assert code == 1
-    assert lines[7].endswith(f"schema is at revision none (an empty database) and this version needs {SCHEMA_HEAD}: "
+    assert lines[8].endswith(f"schema is at revision none (an empty database) and this version needs {SCHEMA_HEAD}: "
                              "the schema's owner upgrades it once with revdesk db upgrade.")
 
 
@@ -90,5 +91,5 @@ def test_the_installed_command_passes_in_a_process_of_its_own(tmp_path: Path) ->
                           timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "keyring: ok (tests.memory_keyring.MemoryKeyring)" in done.stdout
-    assert done.stdout.splitlines()[-1] == "Self-test passed: all 8 checks ok."
+    assert done.stdout.splitlines()[-1] == "Self-test passed: all 9 checks ok."
     assert done.stderr == ""
