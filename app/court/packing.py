@@ -260,6 +260,35 @@ def leases(uow: UnitOfWork, account_ids: list[uuid.UUID], as_of: date) -> dict[u
     return dict(found)
 
 
+def hearing_at_court(uow: UnitOfWork, hearing_date: date, as_of: date) -> tuple[date, str] | None:
+    """(at court until, who made the pack) of the latest open pack of this hearing on `as_of`."""
+    row = uow.session.execute(
+        select(CourtPack.leased_until, CourtPack.created_by).where(
+            CourtPack.hearing_date == hearing_date, CourtPack.released_at.is_(None), CourtPack.leased_until >= as_of)
+        .order_by(CourtPack.leased_until.desc()).limit(1)
+    ).first()
+    return None if row is None else (row.leased_until, row.created_by)
+
+
+def first_at_court(uow: UnitOfWork, account_refs: Iterable[str], as_of: date) -> tuple[str, date, str] | None:
+    """The first of these accounts (in the order given) that is in an open pack's lease on
+    `as_of`: (reference, the latest "at court until" day, who made that pack); None if none is."""
+    refs = list(dict.fromkeys(r.strip() for r in account_refs))
+    found: dict[str, tuple[date, str]] = {}
+    for batch in in_batches(refs):
+        for ref, until, made_by in uow.session.execute(
+            select(Account.account_ref, CourtPack.leased_until, CourtPack.created_by)
+            .join(CourtPackCase, CourtPackCase.account_id == Account.id).join(CourtPack, CourtPack.id == CourtPackCase.pack_id)
+            .where(Account.account_ref.in_(batch), CourtPack.released_at.is_(None), CourtPack.leased_until >= as_of)
+        ):
+            if ref not in found or until > found[ref][0]:
+                found[ref] = (until, made_by)
+    for ref in refs:
+        if ref in found:
+            return ref, *found[ref]
+    return None
+
+
 def pack_context(path: str | Path, settings: AuthoritySettings, username: str | None) -> AppContext:
     """Court mode's composition: the pack as the database, the acting user resolved on it as on
     any embedded file (the computer's login, which the pack carries as a user)."""

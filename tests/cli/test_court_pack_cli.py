@@ -89,7 +89,7 @@ def test_conflicts_listed_and_resolved_by_a_team_leader(revdesk: Revdesk, tmp_pa
     revdesk.json("court", "pack", "--hearing", HEARING, "--out", str(pack), "--as-of", "2025-07-14")
     at_court_json(revdesk, pack, "court", "outcome", "70000004", "--hearing", HEARING, "--outcome", "granted",
                   "--as-of", HEARING)
-    revdesk.json("court", "outcome", "70000004", "--hearing", HEARING, "--outcome", "withdrawn", "--as-of", HEARING)
+    revdesk.json("--confirm-at-court", "court", "outcome", "70000004", "--hearing", HEARING, "--outcome", "withdrawn", "--as-of", HEARING)
     assert revdesk.json("court", "sync", str(pack))["conflicts"] == 1
     [conflict] = revdesk.json("court", "conflicts")["conflicts"]
     assert conflict["account_ref"] == "70000004" and conflict["court"]["request"]["fields"]["outcome"] == "granted"
@@ -143,3 +143,14 @@ def test_without_a_keyring_a_pack_gets_a_key_of_its_own_shown_once(
     monkeypatch.setenv("REVDESK_PACK_KEY", key)
     listed = at_court_json(revdesk, pack, "court", "list", "--hearing", HEARING)
     assert {e["account_ref"] for e in listed["entries"]} == set(LISTED)
+
+
+def test_the_office_confirms_a_change_to_a_case_at_court(revdesk: Revdesk, tmp_path: Path) -> None:
+    pack = tmp_path / "hearing.pack"
+    revdesk.json("court", "pack", "--hearing", HEARING, "--out", str(pack), "--as-of", "2025-07-14")
+    withdraw = ("court", "outcome", "70000002", "--hearing", HEARING, "--outcome", "withdrawn", "--as-of", HEARING)
+    code, out, err = revdesk(*withdraw)
+    assert code == 1 and out == ""
+    assert "Account 70000002 is at court until 22/07/2025 (pack made by " in err and "--confirm-at-court" in err
+    assert "Traceback" not in err
+    assert revdesk.json("--confirm-at-court", *withdraw)["account_ref"] == "70000002"

@@ -200,7 +200,7 @@ def test_entry_3_of_10_for_a_case_withdrawn_in_the_office_is_the_one_conflict(co
     for i, ref in enumerate(refs):  # 10 entries: a payment and an outcome per account; entry 3 is 70000002's outcome
         court.app.execute(payment(ref, 1000, f"COURT-{i}"))
         court.app.execute(outcome(ref, "granted"))
-    court.office.execute(outcome("70000002", "withdrawn"))  # meanwhile, in the office
+    court.office.execute(outcome("70000002", "withdrawn"), confirm_at_court=True)  # meanwhile, in the office
     court.close()
     receipt = court.office.sync_pack(court.path)
     assert (receipt.sent, receipt.applied, receipt.conflicts) == (10, 9, 1)
@@ -218,7 +218,7 @@ def test_office_paid_and_withdrew_while_court_granted_an_order_is_a_conflict(cou
     court.app.execute(outcome("70000004", "granted"))
     owed = court.office.account("70000004", AS_OF).balance_pence
     court.office.execute(payment("70000004", owed, "OFFICE-PAID"))
-    court.office.execute(outcome("70000004", "withdrawn", withdraw_costs=True))
+    court.office.execute(outcome("70000004", "withdrawn", withdraw_costs=True), confirm_at_court=True)
     court.close()
     receipt = court.office.sync_pack(court.path)
     assert (receipt.applied, receipt.conflicts) == (0, 1)
@@ -291,8 +291,8 @@ def test_an_arrangement_that_no_longer_fits_the_balance_is_a_conflict(court: Cou
 def test_a_team_leader_resolves_a_conflict_keeping_court_or_office(court: Court) -> None:
     court.app.execute(outcome("70000002", "granted"))
     court.app.execute(outcome("70000003", "granted"))
-    court.office.execute(outcome("70000002", "adjourned", adjourned_to=date(2025, 8, 12)))
-    court.office.execute(outcome("70000003", "adjourned", adjourned_to=date(2025, 8, 12)))
+    court.office.execute(outcome("70000002", "adjourned", adjourned_to=date(2025, 8, 12)), confirm_at_court=True)
+    court.office.execute(outcome("70000003", "adjourned", adjourned_to=date(2025, 8, 12)), confirm_at_court=True)
     court.close()
     assert court.office.sync_pack(court.path).conflicts == 2
     first, second = court.office.sync_conflicts()
@@ -307,7 +307,7 @@ def test_a_team_leader_resolves_a_conflict_keeping_court_or_office(court: Court)
 
 def test_only_a_team_leader_resolves(court: Court) -> None:
     court.app.execute(outcome("70000002", "granted"))
-    court.office.execute(outcome("70000002", "withdrawn"))
+    court.office.execute(outcome("70000002", "withdrawn"), confirm_at_court=True)
     court.close()
     court.office.sync_pack(court.path)
     [conflict] = court.office.sync_conflicts()
@@ -373,3 +373,39 @@ def test_a_crash_while_an_entry_is_written_leaves_neither_the_change_nor_the_ent
     court.close()
     receipt = court.office.sync_pack(court.path)
     assert (receipt.sent, receipt.applied, receipt.payments_pence) == (1, 1, 1000)  # sync not blocked
+
+
+# --- the office is warned before changing a case at court ----------------------------------
+
+def test_the_office_is_warned_before_changing_a_case_at_court(court: Court) -> None:
+    from app.court.at_court import AtCourt, confirmed_at_court
+    from app.recovery.requests import AddHold
+
+    until = (HEARING + timedelta(days=7)).strftime("%d/%m/%Y")
+    with pytest.raises(AtCourt, match=f"Account 70000002 is at court until {until} \\(pack made by "):
+        court.office.execute(outcome("70000002", "withdrawn"))
+    with pytest.raises(AtCourt, match="70000003"):
+        court.office.execute(AddHold(account_ref="70000003", kind="dispute", reason="Phoned in", start_date=AS_OF,
+                                          as_of=AS_OF))
+    assert court_events(court.office, "70000002") == ["summons"]  # nothing was changed
+    court.office.execute(payment("70000002", 1000, "OFFICE-P"))  # a payment needs no confirming
+    court.office.execute(note("70000002", "Called about court"))  # nor a note
+    court.office.execute(outcome("70000002", "withdrawn"), confirm_at_court=True)
+    with confirmed_at_court():  # the one mechanism the CLI flag and the desktop's retry use
+        court.office.execute(outcome("70000003", "withdrawn"))
+    assert court_events(court.office, "70000003") == ["summons", "withdrawn"]
+
+
+def test_the_warning_ends_with_the_lease_or_the_sync(court: Court) -> None:
+    from app.court.at_court import AtCourt
+    from app.court.requests import RecordOutcomes
+
+    with pytest.raises(AtCourt, match="The list for the hearing on 15/07/2025 is at court until"):
+        court.office.execute(RecordOutcomes(hearing_date=HEARING, outcome="granted", as_of=AS_OF))
+    after_lease = HEARING + timedelta(days=8)
+    court.office.execute(RecordOutcome(account_ref="70000004", hearing_date=HEARING, outcome="granted",
+                                       as_of=after_lease))
+    court.app.execute(outcome("70000001", "granted"))  # court mode itself is never asked
+    court.close()
+    court.office.sync_pack(court.path)  # sync releases the lease
+    court.office.execute(outcome("70000005", "withdrawn"))

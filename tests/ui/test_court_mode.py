@@ -14,8 +14,10 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.application import Application
+from app.court.hearings import OutcomeResult
 from app.court.requests import MakePack, RecordOutcome
 from app.recovery.requests import RunRecovery
+from app.ui.panes.account_tabs import RecoveryTab
 from app.ui.panes.hearings import HearingsPane
 from app.ui.panes.sync_conflicts import SyncConflictsPane
 
@@ -80,7 +82,8 @@ def test_a_team_leader_decides_sync_conflicts(qtbot: QtBot, open_examples, bille
     finally:
         court.close()
     for ref in ("70000002", "70000005"):
-        window.app.execute(RecordOutcome(account_ref=ref, hearing_date=HEARING, outcome="withdrawn", as_of=HEARING))
+        window.app.execute(RecordOutcome(account_ref=ref, hearing_date=HEARING, outcome="withdrawn", as_of=HEARING),
+                           confirm_at_court=True)
     window.sync_court_pack(str(pack))  # File ▸ Sync court pack…
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Court pack synced"), timeout=20000)
     assert window.statusBar().currentMessage().startswith(
@@ -102,3 +105,46 @@ def test_a_team_leader_decides_sync_conflicts(qtbot: QtBot, open_examples, bille
     assert pane.model.rowCount() == 1
     if os.environ.get("REVDESK_SCREENSHOTS"):
         window.grab().save(os.environ["REVDESK_SCREENSHOTS"].replace(".png", "-conflicts.png"))
+
+
+def test_the_office_is_asked_before_changing_a_case_at_court(qtbot: QtBot, open_examples, billed_url: str,  # type: ignore[no-untyped-def]
+                                                             tmp_path: Path) -> None:
+    from app.ui.dialogs.recovery import AddHoldDialog
+    from tests.ui.conftest import open_account
+
+    window = open_examples(billed_url, today=HEARING)
+    window.app.execute(RunRecovery(as_of=date(2025, 5, 8)))
+    window.app.execute(RunRecovery(as_of=date(2025, 5, 22)))
+    window.app.execute(MakePack(hearing_date=HEARING, out=str(tmp_path / "hearing.pack"), as_of=HEARING))
+
+    pane = _hearings(window)  # the office's hearing list: one account's outcome
+    window.show_pane("hearings")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10000)
+    pane.table.selectRow(0)
+    ref = pane.selected_refs()[0]
+    pane.withdrawn_button.click()
+    qtbot.waitUntil(lambda: pane.confirm_box is not None and pane.confirm_box.isVisible(), timeout=10000)
+    assert f"Account {ref} is at court until 22/07/2025 (pack made by admin)" in pane.status.text()
+    box = pane.confirm_box
+    assert box is not None and box.text().endswith("Change anyway?")
+    box.accept()
+    qtbot.waitUntil(lambda: isinstance(pane.last_outcome, OutcomeResult), timeout=20000)
+    assert pane.last_outcome.account_ref == ref, pane.status.text()
+
+    other = "70000005" if ref != "70000005" else "70000002"
+    open_account(qtbot, window, other)  # a form dialog: add a hold
+    view = window.accounts.account
+    tab = view.tab(RecoveryTab)
+    assert isinstance(tab, RecoveryTab)
+    tab.add_hold_button.click()
+    dialog = view.dialog
+    assert isinstance(dialog, AddHoldDialog)
+    qtbot.keyClicks(dialog.reason, "Disputed by phone")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.at_court_box is not None and dialog.at_court_box.isVisible(), timeout=10000)
+    assert f"Account {other} is at court until 22/07/2025 (pack made by admin)" in dialog.error.text()
+    if os.environ.get("REVDESK_SCREENSHOTS"):
+        dialog.at_court_box.grab().save(os.environ["REVDESK_SCREENSHOTS"].replace(".png", "-at-court.png"))
+    with qtbot.waitSignal(view.loaded, timeout=20000):
+        dialog.at_court_box.accept()
+    assert "Hold added" in view.notice.text()
