@@ -45,6 +45,7 @@ from app.config import AuthoritySettings
 from app.connections import Connected, ConnectionTarget
 from app.court import hearings, packing, sync
 from app.court.at_court import NO_CONFIRMATION, AtCourt, confirmed_at_court, is_confirmed
+from app.court.export import ExportResult, export_journal, is_export
 from app.court.hearings import HearingList
 from app.court.journal import JournalEntryView, PackInfo, PackJournal, Recorder, journal_entries, pack_info
 from app.court.packing import open_pack, pack_context
@@ -349,9 +350,15 @@ class Application:
             raise ValidationError("A court pack is synced against the office's database, not in court mode.", field="pack")
         pack = open_pack(path)
         try:
-            return sync.sync_journal(self._ctx.db, pack, self._ctx.actor, self.execute_recorded)
+            return sync.sync_journal(self._ctx.db, pack, self._ctx.actor, self.execute_recorded, export=is_export(pack))
         finally:
             pack.dispose()
+
+    def export_journal(self, out: str | Path, *, force: bool = False) -> ExportResult:
+        """Court mode: the pack's journal into an encrypted file a colleague can sync (`app.court.export`)."""
+        if self._journal is None:
+            raise ValidationError("The journal is kept in a court pack: run this with --pack FILE.", field="pack")
+        return self.read(export_journal, out=str(out), exported_by=self._ctx.actor.username, at=clock.now(), force=force)
 
     def sync_conflicts(self, status: str | None = "open") -> list[sync.ConflictView]:
         return self.read(sync.list_conflicts, status)

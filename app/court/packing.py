@@ -31,6 +31,7 @@ from app import clock
 from app.audit import audit
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings, user_data_dir
+from app.court.export import is_export
 from app.court.hearings import listed_account_ids
 from app.court.journal import app_version, pack_meta
 from app.court.pack_tables import PackBase, PackMeta
@@ -211,10 +212,10 @@ def schema_template() -> Path:
 # --- opening a pack ---------------------------------------------------------------------
 
 def open_pack(path: str | Path) -> Database:
-    """The pack at `path`, decrypted with this computer's key and brought to this version's
-    schema, unless that would upgrade it over journal entries not yet synced (they were
-    recorded by the older version and must be applied by it). One sentence if it cannot be
-    opened; the file is then unchanged."""
+    """The pack (or journal export, `app.court.export`) at `path`, decrypted with this
+    computer's key and, a pack, brought to this version's schema, unless that would upgrade
+    it over journal entries not yet synced (they were recorded by the older version and must
+    be applied by it). One sentence if it cannot be opened; the file is then unchanged."""
     file = Path(path).expanduser().resolve()
     if not file.is_file() or file.stat().st_size == 0:
         raise ValidationError(f"There is no court pack at {file}.", field="pack")
@@ -222,6 +223,10 @@ def open_pack(path: str | Path) -> Database:
     try:
         if not inspect(db.engine).has_table(PackMeta.__tablename__):
             raise ValidationError(f"{file.name} is not a court pack (it has no record of a hearing).", field="pack")
+        if is_export(db):  # just the journal: no shared schema to upgrade
+            with db.uow() as uow:
+                pack_meta(uow)
+            return db
         with db.uow() as uow:
             meta = pack_meta(uow)
             unsynced = meta.state != "receipted" and bool(uow.session.scalar(
@@ -294,6 +299,9 @@ def pack_context(path: str | Path, settings: AuthoritySettings, username: str | 
     any embedded file (the computer's login, which the pack carries as a user)."""
     db = open_pack(path)
     try:
+        if is_export(db):
+            raise ValidationError(f"{Path(path).name} is a journal exported from a court pack, not a pack: it cannot be "
+                                  "worked on, only synced (revdesk court sync).", field="pack")
         with db.uow() as uow:
             actor = resolve_actor(uow, acting_login(uow, username))
     except BaseException:

@@ -70,7 +70,8 @@ class SyncReceipt(JsonView):
     office_payments: int
     office_payments_pence: int
     conflict_ids: list[uuid.UUID]
-    receipted: bool  # every entry of the pack now has a receipt: it may be wiped
+    receipted: bool  # every entry of the file synced now has a receipt: it may be wiped
+    export: bool = False  # a journal export: the pack itself is still to be synced (`app.court.export`)
 
 
 @dataclass(frozen=True)
@@ -193,11 +194,16 @@ def _check_applied(uow: UnitOfWork, entry: JournalEntry, digest: str) -> bool:
     return True
 
 
+EXPORT_SYNCED = ("This was a journal export: the laptop's pack does not know it was synced, and its cases stay at court, "
+                 "until the pack itself is synced when it is back (what the export applied then counts as already "
+                 "applied).")
 RECEIPTS_EVERY = 100  # receipts written to the pack per commit (a lost receipt is only an "already applied" later)
 
 
-def sync_journal(db: Database, pack: Database, actor: Actor, apply: Apply) -> SyncReceipt:
-    """Apply the pack's unreceipted journal entries to `db` (see the module docstring)."""
+def sync_journal(db: Database, pack: Database, actor: Actor, apply: Apply, *, export: bool = False) -> SyncReceipt:
+    """Apply the pack's unreceipted journal entries to `db` (see the module docstring).
+    `export`: `pack` is a journal export, whose receipts cannot reach the laptop's pack, so
+    the pack's lease stays until the pack itself is synced."""
     with pack.uow() as puow:
         meta = pack_meta(puow)
         pack_id = meta.pack_id
@@ -231,8 +237,8 @@ def sync_journal(db: Database, pack: Database, actor: Actor, apply: Apply) -> Sy
         raise
     _receipts(pack, receipts)
     payments, payments_pence, office_payments, office_pence = _payment_totals(db, pack)
-    receipted = _finish(db, pack, pack_id, actor)
-    return SyncReceipt(
+    receipted = _finish(db, pack, pack_id, actor, release=not export)
+    return SyncReceipt(export=export,
         pack_id=pack_id, sent=len(entries), applied=counts[APPLIED], already_applied=counts[ALREADY],
         conflicts=counts[CONFLICT], payments=payments, payments_pence=payments_pence, office_payments=office_payments,
         office_payments_pence=office_pence, conflict_ids=conflict_ids, receipted=receipted,
@@ -298,13 +304,15 @@ def _set_state(pack: Database, state: str) -> None:
         puow.commit()
 
 
-def _finish(db: Database, pack: Database, pack_id: uuid.UUID, actor: Actor) -> bool:
-    """With every entry receipted: the pack is marked so, and the office releases its lease."""
+def _finish(db: Database, pack: Database, pack_id: uuid.UUID, actor: Actor, *, release: bool = True) -> bool:
+    """With every entry receipted: the pack is marked so, and (`release`) the office releases its lease."""
     with pack.uow() as puow:
         waiting = puow.session.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.receipt.is_(None)))
     if waiting:
         return False
     _set_state(pack, PACK_RECEIPTED)
+    if not release:
+        return True
     with db.uow() as uow:
         packed = uow.session.get(CourtPack, pack_id)
         if packed is not None and packed.released_at is None:

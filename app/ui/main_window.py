@@ -385,12 +385,15 @@ class MainWindow(QMainWindow):
         )
 
     def _synced(self, receipt: SyncReceipt) -> None:
+        from app.court.sync import EXPORT_SYNCED
+
         conflicts = (f" {count(receipt.conflicts, 'entry', 'entries')} could not be applied as they stood: see Sync "
                      "conflicts." if receipt.conflicts else "")
         self.statusBar().showMessage(
             f"Court pack synced: {count(receipt.sent, 'entry', 'entries')} sent, {receipt.applied} applied, "
             f"{receipt.already_applied} already applied, {receipt.conflicts} to the conflicts queue; payments "
-            f"{money(receipt.payments_pence)} at court, {money(receipt.office_payments_pence)} in the office.{conflicts}")
+            f"{money(receipt.payments_pence)} at court, {money(receipt.office_payments_pence)} in the office.{conflicts}"
+            + (f" {EXPORT_SYNCED}" if receipt.export else ""))
 
     def _connected(self, connected: Connected) -> None:
         app = Application(connected.context)

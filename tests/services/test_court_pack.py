@@ -409,3 +409,49 @@ def test_the_warning_ends_with_the_lease_or_the_sync(court: Court) -> None:
     court.close()
     court.office.sync_pack(court.path)  # sync releases the lease
     court.office.execute(outcome("70000005", "withdrawn"))
+
+
+# --- a journal exported for a colleague to sync ----------------------------------------------
+
+def test_an_exported_journal_synced_then_the_pack_itself_doubles_nothing(court: Court, tmp_path: Path) -> None:
+    from app.court.packing import open_pack
+
+    court.app.execute(payment("70000002", 2500, "COURT-1"))
+    court.app.execute(outcome("70000003", "granted"))
+    exported = court.app.export_journal(tmp_path / "journal.export")
+    assert (exported.entries, exported.unreceipted, str(exported.pack_id)) == (2, 2, court.pack_id)
+    with pytest.raises(ValidationError, match="already exists"):
+        court.app.export_journal(tmp_path / "journal.export")
+    court.app.execute(note("70000004", "Recorded after the export"))  # the pack goes on being worked on
+    with pytest.raises(ValidationError, match="journal exported from a court pack, not a pack"):
+        court_app(Path(exported.file), court.office)
+
+    first = court.office.sync_pack(exported.file)  # a colleague syncs the export
+    assert (first.export, first.sent, first.applied, first.receipted) == (True, 2, 2, True)
+    assert first.payments_pence == first.office_payments_pence == 2500
+    assert court.office.at_court_until(HEARING, AS_OF) is not None  # the pack itself is still out
+    again = court.office.sync_pack(exported.file)
+    assert (again.sent, again.applied) == (0, 0)
+
+    court.close()
+    pack = court.office.sync_pack(court.path)  # then the pack itself, back in the office
+    assert (pack.export, pack.sent, pack.applied, pack.already_applied, pack.conflicts) == (False, 3, 1, 2, 0)
+    assert pack.receipted and court.office.at_court_until(HEARING, AS_OF) is None
+    assert count(court.office, Payment, Payment.external_ref == "COURT-1") == 1
+    assert court_events(court.office, "70000003") == ["summons", "liability_order"]
+    db = open_pack(court.path)
+    try:
+        with db.uow() as uow:
+            assert {e.receipt for e in uow.session.scalars(select(JournalEntry))} == {"applied", "already_applied"}
+    finally:
+        db.dispose()
+
+
+def test_an_export_synced_after_the_pack_is_all_already_applied(court: Court, tmp_path: Path) -> None:
+    court.app.execute(payment("70000002", 2500, "COURT-1"))
+    exported = court.app.export_journal(tmp_path / "journal.export")
+    court.close()
+    assert court.office.sync_pack(court.path).applied == 1
+    late = court.office.sync_pack(exported.file)
+    assert (late.sent, late.applied, late.already_applied) == (1, 0, 1)
+    assert count(court.office, Payment, Payment.external_ref == "COURT-1") == 1
