@@ -50,6 +50,7 @@ from app.court.hearings import HearingList
 from app.court.journal import JournalEntryView, PackInfo, PackJournal, Recorder, journal_entries, pack_info
 from app.court.packing import open_pack, pack_context
 from app.court.requests import RecordOutcomes
+from app.court.wiping import WipeResult, wipe_pack
 from app.db import UnitOfWork, current_revision, describe, upgrade
 from app.demo import generate as _demo  # noqa: F401
 from app.enums import ArrangementFrequency
@@ -359,6 +360,10 @@ class Application:
         if self._journal is None:
             raise ValidationError("The journal is kept in a court pack: run this with --pack FILE.", field="pack")
         return self.read(export_journal, out=str(out), exported_by=self._ctx.actor.username, at=clock.now(), force=force)
+
+    def wipe_pack(self, path: str | Path) -> WipeResult:
+        """Overwrite and delete a pack (or journal export) whose every entry is receipted (`app.court.wiping`)."""
+        return wipe_pack(path)
 
     def sync_conflicts(self, status: str | None = "open") -> list[sync.ConflictView]:
         return self.read(sync.list_conflicts, status)

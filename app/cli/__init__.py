@@ -190,7 +190,7 @@ def _court_mode(args: argparse.Namespace, command: str) -> Application:
     if args.db is not None:
         raise UsageError("--pack and --db name two databases: court mode works on the pack alone")
     if command not in COURT_MODE_COMMANDS or (command == "court" and args.court_command in ("pack", "sync", "conflicts",
-                                                                                          "resolve")):
+                                                                                          "resolve", "wipe")):
         raise UsageError(f"'{command}' is not done in court mode; run it without --pack, against the office's database")
     return Application.court_mode(args.pack, load_settings(args.settings), args.user)
 

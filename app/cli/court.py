@@ -233,6 +233,17 @@ def _resolve(app: Application, args: argparse.Namespace) -> int:
     return _print(args, view.to_json(), f"Resolved: kept the {args.keep}'s record for {view.account_ref}.")
 
 
+def _configure_wipe(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the court pack (or journal export) to overwrite and delete")
+    parser.add_argument("--json", action="store_true")
+
+
+def _wipe(app: Application, args: argparse.Namespace) -> int:
+    done = app.wipe_pack(args.file)
+    return _print(args, done.to_json(), f"Wiped {done.file}: {done.entries} journal entries, all synced; "
+                                        f"{done.bytes_overwritten:,} bytes overwritten, then deleted.")
+
+
 action("hearings", "hearing dates ahead (from the settings)")(_configure_hearings)(_hearings)
 action("list", "the accounts listed for a hearing, with what they owe now")(_configure_list)(_list)
 action("outcome", "record the court's decision for one account")(_configure_outcome)(_outcome)
@@ -242,3 +253,4 @@ action("journal", "what was recorded in a court pack (with --pack FILE)")(_confi
 action("sync", "apply a court pack's journal to this database, each entry once")(_configure_sync)(_sync)
 action("conflicts", "journal entries sync could not apply, for a team leader")(_configure_conflicts)(_conflicts)
 action("resolve", "keep the court's or the office's record for a sync conflict (team leader)")(_configure_resolve)(_resolve)
+action("wipe", "overwrite and delete a court pack once every journal entry is synced")(_configure_wipe)(_wipe)

@@ -57,9 +57,6 @@ from app.users.directory import resolve_actor
 from app.users.identity import acting_login
 from app.users.roles import Actor, Role
 
-# The office sees a packed account as "at court until" this many days after the hearing
-# (sync releases it sooner).
-LEASE_DAYS = 7
 # Rows kept per account (every table with an account_id the officer may need at court).
 BY_ACCOUNT = (
     "account_party", "liability_period", "reduction_award", "ledger_transaction", "payment", "instalment_plan",
@@ -125,8 +122,12 @@ def _copy_rows(uow: UnitOfWork, account_ids: list[uuid.UUID], officer: str) -> d
 
 
 @handles(MakePack, role=Role.OFFICER, action="pack a hearing list for court")
-def make_pack(uow: UnitOfWork, actor: Actor, *, hearing_date: date, out: str, as_of: date, force: bool = False) -> PackResult:
-    """Write the pack for `hearing_date` to `out` and lease its accounts. Commits.
+def make_pack(
+    uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, hearing_date: date, out: str, as_of: date,
+    force: bool = False,
+) -> PackResult:
+    """Write the pack for `hearing_date` to `out` and lease its accounts, for `[court]
+    lease_days_after_hearing` after the hearing (sync releases them sooner). Commits.
 
     The pack is written beside `out` under a temporary name and renamed only after the
     office has recorded it, so `out` is either the whole pack or not there."""
@@ -145,7 +146,7 @@ def make_pack(uow: UnitOfWork, actor: Actor, *, hearing_date: date, out: str, as
     if not rows["app_user"]:
         raise NotAllowed(f"{actor.username} is not a user of this database, so cannot be the officer of a court pack.")
     pack_id, device_id = uuid.uuid4(), uuid.uuid4()
-    leased_until = hearing_date + timedelta(days=LEASE_DAYS)
+    leased_until = hearing_date + timedelta(days=settings.court_pack.lease_days_after_hearing)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     write_encrypted_copy(schema_template(), partial, key)

@@ -33,6 +33,7 @@ from app.settings.schema import (
     BenefitDeductionSettings,
     Contact,
     Costs,
+    CourtPackSettings,
     DatabaseSettings,
     DiaryCodeSettings,
     EnforcementSettings,
@@ -77,6 +78,7 @@ def parse_settings(raw: Mapping[str, Any], source: str = "") -> AuthoritySetting
         writeoffs=root.section("writeoffs", _writeoffs),
         database=root.section("database", _database),
         batch=root.section("batch", _batch),
+        court_pack=root.section("court", _court_pack),
         source=source,
     )
     root.close()
@@ -314,4 +316,12 @@ def _batch(t: Table) -> BatchSettings:
         billing_chunk=t.whole("billing_chunk", d.billing_chunk, minimum=1),
         recovery_chunk=t.whole("recovery_chunk", d.recovery_chunk, minimum=1),
         arrangement_chunk=t.whole("arrangement_chunk", d.arrangement_chunk, minimum=1),
+    )
+
+
+def _court_pack(t: Table) -> CourtPackSettings:
+    """The court pack's keys of `[court]` (`CourtPackSettings`)."""
+    d = CourtPackSettings()
+    return CourtPackSettings(
+        lease_days_after_hearing=t.whole("lease_days_after_hearing", d.lease_days_after_hearing, minimum=0),
     )

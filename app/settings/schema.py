@@ -203,6 +203,14 @@ class BatchSettings:
 
 
 @dataclass(frozen=True)
+class CourtPackSettings:
+    """`[court]`, the offline court pack's keys: how long the office sees a packed case as
+    "at court" (and warns before changing it) when the pack is not synced sooner."""
+
+    lease_days_after_hearing: int = 7
+
+
+@dataclass(frozen=True)
 class AuthoritySettings:
     """The whole settings file, checked and typed. Built by `parse_settings`/`load_settings`."""
 
@@ -219,6 +227,7 @@ class AuthoritySettings:
     writeoffs: WriteOffSettings = field(default_factory=WriteOffSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
+    court_pack: CourtPackSettings = field(default_factory=CourtPackSettings)  # read from [court]
     source: str = ""  # the file read, for messages and year snapshots
 
     @property

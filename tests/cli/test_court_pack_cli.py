@@ -162,6 +162,8 @@ def test_journal_exported_for_a_colleague_then_the_pack_synced(revdesk: Revdesk,
     revdesk.json("court", "pack", "--hearing", HEARING, "--out", str(pack), "--as-of", "2025-07-14")
     at_court_json(revdesk, pack, "payment", "post", "70000002", "--amount", "25.00", "--date", HEARING, "--method", "cash",
                   "--reference", "COURT-1", "--as-of", HEARING)
+    code, _, err = revdesk("court", "wipe", str(pack))
+    assert code == 1 and "1 journal entry not yet synced" in err and pack.is_file()
     done = at_court_json(revdesk, pack, "court", "journal", "--export", str(export))
     assert (done["entries"], done["file"]) == (1, str(export)) and done["pack_id"] and done["device_id"] and done["source"]
     code, out, err = revdesk("court", "sync", str(export))
@@ -170,3 +172,6 @@ def test_journal_exported_for_a_colleague_then_the_pack_synced(revdesk: Revdesk,
     assert code == 2 and "not a pack" in err
     receipt = revdesk.json("court", "sync", str(pack))
     assert (receipt["sent"], receipt["applied"], receipt["already_applied"], receipt["export"]) == (1, 0, 1, False)
+    wiped = revdesk.json("court", "wipe", str(pack))
+    assert (wiped["entries"], wiped["file"]) == (1, str(pack)) and not pack.exists()
+    assert revdesk.json("court", "wipe", str(export))["entries"] == 1 and not export.exists()

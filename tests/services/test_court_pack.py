@@ -455,3 +455,48 @@ def test_an_export_synced_after_the_pack_is_all_already_applied(court: Court, tm
     late = court.office.sync_pack(exported.file)
     assert (late.sent, late.applied, late.already_applied) == (1, 0, 1)
     assert count(court.office, Payment, Payment.external_ref == "COURT-1") == 1
+
+
+# --- wiping, and the lease's length ----------------------------------------------------------
+
+def test_a_pack_is_wiped_only_when_every_entry_is_receipted(court: Court) -> None:
+    court.app.execute(payment("70000002", 2500, "COURT-1"))
+    court.close()
+    before = court.path.read_bytes()
+    with pytest.raises(NotAllowed, match="1 journal entry not yet synced"):
+        court.office.wipe_pack(court.path)
+    assert court.path.read_bytes() == before  # untouched
+    court.office.sync_pack(court.path)
+    overwritten: list[bytes] = []
+    real = Path.unlink
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        if self == court.path:
+            overwritten.append(self.read_bytes())
+        real(self, missing_ok=missing_ok)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Path, "unlink", unlink)
+        done = court.office.wipe_pack(court.path)
+    assert (str(done.pack_id), done.entries, done.bytes_overwritten) == (court.pack_id, 1, len(overwritten[0]))
+    assert not court.path.exists()
+    assert overwritten[0] != before[: len(overwritten[0])]  # overwritten before it was deleted
+
+
+def test_an_unsynced_pack_with_nothing_recorded_is_not_wiped(court: Court) -> None:
+    court.close()
+    with pytest.raises(NotAllowed, match="has not been synced"):
+        court.office.wipe_pack(court.path)
+    assert court.path.exists()
+
+
+def test_the_lease_length_is_a_setting(office: AppContext, tmp_path: Path) -> None:
+    import dataclasses
+
+    from app.settings.schema import CourtPackSettings
+
+    settings = dataclasses.replace(office.settings, court_pack=CourtPackSettings(lease_days_after_hearing=2))
+    app = Application(dataclasses.replace(office, settings=settings))
+    made = app.execute(MakePack(hearing_date=HEARING, out=str(tmp_path / "short.pack"), as_of=AS_OF))
+    assert made.leased_until == HEARING + timedelta(days=2)
+    assert app.at_court_until(HEARING, HEARING + timedelta(days=3)) is None

@@ -106,6 +106,11 @@ def test_a_team_leader_decides_sync_conflicts(qtbot: QtBot, open_examples, bille
     if os.environ.get("REVDESK_SCREENSHOTS"):
         window.grab().save(os.environ["REVDESK_SCREENSHOTS"].replace(".png", "-conflicts.png"))
 
+    assert window.wipe_pack_action.isEnabled()  # File ▸ Wipe court pack…: every entry has its receipt
+    window.wipe_court_pack(str(pack)).accept()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Court pack wiped"), timeout=20000)
+    assert not pack.exists()
+
 
 def test_the_office_is_asked_before_changing_a_case_at_court(qtbot: QtBot, open_examples, billed_url: str,  # type: ignore[no-untyped-def]
                                                              tmp_path: Path) -> None:
