@@ -92,7 +92,11 @@ def test_a_team_leader_decides_sync_conflicts(qtbot: QtBot, open_examples, bille
     pane = window.show_pane("conflicts")
     assert isinstance(pane, SyncConflictsPane)
     qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10000)
-    assert "withdrawn" in pane.sides["office"].toPlainText() and '"outcome": "granted"' in pane.sides["court"].toPlainText()
+    assert pane.sides["base"].toPlainText().startswith("2025/26: Summons issued (hearing 15/07/2025)\nOwed: £")
+    assert pane.sides["office"].toPlainText().startswith("2025/26: Summons withdrawn")
+    court_side = pane.sides["court"].toPlainText()
+    assert court_side.startswith("Record outcome\n") and "Outcome: Granted" in court_side
+    assert "Hearing date: 15/07/2025" in court_side and "{" not in court_side
     pane.keep_office.click()
     assert pane.status.text() == "Say why in a note."
     pane.note.setText("Withdrawn in the office: paid")
