@@ -349,7 +349,7 @@ class Application:
         """Apply the court pack's journal to this (the office's) database: see `app.court.sync`."""
         if self._journal is not None:
             raise ValidationError("A court pack is synced against the office's database, not in court mode.", field="pack")
-        pack = open_pack(path)
+        pack = open_pack(path, journal_only=True)
         try:
             return sync.sync_journal(self._ctx.db, pack, self._ctx.actor, self.execute_recorded, export=is_export(pack))
         finally:

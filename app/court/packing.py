@@ -212,11 +212,15 @@ def schema_template() -> Path:
 
 # --- opening a pack ---------------------------------------------------------------------
 
-def open_pack(path: str | Path) -> Database:
+def open_pack(path: str | Path, *, journal_only: bool = False) -> Database:
     """The pack (or journal export, `app.court.export`) at `path`, decrypted with this
     computer's key and, a pack, brought to this version's schema, unless that would upgrade
     it over journal entries not yet synced (they were recorded by the older version and must
-    be applied by it). One sentence if it cannot be opened; the file is then unchanged."""
+    be applied by it). One sentence if it cannot be opened; the file is then unchanged.
+
+    `journal_only` (sync, wipe): only the pack's own tables are used, which no migration
+    changes, so the pack is never upgraded: an older version's unsynced journal is synced by
+    this version, each request upcast to this version's shape (`app.requests.upcast`)."""
     file = Path(path).expanduser().resolve()
     if not file.is_file() or file.stat().st_size == 0:
         raise ValidationError(f"There is no court pack at {file}.", field="pack")
@@ -224,7 +228,7 @@ def open_pack(path: str | Path) -> Database:
     try:
         if not inspect(db.engine).has_table(PackMeta.__tablename__):
             raise ValidationError(f"{file.name} is not a court pack (it has no record of a hearing).", field="pack")
-        if is_export(db):  # just the journal: no shared schema to upgrade
+        if journal_only or is_export(db):  # just the journal: no shared schema to upgrade
             with db.uow() as uow:
                 pack_meta(uow)
             return db

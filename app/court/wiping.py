@@ -40,7 +40,7 @@ def wipe_pack(path: str | Path) -> WipeResult:
     """Overwrite and delete the pack at `path`, refused (file untouched) unless every entry
     has its receipt and the pack has been synced."""
     file = Path(path).expanduser().resolve()
-    db = open_pack(file)  # the key must open it: nobody wipes what they cannot read
+    db = open_pack(file, journal_only=True)  # the key must open it: nobody wipes what they cannot read
     try:
         with db.uow() as uow:
             meta = pack_meta(uow)

@@ -357,6 +357,39 @@ def test_a_pack_from_an_older_version_is_not_upgraded_over_an_unsynced_journal(c
         court_app(court.path, court.office)
 
 
+def test_an_older_version_s_unsynced_journal_is_synced_upcast_without_upgrading_the_pack(
+    court: Court, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pack's schema is older and its note was recorded as AddNote version 1; this version's
+    AddNote is version 2 (here: its text gained a prefix), so sync upcasts the entry, applies it
+    once, and leaves the pack's schema as it was."""
+    from app.casework.notes import list_notes
+    from app.requests import UPCASTERS
+
+    court.app.execute(note("70000002", "Recorded by the older version"))
+
+    def older(uow: Any) -> None:
+        uow.session.execute(text("UPDATE alembic_version SET version_num = '0014'"))
+        uow.commit()
+    court.app.read(older)
+    court.close()
+    monkeypatch.setattr(AddNote, "version", 2)
+    monkeypatch.setitem(UPCASTERS, ("casework.add_note", 1), lambda f: {**f, "text": f"[court] {f['text']}"})
+    receipt = court.office.sync_pack(court.path)
+    assert (receipt.sent, receipt.applied, receipt.conflicts) == (1, 1, 0)
+    texts = [n.text for n in court.office.read(list_notes, account_ref="70000002")]
+    assert "[court] Recorded by the older version" in texts
+    assert court.office.sync_pack(court.path).sent == 0
+    from app.court.packing import open_pack
+    from app.db import current_revision
+
+    db = open_pack(court.path, journal_only=True)
+    try:
+        assert current_revision(db) == "0014"  # the pack's schema was left as it was
+    finally:
+        db.dispose()
+
+
 def test_a_crash_while_an_entry_is_written_leaves_neither_the_change_nor_the_entry(
     court: Court, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
