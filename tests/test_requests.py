@@ -169,7 +169,7 @@ def test_an_older_version_with_no_upcaster_is_refused(versioned: Any) -> None:
 
     step = UPCASTERS.pop(("test.versioned", 1))
     try:
-        with pytest.raises(ValidationError, match="is version 1, and this version .* has no way to read it"):
+        with pytest.raises(ValidationError, match=r"is version 1, and this version .* has no way to read it"):
             from_json({"request": "test.versioned", "version": 1, "fields": {"ref": "1", "amount": "1.00"}})
     finally:
         UPCASTERS[("test.versioned", 1)] = step
