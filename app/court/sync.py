@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -43,7 +43,7 @@ from app.errors import Conflict, DatabaseUnavailable, NotAllowed, NotFound, Serv
 from app.models import CourtJournalApplied, CourtPack, Payment, SyncConflict
 from app.money import fmt
 from app.payments.requests import PostPayment
-from app.requests import USE_CASES, Request, call, from_json, handles, shallow_fields
+from app.requests import USE_CASES, Request, call, from_json, handles, shallow_fields, to_json
 from app.users.roles import Actor, Role
 
 APPLIED, ALREADY, CONFLICT = "applied", "already_applied", "conflict"
@@ -347,6 +347,7 @@ def list_conflicts(uow: UnitOfWork, status: str | None = "open") -> list[Conflic
 @handles(ResolveConflict, role=Role.TEAM_LEADER, action="resolve sync conflicts")
 def resolve_conflict(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, conflict_id: uuid.UUID, keep: str, note: str,
+    edited: Mapping[str, Any] | None = None,
 ) -> ConflictView:
     """Keep the office's record, or apply the court's request now (through its own use case,
     in this transaction: if the office still refuses it, nothing is resolved and the reason
@@ -356,24 +357,37 @@ def resolve_conflict(
     text = note.strip()
     if not text:
         raise ValidationError("Say why in a note.", field="note")
+    if edited is not None and keep != "court":
+        raise ValidationError("An edited request is the court's, corrected: keep 'court' to apply it.", field="keep")
     conflict = uow.session.get(SyncConflict, conflict_id)
     if conflict is None:
         raise NotFound(f"There is no sync conflict {conflict_id}.")
     if conflict.status != "open":
         raise Conflict(f"That conflict was already resolved by {conflict.resolved_by} ({conflict.resolution}).")
+    request = None if edited is None else _edit_of(conflict, edited)
     conflict.status, conflict.resolution, conflict.resolution_note = "resolved", keep, text[:500]
     conflict.resolved_by, conflict.resolved_at = actor.username, clock.now()
     audit(uow, actor.username, "court.conflict_resolved", "sync_conflict", conflict.id, after={
         "keep": keep, "note": text[:200], "account_ref": conflict.account_ref, "command": conflict.command,
+        **({"edited": to_json(request)["fields"]} if request is not None else {}),
     })
     view = _view(conflict)
     if keep == "office":
         uow.commit("The conflict")
         return view
-    request = _replayed(from_json(conflict.court["request"]))
+    request = _replayed(request or from_json(conflict.court["request"]))
     use = USE_CASES[type(request)]
     if use.batch:
         raise ValidationError(f"A {request.name} request cannot be applied from the conflicts queue.", field="keep")
     call(use, uow, {"actor": actor, "settings": settings}, shallow_fields(request))  # commits the resolution with it
     return view
 
+
+def _edit_of(conflict: SyncConflict, edited: Mapping[str, Any]) -> Request[Any]:
+    """The edited request, if it is the court's kind of request for the same account."""
+    request = from_json(edited)
+    if request.name != conflict.command or getattr(request, "account_ref", None) != conflict.account_ref:
+        raise ValidationError(
+            f"The edit must be the same kind of request ({conflict.command}) for account {conflict.account_ref}, as court "
+            "recorded it.", field="edited")
+    return request

@@ -288,6 +288,30 @@ def test_an_arrangement_that_no_longer_fits_the_balance_is_a_conflict(court: Cou
     assert "no longer match" in court.office.sync_conflicts()[0].reason
 
 
+def test_edit_and_apply_the_court_s_arrangement_in_the_same_transaction(court: Court) -> None:
+    import dataclasses
+
+    from app.requests import from_json, to_json
+
+    court.app.execute(CreateArrangement(account_ref="70000001", frequency="monthly", start=date(2025, 8, 1),
+                                        end=date(2026, 3, 1), as_of=AS_OF, confirm_warnings=True))
+    court.office.execute(payment("70000001", 30000, "OFFICE-1"))
+    court.close()
+    court.office.sync_pack(court.path)
+    [conflict] = court.office.sync_conflicts()
+    recorded = from_json(conflict.court["request"])
+    other = dataclasses.replace(recorded, account_ref="70000002")
+    with pytest.raises(ValidationError, match=r"same kind of request \(arrangements.create\) for account 70000001"):
+        court.office.execute(ResolveConflict(conflict_id=conflict.id, keep="court", note="x", edited=to_json(other)))
+    edited = dataclasses.replace(recorded, start=date(2025, 9, 1))  # the court's plan, a month later
+    done = court.office.execute(ResolveConflict(conflict_id=conflict.id, keep="court", note="Started in September",
+                                                edited=to_json(edited)))
+    assert (done.status, done.resolution) == ("resolved", "court")
+    assert court.office.sync_conflicts() == []
+    shown = court.office.arrangement("70000001", AS_OF)
+    assert shown is not None and shown.start == date(2025, 9, 1)
+
+
 def test_a_team_leader_resolves_a_conflict_keeping_court_or_office(court: Court) -> None:
     court.app.execute(outcome("70000002", "granted"))
     court.app.execute(outcome("70000003", "granted"))
