@@ -14,11 +14,12 @@ from datetime import date
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.court.requests import ResolveConflict
+from app.court.requests import RecordOutcome, ResolveConflict
 from app.court.sync import ConflictView
 from app.ui.context import UiContext
+from app.ui.dialogs.edit_conflict import EDITABLE, EditArrangementDialog, EditOutcomeDialog
 from app.ui.formatting import count, error_sentence, financial_year, humanise, money, outcome_label, stage_label, uk_date
 from app.ui.models.base import Column, DtoTableModel, SortFilterProxy, text_column
 from app.ui.style import set_role
@@ -136,6 +137,10 @@ class SyncConflictsPane(QWidget):
         set_role(self.keep_court, "primary")
         self.keep_court.setToolTip("Apply what court recorded now; if the office still refuses it, nothing changes")
         self.keep_office = QPushButton("Keep the office's")
+        self.edit_button = QPushButton("Edit and apply…")
+        self.edit_button.setToolTip("Open the court's outcome or arrangement in its form, prefilled, to correct and apply")
+        self.edit_button.clicked.connect(self.edit_and_apply)
+        self.edit_dialog: QDialog | None = None
         self.keep_court.clicked.connect(lambda: self.resolve("court"))
         self.keep_office.clicked.connect(lambda: self.resolve("office"))
         self.status = StatusLine()
@@ -148,6 +153,7 @@ class SyncConflictsPane(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.note, 1)
         actions.addWidget(self.keep_court)
+        actions.addWidget(self.edit_button)
         actions.addWidget(self.keep_office)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 16)
@@ -193,8 +199,28 @@ class SyncConflictsPane(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
+        chosen = self.selected()
         for button in (self.keep_court, self.keep_office):
-            button.setEnabled(self.selected() is not None)
+            button.setEnabled(chosen is not None)
+        self.edit_button.setEnabled(chosen is not None and chosen.command in EDITABLE)
+
+    def edit_and_apply(self) -> QDialog | None:
+        """The court's request in its ordinary form, prefilled; applying it resolves the conflict."""
+        chosen, note = self.selected(), self.note.text().strip()
+        if chosen is None or chosen.command not in EDITABLE:
+            return None
+        if not note:
+            self.status.show_error("Say why in a note.")
+            return None
+        dialog: QDialog
+        if chosen.command == RecordOutcome.name:
+            dialog = EditOutcomeDialog(self._ui, chosen, note, self)
+        else:
+            dialog = EditArrangementDialog(self._ui, chosen, note, self._ui.today(), self)
+        dialog.accepted.connect(lambda: self._resolved(chosen, "court", edited=True))
+        self.edit_dialog = dialog
+        dialog.open()
+        return dialog
 
     def resolve(self, keep: str) -> None:
         chosen, note = self.selected(), self.note.text().strip()
@@ -210,7 +236,8 @@ class SyncConflictsPane(QWidget):
             on_failure=lambda exc: self.status.show_error(error_sentence(exc)), owner=self, description="resolve conflict",
         )
 
-    def _resolved(self, view: ConflictView, keep: str) -> None:
+    def _resolved(self, view: ConflictView, keep: str, *, edited: bool = False) -> None:
         self.note.clear()
-        self.status.show_info(f"Kept the {keep}'s record for {view.account_ref} (entry {view.seq}).")
+        kept = "Applied the court's record, as edited," if edited else f"Kept the {keep}'s record"
+        self.status.show_info(f"{kept} for {view.account_ref} (entry {view.seq}).")
         self.load()
