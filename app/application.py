@@ -44,9 +44,13 @@ from app.casework.worklists import WorklistPage
 from app.config import AuthoritySettings
 from app.connections import Connected, ConnectionTarget
 from app.court import hearings, packing, sync
+from app.court.at_court import NO_CONFIRMATION, AtCourt, confirmed_at_court, is_confirmed
+from app.court.export import ExportResult, export_journal, is_export
 from app.court.hearings import HearingList
 from app.court.journal import JournalEntryView, PackInfo, PackJournal, Recorder, journal_entries, pack_info
 from app.court.packing import open_pack, pack_context
+from app.court.requests import RecordOutcomes
+from app.court.wiping import WipeResult, wipe_pack
 from app.db import UnitOfWork, current_revision, describe, upgrade
 from app.demo import generate as _demo  # noqa: F401
 from app.enums import ArrangementFrequency
@@ -88,6 +92,25 @@ ARRANGEMENT_FREQUENCIES = tuple(f.value for f in ArrangementFrequency)
 HEARINGS_LOOK_BACK_DAYS = 120  # outcomes are recorded on or after the day: recent hearings stay on offer
 
 
+def _refuse_at_court(uow: UnitOfWork, request: Request[Any]) -> None:
+    """AtCourt if the request changes an account that is at court (see `app.court.at_court`):
+    checked in the office only (court mode and sync apply the court's own changes), on the
+    request's own day (`as_of`, else today)."""
+    if request.name in NO_CONFIRMATION:
+        return
+    given = getattr(request, "as_of", None)
+    as_of = given if isinstance(given, date) else clock.today()
+    if isinstance(request, RecordOutcomes) and request.account_refs is None:  # everyone on the hearing's list
+        if (whole := packing.hearing_at_court(uow, request.hearing_date, as_of)) is not None:
+            raise AtCourt(f"The list for the hearing on {request.hearing_date:%d/%m/%Y}", *whole)
+        return
+    ref = getattr(request, "account_ref", None)
+    refs = [ref] if isinstance(ref, str) else []
+    refs += list(getattr(request, "account_refs", None) or ())
+    if refs and (leased := packing.first_at_court(uow, refs, as_of)) is not None:
+        raise AtCourt(f"Account {leased[0]}", leased[1], leased[2])
+
+
 class Application:
     """Settings, database and acting user (`AppContext`), and everything asked of them."""
 
@@ -101,11 +124,13 @@ class Application:
 
     def execute(
         self, request: Request[R], *, progress: Progress | None = None, cancelled: Cancelled | None = None,
-        chunk: int | None = None,
+        chunk: int | None = None, confirm_at_court: bool = False,
     ) -> R:
         """Carry out `request` as the acting user. `progress`, `cancelled` and `chunk` are for
-        batch runs (those that accept them); they say how to run it, not what to do."""
-        return self._run(request, {"progress": progress, "cancelled": cancelled, "chunk": chunk})
+        batch runs (those that accept them); they say how to run it, not what to do.
+        `confirm_at_court`: change an account at court all the same (`app.court.at_court`)."""
+        with confirmed_at_court(confirm_at_court or is_confirmed()):
+            return self._run(request, {"progress": progress, "cancelled": cancelled, "chunk": chunk})
 
     def preview(self, request: Request[R]) -> R:
         """The trial calculation of a liability change: what saving would do; nothing is written."""
@@ -129,14 +154,20 @@ class Application:
             recorder = self._journal.recorder(request, self._ctx.actor)
         supplied = {"actor": self._ctx.actor, "settings": self._ctx.settings}
         arguments = shallow_fields(request) | given
+        warn = recorder is None and "preview" not in given and self._journal is None and not is_confirmed()
         if use.batch:
             if recorder is not None:
                 raise NotAllowed(f"A {request.name} request commits in chunks, so it cannot be journaled: "
                                  "in court mode record it account by account.")
+            if warn:
+                with self._ctx.db.uow() as uow:
+                    _refuse_at_court(uow, request)
             return call(use, self._ctx.db, supplied, arguments)  # type: ignore[no-any-return]
         with self._ctx.db.uow() as uow:
             if recorder is not None:
                 recorder(uow)
+            if warn:
+                _refuse_at_court(uow, request)
             return call(use, uow, supplied, arguments)  # type: ignore[no-any-return]
 
     # --- reads ------------------------------------------------------------------------
@@ -355,11 +386,21 @@ class Application:
         """Apply the court pack's journal to this (the office's) database: see `app.court.sync`."""
         if self._journal is not None:
             raise ValidationError("A court pack is synced against the office's database, not in court mode.", field="pack")
-        pack = open_pack(path)
+        pack = open_pack(path, journal_only=True)
         try:
-            return sync.sync_journal(self._ctx.db, pack, self._ctx.actor, self.execute_recorded)
+            return sync.sync_journal(self._ctx.db, pack, self._ctx.actor, self.execute_recorded, export=is_export(pack))
         finally:
             pack.dispose()
+
+    def export_journal(self, out: str | Path, *, force: bool = False) -> ExportResult:
+        """Court mode: the pack's journal into an encrypted file a colleague can sync (`app.court.export`)."""
+        if self._journal is None:
+            raise ValidationError("The journal is kept in a court pack: run this with --pack FILE.", field="pack")
+        return self.read(export_journal, out=str(out), exported_by=self._ctx.actor.username, at=clock.now(), force=force)
+
+    def wipe_pack(self, path: str | Path) -> WipeResult:
+        """Overwrite and delete a pack (or journal export) whose every entry is receipted (`app.court.wiping`)."""
+        return wipe_pack(path)
 
     def sync_conflicts(self, status: str | None = "open") -> list[sync.ConflictView]:
         return self.read(sync.list_conflicts, status)

@@ -175,17 +175,53 @@ def from_json(data: Mapping[str, Any]) -> Request[Any]:
     if not isinstance(name, str) or name not in REGISTRY:
         raise ValidationError(f"'{name}' is not a request this version of Revenues Desk knows.", field="request")
     cls = REGISTRY[name]
-    version = data.get("version")
-    if version != cls.version:
-        raise ValidationError(
-            f"The stored {name} request is version {version}; this version of Revenues Desk reads version "
-            f"{cls.version}.", field="version",
-        )
     fields = data.get("fields")
     if not isinstance(fields, Mapping):
         raise ValidationError(f"The stored {name} request has no fields.", field="fields")
+    fields = upcast(name, data.get("version"), fields)
     loaded: Request[Any] = _load_dataclass(cls, fields, name)
     return loaded
+
+
+# --- upcasters: a request stored by an older version, brought to this version's shape ---
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+def upcaster(name: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
+    """Register how the stored fields of a `name` request of `from_version` become those of
+    `from_version + 1`. When a request's fields change meaning its `version` is bumped and an
+    upcaster written beside it (in its `requests.py`, plain data like the request), so a court
+    journal recorded by the older version is applied as what it meant, never refused or
+    misread. Upcasters chain: version 1 -> 2 -> 3."""
+
+    def register(step: Upcaster) -> Upcaster:
+        if (name, from_version) in UPCASTERS:
+            raise TypeError(f"Two upcasters for {name} version {from_version}.")
+        UPCASTERS[(name, from_version)] = step
+        return step
+
+    return register
+
+
+def upcast(name: str, version: object, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """`fields` of a stored `name` request of `version`, brought up to the registered
+    request's version; ValidationError for a newer version, or an older one with no way up."""
+    current = REGISTRY[name].version
+    if not isinstance(version, int) or isinstance(version, bool) or version > current or version < 1:
+        raise ValidationError(
+            f"The stored {name} request is version {version}; this version of Revenues Desk reads version "
+            f"{current}.", field="version",
+        )
+    shaped = dict(fields)
+    while version < current:
+        step = UPCASTERS.get((name, version))
+        if step is None:
+            raise ValidationError(f"The stored {name} request is version {version}, and this version of Revenues Desk "
+                                  f"(version {current}) has no way to read it.", field="version")
+        shaped, version = step(shaped), version + 1
+    return shaped
 
 
 def _hints(cls: type) -> dict[str, Any]:

@@ -185,7 +185,7 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         floor_app = office(clone(kind, url))
         started = time.perf_counter()
         for request in requests:
-            floor_app.execute(request)
+            floor_app.execute(request, confirm_at_court=True)  # the leased cases, as sync applies them
         sync_floor = time.perf_counter() - started
         floor_app.close()
 

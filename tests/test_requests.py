@@ -127,3 +127,54 @@ def test_a_use_case_refuses_a_user_below_its_role_before_doing_anything(cls: typ
     context = {"uow": None, "db": None, "actor": below, "settings": None}
     with pytest.raises(NotAllowed, match=f"cannot {use.action}"):
         use.function(*(context[name] for name in use.context), **shallow_fields(build(cls, True)))
+
+
+# --- upcasters: a request stored by an older version --------------------------------------------
+
+@pytest.fixture
+def versioned() -> Any:
+    """A request at version 3 whose version 1 stored the amount as pounds text ("12.50") and
+    version 2 called the account `ref`: an upcaster for each step (removed afterwards)."""
+    from app.money import parse_pounds
+    from app.requests import UPCASTERS, request, upcaster
+
+    @request("test.versioned", version=3)
+    class Versioned(Request[None]):
+        account_ref: str
+        amount_pence: int
+
+    @upcaster("test.versioned", 1)
+    def pounds_to_pence(fields: dict[str, Any]) -> dict[str, Any]:
+        return {"ref": fields["ref"], "amount_pence": parse_pounds(fields["amount"])}
+
+    @upcaster("test.versioned", 2)
+    def ref_renamed(fields: dict[str, Any]) -> dict[str, Any]:
+        return {"account_ref": fields["ref"], "amount_pence": fields["amount_pence"]}
+
+    yield Versioned
+    REGISTRY.pop("test.versioned")
+    UPCASTERS.pop(("test.versioned", 1))
+    UPCASTERS.pop(("test.versioned", 2))
+
+
+def test_an_older_request_is_upcast_step_by_step(versioned: Any) -> None:
+    v1 = {"request": "test.versioned", "version": 1, "fields": {"ref": "70000001", "amount": "12.50"}}
+    v2 = {"request": "test.versioned", "version": 2, "fields": {"ref": "70000001", "amount_pence": 1250}}
+    expected = versioned(account_ref="70000001", amount_pence=1250)
+    assert from_json(v1) == from_json(v2) == expected
+    assert to_json(expected)["version"] == 3
+    with pytest.raises(ValidationError, match="is version 4; this version of Revenues Desk reads version 3"):
+        from_json({**v1, "version": 4})  # newer than this version: refused, never guessed
+    with pytest.raises(ValidationError, match="is version 0"):
+        from_json({**v1, "version": 0})
+
+
+def test_an_older_version_with_no_upcaster_is_refused(versioned: Any) -> None:
+    from app.requests import UPCASTERS
+
+    step = UPCASTERS.pop(("test.versioned", 1))
+    try:
+        with pytest.raises(ValidationError, match=r"is version 1, and this version .* has no way to read it"):
+            from_json({"request": "test.versioned", "version": 1, "fields": {"ref": "1", "amount": "1.00"}})
+    finally:
+        UPCASTERS[("test.versioned", 1)] = step

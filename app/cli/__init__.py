@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "on a server you act as your database login")
     parser.add_argument("--pack", metavar="FILE", help="court mode: run the command on an offline court pack "
                         "(made by `court pack`); every change is journaled for `court sync`")
+    parser.add_argument("--confirm-at-court", action="store_true", help="change an account that is at court "
+                        "(in an open court pack) all the same")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("gui", help="start the desktop application (the default)")
@@ -176,6 +178,7 @@ def _self_test(args: argparse.Namespace) -> int:
 def _with_context(args: argparse.Namespace, command: str) -> int:
     from app.application import Application
     from app.bootstrap import bootstrap
+    from app.court.at_court import AtCourt, confirmed_at_court
 
     if args.pack is not None:
         app = _court_mode(args, command)
@@ -183,7 +186,10 @@ def _with_context(args: argparse.Namespace, command: str) -> int:
         app = Application(bootstrap(args.db, args.settings, args.user, prompt=_prompt_password))
     try:
         handler = HANDLERS[command]
-        return handler(app, args)
+        with confirmed_at_court(args.confirm_at_court):
+            return handler(app, args)
+    except AtCourt as exc:
+        raise AtCourt(exc.what, exc.until, exc.packed_by, hint="run it again with --confirm-at-court") from None
     finally:
         app.close()
 
@@ -200,7 +206,7 @@ def _court_mode(args: argparse.Namespace, command: str) -> Application:
     if args.db is not None:
         raise UsageError("--pack and --db name two databases: court mode works on the pack alone")
     if command not in COURT_MODE_COMMANDS or (command == "court" and args.court_command in ("pack", "sync", "conflicts",
-                                                                                          "resolve")):
+                                                                                          "resolve", "wipe")):
         raise UsageError(f"'{command}' is not done in court mode; run it without --pack, against the office's database")
     return Application.court_mode(args.pack, load_settings(args.settings), args.user)
 

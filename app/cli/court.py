@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import clock
 from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, date_arg, print_json, record_id
+from app.court.sync import EXPORT_SYNCED
 from app.money import fmt
 from app.rules.apportionment import year_label
 from app.secrets import PACK_KEY_ENV
@@ -179,10 +180,19 @@ def _pack(app: Application, args: argparse.Namespace) -> int:
 
 
 def _configure_journal(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--export", metavar="OUT", default=None,
+                        help="write the journal to an encrypted file a colleague can `court sync`")
+    parser.add_argument("--force", action="store_true", help="with --export: replace OUT if it exists")
     parser.add_argument("--json", action="store_true")
 
 
 def _journal(app: Application, args: argparse.Namespace) -> int:
+    if args.export is not None:
+        done = app.export_journal(args.export, force=args.force)
+        return _print(args, done.to_json(),
+                      f"Exported {done.entries} journal entries ({done.unreceipted} not yet synced) of the pack for the "
+                      f"hearing on {done.hearing_date:%d/%m/%Y} to {done.file}: sync it with `revdesk court sync` "
+                      "against the database the pack was taken from.")
     entries = app.court_journal()
     lines = [f"{e.seq:>4}  {e.recorded_at:%d/%m/%Y %H:%M}  {e.command:<26} {e.account_ref:<10} {e.officer}"
              + (f"  [{e.receipt}]" if e.receipt else "") for e in entries]
@@ -199,7 +209,8 @@ def _sync(app: Application, args: argparse.Namespace) -> int:
     text = (f"Sent {r.sent}: {r.applied} applied, {r.already_applied} already applied, {r.conflicts} to the conflicts "
             f"queue. Payments: {r.payments} for {fmt(r.payments_pence)} at court; {r.office_payments} for "
             f"{fmt(r.office_payments_pence)} in the office."
-            + (" Every entry is receipted: the pack may be wiped." if r.receipted else ""))
+            + (f" {EXPORT_SYNCED}" if r.export else
+               " Every entry is receipted: the pack may be wiped." if r.receipted else ""))
     return _print(args, r.to_json(), text)
 
 
@@ -229,6 +240,17 @@ def _resolve(app: Application, args: argparse.Namespace) -> int:
     return _print(args, view.to_json(), f"Resolved: kept the {args.keep}'s record for {view.account_ref}.")
 
 
+def _configure_wipe(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the court pack (or journal export) to overwrite and delete")
+    parser.add_argument("--json", action="store_true")
+
+
+def _wipe(app: Application, args: argparse.Namespace) -> int:
+    done = app.wipe_pack(args.file)
+    return _print(args, done.to_json(), f"Wiped {done.file}: {done.entries} journal entries, all synced; "
+                                        f"{done.bytes_overwritten:,} bytes overwritten, then deleted.")
+
+
 action("hearings", "hearing dates ahead (from the settings)")(_configure_hearings)(_hearings)
 action("list", "the accounts listed for a hearing, with what they owe now")(_configure_list)(_list)
 action("outcome", "record the court's decision for one account")(_configure_outcome)(_outcome)
@@ -238,3 +260,4 @@ action("journal", "what was recorded in a court pack (with --pack FILE)")(_confi
 action("sync", "apply a court pack's journal to this database, each entry once")(_configure_sync)(_sync)
 action("conflicts", "journal entries sync could not apply, for a team leader")(_configure_conflicts)(_conflicts)
 action("resolve", "keep the court's or the office's record for a sync conflict (team leader)")(_configure_resolve)(_resolve)
+action("wipe", "overwrite and delete a court pack once every journal entry is synced")(_configure_wipe)(_wipe)

@@ -73,3 +73,26 @@ class JournalEntry(PackBase):
     content_hash: Mapped[str] = mapped_column(String(64))
     receipt: Mapped[str | None] = mapped_column(String(16))
     receipted_at: Mapped[datetime | None]
+
+
+class ExportBase(DeclarativeBase):
+    """The marker only a journal export has (its own metadata: never in a pack or the office)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = Base.type_annotation_map
+    if TYPE_CHECKING:
+        __table__: ClassVar[Table]
+
+
+class JournalExport(ExportBase):
+    """One row: this file is a copy of a pack's journal (`court journal --export`), not a pack.
+
+    It holds `pack_meta` and `journal_entry` as the pack had them when exported, and nothing
+    else: no accounts, no schema of the shared database, so it is never upgraded."""
+
+    __tablename__ = "journal_export"
+
+    pack_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    exported_at: Mapped[datetime]
+    exported_by: Mapped[str] = mapped_column(String(80))
+    entries: Mapped[int]

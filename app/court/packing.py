@@ -31,6 +31,7 @@ from app import clock
 from app.audit import audit
 from app.bootstrap import AppContext
 from app.config import AuthoritySettings, user_data_dir
+from app.court.export import is_export
 from app.court.hearings import listed_account_ids
 from app.court.journal import app_version, pack_meta
 from app.court.pack_tables import PackBase, PackMeta
@@ -56,9 +57,6 @@ from app.users.directory import resolve_actor
 from app.users.identity import acting_login
 from app.users.roles import Actor, Role
 
-# The office sees a packed account as "at court until" this many days after the hearing
-# (sync releases it sooner).
-LEASE_DAYS = 7
 # Rows kept per account (every table with an account_id the officer may need at court).
 BY_ACCOUNT = (
     "account_party", "liability_period", "reduction_award", "ledger_transaction", "payment", "instalment_plan",
@@ -124,8 +122,12 @@ def _copy_rows(uow: UnitOfWork, account_ids: list[uuid.UUID], officer: str) -> d
 
 
 @handles(MakePack, role=Role.OFFICER, action="pack a hearing list for court")
-def make_pack(uow: UnitOfWork, actor: Actor, *, hearing_date: date, out: str, as_of: date, force: bool = False) -> PackResult:
-    """Write the pack for `hearing_date` to `out` and lease its accounts. Commits.
+def make_pack(
+    uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, hearing_date: date, out: str, as_of: date,
+    force: bool = False,
+) -> PackResult:
+    """Write the pack for `hearing_date` to `out` and lease its accounts, for `[court]
+    lease_days_after_hearing` after the hearing (sync releases them sooner). Commits.
 
     The pack is written beside `out` under a temporary name and renamed only after the
     office has recorded it, so `out` is either the whole pack or not there."""
@@ -144,7 +146,7 @@ def make_pack(uow: UnitOfWork, actor: Actor, *, hearing_date: date, out: str, as
     if not rows["app_user"]:
         raise NotAllowed(f"{actor.username} is not a user of this database, so cannot be the officer of a court pack.")
     pack_id, device_id = uuid.uuid4(), uuid.uuid4()
-    leased_until = hearing_date + timedelta(days=LEASE_DAYS)
+    leased_until = hearing_date + timedelta(days=settings.court.lease_days_after_hearing)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     write_encrypted_copy(schema_template(), partial, key)
@@ -210,11 +212,15 @@ def schema_template() -> Path:
 
 # --- opening a pack ---------------------------------------------------------------------
 
-def open_pack(path: str | Path) -> Database:
-    """The pack at `path`, decrypted with this computer's key and brought to this version's
-    schema, unless that would upgrade it over journal entries not yet synced (they were
-    recorded by the older version and must be applied by it). One sentence if it cannot be
-    opened; the file is then unchanged."""
+def open_pack(path: str | Path, *, journal_only: bool = False) -> Database:
+    """The pack (or journal export, `app.court.export`) at `path`, decrypted with this
+    computer's key and, a pack, brought to this version's schema, unless that would upgrade
+    it over journal entries not yet synced (they were recorded by the older version and must
+    be applied by it). One sentence if it cannot be opened; the file is then unchanged.
+
+    `journal_only` (sync, wipe): only the pack's own tables are used, which no migration
+    changes, so the pack is never upgraded: an older version's unsynced journal is synced by
+    this version, each request upcast to this version's shape (`app.requests.upcast`)."""
     file = Path(path).expanduser().resolve()
     if not file.is_file() or file.stat().st_size == 0:
         raise ValidationError(f"There is no court pack at {file}.", field="pack")
@@ -222,6 +228,10 @@ def open_pack(path: str | Path) -> Database:
     try:
         if not inspect(db.engine).has_table(PackMeta.__tablename__):
             raise ValidationError(f"{file.name} is not a court pack (it has no record of a hearing).", field="pack")
+        if journal_only or is_export(db):  # just the journal: no shared schema to upgrade
+            with db.uow() as uow:
+                pack_meta(uow)
+            return db
         with db.uow() as uow:
             meta = pack_meta(uow)
             unsynced = meta.state != "receipted" and bool(uow.session.scalar(
@@ -260,11 +270,43 @@ def leases(uow: UnitOfWork, account_ids: list[uuid.UUID], as_of: date) -> dict[u
     return dict(found)
 
 
+def hearing_at_court(uow: UnitOfWork, hearing_date: date, as_of: date) -> tuple[date, str] | None:
+    """(at court until, who made the pack) of the latest open pack of this hearing on `as_of`."""
+    row = uow.session.execute(
+        select(CourtPack.leased_until, CourtPack.created_by).where(
+            CourtPack.hearing_date == hearing_date, CourtPack.released_at.is_(None), CourtPack.leased_until >= as_of)
+        .order_by(CourtPack.leased_until.desc()).limit(1)
+    ).first()
+    return None if row is None else (row.leased_until, row.created_by)
+
+
+def first_at_court(uow: UnitOfWork, account_refs: Iterable[str], as_of: date) -> tuple[str, date, str] | None:
+    """The first of these accounts (in the order given) that is in an open pack's lease on
+    `as_of`: (reference, the latest "at court until" day, who made that pack); None if none is."""
+    refs = list(dict.fromkeys(r.strip() for r in account_refs))
+    found: dict[str, tuple[date, str]] = {}
+    for batch in in_batches(refs):
+        for ref, until, made_by in uow.session.execute(
+            select(Account.account_ref, CourtPack.leased_until, CourtPack.created_by)
+            .join(CourtPackCase, CourtPackCase.account_id == Account.id).join(CourtPack, CourtPack.id == CourtPackCase.pack_id)
+            .where(Account.account_ref.in_(batch), CourtPack.released_at.is_(None), CourtPack.leased_until >= as_of)
+        ):
+            if ref not in found or until > found[ref][0]:
+                found[ref] = (until, made_by)
+    for ref in refs:
+        if ref in found:
+            return ref, *found[ref]
+    return None
+
+
 def pack_context(path: str | Path, settings: AuthoritySettings, username: str | None) -> AppContext:
     """Court mode's composition: the pack as the database, the acting user resolved on it as on
     any embedded file (the computer's login, which the pack carries as a user)."""
     db = open_pack(path)
     try:
+        if is_export(db):
+            raise ValidationError(f"{Path(path).name} is a journal exported from a court pack, not a pack: it cannot be "
+                                  "worked on, only synced (revdesk court sync).", field="pack")
         with db.uow() as uow:
             actor = resolve_actor(uow, acting_login(uow, username))
     except BaseException:

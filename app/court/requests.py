@@ -4,8 +4,9 @@ account, or the same outcome for many."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.requests import Request, request
 
@@ -56,8 +57,13 @@ class MakePack(Request["PackResult"]):
 @request("court.resolve_conflict")
 class ResolveConflict(Request["ConflictView"]):
     """A team leader's decision on a journal entry sync could not apply: `keep` "court"
-    applies the court's request now; "office" keeps the office's record. Either way with a note."""
+    applies the court's request now (or, `edited`, the court's request as corrected in the
+    office); "office" keeps the office's record. Either way with a note."""
 
     conflict_id: uuid.UUID
     keep: str
     note: str
+    # keep "court" with the court's request as edited in the office (`to_json` of the same
+    # kind of request for the same account): applied instead of the court's, in the same
+    # transaction as the resolution ("Edit and apply").
+    edited: Mapping[str, Any] | None = None

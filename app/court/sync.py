@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -43,7 +43,7 @@ from app.errors import Conflict, DatabaseUnavailable, NotAllowed, NotFound, Serv
 from app.models import CourtJournalApplied, CourtPack, Payment, SyncConflict
 from app.money import fmt
 from app.payments.requests import PostPayment
-from app.requests import USE_CASES, Request, call, from_json, handles, shallow_fields
+from app.requests import USE_CASES, Request, call, from_json, handles, shallow_fields, to_json
 from app.users.roles import Actor, Role
 
 APPLIED, ALREADY, CONFLICT = "applied", "already_applied", "conflict"
@@ -70,7 +70,8 @@ class SyncReceipt(JsonView):
     office_payments: int
     office_payments_pence: int
     conflict_ids: list[uuid.UUID]
-    receipted: bool  # every entry of the pack now has a receipt: it may be wiped
+    receipted: bool  # every entry of the file synced now has a receipt: it may be wiped
+    export: bool = False  # a journal export: the pack itself is still to be synced (`app.court.export`)
 
 
 @dataclass(frozen=True)
@@ -193,11 +194,16 @@ def _check_applied(uow: UnitOfWork, entry: JournalEntry, digest: str) -> bool:
     return True
 
 
+EXPORT_SYNCED = ("This was a journal export: the laptop's pack does not know it was synced, and its cases stay at court, "
+                 "until the pack itself is synced when it is back (what the export applied then counts as already "
+                 "applied).")
 RECEIPTS_EVERY = 100  # receipts written to the pack per commit (a lost receipt is only an "already applied" later)
 
 
-def sync_journal(db: Database, pack: Database, actor: Actor, apply: Apply) -> SyncReceipt:
-    """Apply the pack's unreceipted journal entries to `db` (see the module docstring)."""
+def sync_journal(db: Database, pack: Database, actor: Actor, apply: Apply, *, export: bool = False) -> SyncReceipt:
+    """Apply the pack's unreceipted journal entries to `db` (see the module docstring).
+    `export`: `pack` is a journal export, whose receipts cannot reach the laptop's pack, so
+    the pack's lease stays until the pack itself is synced."""
     with pack.uow() as puow:
         meta = pack_meta(puow)
         pack_id = meta.pack_id
@@ -231,8 +237,8 @@ def sync_journal(db: Database, pack: Database, actor: Actor, apply: Apply) -> Sy
         raise
     _receipts(pack, receipts)
     payments, payments_pence, office_payments, office_pence = _payment_totals(db, pack)
-    receipted = _finish(db, pack, pack_id, actor)
-    return SyncReceipt(
+    receipted = _finish(db, pack, pack_id, actor, release=not export)
+    return SyncReceipt(export=export,
         pack_id=pack_id, sent=len(entries), applied=counts[APPLIED], already_applied=counts[ALREADY],
         conflicts=counts[CONFLICT], payments=payments, payments_pence=payments_pence, office_payments=office_payments,
         office_payments_pence=office_pence, conflict_ids=conflict_ids, receipted=receipted,
@@ -298,13 +304,15 @@ def _set_state(pack: Database, state: str) -> None:
         puow.commit()
 
 
-def _finish(db: Database, pack: Database, pack_id: uuid.UUID, actor: Actor) -> bool:
-    """With every entry receipted: the pack is marked so, and the office releases its lease."""
+def _finish(db: Database, pack: Database, pack_id: uuid.UUID, actor: Actor, *, release: bool = True) -> bool:
+    """With every entry receipted: the pack is marked so, and (`release`) the office releases its lease."""
     with pack.uow() as puow:
         waiting = puow.session.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.receipt.is_(None)))
     if waiting:
         return False
     _set_state(pack, PACK_RECEIPTED)
+    if not release:
+        return True
     with db.uow() as uow:
         packed = uow.session.get(CourtPack, pack_id)
         if packed is not None and packed.released_at is None:
@@ -339,6 +347,7 @@ def list_conflicts(uow: UnitOfWork, status: str | None = "open") -> list[Conflic
 @handles(ResolveConflict, role=Role.TEAM_LEADER, action="resolve sync conflicts")
 def resolve_conflict(
     uow: UnitOfWork, actor: Actor, settings: AuthoritySettings, *, conflict_id: uuid.UUID, keep: str, note: str,
+    edited: Mapping[str, Any] | None = None,
 ) -> ConflictView:
     """Keep the office's record, or apply the court's request now (through its own use case,
     in this transaction: if the office still refuses it, nothing is resolved and the reason
@@ -348,24 +357,37 @@ def resolve_conflict(
     text = note.strip()
     if not text:
         raise ValidationError("Say why in a note.", field="note")
+    if edited is not None and keep != "court":
+        raise ValidationError("An edited request is the court's, corrected: keep 'court' to apply it.", field="keep")
     conflict = uow.session.get(SyncConflict, conflict_id)
     if conflict is None:
         raise NotFound(f"There is no sync conflict {conflict_id}.")
     if conflict.status != "open":
         raise Conflict(f"That conflict was already resolved by {conflict.resolved_by} ({conflict.resolution}).")
+    request = None if edited is None else _edit_of(conflict, edited)
     conflict.status, conflict.resolution, conflict.resolution_note = "resolved", keep, text[:500]
     conflict.resolved_by, conflict.resolved_at = actor.username, clock.now()
     audit(uow, actor.username, "court.conflict_resolved", "sync_conflict", conflict.id, after={
         "keep": keep, "note": text[:200], "account_ref": conflict.account_ref, "command": conflict.command,
+        **({"edited": to_json(request)["fields"]} if request is not None else {}),
     })
     view = _view(conflict)
     if keep == "office":
         uow.commit("The conflict")
         return view
-    request = _replayed(from_json(conflict.court["request"]))
+    request = _replayed(request or from_json(conflict.court["request"]))
     use = USE_CASES[type(request)]
     if use.batch:
         raise ValidationError(f"A {request.name} request cannot be applied from the conflicts queue.", field="keep")
     call(use, uow, {"actor": actor, "settings": settings}, shallow_fields(request))  # commits the resolution with it
     return view
 
+
+def _edit_of(conflict: SyncConflict, edited: Mapping[str, Any]) -> Request[Any]:
+    """The edited request, if it is the court's kind of request for the same account."""
+    request = from_json(edited)
+    if request.name != conflict.command or getattr(request, "account_ref", None) != conflict.account_ref:
+        raise ValidationError(
+            f"The edit must be the same kind of request ({conflict.command}) for account {conflict.account_ref}, as court "
+            "recorded it.", field="edited")
+    return request

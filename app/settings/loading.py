@@ -254,7 +254,8 @@ def _court(t: Table) -> CourtSettings:
         t.fail("default_venue", f"must be one of the venues ({', '.join(venues) or 'none is set up'})")
     if len(venues) > 1 and not default:
         t.fail("default_venue", "is required when there is more than one venue")
-    return CourtSettings(venues=venues, default_venue=default)
+    lease = t.whole("lease_days_after_hearing", CourtSettings().lease_days_after_hearing, minimum=0)
+    return CourtSettings(venues=venues, default_venue=default, lease_days_after_hearing=lease)
 
 
 def _venue(t: Table, key: str) -> CourtVenue:

@@ -165,10 +165,13 @@ class CourtVenue:
 @dataclass(frozen=True)
 class CourtSettings:
     """`[court]`: the hearing venues and which one a hearing date without its own venue uses
-    (`default_venue`, or the only venue)."""
+    (`default_venue`, or the only venue); and how long the office sees a case packed for an
+    offline court as "at court" (and is warned before changing it) when the pack is not
+    synced sooner (council practice, not law)."""
 
     venues: Mapping[str, CourtVenue] = field(default_factory=dict)
     default_venue: str = ""
+    lease_days_after_hearing: int = 7
 
     def venue_for(self, hearing_date: date | None) -> CourtVenue | None:
         """The venue holding the hearing on `hearing_date`: the one listing that date, else the

@@ -210,6 +210,10 @@ class MainWindow(QMainWindow):
         self.sync_pack_action = self._action("&Sync court pack…", None, self.choose_pack_to_sync)
         self.sync_pack_action.setToolTip("Apply a court pack's journal to this database, each entry once")
         file_menu.addAction(self.sync_pack_action)
+        self.wipe_pack_action = self._action("&Wipe court pack…", None, self.choose_pack_to_wipe)
+        self.wipe_pack_action.setToolTip("Overwrite and delete a court pack whose journal is all synced")
+        file_menu.addAction(self.wipe_pack_action)
+        self.wipe_box: QMessageBox | None = None  # File ▸ Wipe court pack…'s question, while it is asked
         file_menu.addSeparator()
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         file_menu.addAction(self.quit_action)
@@ -280,6 +284,7 @@ class MainWindow(QMainWindow):
     def show_court_banner(self) -> None:
         """In court mode, a banner saying so, the hearing, and that what is recorded is journaled."""
         self.sync_pack_action.setEnabled(not self.app.in_court_mode)  # a pack is synced from the office's database
+        self.wipe_pack_action.setEnabled(not self.app.in_court_mode)  # never the pack being worked on
         if not self.app.in_court_mode:
             self.court_banner.setVisible(False)
             return
@@ -385,6 +390,35 @@ class MainWindow(QMainWindow):
         if path:
             self.sync_court_pack(path)
 
+    def choose_pack_to_wipe(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Wipe court pack", "", "Court packs (*.pack *.export);;All files (*)")
+        if path:
+            self.wipe_court_pack(path)
+
+    def wipe_court_pack(self, path: str) -> QMessageBox:
+        """File ▸ Wipe court pack…: asked first (it cannot be undone), then on a worker; refused
+        in one sentence while any journal entry is not synced."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Wipe court pack",
+                          f"Overwrite and delete {path}? This cannot be undone; it is refused if anything in its "
+                          "journal has not been synced.", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        assert yes is not None
+        yes.setText("Wipe")
+        app = self.app
+        box.accepted.connect(lambda: self.runner.run(
+            lambda _task: app.wipe_pack(path),
+            on_success=lambda done: self.statusBar().showMessage(
+                f"Court pack wiped: {done.file} ({done.entries} journal entries, all synced) overwritten and deleted."),
+            on_failure=lambda exc: self.statusBar().showMessage(f"Not wiped: {error_sentence(exc)}"),
+            owner=self, description="wipe court pack",
+        ))
+        self.wipe_box = box
+        box.open()
+        return box
+
     def sync_court_pack(self, path: str) -> None:
         """File ▸ Sync court pack…: on a worker; the receipt (or why not) in the status bar."""
         app = self.app
@@ -396,12 +430,15 @@ class MainWindow(QMainWindow):
         )
 
     def _synced(self, receipt: SyncReceipt) -> None:
+        from app.court.sync import EXPORT_SYNCED
+
         conflicts = (f" {count(receipt.conflicts, 'entry', 'entries')} could not be applied as they stood: see Sync "
                      "conflicts." if receipt.conflicts else "")
         self.statusBar().showMessage(
             f"Court pack synced: {count(receipt.sent, 'entry', 'entries')} sent, {receipt.applied} applied, "
             f"{receipt.already_applied} already applied, {receipt.conflicts} to the conflicts queue; payments "
-            f"{money(receipt.payments_pence)} at court, {money(receipt.office_payments_pence)} in the office.{conflicts}")
+            f"{money(receipt.payments_pence)} at court, {money(receipt.office_payments_pence)} in the office.{conflicts}"
+            + (f" {EXPORT_SYNCED}" if receipt.export else ""))
 
     def _connected(self, connected: Connected) -> None:
         app = Application(connected.context)

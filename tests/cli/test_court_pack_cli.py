@@ -89,7 +89,8 @@ def test_conflicts_listed_and_resolved_by_a_team_leader(revdesk: Revdesk, tmp_pa
     revdesk.json("court", "pack", "--hearing", HEARING, "--out", str(pack), "--as-of", "2025-07-14")
     at_court_json(revdesk, pack, "court", "outcome", "70000004", "--hearing", HEARING, "--outcome", "granted",
                   "--as-of", HEARING)
-    revdesk.json("court", "outcome", "70000004", "--hearing", HEARING, "--outcome", "withdrawn", "--as-of", HEARING)
+    revdesk.json("--confirm-at-court", "court", "outcome", "70000004", "--hearing", HEARING, "--outcome", "withdrawn",
+                 "--as-of", HEARING)
     assert revdesk.json("court", "sync", str(pack))["conflicts"] == 1
     [conflict] = revdesk.json("court", "conflicts")["conflicts"]
     assert conflict["account_ref"] == "70000004" and conflict["court"]["request"]["fields"]["outcome"] == "granted"
@@ -143,3 +144,34 @@ def test_without_a_keyring_a_pack_gets_a_key_of_its_own_shown_once(
     monkeypatch.setenv("REVDESK_PACK_KEY", key)
     listed = at_court_json(revdesk, pack, "court", "list", "--hearing", HEARING)
     assert {e["account_ref"] for e in listed["entries"]} == set(LISTED)
+
+
+def test_the_office_confirms_a_change_to_a_case_at_court(revdesk: Revdesk, tmp_path: Path) -> None:
+    pack = tmp_path / "hearing.pack"
+    revdesk.json("court", "pack", "--hearing", HEARING, "--out", str(pack), "--as-of", "2025-07-14")
+    withdraw = ("court", "outcome", "70000002", "--hearing", HEARING, "--outcome", "withdrawn", "--as-of", HEARING)
+    code, out, err = revdesk(*withdraw)
+    assert code == 1 and out == ""
+    assert "Account 70000002 is at court until 22/07/2025 (pack made by " in err and "--confirm-at-court" in err
+    assert "Traceback" not in err
+    assert revdesk.json("--confirm-at-court", *withdraw)["account_ref"] == "70000002"
+
+
+def test_journal_exported_for_a_colleague_then_the_pack_synced(revdesk: Revdesk, tmp_path: Path) -> None:
+    pack, export = tmp_path / "hearing.pack", tmp_path / "journal.export"
+    revdesk.json("court", "pack", "--hearing", HEARING, "--out", str(pack), "--as-of", "2025-07-14")
+    at_court_json(revdesk, pack, "payment", "post", "70000002", "--amount", "25.00", "--date", HEARING, "--method", "cash",
+                  "--reference", "COURT-1", "--as-of", HEARING)
+    code, _, err = revdesk("court", "wipe", str(pack))
+    assert code == 1 and "1 journal entry not yet synced" in err and pack.is_file()
+    done = at_court_json(revdesk, pack, "court", "journal", "--export", str(export))
+    assert (done["entries"], done["file"]) == (1, str(export)) and done["pack_id"] and done["device_id"] and done["source"]
+    code, out, err = revdesk("court", "sync", str(export))
+    assert code == 0 and "This was a journal export" in out and "pack itself" in out, err
+    code, _, err = at_court(revdesk, export, "court", "journal")
+    assert code == 2 and "not a pack" in err
+    receipt = revdesk.json("court", "sync", str(pack))
+    assert (receipt["sent"], receipt["applied"], receipt["already_applied"], receipt["export"]) == (1, 0, 1, False)
+    wiped = revdesk.json("court", "wipe", str(pack))
+    assert (wiped["entries"], wiped["file"]) == (1, str(pack)) and not pack.exists()
+    assert revdesk.json("court", "wipe", str(export))["entries"] == 1 and not export.exists()

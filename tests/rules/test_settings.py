@@ -82,6 +82,7 @@ def test_every_section_has_defaults() -> None:
     assert s.benefit_deductions.legacy_single_25_weekly_pence == LEGACY_SINGLE_25_WEEKLY_PENCE
     assert s.benefit_deductions.dwp_address == ("Department for Work and Pensions", "Third Party Deductions")
     assert (s.batch.billing_chunk, s.batch.recovery_chunk, s.batch.arrangement_chunk) == (5000, 5000, 5000)
+    assert s.court.lease_days_after_hearing == 7
     assert parse("") == AuthoritySettings(source="s.toml")  # even [authority] may be left out
     assert parse("").name == "Unnamed authority"
 
@@ -165,6 +166,8 @@ url = "postgresql://server/revdesk"
 billing_chunk = 1
 recovery_chunk = 2
 arrangement_chunk = 3
+[court]
+lease_days_after_hearing = 3
 """)
     assert (s.name, s.country) == ("Caerdydd", "wales")
     assert s.contact == Contact(
@@ -192,6 +195,7 @@ arrangement_chunk = 3
     assert s.benefit_deductions.uc_standard_allowance_pence[2026]["single_25_plus"] == 42_490  # built-in years kept
     assert s.database_url == "postgresql://server/revdesk"
     assert s.batch == BatchSettings(1, 2, 3)
+    assert s.court.lease_days_after_hearing == 3
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -217,6 +221,8 @@ arrangement_chunk = 3
      "[recovery] bank_holidays must be dates (YYYY-MM-DD): '2026-02-30' is not a date."),
     ("[instalments]\ndefault_day = 31", "[instalments] default_day must be a whole number from 1 to 28, not 31."),
     ("[instalments]\ndefault_count = 11", "[instalments] default_count must be 10 or 12, not 11."),
+    ("[court]\nlease_days_after_hearing = -1",
+     "[court] lease_days_after_hearing must be a whole number of 0 or more, not -1."),
     ("[batch]\nbilling_chunk = 0", "[batch] billing_chunk must be a whole number of 1 or more, not 0."),
     ("[recovery]\nbreathing_space_days = 0", "[recovery] breathing_space_days must be a whole number of 1 or more, not 0."),
     ('[recovery]\nsafeguards = ["gone_away", "dispute"]',

@@ -200,7 +200,7 @@ def test_entry_3_of_10_for_a_case_withdrawn_in_the_office_is_the_one_conflict(co
     for i, ref in enumerate(refs):  # 10 entries: a payment and an outcome per account; entry 3 is 70000002's outcome
         court.app.execute(payment(ref, 1000, f"COURT-{i}"))
         court.app.execute(outcome(ref, "granted"))
-    court.office.execute(outcome("70000002", "withdrawn"))  # meanwhile, in the office
+    court.office.execute(outcome("70000002", "withdrawn"), confirm_at_court=True)  # meanwhile, in the office
     court.close()
     receipt = court.office.sync_pack(court.path)
     assert (receipt.sent, receipt.applied, receipt.conflicts) == (10, 9, 1)
@@ -218,7 +218,7 @@ def test_office_paid_and_withdrew_while_court_granted_an_order_is_a_conflict(cou
     court.app.execute(outcome("70000004", "granted"))
     owed = court.office.account("70000004", AS_OF).balance_pence
     court.office.execute(payment("70000004", owed, "OFFICE-PAID"))
-    court.office.execute(outcome("70000004", "withdrawn", withdraw_costs=True))
+    court.office.execute(outcome("70000004", "withdrawn", withdraw_costs=True), confirm_at_court=True)
     court.close()
     receipt = court.office.sync_pack(court.path)
     assert (receipt.applied, receipt.conflicts) == (0, 1)
@@ -288,11 +288,35 @@ def test_an_arrangement_that_no_longer_fits_the_balance_is_a_conflict(court: Cou
     assert "no longer match" in court.office.sync_conflicts()[0].reason
 
 
+def test_edit_and_apply_the_court_s_arrangement_in_the_same_transaction(court: Court) -> None:
+    import dataclasses
+
+    from app.requests import from_json, to_json
+
+    court.app.execute(CreateArrangement(account_ref="70000001", frequency="monthly", start=date(2025, 8, 1),
+                                        end=date(2026, 3, 1), as_of=AS_OF, confirm_warnings=True))
+    court.office.execute(payment("70000001", 30000, "OFFICE-1"))
+    court.close()
+    court.office.sync_pack(court.path)
+    [conflict] = court.office.sync_conflicts()
+    recorded = from_json(conflict.court["request"])
+    other = dataclasses.replace(recorded, account_ref="70000002")
+    with pytest.raises(ValidationError, match=r"same kind of request \(arrangements.create\) for account 70000001"):
+        court.office.execute(ResolveConflict(conflict_id=conflict.id, keep="court", note="x", edited=to_json(other)))
+    edited = dataclasses.replace(recorded, start=date(2025, 9, 1))  # the court's plan, a month later
+    done = court.office.execute(ResolveConflict(conflict_id=conflict.id, keep="court", note="Started in September",
+                                                edited=to_json(edited)))
+    assert (done.status, done.resolution) == ("resolved", "court")
+    assert court.office.sync_conflicts() == []
+    shown = court.office.arrangement("70000001", AS_OF)
+    assert shown is not None and shown.start == date(2025, 9, 1)
+
+
 def test_a_team_leader_resolves_a_conflict_keeping_court_or_office(court: Court) -> None:
     court.app.execute(outcome("70000002", "granted"))
     court.app.execute(outcome("70000003", "granted"))
-    court.office.execute(outcome("70000002", "adjourned", adjourned_to=date(2025, 8, 12)))
-    court.office.execute(outcome("70000003", "adjourned", adjourned_to=date(2025, 8, 12)))
+    court.office.execute(outcome("70000002", "adjourned", adjourned_to=date(2025, 8, 12)), confirm_at_court=True)
+    court.office.execute(outcome("70000003", "adjourned", adjourned_to=date(2025, 8, 12)), confirm_at_court=True)
     court.close()
     assert court.office.sync_pack(court.path).conflicts == 2
     first, second = court.office.sync_conflicts()
@@ -307,7 +331,7 @@ def test_a_team_leader_resolves_a_conflict_keeping_court_or_office(court: Court)
 
 def test_only_a_team_leader_resolves(court: Court) -> None:
     court.app.execute(outcome("70000002", "granted"))
-    court.office.execute(outcome("70000002", "withdrawn"))
+    court.office.execute(outcome("70000002", "withdrawn"), confirm_at_court=True)
     court.close()
     court.office.sync_pack(court.path)
     [conflict] = court.office.sync_conflicts()
@@ -357,6 +381,39 @@ def test_a_pack_from_an_older_version_is_not_upgraded_over_an_unsynced_journal(c
         court_app(court.path, court.office)
 
 
+def test_an_older_version_s_unsynced_journal_is_synced_upcast_without_upgrading_the_pack(
+    court: Court, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pack's schema is older and its note was recorded as AddNote version 1; this version's
+    AddNote is version 2 (here: its text gained a prefix), so sync upcasts the entry, applies it
+    once, and leaves the pack's schema as it was."""
+    from app.casework.notes import list_notes
+    from app.requests import UPCASTERS
+
+    court.app.execute(note("70000002", "Recorded by the older version"))
+
+    def older(uow: Any) -> None:
+        uow.session.execute(text("UPDATE alembic_version SET version_num = '0014'"))
+        uow.commit()
+    court.app.read(older)
+    court.close()
+    monkeypatch.setattr(AddNote, "version", 2)
+    monkeypatch.setitem(UPCASTERS, ("casework.add_note", 1), lambda f: {**f, "text": f"[court] {f['text']}"})
+    receipt = court.office.sync_pack(court.path)
+    assert (receipt.sent, receipt.applied, receipt.conflicts) == (1, 1, 0)
+    texts = [n.text for n in court.office.read(list_notes, account_ref="70000002")]
+    assert "[court] Recorded by the older version" in texts
+    assert court.office.sync_pack(court.path).sent == 0
+    from app.court.packing import open_pack
+    from app.db import current_revision
+
+    db = open_pack(court.path, journal_only=True)
+    try:
+        assert current_revision(db) == "0014"  # the pack's schema was left as it was
+    finally:
+        db.dispose()
+
+
 def test_a_crash_while_an_entry_is_written_leaves_neither_the_change_nor_the_entry(
     court: Court, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -373,3 +430,129 @@ def test_a_crash_while_an_entry_is_written_leaves_neither_the_change_nor_the_ent
     court.close()
     receipt = court.office.sync_pack(court.path)
     assert (receipt.sent, receipt.applied, receipt.payments_pence) == (1, 1, 1000)  # sync not blocked
+
+
+# --- the office is warned before changing a case at court ----------------------------------
+
+def test_the_office_is_warned_before_changing_a_case_at_court(court: Court) -> None:
+    from app.court.at_court import AtCourt, confirmed_at_court
+    from app.recovery.requests import AddHold
+
+    until = (HEARING + timedelta(days=7)).strftime("%d/%m/%Y")
+    with pytest.raises(AtCourt, match=f"Account 70000002 is at court until {until} \\(pack made by "):
+        court.office.execute(outcome("70000002", "withdrawn"))
+    with pytest.raises(AtCourt, match="70000003"):
+        court.office.execute(AddHold(account_ref="70000003", kind="dispute", reason="Phoned in", start_date=AS_OF,
+                                          as_of=AS_OF))
+    assert court_events(court.office, "70000002") == ["summons"]  # nothing was changed
+    court.office.execute(payment("70000002", 1000, "OFFICE-P"))  # a payment needs no confirming
+    court.office.execute(note("70000002", "Called about court"))  # nor a note
+    court.office.execute(outcome("70000002", "withdrawn"), confirm_at_court=True)
+    with confirmed_at_court():  # the one mechanism the CLI flag and the desktop's retry use
+        court.office.execute(outcome("70000003", "withdrawn"))
+    assert court_events(court.office, "70000003") == ["summons", "withdrawn"]
+
+
+def test_the_warning_ends_with_the_lease_or_the_sync(court: Court) -> None:
+    from app.court.at_court import AtCourt
+    from app.court.requests import RecordOutcomes
+
+    with pytest.raises(AtCourt, match="The list for the hearing on 15/07/2025 is at court until"):
+        court.office.execute(RecordOutcomes(hearing_date=HEARING, outcome="granted", as_of=AS_OF))
+    after_lease = HEARING + timedelta(days=8)
+    court.office.execute(RecordOutcome(account_ref="70000004", hearing_date=HEARING, outcome="granted",
+                                       as_of=after_lease))
+    court.app.execute(outcome("70000001", "granted"))  # court mode itself is never asked
+    court.close()
+    court.office.sync_pack(court.path)  # sync releases the lease
+    court.office.execute(outcome("70000005", "withdrawn"))
+
+
+# --- a journal exported for a colleague to sync ----------------------------------------------
+
+def test_an_exported_journal_synced_then_the_pack_itself_doubles_nothing(court: Court, tmp_path: Path) -> None:
+    from app.court.packing import open_pack
+
+    court.app.execute(payment("70000002", 2500, "COURT-1"))
+    court.app.execute(outcome("70000003", "granted"))
+    exported = court.app.export_journal(tmp_path / "journal.export")
+    assert (exported.entries, exported.unreceipted, str(exported.pack_id)) == (2, 2, court.pack_id)
+    with pytest.raises(ValidationError, match="already exists"):
+        court.app.export_journal(tmp_path / "journal.export")
+    court.app.execute(note("70000004", "Recorded after the export"))  # the pack goes on being worked on
+    with pytest.raises(ValidationError, match="journal exported from a court pack, not a pack"):
+        court_app(Path(exported.file), court.office)
+
+    first = court.office.sync_pack(exported.file)  # a colleague syncs the export
+    assert (first.export, first.sent, first.applied, first.receipted) == (True, 2, 2, True)
+    assert first.payments_pence == first.office_payments_pence == 2500
+    assert court.office.at_court_until(HEARING, AS_OF) is not None  # the pack itself is still out
+    again = court.office.sync_pack(exported.file)
+    assert (again.sent, again.applied) == (0, 0)
+
+    court.close()
+    pack = court.office.sync_pack(court.path)  # then the pack itself, back in the office
+    assert (pack.export, pack.sent, pack.applied, pack.already_applied, pack.conflicts) == (False, 3, 1, 2, 0)
+    assert pack.receipted and court.office.at_court_until(HEARING, AS_OF) is None
+    assert count(court.office, Payment, Payment.external_ref == "COURT-1") == 1
+    assert court_events(court.office, "70000003") == ["summons", "liability_order"]
+    db = open_pack(court.path)
+    try:
+        with db.uow() as uow:
+            assert {e.receipt for e in uow.session.scalars(select(JournalEntry))} == {"applied", "already_applied"}
+    finally:
+        db.dispose()
+
+
+def test_an_export_synced_after_the_pack_is_all_already_applied(court: Court, tmp_path: Path) -> None:
+    court.app.execute(payment("70000002", 2500, "COURT-1"))
+    exported = court.app.export_journal(tmp_path / "journal.export")
+    court.close()
+    assert court.office.sync_pack(court.path).applied == 1
+    late = court.office.sync_pack(exported.file)
+    assert (late.sent, late.applied, late.already_applied) == (1, 0, 1)
+    assert count(court.office, Payment, Payment.external_ref == "COURT-1") == 1
+
+
+# --- wiping, and the lease's length ----------------------------------------------------------
+
+def test_a_pack_is_wiped_only_when_every_entry_is_receipted(court: Court) -> None:
+    court.app.execute(payment("70000002", 2500, "COURT-1"))
+    court.close()
+    before = court.path.read_bytes()
+    with pytest.raises(NotAllowed, match="1 journal entry not yet synced"):
+        court.office.wipe_pack(court.path)
+    assert court.path.read_bytes() == before  # untouched
+    court.office.sync_pack(court.path)
+    overwritten: list[bytes] = []
+    real = Path.unlink
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        if self == court.path:
+            overwritten.append(self.read_bytes())
+        real(self, missing_ok=missing_ok)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Path, "unlink", unlink)
+        done = court.office.wipe_pack(court.path)
+    assert (str(done.pack_id), done.entries, done.bytes_overwritten) == (court.pack_id, 1, len(overwritten[0]))
+    assert not court.path.exists()
+    assert overwritten[0] != before[: len(overwritten[0])]  # overwritten before it was deleted
+
+
+def test_an_unsynced_pack_with_nothing_recorded_is_not_wiped(court: Court) -> None:
+    court.close()
+    with pytest.raises(NotAllowed, match="has not been synced"):
+        court.office.wipe_pack(court.path)
+    assert court.path.exists()
+
+
+def test_the_lease_length_is_a_setting(office: AppContext, tmp_path: Path) -> None:
+    import dataclasses
+
+    court = dataclasses.replace(office.settings.court, lease_days_after_hearing=2)
+    settings = dataclasses.replace(office.settings, court=court)
+    app = Application(dataclasses.replace(office, settings=settings))
+    made = app.execute(MakePack(hearing_date=HEARING, out=str(tmp_path / "short.pack"), as_of=AS_OF))
+    assert made.leased_until == HEARING + timedelta(days=2)
+    assert app.at_court_until(HEARING, HEARING + timedelta(days=3)) is None

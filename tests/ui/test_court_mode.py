@@ -14,8 +14,11 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.application import Application
+from app.court.hearings import OutcomeResult
 from app.court.requests import MakePack, RecordOutcome
 from app.recovery.requests import RunRecovery
+from app.ui.dialogs.edit_conflict import EditOutcomeDialog
+from app.ui.panes.account_tabs import RecoveryTab
 from app.ui.panes.hearings import HearingsPane
 from app.ui.panes.sync_conflicts import SyncConflictsPane
 
@@ -80,7 +83,8 @@ def test_a_team_leader_decides_sync_conflicts(qtbot: QtBot, open_examples, bille
     finally:
         court.close()
     for ref in ("70000002", "70000005"):
-        window.app.execute(RecordOutcome(account_ref=ref, hearing_date=HEARING, outcome="withdrawn", as_of=HEARING))
+        window.app.execute(RecordOutcome(account_ref=ref, hearing_date=HEARING, outcome="withdrawn", as_of=HEARING),
+                           confirm_at_court=True)
     window.sync_court_pack(str(pack))  # File ▸ Sync court pack…
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Court pack synced"), timeout=20000)
     assert window.statusBar().currentMessage().startswith(
@@ -89,7 +93,11 @@ def test_a_team_leader_decides_sync_conflicts(qtbot: QtBot, open_examples, bille
     pane = window.show_pane("conflicts")
     assert isinstance(pane, SyncConflictsPane)
     qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10000)
-    assert "withdrawn" in pane.sides["office"].toPlainText() and '"outcome": "granted"' in pane.sides["court"].toPlainText()
+    assert pane.sides["base"].toPlainText().startswith("2025/26: Summons issued (hearing 15/07/2025)\nOwed: £")
+    assert pane.sides["office"].toPlainText().startswith("2025/26: Summons withdrawn")
+    court_side = pane.sides["court"].toPlainText()
+    assert court_side.startswith("Record outcome\n") and "Outcome: Granted" in court_side
+    assert "Hearing date: 15/07/2025" in court_side and "{" not in court_side
     pane.keep_office.click()
     assert pane.status.text() == "Say why in a note."
     pane.note.setText("Withdrawn in the office: paid")
@@ -102,3 +110,106 @@ def test_a_team_leader_decides_sync_conflicts(qtbot: QtBot, open_examples, bille
     assert pane.model.rowCount() == 1
     if os.environ.get("REVDESK_SCREENSHOTS"):
         window.grab().save(os.environ["REVDESK_SCREENSHOTS"].replace(".png", "-conflicts.png"))
+
+    assert pane.edit_button.isEnabled()  # Edit and apply: the outcome form, prefilled with the court's
+    pane.note.setText("Court withdrew it after all: clerk's email")
+    dialog = pane.edit_and_apply()
+    assert isinstance(dialog, EditOutcomeDialog)
+    assert (dialog.outcome.currentData(), dialog.recorded.account_ref) == ("granted", "70000005")
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("withdrawn"))
+    if os.environ.get("REVDESK_SCREENSHOTS"):
+        dialog.grab().save(os.environ["REVDESK_SCREENSHOTS"].replace(".png", "-edit.png"))
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 0, timeout=20000)
+    assert pane.status.text().startswith("Applied the court's record, as edited, for 70000005")
+    [resolved] = [c for c in window.app.sync_conflicts(None) if c.account_ref == "70000005"]
+    assert (resolved.status, resolved.resolution) == ("resolved", "court")
+
+    assert window.wipe_pack_action.isEnabled()  # File ▸ Wipe court pack…: every entry has its receipt
+    window.wipe_court_pack(str(pack)).accept()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Court pack wiped"), timeout=20000)
+    assert not pack.exists()
+
+
+def test_the_office_is_asked_before_changing_a_case_at_court(qtbot: QtBot, open_examples, billed_url: str,  # type: ignore[no-untyped-def]
+                                                             tmp_path: Path) -> None:
+    from app.ui.dialogs.recovery import AddHoldDialog
+    from tests.ui.conftest import open_account
+
+    window = open_examples(billed_url, today=HEARING)
+    window.app.execute(RunRecovery(as_of=date(2025, 5, 8)))
+    window.app.execute(RunRecovery(as_of=date(2025, 5, 22)))
+    window.app.execute(MakePack(hearing_date=HEARING, out=str(tmp_path / "hearing.pack"), as_of=HEARING))
+
+    pane = _hearings(window)  # the office's hearing list: one account's outcome
+    window.show_pane("hearings")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10000)
+    pane.table.selectRow(0)
+    ref = pane.selected_refs()[0]
+    pane.withdrawn_button.click()
+    qtbot.waitUntil(lambda: pane.confirm_box is not None and pane.confirm_box.isVisible(), timeout=10000)
+    assert f"Account {ref} is at court until 22/07/2025 (pack made by admin)" in pane.status.text()
+    box = pane.confirm_box
+    assert box is not None and box.text().endswith("Change anyway?")
+    box.accept()
+    qtbot.waitUntil(lambda: isinstance(pane.last_outcome, OutcomeResult), timeout=20000)
+    assert pane.last_outcome.account_ref == ref, pane.status.text()
+
+    other = "70000005" if ref != "70000005" else "70000002"
+    open_account(qtbot, window, other)  # a form dialog: add a hold
+    view = window.accounts.account
+    tab = view.tab(RecoveryTab)
+    assert isinstance(tab, RecoveryTab)
+    tab.add_hold_button.click()
+    dialog = view.dialog
+    assert isinstance(dialog, AddHoldDialog)
+    qtbot.keyClicks(dialog.reason, "Disputed by phone")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.at_court_box is not None and dialog.at_court_box.isVisible(), timeout=10000)
+    assert f"Account {other} is at court until 22/07/2025 (pack made by admin)" in dialog.error.text()
+    if os.environ.get("REVDESK_SCREENSHOTS"):
+        dialog.at_court_box.grab().save(os.environ["REVDESK_SCREENSHOTS"].replace(".png", "-at-court.png"))
+    with qtbot.waitSignal(view.loaded, timeout=20000):
+        dialog.at_court_box.accept()
+    assert "Hold added" in view.notice.text()
+
+
+def test_edit_and_apply_the_court_s_arrangement_in_the_planner(qtbot: QtBot, open_examples, billed_url: str,  # type: ignore[no-untyped-def]
+                                                               tmp_path: Path) -> None:
+    from app.payments.requests import PostPayment
+    from app.recovery.arrangements.requests import CreateArrangement
+    from app.ui.dialogs.edit_conflict import EditArrangementDialog
+
+    window = open_examples(billed_url, today=HEARING)
+    window.app.execute(RunRecovery(as_of=date(2025, 5, 8)))
+    window.app.execute(RunRecovery(as_of=date(2025, 5, 22)))
+    pack = tmp_path / "hearing.pack"
+    window.app.execute(MakePack(hearing_date=HEARING, out=str(pack), as_of=HEARING))
+    court = Application.court_mode(pack, window.app.settings, window.app.actor.username)
+    try:
+        court.execute(CreateArrangement(account_ref="70000002", frequency="monthly", start=date(2025, 8, 1),
+                                        end=date(2026, 3, 1), as_of=HEARING, confirm_warnings=True))
+    finally:
+        court.close()
+    window.app.execute(PostPayment(account_ref="70000002", amount_pence=10000, received_on=HEARING, method="cash",
+                                   reference="OFFICE-1", as_of=HEARING))
+    window.sync_court_pack(str(pack))
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Court pack synced"), timeout=20000)
+    pane = window.show_pane("conflicts")
+    assert isinstance(pane, SyncConflictsPane)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10000)
+    pane.note.setText("Balance changed: same plan on what is owed now")
+    dialog = pane.edit_and_apply()
+    assert isinstance(dialog, EditArrangementDialog)
+    planner = dialog.planner
+    assert planner.frequency.currentData() == "monthly" and planner.by_end.isChecked()
+    assert (planner.start.date().toPython(), planner.end.date().toPython()) == (date(2025, 8, 1), date(2026, 3, 1))
+    qtbot.waitUntil(lambda: planner.save_button.isEnabled() or planner.confirm.isVisible(), timeout=20000)
+    if not planner.save_button.isEnabled():
+        planner.confirm.setChecked(True)
+    qtbot.waitUntil(planner.save_button.isEnabled, timeout=10000)
+    planner.save_button.click()
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 0, timeout=20000)
+    assert window.app.arrangement("70000002", HEARING) is not None
+    [resolved] = window.app.sync_conflicts(None)
+    assert resolved.resolution == "court"

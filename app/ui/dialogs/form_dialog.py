@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -28,7 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts.summary import AccountSummary
+from app.court.at_court import AtCourt, run_confirmed
 from app.errors import ValidationError
+from app.ui.at_court import ask_change_anyway
 from app.ui.context import UiContext
 from app.ui.formatting import error_sentence, money
 from app.ui.forms import OptionalDate, form_layout
@@ -65,6 +68,8 @@ class SavingDialog(QDialog):
         self._server_problem: Any = None  # what the service refused for the values as typed
         self.fields: dict[str, QWidget] = {}  # service field name -> the widget that turns red
         self.result: Any = None
+        self.at_court_box: QMessageBox | None = None  # "Change anyway?" for a case at court
+        self._confirm_at_court = False  # the next save is the officer's "Change anyway"
         self.setWindowTitle(self.TITLE)
         self.setMinimumWidth(self.MIN_WIDTH)
 
@@ -175,6 +180,9 @@ class SavingDialog(QDialog):
         if not self.is_valid() or self.saving:
             return
         work = self.work()
+        if self._confirm_at_court:  # this one save only: each change at court is confirmed by itself
+            self._confirm_at_court, asked = False, work
+            work = lambda: run_confirmed(asked)  # noqa: E731
         self.status.setText(self.BUSY_TEXT)
         self.error.setVisible(False)
         self._handle = self._ui.runner.run(
@@ -192,6 +200,13 @@ class SavingDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(self.FAILED_TEXT)
         self.show_error(exc)
+        if isinstance(exc, AtCourt):
+            self.at_court_box = ask_change_anyway(self, exc, self._change_anyway)
+
+    def _change_anyway(self) -> None:
+        self._confirm_at_court = True
+        self._server_problem = None
+        self.save()
 
     def reject(self) -> None:
         if self.saving:

@@ -12,6 +12,7 @@ with what has been paid, and can be cancelled with a reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 from app.accounts.summary import AccountSummary
 from app.enums import ArrangementStatus
 from app.errors import ServiceError
+from app.money import to_pounds_text
 from app.recovery.arrangements.requests import CreateArrangement
 from app.recovery.arrangements.views import ArrangementPlan, ArrangementView
 from app.rules.arrangements import FIXED_COSTS, FLEXIBLE_COSTS, FREQUENCY_LABELS, INCOME
@@ -92,6 +94,9 @@ class ArrangementTab(AccountTab):
         self._ui: UiContext | None = None
         self._summary: AccountSummary | None = None
         self._as_of = date.min
+        # What Save runs instead of `app.execute(request)` (Edit and apply: the request inside
+        # the conflict's resolution); None: the ordinary save.
+        self.submit: Callable[[CreateArrangement], Any] | None = None
         self._generation = 0
         self._save_handle: TaskHandle | None = None
         self.arrangement: ArrangementView | None = None
@@ -370,6 +375,19 @@ class ArrangementTab(AccountTab):
             self._timer.start()
         self._update_save()
 
+    def prefill(self, request: CreateArrangement) -> None:
+        """The form as `request` had it (Sync conflicts ▸ Edit and apply: the court's arrangement)."""
+        self.frequency.setCurrentIndex(max(0, self.frequency.findData(request.frequency)))
+        self.start.setDate(to_qdate(request.start))
+        if request.amount_pence is not None:
+            self.by_amount.setChecked(True)
+            self.amount.setText(to_pounds_text(request.amount_pence))
+        else:
+            self.by_end.setChecked(True)
+            if request.end is not None:
+                self.end.setDate(to_qdate(request.end))
+        self._changed()
+
     def _request(self, account_ref: str, as_of: date, *, confirm: bool = False) -> CreateArrangement:
         statement, _ = self.income_expenditure()
         offer = self.by_amount.isChecked()
@@ -455,12 +473,12 @@ class ArrangementTab(AccountTab):
     def save(self) -> None:
         if not self.save_button.isEnabled() or self._ui is None or self._summary is None:
             return
-        app = self._ui.app
+        submit = self.submit or self._ui.app.execute
         request = self._request(self._summary.account_ref, self._as_of, confirm=self.confirm.isChecked())
         self.save_status.setText("Saving…")
         set_role(self.save_status, "muted")
         self._save_handle = self._ui.runner.run(
-            lambda _task: app.execute(request),
+            lambda _task: submit(request),
             on_success=self._saved, on_failure=self._save_failed, on_finished=self._update_save, owner=self,
             description="agree arrangement",
         )

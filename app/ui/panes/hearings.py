@@ -13,6 +13,7 @@ rest are recorded. Enter (or a double-click) opens the account.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,10 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.application import Application
+from app.court.at_court import AtCourt, run_confirmed
 from app.court.hearings import BulkError, BulkOutcome, HearingList, OutcomeResult
 from app.court.requests import MakePack, RecordOutcome, RecordOutcomes
 from app.enums import RecoveryStage
 from app.errors import Conflict, NotFound, ValidationError
+from app.ui.at_court import ask_change_anyway
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, money, outcome_label, uk_date
 from app.ui.forms import date_edit, from_qdate, to_qdate
@@ -93,6 +96,7 @@ class HearingsPane(QWidget):
         self.hearing: HearingList | None = None
         self.last_outcome: BulkOutcome | OutcomeResult | None = None
         self.confirm_box: QMessageBox | None = None
+        self._last: tuple[Any, str] | None = None  # the last work started, to run again confirmed
 
         self.date = QComboBox()
         self.date.setAccessibleName("Hearing date")
@@ -352,6 +356,7 @@ class HearingsPane(QWidget):
                     f"Granting liability orders for the hearing on {uk_date(day)}…")
 
     def _start(self, work: object, message: str) -> None:
+        self._last = (work, message)
         self.status.show_info(message)
         self.progress.setRange(0, 0)
         self._handle = self._ui.runner.run(
@@ -385,6 +390,10 @@ class HearingsPane(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.status.show_error(error_sentence(exc))
+        if isinstance(exc, AtCourt) and self._last is not None:
+            work, message = self._last
+            self.confirm_box = ask_change_anyway(
+                self, exc, lambda: self._start(lambda task: run_confirmed(lambda: work(task)), message))
 
     def _done(self) -> None:
         self.progress.setRange(0, 1)
