@@ -3,6 +3,7 @@ CLI, the desktop and the tests."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import URL
@@ -46,10 +47,19 @@ def open_context(
 ) -> AppContext:
     """Open (and if behind, upgrade) one database with settings already loaded: start-up,
     and the desktop switching database. Nothing is left open if any step fails."""
-    db = make_database(db_url, prompt=prompt)
+    return context_on(make_database(db_url, prompt=prompt), settings, username, prepare=upgrade if migrate else None)
+
+
+def context_on(
+    db: Database, settings: AuthoritySettings, username: str | None, *,
+    prepare: Callable[[Database], object] | None = None,
+) -> AppContext:
+    """The context on a database just opened: `prepare` (an upgrade, a check) first, then the
+    acting user; the database is closed again if either fails. The office database and a
+    court pack both start this way."""
     try:
-        if migrate:
-            upgrade(db)
+        if prepare is not None:
+            prepare(db)
         with db.uow() as uow:
             actor = resolve_actor(uow, acting_login(uow, username))
     except BaseException:

@@ -29,7 +29,7 @@ from sqlalchemy import Table, func, inspect, select
 
 from app import clock
 from app.audit import audit
-from app.bootstrap import AppContext
+from app.bootstrap import AppContext, context_on
 from app.config import AuthoritySettings, user_data_dir
 from app.court.export import is_export
 from app.court.hearings import listed_account_ids
@@ -53,8 +53,6 @@ from app.errors import NotAllowed, ValidationError
 from app.models import Account, AuditEvent, Base, CourtPack, CourtPackCase
 from app.requests import handles
 from app.secrets import NoKeyringForPackKey, pack_key
-from app.users.directory import resolve_actor
-from app.users.identity import acting_login
 from app.users.roles import Actor, Role
 
 # Rows kept per account (every table with an account_id the officer may need at court).
@@ -302,14 +300,9 @@ def first_at_court(uow: UnitOfWork, account_refs: Iterable[str], as_of: date) ->
 def pack_context(path: str | Path, settings: AuthoritySettings, username: str | None) -> AppContext:
     """Court mode's composition: the pack as the database, the acting user resolved on it as on
     any embedded file (the computer's login, which the pack carries as a user)."""
-    db = open_pack(path)
-    try:
+    def refuse_an_export(db: Database) -> None:
         if is_export(db):
             raise ValidationError(f"{Path(path).name} is a journal exported from a court pack, not a pack: it cannot be "
                                   "worked on, only synced (revdesk court sync).", field="pack")
-        with db.uow() as uow:
-            actor = resolve_actor(uow, acting_login(uow, username))
-    except BaseException:
-        db.dispose()
-        raise
-    return AppContext(settings=settings, db=db, actor=actor)
+
+    return context_on(open_pack(path), settings, username, prepare=refuse_an_export)
