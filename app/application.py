@@ -49,6 +49,7 @@ from app.court.export import ExportResult, export_journal, is_export
 from app.court.hearings import HearingList
 from app.court.journal import JournalEntryView, PackInfo, PackJournal, Recorder, journal_entries, pack_info
 from app.court.packing import open_pack, pack_context
+from app.court.record_accounts import record_accounts
 from app.court.requests import RecordOutcomes
 from app.court.wiping import WipeResult, wipe_pack
 from app.db import UnitOfWork, current_revision, describe, upgrade
@@ -107,6 +108,7 @@ def _refuse_at_court(uow: UnitOfWork, request: Request[Any]) -> None:
     ref = getattr(request, "account_ref", None)
     refs = [ref] if isinstance(ref, str) else []
     refs += list(getattr(request, "account_refs", None) or ())
+    refs += record_accounts(uow, request)  # a decision on a hold, a write-off, a refund...
     if refs and (leased := packing.first_at_court(uow, refs, as_of)) is not None:
         raise AtCourt(f"Account {leased[0]}", leased[1], leased[2])
 

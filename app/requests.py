@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import json
 import types
 import typing
 import uuid
@@ -181,6 +182,31 @@ def from_json(data: Mapping[str, Any]) -> Request[Any]:
     fields = upcast(name, data.get("version"), fields)
     loaded: Request[Any] = _load_dataclass(cls, fields, name)
     return loaded
+
+
+def with_changes(data: Mapping[str, Any], changes: Mapping[str, str]) -> dict[str, Any]:
+    """The stored request `data` (as `to_json` wrote it, in this version's shape) with some
+    fields replaced by values typed as text: a correction made at the command line
+    (`court resolve --set amount_pence=5000 --set adjourned_to=2027-01-12`). Each value is
+    read as the field's type where it reads as one (text, a date, an id), otherwise as JSON
+    (a number, true/false, null, a list). ValidationError naming the field otherwise."""
+    request = from_json(data)
+    hints = _hints(type(request))
+    fields = to_json(request)["fields"]
+    for name, text in changes.items():
+        if name not in hints or name not in fields:
+            raise ValidationError(f"A {request.name} request has no field '{name}' (it has {', '.join(fields)}).",
+                                  field=name)
+        try:
+            value = _load(text, hints[name], f"{request.name}.{name}")
+        except ValidationError:
+            try:
+                parsed = json.loads(text)
+            except ValueError:
+                raise ValidationError(f"'{text}' is not a value for {name}.", field=name) from None
+            value = _load(parsed, hints[name], f"{request.name}.{name}")
+        fields[name] = _dump(value, hints[name])
+    return {"request": request.name, "version": request.version, "fields": fields}
 
 
 # --- upcasters: a request stored by an older version, brought to this version's shape ---

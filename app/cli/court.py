@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 from app import clock
 from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, Handler, date_arg, print_json, record_id
 from app.court.sync import EXPORT_SYNCED
+from app.errors import NotFound, ValidationError
 from app.money import fmt
+from app.requests import with_changes
 from app.rules.apportionment import year_label
 from app.secrets import PACK_KEY_ENV
 
@@ -229,15 +231,34 @@ def _configure_resolve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id", help="the conflict's id (see `court conflicts`)")
     parser.add_argument("--keep", required=True, choices=("court", "office"))
     parser.add_argument("--note", required=True)
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", dest="changes",
+                        help="with --keep court: correct a field of the court's request before it is applied "
+                             "(edit and apply; repeatable; money fields in pence, dates YYYY-MM-DD; the fields are "
+                             "in `court conflicts --json`)")
     parser.add_argument("--json", action="store_true")
 
 
 def _resolve(app: Application, args: argparse.Namespace) -> int:
     from app.court.requests import ResolveConflict
 
-    view = app.execute(ResolveConflict(conflict_id=record_id(args.id, "sync conflict", "revdesk court conflicts"),
-                                       keep=args.keep, note=args.note))
-    return _print(args, view.to_json(), f"Resolved: kept the {args.keep}'s record for {view.account_ref}.")
+    conflict_id = record_id(args.id, "sync conflict", "revdesk court conflicts")
+    edited = None
+    if args.changes:
+        changes = dict(_field_value(text) for text in args.changes)
+        court = next((c.court for c in app.sync_conflicts(None) if c.id == conflict_id), None)
+        if court is None:
+            raise NotFound(f"There is no sync conflict {conflict_id}.")
+        edited = with_changes(court["request"], changes)
+    view = app.execute(ResolveConflict(conflict_id=conflict_id, keep=args.keep, note=args.note, edited=edited))
+    done = "applied the court's request as corrected" if edited else f"kept the {args.keep}'s record"
+    return _print(args, view.to_json(), f"Resolved: {done} for {view.account_ref}.")
+
+
+def _field_value(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise ValidationError(f"'{text}' is not FIELD=VALUE.", field="set")
+    return name.strip(), value
 
 
 def _configure_wipe(parser: argparse.ArgumentParser) -> None:

@@ -101,6 +101,32 @@ def test_conflicts_listed_and_resolved_by_a_team_leader(revdesk: Revdesk, tmp_pa
     assert code == 2 and "sync conflict id" in err
 
 
+def test_edit_and_apply_from_the_command_line(revdesk: Revdesk, tmp_path: Path) -> None:
+    """`court resolve --keep court --set FIELD=VALUE`: the court's arrangement, corrected, applied."""
+    pack = tmp_path / "hearing.pack"
+    revdesk.json("court", "pack", "--hearing", HEARING, "--out", str(pack), "--as-of", "2025-07-14")
+    at_court_json(revdesk, pack, "arrangement", "create", "70000001", "--frequency", "monthly", "--start", "2025-08-01",
+                  "--end", "2026-03-01", "--as-of", HEARING, "--confirm")
+    revdesk.json("payment", "post", "70000001", "--amount", "300.00", "--date", HEARING, "--method", "cash",
+                 "--reference", "OFFICE-1", "--as-of", HEARING)
+    assert revdesk.json("court", "sync", str(pack))["conflicts"] == 1
+    [conflict] = revdesk.json("court", "conflicts")["conflicts"]
+    code, _, err = revdesk("court", "resolve", conflict["id"], "--keep", "court", "--note", "x", "--set", "colour=red")
+    assert code == 2 and "no field 'colour'" in err
+    code, _, err = revdesk("court", "resolve", conflict["id"], "--keep", "court", "--note", "x", "--set", "start=soon")
+    assert code == 2 and "start" in err
+    code, _, err = revdesk("court", "resolve", conflict["id"], "--keep", "office", "--note", "x", "--set",
+                           "start=2025-09-01")
+    assert code == 2 and "keep 'court'" in err
+    assert len(revdesk.json("court", "conflicts")["conflicts"]) == 1  # nothing resolved by a refused edit
+    done = revdesk.json("court", "resolve", conflict["id"], "--keep", "court", "--note", "Started in September",
+                        "--set", "start=2025-09-01")
+    assert (done["status"], done["resolution"]) == ("resolved", "court")
+    assert revdesk.json("court", "conflicts")["conflicts"] == []
+    shown = revdesk.json("arrangement", "show", "70000001", "--as-of", HEARING)
+    assert shown["start"] == "2025-09-01"
+
+
 def test_a_pack_that_cannot_be_used_is_one_sentence(revdesk: Revdesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pack = tmp_path / "hearing.pack"
     revdesk.json("court", "pack", "--hearing", HEARING, "--out", str(pack), "--as-of", "2025-07-14")

@@ -453,6 +453,28 @@ def test_the_office_is_warned_before_changing_a_case_at_court(court: Court) -> N
     assert court_events(court.office, "70000003") == ["summons", "withdrawn"]
 
 
+def test_a_decision_on_a_record_of_a_case_at_court_is_warned_too(court: Court) -> None:
+    """Lifting a hold or deciding a write-off names the record, not the account: the warning
+    finds the account through the record."""
+    from app.court.at_court import AtCourt
+    from app.court.record_accounts import record_accounts
+    from app.recovery.requests import AddHold, LiftHold
+    from app.writeoffs.requests import DecideWriteOff, ProposeWriteOff
+
+    hold = court.office.execute(AddHold(account_ref="70000004", kind="dispute", reason="Phoned in", start_date=AS_OF,
+                                        as_of=AS_OF), confirm_at_court=True)
+    lift = LiftHold(hold_id=hold.hold_id, end_date=AS_OF, reason="Resolved", as_of=AS_OF)
+    with pytest.raises(AtCourt, match="Account 70000004 is at court until"):
+        court.office.execute(lift)
+    court.office.execute(lift, confirm_at_court=True)
+    proposed = court.office.execute(ProposeWriteOff(account_ref="70000005", financial_year=2025, amount_pence=1000,
+                                                    reason="uneconomical", note="Small sum", as_of=AS_OF),
+                                    confirm_at_court=True)
+    decide = DecideWriteOff(writeoff_id=proposed.writeoff_id, approve=True, note="", as_of=AS_OF)
+    assert court.office.read(record_accounts, decide) == ["70000005"]
+    assert court.office.read(record_accounts, payment("70000005", 100, "P")) == []  # no record named
+
+
 def test_the_warning_ends_with_the_lease_or_the_sync(court: Court) -> None:
     from app.court.at_court import AtCourt
     from app.court.requests import RecordOutcomes
