@@ -178,3 +178,26 @@ def test_an_older_version_with_no_upcaster_is_refused(versioned: Any) -> None:
             from_json({"request": "test.versioned", "version": 1, "fields": {"ref": "1", "amount": "1.00"}})
     finally:
         UPCASTERS[("test.versioned", 1)] = step
+
+
+def test_a_stored_request_corrected_with_values_typed_as_text() -> None:
+    """`court resolve --set`: each value read as the field's type (a date, text), else JSON
+    (a number, null); an unknown field or a value of the wrong type is refused by name."""
+    from app.payments.requests import PostPayment
+    from app.requests import with_changes
+
+    stored = to_json(PostPayment(account_ref="70000001", amount_pence=2500, received_on=date(2025, 7, 15),
+                                 method="cash", reference="COURT-1", as_of=date(2025, 7, 15)))
+    changed = from_json(with_changes(stored, {"amount_pence": "3000", "received_on": "2025-07-16",
+                                              "reference": "1234"}))
+    assert isinstance(changed, PostPayment)
+    assert (changed.amount_pence, changed.received_on, changed.reference) == (3000, date(2025, 7, 16), "1234")
+    assert changed.account_ref == "70000001"
+    with pytest.raises(ValidationError, match="no field 'colour'"):
+        with_changes(stored, {"colour": "red"})
+    with pytest.raises(ValidationError) as refused:
+        with_changes(stored, {"amount_pence": "lots"})
+    assert refused.value.field == "amount_pence"
+    with pytest.raises(ValidationError) as refused:
+        with_changes(stored, {"received_on": "16/07/2025"})
+    assert refused.value.field == "received_on"
