@@ -174,6 +174,43 @@ def test_the_office_is_asked_before_changing_a_case_at_court(qtbot: QtBot, open_
     assert "Hold added" in view.notice.text()
 
 
+def test_a_write_off_on_a_case_at_court_is_decided_after_change_anyway(  # type: ignore[no-untyped-def]
+        qtbot: QtBot, open_examples, billed_url: str, tmp_path: Path) -> None:
+    """The approvals queue names a record, not an account: the team leader is asked all the same."""
+    from app.ui.panes.writeoffs import WriteOffApprovalsPane
+    from app.writeoffs.requests import ProposeWriteOff
+    from tests.ui.conftest import add_users, other_application
+
+    add_users(billed_url)
+    leader = other_application(billed_url, "priya")
+    try:
+        leader.execute(RunRecovery(as_of=date(2025, 5, 8)))
+        leader.execute(RunRecovery(as_of=date(2025, 5, 22)))  # 70000005 summonsed for HEARING
+        leader.execute(MakePack(hearing_date=HEARING, out=str(tmp_path / "hearing.pack"), as_of=HEARING))
+    finally:
+        leader.close()
+    officer = other_application(billed_url, "olivia")
+    try:
+        officer.execute(ProposeWriteOff(account_ref="70000005", financial_year=2025, amount_pence=3000,
+                                        reason="uneconomical", note="Small balance", as_of=date(2025, 6, 20)),
+                         confirm_at_court=True)
+    finally:
+        officer.close()
+    window = open_examples(billed_url, "tom", today=HEARING)
+    pane = window.panes["writeoffs"]
+    assert isinstance(pane, WriteOffApprovalsPane)
+    window.show_pane("writeoffs")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10000)
+    pane.table.selectRow(0)
+    pane.approve_button.click()
+    qtbot.waitUntil(lambda: pane.confirm_box is not None and pane.confirm_box.isVisible(), timeout=10000)
+    assert "Account 70000005 is at court until 22/07/2025 (pack made by priya)" in pane.status.text()
+    assert pane.model.rowCount() == 1  # nothing decided yet
+    pane.confirm_box.accept()
+    qtbot.waitUntil(lambda: "approved and posted" in pane.status.text(), timeout=10000)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 0, timeout=5000)
+
+
 def test_edit_and_apply_the_court_s_arrangement_in_the_planner(qtbot: QtBot, open_examples, billed_url: str,  # type: ignore[no-untyped-def]
                                                                tmp_path: Path) -> None:
     from app.payments.requests import PostPayment

@@ -8,15 +8,17 @@ What differs per queue (its rows, its request, what a decision says) is in the s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QItemSelection, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from app.application import Application
+from app.court.at_court import AtCourt, run_confirmed
 from app.requests import Request
+from app.ui.at_court import ask_change_anyway
 from app.ui.context import UiContext
 from app.ui.formatting import error_sentence
 from app.ui.models.base import SortFilterProxy
@@ -51,6 +53,7 @@ class ApprovalsPane(QWidget, Generic[Row]):
         self.reject_button.clicked.connect(lambda: self.decide(False))
         self.refresh_button.clicked.connect(self.load)
         self.status = StatusLine()
+        self.confirm_box: QMessageBox | None = None  # "Change anyway?" when the account is at court
         self.count: QLabel = label("", "muted")
 
         top = QHBoxLayout()
@@ -137,10 +140,13 @@ class ApprovalsPane(QWidget, Generic[Row]):
             self.note.setFocus()
             return
         app, request = self._ui.app, self.decision(row, approve, note, self._ui.today())
+        self._run(lambda: app.execute(request))
+
+    def _run(self, work: Callable[[], Any]) -> None:
         self.approve_button.setEnabled(False)
         self.reject_button.setEnabled(False)
         self._ui.runner.run(
-            lambda _task: app.execute(request), on_success=self._decided, on_failure=self._failed, owner=self,
+            lambda _task: work(), on_success=self._decided, on_failure=lambda exc: self._failed(exc, work), owner=self,
             description=f"decide {self.NOUN}",
         )
 
@@ -149,6 +155,8 @@ class ApprovalsPane(QWidget, Generic[Row]):
         self.note.clear()
         self.load()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException, work: Callable[[], Any]) -> None:
         self.status.show_error(error_sentence(exc))
         self._update_buttons()
+        if isinstance(exc, AtCourt):  # the record's account is at court: decide anyway if it cannot wait
+            self.confirm_box = ask_change_anyway(self, exc, lambda: self._run(lambda: run_confirmed(work)))

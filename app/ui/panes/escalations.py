@@ -9,12 +9,16 @@ the service and shown as its one sentence. Enter (or a double-click) opens the a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from app.casework.escalations import EscalationQueue, EscalationView
 from app.casework.requests import DecideEscalation
+from app.court.at_court import AtCourt, run_confirmed
 from app.enums import EscalationStatus
+from app.ui.at_court import ask_change_anyway
 from app.ui.context import UiContext
 from app.ui.formatting import count, error_sentence, money
 from app.ui.models.base import SortFilterProxy
@@ -91,6 +95,7 @@ class EscalationsPane(QWidget):
         card_box.addLayout(decide)
         self.card = card
         self.status = StatusLine()
+        self.confirm_box: QMessageBox | None = None  # "Change anyway?" when the account is at court
 
         top = QHBoxLayout()
         top.setSpacing(10)
@@ -188,15 +193,16 @@ class EscalationsPane(QWidget):
             self.note.setFocus()
             return
         app, as_of = self._ui.app, self._ui.today()
+        self._run(lambda: app.execute(DecideEscalation(
+            escalation_id=escalation.escalation_id, decision=decision, note=note, as_of=as_of,
+            expected_version=escalation.version)))
+
+    def _run(self, work: Callable[[], EscalationView]) -> None:
         for button in self.buttons.values():
             button.setEnabled(False)
         self.status.show_info("Recording the decision…")
-        self._ui.runner.run(
-            lambda _task: app.execute(DecideEscalation(
-                escalation_id=escalation.escalation_id, decision=decision, note=note, as_of=as_of,
-                expected_version=escalation.version)),
-            on_success=self._decided, on_failure=self._failed, owner=self, description="decide escalation",
-        )
+        self._ui.runner.run(lambda _task: work(), on_success=self._decided,
+                            on_failure=lambda exc: self._failed(exc, work), owner=self, description="decide escalation")
 
     def _decided(self, escalation: EscalationView) -> None:
         self.last_decision = escalation
@@ -206,9 +212,11 @@ class EscalationsPane(QWidget):
         self.note.clear()
         self.load()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException, work: Callable[[], EscalationView]) -> None:
         self.status.show_error(error_sentence(exc))
         self._selected()
+        if isinstance(exc, AtCourt):  # the account is at court: decide anyway if it cannot wait
+            self.confirm_box = ask_change_anyway(self, exc, lambda: self._run(lambda: run_confirmed(work)))
 
     def _open_row(self, index: QModelIndex) -> None:
         if index.isValid():
